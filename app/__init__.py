@@ -1,0 +1,148 @@
+"""SafeCase application factory: wiring only (no queries, no network, no migrations)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.errors import NotAuthenticated, SafeCaseError
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.permissions import wants_json
+from config import Config, config_for_environment
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: type[Config] | Mapping | None = None) -> Flask:
+    """Build the app from a config class (default: from SAFECASE_ENV) or a test mapping.
+
+    A mapping is applied over the testing defaults, as in the Flask tutorial.
+    """
+    from config import TestingConfig
+
+    app = Flask(__name__, instance_path=None)
+    if config is None:
+        config = config_for_environment()
+    if isinstance(config, Mapping):
+        settings = TestingConfig.settings()
+        settings.update(config)
+        config_cls: type[Config] = TestingConfig
+    else:
+        settings = config.settings()
+        config_cls = config
+    config_cls.check(settings)
+    app.config.from_mapping(settings)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    if app.config["TESTING"]:
+        # Tests share one Redis; a fresh prefix keeps each app's counters apart.
+        app.config.setdefault("RATELIMIT_KEY_PREFIX", f"test-{uuid.uuid4().hex[:8]}")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in ("vi", "en"):
+        return chosen
+    if current_user and current_user.is_authenticated:
+        return current_user.locale or "vi"
+    return "vi"
+
+
+def init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (register every table with the metadata)
+    from app.db_events import init_app as init_db_events
+
+    db.init_app(app)
+    init_db_events(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.session_protection = "basic"
+
+    from app.services.users import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(SafeCaseError)
+    def handle_domain_error(error: SafeCaseError):
+        db.session.rollback()
+        if wants_json():
+            body = {"error": error.message}
+            if error.errors:
+                body["errors"] = error.errors
+            return jsonify(body), error.status
+        if isinstance(error, NotAuthenticated):
+            return redirect(url_for("auth.login", next=request.full_path))
+        return render_template("error.html", error=error), error.status
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error: CSRFError):
+        if wants_json():
+            return jsonify({"error": "CSRF token missing or invalid."}), 400
+        flash("Phiên làm việc của biểu mẫu đã hết hạn, vui lòng thử lại.", "error")
+        return render_template("error.html", error=error, message=error.description), 400
+
+    @app.errorhandler(404)
+    def handle_404(error):
+        if wants_json():
+            return jsonify({"error": "Không tìm thấy."}), 404
+        return render_template("error.html", error=error, message="Không tìm thấy trang."), 404
+
+    @app.errorhandler(405)
+    def handle_405(error):
+        return jsonify({"error": "Method not allowed."}), 405
+
+    @app.errorhandler(429)
+    def handle_429(error):
+        message = "Quá nhiều lần thử. Vui lòng đợi một phút rồi thử lại."
+        if wants_json():
+            return jsonify({"error": message}), 429
+        return render_template("auth/login.html", form=None, rate_limited=message), 429
+
+    @app.errorhandler(500)
+    def handle_500(error):
+        db.session.rollback()
+        if wants_json():
+            return jsonify({"error": "Lỗi hệ thống."}), 500
+        return render_template("error.html", error=error, message="Lỗi hệ thống."), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app import formatting
+
+    formatting.init_app(app)

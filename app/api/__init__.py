@@ -1,0 +1,24 @@
+"""The JSON API under /api/v1: bearer tokens, JSON errors, the OpenAPI document."""
+
+from flask import Blueprint, g, request
+
+from app.errors import NotAuthenticated
+from app.services.users import user_for_token
+
+bp = Blueprint("api", __name__)
+
+
+@bp.before_request
+def authenticate_bearer():
+    """Every call but token issue and the OpenAPI document needs ``Authorization: Bearer``."""
+    if request.endpoint in ("api.create_token", "api.openapi"):
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise NotAuthenticated("Thiếu hoặc sai mã truy cập (Bearer token).")
+    g.api_user = user
+
+
+from app.api import views  # noqa: E402,F401

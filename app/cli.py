@@ -1,0 +1,124 @@
+"""Command-line interface (``flask --app wsgi …``), per the contract.
+
+Each command prints one clear line on error and exits non-zero, and changes nothing
+on bad input: validation happens in the services before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.errors import SafeCaseError
+from app.models.user import ROLES
+
+
+def fail(error: SafeCaseError) -> None:
+    """Turn a domain error into one line on stderr and exit code 1."""
+    details = "; ".join(m for messages in error.errors.values() for m in messages)
+    raise click.ClickException(details or error.message)
+
+
+enterprise_cli = AppGroup("enterprise", help="Doanh nghiệp (enterprises).")
+user_cli = AppGroup("user", help="Người dùng (users).")
+seed_cli = AppGroup("seed", help="Dữ liệu mẫu (demo data).")
+commune_cli = AppGroup("commune", help="Xã/phường (communes).")
+
+
+@enterprise_cli.command("add")
+@click.option("--tax-code", required=True, help="Mã số thuế, 10 hoặc 13 chữ số.")
+@click.option("--name", required=True)
+@click.option("--commune", "commune_code", required=True, help="Mã xã/phường.")
+@click.option("--workers", required=True, type=click.IntRange(min=0))
+@click.option("--female-workers", default=0, type=click.IntRange(min=0))
+@click.option("--industry", default=None, help="Mã ngành VSIC, ví dụ C25.")
+def enterprise_add(tax_code, name, commune_code, workers, female_workers, industry):
+    """Add an enterprise."""
+    from app.services.parties import add_enterprise
+
+    try:
+        enterprise = add_enterprise(
+            tax_code=tax_code,
+            name=name,
+            commune_code=commune_code,
+            workers=workers,
+            female_workers=female_workers,
+            industry_code=industry,
+        )
+    except SafeCaseError as error:
+        fail(error)
+    click.echo(f"Đã thêm doanh nghiệp {enterprise.tax_code} — {enterprise.name}")
+
+
+@user_cli.command("add")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, help="|".join(ROLES))
+@click.option("--enterprise", "enterprise_tax_code", default=None, help="Mã số thuế.")
+@click.option("--commune", "commune_code", default=None, help="Mã xã/phường.")
+@click.option("--email", default=None)
+@click.option("--full-name", default="")
+def user_add(username, password, role, enterprise_tax_code, commune_code, email, full_name):
+    """Add a user with one of the six roles."""
+    from app.services.users import add_user
+
+    try:
+        user = add_user(
+            username=username,
+            password=password,
+            role=role,
+            enterprise_tax_code=enterprise_tax_code,
+            commune_code=commune_code,
+            email=email,
+            full_name=full_name,
+        )
+    except SafeCaseError as error:
+        fail(error)
+    click.echo(f"Đã thêm người dùng {user.username} ({user.role})")
+
+
+@commune_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--province", default=None, help="Mã tỉnh (mặc định SAFECASE_PROVINCE).")
+def commune_import(path: Path, province: str | None):
+    """Import communes from a CSV file with columns code,name."""
+    from app.services.parties import import_communes_file
+
+    try:
+        changed = import_communes_file(path, province or current_app.config["SAFECASE_PROVINCE"])
+    except SafeCaseError as error:
+        fail(error)
+    except (UnicodeDecodeError, KeyError) as error:
+        raise click.ClickException(f"Không đọc được tệp CSV (cần UTF-8, cột code,name): {error}")
+    click.echo(f"Đã nhập {changed} xã/phường.")
+
+
+@seed_cli.command("demo")
+def seed_demo():
+    """Load a believable Hải Phòng: communes, enterprises, one user per role, a few cases."""
+    from app.services.demo import seed_demo_data
+
+    try:
+        message = seed_demo_data()
+    except SafeCaseError as error:
+        fail(error)
+    click.echo(message)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(burst: bool):
+    """Start an RQ worker for all of SafeCase's queues (needs REDIS_URL)."""
+    from app.jobs import run_worker
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in-process.")
+    run_worker(burst=burst)
+
+
+def init_app(app: Flask) -> None:
+    for command in (enterprise_cli, user_cli, seed_cli, commune_cli, worker):
+        app.cli.add_command(command)

@@ -1,0 +1,42 @@
+"""Navigation by role: an item shows when the user holds its permission and its page exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import get_locale
+
+from app.permissions import has_permission
+
+# (permission, endpoint, Vietnamese label, English label, counter name)
+NAV = (
+    ("tasks.view", "cases.inbox", "Việc cần làm", "My tasks", "tasks"),
+    ("cases.view", "cases.index", "Vụ việc", "Cases", None),
+    ("cases.declare", "cases.declare", "Khai báo tai nạn", "Declare an accident", None),
+    ("cases.view", "claims.my_workers", "Người lao động của tôi", "My workers", None),
+    ("calculations.use", "calculations.page", "Tính bồi thường, trợ cấp", "Calculators", None),
+    ("cases.view", "notifications.index", "Thông báo", "Notifications", "notifications"),
+    ("admin.users", "admin.index", "Quản trị", "Administration", None),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+    count: int | None = None
+
+
+def nav_items_for(user) -> list[NavItem]:
+    counters = current_app.extensions.get("safecase_nav_counters", {})
+    english = str(get_locale()) == "en"
+    items = []
+    for permission, endpoint, label_vi, label_en, counter in NAV:
+        if endpoint not in current_app.view_functions or not has_permission(user, permission):
+            continue
+        if endpoint == "claims.my_workers" and user.role not in ("union", "enterprise"):
+            continue
+        count = counters[counter](user) if counter in counters else None
+        items.append(NavItem(url_for(endpoint), label_en if english else label_vi, count or None))
+    return items

@@ -1,0 +1,182 @@
+"""Fixtures shared by the whole suite (flaskr style): app, db, client, runner, login.
+
+The suite runs in two shapes. Embedded (no settings): each test gets a copy of an
+SQLite file migrated once per session. Production-shaped (DATABASE_URL): the schema
+is migrated once on the given PostgreSQL database and every table is truncated
+between tests. REDIS_URL, when set, makes jobs go through RQ.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+
+DATABASE_URL = os.environ.get("DATABASE_URL")
+REDIS_URL = os.environ.get("REDIS_URL")
+POSTGRES = bool(DATABASE_URL and DATABASE_URL.startswith("postgres"))
+
+
+def _migrate(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> str | None:
+    """Migrate once per session: an SQLite template file, or the PostgreSQL schema."""
+    if POSTGRES:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": _pg_url()})
+        with app.app_context():
+            db.session.execute(text("DROP SCHEMA public CASCADE"))
+            db.session.execute(text("CREATE SCHEMA public"))
+            db.session.commit()
+            db.engine.dispose()
+        _migrate(app)
+        with app.app_context():
+            db.engine.dispose()
+        return None
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    _migrate(app)
+    with app.app_context():
+        db.engine.dispose()
+    return str(path)
+
+
+def _pg_url() -> str:
+    from config import normalise_database_url
+
+    return normalise_database_url(DATABASE_URL)
+
+
+def _truncate_all() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    db.session.execute(text(f"TRUNCATE {', '.join(map(_quote, tables))} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+@pytest.fixture
+def app_config(tmp_path, database_template) -> dict:
+    """Settings for one test's app; tests may add keys before asking for ``app``."""
+    if POSTGRES:
+        uri = _pg_url()
+    else:
+        path = tmp_path / "safecase.db"
+        shutil.copyfile(database_template, path)
+        uri = f"sqlite:///{path}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "REDIS_URL": REDIS_URL,
+        "JOBS_INLINE": REDIS_URL is None,
+        "SAFECASE_INSTANCE_DIR": str(tmp_path),
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for factories and assertions. Flask
+    would reuse it for requests, sharing ``g`` (CSRF token cache, API user) and the
+    database session between requests. Each request here gets a fresh context; the
+    test's own session is committed before and expired after, so it sees what the
+    request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        outer = _cv_app.get(None)
+        token = _cv_app.set(None) if outer is not None else None
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if token is not None:
+                _cv_app.reset(token)
+            db.session.expire_all()
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if POSTGRES:
+            _truncate_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def login(client):
+    """``login(username, password)`` signs the test client in through the real form."""
+
+    def do_login(username: str, password: str = "correct-horse-1", next_url: str = ""):
+        page = client.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True))
+        return client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": token, "next": next_url},
+        )
+
+    return do_login
+
+
+@pytest.fixture
+def api_token(client):
+    """``api_token(username, password)`` → a bearer token from POST /api/v1/tokens."""
+
+    def issue(username: str, password: str = "correct-horse-1") -> str:
+        response = client.post("/api/v1/tokens", json={"username": username, "password": password})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["token"]
+
+    return issue
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI does)")
+    for item in items:
+        if "postgres" in item.keywords and not POSTGRES:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+ROOT = Path(__file__).resolve().parent.parent

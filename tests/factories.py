@@ -1,0 +1,64 @@
+"""Factories: each test builds only what it needs, with unique sequence-made fields."""
+
+from __future__ import annotations
+
+import itertools
+
+from app.extensions import db
+from app.models import Commune, Enterprise, User
+from app.services.passwords import hash_password
+
+PASSWORD = "correct-horse-1"
+_seq = itertools.count(1)
+_HASH_CACHE: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # Argon2 is deliberately slow; one hash per distinct password keeps the suite fast.
+    if password not in _HASH_CACHE:
+        _HASH_CACHE[password] = hash_password(password)
+    return _HASH_CACHE[password]
+
+
+def make_commune(code: str | None = None, name: str | None = None) -> Commune:
+    n = next(_seq)
+    commune = Commune(code=code or f"9{n:04d}", name=name or f"Phường Thử {n}", province="HP")
+    db.session.add(commune)
+    db.session.commit()
+    return commune
+
+
+def make_enterprise(commune: Commune | None = None, **fields) -> Enterprise:
+    n = next(_seq)
+    commune = commune or make_commune()
+    enterprise = Enterprise(
+        tax_code=fields.pop("tax_code", f"02{n:08d}"),
+        name=fields.pop("name", f"Công ty TNHH Thử Nghiệm {n}"),
+        commune_code=commune.code,
+        workers=fields.pop("workers", 100),
+        female_workers=fields.pop("female_workers", 30),
+        industry_code=fields.pop("industry_code", "C25"),
+        **fields,
+    )
+    db.session.add(enterprise)
+    db.session.commit()
+    return enterprise
+
+
+def make_user(role: str = "inspector", password: str = PASSWORD, **fields) -> User:
+    n = next(_seq)
+    if role == "enterprise" and "enterprise" not in fields and "enterprise_id" not in fields:
+        fields["enterprise"] = make_enterprise()
+    if role == "commune" and "commune" not in fields and "commune_code" not in fields:
+        fields["commune"] = make_commune()
+    user = User(
+        username=fields.pop("username", f"{role}{n}"),
+        password_hash=_hash(password),
+        role=role,
+        full_name=fields.pop("full_name", f"Người dùng {n}"),
+        email=fields.pop("email", f"{role}{n}@example.vn"),
+        **fields,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
