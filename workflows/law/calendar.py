@@ -1,0 +1,96 @@
+"""Calendar days and Vietnamese working days for statutory deadlines.
+
+The law counts some limits in calendar days ("ngày", e.g. the investigation limits of Law
+84/2015 Art. 35(6)) and others in working days ("ngày làm việc", e.g. resolving a complaint
+within 10 working days under Decree 39/2016 Art. 17(1)(a)); law.md §13 marks them "d" and "wd".
+A working day is a day that is not a Saturday, Sunday or Vietnamese public holiday (Labour Code
+2019 Art. 112, including the Lunar New Year, Tết). Public holidays come from the maintained
+``holidays`` library, adjusted by the administrator's added and removed dates (government
+announcements of swapped days arrive late and are not always in the library). Days are judged in
+Vietnam local time (UTC+7, no daylight saving), whatever the time zone of the input.
+
+Note: the Civil Code 2015 Art. 148(5) moves a deadline whose last day is a day off to the next
+working day; that rule is not applied here and is left to the caller.
+"""
+
+from collections.abc import Set as AbstractSet
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+import holidays
+
+from workflows.law import InvalidInputError
+
+VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
+_SATURDAY = 5
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    # Building a holidays calendar computes the lunar dates each time; cache it per year.
+    return frozenset(holidays.country_holidays("VN", years=year))
+
+
+def is_working_day(
+    d: date, added: AbstractSet[date] = frozenset(), removed: AbstractSet[date] = frozenset()
+) -> bool:
+    """Whether the Vietnam-local day ``d`` is a working day.
+
+    ``added`` are extra days off; ``removed`` are days that count as working days even if they
+    fall on a public holiday or weekend (a government-announced make-up working day).
+    """
+    if isinstance(d, datetime):
+        raise TypeError("is_working_day takes a date; convert the datetime to Vietnam local first")
+    if d in removed:
+        return True
+    if d in added or d.weekday() >= _SATURDAY:
+        return False
+    return d not in _public_holidays(d.year)
+
+
+def _check_start(start: datetime, days: int) -> None:
+    if not isinstance(start, datetime):
+        raise InvalidInputError(f"start must be a datetime, got {start!r}")
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("start must be timezone-aware (naive datetimes are ambiguous)")
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise InvalidInputError(f"days must be an int, got {days!r}")
+    if days < 0:
+        raise ValueError(f"days must not be negative, got {days}")
+
+
+def add_calendar_days(start: datetime, days: int) -> datetime:
+    """``start`` plus ``days`` calendar days, keeping its time of day and tzinfo.
+
+    :raises ValueError: for a naive ``start`` or a negative or non-integer ``days``.
+    """
+    _check_start(start, days)
+    return start + timedelta(days=days)
+
+
+def add_working_days(
+    start: datetime,
+    days: int,
+    added: AbstractSet[date] = frozenset(),
+    removed: AbstractSet[date] = frozenset(),
+) -> datetime:
+    """The same time of day on the ``days``-th working day after ``start``'s local day.
+
+    Counting starts with the day after ``start`` (in Vietnam local time), so a start on a day
+    off simply counts from the next working day; ``days == 0`` returns ``start`` unchanged. The
+    result carries ``start``'s tzinfo.
+
+    :raises ValueError: for a naive ``start`` or a negative or non-integer ``days``.
+    """
+    _check_start(start, days)
+    local = start.astimezone(VN_TZ)
+    day = local.date()
+    remaining = days
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day, added, removed):
+            remaining -= 1
+    # Shift in local time (fixed offset, so whole days stay whole) and hand back in start's zone.
+    shifted = local + timedelta(days=(day - local.date()).days)
+    return shifted.astimezone(start.tzinfo)

@@ -1,0 +1,230 @@
+"""Dated legal parameters (base salary, statutory time limits) and their lookup.
+
+Vietnamese law changes its numbers on fixed dates: the base salary (mức lương cơ sở) is raised
+by decree every year or two, and time limits could in principle be amended the same way. Each
+parameter is therefore a list of ``(valid_from, value)`` rows, and the value that applies to an
+event is the one in force on the event's date (for the base salary, Law 84/2015 Art. 53 uses the
+month of death). This module holds the defaults, taken from law.md §3.2, §5, §7 and §13, and a
+small immutable :class:`RuleBook` that answers "what was the value on that day?". The database
+stores administrator-added rows and calendar adjustments; services load them and build a
+``RuleBook.with_rows(...)``, so nothing in here touches the database.
+"""
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from types import MappingProxyType
+
+RuleValue = int | str
+
+# Everything procedural dates from the day Law 84/2015 and Decree 39/2016 took effect.
+_LAW_IN_FORCE = date(2016, 7, 1)
+
+DEFAULT_RULES: dict[str, list[tuple[date, RuleValue]]] = {
+    # Decree 38/2019, 24/2023, 73/2024 and 161/2026; no earlier value is encoded on purpose,
+    # so a lookup before 1 July 2019 fails loudly instead of guessing.
+    "base_salary_vnd": [
+        (date(2019, 7, 1), 1_490_000),
+        (date(2023, 7, 1), 1_800_000),
+        (date(2024, 7, 1), 2_340_000),
+        (date(2026, 7, 1), 2_530_000),
+    ],
+    "investigation_days.light": [(_LAW_IN_FORCE, 4)],
+    "investigation_days.serious_one": [(_LAW_IN_FORCE, 7)],
+    "investigation_days.serious_many": [(_LAW_IN_FORCE, 20)],
+    "investigation_days.fatal": [(_LAW_IN_FORCE, 30)],
+    "investigation_days.technical_exam": [(_LAW_IN_FORCE, 60)],
+    "compensation_due_days": [(_LAW_IN_FORCE, 5)],
+    "insurance_filing_days": [(_LAW_IN_FORCE, 30)],
+    "insurance_decision_days": [(_LAW_IN_FORCE, 10)],
+    "complaint_window_days": [(_LAW_IN_FORCE, 90)],
+    "complaint_resolution_working_days": [(_LAW_IN_FORCE, 10)],
+    "scene_arrival_hours": [(_LAW_IN_FORCE, 2)],
+    "minutes_distribution_working_days": [(_LAW_IN_FORCE, 3)],
+    "reminder_before_hours": [(_LAW_IN_FORCE, 24)],
+}
+
+RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "base_salary_vnd": (
+        "Mức lương cơ sở (VND/tháng)",
+        "Nghị định 38/2019/NĐ-CP; 24/2023/NĐ-CP; 73/2024/NĐ-CP; 161/2026/NĐ-CP",
+    ),
+    "investigation_days.light": (
+        "Thời hạn điều tra: tai nạn làm bị thương nhẹ (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm a",
+    ),
+    "investigation_days.serious_one": (
+        "Thời hạn điều tra: 01 người bị thương nặng (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm b",
+    ),
+    "investigation_days.serious_many": (
+        "Thời hạn điều tra: từ 02 người bị thương nặng trở lên (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm c",
+    ),
+    "investigation_days.fatal": (
+        "Thời hạn điều tra: tai nạn lao động chết người (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm d",
+    ),
+    "investigation_days.technical_exam": (
+        "Thời hạn điều tra: cần giám định kỹ thuật, pháp y (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm d",
+    ),
+    "compensation_due_days": (
+        "Thời hạn chi trả bồi thường, trợ cấp (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 38 khoản 7",
+    ),
+    "insurance_filing_days": (
+        "Thời hạn nộp hồ sơ hưởng chế độ BH TNLĐ (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 59 khoản 1",
+    ),
+    "insurance_decision_days": (
+        "Thời hạn cơ quan BHXH giải quyết hồ sơ (ngày)",
+        "Luật ATVSLĐ 84/2015 Điều 59 khoản 2",
+    ),
+    "complaint_window_days": (
+        "Thời hạn khiếu nại biên bản điều tra (ngày)",
+        "Nghị định 39/2016/NĐ-CP Điều 17",
+    ),
+    "complaint_resolution_working_days": (
+        "Thời hạn giải quyết khiếu nại (ngày làm việc)",
+        "Nghị định 39/2016/NĐ-CP Điều 17 khoản 1 điểm a",
+    ),
+    "scene_arrival_hours": (
+        "Thanh tra có mặt tại hiện trường (giờ)",
+        "Nghị định 39/2016/NĐ-CP Điều 11 khoản 2",
+    ),
+    "minutes_distribution_working_days": (
+        "Gửi biên bản điều tra sau cuộc họp công bố (ngày làm việc)",
+        "Nghị định 39/2016/NĐ-CP Điều 15 khoản 5",
+    ),
+    "reminder_before_hours": (
+        "Nhắc việc trước hạn (giờ)",
+        "Quy định nội bộ SafeCase, không phải quy định pháp luật",
+    ),
+}
+
+
+def _as_date(value: object, what: str) -> date:
+    # A datetime is a date subclass, but comparing one with a date raises TypeError and its
+    # calendar day depends on the time zone, so callers must decide the local day first.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{what} must be a datetime.date (Vietnam local day), got {value!r}")
+    return value
+
+
+def _check_value(key: str, value: object) -> RuleValue:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"rule {key!r}: value must be an int or str, got {value!r}")
+    return value
+
+
+class RuleBook:
+    """An immutable set of dated rules plus the administrator's holiday adjustments.
+
+    ``RuleBook()`` uses :data:`DEFAULT_RULES`; ``RuleBook(table)`` uses only ``table`` (same
+    shape). ``holidays_added`` are extra days off (e.g. a compensatory day the government
+    announces late); ``holidays_removed`` are public holidays that are working days after all
+    (e.g. a swapped day). Pass both to :mod:`workflows.law.calendar`.
+    """
+
+    __slots__ = ("_table", "holidays_added", "holidays_removed")
+
+    def __init__(
+        self,
+        table: Mapping[str, Iterable[tuple[date, RuleValue]]] | None = None,
+        *,
+        holidays_added: Iterable[date] = frozenset(),
+        holidays_removed: Iterable[date] = frozenset(),
+    ) -> None:
+        source = DEFAULT_RULES if table is None else table
+        built: dict[str, tuple[tuple[date, RuleValue], ...]] = {}
+        for key, rows in source.items():
+            seen: set[date] = set()
+            checked = []
+            for valid_from, value in rows:
+                valid_from = _as_date(valid_from, f"rule {key!r} valid_from")
+                if valid_from in seen:
+                    raise ValueError(f"rule {key!r} has two values from {valid_from.isoformat()}")
+                seen.add(valid_from)
+                checked.append((valid_from, _check_value(key, value)))
+            built[key] = tuple(sorted(checked, key=lambda row: row[0]))
+        added = frozenset(_as_date(d, "holidays_added item") for d in holidays_added)
+        removed = frozenset(_as_date(d, "holidays_removed item") for d in holidays_removed)
+        if added & removed:
+            both = ", ".join(sorted(d.isoformat() for d in added & removed))
+            raise ValueError(f"dates both added and removed as holidays: {both}")
+        object.__setattr__(self, "_table", MappingProxyType(built))
+        object.__setattr__(self, "holidays_added", added)
+        object.__setattr__(self, "holidays_removed", removed)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("RuleBook is immutable; build a new one with RuleBook.with_rows()")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("RuleBook is immutable")
+
+    def __repr__(self) -> str:
+        return (
+            f"RuleBook({len(self._table)} keys, {len(self.holidays_added)} holidays added, "
+            f"{len(self.holidays_removed)} removed)"
+        )
+
+    @classmethod
+    def with_rows(
+        cls,
+        rows: Iterable[tuple[str, date, RuleValue]],
+        *,
+        holidays_added: Iterable[date] = frozenset(),
+        holidays_removed: Iterable[date] = frozenset(),
+    ) -> "RuleBook":
+        """Return a RuleBook of the defaults merged with ``(key, valid_from, value)`` rows.
+
+        A row adds a dated value to its key's history; a row with the same key and
+        ``valid_from`` as a default replaces that default (and, among rows, the last one wins).
+        :raises ValueError: for a key that has no default, since code would never read it and
+            it is almost certainly a typo.
+        """
+        merged = {key: dict(history) for key, history in DEFAULT_RULES.items()}
+        for key, valid_from, value in rows:
+            if key not in merged:
+                raise ValueError(f"unknown rule key {key!r}")
+            merged[key][_as_date(valid_from, f"rule {key!r} valid_from")] = value
+        return cls(
+            {key: list(history.items()) for key, history in merged.items()},
+            holidays_added=holidays_added,
+            holidays_removed=holidays_removed,
+        )
+
+    def keys(self) -> frozenset[str]:
+        """The rule keys this book knows."""
+        return frozenset(self._table)
+
+    def history(self, key: str) -> tuple[tuple[date, RuleValue], ...]:
+        """All ``(valid_from, value)`` rows of ``key``, oldest first.
+
+        :raises KeyError: for an unknown key.
+        """
+        return self._table[key]
+
+    def get(self, key: str, on: date) -> RuleValue:
+        """The value of ``key`` in force on day ``on`` (the latest ``valid_from <= on``).
+
+        :raises KeyError: for an unknown key.
+        :raises LookupError: when no value had come into force yet on that day.
+        """
+        history = self._table[key]
+        on = _as_date(on, "on")
+        index = bisect_right([valid_from for valid_from, _ in history], on)
+        if index == 0:
+            first = history[0][0].isoformat() if history else "never"
+            raise LookupError(
+                f"no value of rule {key!r} in force on {on.isoformat()} (first valid from {first})"
+            )
+        return history[index - 1][1]
+
+    def base_salary(self, on: date) -> int:
+        """The base salary B (VND per month) in force on day ``on``."""
+        value = self.get("base_salary_vnd", on)
+        if not isinstance(value, int):
+            raise TypeError(f"base_salary_vnd on {on.isoformat()} is not an int: {value!r}")
+        return value
