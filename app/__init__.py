@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -38,9 +37,6 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     config_cls.check(settings)
     app.config.from_mapping(settings)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
-    if app.config["TESTING"]:
-        # Tests share one Redis; a fresh prefix keeps each app's counters apart.
-        app.config.setdefault("RATELIMIT_KEY_PREFIX", f"test-{uuid.uuid4().hex[:8]}")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
             parents=True, exist_ok=True

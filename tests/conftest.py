@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -115,6 +115,8 @@ class IsolatedClient(FlaskClient):
 def app(app_config):
     app = create_app(app_config)
     app.test_client_class = IsolatedClient
+    with app.app_context():
+        limiter.reset()  # counters live in Redis in CI: start every test from zero
     with app.app_context():
         yield app
         db.session.remove()
