@@ -92,7 +92,9 @@ def commune_import(path: Path, province: str | None):
     except SafeCaseError as error:
         fail(error)
     except (UnicodeDecodeError, KeyError) as error:
-        raise click.ClickException(f"Không đọc được tệp CSV (cần UTF-8, cột code,name): {error}")
+        raise click.ClickException(
+            f"Không đọc được tệp CSV (cần UTF-8, cột code,name): {error}"
+        ) from None
     click.echo(f"Đã nhập {changed} xã/phường.")
 
 

@@ -35,10 +35,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_vn")
     app.add_template_filter(format_vnd, "vnd")
 
+    from flask_babel import get_locale
+
     from app.models.user import ROLE_LABELS
     from app.permissions import has_permission
-
-    from flask_babel import get_locale
 
     @app.context_processor
     def inject_helpers():

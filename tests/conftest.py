@@ -135,7 +135,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token_from(html: str) -> str:
@@ -153,7 +155,12 @@ def login(client):
         token = csrf_token_from(page.get_data(as_text=True))
         return client.post(
             "/login",
-            data={"username": username, "password": password, "csrf_token": token, "next": next_url},
+            data={
+                "username": username,
+                "password": password,
+                "csrf_token": token,
+                "next": next_url,
+            },
         )
 
     return do_login

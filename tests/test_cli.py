@@ -1,4 +1,7 @@
-"""CLI commands with good and bad input: bad input prints one line, exits non-zero, writes nothing."""
+"""CLI commands with good and bad input.
+
+Bad input prints one line, exits non-zero and writes nothing.
+"""
 
 from sqlalchemy import func, select
 
@@ -17,18 +20,47 @@ def run(runner, *args):
 
 def test_enterprise_add(runner):
     make_commune("11311")
-    result = run(runner, "enterprise", "add", "--tax-code", "0201234567", "--name",
-                 "Công ty TNHH Cơ khí A", "--commune", "11311", "--workers", "250",
-                 "--female-workers", "80", "--industry", "C25")
+    result = run(
+        runner,
+        "enterprise",
+        "add",
+        "--tax-code",
+        "0201234567",
+        "--name",
+        "Công ty TNHH Cơ khí A",
+        "--commune",
+        "11311",
+        "--workers",
+        "250",
+        "--female-workers",
+        "80",
+        "--industry",
+        "C25",
+    )
     assert result.exit_code == 0, result.output
     enterprise = db.session.scalar(select(Enterprise))
-    assert (enterprise.tax_code, enterprise.workers, enterprise.female_workers) == ("0201234567", 250, 80)
+    assert (enterprise.tax_code, enterprise.workers, enterprise.female_workers) == (
+        "0201234567",
+        250,
+        80,
+    )
 
 
 def test_enterprise_add_refuses_a_malformed_tax_code(runner):
     make_commune("11311")
-    result = run(runner, "enterprise", "add", "--tax-code", "12345", "--name", "A",
-                 "--commune", "11311", "--workers", "5")
+    result = run(
+        runner,
+        "enterprise",
+        "add",
+        "--tax-code",
+        "12345",
+        "--name",
+        "A",
+        "--commune",
+        "11311",
+        "--workers",
+        "5",
+    )
     assert result.exit_code != 0
     assert "10 hoặc 13 chữ số" in result.output
     assert len(result.output.strip().splitlines()) == 1
@@ -37,25 +69,61 @@ def test_enterprise_add_refuses_a_malformed_tax_code(runner):
 
 def test_enterprise_add_refuses_a_duplicate_tax_code(runner):
     enterprise = make_enterprise()
-    result = run(runner, "enterprise", "add", "--tax-code", enterprise.tax_code, "--name", "B",
-                 "--commune", enterprise.commune_code, "--workers", "5")
+    result = run(
+        runner,
+        "enterprise",
+        "add",
+        "--tax-code",
+        enterprise.tax_code,
+        "--name",
+        "B",
+        "--commune",
+        enterprise.commune_code,
+        "--workers",
+        "5",
+    )
     assert result.exit_code != 0
     assert "đã có" in result.output
     assert count(Enterprise) == 1
 
 
 def test_enterprise_add_refuses_an_unknown_commune(runner):
-    result = run(runner, "enterprise", "add", "--tax-code", "0201234567", "--name", "A",
-                 "--commune", "99999", "--workers", "5")
+    result = run(
+        runner,
+        "enterprise",
+        "add",
+        "--tax-code",
+        "0201234567",
+        "--name",
+        "A",
+        "--commune",
+        "99999",
+        "--workers",
+        "5",
+    )
     assert result.exit_code != 0
     assert count(Enterprise) == 0
 
 
 def test_user_add_with_enterprise(runner):
     enterprise = make_enterprise()
-    result = run(runner, "user", "add", "--username", "hoa", "--password", "s3cret-pass",
-                 "--role", "enterprise", "--enterprise", enterprise.tax_code, "--email",
-                 "hoa@example.vn", "--full-name", "Trần Thị Hoa")
+    result = run(
+        runner,
+        "user",
+        "add",
+        "--username",
+        "hoa",
+        "--password",
+        "s3cret-pass",
+        "--role",
+        "enterprise",
+        "--enterprise",
+        enterprise.tax_code,
+        "--email",
+        "hoa@example.vn",
+        "--full-name",
+        "Trần Thị Hoa",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User))
     assert user.enterprise_id == enterprise.id
@@ -63,42 +131,81 @@ def test_user_add_with_enterprise(runner):
 
 
 def test_user_add_refuses_an_unknown_role(runner):
-    result = run(runner, "user", "add", "--username", "x1", "--password", "s3cret-pass", "--role", "boss")
+    result = run(
+        runner, "user", "add", "--username", "x1", "--password", "s3cret-pass", "--role", "boss"
+    )
     assert result.exit_code != 0
     assert "boss" in result.output
     assert count(User) == 0
 
 
 def test_user_add_refuses_a_duplicate_username(runner):
-    run(runner, "user", "add", "--username", "thanh", "--password", "s3cret-pass", "--role", "inspector")
-    result = run(runner, "user", "add", "--username", "thanh", "--password", "other-pass", "--role", "admin")
+    run(
+        runner,
+        "user",
+        "add",
+        "--username",
+        "thanh",
+        "--password",
+        "s3cret-pass",
+        "--role",
+        "inspector",
+    )
+    result = run(
+        runner, "user", "add", "--username", "thanh", "--password", "other-pass", "--role", "admin"
+    )
     assert result.exit_code != 0
     assert "đã tồn tại" in result.output
     assert count(User) == 1
 
 
 def test_user_add_refuses_an_enterprise_role_without_an_enterprise(runner):
-    result = run(runner, "user", "add", "--username", "hoa", "--password", "s3cret-pass", "--role", "enterprise")
+    result = run(
+        runner,
+        "user",
+        "add",
+        "--username",
+        "hoa",
+        "--password",
+        "s3cret-pass",
+        "--role",
+        "enterprise",
+    )
     assert result.exit_code != 0
     assert "--enterprise" in result.output
     assert count(User) == 0
 
 
 def test_user_add_refuses_a_commune_role_without_a_commune(runner):
-    result = run(runner, "user", "add", "--username", "nam", "--password", "s3cret-pass", "--role", "commune")
+    result = run(
+        runner, "user", "add", "--username", "nam", "--password", "s3cret-pass", "--role", "commune"
+    )
     assert result.exit_code != 0
     assert count(User) == 0
 
 
 def test_user_add_refuses_an_unknown_enterprise(runner):
-    result = run(runner, "user", "add", "--username", "hoa", "--password", "s3cret-pass",
-                 "--role", "enterprise", "--enterprise", "0209999999")
+    result = run(
+        runner,
+        "user",
+        "add",
+        "--username",
+        "hoa",
+        "--password",
+        "s3cret-pass",
+        "--role",
+        "enterprise",
+        "--enterprise",
+        "0209999999",
+    )
     assert result.exit_code != 0
     assert count(User) == 0
 
 
 def test_user_add_refuses_a_short_password(runner):
-    result = run(runner, "user", "add", "--username", "thanh", "--password", "short", "--role", "inspector")
+    result = run(
+        runner, "user", "add", "--username", "thanh", "--password", "short", "--role", "inspector"
+    )
     assert result.exit_code != 0
     assert count(User) == 0
 

@@ -11,7 +11,9 @@ def test_development_defaults_to_sqlite_under_instance(monkeypatch, tmp_path):
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv("SAFECASE_INSTANCE_DIR", str(tmp_path / "instance"))
     settings = DevelopmentConfig.settings()
-    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'instance' / 'safecase.db'}"
+    assert (
+        settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'instance' / 'safecase.db'}"
+    )
     assert settings["JOBS_INLINE"] is True
     assert settings["SECRET_KEY"]
 

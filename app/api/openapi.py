@@ -11,7 +11,100 @@ ERROR = {
     "required": ["error"],
     "properties": {
         "error": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+
+DATETIME = {"type": "string", "format": "date-time"}
+VICTIM = {
+    "type": "object",
+    "required": ["full_name", "birth_date", "gender", "national_id", "outcome"],
+    "properties": {
+        "full_name": {"type": "string"},
+        "birth_date": {"type": "string", "format": "date"},
+        "gender": {"enum": ["male", "female", "other"]},
+        "national_id": {"type": "string", "pattern": "^[0-9]{12}$"},
+        "occupation": {"type": "string"},
+        "outcome": {"enum": ["death", "serious", "light"]},
+        "monthly_wage_vnd": {"type": "integer", "minimum": 1},
+        "insured_wage_vnd": {"type": "integer", "minimum": 1},
+        "si_number": {"type": "string"},
+        "si_years": {"type": "integer", "minimum": 0},
+        "injury_description": {"type": "string"},
+    },
+}
+SCHEMAS = {
+    "Declaration": {
+        "type": "object",
+        "required": ["occurred_at", "commune_code", "location", "description", "victims"],
+        "properties": {
+            "kind": {"enum": ["accident", "disease", "incident"]},
+            "occurred_at": DATETIME,
+            "commune_code": {"type": "string"},
+            "location": {"type": "string"},
+            "description": {"type": "string"},
+            "labour_relation": {"type": "boolean"},
+            "victims": {"type": "array", "minItems": 1, "items": VICTIM},
+        },
+    },
+    "Case": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "code": {"type": "string"},
+            "kind": {"type": "string"},
+            "state": {"type": "string"},
+            "version": {"type": "integer"},
+            "severity": {"type": ["string", "null"]},
+            "investigation_level": {"type": ["string", "null"]},
+            "enterprise": {"type": ["object", "null"]},
+            "declared_at": DATETIME,
+            "occurred_at": DATETIME,
+            "deadlines": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "due_at": DATETIME},
+                },
+            },
+            "victims": {"type": "array", "items": {"type": "object"}},
+            "parent_id": {"type": ["integer", "null"]},
+            "children": {"type": "array", "items": {"type": "integer"}},
+            "actions": {"type": "array", "items": {"type": "string"}},
+            "compensation": {"type": "object"},
+            "insurance": {"type": "object"},
+            "victim_id": {"type": "integer"},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "properties": {
+            "seq": {"type": "integer"},
+            "at": DATETIME,
+            "actor": {"type": "string"},
+            "role": {"type": "string"},
+            "trigger": {"type": "string"},
+            "from": {"type": ["string", "null"]},
+            "to": {"type": "string"},
+            "payload": {"type": "object"},
+            "prev_hash": {"type": "string"},
+            "hash": {"type": "string"},
+        },
+    },
+    "Task": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "case_id": {"type": "integer"},
+            "case_code": {"type": "string"},
+            "title": {"type": "string"},
+            "role": {"type": "string"},
+            "due_at": {"type": ["string", "null"]},
+            "overdue": {"type": "boolean"},
+        },
     },
 }
 
@@ -20,23 +113,198 @@ PATHS: dict[str, dict] = {
         "post": {
             "summary": "Issue a bearer token",
             "security": [],
-            "requestBody": {"content": {"application/json": {"schema": {
-                "type": "object", "required": ["username", "password"],
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
-            }}}},
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["username", "password"],
+                            "properties": {
+                                "username": {"type": "string"},
+                                "password": {"type": "string"},
+                            },
+                        }
+                    }
+                }
+            },
             "responses": {
-                "201": {"description": "token", "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "properties": {"token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}},
-                }}}},
-                "401": {"description": "wrong credentials", "content": {"application/json": {"schema": ERROR}}},
-                "422": {"description": "malformed body", "content": {"application/json": {"schema": ERROR}}},
+                "201": {
+                    "description": "token",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "token": {"type": "string"},
+                                    "expires_at": {"type": "string", "format": "date-time"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "401": {
+                    "description": "wrong credentials",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+                "422": {
+                    "description": "malformed body",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
                 "429": {"description": "too many attempts"},
             },
         }
     },
-    "/me": {"get": {"summary": "The caller: username, role and scope", "responses": {"200": {"description": "user"}, "401": {"description": "no token"}}}},
-    "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}},
+    "/me": {
+        "get": {
+            "summary": "The caller: username, role and scope",
+            "responses": {"200": {"description": "user"}, "401": {"description": "no token"}},
+        }
+    },
+    "/cases": {
+        "get": {
+            "summary": "Cases visible to the caller, newest first",
+            "parameters": [
+                {"name": n, "in": "query", "schema": {"type": "string"}}
+                for n in (
+                    "kind",
+                    "state",
+                    "severity",
+                    "level",
+                    "commune",
+                    "enterprise",
+                    "q",
+                    "from",
+                    "to",
+                    "page",
+                )
+            ],
+            "responses": {
+                "200": {"description": "{items, page, pages, total}"},
+                "401": {"description": "no token"},
+                "403": {"description": "role may not list cases"},
+                "422": {"description": "bad filter"},
+            },
+        },
+        "post": {
+            "summary": "Declare a case (enterprise, commune)",
+            "requestBody": {
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Declaration"}}
+                }
+            },
+            "responses": {
+                "201": {
+                    "description": "the case",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Case"}}
+                    },
+                },
+                "403": {"description": "role may not declare"},
+                "422": {
+                    "description": "invalid declaration",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        },
+    },
+    "/cases/{case_id}": {
+        "get": {
+            "summary": "A case with the actions the caller may fire now",
+            "parameters": [
+                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "case",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Case"}}
+                    },
+                },
+                "404": {"description": "missing or not visible"},
+            },
+        }
+    },
+    "/cases/{case_id}/actions/{trigger}": {
+        "post": {
+            "summary": "Fire a workflow trigger; body {version, ...payload}",
+            "parameters": [
+                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {"name": "trigger", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["version"],
+                            "properties": {"version": {"type": "integer"}},
+                            "additionalProperties": True,
+                        }
+                    }
+                }
+            },
+            "responses": {
+                "200": {"description": "the case after the move"},
+                "403": {"description": "role may not fire it"},
+                "404": {"description": "case not visible or no such trigger"},
+                "409": {
+                    "description": "stale version or not allowed in this state",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+                "422": {
+                    "description": "invalid payload or refused input",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        }
+    },
+    "/cases/{case_id}/events": {
+        "get": {
+            "summary": "The hash-chained audit trail, oldest first",
+            "parameters": [
+                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "events",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/Event"},
+                            }
+                        }
+                    },
+                },
+                "404": {"description": "not visible"},
+            },
+        }
+    },
+    "/tasks": {
+        "get": {
+            "summary": "The caller's open tasks, soonest due first",
+            "responses": {
+                "200": {
+                    "description": "tasks",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/Task"},
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": "OpenAPI"}},
+        }
+    },
 }
 
 
@@ -53,7 +321,7 @@ def openapi_document() -> dict:
         "servers": [{"url": "/api/v1"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": ERROR},
+            "schemas": {"Error": ERROR, **SCHEMAS},
         },
         "security": [{"bearer": []}],
         "paths": PATHS,

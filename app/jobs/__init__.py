@@ -65,9 +65,7 @@ def run_worker(burst: bool = False) -> None:
     from rq import Worker
 
     app = current_app._get_current_object()
-    worker = Worker(
-        [get_queue(name) for name in QUEUES], connection=redis_connection()
-    )
+    worker = Worker([get_queue(name) for name in QUEUES], connection=redis_connection())
     with app.app_context():
         worker.work(burst=burst, with_scheduler=True)
 

@@ -1,6 +1,28 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
+from app.models.audit import GENESIS_HASH, CaseEvent, MedicalAccessLog
+from app.models.case import Case, CaseCounter, CaseDeadline, Victim
 from app.models.party import Commune, Enterprise
+from app.models.rules import HolidayAdjustment, RuleValue
 from app.models.user import ROLES, ApiToken, User
+from app.models.work import Notification, OutboxMessage, Task
 
-__all__ = ["ROLES", "ApiToken", "Commune", "Enterprise", "User"]
+__all__ = [
+    "GENESIS_HASH",
+    "ROLES",
+    "ApiToken",
+    "Case",
+    "CaseCounter",
+    "CaseDeadline",
+    "CaseEvent",
+    "Commune",
+    "Enterprise",
+    "HolidayAdjustment",
+    "MedicalAccessLog",
+    "Notification",
+    "OutboxMessage",
+    "RuleValue",
+    "Task",
+    "User",
+    "Victim",
+]

@@ -28,6 +28,33 @@ MAY_HAVE_ENTERPRISE = {"enterprise", "union"}
 NEEDS_COMMUNE = {"commune"}
 
 
+def _scope_errors(
+    role: str, enterprise_tax_code: str | None, commune_code: str | None, errors: dict
+) -> Enterprise | None:
+    """Check the enterprise/commune a role needs or may have; returns the enterprise."""
+    enterprise = None
+    if enterprise_tax_code:
+        if role in ROLES and role not in MAY_HAVE_ENTERPRISE:
+            errors["enterprise"] = [f"Vai trò {role} không gắn với doanh nghiệp."]
+        else:
+            tax_code = normalise_tax_code(enterprise_tax_code)
+            enterprise = db.session.scalar(
+                select(Enterprise).where(Enterprise.tax_code == tax_code)
+            )
+            if enterprise is None:
+                errors["enterprise"] = [f"Không có doanh nghiệp mã số thuế {tax_code}."]
+    elif role in NEEDS_ENTERPRISE:
+        errors["enterprise"] = ["Vai trò enterprise cần --enterprise (mã số thuế doanh nghiệp)."]
+    if commune_code:
+        if role in ROLES and role not in NEEDS_COMMUNE:
+            errors["commune"] = [f"Vai trò {role} không gắn với xã/phường."]
+        elif db.session.get(Commune, commune_code) is None:
+            errors["commune"] = [f"Không có xã/phường mã {commune_code}."]
+    elif role in NEEDS_COMMUNE:
+        errors["commune"] = ["Vai trò commune cần --commune (mã xã/phường)."]
+    return enterprise
+
+
 def add_user(
     *,
     username: str,
@@ -54,24 +81,7 @@ def add_user(
         errors["password"] = [f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."]
     if role not in ROLES:
         errors["role"] = [f"Vai trò {role!r} không tồn tại; chọn một trong: {', '.join(ROLES)}."]
-    enterprise = None
-    if enterprise_tax_code:
-        if role in ROLES and role not in MAY_HAVE_ENTERPRISE:
-            errors["enterprise"] = [f"Vai trò {role} không gắn với doanh nghiệp."]
-        else:
-            tax_code = normalise_tax_code(enterprise_tax_code)
-            enterprise = db.session.scalar(select(Enterprise).where(Enterprise.tax_code == tax_code))
-            if enterprise is None:
-                errors["enterprise"] = [f"Không có doanh nghiệp mã số thuế {tax_code}."]
-    elif role in NEEDS_ENTERPRISE:
-        errors["enterprise"] = ["Vai trò enterprise cần --enterprise (mã số thuế doanh nghiệp)."]
-    if commune_code:
-        if role in ROLES and role not in NEEDS_COMMUNE:
-            errors["commune"] = [f"Vai trò {role} không gắn với xã/phường."]
-        elif db.session.get(Commune, commune_code) is None:
-            errors["commune"] = [f"Không có xã/phường mã {commune_code}."]
-    elif role in NEEDS_COMMUNE:
-        errors["commune"] = ["Vai trò commune cần --commune (mã xã/phường)."]
+    enterprise = _scope_errors(role, enterprise_tax_code, commune_code, errors)
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized

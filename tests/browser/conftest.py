@@ -26,7 +26,9 @@ CHROMIUM_ARGS = [
 
 def pytest_collection_modifyitems(config, items):
     if not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(reason=f"{CHROMIUM} missing: `make test` installs Debian's chromium")
+        skip = pytest.mark.skip(
+            reason=f"{CHROMIUM} missing: `make test` installs Debian's chromium"
+        )
         for item in items:
             item.add_marker(skip)
 

@@ -8,7 +8,9 @@ from tests.factories import make_user
 
 def test_token_issued_for_right_credentials(client):
     make_user("inspector", username="thanh")
-    response = client.post("/api/v1/tokens", json={"username": "thanh", "password": "correct-horse-1"})
+    response = client.post(
+        "/api/v1/tokens", json={"username": "thanh", "password": "correct-horse-1"}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert len(body["token"]) >= 40
@@ -80,5 +82,10 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/"):
-            path = rule.rule[len("/api/v1") :].replace("<int:", "{").replace("<", "{").replace(">", "}")
+            path = (
+                rule.rule[len("/api/v1") :]
+                .replace("<int:", "{")
+                .replace("<", "{")
+                .replace(">", "}")
+            )
             assert path in document["paths"], f"{rule.rule} missing from the OpenAPI document"

@@ -1,6 +1,6 @@
 """parties, users and API tokens
 
-Revision ID: 26104a9e0bc0
+Revision ID: 0001
 Revises: 
 Create Date: 2026-11-29 01:57:15.244641
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '26104a9e0bc0'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None

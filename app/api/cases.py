@@ -1,0 +1,101 @@
+"""Cases through the API: declare, list, read, act, audit trail, tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import g, jsonify, request
+
+from app.api import bp
+from app.api.parsing import json_body
+from app.api.schemas import case_json, event_json, has_medical_content, task_json
+from app.errors import ValidationFailed
+from app.permissions import require_permission
+from app.services import cases as case_service
+from app.services.declarations import declare
+from app.services.visibility import sees_medical
+from app.services.workflow_engine import available_actions, fire_transition
+
+
+def _detail(case, user):
+    if sees_medical(user) and has_medical_content(case):
+        case_service.log_medical_read(user, case, "victims,data")
+    return case_json(case, user, actions=available_actions(case, user))
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit():
+        raise ValidationFailed({name: ["Phải là số nguyên dương."]})
+    return int(raw)
+
+
+def _datetime_arg(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed({name: ["Ngày giờ không hợp lệ (ISO 8601)."]}) from None
+    if value.tzinfo is None:
+        raise ValidationFailed({name: ["Cần múi giờ, ví dụ +07:00."]})
+    return value
+
+
+@bp.post("/cases")
+@require_permission("cases.declare")
+def create_case():
+    case = declare(g.api_user, json_body(), ip=request.remote_addr)
+    return jsonify(_detail(case, g.api_user)), 201
+
+
+@bp.get("/cases")
+@require_permission("cases.view")
+def list_cases():
+    filters = case_service.CaseFilters(
+        kind=request.args.get("kind") or None,
+        state=request.args.get("state") or None,
+        severity=request.args.get("severity") or None,
+        level=request.args.get("level") or None,
+        commune=request.args.get("commune") or None,
+        enterprise=request.args.get("enterprise") or None,
+        q=request.args.get("q") or None,
+        declared_from=_datetime_arg("from"),
+        declared_to=_datetime_arg("to"),
+    )
+    page = case_service.list_cases(g.api_user, filters, _int_arg("page", 1))
+    return jsonify(
+        items=[case_json(c, g.api_user, include_medical=False) for c in page.items],
+        page=page.page,
+        pages=page.pages,
+        total=page.total,
+    )
+
+
+@bp.get("/cases/<int:case_id>")
+@require_permission("cases.view")
+def get_case(case_id: int):
+    return jsonify(_detail(case_service.get_visible_case(g.api_user, case_id), g.api_user))
+
+
+@bp.post("/cases/<int:case_id>/actions/<trigger>")
+@require_permission("cases.act")
+def act(case_id: int, trigger: str):
+    case = fire_transition(case_id, trigger, g.api_user, json_body(), ip=request.remote_addr)
+    return jsonify(_detail(case, g.api_user))
+
+
+@bp.get("/cases/<int:case_id>/events")
+@require_permission("cases.view")
+def events(case_id: int):
+    rows = case_service.case_events(g.api_user, case_id)
+    return jsonify([event_json(e, g.api_user) for e in rows])
+
+
+@bp.get("/tasks")
+@require_permission("tasks.view")
+def tasks():
+    return jsonify([task_json(t) for t in case_service.open_tasks_for(g.api_user)])

@@ -1,0 +1,175 @@
+"""JSON shapes of the contract: case, event, task. Masking happens here, per caller.
+
+Union officers see national IDs masked and no medical detail; any role that receives
+medical fields has the read logged (workflows.md "Parties and roles").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.clock import as_utc, now
+from app.models import Case, CaseEvent, Task
+from app.services.visibility import sees_medical
+
+# Payload and data keys that carry medical detail.
+MEDICAL_KEYS = frozenset({"capacity_loss_pct", "injury_description", "diagnosis", "assessment"})
+
+
+def iso(value) -> str | None:
+    value = as_utc(value)
+    return value.isoformat() if value is not None else None
+
+
+def mask_national_id(value: str) -> str:
+    return (
+        value[:3] + "*" * 6 + value[-3:] if value and len(value) == 12 else "*" * len(value or "")
+    )
+
+
+def strip_medical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: strip_medical(v) for k, v in value.items() if k not in MEDICAL_KEYS}
+    if isinstance(value, list):
+        return [strip_medical(v) for v in value]
+    return value
+
+
+def victim_json(victim, user, include_medical: bool = True) -> dict[str, Any]:
+    medical = include_medical and sees_medical(user)
+    body = {
+        "id": victim.id,
+        "full_name": victim.full_name,
+        "birth_date": victim.birth_date.isoformat() if victim.birth_date else None,
+        "gender": victim.gender,
+        "national_id": victim.national_id
+        if user.role != "union"
+        else mask_national_id(victim.national_id),
+        "occupation": victim.occupation,
+        "outcome": victim.outcome,
+        "died_at": iso(victim.died_at),
+        "monthly_wage_vnd": victim.monthly_wage_vnd,
+        "insured_wage_vnd": victim.insured_wage_vnd,
+        "si_number": victim.si_number,
+        "si_years": victim.si_years,
+    }
+    if medical:
+        body["injury_description"] = victim.injury_description
+    return body
+
+
+def claim_amounts(case: Case) -> dict[str, Any]:
+    data = case.data or {}
+    comp = data.get("compensation") or {}
+    ins = data.get("insurance") or {}
+    return {
+        "victim_id": case.victim_id,
+        "compensation": {
+            "minimum_vnd": comp.get("minimum_vnd"),
+            "paid_vnd": comp.get("paid_vnd"),
+            "due_at": comp.get("due_at"),
+        },
+        "insurance": {
+            "expected_kind": ins.get("expected_kind"),
+            "expected_vnd": ins.get("expected_vnd"),
+            "decided_vnd": ins.get("decided_vnd"),
+        },
+    }
+
+
+def has_medical_content(case: Case) -> bool:
+    data = case.data or {}
+    return any(v.injury_description for v in case.victims) or any(k in data for k in MEDICAL_KEYS)
+
+
+def case_json(
+    case: Case, user, actions: list[str] | None = None, include_medical: bool = True
+) -> dict[str, Any]:
+    """The contract's case object; medical fields only when asked for and allowed."""
+    medical = include_medical and sees_medical(user)
+    data = case.data or {}
+    body: dict[str, Any] = {
+        "id": case.id,
+        "code": case.code,
+        "kind": case.kind,
+        "state": case.state,
+        "version": case.version,
+        "severity": case.severity,
+        "investigation_level": case.investigation_level,
+        "labour_relation": case.labour_relation,
+        "enterprise": (
+            {"tax_code": case.enterprise.tax_code, "name": case.enterprise.name}
+            if case.enterprise
+            else None
+        ),
+        "commune": {"code": case.commune.code, "name": case.commune.name},
+        "location": case.location,
+        "description": case.description,
+        "declared_at": iso(case.declared_at),
+        "occurred_at": iso(case.occurred_at),
+        "deadlines": [
+            {
+                "name": d.name,
+                "due_at": iso(d.due_at),
+                "days": d.days,
+                "unit": d.unit,
+                "paused": d.paused_at is not None,
+                "extended": d.extended,
+                "met_at": iso(d.met_at),
+                "overdue": d.met_at is None and d.paused_at is None and as_utc(d.due_at) < now(),
+            }
+            for d in case.deadlines
+        ],
+        "victims": [victim_json(v, user, medical) for v in case.victims],
+        "parent_id": case.parent_id,
+        "children": [c.id for c in case.children],
+        "data": data if medical else strip_medical(data),
+    }
+    if case.kind == "claim":
+        body.update(claim_amounts(case))
+        if case.parent is not None:
+            body["parent"] = {
+                "code": case.parent.code,
+                "kind": case.parent.kind,
+                "severity": case.parent.severity,
+                "occurred_at": iso(case.parent.occurred_at),
+            }
+        victim = next(
+            (v for v in (case.parent.victims if case.parent else []) if v.id == case.victim_id),
+            None,
+        )
+        body["victim"] = victim_json(victim, user, medical) if victim else None
+    if actions is not None:
+        body["actions"] = actions
+    return body
+
+
+def event_json(event: CaseEvent, user) -> dict[str, Any]:
+    payload = event.payload if sees_medical(user) else strip_medical(event.payload)
+    return {
+        "seq": event.seq,
+        "at": iso(event.at),
+        "actor": event.actor,
+        "role": event.role,
+        "trigger": event.trigger,
+        "from": event.from_state,
+        "to": event.to_state,
+        "payload": payload,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    due = as_utc(task.due_at)
+    return {
+        "id": task.id,
+        "case_id": task.case_id,
+        "case_code": task.case.code,
+        "name": task.name,
+        "title": task.title_vi,
+        "title_en": task.title_en,
+        "role": task.role,
+        "due_at": iso(due),
+        "overdue": bool(due is not None and due < now()),
+    }

@@ -1,0 +1,124 @@
+"""Cases (accident, disease, incident, claim), their victims, deadlines and code counters.
+
+Only the workflow engine changes ``Case.state`` (a test greps for it). ``data`` holds
+each kind's own fields as JSON (team, minutes, announcement, compensation…), described
+by the kind's file in ``workflows/``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.mixins import TimestampMixin, UTCDateTime
+from app.models.party import Commune, Enterprise
+
+
+class Case(TimestampMixin, db.Model):
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_kind_state", "kind", "state"),
+        Index("ix_case_enterprise_declared", "enterprise_id", "declared_at"),
+        Index("ix_case_commune_declared", "commune_code", "declared_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Human code {PROVINCE}-{YEAR}-{LETTER}{SEQ}, e.g. HP-2026-A000123.
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    state: Mapped[str] = mapped_column(String(40), index=True)
+    # Optimistic concurrency: every transition bumps it; a stale caller gets 409.
+    version: Mapped[int] = mapped_column(default=1)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), nullable=True, index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), nullable=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
+    severity: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    investigation_level: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # False: a worker without a labour contract (khu vực không có quan hệ lao động).
+    labour_relation: Mapped[bool | None] = mapped_column(nullable=True)
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # A claim's victim (one claim per injured or deceased worker).
+    victim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("victim.id", use_alter=True), nullable=True
+    )
+    # Set once the employer files the insurance dossier: what insurance officers may see.
+    insurance_filed: Mapped[bool] = mapped_column(default=False, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
+    commune: Mapped[Commune] = relationship(lazy="joined")
+    parent: Mapped[Case | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Case]] = relationship(back_populates="parent", order_by="Case.id")
+    victims: Mapped[list[Victim]] = relationship(
+        back_populates="case", order_by="Victim.id", foreign_keys="Victim.case_id"
+    )
+    deadlines: Mapped[list[CaseDeadline]] = relationship(
+        back_populates="case", order_by="CaseDeadline.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Case {self.code} {self.state}>"
+
+
+class Victim(TimestampMixin, db.Model):
+    """An injured or deceased worker named in a declaration."""
+
+    __tablename__ = "victim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(nullable=True)
+    gender: Mapped[str] = mapped_column(String(10), default="")
+    # CCCD: 12 digits; masked for union officers.
+    national_id: Mapped[str] = mapped_column(String(12))
+    occupation: Mapped[str] = mapped_column(String(200), default="")
+    outcome: Mapped[str] = mapped_column(String(10))
+    died_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Average monthly wage of the 6 months before the accident (compensation basis).
+    monthly_wage_vnd: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Wage social insurance was paid on in the month before (insurance basis).
+    insured_wage_vnd: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    si_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    si_years: Mapped[int | None] = mapped_column(nullable=True)
+    # Medical detail: shown only to roles allowed to see it, each read logged.
+    injury_description: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="victims", foreign_keys=[case_id])
+
+
+class CaseDeadline(db.Model):
+    """A legal time limit of a case as a row, not a timer: the sweeper scans these."""
+
+    __tablename__ = "case_deadline"
+    __table_args__ = (UniqueConstraint("case_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    days: Mapped[int] = mapped_column(default=0)
+    unit: Mapped[str] = mapped_column(String(10), default="calendar")
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    extended: Mapped[bool] = mapped_column(default=False)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    case: Mapped[Case] = relationship(back_populates="deadlines")
+
+
+class CaseCounter(db.Model):
+    """The last sequence number used for one province, year and kind letter."""
+
+    __tablename__ = "case_counter"
+
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,83 @@
+"""Work the engine opens for people and the messages it must send.
+
+Tasks are opened and closed by the engine as a case enters and leaves states (the
+workflow definition says who waits on whom). Outbox rows are written in the same
+transaction as the transition and dispatched after commit; notifications are what
+users read in the app.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.case import Case
+from app.models.mixins import UTCDateTime
+
+
+class Task(db.Model):
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_open_role_due", "closed_at", "role", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    title_vi: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    deadline: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set by the deadline scan; each happens once per task.
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    case: Mapped[Case] = relationship(lazy="joined")
+
+
+class OutboxMessage(db.Model):
+    """A side effect decided inside a transaction, to be carried out after its commit."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), nullable=True, index=True)
+    event: Mapped[str] = mapped_column(String(60))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Notification(db.Model):
+    """An in-app message for one user; email copies are tracked on the same row."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        UniqueConstraint("outbox_id", "user_id"),
+        Index("ix_notification_user_unread", "user_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The outbox row it came from: one notification per user per outbox row, ever.
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id"), nullable=True, index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), nullable=True)
+    event: Mapped[str] = mapped_column(String(60))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Email: whether one is wanted, and when it went out (None until delivered).
+    email_wanted: Mapped[bool] = mapped_column(default=False)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -1,0 +1,133 @@
+"""Reading cases: what a user may see, lists with filters, timelines.
+
+Every read goes through ``case_filter``/``can_see``; a case outside the caller's scope
+is reported exactly as a missing one (``NotFound``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+
+from app.clock import now
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
+from app.models import Case, CaseEvent, MedicalAccessLog, Task, Victim
+from app.services.unit_of_work import unit_of_work
+from app.services.visibility import can_see, case_filter
+
+PAGE_SIZE = 25
+
+
+def get_visible_case(user, case_id: int) -> Case:
+    """:raises NotFound: missing or not visible to ``user``."""
+    case = db.session.get(Case, case_id)
+    if case is None or not can_see(user, case):
+        raise NotFound("Không tìm thấy vụ việc.")
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    kind: str | None = None
+    state: str | None = None
+    severity: str | None = None
+    level: str | None = None
+    commune: str | None = None
+    enterprise: str | None = None
+    q: str | None = None
+    declared_from: datetime | None = None
+    declared_to: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    items: list[Case]
+    page: int
+    pages: int
+    total: int
+
+
+def list_cases(user, filters: CaseFilters, page: int = 1, per_page: int = PAGE_SIZE) -> CasePage:
+    """The cases ``user`` may see, newest first, filtered and paginated.
+
+    The order (declared_at, id) is served by the (scope, declared_at) indexes.
+    :raises ValidationFailed: a page number below 1.
+    """
+    if page < 1:
+        raise ValidationFailed({"page": ["Số trang phải từ 1."]})
+    query = select(Case).where(case_filter(user))
+    if filters.kind:
+        query = query.where(Case.kind == filters.kind)
+    if filters.state:
+        query = query.where(Case.state == filters.state)
+    if filters.severity:
+        query = query.where(Case.severity == filters.severity)
+    if filters.level:
+        query = query.where(Case.investigation_level == filters.level)
+    if filters.commune:
+        query = query.where(Case.commune_code == filters.commune)
+    if filters.enterprise:
+        from app.models import Enterprise
+
+        query = query.where(
+            Case.enterprise_id.in_(
+                select(Enterprise.id).where(Enterprise.tax_code == filters.enterprise)
+            )
+        )
+    if filters.declared_from:
+        query = query.where(Case.declared_at >= filters.declared_from)
+    if filters.declared_to:
+        query = query.where(Case.declared_at <= filters.declared_to)
+    if filters.q:
+        pattern = f"%{filters.q.strip()}%"
+        query = query.where(
+            or_(
+                Case.code.ilike(pattern),
+                Case.location.ilike(pattern),
+                Case.description.ilike(pattern),
+                Case.id.in_(select(Victim.case_id).where(Victim.full_name.ilike(pattern))),
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = (
+        db.session.scalars(
+            query.order_by(Case.declared_at.desc(), Case.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
+    return CasePage(
+        items=list(items), page=page, pages=max(1, math.ceil(total / per_page)), total=total
+    )
+
+
+def case_events(user, case_id: int) -> list[CaseEvent]:
+    case = get_visible_case(user, case_id)
+    return list(
+        db.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+        )
+    )
+
+
+def open_tasks_for(user) -> list[Task]:
+    """The caller's open tasks (role and scope), soonest due first, undated last."""
+    rows = db.session.scalars(
+        select(Task)
+        .join(Case, Task.case_id == Case.id)
+        .where(Task.closed_at.is_(None), Task.role == user.role, case_filter(user))
+        .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+    ).all()
+    return list(rows)
+
+
+def log_medical_read(user, case: Case, fields: str) -> None:
+    """Record that ``user`` read ``case``'s medical fields (its own small transaction)."""
+    with unit_of_work():
+        db.session.add(MedicalAccessLog(case_id=case.id, user_id=user.id, at=now(), fields=fields))

@@ -1,0 +1,249 @@
+"""Declaring cases (khai báo): validating a declaration and handing it to the engine.
+
+An ``enterprise`` user declares for its own enterprise (a worker with a labour relation);
+a ``commune`` user declares for its own commune with ``labour_relation`` false (Law
+84/2015 Art. 34(1)(b),(d)). Invalid input raises ``ValidationFailed`` with field paths
+such as ``victims.0.national_id`` and creates nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+
+from app.clock import now
+from app.errors import PermissionDenied, ValidationFailed
+from app.extensions import db
+from app.models import Case, Commune, Victim
+from app.services.unit_of_work import unit_of_work
+from app.services.workflow_engine import NewCase, create_case
+
+NATIONAL_ID_RE = re.compile(r"^\d{12}$")
+SI_NUMBER_RE = re.compile(r"^\d{10}$")
+OUTCOMES = ("death", "serious", "light")
+GENDERS = ("male", "female", "other")
+MIN_WORKING_AGE = 15  # Labour Code 2019 Art. 143; Decree 143/2024 for voluntary insurance
+DECLARABLE = {"enterprise": ("accident", "disease", "incident"), "commune": ("accident",)}
+
+
+class Errors(dict):
+    def add(self, path: str, message: str) -> None:
+        self.setdefault(path, []).append(message)
+
+
+def _text(body: dict, key: str, errors: Errors, *, required: bool = True, limit: int = 2000) -> str:
+    value = body.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors.add(key, "Bắt buộc nhập.")
+        return ""
+    if not isinstance(value, str):
+        errors.add(key, "Phải là văn bản.")
+        return ""
+    if len(value) > limit:
+        errors.add(key, f"Tối đa {limit} ký tự.")
+    return value.strip()
+
+
+def _datetime(value: Any, path: str, errors: Errors) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        errors.add(path, "Bắt buộc nhập ngày giờ (ISO 8601 có múi giờ).")
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        errors.add(path, "Ngày giờ không hợp lệ (ISO 8601 có múi giờ).")
+        return None
+    if parsed.tzinfo is None:
+        errors.add(path, "Ngày giờ phải có múi giờ, ví dụ +07:00.")
+        return None
+    return parsed
+
+
+def _date(value: Any, path: str, errors: Errors) -> date | None:
+    if not isinstance(value, str) or not value.strip():
+        errors.add(path, "Bắt buộc nhập ngày (YYYY-MM-DD).")
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors.add(path, "Ngày không hợp lệ (YYYY-MM-DD).")
+        return None
+
+
+def _money(value: Any, path: str, errors: Errors, *, required: bool) -> int | None:
+    if value is None or value == "":
+        if required:
+            errors.add(path, "Bắt buộc nhập tiền lương (đồng).")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        errors.add(path, "Tiền lương phải là số nguyên đồng lớn hơn 0.")
+        return None
+    return value
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def parse_victim(
+    raw: Any, index: int, occurred: datetime | None, labour_relation: bool, errors: Errors
+) -> Victim | None:
+    path = f"victims.{index}"
+    if not isinstance(raw, dict):
+        errors.add(path, "Mỗi nạn nhân phải là một đối tượng.")
+        return None
+    before = sum(len(v) for v in errors.values())
+    name = _text(raw, "full_name", Errors(), required=True, limit=200)
+    if not name:
+        errors.add(f"{path}.full_name", "Bắt buộc nhập họ tên.")
+    birth = _date(raw.get("birth_date"), f"{path}.birth_date", errors)
+    if birth and occurred:
+        accident_day = occurred.date()
+        if birth >= accident_day:
+            errors.add(f"{path}.birth_date", "Ngày sinh phải trước ngày xảy ra tai nạn.")
+        elif age_on(birth, accident_day) < MIN_WORKING_AGE:
+            errors.add(
+                f"{path}.birth_date",
+                "Người lao động phải từ đủ 15 tuổi trở lên khi xảy ra tai nạn.",
+            )
+        elif age_on(birth, accident_day) > 100:
+            errors.add(f"{path}.birth_date", "Ngày sinh không hợp lý.")
+    gender = raw.get("gender")
+    if gender not in GENDERS:
+        errors.add(f"{path}.gender", "Giới tính phải là male, female hoặc other.")
+    national_id = raw.get("national_id")
+    if not isinstance(national_id, str) or not NATIONAL_ID_RE.match(national_id.strip()):
+        errors.add(f"{path}.national_id", "Số CCCD phải gồm đúng 12 chữ số.")
+    outcome = raw.get("outcome")
+    if outcome not in OUTCOMES:
+        errors.add(f"{path}.outcome", "Hậu quả phải là death, serious hoặc light.")
+    wage = _money(
+        raw.get("monthly_wage_vnd"), f"{path}.monthly_wage_vnd", errors, required=labour_relation
+    )
+    insured_wage = _money(
+        raw.get("insured_wage_vnd"), f"{path}.insured_wage_vnd", errors, required=False
+    )
+    si_number = raw.get("si_number") or None
+    if si_number is not None and (
+        not isinstance(si_number, str) or not SI_NUMBER_RE.match(si_number)
+    ):
+        errors.add(f"{path}.si_number", "Mã số BHXH gồm 10 chữ số.")
+    si_years = raw.get("si_years")
+    if si_years is not None and (
+        isinstance(si_years, bool) or not isinstance(si_years, int) or si_years < 0 or si_years > 60
+    ):
+        errors.add(f"{path}.si_years", "Số năm đóng BHXH phải là số nguyên từ 0 đến 60.")
+    occupation = raw.get("occupation") or ""
+    injury = raw.get("injury_description") or ""
+    if not isinstance(occupation, str) or not isinstance(injury, str):
+        errors.add(path, "Nghề nghiệp và mô tả thương tích phải là văn bản.")
+    if sum(len(v) for v in errors.values()) > before:
+        return None
+    return Victim(
+        full_name=name,
+        birth_date=birth,
+        gender=gender,
+        national_id=national_id.strip(),
+        occupation=occupation.strip(),
+        outcome=outcome,
+        died_at=occurred if outcome == "death" else None,
+        monthly_wage_vnd=wage,
+        insured_wage_vnd=insured_wage or wage,
+        si_number=si_number,
+        si_years=si_years if si_number else None,
+        injury_description=injury.strip(),
+    )
+
+
+def declare_accident(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
+    """Validate and create an accident case for ``user``; one transaction.
+
+    :raises PermissionDenied: the user's role may not declare accidents.
+    :raises ValidationFailed: any invalid field (nothing is created).
+    """
+    if user.role not in ("enterprise", "commune"):
+        raise PermissionDenied("Chỉ doanh nghiệp và UBND cấp xã được khai báo tai nạn lao động.")
+    errors = Errors()
+    occurred = _datetime(body.get("occurred_at"), "occurred_at", errors)
+    if occurred and occurred > now():
+        errors.add("occurred_at", "Thời điểm xảy ra tai nạn không được ở tương lai.")
+    commune_code = body.get("commune_code")
+    if not isinstance(commune_code, str) or db.session.get(Commune, commune_code) is None:
+        errors.add("commune_code", "Mã xã/phường không có trong danh mục.")
+    elif user.role == "commune" and commune_code != user.commune_code:
+        errors.add("commune_code", "UBND xã chỉ khai báo tai nạn xảy ra trên địa bàn của mình.")
+    location = _text(body, "location", errors, limit=300)
+    description = _text(body, "description", errors, limit=5000)
+    relation = body.get("labour_relation", user.role == "enterprise")
+    if not isinstance(relation, bool):
+        errors.add("labour_relation", "Phải là true hoặc false.")
+        relation = user.role == "enterprise"
+    elif user.role == "enterprise" and not relation:
+        errors.add(
+            "labour_relation",
+            "Doanh nghiệp khai báo tai nạn của người lao động có quan hệ lao động.",
+        )
+    elif user.role == "commune" and relation:
+        errors.add(
+            "labour_relation",
+            "UBND xã khai báo tai nạn của người lao động không có quan hệ lao động.",
+        )
+    raw_victims = body.get("victims")
+    victims: list[Victim] = []
+    if not isinstance(raw_victims, list) or not raw_victims:
+        errors.add("victims", "Cần ít nhất một nạn nhân.")
+    else:
+        for index, raw in enumerate(raw_victims):
+            victim = parse_victim(raw, index, occurred, relation, errors)
+            if victim is not None:
+                victims.append(victim)
+        ids = [v.national_id for v in victims]
+        if len(set(ids)) != len(ids):
+            errors.add("victims", "Một người không thể được khai báo hai lần trong cùng vụ.")
+    if errors:
+        raise ValidationFailed(dict(errors))
+    with unit_of_work():
+        return create_case(
+            NewCase(
+                kind="accident",
+                enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
+                commune_code=commune_code,
+                declared_by_id=user.id,
+                occurred_at=occurred,
+                location=location,
+                description=description,
+                labour_relation=relation,
+                data={"declared_by_role": user.role},
+                victims=victims,
+                event_payload={
+                    "occurred_at": occurred.isoformat(),
+                    "commune_code": commune_code,
+                    "location": location,
+                    "labour_relation": relation,
+                    "victims": [{"full_name": v.full_name, "outcome": v.outcome} for v in victims],
+                },
+            ),
+            user,
+            province=current_app.config["SAFECASE_PROVINCE"],
+            ip=ip,
+        )
+
+
+def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
+    """Declare a case of ``body["kind"]`` (default accident).
+
+    :raises PermissionDenied: the role may not declare this kind.
+    :raises ValidationFailed: unknown kind or invalid declaration.
+    """
+    kind = body.get("kind", "accident")
+    if kind not in ("accident", "disease", "incident"):
+        raise ValidationFailed({"kind": ["Loại vụ việc phải là accident, disease hoặc incident."]})
+    if kind not in DECLARABLE.get(user.role, ()):
+        raise PermissionDenied("Vai trò của bạn không được khai báo loại vụ việc này.")
+    if kind == "accident":
+        return declare_accident(user, body, ip=ip)
+    raise ValidationFailed({"kind": [f"Khai báo {kind} qua API chưa được hỗ trợ."]})

@@ -1,0 +1,599 @@
+"""The workflow engine: the one place where a case changes state.
+
+One ``transitions`` Machine per case kind per process, built from the definition in
+``workflows/`` with ``auto_transitions=False``; it is bound to a small ``CaseFlow``
+wrapper for the length of one operation (``add_model(initial=case.state)`` …
+``remove_model``), never to the ORM class and never one machine per row.
+
+``fire_transition`` does everything in one transaction: lock the case, check the
+caller's scope, role and version, parse the payload, run the guards, move the state,
+apply the effect's outcome (columns, data, deadlines, victims, child cases), append the
+hash-chained event, reconcile tasks and write outbox rows. Side effects (email, in-app
+notifications) run only after commit, from the outbox.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from transitions import Machine, MachineError
+
+from app.clock import VN_TZ, now
+from app.errors import (
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from app.extensions import db
+from app.models import Case, CaseCounter, CaseDeadline, OutboxMessage, Task
+from app.services.audit import append_event
+from app.services.rulebook import load_rulebook
+from app.services.unit_of_work import unit_of_work
+from app.services.visibility import can_see
+from workflows import get_workflow
+from workflows.base import (
+    Actor,
+    CaseSnapshot,
+    ChildCase,
+    Context,
+    DeadlineChange,
+    Notify,
+    Outcome,
+    Transition,
+    WorkflowDefinition,
+)
+from workflows.fields import parse_payload
+from workflows.law.rules import RuleBook
+
+# --------------------------------------------------------------------------------------------
+# The machines: one per kind per process
+# --------------------------------------------------------------------------------------------
+
+
+class CaseFlow:
+    """Binds a case to its kind's machine for one operation; ``state`` proxies ``case.state``.
+
+    This property setter is the only code that assigns ``Case.state`` after creation.
+    """
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+
+    @property
+    def state(self) -> str:
+        return self._case.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self._case.state = value
+
+
+_machines: dict[str, Machine] = {}
+_machines_lock = threading.Lock()
+# Machine.add_model/remove_model mutate the machine's model list; serialise them.
+_bind_lock = threading.Lock()
+
+
+def machine_for(definition: WorkflowDefinition) -> Machine:
+    """The process-wide machine of ``definition`` (built on first use)."""
+    machine = _machines.get(definition.kind)
+    if machine is not None:
+        return machine
+    with _machines_lock:
+        if definition.kind not in _machines:
+            _machines[definition.kind] = _build_machine(definition)
+        return _machines[definition.kind]
+
+
+def _build_machine(definition: WorkflowDefinition) -> Machine:
+    def condition(name: str):
+        # Routing conditions are the definition's pure predicates over the Context.
+        return lambda event: definition.conditions[name](event.kwargs["ctx"])
+
+    machine = Machine(
+        model=None,
+        states=[state.name for state in definition.states],
+        initial=definition.initial,
+        auto_transitions=False,
+        send_event=True,
+        ignore_invalid_triggers=False,
+    )
+    for transition in definition.transitions:
+        machine.add_transition(
+            transition.trigger,
+            list(transition.sources),
+            transition.dest,  # None: an internal transition (stays, no exit/enter)
+            conditions=[condition(name) for name in transition.conditions],
+        )
+    return machine
+
+
+def move(definition: WorkflowDefinition, case: Case, trigger: str, ctx: Context) -> None:
+    """Fire ``trigger`` on the kind's machine with ``case`` bound for this call only."""
+    machine = machine_for(definition)
+    flow = CaseFlow(case)
+    with _bind_lock:
+        machine.add_model(flow, initial=case.state)
+    try:
+        if not getattr(flow, trigger)(ctx=ctx):
+            raise TransitionNotAllowed("Không thực hiện được thao tác ở trạng thái hiện tại.")
+    except MachineError as exc:
+        raise TransitionNotAllowed("Thao tác không được phép ở trạng thái hiện tại.") from exc
+    finally:
+        with _bind_lock:
+            machine.remove_model(flow)
+
+
+# --------------------------------------------------------------------------------------------
+# Snapshots and actors
+# --------------------------------------------------------------------------------------------
+
+
+def actor_of(user) -> Actor:
+    return Actor(
+        username=user.username,
+        role=user.role,
+        enterprise_id=getattr(user, "enterprise_id", None),
+        commune_code=getattr(user, "commune_code", None),
+    )
+
+
+def _victim_view(victim) -> dict[str, Any]:
+    return {
+        "id": victim.id,
+        "full_name": victim.full_name,
+        "outcome": victim.outcome,
+        "died_at": victim.died_at,
+        "monthly_wage_vnd": victim.monthly_wage_vnd,
+        "insured_wage_vnd": victim.insured_wage_vnd,
+        "si_number": victim.si_number,
+        "si_years": victim.si_years,
+        "gender": victim.gender,
+        "birth_date": victim.birth_date,
+        "occupation": victim.occupation,
+    }
+
+
+def _deadline_view(row: CaseDeadline) -> dict[str, Any]:
+    return {
+        "due_at": row.due_at,
+        "started_at": row.started_at,
+        "days": row.days,
+        "unit": row.unit,
+        "paused_at": row.paused_at,
+        "extended": row.extended,
+        "met_at": row.met_at,
+    }
+
+
+def snapshot(case: Case) -> CaseSnapshot:
+    """A read-only view of ``case`` for guards, conditions and effects."""
+    parent = case.parent
+    return CaseSnapshot(
+        id=case.id,
+        code=case.code,
+        kind=case.kind,
+        state=case.state,
+        version=case.version,
+        severity=case.severity,
+        investigation_level=case.investigation_level,
+        labour_relation=case.labour_relation,
+        enterprise_id=case.enterprise_id,
+        commune_code=case.commune_code,
+        declared_at=case.declared_at,
+        occurred_at=case.occurred_at,
+        data=dict(case.data or {}),
+        victims=tuple(_victim_view(v) for v in case.victims),
+        deadlines={row.name: _deadline_view(row) for row in case.deadlines},
+        children=tuple({"id": c.id, "kind": c.kind, "state": c.state} for c in case.children),
+        parent=(
+            {
+                "id": parent.id,
+                "code": parent.code,
+                "kind": parent.kind,
+                "state": parent.state,
+                "data": dict(parent.data or {}),
+                "severity": parent.severity,
+                "occurred_at": parent.occurred_at,
+                "announced_at": (parent.data or {}).get("announcement", {}).get("announced_at"),
+            }
+            if parent is not None
+            else None
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Firing a trigger
+# --------------------------------------------------------------------------------------------
+
+
+def _is_input_problem(reason: str) -> bool:
+    """Guards flag a problem with the caller's input (→ 422) by giving it a ``field``."""
+    return getattr(reason, "field", None) is not None
+
+
+def _lock_case(case_id: int) -> Case | None:
+    # FOR UPDATE on PostgreSQL; on SQLite the BEGIN IMMEDIATE of db_events holds the lock.
+    return db.session.execute(
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def _check_version(raw: dict[str, Any], case: Case) -> None:
+    version = raw.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationFailed({"version": ["Cần số phiên bản (version) mà bạn đã xem."]})
+    if version != case.version:
+        raise StaleVersion(
+            f"Vụ việc đã được cập nhật (phiên bản {case.version}, bạn gửi {version}). "
+            "Vui lòng tải lại."
+        )
+
+
+def fire_transition(
+    case_id: int, trigger: str, user, raw_payload: dict[str, Any], *, ip: str | None = None
+) -> Case:
+    """Fire ``trigger`` on case ``case_id`` as ``user``; one transaction.
+
+    Changes the case's state, version, columns, data, deadlines and victims, appends one
+    event, opens and closes tasks, creates child cases and writes outbox rows.
+
+    :raises NotFound: no such case or trigger, or the case is not visible to the user.
+    :raises PermissionDenied: the user's role may not fire this trigger (here).
+    :raises StaleVersion: ``version`` is not the case's current version.
+    :raises TransitionNotAllowed: not allowed from the current state, or a guard refused.
+    :raises ValidationFailed: a malformed payload, or a guard refused the input.
+    """
+    with unit_of_work():
+        case = _lock_case(case_id)
+        if case is None or not can_see(user, case):
+            raise NotFound("Không tìm thấy vụ việc.")
+        definition = get_workflow(case.kind)
+        if trigger not in definition.triggers():
+            raise NotFound(f"Không có thao tác {trigger!r} cho loại vụ việc này.")
+        if not any(user.role in t.roles for t in definition.transitions if t.trigger == trigger):
+            raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+        raw = raw_payload if isinstance(raw_payload, dict) else {}
+        _check_version(raw, case)
+        if not definition.transitions_for(trigger, case.state):
+            raise TransitionNotAllowed(
+                f"Không thể thực hiện {trigger!r} khi vụ việc ở trạng thái {case.state!r}."
+            )
+        clean, errors = parse_payload(definition.fields_for(trigger, case.state), raw)
+        if errors:
+            raise ValidationFailed(errors)
+        at = now()
+        rules = load_rulebook()
+        before = snapshot(case)
+        ctx = Context(case=before, actor=actor_of(user), payload=clean, now=at, rules=rules)
+        transition = definition.select(trigger, ctx)
+        if transition is None:
+            raise TransitionNotAllowed("Không có bước chuyển phù hợp với dữ liệu đã nhập.")
+        _check_refusals(definition, transition, ctx)
+
+        from_state = case.state
+        move(definition, case, trigger, ctx)
+        outcome = definition.effects[transition.effect](ctx) if transition.effect else Outcome()
+        apply_outcome(case, outcome, at, actor=user, rules=rules)
+        case.version += 1
+        append_event(
+            case,
+            actor=user.username,
+            role=user.role,
+            trigger=trigger,
+            from_state=from_state,
+            to_state=case.state,
+            payload=clean,
+            at=at,
+            ip=ip,
+        )
+        db.session.flush()
+        after = snapshot(case)
+        sync_tasks(case, definition, after, at, rules)
+        write_notices(case, definition.notices(transition, ctx), trigger, user.username, at)
+        if case.parent is not None:
+            # A child's move can change what the parent waits for (e.g. "all claims closed").
+            sync_tasks(
+                case.parent, get_workflow(case.parent.kind), snapshot(case.parent), at, rules
+            )
+    return case
+
+
+def _check_refusals(definition: WorkflowDefinition, transition: Transition, ctx: Context) -> None:
+    if ctx.actor.role not in transition.roles:
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    reasons = definition.refusals(transition, ctx)
+    if not reasons:
+        return
+    state_reasons = [r for r in reasons if not _is_input_problem(r)]
+    if state_reasons:
+        raise TransitionNotAllowed(" ".join(state_reasons), {"state": state_reasons})
+    errors: dict[str, list[str]] = {}
+    for reason in reasons:
+        errors.setdefault(reason.field, []).append(str(reason))
+    raise ValidationFailed(errors, " ".join(str(r) for r in reasons))
+
+
+def available_actions(case: Case, user, rules: RuleBook | None = None) -> list[str]:
+    """The triggers ``user`` may fire on ``case`` now: role and state guards both pass.
+
+    Guards that only judge the caller's input (they answer with a field) are ignored,
+    since there is no input yet; routing conditions are not needed to offer an action.
+    """
+    if not can_see(user, case):
+        return []
+    definition = get_workflow(case.kind)
+    snap = snapshot(case)
+    ctx = Context(
+        case=snap, actor=actor_of(user), payload={}, now=now(), rules=rules or load_rulebook()
+    )
+    actions = []
+    for trigger in definition.triggers():
+        for transition in definition.transitions_for(trigger, case.state):
+            if user.role in transition.roles and _passes_state_guards(definition, transition, ctx):
+                actions.append(trigger)
+                break
+    return actions
+
+
+def _passes_state_guards(definition, transition: Transition, ctx: Context) -> bool:
+    for name in transition.guards:
+        try:
+            reason = definition.guards[name](ctx)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # the guard needs input that is not there yet
+        if reason and not _is_input_problem(reason):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Applying an outcome
+# --------------------------------------------------------------------------------------------
+
+
+def apply_outcome(case: Case, outcome: Outcome, at: datetime, *, actor, rules) -> None:
+    """Apply what an effect decided: columns, data, victims, deadlines, children."""
+    for name, value in outcome.set.items():
+        if name not in ("severity", "investigation_level"):
+            raise ValueError(f"effects may not set column {name!r}")
+        setattr(case, name, value)
+    if outcome.data:
+        data = dict(case.data or {})
+        for key, value in outcome.data.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        case.data = data  # a new dict, so SQLAlchemy sees the JSON change
+    case.insurance_filed = bool((case.data or {}).get("insurance", {}).get("filed_at"))
+    if outcome.victims:
+        by_id = {v.id: v for v in case.victims}
+        for victim_id, changes in outcome.victims.items():
+            victim = by_id[victim_id]
+            for column, value in changes.items():
+                setattr(victim, column, value)
+    apply_deadlines(case, outcome.deadlines, at)
+    if outcome.children:
+        db.session.flush()
+        for child in outcome.children:
+            create_child(case, child, at, actor=actor, rules=rules)
+
+
+def apply_deadlines(case: Case, changes: dict[str, DeadlineChange | None], at: datetime) -> None:
+    rows = {row.name: row for row in case.deadlines}
+    for name, change in changes.items():
+        row = rows.get(name)
+        if change is None:
+            if row is not None and row.met_at is None:
+                row.met_at = at
+            continue
+        if row is None:
+            row = CaseDeadline(name=name)
+            case.deadlines.append(row)
+        row.due_at = change.due_at
+        row.started_at = change.started_at
+        row.days = change.days
+        row.unit = change.unit
+        row.paused_at = at if change.paused else None
+        row.extended = change.extended
+        row.met_at = None
+
+
+# --------------------------------------------------------------------------------------------
+# Creating cases
+# --------------------------------------------------------------------------------------------
+
+
+def next_code(kind_letter: str, at: datetime, province: str) -> str:
+    """Allocate ``{PROVINCE}-{YEAR}-{LETTER}{SEQ:06d}`` atomically (safe across processes)."""
+    year = at.astimezone(VN_TZ).year
+    key = f"{province}-{year}-{kind_letter}"
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(CaseCounter).values(key=key, value=0).on_conflict_do_nothing())
+    value = db.session.execute(
+        CaseCounter.__table__.update()
+        .where(CaseCounter.key == key)
+        .values(value=CaseCounter.value + 1)
+        .returning(CaseCounter.value)
+    ).scalar_one()
+    return f"{key}{value:06d}"
+
+
+@dataclass
+class NewCase:
+    """What a declaration service hands the engine to create a case."""
+
+    kind: str
+    enterprise_id: int | None
+    commune_code: str
+    declared_by_id: int | None
+    occurred_at: datetime | None = None
+    location: str = ""
+    description: str = ""
+    labour_relation: bool | None = None
+    data: dict[str, Any] | None = None
+    victims: Iterable[Any] = ()
+    event_payload: dict[str, Any] | None = None
+
+
+def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> Case:
+    """Create a case in its kind's initial state and run the kind's ``on_create`` effect.
+
+    Must run inside the caller's unit of work. Logs the ``declare`` event, opens tasks
+    and writes the declaration notices.
+    """
+    definition = get_workflow(new.kind)
+    at = now()
+    rules = load_rulebook()
+    case = Case(
+        kind=new.kind,
+        code=next_code(definition.letter, at, province),
+        state=definition.initial,
+        version=1,
+        enterprise_id=new.enterprise_id,
+        commune_code=new.commune_code,
+        declared_by_id=new.declared_by_id,
+        declared_at=at,
+        occurred_at=new.occurred_at,
+        location=new.location,
+        description=new.description,
+        labour_relation=new.labour_relation,
+        data=dict(new.data or {}),
+    )
+    case.victims.extend(new.victims)
+    db.session.add(case)
+    db.session.flush()
+    ctx = Context(case=snapshot(case), actor=actor_of(user), payload={}, now=at, rules=rules)
+    notices = definition.notices(definition.create_notify, ctx)
+    if definition.on_create:
+        apply_outcome(
+            case, definition.effects[definition.on_create](ctx), at, actor=user, rules=rules
+        )
+    append_event(
+        case,
+        actor=user.username,
+        role=user.role,
+        trigger="declare",
+        from_state=None,
+        to_state=case.state,
+        payload=new.event_payload or {},
+        at=at,
+        ip=ip,
+    )
+    db.session.flush()
+    sync_tasks(case, definition, snapshot(case), at, rules)
+    write_notices(case, notices, "declare", user.username, at)
+    return case
+
+
+def create_child(parent: Case, child: ChildCase, at: datetime, *, actor, rules) -> Case:
+    """Create a child case (a claim) under ``parent``, logged as trigger ``create``."""
+    definition = get_workflow(child.kind)
+    from flask import current_app
+
+    case = Case(
+        kind=child.kind,
+        code=next_code(definition.letter, at, current_app.config["SAFECASE_PROVINCE"]),
+        state=child.state,
+        version=1,
+        parent_id=parent.id,
+        enterprise_id=parent.enterprise_id,
+        commune_code=parent.commune_code,
+        declared_by_id=None,
+        declared_at=at,
+        occurred_at=parent.occurred_at,
+        labour_relation=parent.labour_relation,
+        victim_id=child.victim_id,
+        data=dict(child.data),
+    )
+    db.session.add(case)
+    parent.children.append(case)
+    db.session.flush()
+    apply_deadlines(case, dict(child.deadlines), at)
+    append_event(
+        case,
+        actor=actor.username,
+        role=actor.role,
+        trigger="create",
+        from_state=None,
+        to_state=case.state,
+        payload={"parent": parent.code, "victim_id": child.victim_id},
+        at=at,
+    )
+    db.session.flush()
+    sync_tasks(case, definition, snapshot(case), at, rules)
+    return case
+
+
+# --------------------------------------------------------------------------------------------
+# Tasks and notices
+# --------------------------------------------------------------------------------------------
+
+
+def sync_tasks(case: Case, definition: WorkflowDefinition, snap: CaseSnapshot, at, rules) -> None:
+    """Open the tasks the case's state now waits on and close the ones it no longer does."""
+    wanted = {t.task.name: t for t in definition.open_tasks(snap, now=at, rules=rules)}
+    open_rows = db.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.closed_at.is_(None))
+    ).all()
+    for row in open_rows:
+        match = wanted.pop(row.name, None)
+        if match is None or match.role != row.role:
+            row.closed_at = at
+            if match is not None:
+                wanted[row.name] = match
+            continue
+        if row.due_at != match.due_at:
+            row.due_at = match.due_at
+            row.overdue_at = row.reminded_at = row.escalated_at = None
+    for open_task in wanted.values():
+        db.session.add(
+            Task(
+                case_id=case.id,
+                name=open_task.task.name,
+                role=open_task.role,
+                title_vi=open_task.task.title_vi,
+                title_en=open_task.task.title_en,
+                deadline=open_task.task.deadline,
+                due_at=open_task.due_at,
+                opened_at=at,
+            )
+        )
+
+
+def write_notices(case: Case, notices: Iterable[Notify], trigger: str, actor: str, at) -> None:
+    """Outbox rows for the notices of this move; dispatched after commit."""
+    rows = [
+        OutboxMessage(
+            case_id=case.id,
+            event=notice.event,
+            roles=list(notice.roles),
+            urgent=notice.urgent,
+            payload={"case_code": case.code, "trigger": trigger, "actor": actor},
+            created_at=at,
+        )
+        for notice in notices
+    ]
+    if not rows:
+        return
+    db.session.add_all(rows)
+    db.session.flush()
+    from app.jobs.notifications import queue_outbox
+
+    for row in rows:
+        queue_outbox(row.id)

@@ -1,0 +1,447 @@
+"""The claim lifecycle: assessment routing, the computed minimum compensation and expected
+insurance benefit, and the two independent tracks (employer payment, social insurance)."""
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from workflows import get_workflow
+from workflows.claim import assessment_data
+
+WF = get_workflow("claim")
+VN = timezone(timedelta(hours=7))
+NOW = datetime(2026, 6, 20, 10, 0, tzinfo=VN)
+ASSESSED = datetime(2026, 6, 10, 9, 0, tzinfo=VN)
+
+EXPECTED_TABLE = [
+    ("assessed", "close", "closed"),
+    ("assessed", "confirm_receipt", "assessed"),
+    ("assessed", "decide_insurance", "assessed"),
+    ("assessed", "file_insurance", "assessed"),
+    ("assessed", "record_payment", "assessed"),
+    ("awaiting_assessment", "record_assessment", "assessed"),
+    ("awaiting_assessment", "record_assessment", "not_eligible"),
+    ("not_eligible", "close", "closed"),
+    ("treatment", "refer_for_assessment", "awaiting_assessment"),
+]
+
+
+def claim_data(**changes):
+    data = {
+        "victim_id": 1,
+        "source": "accident",
+        "death": False,
+        "worker_at_fault": False,
+        "monthly_wage_vnd": 10_000_000,
+        "insured_wage_vnd": 10_000_000,
+        "insured": True,
+        "si_years": 6,
+        "occurred_at": "2026-05-10T08:00:00+07:00",
+        "died_at": None,
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def claim(h):
+    def _claim(state="awaiting_assessment", **data):
+        return h.snapshot("claim", state, code="HP-2026-C000001", data=claim_data(**data))
+
+    return _claim
+
+
+@pytest.fixture
+def assessed(claim, fire):
+    def _assessed(pct=25, **data):
+        payload = {"capacity_loss_pct": pct, "assessed_at": ASSESSED.isoformat()}
+        return fire(claim(**data), "record_assessment", "enterprise", payload, now=NOW).case
+
+    return _assessed
+
+
+def test_transition_table_snapshot(h):
+    assert h.table(WF) == EXPECTED_TABLE
+
+
+@pytest.mark.parametrize(
+    ("state", "trigger"),
+    [
+        ("treatment", "record_assessment"),
+        ("treatment", "record_payment"),
+        ("treatment", "close"),
+        ("awaiting_assessment", "refer_for_assessment"),
+        ("awaiting_assessment", "close"),
+        ("awaiting_assessment", "file_insurance"),
+        ("not_eligible", "record_payment"),
+        ("not_eligible", "file_insurance"),
+        ("assessed", "record_assessment"),
+        ("assessed", "refer_for_assessment"),
+        ("closed", "record_payment"),
+        ("closed", "close"),
+        ("closed", "reopen"),
+    ],
+)
+def test_illegal_trigger_has_no_transition(state, trigger):
+    assert WF.transitions_for(trigger, state) == ()
+
+
+def test_referral_moves_to_awaiting_assessment(claim, fire):
+    fired = fire(
+        claim("treatment"),
+        "refer_for_assessment",
+        "enterprise",
+        {"referred_at": "2026-06-01T08:00:00+07:00"},
+        now=NOW,
+    )
+    assert fired.case.state == "awaiting_assessment"
+    assert fired.case.data["referred_at"] == "2026-06-01T08:00:00+07:00"
+
+
+def test_assessment_of_25_percent_computes_minimum_and_due_date(assessed):
+    case = assessed(25)
+    assert case.state == "assessed"
+    comp = case.data["compensation"]
+    assert comp["minimum_vnd"] == 75_000_000
+    assert comp["months"] == 7.5
+    assert comp["paid_vnd"] == 0 and comp["paid_at"] is None and comp["confirmed_at"] is None
+    assert comp["due_at"] == (ASSESSED + timedelta(days=5)).isoformat()
+    assert "Điều 38" in comp["basis"]
+    assert case.deadlines["compensation"]["due_at"] == ASSESSED + timedelta(days=5)
+    assert case.deadlines["compensation"]["days"] == 5
+
+
+def test_assessment_computes_the_expected_insurance_benefit(assessed):
+    case = assessed(25)
+    ins = case.data["insurance"]
+    # [5 + 20 × 0.5] × 2,340,000 + [0.5 + 5 × 0.3] × 10,000,000 (base salary on the accident day)
+    assert ins["expected_kind"] == "one_time"
+    assert ins["expected_vnd"] == 55_100_000
+    assert ins["base_salary_vnd"] == 2_340_000
+    assert ins["applicable"] is True
+    assert ins["filed_at"] is None and ins["decided_at"] is None
+    assert case.deadlines["insurance_filing"]["due_at"] == ASSESSED + timedelta(days=30)
+
+
+def test_assessment_of_45_percent_expects_a_monthly_benefit(assessed):
+    ins = assessed(45).data["insurance"]
+    assert (ins["expected_kind"], ins["expected_vnd"]) == ("monthly", 1_557_200)
+
+
+def test_worker_wholly_at_fault_is_owed_40_percent(assessed):
+    assert assessed(25, worker_at_fault=True).data["compensation"]["minimum_vnd"] == 30_000_000
+
+
+@pytest.mark.parametrize(
+    ("pct", "dest"),
+    [(4.9, "not_eligible"), (0, "not_eligible"), (5, "assessed"), (100, "assessed")],
+)
+def test_assessment_routes_on_five_percent(claim, fire, pct, dest):
+    payload = {"capacity_loss_pct": pct, "assessed_at": ASSESSED.isoformat()}
+    fired = fire(claim(), "record_assessment", "inspector", payload, now=NOW)
+    assert fired.case.state == dest
+
+
+def test_below_threshold_records_no_compensation_and_closes(claim, fire):
+    payload = {"capacity_loss_pct": 3, "assessed_at": ASSESSED.isoformat()}
+    case = fire(claim(), "record_assessment", "enterprise", payload, now=NOW).case
+    assert "compensation" not in case.data and case.deadlines == {}
+    assert case.data["capacity_loss_pct"] == 3
+    assert fire(case, "close", "union", now=NOW).case.state == "closed"
+
+
+def test_union_may_not_record_an_assessment(claim, refusal):
+    payload = {"capacity_loss_pct": 30, "assessed_at": ASSESSED.isoformat()}
+    assert refusal(claim(), "record_assessment", "union", payload, now=NOW)
+
+
+def test_assessment_in_the_future_is_refused(claim, refusal):
+    payload = {"capacity_loss_pct": 30, "assessed_at": (NOW + timedelta(days=1)).isoformat()}
+    assert "tương lai" in refusal(claim(), "record_assessment", "enterprise", payload, now=NOW)
+
+
+# -- compensation track -------------------------------------------------------------------------
+
+
+def test_payment_below_minimum_is_refused_with_the_minimum_shown(assessed, refusal):
+    reason = refusal(
+        assessed(25),
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 74_999_999, "paid_at": NOW.isoformat()},
+        now=NOW,
+    )
+    assert "75,000,000" in reason
+
+
+def test_payment_at_the_minimum_meets_the_deadline_and_cannot_repeat(assessed, fire, refusal):
+    fired = fire(
+        assessed(25),
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 75_000_000, "paid_at": NOW.isoformat()},
+        now=NOW,
+    )
+    assert fired.case.state == "assessed"
+    assert fired.case.data["compensation"]["paid_vnd"] == 75_000_000
+    assert fired.case.deadlines["compensation"]["met_at"] == NOW
+    assert refusal(
+        fired.case,
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 1, "paid_at": NOW.isoformat()},
+        now=NOW,
+    )
+
+
+@pytest.mark.parametrize("role", ["union", "inspector", "insurance"])
+def test_only_the_employer_records_payment(assessed, refusal, role):
+    assert refusal(
+        assessed(25),
+        "record_payment",
+        role,
+        {"amount_vnd": 75_000_000, "paid_at": NOW.isoformat()},
+        now=NOW,
+    )
+
+
+def test_receipt_is_confirmed_only_after_payment(assessed, fire, refusal):
+    case = assessed(25)
+    assert "Chưa có khoản thanh toán" in refusal(
+        case, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW
+    )
+    paid = fire(
+        case,
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 80_000_000, "paid_at": NOW.isoformat()},
+        now=NOW,
+    ).case
+    assert refusal(
+        paid, "confirm_receipt", "enterprise", {"confirmed_at": NOW.isoformat()}, now=NOW
+    )
+    confirmed = fire(
+        paid, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW
+    ).case
+    assert confirmed.data["compensation"]["confirmed_at"] == NOW.isoformat()
+    assert "đã được xác nhận" in refusal(
+        confirmed, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW
+    )
+
+
+# -- insurance track ----------------------------------------------------------------------------
+
+
+def test_filing_sets_the_decision_deadline(assessed, fire):
+    filed_at = NOW - timedelta(hours=1)
+    fired = fire(
+        assessed(25),
+        "file_insurance",
+        "enterprise",
+        {"filed_at": filed_at.isoformat(), "dossier": ["Sổ BHXH", "Mẫu 05A-HSB"]},
+        now=NOW,
+    )
+    assert fired.case.deadlines["insurance_filing"]["met_at"] == NOW
+    assert fired.case.deadlines["insurance_decision"]["due_at"] == filed_at + timedelta(days=10)
+    assert fired.case.data["insurance"]["dossier"] == ["Sổ BHXH", "Mẫu 05A-HSB"]
+    notices = WF.notices(fired.transition, fired.ctx)
+    assert [n.roles for n in notices] == [("insurance",)]
+
+
+def test_decision_needs_a_filing_and_a_reason_to_refuse(assessed, fire, refusal):
+    case = assessed(25)
+    refused = {"approved": False, "reason": "Thiếu giấy ra viện"}
+    assert "Chưa nộp" in refusal(case, "decide_insurance", "insurance", refused, now=NOW)
+    filed = fire(
+        case,
+        "file_insurance",
+        "enterprise",
+        {"filed_at": NOW.isoformat(), "dossier": ["Sổ BHXH"]},
+        now=NOW,
+    ).case
+    assert "lý do" in refusal(filed, "decide_insurance", "insurance", {"approved": False}, now=NOW)
+    assert "loại trợ cấp" in refusal(
+        filed, "decide_insurance", "insurance", {"approved": True}, now=NOW
+    )
+    assert refusal(filed, "decide_insurance", "enterprise", refused, now=NOW)
+    decided = fire(
+        filed,
+        "decide_insurance",
+        "insurance",
+        {"approved": True, "kind": "one_time", "amount_vnd": 55_100_000},
+        now=NOW,
+    )
+    ins = decided.case.data["insurance"]
+    assert (ins["approved"], ins["kind"], ins["decided_vnd"]) == (True, "one_time", 55_100_000)
+    assert decided.case.deadlines["insurance_decision"]["met_at"] == NOW
+    assert "đã có quyết định" in refusal(
+        decided.case, "decide_insurance", "insurance", refused, now=NOW
+    )
+
+
+def test_uninsured_worker_has_no_insurance_track_but_is_owed_the_equivalent(
+    assessed, fire, refusal
+):
+    case = assessed(25, insured=False)
+    assert case.data["insurance"]["applicable"] is False
+    assert case.data["compensation"]["equivalent_si_vnd"] == 55_100_000
+    assert "insurance_filing" not in case.deadlines
+    assert "không tham gia" in refusal(
+        case,
+        "file_insurance",
+        "enterprise",
+        {"filed_at": NOW.isoformat(), "dossier": ["x"]},
+        now=NOW,
+    )
+    paid = fire(
+        case,
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 75_000_000, "paid_at": NOW.isoformat()},
+        now=NOW,
+    ).case
+    confirmed = fire(
+        paid, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW
+    ).case
+    assert fire(confirmed, "close", "inspector", now=NOW).case.state == "closed"
+
+
+# -- closing and tasks --------------------------------------------------------------------------
+
+
+def _walk(assessed, fire, *, pay=False, confirm=False, file=False, decide=False):
+    case = assessed(25)
+    if pay:
+        case = fire(
+            case,
+            "record_payment",
+            "enterprise",
+            {"amount_vnd": 75_000_000, "paid_at": NOW.isoformat()},
+            now=NOW,
+        ).case
+    if confirm:
+        case = fire(
+            case, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW
+        ).case
+    if file:
+        case = fire(
+            case,
+            "file_insurance",
+            "enterprise",
+            {"filed_at": NOW.isoformat(), "dossier": ["Sổ BHXH"]},
+            now=NOW,
+        ).case
+    if decide:
+        case = fire(
+            case,
+            "decide_insurance",
+            "insurance",
+            {"approved": True, "kind": "one_time", "amount_vnd": 1},
+            now=NOW,
+        ).case
+    return case
+
+
+@pytest.mark.parametrize(
+    ("steps", "closable"),
+    [
+        ({}, False),
+        ({"pay": True}, False),
+        ({"pay": True, "confirm": True}, False),
+        ({"pay": True, "confirm": True, "file": True}, False),
+        ({"file": True, "decide": True}, False),
+        ({"pay": True, "file": True, "decide": True}, False),
+        ({"pay": True, "confirm": True, "file": True, "decide": True}, True),
+    ],
+)
+def test_close_needs_both_tracks_done(assessed, fire, refusal, steps, closable):
+    case = _walk(assessed, fire, **steps)
+    if closable:
+        assert fire(case, "close", "union", now=NOW).case.state == "closed"
+    else:
+        assert refusal(case, "close", "union", now=NOW)
+
+
+def test_tracks_are_independent_insurance_before_payment(assessed, fire):
+    case = _walk(assessed, fire, file=True, decide=True)
+    assert case.data["compensation"]["paid_at"] is None
+    assert case.data["insurance"]["decided_at"] is not None
+
+
+@pytest.mark.parametrize(
+    ("steps", "tasks"),
+    [
+        ({}, {("record_payment", "enterprise"), ("file_insurance", "enterprise")}),
+        ({"pay": True}, {("confirm_receipt", "union"), ("file_insurance", "enterprise")}),
+        ({"pay": True, "confirm": True, "file": True}, {("decide_insurance", "insurance")}),
+        ({"pay": True, "confirm": True, "file": True, "decide": True}, {("close", "union")}),
+    ],
+)
+def test_assessed_tasks_follow_the_tracks(h, assessed, fire, rules, steps, tasks):
+    case = _walk(assessed, fire, **steps)
+    assert {(t.task.name, t.role) for t in WF.open_tasks(case, now=NOW, rules=rules)} == tasks
+
+
+def test_payment_task_is_due_with_the_compensation_deadline(assessed, rules):
+    case = assessed(25)
+    due = {t.task.name: t.due_at for t in WF.open_tasks(case, now=NOW, rules=rules)}
+    assert due == {
+        "record_payment": ASSESSED + timedelta(days=5),
+        "file_insurance": ASSESSED + timedelta(days=30),
+    }
+
+
+def test_death_benefit_uses_the_base_salary_on_the_day_of_death(rules):
+    data = claim_data(
+        death=True, occurred_at="2026-06-25T08:00:00+07:00", died_at="2026-07-02T08:00:00+07:00"
+    )
+    announced = datetime(2026, 7, 20, 9, 0, tzinfo=VN)
+    extra, deadlines = assessment_data(
+        data, capacity_loss_pct=None, death=True, assessed_at=announced, rules=rules
+    )
+    assert extra["insurance"]["base_salary_vnd"] == 2_530_000
+    assert extra["insurance"]["expected_vnd"] == 91_080_000
+    assert extra["compensation"]["minimum_vnd"] == 300_000_000
+    assert deadlines["compensation"].due_at == announced + timedelta(days=5)
+    assert extra["capacity_loss_pct"] is None
+
+
+def test_unknown_wage_leaves_the_minimum_open(claim, fire, rules):
+    case = replace(
+        claim(), data={**claim_data(), "monthly_wage_vnd": None, "insured_wage_vnd": None}
+    )
+    payload = {"capacity_loss_pct": 25, "assessed_at": ASSESSED.isoformat()}
+    assessed_case = fire(case, "record_assessment", "enterprise", payload, now=NOW).case
+    assert assessed_case.data["compensation"]["minimum_vnd"] is None
+    assert assessed_case.data["insurance"]["expected_vnd"] is None
+    paid = fire(
+        assessed_case,
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 1_000_000, "paid_at": NOW.isoformat()},
+        now=NOW,
+    )
+    assert paid.case.data["compensation"]["paid_vnd"] == 1_000_000
+
+
+def test_actions_offered_in_assessed_follow_the_tracks(assessed, fire, offered):
+    case = assessed(25)
+    assert offered(case, "enterprise", now=NOW) == ["record_payment", "file_insurance"]
+    assert offered(case, "union", now=NOW) == []
+    assert offered(case, "insurance", now=NOW) == []
+    done = _walk(assessed, fire, pay=True, confirm=True, file=True, decide=True)
+    assert offered(done, "union", now=NOW) == ["close"]
+    assert offered(done, "enterprise", now=NOW) == []
+
+
+def test_payment_below_minimum_faults_the_amount_field(assessed, fire, h):
+    with pytest.raises(h.Refused) as info:
+        fire(
+            assessed(25),
+            "record_payment",
+            "enterprise",
+            {"amount_vnd": 1, "paid_at": NOW.isoformat()},
+            now=NOW,
+        )
+    assert [r.field for r in info.value.reasons] == ["amount_vnd"]

@@ -1,0 +1,901 @@
+"""Accident: an occupational accident (tai nạn lao động), from declaration to closure.
+
+An employer (for its own worker) or a commune People's Committee (UBND cấp xã, for a worker
+without a labour relation) declares the accident with its victims. The system then classifies
+it (Decree 39/2016 Art. 9; Law 84/2015 Art. 35): *fatal* if anyone died, else *serious* or
+*light*; who investigates — the provincial inspectorate for a fatal accident or two or more
+seriously injured, the employer's own team (đoàn điều tra cấp cơ sở) otherwise, or, for a
+worker without a labour relation who is not in a provincial case, only a commune record of the
+event (biên bản ghi nhận sự việc, Decree 129/2025 Art. 43); and the investigation limit in
+calendar days from the declaration (Art. 35(6)): light 4, one serious 7, two or more serious
+20, fatal 30, 60 with a technical or forensic examination. A fatal or 2+ serious accident
+must be notified at once, and inspectors must be at the scene within two hours.
+
+The competent body forms a team (``open_investigation``) or the commune records the event
+(``record_event``); the inspectorate may instead ``reject`` a declaration (e.g. a duplicate).
+During the investigation the limit may be extended once (``extend_deadline``), the file may
+go to the police when there are criminal signs (``refer_to_police``, the clock stops) and come
+back (``resume``), and a victim's later death escalates the case (``record_death``: fatal,
+provincial, new limit). The team head's body writes the minutes (``conclude``, biên bản điều
+tra) and announces them at a meeting (``announce``, công bố — with police and procuracy for a
+fatal accident, Art. 35(8)). Announcing a work accident opens one claim per victim. A complaint
+within 90 days of the announcement reopens the investigation with a new team and supersedes the
+old minutes (``reopen``, Decree 39/2016 Art. 17). The case is closed once every claim is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from workflows.base import (
+    CaseSnapshot,
+    ChildCase,
+    Context,
+    Deadline,
+    DeadlineChange,
+    Field,
+    Notify,
+    Outcome,
+    Reason,
+    State,
+    Task,
+    Transition,
+    WorkflowDefinition,
+    iso,
+    local_date,
+    parse_iso,
+)
+from workflows.claim import assessment_data, victim_claim_data
+from workflows.law import classification
+from workflows.law.calendar import add_calendar_days
+
+# The body that heads an investigation team acts in the app under this role.
+HEAD_ROLE_BY_ORGANISATION = {"inspectorate": "inspector", "employer": "enterprise"}
+# Who investigates (and so extends and closes) at each level.
+ROLE_BY_LEVEL = {"province": "inspector", "enterprise": "enterprise", "commune_record": "commune"}
+# The organisation that must head the team at each level (Law 84/2015 Art. 35(1)-(2)).
+HEAD_ORGANISATION_BY_LEVEL = {"province": "inspectorate", "enterprise": "employer"}
+ORGANISATION_LABEL = {
+    "inspectorate": "thanh tra",
+    "employer": "người sử dụng lao động",
+    "union": "công đoàn",
+    "health": "y tế",
+    "police": "công an",
+    "procuracy": "viện kiểm sát",
+    "other": "cơ quan khác",
+}
+
+# -- reading the snapshot ------------------------------------------------------------------------
+
+
+def outcomes(case: CaseSnapshot) -> list[str]:
+    return [v.get("outcome") for v in case.victims]
+
+
+def team_head(case: CaseSnapshot) -> Mapping[str, Any] | None:
+    return next((m for m in case.data.get("team") or () if m.get("role") == "head"), None)
+
+
+def _start(case: CaseSnapshot, ctx: Context) -> datetime:
+    # The engine always sets declared_at; falling back to "now" keeps effects total.
+    return case.declared_at or ctx.now
+
+
+def _close(case: CaseSnapshot, *names: str) -> dict[str, None]:
+    """Mark deadlines met, but only those that are open (None for a missing one is noise)."""
+    return {name: None for name in names if case.open_deadline(name) is not None}
+
+
+def investigation_deadline(
+    case_outcomes: list[str], needs_exam: bool, start: datetime, rules, **flags: bool
+) -> DeadlineChange:
+    """The investigation limit counted from ``start`` (Law 84/2015 Art. 35(6), calendar days)."""
+    days = classification.investigation_days(case_outcomes, needs_exam, rules, local_date(start))
+    return DeadlineChange(
+        due_at=add_calendar_days(start, days), started_at=start, days=days, unit="calendar", **flags
+    )
+
+
+def scene_arrival_deadline(start: datetime, rules) -> DeadlineChange:
+    hours = int(rules.get("scene_arrival_hours", local_date(start)))
+    # A limit in hours: days=0, due_at is authoritative.
+    return DeadlineChange(due_at=start + timedelta(hours=hours), started_at=start, days=0)
+
+
+# -- resolvers ---------------------------------------------------------------------------------
+
+
+def level_role(case: CaseSnapshot) -> str:
+    return ROLE_BY_LEVEL.get(case.investigation_level or "", "inspector")
+
+
+def team_head_role(case: CaseSnapshot) -> str:
+    head = team_head(case)
+    role = HEAD_ROLE_BY_ORGANISATION.get(head.get("organisation")) if head else None
+    return role or level_role(case)
+
+
+# -- conditions (pure; also task `when`s and notify `when`s) -------------------------------------
+
+
+def is_immediate_notice(ctx: Context) -> bool:
+    found = outcomes(ctx.case)
+    return bool(found) and classification.needs_immediate_notice(found)
+
+
+def is_routine_notice(ctx: Context) -> bool:
+    return not is_immediate_notice(ctx)
+
+
+def has_team_investigation(ctx: Context) -> bool:
+    return ctx.case.investigation_level in ("province", "enterprise")
+
+
+def is_commune_record(ctx: Context) -> bool:
+    return ctx.case.investigation_level == "commune_record"
+
+
+def has_all_claims_closed(ctx: Context) -> bool:
+    return all(c.get("state") == "closed" for c in ctx.case.children if c.get("kind") == "claim")
+
+
+def _declarer_role(case: CaseSnapshot) -> str:
+    # The service records who declared; older rows fall back to the rule that a commune
+    # declares exactly the accidents without a labour relation.
+    role = case.data.get("declared_by_role")
+    if role:
+        return role
+    return "commune" if case.labour_relation is False else "enterprise"
+
+
+def is_declared_by_enterprise(ctx: Context) -> bool:
+    return _declarer_role(ctx.case) == "enterprise"
+
+
+def is_declared_by_commune(ctx: Context) -> bool:
+    return _declarer_role(ctx.case) == "commune"
+
+
+# -- guards (pure; None = passes, else a Vietnamese reason) -------------------------------------
+
+
+def is_investigating_body(ctx: Context) -> str | None:
+    """The actor's role investigates at this case's level (enterprise team / province)."""
+    level = ctx.case.investigation_level
+    if level == "commune_record":
+        return "Vụ việc chỉ được UBND cấp xã ghi nhận; không thành lập đoàn điều tra."
+    if ctx.actor.role != ROLE_BY_LEVEL.get(level or ""):
+        if level == "province":
+            return "Vụ việc thuộc thẩm quyền điều tra của đoàn cấp tỉnh (thanh tra)."
+        return "Vụ việc thuộc thẩm quyền điều tra của người sử dụng lao động (đoàn cấp cơ sở)."
+    return None
+
+
+def _head_reason(team: list, organisation: str) -> str | None:
+    head = next((m for m in team if m.get("role") == "head"), None)
+    if head is None or head.get("organisation") != organisation:
+        label = ORGANISATION_LABEL[organisation]
+        return Reason(f"Trưởng đoàn điều tra phải là đại diện {label}.", field="team")
+    return None
+
+
+def has_lawful_team_head(ctx: Context) -> str | None:
+    """Law 84/2015 Art. 35(1)-(2): the employer heads its own team, the inspectorate a
+    provincial one."""
+    organisation = HEAD_ORGANISATION_BY_LEVEL.get(ctx.case.investigation_level or "")
+    if organisation is None:
+        return None  # is_investigating_body already refuses
+    return _head_reason(ctx.payload.get("team") or [], organisation)
+
+
+def has_inspectorate_head(ctx: Context) -> str | None:
+    """A re-investigation is always provincial (Decree 39/2016 Art. 17(1)(b))."""
+    return _head_reason(ctx.payload.get("team") or [], "inspectorate")
+
+
+def is_commune_record_guard(ctx: Context) -> str | None:
+    if is_commune_record(ctx):
+        return None
+    return (
+        "Chỉ ghi nhận sự việc với tai nạn của người lao động không có quan hệ lao động "
+        "không thuộc thẩm quyền điều tra cấp tỉnh."
+    )
+
+
+def is_not_own_duplicate(ctx: Context) -> str | None:
+    if ctx.payload.get("duplicate_of") and ctx.payload["duplicate_of"] == ctx.case.code:
+        return Reason("Vụ việc không thể trùng với chính nó.", field="duplicate_of")
+    return None
+
+
+def is_extendable(ctx: Context) -> str | None:
+    """One extension, of at most the original limit, never for a light accident (Art. 35(6))."""
+    if not classification.may_extend(ctx.case.severity or "light"):
+        return "Tai nạn lao động nhẹ không được gia hạn thời hạn điều tra."
+    deadline = ctx.case.open_deadline("investigation")
+    if deadline is None:
+        return "Không có thời hạn điều tra đang chạy."
+    if deadline.get("extended"):
+        return "Thời hạn điều tra chỉ được gia hạn một lần."
+    days = ctx.payload.get("days") or 0
+    original = int(deadline.get("days") or 0)
+    if days < 1:
+        return Reason("Số ngày gia hạn phải lớn hơn 0.", field="days")
+    if days > classification.max_extension_days(original):
+        return Reason(
+            f"Số ngày gia hạn không được vượt quá thời hạn ban đầu ({original} ngày).", field="days"
+        )
+    return None
+
+
+def _not_future(ctx: Context, key: str, what: str) -> str | None:
+    moment = ctx.payload.get(key)
+    if moment is not None and moment > ctx.now:
+        return Reason(f"{what} không được ở tương lai.", field=key)
+    return None
+
+
+def is_valid_return(ctx: Context) -> str | None:
+    referral = ctx.case.data.get("police_referral") or {}
+    referred = parse_iso(referral.get("referred_at"))
+    returned = ctx.payload.get("returned_at")
+    if referred and returned and returned < referred:
+        return Reason(
+            "Ngày nhận lại hồ sơ không được trước ngày chuyển cơ quan công an.", field="returned_at"
+        )
+    return _not_future(ctx, "returned_at", "Ngày nhận lại hồ sơ")
+
+
+def has_living_victim(ctx: Context) -> str | None:
+    if any(v.get("outcome") != "death" for v in ctx.case.victims):
+        return None
+    return "Mọi nạn nhân đã được ghi nhận tử vong."
+
+
+def is_living_victim(ctx: Context) -> str | None:
+    victim = ctx.case.victim(ctx.payload.get("victim_id"))
+    if victim is None:
+        return Reason("Không tìm thấy nạn nhân này trong vụ việc.", field="victim_id")
+    if victim.get("outcome") == "death":
+        return Reason("Nạn nhân đã được ghi nhận tử vong.", field="victim_id")
+    died = ctx.payload.get("died_at")
+    if died and ctx.case.occurred_at and died < ctx.case.occurred_at:
+        return Reason(
+            "Thời điểm tử vong không được trước thời điểm xảy ra tai nạn.", field="died_at"
+        )
+    return _not_future(ctx, "died_at", "Thời điểm tử vong")
+
+
+def is_team_head_role(ctx: Context) -> str | None:
+    head = team_head(ctx.case)
+    if head is None:
+        return "Chưa thành lập đoàn điều tra."
+    organisation = head.get("organisation")
+    if ctx.actor.role != HEAD_ROLE_BY_ORGANISATION.get(organisation):
+        label = ORGANISATION_LABEL.get(organisation, organisation)
+        return f"Chỉ trưởng đoàn điều tra (đại diện {label}) được thực hiện thao tác này."
+    return None
+
+
+def has_required_attendees(ctx: Context) -> str | None:
+    """Law 84/2015 Art. 35(8): police and procuracy attend the announcement of a fatal case."""
+    if ctx.case.severity == "fatal":
+        present = {a.get("organisation") for a in ctx.payload.get("attendees") or ()}
+        missing = [o for o in ("police", "procuracy") if o not in present]
+        if missing:
+            names = " và ".join(ORGANISATION_LABEL[o] for o in missing)
+            return Reason(
+                "Tai nạn lao động chết người: cuộc họp công bố phải có đại diện "
+                f"{names} (Luật ATVSLĐ Điều 35 khoản 8).",
+                field="attendees",
+            )
+    meeting = ctx.payload.get("meeting_at")
+    if meeting and ctx.case.declared_at and meeting < ctx.case.declared_at:
+        return Reason("Cuộc họp công bố không được trước ngày khai báo.", field="meeting_at")
+    return _not_future(ctx, "meeting_at", "Thời điểm họp công bố")
+
+
+def is_within_complaint_window(ctx: Context) -> str | None:
+    """Decree 39/2016 Art. 17: a complaint within 90 days of the announcement."""
+    announced = parse_iso((ctx.case.data.get("announcement") or {}).get("announced_at"))
+    if announced is None:
+        return "Biên bản điều tra chưa được công bố."
+    received = ctx.payload.get("complaint_received_at")
+    if received is None:
+        return None
+    if received < announced:
+        return Reason(
+            "Ngày nhận khiếu nại không được trước ngày công bố biên bản.",
+            field="complaint_received_at",
+        )
+    window = int(ctx.rules.get("complaint_window_days", local_date(announced)))
+    if received > add_calendar_days(announced, window):
+        return Reason(
+            f"Khiếu nại nhận sau {window} ngày kể từ ngày công bố biên bản "
+            f"({local_date(announced):%d/%m/%Y}); không thể điều tra lại.",
+            field="complaint_received_at",
+        )
+    return _not_future(ctx, "complaint_received_at", "Ngày nhận khiếu nại")
+
+
+def has_all_claims_closed_guard(ctx: Context) -> str | None:
+    open_claims = [
+        c for c in ctx.case.children if c.get("kind") == "claim" and c.get("state") != "closed"
+    ]
+    if open_claims:
+        return f"Còn {len(open_claims)} hồ sơ bồi thường chưa đóng."
+    return None
+
+
+def is_recording_commune(ctx: Context) -> str | None:
+    # Only the commune closes a recorded event; the role check already limits it to commune.
+    return None if is_commune_record(ctx) else "Vụ việc không còn thuộc diện UBND xã ghi nhận."
+
+
+# -- effects -------------------------------------------------------------------------------------
+
+
+def classify(ctx: Context) -> Outcome:
+    """on_create: severity, level, investigation limit and, when due, the 2-hour scene visit."""
+    case = ctx.case
+    found = outcomes(case)
+    level = classification.investigation_level(found, bool(case.labour_relation))
+    start = _start(case, ctx)
+    deadlines: dict[str, DeadlineChange] = {}
+    if level != "commune_record":  # a commune record has no team and so no limit
+        deadlines["investigation"] = investigation_deadline(found, False, start, ctx.rules)
+    if classification.needs_immediate_notice(found):
+        deadlines["scene_arrival"] = scene_arrival_deadline(start, ctx.rules)
+    return Outcome(
+        set={"severity": classification.severity(found), "investigation_level": level},
+        data={"needs_technical_exam": False},
+        deadlines=deadlines,
+    )
+
+
+def open_team(ctx: Context) -> Outcome:
+    case = ctx.case
+    needs_exam = bool(ctx.payload.get("needs_technical_exam"))
+    deadlines: dict[str, DeadlineChange | None] = _close(case, "scene_arrival")
+    if needs_exam:
+        # Law 84/2015 Art. 35(6)(d): 60 days, still counted from the declaration.
+        deadlines["investigation"] = investigation_deadline(
+            outcomes(case), True, _start(case, ctx), ctx.rules
+        )
+    return Outcome(
+        data={
+            "team": list(ctx.payload["team"]),
+            "needs_technical_exam": needs_exam,
+            "investigation_opened_at": iso(ctx.now),
+        },
+        deadlines=deadlines,
+    )
+
+
+def record_event(ctx: Context) -> Outcome:
+    return Outcome(
+        data={
+            "record": {
+                "note": ctx.payload["note"],
+                "recorded_at": iso(ctx.now),
+                "recorded_by": ctx.actor.username,
+            }
+        }
+    )
+
+
+def reject(ctx: Context) -> Outcome:
+    return Outcome(
+        data={
+            "rejection": {
+                "reason": ctx.payload["reason"],
+                "duplicate_of": ctx.payload.get("duplicate_of"),
+                "rejected_at": iso(ctx.now),
+            }
+        },
+        deadlines=_close(ctx.case, "investigation", "scene_arrival"),
+    )
+
+
+def extend(ctx: Context) -> Outcome:
+    deadline = ctx.case.open_deadline("investigation") or {}
+    days = ctx.payload["days"]
+    return Outcome(
+        data={
+            "extension": {"days": days, "reason": ctx.payload["reason"], "granted_at": iso(ctx.now)}
+        },
+        deadlines={
+            "investigation": DeadlineChange(
+                due_at=parse_iso(deadline["due_at"]) + timedelta(days=days),
+                started_at=parse_iso(deadline["started_at"]),
+                days=int(deadline["days"]),
+                unit=deadline.get("unit") or "calendar",
+                extended=True,
+            )
+        },
+    )
+
+
+def refer(ctx: Context) -> Outcome:
+    """Stop the clock (Law 84/2015 Art. 35(7)); the remaining time is kept for the record."""
+    referral = {"reason": ctx.payload["reason"], "referred_at": iso(ctx.now)}
+    deadlines: dict[str, DeadlineChange | None] = {}
+    deadline = ctx.case.open_deadline("investigation")
+    if deadline is not None:
+        due_at = parse_iso(deadline["due_at"])
+        referral["remaining_seconds"] = int((due_at - ctx.now).total_seconds())
+        deadlines["investigation"] = DeadlineChange(
+            due_at=due_at,
+            started_at=parse_iso(deadline["started_at"]),
+            days=int(deadline["days"]),
+            unit=deadline.get("unit") or "calendar",
+            paused=True,
+            extended=bool(deadline.get("extended")),
+        )
+    return Outcome(data={"police_referral": referral}, deadlines=deadlines)
+
+
+def resume(ctx: Context) -> Outcome:
+    """Restart the clock from ``returned_at`` with the full limit in force (the original days,
+    plus the extension if one was granted): Art. 35(6) says the time limit runs from when the
+    team has received all the documents back, so the remaining time is *not* what restarts."""
+    case = ctx.case
+    returned = ctx.payload["returned_at"]
+    referral = dict(case.data.get("police_referral") or {})
+    referral["returned_at"] = iso(returned)
+    deadline = case.deadlines.get("investigation")
+    if deadline is not None:
+        extended = bool(deadline.get("extended"))
+        days = int(deadline["days"])
+        total = days + (int((case.data.get("extension") or {}).get("days") or 0) if extended else 0)
+        change = DeadlineChange(
+            due_at=add_calendar_days(returned, total),
+            started_at=returned,
+            days=days,
+            unit=deadline.get("unit") or "calendar",
+            extended=extended,
+        )
+    else:
+        change = investigation_deadline(
+            outcomes(case), bool(case.data.get("needs_technical_exam")), returned, ctx.rules
+        )
+    return Outcome(data={"police_referral": referral}, deadlines={"investigation": change})
+
+
+def record_death(ctx: Context) -> Outcome:
+    """Escalation (law.md §3.1): the case becomes fatal and provincial; the limit becomes the
+    fatal one, counted from the declaration or, when the victim died after it, from the death
+    (the moment the fatal accident became known — the law counts from the report)."""
+    case = ctx.case
+    victim_id = ctx.payload["victim_id"]
+    died_at = ctx.payload["died_at"]
+    after = [v.get("outcome") for v in case.victims if v.get("id") != victim_id] + ["death"]
+    start = max(_start(case, ctx), died_at)
+    previous = case.deadlines.get("investigation") or {}
+    deadlines: dict[str, DeadlineChange | None] = {
+        "investigation": investigation_deadline(
+            after,
+            bool(case.data.get("needs_technical_exam")),
+            start,
+            ctx.rules,
+            paused=case.state == "suspended",
+            extended=bool(previous.get("extended")),
+        )
+    }
+    if case.state == "declared" and "scene_arrival" not in case.deadlines:
+        deadlines["scene_arrival"] = scene_arrival_deadline(ctx.now, ctx.rules)
+    return Outcome(
+        set={"severity": "fatal", "investigation_level": "province"},
+        data={
+            "escalation": {
+                "victim_id": victim_id,
+                "died_at": iso(died_at),
+                "from_severity": case.severity,
+                "from_level": case.investigation_level,
+                "recorded_at": iso(ctx.now),
+            }
+        },
+        deadlines=deadlines,
+        victims={victim_id: {"outcome": "death", "died_at": died_at}},
+    )
+
+
+def conclude(ctx: Context) -> Outcome:
+    p = ctx.payload
+    return Outcome(
+        data={
+            "minutes": {
+                "is_work_accident": p["is_work_accident"],
+                "causes": list(p["causes"]),
+                "worker_at_fault": p["worker_at_fault"],
+                "responsibilities": p["responsibilities"],
+                "measures": list(p["measures"]),
+                "dissent": list(p.get("dissent") or ()),
+                "concluded_at": iso(ctx.now),
+                "concluded_by": ctx.actor.username,
+            }
+        }
+    )
+
+
+def victim_claims(
+    case: CaseSnapshot, *, worker_at_fault: bool, announced_at: datetime, rules, source: str
+) -> tuple[tuple[ChildCase, ...], list[int]]:
+    """One claim per victim who has none yet; a deceased victim's claim starts ``assessed``
+    with its compensation due ``compensation_due_days`` after ``announced_at`` (Art. 38(7))."""
+    already = set(case.data.get("claimed_victim_ids") or ())
+    children = []
+    claimed = sorted(already)
+    for victim in case.victims:
+        if victim.get("id") in already:
+            continue
+        data = victim_claim_data(
+            victim, occurred_at=case.occurred_at, worker_at_fault=worker_at_fault, source=source
+        )
+        if data["death"]:
+            extra, deadlines = assessment_data(
+                data, capacity_loss_pct=None, death=True, assessed_at=announced_at, rules=rules
+            )
+            child = ChildCase("claim", "assessed", {**data, **extra}, victim.get("id"), deadlines)
+        else:
+            child = ChildCase("claim", "treatment", data, victim.get("id"))
+        children.append(child)
+        claimed.append(victim.get("id"))
+    return tuple(children), claimed
+
+
+def announce(ctx: Context) -> Outcome:
+    case = ctx.case
+    announced_at = ctx.payload["meeting_at"]
+    minutes = case.data.get("minutes") or {}
+    data: dict[str, Any] = {
+        "announcement": {
+            "announced_at": iso(announced_at),
+            "attendees": list(ctx.payload["attendees"]),
+            "recorded_at": iso(ctx.now),
+        }
+    }
+    children: tuple[ChildCase, ...] = ()
+    if minutes.get("is_work_accident"):
+        children, claimed = victim_claims(
+            case,
+            worker_at_fault=bool(minutes.get("worker_at_fault")),
+            announced_at=announced_at,
+            rules=ctx.rules,
+            source="accident",
+        )
+        data["claimed_victim_ids"] = claimed
+    return Outcome(
+        data=data,
+        deadlines=_close(case, "investigation", "scene_arrival"),
+        children=children,
+    )
+
+
+def reopen(ctx: Context) -> Outcome:
+    """Re-investigation (Decree 39/2016 Art. 17): a provincial team, new minutes to come; the
+    old ones lose effect once the new ones are announced, so they are kept, marked superseded.
+    The new limit runs from the reopening (the law sets none of its own: UNVERIFIED)."""
+    case = ctx.case
+    p = ctx.payload
+    needs_exam = bool(p.get("needs_technical_exam"))
+    superseded = list(case.data.get("superseded_minutes") or ())
+    if case.data.get("minutes"):
+        superseded.append(
+            {
+                **case.data["minutes"],
+                "announced_at": (case.data.get("announcement") or {}).get("announced_at"),
+                "superseded_at": iso(ctx.now),
+            }
+        )
+    return Outcome(
+        set={"investigation_level": "province"},
+        data={
+            "superseded_minutes": superseded,
+            "minutes": None,
+            "announcement": None,
+            "extension": None,
+            "team": list(p["team"]),
+            "needs_technical_exam": needs_exam,
+            "reopening": {
+                "complaint_received_at": iso(p["complaint_received_at"]),
+                "reason": p["reason"],
+                "reopened_at": iso(ctx.now),
+                "from_state": case.state,
+            },
+        },
+        deadlines={
+            "investigation": investigation_deadline(outcomes(case), needs_exam, ctx.now, ctx.rules)
+        },
+    )
+
+
+def close(ctx: Context) -> Outcome:
+    return Outcome(data={"closed_at": iso(ctx.now)})
+
+
+# -- payload fields ------------------------------------------------------------------------------
+
+TEAM_FIELDS = (
+    Field("team", "team", label_vi="Đoàn điều tra", label_en="Investigation team"),
+    Field(
+        "needs_technical_exam",
+        "bool",
+        required=False,
+        label_vi="Cần giám định kỹ thuật, pháp y",
+        label_en="Needs a technical or forensic examination",
+    ),
+)
+REJECT_FIELDS = (
+    Field("reason", "text", label_vi="Lý do", label_en="Reason"),
+    Field(
+        "duplicate_of",
+        "case_code",
+        required=False,
+        label_vi="Trùng với vụ việc",
+        label_en="Duplicate of",
+    ),
+)
+MINUTES_FIELDS = (
+    Field("causes", "list_text", label_vi="Nguyên nhân", label_en="Causes"),
+    Field("responsibilities", "text", label_vi="Trách nhiệm", label_en="Responsibilities"),
+    Field("measures", "list_text", label_vi="Biện pháp khắc phục, phòng ngừa",
+          label_en="Corrective and preventive measures"),
+    Field("dissent", "list_text", required=False, label_vi="Ý kiến khác",
+          label_en="Dissenting opinions"),
+)  # fmt: skip
+ANNOUNCE_FIELDS = (
+    Field("meeting_at", "datetime", label_vi="Thời điểm họp công bố", label_en="Meeting time"),
+    Field("attendees", "attendees", label_vi="Thành phần tham dự", label_en="Attendees"),
+)
+
+# -- the definition ------------------------------------------------------------------------------
+
+STATES = (
+    State(
+        "declared",
+        "Đã khai báo",
+        "Declared",
+        tasks=(
+            Task("open_investigation", "level_role", "Thành lập đoàn điều tra tai nạn lao động",
+                 "Set up the investigation team", deadline="investigation",
+                 when="has_team_investigation"),
+            Task("record_event", "commune", "Lập biên bản ghi nhận sự việc",
+                 "Record the event", when="is_commune_record"),
+            Task("scene_arrival", "inspector", "Có mặt tại hiện trường trong 02 giờ",
+                 "Be at the scene within 2 hours", deadline="scene_arrival",
+                 when="is_immediate_notice"),
+        ),
+    ),
+    State(
+        "investigating",
+        "Đang điều tra",
+        "Under investigation",
+        tasks=(
+            Task("conclude", "team_head_role", "Lập biên bản điều tra tai nạn lao động",
+                 "Write the investigation minutes", deadline="investigation"),
+        ),
+    ),
+    State(
+        "suspended",
+        "Tạm dừng — chuyển cơ quan công an",
+        "Suspended — with the police",
+        tasks=(
+            Task("resume", "inspector", "Theo dõi kết quả xử lý của cơ quan công an",
+                 "Follow up the police decision"),
+        ),
+    ),
+    State(
+        "concluded",
+        "Đã lập biên bản điều tra",
+        "Minutes written",
+        tasks=(
+            Task("announce", "team_head_role", "Tổ chức họp công bố biên bản điều tra",
+                 "Hold the announcement meeting", deadline="investigation"),
+        ),
+    ),
+    State(
+        "announced",
+        "Đã công bố",
+        "Announced",
+        tasks=(
+            Task("close", "level_role", "Đóng vụ việc", "Close the case",
+                 when="has_all_claims_closed"),
+        ),
+    ),
+    State(
+        "recorded",
+        "Đã ghi nhận sự việc",
+        "Event recorded",
+        tasks=(Task("close", "commune", "Đóng vụ việc", "Close the case"),),
+    ),
+    State("rejected", "Không thụ lý", "Rejected", terminal=True),
+    State("closed", "Đã đóng", "Closed", terminal=True),
+)  # fmt: skip
+
+_PARTIES = ("enterprise", "union")
+
+TRANSITIONS = (
+    Transition(
+        "open_investigation", ("declared",), "investigating", ("enterprise", "inspector"),
+        "Thành lập đoàn điều tra", "Open the investigation",
+        guards=("is_investigating_body", "has_lawful_team_head"),
+        fields=TEAM_FIELDS, effect="open_team",
+        notify=(Notify("accident.investigation_opened", _PARTIES),),
+    ),
+    Transition(
+        "record_event", ("declared",), "recorded", ("commune",),
+        "Ghi nhận sự việc", "Record the event",
+        guards=("is_commune_record",),
+        fields=(Field("note", "text", label_vi="Nội dung ghi nhận", label_en="Record"),),
+        effect="record_event",
+        notify=(Notify("accident.recorded", ("inspector",)),),
+    ),
+    Transition(
+        "reject", ("declared",), "rejected", ("inspector",),
+        "Không thụ lý", "Reject",
+        guards=("is_not_own_duplicate",), fields=REJECT_FIELDS, effect="reject",
+        notify=(
+            Notify("accident.rejected", ("enterprise",), when="is_declared_by_enterprise"),
+            Notify("accident.rejected", ("commune",), when="is_declared_by_commune"),
+        ),
+    ),
+    Transition(
+        "extend_deadline", ("investigating",), None, ("inspector", "enterprise"),
+        "Gia hạn thời hạn điều tra", "Extend the investigation limit",
+        guards=("is_investigating_body", "is_extendable"),
+        fields=(
+            Field("days", "int", label_vi="Số ngày gia hạn", label_en="Days"),
+            Field("reason", "text", label_vi="Lý do", label_en="Reason"),
+        ),
+        effect="extend",
+        notify=(Notify("accident.deadline_extended", ("inspector", "union")),),
+    ),
+    Transition(
+        "refer_to_police", ("investigating",), "suspended", ("inspector",),
+        "Chuyển hồ sơ cho cơ quan công an", "Refer to the police",
+        fields=(Field("reason", "text", label_vi="Dấu hiệu tội phạm",
+                      label_en="Criminal signs"),),
+        effect="refer",
+        notify=(Notify("accident.referred_to_police", _PARTIES),),
+    ),
+    Transition(
+        "resume", ("suspended",), "investigating", ("inspector",),
+        "Tiếp tục điều tra", "Resume the investigation",
+        guards=("is_valid_return",),
+        fields=(Field("returned_at", "datetime", label_vi="Ngày nhận lại hồ sơ",
+                      label_en="Date the file was returned"),),
+        effect="resume",
+        notify=(Notify("accident.resumed", _PARTIES),),
+    ),
+    Transition(
+        "record_death", ("declared", "investigating", "suspended"), None,
+        ("enterprise", "inspector"),
+        "Ghi nhận nạn nhân tử vong", "Record a death",
+        guards=("has_living_victim", "is_living_victim"),
+        fields=(
+            Field("victim_id", "victim_id", label_vi="Nạn nhân", label_en="Victim"),
+            Field("died_at", "datetime", label_vi="Thời điểm tử vong", label_en="Time of death"),
+        ),
+        effect="record_death",
+        notify=(
+            Notify("accident.death_recorded", ("inspector",), urgent=True),
+            Notify("accident.death_recorded", ("union",)),
+        ),
+    ),
+    Transition(
+        "conclude", ("investigating",), "concluded", ("inspector", "enterprise"),
+        "Lập biên bản điều tra", "Write the minutes",
+        guards=("is_team_head_role",),
+        fields=(
+            Field("is_work_accident", "bool", label_vi="Là tai nạn lao động",
+                  label_en="Is a work accident"),
+            Field("worker_at_fault", "bool", label_vi="Lỗi hoàn toàn do người lao động",
+                  label_en="Wholly the worker's fault"),
+        ) + MINUTES_FIELDS,
+        effect="conclude",
+        notify=(Notify("accident.concluded", _PARTIES),),
+    ),
+    Transition(
+        "announce", ("concluded",), "announced", ("inspector", "enterprise"),
+        "Công bố biên bản điều tra", "Announce the minutes",
+        guards=("is_team_head_role", "has_required_attendees"),
+        fields=ANNOUNCE_FIELDS, effect="announce",
+        notify=(Notify("accident.announced", _PARTIES),),
+    ),
+    Transition(
+        "reopen", ("announced", "closed"), "investigating", ("inspector",),
+        "Điều tra lại", "Reopen the investigation",
+        guards=("is_within_complaint_window", "has_inspectorate_head"),
+        fields=(
+            Field("complaint_received_at", "datetime", label_vi="Ngày nhận khiếu nại",
+                  label_en="Complaint received"),
+            Field("reason", "text", label_vi="Lý do", label_en="Reason"),
+        ) + TEAM_FIELDS,
+        effect="reopen",
+        notify=(Notify("accident.reopened", _PARTIES),),
+    ),
+    Transition(
+        "close", ("announced",), "closed", ("inspector", "enterprise"),
+        "Đóng vụ việc", "Close the case",
+        guards=("is_investigating_body", "has_all_claims_closed"), effect="close",
+        notify=(Notify("accident.closed", _PARTIES),),
+    ),
+    Transition(
+        "close", ("recorded",), "closed", ("commune",),
+        "Đóng vụ việc", "Close the case",
+        guards=("is_recording_commune",), effect="close",
+    ),
+)  # fmt: skip
+
+DEADLINES = (
+    Deadline("investigation", "Thời hạn điều tra (Điều 35 khoản 6)",
+             "Investigation limit (Art. 35(6))", met_by=("announce", "reject"),
+             role="team_head_role", supervisors=("inspector",)),
+    Deadline("scene_arrival", "Có mặt tại hiện trường (02 giờ)", "At the scene (2 hours)",
+             met_by=("open_investigation", "reject"), role="inspector",
+             supervisors=("inspector",)),
+)  # fmt: skip
+
+WORKFLOW = WorkflowDefinition(
+    kind="accident",
+    letter="A",
+    label_vi="Tai nạn lao động",
+    label_en="Occupational accident",
+    initial="declared",
+    states=STATES,
+    transitions=TRANSITIONS,
+    deadlines=DEADLINES,
+    guards={
+        "is_investigating_body": is_investigating_body,
+        "has_lawful_team_head": has_lawful_team_head,
+        "has_inspectorate_head": has_inspectorate_head,
+        "is_commune_record": is_commune_record_guard,
+        "is_not_own_duplicate": is_not_own_duplicate,
+        "is_extendable": is_extendable,
+        "is_valid_return": is_valid_return,
+        "has_living_victim": has_living_victim,
+        "is_living_victim": is_living_victim,
+        "is_team_head_role": is_team_head_role,
+        "has_required_attendees": has_required_attendees,
+        "is_within_complaint_window": is_within_complaint_window,
+        "has_all_claims_closed": has_all_claims_closed_guard,
+        "is_recording_commune": is_recording_commune,
+    },
+    conditions={
+        "is_immediate_notice": is_immediate_notice,
+        "is_routine_notice": is_routine_notice,
+        "has_team_investigation": has_team_investigation,
+        "is_commune_record": is_commune_record,
+        "has_all_claims_closed": has_all_claims_closed,
+        "is_declared_by_enterprise": is_declared_by_enterprise,
+        "is_declared_by_commune": is_declared_by_commune,
+    },
+    effects={
+        "classify": classify,
+        "open_team": open_team,
+        "record_event": record_event,
+        "reject": reject,
+        "extend": extend,
+        "refer": refer,
+        "resume": resume,
+        "record_death": record_death,
+        "conclude": conclude,
+        "announce": announce,
+        "reopen": reopen,
+        "close": close,
+    },
+    resolvers={"level_role": level_role, "team_head_role": team_head_role},
+    on_create="classify",
+    doc=__doc__ or "",
+    create_notify=(
+        # Law 84/2015 Art. 34(1)(b),(d): fatal or 2+ serious is notified at once, by the
+        # fastest means, to the provincial inspectorate; it cannot be muted.
+        Notify("accident.declared_immediate", ("inspector",), urgent=True,
+               when="is_immediate_notice"),
+        Notify("accident.declared_immediate", ("union",), when="is_immediate_notice"),
+        Notify("accident.declared", ("inspector",), when="is_routine_notice"),
+    ),
+)  # fmt: skip

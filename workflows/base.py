@@ -1,0 +1,645 @@
+"""The vocabulary every SafeCase workflow is written in: frozen dataclasses plus `validate()`.
+
+A workflow definition is pure data. It names its states, the transitions between them (who
+may fire each one, which payload fields it takes, which guards must pass and which effect runs
+afterwards), the statutory deadlines it tracks and the tasks each waiting state opens. Guards,
+routing conditions, effects and role resolvers are referred to *by name* and resolved in the
+definition's own dictionaries, so the whole graph can be checked (``validate()``), drawn
+(``workflows.diagram``) and tested without Flask or a database. The engine in
+``app/services/workflow_engine.py`` binds a definition to a case row; it builds a
+:class:`CaseSnapshot` and a :class:`Context`, asks the definition what may happen, and applies
+the :class:`Outcome` an effect returns. Nothing in here changes anything: guards and conditions
+are pure predicates, effects only *describe* the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from types import MappingProxyType
+from typing import Any, Protocol
+
+# Every role a user (or the deadline sweeper) can hold; anything else in a definition is a typo.
+ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin", "system")
+
+FIELD_KINDS = (
+    "text",
+    "bool",
+    "int",
+    "money",
+    "percent",
+    "date",
+    "datetime",
+    "list_text",
+    "team",
+    "attendees",
+    "case_code",
+    "victim_id",
+    "documents",
+)
+
+DEADLINE_UNITS = ("calendar", "working")
+
+# Organisations a member of an investigation team may come from (contract.md, open_investigation).
+TEAM_ORGANISATIONS = ("inspectorate", "employer", "union", "health", "police", "other")
+# The announcement meeting may also be attended by the People's Procuracy, which must be present
+# for a fatal accident (Law 84/2015 Art. 35(8)); it is never a team member.
+ATTENDEE_ORGANISATIONS = TEAM_ORGANISATIONS + ("procuracy",)
+TEAM_ROLES = ("head", "member")
+
+# Vietnam keeps UTC+7 all year; legal days ("ngày") are Vietnam-local days.
+VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
+
+class WorkflowError(Exception):
+    """A workflow definition is inconsistent; ``problems`` lists every issue found."""
+
+    def __init__(self, kind: str, problems: list[str]) -> None:
+        self.kind = kind
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"workflow {kind!r} has {len(self.problems)} problem(s):\n{lines}")
+
+
+class UnknownCaseKind(KeyError):
+    """No workflow is registered for this case kind."""
+
+
+class Reason(str):
+    """A guard's refusal message. ``field`` names the payload field at fault when the caller's
+    input is the problem (the API answers 422 with it under ``errors``, and the action is
+    still offered before any input is given); None when the case's state or the actor is
+    (409 / not offered). A plain ``str`` from a guard counts as ``field=None``."""
+
+    field: str | None
+
+    def __new__(cls, message: str, field: str | None = None) -> Reason:
+        reason = super().__new__(cls, message)
+        reason.field = field
+        return reason
+
+
+class RuleBookLike(Protocol):
+    """What workflows need from ``workflows.law.rules.RuleBook`` (kept structural so this module
+    stays importable on its own)."""
+
+    def get(self, key: str, on: date) -> Any: ...
+
+    def base_salary(self, on: date) -> int: ...
+
+
+def _frozen(mapping: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+# --------------------------------------------------------------------------------------------
+# The graph
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """A payload field a trigger takes; see ``workflows.fields.parse_payload`` for each kind."""
+
+    name: str
+    kind: str
+    required: bool = True
+    label_vi: str = ""
+    label_en: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Task:
+    """Open for ``role`` while the case is in the state listing it and ``when`` holds.
+
+    ``role`` is a role name or the name of a resolver ``(snapshot) -> role``; ``deadline``
+    names a :class:`Deadline` whose current ``due_at`` is the task's due time; ``when`` names a
+    condition (None: always).
+    """
+
+    name: str
+    role: str
+    title_vi: str
+    title_en: str
+    deadline: str | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label_vi: str
+    label_en: str
+    terminal: bool = False
+    tasks: tuple[Task, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Who is told when a transition fires (or a case is declared).
+
+    ``event`` is a message-template key, ``roles`` the recipient roles within the case's scope,
+    ``urgent`` marks a legally immediate notice that users cannot mute, ``when`` names a
+    condition evaluated with the same :class:`Context` as the transition's guards (for
+    declaration notices: the freshly declared case, before ``on_create`` is applied — so those
+    conditions read the victims, not the derived severity).
+    """
+
+    event: str
+    roles: tuple[str, ...]
+    urgent: bool = False
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One edge of the lifecycle.
+
+    ``dest=None`` keeps the case in its state (an internal transition). ``roles`` may fire it
+    (deny by default); ``guards`` refine that with reasons; ``conditions`` silently route a
+    trigger to one of several transitions from the same source (first whose conditions all
+    hold wins); ``effect`` names a function returning the :class:`Outcome` to apply.
+    """
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str | None
+    roles: tuple[str, ...]
+    label_vi: str
+    label_en: str
+    guards: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+    effect: str | None = None
+    notify: tuple[Notify, ...] = ()
+
+    @property
+    def internal(self) -> bool:
+        return self.dest is None
+
+    def dest_from(self, source: str) -> str:
+        """The state the case is in after firing this from ``source``."""
+        return source if self.dest is None else self.dest
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A statutory time limit the workflow tracks; effects compute the due times.
+
+    ``met_by`` are the triggers that meet (close) it; ``role`` is who must act (a role or a
+    resolver name); ``supervisors`` are told when it is overdue (the inspector supervises
+    enterprise-level steps).
+    """
+
+    name: str
+    label_vi: str
+    label_en: str
+    unit: str = "calendar"
+    met_by: tuple[str, ...] = ()
+    role: str = ""
+    supervisors: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# What guards, conditions and effects see and return
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: str
+    enterprise_id: int | None = None
+    commune_code: str | None = None
+
+
+SYSTEM_ACTOR = Actor(username="system", role="system")
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """A read-only copy of a case row, built by the engine.
+
+    ``data`` holds the kind's own JSON fields; ``victims`` are mappings with ``id, full_name,
+    outcome, died_at, monthly_wage_vnd, insured_wage_vnd, si_number, si_years, gender``;
+    ``deadlines`` maps a deadline name to ``due_at, started_at, days, unit, paused_at,
+    extended, met_at``; ``children`` are mappings with ``id, kind, state``; ``parent`` is a
+    mapping with ``kind, state, data, severity, announced_at``... or None.
+    """
+
+    id: int | None
+    code: str
+    kind: str
+    state: str
+    version: int = 1
+    severity: str | None = None
+    investigation_level: str | None = None
+    labour_relation: bool | None = None
+    enterprise_id: int | None = None
+    commune_code: str | None = None
+    declared_at: datetime | None = None
+    occurred_at: datetime | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    victims: tuple[Mapping[str, Any], ...] = ()
+    deadlines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    children: tuple[Mapping[str, Any], ...] = ()
+    parent: Mapping[str, Any] | None = None
+
+    def victim(self, victim_id: int) -> Mapping[str, Any] | None:
+        return next((v for v in self.victims if v.get("id") == victim_id), None)
+
+    def open_deadline(self, name: str) -> Mapping[str, Any] | None:
+        """The deadline ``name`` if it exists and is not met yet."""
+        deadline = self.deadlines.get(name)
+        if deadline is None or deadline.get("met_at") is not None:
+            return None
+        return deadline
+
+
+@dataclass(frozen=True)
+class Context:
+    """What guards, conditions and effects receive. ``now`` is aware UTC; ``payload`` is the
+    clean output of ``parse_payload`` (without ``version``)."""
+
+    case: CaseSnapshot
+    actor: Actor
+    payload: Mapping[str, Any]
+    now: datetime
+    rules: RuleBookLike
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    """(Re)set a deadline. ``days`` is the statutory limit it was computed from (0 for limits in
+    hours); ``due_at`` is authoritative. ``paused=True`` stops the clock (the engine records
+    ``paused_at = now``); ``extended`` records that the one allowed extension was used."""
+
+    due_at: datetime
+    started_at: datetime
+    days: int
+    unit: str = "calendar"
+    paused: bool = False
+    extended: bool = False
+
+
+@dataclass(frozen=True)
+class ChildCase:
+    """A case to create under this one (same enterprise and commune).
+
+    ``deadlines`` (an addition to the original interface) are set on the child at creation, for
+    a claim that starts straight in ``assessed`` (a death) and so never runs its own effect.
+    """
+
+    kind: str
+    state: str
+    data: Mapping[str, Any]
+    victim_id: int | None = None
+    deadlines: Mapping[str, DeadlineChange] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the engine applies after the state change.
+
+    ``set``: case column updates (only ``severity`` and ``investigation_level``); ``data``: keys
+    merged into ``case.data`` (None removes a key; values are JSON-ready, datetimes as ISO
+    text); ``deadlines``: name → :class:`DeadlineChange` to (re)set, or None to mark it met;
+    ``children``: cases to create; ``victims``: victim id → column updates (datetimes as
+    aware ``datetime`` objects, since they are columns, not JSON).
+    """
+
+    set: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
+    deadlines: Mapping[str, DeadlineChange | None] = field(default_factory=dict)
+    children: tuple[ChildCase, ...] = ()
+    victims: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+
+
+SETTABLE_COLUMNS = frozenset({"severity", "investigation_level"})
+
+Guard = Callable[[Context], "str | None"]
+Condition = Callable[[Context], bool]
+Effect = Callable[[Context], Outcome]
+Resolver = Callable[[CaseSnapshot], str]
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """A task that is open now, with its role resolved and its due time (or None)."""
+
+    task: Task
+    role: str
+    due_at: datetime | None
+
+
+# --------------------------------------------------------------------------------------------
+# The definition
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    """One case kind's lifecycle. ``on_create`` names the effect run when the case is declared
+    (logged as trigger ``declare``); ``create_notify`` says who is told then;
+    ``declaration_fields`` are the kind's own declaration data (beyond the common ones)."""
+
+    kind: str
+    letter: str
+    label_vi: str
+    label_en: str
+    initial: str
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    deadlines: tuple[Deadline, ...]
+    guards: Mapping[str, Guard]
+    conditions: Mapping[str, Condition]
+    effects: Mapping[str, Effect]
+    resolvers: Mapping[str, Resolver]
+    on_create: str | None = None
+    doc: str = ""
+    create_notify: tuple[Notify, ...] = ()
+    declaration_fields: tuple[Field, ...] = ()
+
+    # -- look-ups ---------------------------------------------------------------------------
+
+    def state(self, name: str) -> State:
+        """:raises KeyError: for an unknown state."""
+        for state in self.states:
+            if state.name == name:
+                return state
+        raise KeyError(f"{self.kind}: unknown state {name!r}")
+
+    def deadline(self, name: str) -> Deadline:
+        """:raises KeyError: for an unknown deadline."""
+        for deadline in self.deadlines:
+            if deadline.name == name:
+                return deadline
+        raise KeyError(f"{self.kind}: unknown deadline {name!r}")
+
+    def transitions_for(self, trigger: str, source: str) -> tuple[Transition, ...]:
+        """The transitions of ``trigger`` leaving ``source``, in declaration order."""
+        return tuple(t for t in self.transitions if t.trigger == trigger and source in t.sources)
+
+    def triggers(self) -> tuple[str, ...]:
+        """Every trigger, once, in declaration order."""
+        return tuple(dict.fromkeys(t.trigger for t in self.transitions))
+
+    def fields_for(self, trigger: str, source: str) -> tuple[Field, ...]:
+        """The payload fields of ``trigger`` from ``source`` (``validate`` ensures all routed
+        alternatives share them, so the payload can be parsed before routing)."""
+        found = self.transitions_for(trigger, source)
+        return found[0].fields if found else ()
+
+    # -- evaluation helpers (pure; the engine may use them or do the same itself) ----------
+
+    def select(self, trigger: str, ctx: Context) -> Transition | None:
+        """The transition ``trigger`` takes from the case's state: the first whose routing
+        conditions all hold, or None."""
+        for transition in self.transitions_for(trigger, ctx.case.state):
+            if all(self.conditions[name](ctx) for name in transition.conditions):
+                return transition
+        return None
+
+    def refusals(self, transition: Transition, ctx: Context) -> list[str]:
+        """The reasons ``ctx.actor`` may not fire ``transition`` now (empty: allowed).
+
+        The role check comes first and alone: guard reasons are not shown to a role that may
+        not fire the trigger at all.
+        """
+        if ctx.actor.role not in transition.roles:
+            return ["Vai trò của bạn không được thực hiện thao tác này."]
+        reasons = []
+        for name in transition.guards:
+            reason = self.guards[name](ctx)
+            if reason:
+                reasons.append(reason)
+        return reasons
+
+    def notices(self, transition_or_notifies: Transition | tuple[Notify, ...], ctx: Context):
+        """The :class:`Notify` entries whose ``when`` holds for ``ctx``."""
+        notifies = (
+            transition_or_notifies.notify
+            if isinstance(transition_or_notifies, Transition)
+            else transition_or_notifies
+        )
+        return tuple(n for n in notifies if n.when is None or self.conditions[n.when](ctx))
+
+    def resolve_role(self, role: str, case: CaseSnapshot) -> str:
+        """A role name as is, or the role a resolver picks for ``case``."""
+        return self.resolvers[role](case) if role in self.resolvers else role
+
+    def open_tasks(self, case: CaseSnapshot, *, now: datetime, rules: RuleBookLike):
+        """The tasks open for ``case`` now. ``when`` conditions see a system actor and an empty
+        payload, so task conditions must read only ``ctx.case``."""
+        ctx = Context(case=case, actor=SYSTEM_ACTOR, payload={}, now=now, rules=rules)
+        result = []
+        for task in self.state(case.state).tasks:
+            if task.when is not None and not self.conditions[task.when](ctx):
+                continue
+            due_at = None
+            if task.deadline is not None:
+                deadline = case.open_deadline(task.deadline)
+                due_at = deadline.get("due_at") if deadline else None
+            result.append(OpenTask(task, self.resolve_role(task.role, case), due_at))
+        return tuple(result)
+
+    # -- consistency -------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        """Check the definition; :raises WorkflowError: listing every problem found."""
+        problems = _Checker(self).run()
+        if problems:
+            raise WorkflowError(self.kind, problems)
+
+
+class _Checker:
+    """Collects every inconsistency of a definition instead of stopping at the first."""
+
+    def __init__(self, definition: WorkflowDefinition) -> None:
+        self.d = definition
+        self.problems: list[str] = []
+        self.state_names = [s.name for s in definition.states]
+
+    def run(self) -> list[str]:
+        self._header()
+        self._states()
+        self._transitions()
+        self._routing()
+        self._graph()
+        self._deadlines()
+        self._notifies(self.d.create_notify, "declaration")
+        self._fields(self.d.declaration_fields, "declaration")
+        return self.problems
+
+    def _add(self, message: str) -> None:
+        self.problems.append(message)
+
+    def _named(self, what: str, name: str | None, table: Mapping, where: str) -> None:
+        if name is None:
+            return
+        if name not in table:
+            self._add(f"{where}: unknown {what} {name!r}")
+        elif not callable(table[name]):
+            self._add(f"{where}: {what} {name!r} is not callable")
+
+    def _role_or_resolver(self, role: str, where: str) -> None:
+        if role not in ROLES and role not in self.d.resolvers:
+            self._add(f"{where}: {role!r} is neither a role nor a resolver")
+
+    def _header(self) -> None:
+        d = self.d
+        if not d.kind:
+            self._add("kind is empty")
+        if len(d.letter) != 1 or not d.letter.isupper():
+            self._add(f"letter {d.letter!r} must be one upper-case letter")
+        if d.initial not in self.state_names:
+            self._add(f"initial state {d.initial!r} does not exist")
+        self._named("effect", d.on_create, d.effects, "on_create")
+
+    def _states(self) -> None:
+        seen: set[str] = set()
+        deadline_names = {dl.name for dl in self.d.deadlines}
+        for state in self.d.states:
+            if state.name in seen:
+                self._add(f"state {state.name!r} is declared twice")
+            seen.add(state.name)
+            task_names: set[str] = set()
+            for task in state.tasks:
+                where = f"state {state.name!r} task {task.name!r}"
+                if task.name in task_names:
+                    self._add(f"{where}: declared twice")
+                task_names.add(task.name)
+                self._role_or_resolver(task.role, where)
+                if task.deadline is not None and task.deadline not in deadline_names:
+                    self._add(f"{where}: unknown deadline {task.deadline!r}")
+                self._named("condition", task.when, self.d.conditions, where)
+
+    def _transitions(self) -> None:
+        for t in self.d.transitions:
+            where = f"transition {t.trigger!r} {t.sources}->{t.dest}"
+            if not t.sources:
+                self._add(f"{where}: has no source")
+            for source in t.sources:
+                if source not in self.state_names:
+                    self._add(f"{where}: unknown source {source!r}")
+            if t.dest is not None and t.dest not in self.state_names:
+                self._add(f"{where}: unknown dest {t.dest!r}")
+            if not t.roles:
+                self._add(f"{where}: no role may fire it (deny by default makes it dead)")
+            for role in t.roles:
+                if role not in ROLES:
+                    self._add(f"{where}: unknown role {role!r}")
+            for name in t.guards:
+                self._named("guard", name, self.d.guards, where)
+            for name in t.conditions:
+                self._named("condition", name, self.d.conditions, where)
+            self._named("effect", t.effect, self.d.effects, where)
+            self._fields(t.fields, where)
+            self._notifies(t.notify, where)
+
+    def _fields(self, fields: tuple[Field, ...], where: str) -> None:
+        names: set[str] = set()
+        for f in fields:
+            if f.name in names:
+                self._add(f"{where}: field {f.name!r} declared twice")
+            names.add(f.name)
+            if f.name == "version":
+                self._add(f"{where}: field name 'version' is reserved for the engine")
+            if f.kind not in FIELD_KINDS:
+                self._add(f"{where}: field {f.name!r} has unknown kind {f.kind!r}")
+            if f.choices and f.kind != "text":
+                self._add(f"{where}: field {f.name!r} has choices but is not text")
+
+    def _notifies(self, notifies: tuple[Notify, ...], where: str) -> None:
+        for n in notifies:
+            if not n.roles:
+                self._add(f"{where}: notify {n.event!r} has no roles")
+            for role in n.roles:
+                if role not in ROLES:
+                    self._add(f"{where}: notify {n.event!r} unknown role {role!r}")
+            self._named("condition", n.when, self.d.conditions, f"{where} notify {n.event!r}")
+
+    def _routing(self) -> None:
+        # Same trigger from the same source: the engine parses the payload before routing, so
+        # the alternatives must take the same fields, and only the last may be unconditional.
+        for source in self.state_names:
+            for trigger in self.d.triggers():
+                found = self.d.transitions_for(trigger, source)
+                if len(found) < 2:
+                    continue
+                if len({t.fields for t in found}) > 1:
+                    self._add(f"{trigger!r} from {source!r}: alternatives take different fields")
+                for t in found[:-1]:
+                    if not t.conditions:
+                        self._add(
+                            f"{trigger!r} from {source!r}: an unconditional alternative "
+                            "hides the ones after it"
+                        )
+
+    def _graph(self) -> None:
+        if self.d.initial not in self.state_names:
+            return
+        reached = {self.d.initial}
+        frontier = [self.d.initial]
+        while frontier:
+            current = frontier.pop()
+            for t in self.d.transitions:
+                if current in t.sources and t.dest is not None and t.dest not in reached:
+                    reached.add(t.dest)
+                    frontier.append(t.dest)
+        for state in self.d.states:
+            if state.name not in reached:
+                self._add(f"state {state.name!r} is not reachable from {self.d.initial!r}")
+            if state.terminal:
+                continue
+            exits = [
+                t
+                for t in self.d.transitions
+                if state.name in t.sources and t.dest not in (None, state.name)
+            ]
+            if not exits:
+                self._add(f"non-terminal state {state.name!r} has no exit")
+
+    def _deadlines(self) -> None:
+        triggers = set(self.d.triggers())
+        seen: set[str] = set()
+        for dl in self.d.deadlines:
+            where = f"deadline {dl.name!r}"
+            if dl.name in seen:
+                self._add(f"{where}: declared twice")
+            seen.add(dl.name)
+            if dl.unit not in DEADLINE_UNITS:
+                self._add(f"{where}: unknown unit {dl.unit!r}")
+            if not dl.met_by:
+                self._add(f"{where}: no trigger meets it")
+            for trigger in dl.met_by:
+                if trigger not in triggers:
+                    self._add(f"{where}: met_by unknown trigger {trigger!r}")
+            self._role_or_resolver(dl.role, where)
+            for role in dl.supervisors:
+                if role not in ROLES:
+                    self._add(f"{where}: unknown supervisor role {role!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers shared by the workflow files
+# --------------------------------------------------------------------------------------------
+
+
+def local_date(moment: datetime) -> date:
+    """The Vietnam-local calendar day of an aware datetime (what "ngày" means in the law)."""
+    return moment.astimezone(VN_TZ).date()
+
+
+def iso(moment: datetime | None) -> str | None:
+    """An aware datetime as ISO 8601 text for ``case.data`` (None stays None)."""
+    return None if moment is None else moment.isoformat()
+
+
+def parse_iso(value: Any) -> datetime | None:
+    """Read back a datetime stored by :func:`iso` (or passed through as a datetime)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)

@@ -1,0 +1,705 @@
+"""Claim: one injured or deceased worker's compensation and social-insurance claim.
+
+A claim is opened by its parent, never declared: when an accident's investigation minutes are
+announced as a work accident (one claim per victim), or when an occupational disease is
+confirmed (one per worker). While the worker is in ``treatment`` the employer advances the
+first-aid and treatment costs and pays full wages (Law 84/2015 Art. 38(1)-(3)). The employer
+then refers the worker to the Medical Assessment Council (Hội đồng giám định y khoa,
+``refer_for_assessment``) and records its conclusion (``record_assessment``). Below 5 % loss
+of working capacity only treatment costs and wages are owed (``not_eligible``). From 5 %, or
+straight away for a death, the claim is ``assessed`` and two tracks run independently:
+
+- compensation (bồi thường / trợ cấp, Art. 38(4)-(7)): the employer pays at least the computed
+  minimum within 5 days of the assessment (of the announcement for a death) —
+  ``record_payment`` — and the trade union confirms the worker or family received it —
+  ``confirm_receipt``;
+- social insurance (chế độ BH TNLĐ, Art. 57-59): the employer files the dossier within 30 days
+  — ``file_insurance`` — and social insurance (BHXH) decides within 10 days —
+  ``decide_insurance``. A worker without social insurance has no such track; the employer owes
+  the equivalent benefit itself (Art. 39(4)), recorded as ``compensation.equivalent_si_vnd``.
+
+When both tracks are done the union or the inspector ``close``\\s the claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from workflows.base import (
+    Context,
+    Deadline,
+    DeadlineChange,
+    Field,
+    Notify,
+    Outcome,
+    Reason,
+    State,
+    Task,
+    Transition,
+    WorkflowDefinition,
+    iso,
+    local_date,
+    parse_iso,
+)
+from workflows.law.calendar import add_calendar_days
+from workflows.law.compensation import compensation, insurance_benefit
+
+# -- the money -------------------------------------------------------------------------------
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def assessment_data(
+    claim_data: Mapping[str, Any],
+    *,
+    capacity_loss_pct: int | float | None,
+    death: bool,
+    assessed_at: datetime,
+    rules,
+) -> tuple[dict[str, Any], dict[str, DeadlineChange]]:
+    """The ``data`` keys and deadlines a claim gets on entering ``assessed``.
+
+    ``assessed_at`` is the Council's conclusion, or the announcement for a death (Law 84/2015
+    Art. 38(7)). The minimum compensation uses the 6-month average wage
+    (``monthly_wage_vnd``); the expected insurance benefit uses the insured wage and the base
+    salary in force on the accident day (the day of death for a death, Art. 53). An unknown
+    wage leaves the amount None rather than guessing; an unknown ``si_years`` counts as one
+    year (a year or less counts as one, Art. 48(2)(b)).
+    """
+    wage = _int_or_none(claim_data.get("monthly_wage_vnd"))
+    insured_wage = _int_or_none(claim_data.get("insured_wage_vnd"))
+    insured_wage = wage if insured_wage is None else insured_wage
+    at_fault = bool(claim_data.get("worker_at_fault"))
+    insured = bool(claim_data.get("insured"))
+
+    comp = compensation(capacity_loss_pct, wage or 0, death, at_fault)
+    due_days = int(rules.get("compensation_due_days", local_date(assessed_at)))
+    due_at = add_calendar_days(assessed_at, due_days)
+
+    reference = parse_iso(claim_data.get("died_at") if death else None) or parse_iso(
+        claim_data.get("occurred_at")
+    )
+    on = local_date(reference or assessed_at)
+    base = rules.base_salary(on)
+    benefit = insurance_benefit(
+        capacity_loss_pct, insured_wage or 0, int(claim_data.get("si_years") or 0), death, base
+    )
+    # Without any wage only the death lump sum (36 × base salary) is knowable.
+    expected_vnd = benefit.amount_vnd if (insured_wage is not None or death) else None
+
+    comp_data: dict[str, Any] = {
+        "minimum_vnd": comp.amount_vnd if wage is not None else None,
+        "months": float(comp.months),
+        "basis": comp.basis,
+        "paid_vnd": 0,
+        "due_at": iso(due_at),
+        "paid_at": None,
+        "confirmed_at": None,
+    }
+    if not insured:
+        # Law 84/2015 Art. 39(4): an employer that did not insure the worker pays a sum equal
+        # to the insurance benefit, on top of the compensation.
+        comp_data["equivalent_si_vnd"] = expected_vnd
+        comp_data["equivalent_si_kind"] = benefit.kind
+    insurance = {
+        "applicable": insured,
+        "expected_kind": benefit.kind,
+        "expected_vnd": expected_vnd,
+        "base_salary_vnd": base,
+        "basis": benefit.basis,
+        "filed_at": None,
+        "decided_at": None,
+        "approved": None,
+        "decided_vnd": None,
+        "kind": None,
+        "reason": None,
+    }
+    deadlines = {
+        "compensation": DeadlineChange(
+            due_at=due_at, started_at=assessed_at, days=due_days, unit="calendar"
+        )
+    }
+    if insured:
+        filing_days = int(rules.get("insurance_filing_days", local_date(assessed_at)))
+        deadlines["insurance_filing"] = DeadlineChange(
+            due_at=add_calendar_days(assessed_at, filing_days),
+            started_at=assessed_at,
+            days=filing_days,
+            unit="calendar",
+        )
+    data = {
+        "capacity_loss_pct": capacity_loss_pct,
+        "assessed_at": iso(assessed_at),
+        "compensation": comp_data,
+        "insurance": insurance,
+    }
+    return data, deadlines
+
+
+def victim_claim_data(
+    victim: Mapping[str, Any], *, occurred_at: datetime | None, worker_at_fault: bool, source: str
+) -> dict[str, Any]:
+    """The starting ``data`` of a victim's claim, copied from the parent so the claim stands on
+    its own (the wage and insurance facts as they were when the claim was opened)."""
+    died_at = parse_iso(victim.get("died_at"))
+    wage = victim.get("monthly_wage_vnd")
+    insured_wage = victim.get("insured_wage_vnd")
+    return {
+        "victim_id": victim.get("id"),
+        "source": source,
+        "death": victim.get("outcome") == "death",
+        "worker_at_fault": worker_at_fault,
+        "monthly_wage_vnd": wage,
+        "insured_wage_vnd": wage if insured_wage is None else insured_wage,
+        "insured": bool(victim.get("si_number")),
+        "si_years": victim.get("si_years"),
+        "occurred_at": iso(occurred_at),
+        "died_at": iso(died_at),
+    }
+
+
+# -- conditions (pure; also used as task `when`s) ----------------------------------------------
+
+
+def _comp(ctx: Context) -> Mapping[str, Any]:
+    return ctx.case.data.get("compensation") or {}
+
+
+def _ins(ctx: Context) -> Mapping[str, Any]:
+    return ctx.case.data.get("insurance") or {}
+
+
+def is_eligible_loss(ctx: Context) -> bool:
+    return (ctx.payload.get("capacity_loss_pct") or 0) >= 5
+
+
+def is_below_threshold(ctx: Context) -> bool:
+    return not is_eligible_loss(ctx)
+
+
+def is_unpaid(ctx: Context) -> bool:
+    return _comp(ctx).get("paid_at") is None
+
+
+def is_paid_unconfirmed(ctx: Context) -> bool:
+    comp = _comp(ctx)
+    return comp.get("paid_at") is not None and comp.get("confirmed_at") is None
+
+
+def is_insurance_applicable(ctx: Context) -> bool:
+    return bool(_ins(ctx).get("applicable"))
+
+
+def is_insured_unfiled(ctx: Context) -> bool:
+    return is_insurance_applicable(ctx) and _ins(ctx).get("filed_at") is None
+
+
+def is_filed_undecided(ctx: Context) -> bool:
+    ins = _ins(ctx)
+    return ins.get("filed_at") is not None and ins.get("decided_at") is None
+
+
+def is_compensation_done(ctx: Context) -> bool:
+    return _comp(ctx).get("confirmed_at") is not None
+
+
+def is_insurance_done(ctx: Context) -> bool:
+    return not is_insurance_applicable(ctx) or _ins(ctx).get("decided_at") is not None
+
+
+def has_both_tracks_done(ctx: Context) -> bool:
+    return is_compensation_done(ctx) and is_insurance_done(ctx)
+
+
+# -- guards (pure; None = passes, else a Vietnamese reason) -------------------------------------
+
+
+def _not_future(ctx: Context, key: str, what: str) -> str | None:
+    moment = ctx.payload.get(key)
+    if moment is not None and moment > ctx.now:
+        return Reason(f"{what} không được ở tương lai.", field=key)
+    return None
+
+
+def has_valid_referral_date(ctx: Context) -> str | None:
+    return _not_future(ctx, "referred_at", "Ngày giới thiệu đi giám định")
+
+
+def has_valid_assessment_date(ctx: Context) -> str | None:
+    reason = _not_future(ctx, "assessed_at", "Ngày kết luận giám định")
+    referred = parse_iso(ctx.case.data.get("referred_at"))
+    assessed = ctx.payload.get("assessed_at")
+    if reason is None and referred and assessed and assessed < referred:
+        reason = Reason(
+            "Ngày kết luận giám định không được trước ngày giới thiệu đi giám định.",
+            field="assessed_at",
+        )
+    return reason
+
+
+def is_payment_open(ctx: Context) -> str | None:
+    return None if is_unpaid(ctx) else "Khoản bồi thường đã được ghi nhận thanh toán."
+
+
+def has_minimum_amount(ctx: Context) -> str | None:
+    comp = _comp(ctx)
+    minimum = comp.get("minimum_vnd")
+    amount = ctx.payload.get("amount_vnd") or 0
+    if amount <= 0:
+        return Reason("Số tiền thanh toán phải lớn hơn 0.", field="amount_vnd")
+    # With an unknown wage there is no computed floor to enforce (assessment_data leaves it None).
+    if minimum is not None and amount + (comp.get("paid_vnd") or 0) < minimum:
+        return Reason(
+            f"Số tiền thấp hơn mức tối thiểu phải bồi thường: {minimum:,} đồng.", field="amount_vnd"
+        )
+    return _not_future(ctx, "paid_at", "Ngày thanh toán")
+
+
+def is_receipt_confirmable(ctx: Context) -> str | None:
+    if not is_paid_unconfirmed(ctx):
+        if _comp(ctx).get("paid_at") is None:
+            return "Chưa có khoản thanh toán nào để xác nhận."
+        return "Việc nhận tiền đã được xác nhận."
+    paid_at = parse_iso(_comp(ctx).get("paid_at"))
+    confirmed = ctx.payload.get("confirmed_at")
+    if paid_at and confirmed and confirmed < paid_at:
+        return Reason("Ngày xác nhận không được trước ngày thanh toán.", field="confirmed_at")
+    return _not_future(ctx, "confirmed_at", "Ngày xác nhận")
+
+
+def is_insurance_fileable(ctx: Context) -> str | None:
+    if not is_insurance_applicable(ctx):
+        return "Người lao động không tham gia bảo hiểm xã hội; không có hồ sơ BHXH để nộp."
+    if not is_insured_unfiled(ctx):
+        return "Hồ sơ BHXH đã được nộp."
+    return _not_future(ctx, "filed_at", "Ngày nộp hồ sơ")
+
+
+def is_insurance_decidable(ctx: Context) -> str | None:
+    if _ins(ctx).get("filed_at") is None:
+        return "Chưa nộp hồ sơ BHXH."
+    if not is_filed_undecided(ctx):
+        return "Hồ sơ BHXH đã có quyết định."
+    return None
+
+
+def has_decision_details(ctx: Context) -> str | None:
+    p = ctx.payload
+    if p.get("approved") is False and not p.get("reason"):
+        return Reason(
+            "Từ chối giải quyết phải nêu rõ lý do (Luật ATVSLĐ Điều 59 khoản 2).", field="reason"
+        )
+    if p.get("approved") and (p.get("kind") is None or p.get("amount_vnd") is None):
+        field = "kind" if p.get("kind") is None else "amount_vnd"
+        return Reason("Quyết định hưởng chế độ phải có loại trợ cấp và số tiền.", field=field)
+    return None
+
+
+def has_both_tracks_done_guard(ctx: Context) -> str | None:
+    if not is_compensation_done(ctx):
+        return "Chưa xác nhận người lao động đã nhận tiền bồi thường, trợ cấp."
+    if not is_insurance_done(ctx):
+        return "Chưa có quyết định của cơ quan BHXH."
+    return None
+
+
+# -- effects (pure: they only describe the change) ------------------------------------------------
+
+
+def record_referral(ctx: Context) -> Outcome:
+    return Outcome(data={"referred_at": iso(ctx.payload["referred_at"])})
+
+
+def record_eligible_assessment(ctx: Context) -> Outcome:
+    data, deadlines = assessment_data(
+        ctx.case.data,
+        capacity_loss_pct=ctx.payload["capacity_loss_pct"],
+        death=False,
+        assessed_at=ctx.payload["assessed_at"],
+        rules=ctx.rules,
+    )
+    return Outcome(data=data, deadlines=deadlines)
+
+
+def record_ineligible_assessment(ctx: Context) -> Outcome:
+    return Outcome(
+        data={
+            "capacity_loss_pct": ctx.payload["capacity_loss_pct"],
+            "assessed_at": iso(ctx.payload["assessed_at"]),
+        }
+    )
+
+
+def record_payment(ctx: Context) -> Outcome:
+    comp = dict(_comp(ctx))
+    comp["paid_vnd"] = (comp.get("paid_vnd") or 0) + ctx.payload["amount_vnd"]
+    comp["paid_at"] = iso(ctx.payload["paid_at"])
+    if ctx.payload.get("proof"):
+        comp["proof"] = list(ctx.payload["proof"])
+    return Outcome(data={"compensation": comp}, deadlines={"compensation": None})
+
+
+def record_receipt(ctx: Context) -> Outcome:
+    comp = dict(_comp(ctx))
+    comp["confirmed_at"] = iso(ctx.payload["confirmed_at"])
+    return Outcome(data={"compensation": comp})
+
+
+def record_filing(ctx: Context) -> Outcome:
+    filed_at = ctx.payload["filed_at"]
+    days = int(ctx.rules.get("insurance_decision_days", local_date(filed_at)))
+    ins = dict(_ins(ctx))
+    ins["filed_at"] = iso(filed_at)
+    ins["dossier"] = list(ctx.payload["dossier"])
+    return Outcome(
+        data={"insurance": ins},
+        deadlines={
+            "insurance_filing": None,
+            "insurance_decision": DeadlineChange(
+                due_at=add_calendar_days(filed_at, days), started_at=filed_at, days=days
+            ),
+        },
+    )
+
+
+def record_decision(ctx: Context) -> Outcome:
+    p = ctx.payload
+    ins = dict(_ins(ctx))
+    ins.update(
+        decided_at=iso(ctx.now),
+        approved=p["approved"],
+        kind=p.get("kind") if p["approved"] else None,
+        decided_vnd=p.get("amount_vnd") if p["approved"] else None,
+        reason=p.get("reason"),
+    )
+    return Outcome(data={"insurance": ins}, deadlines={"insurance_decision": None})
+
+
+def record_closure(ctx: Context) -> Outcome:
+    return Outcome(data={"closed_at": iso(ctx.now)})
+
+
+# -- the definition ---------------------------------------------------------------------------
+
+_ASSESSMENT_FIELDS = (
+    Field(
+        "capacity_loss_pct",
+        "percent",
+        label_vi="Tỷ lệ suy giảm khả năng lao động (%)",
+        label_en="Loss of working capacity (%)",
+    ),
+    Field(
+        "assessed_at",
+        "datetime",
+        label_vi="Ngày kết luận giám định",
+        label_en="Assessment conclusion date",
+    ),
+)
+
+STATES = (
+    State(
+        "treatment",
+        "Đang điều trị",
+        "Under treatment",
+        tasks=(
+            Task(
+                "refer_for_assessment",
+                "enterprise",
+                "Giới thiệu người lao động đi giám định y khoa",
+                "Refer the worker for medical assessment",
+            ),
+        ),
+    ),
+    State(
+        "awaiting_assessment",
+        "Chờ giám định y khoa",
+        "Awaiting medical assessment",
+        tasks=(
+            Task(
+                "record_assessment",
+                "enterprise",
+                "Ghi nhận kết luận giám định y khoa",
+                "Record the medical assessment",
+            ),
+        ),
+    ),
+    State(
+        "assessed",
+        "Đã giám định — đang chi trả",
+        "Assessed — benefits in progress",
+        tasks=(
+            Task(
+                "record_payment",
+                "enterprise",
+                "Chi trả bồi thường, trợ cấp cho người lao động",
+                "Pay the worker's compensation",
+                deadline="compensation",
+                when="is_unpaid",
+            ),
+            Task(
+                "confirm_receipt",
+                "union",
+                "Xác nhận người lao động (gia đình) đã nhận tiền",
+                "Confirm the worker (family) received the money",
+                when="is_paid_unconfirmed",
+            ),
+            Task(
+                "file_insurance",
+                "enterprise",
+                "Nộp hồ sơ hưởng chế độ BH TNLĐ cho cơ quan BHXH",
+                "File the insurance claim",
+                deadline="insurance_filing",
+                when="is_insured_unfiled",
+            ),
+            Task(
+                "decide_insurance",
+                "insurance",
+                "Giải quyết hồ sơ hưởng chế độ BH TNLĐ",
+                "Decide the insurance claim",
+                deadline="insurance_decision",
+                when="is_filed_undecided",
+            ),
+            Task(
+                "close",
+                "union",
+                "Đóng hồ sơ bồi thường",
+                "Close the claim",
+                when="has_both_tracks_done",
+            ),
+        ),
+    ),
+    State(
+        "not_eligible",
+        "Dưới 5% — không được bồi thường",
+        "Below 5 % — not eligible",
+        tasks=(Task("close", "union", "Đóng hồ sơ bồi thường", "Close the claim"),),
+    ),
+    State("closed", "Đã đóng", "Closed", terminal=True),
+)
+
+TRANSITIONS = (
+    Transition(
+        "refer_for_assessment",
+        ("treatment",),
+        "awaiting_assessment",
+        ("enterprise",),
+        "Giới thiệu đi giám định y khoa",
+        "Refer for medical assessment",
+        guards=("has_valid_referral_date",),
+        fields=(
+            Field("referred_at", "datetime", label_vi="Ngày giới thiệu", label_en="Referral date"),
+        ),
+        effect="record_referral",
+    ),
+    # Same trigger, routed by the Council's percentage (Law 84/2015 Art. 38(4), 45: from 5 %).
+    Transition(
+        "record_assessment",
+        ("awaiting_assessment",),
+        "assessed",
+        ("enterprise", "inspector"),
+        "Ghi nhận kết luận giám định",
+        "Record the assessment",
+        guards=("has_valid_assessment_date",),
+        conditions=("is_eligible_loss",),
+        fields=_ASSESSMENT_FIELDS,
+        effect="record_eligible_assessment",
+        notify=(Notify("claim.compensation_due", ("enterprise", "union")),),
+    ),
+    Transition(
+        "record_assessment",
+        ("awaiting_assessment",),
+        "not_eligible",
+        ("enterprise", "inspector"),
+        "Ghi nhận kết luận giám định",
+        "Record the assessment",
+        guards=("has_valid_assessment_date",),
+        conditions=("is_below_threshold",),
+        fields=_ASSESSMENT_FIELDS,
+        effect="record_ineligible_assessment",
+        notify=(Notify("claim.not_eligible", ("enterprise", "union")),),
+    ),
+    Transition(
+        "record_payment",
+        ("assessed",),
+        None,
+        ("enterprise",),
+        "Ghi nhận chi trả bồi thường",
+        "Record the compensation payment",
+        guards=("is_payment_open", "has_minimum_amount"),
+        fields=(
+            Field("amount_vnd", "money", label_vi="Số tiền (đồng)", label_en="Amount (VND)"),
+            Field("paid_at", "datetime", label_vi="Ngày chi trả", label_en="Payment date"),
+            Field(
+                "proof",
+                "documents",
+                required=False,
+                label_vi="Chứng từ chi trả",
+                label_en="Proof of payment",
+            ),
+        ),
+        effect="record_payment",
+        notify=(Notify("claim.payment_recorded", ("union",)),),
+    ),
+    Transition(
+        "confirm_receipt",
+        ("assessed",),
+        None,
+        ("union",),
+        "Xác nhận đã nhận tiền",
+        "Confirm receipt",
+        guards=("is_receipt_confirmable",),
+        fields=(
+            Field(
+                "confirmed_at", "datetime", label_vi="Ngày xác nhận", label_en="Confirmation date"
+            ),
+        ),
+        effect="record_receipt",
+        notify=(Notify("claim.receipt_confirmed", ("enterprise",)),),
+    ),
+    Transition(
+        "file_insurance",
+        ("assessed",),
+        None,
+        ("enterprise",),
+        "Nộp hồ sơ BHXH",
+        "File with social insurance",
+        guards=("is_insurance_fileable",),
+        fields=(
+            Field("filed_at", "datetime", label_vi="Ngày nộp hồ sơ", label_en="Filing date"),
+            Field(
+                "dossier",
+                "documents",
+                label_vi="Thành phần hồ sơ (Điều 57)",
+                label_en="Documents enclosed (Art. 57)",
+            ),
+        ),
+        effect="record_filing",
+        notify=(Notify("claim.insurance_filed", ("insurance",)),),
+    ),
+    Transition(
+        "decide_insurance",
+        ("assessed",),
+        None,
+        ("insurance",),
+        "Quyết định hưởng chế độ BHXH",
+        "Decide the insurance claim",
+        guards=("is_insurance_decidable", "has_decision_details"),
+        fields=(
+            Field("approved", "bool", label_vi="Chấp thuận", label_en="Approved"),
+            Field(
+                "kind",
+                "text",
+                required=False,
+                label_vi="Loại trợ cấp",
+                label_en="Benefit kind",
+                choices=("one_time", "monthly", "death"),
+            ),
+            Field(
+                "amount_vnd",
+                "money",
+                required=False,
+                label_vi="Số tiền (đồng)",
+                label_en="Amount (VND)",
+            ),
+            Field("reason", "text", required=False, label_vi="Lý do", label_en="Reason"),
+        ),
+        effect="record_decision",
+        notify=(Notify("claim.insurance_decided", ("enterprise", "union")),),
+    ),
+    Transition(
+        "close",
+        ("assessed",),
+        "closed",
+        ("union", "inspector"),
+        "Đóng hồ sơ",
+        "Close the claim",
+        guards=("has_both_tracks_done",),
+        effect="record_closure",
+        notify=(Notify("claim.closed", ("enterprise", "union")),),
+    ),
+    Transition(
+        "close",
+        ("not_eligible",),
+        "closed",
+        ("union", "inspector"),
+        "Đóng hồ sơ",
+        "Close the claim",
+        effect="record_closure",
+        notify=(Notify("claim.closed", ("enterprise", "union")),),
+    ),
+)
+
+DEADLINES = (
+    Deadline(
+        "compensation",
+        "Hạn chi trả bồi thường, trợ cấp (Điều 38 khoản 7)",
+        "Compensation due (Art. 38(7))",
+        met_by=("record_payment",),
+        role="enterprise",
+        supervisors=("union", "inspector"),
+    ),
+    Deadline(
+        "insurance_filing",
+        "Hạn nộp hồ sơ BHXH (Điều 59 khoản 1)",
+        "Insurance filing due (Art. 59(1))",
+        met_by=("file_insurance",),
+        role="enterprise",
+        supervisors=("union", "inspector"),
+    ),
+    Deadline(
+        "insurance_decision",
+        "Hạn BHXH giải quyết hồ sơ (Điều 59 khoản 2)",
+        "Insurance decision due (Art. 59(2))",
+        met_by=("decide_insurance",),
+        role="insurance",
+        supervisors=("enterprise", "union"),
+    ),
+)
+
+
+WORKFLOW = WorkflowDefinition(
+    kind="claim",
+    letter="C",
+    label_vi="Hồ sơ bồi thường, trợ cấp",
+    label_en="Compensation and insurance claim",
+    initial="treatment",
+    states=STATES,
+    transitions=TRANSITIONS,
+    deadlines=DEADLINES,
+    guards={
+        "has_valid_referral_date": has_valid_referral_date,
+        "has_valid_assessment_date": has_valid_assessment_date,
+        "is_payment_open": is_payment_open,
+        "has_minimum_amount": has_minimum_amount,
+        "is_receipt_confirmable": is_receipt_confirmable,
+        "is_insurance_fileable": is_insurance_fileable,
+        "is_insurance_decidable": is_insurance_decidable,
+        "has_decision_details": has_decision_details,
+        "has_both_tracks_done": has_both_tracks_done_guard,
+    },
+    conditions={
+        "is_eligible_loss": is_eligible_loss,
+        "is_below_threshold": is_below_threshold,
+        "is_unpaid": is_unpaid,
+        "is_paid_unconfirmed": is_paid_unconfirmed,
+        "is_insured_unfiled": is_insured_unfiled,
+        "is_filed_undecided": is_filed_undecided,
+        "has_both_tracks_done": has_both_tracks_done,
+    },
+    effects={
+        "record_referral": record_referral,
+        "record_eligible_assessment": record_eligible_assessment,
+        "record_ineligible_assessment": record_ineligible_assessment,
+        "record_payment": record_payment,
+        "record_receipt": record_receipt,
+        "record_filing": record_filing,
+        "record_decision": record_decision,
+        "record_closure": record_closure,
+    },
+    resolvers={},
+    doc=__doc__ or "",
+)

@@ -1,0 +1,176 @@
+"""Incident: a serious technical incident (sự cố kỹ thuật gây mất an toàn, vệ sinh lao động
+nghiêm trọng, Law 84/2015 Art. 3(7)).
+
+An employer declares the incident — the equipment, what failed, the damage and any
+casualties — and the provincial inspectorate is told at once (Art. 34, 19). The inspector
+forms a team (``open_investigation``), writes the conclusions (``conclude``: causes,
+responsibilities, measures) and announces them (``announce``; incident results are published
+after the investigation, Art. 35(9)(d)), then ``close``\\s the case; or ``reject``\\s the
+declaration. People hurt in the incident are declared as linked accident cases, which run their
+own lifecycle. Decree 39/2016 sets the incident team and time limits, which law.md marks
+UNVERIFIED, so no deadline is tracked here yet.
+"""
+
+from __future__ import annotations
+
+from workflows.accident import ANNOUNCE_FIELDS, MINUTES_FIELDS, REJECT_FIELDS, TEAM_FIELDS
+from workflows.base import (
+    Context,
+    Field,
+    Notify,
+    Outcome,
+    Reason,
+    State,
+    Task,
+    Transition,
+    WorkflowDefinition,
+    iso,
+)
+
+
+def is_valid_meeting_time(ctx: Context) -> str | None:
+    meeting = ctx.payload.get("meeting_at")
+    if meeting is not None and meeting > ctx.now:
+        return Reason("Thời điểm họp công bố không được ở tương lai.", field="meeting_at")
+    if meeting is not None and ctx.case.declared_at and meeting < ctx.case.declared_at:
+        return Reason("Cuộc họp công bố không được trước ngày khai báo.", field="meeting_at")
+    return None
+
+
+def open_team(ctx: Context) -> Outcome:
+    return Outcome(
+        data={
+            "team": list(ctx.payload["team"]),
+            "needs_technical_exam": bool(ctx.payload.get("needs_technical_exam")),
+            "investigation_opened_at": iso(ctx.now),
+        }
+    )
+
+
+def conclude(ctx: Context) -> Outcome:
+    p = ctx.payload
+    return Outcome(
+        data={
+            "minutes": {
+                "causes": list(p["causes"]),
+                "responsibilities": p["responsibilities"],
+                "measures": list(p["measures"]),
+                "dissent": list(p.get("dissent") or ()),
+                "concluded_at": iso(ctx.now),
+                "concluded_by": ctx.actor.username,
+            }
+        }
+    )
+
+
+def announce(ctx: Context) -> Outcome:
+    return Outcome(
+        data={
+            "announcement": {
+                "announced_at": iso(ctx.payload["meeting_at"]),
+                "attendees": list(ctx.payload["attendees"]),
+                "recorded_at": iso(ctx.now),
+            }
+        }
+    )
+
+
+def reject(ctx: Context) -> Outcome:
+    return Outcome(
+        data={
+            "rejection": {
+                "reason": ctx.payload["reason"],
+                "duplicate_of": ctx.payload.get("duplicate_of"),
+                "rejected_at": iso(ctx.now),
+            }
+        }
+    )
+
+
+def close(ctx: Context) -> Outcome:
+    return Outcome(data={"closed_at": iso(ctx.now)})
+
+
+DECLARATION_FIELDS = (
+    Field("equipment", "text", label_vi="Máy, thiết bị", label_en="Equipment"),
+    Field("failure", "text", label_vi="Diễn biến sự cố", label_en="What failed"),
+    Field("damage", "text", label_vi="Thiệt hại", label_en="Damage"),
+    Field("casualties", "int", required=False, label_vi="Số người bị nạn",
+          label_en="Casualties"),
+)  # fmt: skip
+
+STATES = (
+    State("declared", "Đã khai báo", "Declared",
+          tasks=(Task("open_investigation", "inspector", "Thành lập đoàn điều tra sự cố",
+                      "Set up the investigation team"),)),
+    State("investigating", "Đang điều tra", "Under investigation",
+          tasks=(Task("conclude", "inspector", "Lập biên bản điều tra sự cố",
+                      "Write the investigation minutes"),)),
+    State("concluded", "Đã lập biên bản điều tra", "Minutes written",
+          tasks=(Task("announce", "inspector", "Công bố kết quả điều tra",
+                      "Announce the results"),)),
+    State("announced", "Đã công bố", "Announced",
+          tasks=(Task("close", "inspector", "Đóng vụ việc", "Close the case"),)),
+    State("rejected", "Không thụ lý", "Rejected", terminal=True),
+    State("closed", "Đã đóng", "Closed", terminal=True),
+)  # fmt: skip
+
+_PARTIES = ("enterprise", "union")
+
+TRANSITIONS = (
+    Transition(
+        "open_investigation", ("declared",), "investigating", ("inspector",),
+        "Thành lập đoàn điều tra", "Open the investigation",
+        fields=TEAM_FIELDS, effect="open_team",
+        notify=(Notify("incident.investigation_opened", _PARTIES),),
+    ),
+    Transition(
+        "reject", ("declared",), "rejected", ("inspector",),
+        "Không thụ lý", "Reject",
+        fields=REJECT_FIELDS, effect="reject",
+        notify=(Notify("incident.rejected", ("enterprise",)),),
+    ),
+    Transition(
+        "conclude", ("investigating",), "concluded", ("inspector",),
+        "Lập biên bản điều tra", "Write the minutes",
+        fields=MINUTES_FIELDS, effect="conclude",
+        notify=(Notify("incident.concluded", _PARTIES),),
+    ),
+    Transition(
+        "announce", ("concluded",), "announced", ("inspector",),
+        "Công bố kết quả điều tra", "Announce the results",
+        guards=("is_valid_meeting_time",), fields=ANNOUNCE_FIELDS, effect="announce",
+        notify=(Notify("incident.announced", _PARTIES),),
+    ),
+    Transition(
+        "close", ("announced",), "closed", ("inspector",),
+        "Đóng vụ việc", "Close the case", effect="close",
+        notify=(Notify("incident.closed", _PARTIES),),
+    ),
+)  # fmt: skip
+
+WORKFLOW = WorkflowDefinition(
+    kind="incident",
+    letter="I",
+    label_vi="Sự cố kỹ thuật gây mất an toàn, vệ sinh lao động nghiêm trọng",
+    label_en="Serious technical incident",
+    initial="declared",
+    states=STATES,
+    transitions=TRANSITIONS,
+    deadlines=(),
+    guards={"is_valid_meeting_time": is_valid_meeting_time},
+    conditions={},
+    effects={
+        "open_team": open_team,
+        "conclude": conclude,
+        "announce": announce,
+        "reject": reject,
+        "close": close,
+    },
+    resolvers={},
+    doc=__doc__ or "",
+    # Law 84/2015 Art. 34 / law.md §12: declared to the provincial inspectorate by the fastest
+    # means.
+    create_notify=(Notify("incident.declared", ("inspector",), urgent=True),),
+    declaration_fields=DECLARATION_FIELDS,
+)
