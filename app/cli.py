@@ -110,6 +110,51 @@ def seed_demo():
     click.echo(message)
 
 
+workflows_cli = AppGroup("workflows", help="Quy trình (workflow definitions).")
+audit_cli = AppGroup("audit", help="Nhật ký kiểm toán (audit trail).")
+
+
+@workflows_cli.command("diagram")
+@click.argument("kind")
+def workflows_diagram(kind: str):
+    """Print the Mermaid state diagram of a case kind (accident, claim, disease, incident)."""
+    from workflows import REGISTRY
+    from workflows.diagram import mermaid
+
+    if kind not in REGISTRY:
+        raise click.ClickException(
+            f"Không có loại vụ việc {kind!r}; chọn một trong: {', '.join(sorted(REGISTRY))}."
+        )
+    click.echo(mermaid(REGISTRY[kind]), nl=False)
+
+
+@workflows_cli.command("check")
+def workflows_check():
+    """Validate every workflow definition (also done by the test suite)."""
+    from workflows import REGISTRY, WorkflowError, validate_all
+
+    try:
+        validate_all()
+    except WorkflowError as error:
+        raise click.ClickException(str(error).replace("\n", " ")) from None
+    click.echo(f"{len(REGISTRY)} quy trình hợp lệ: {', '.join(sorted(REGISTRY))}.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Recompute every case's event hash chain; exit 1 naming each broken case and event."""
+    from app.services.audit import verify_chains
+
+    broken = verify_chains()
+    if not broken:
+        click.echo("Mọi chuỗi sự kiện đều nguyên vẹn.")
+        return
+    for link in broken:
+        click.echo(f"BROKEN {link.case_code} event {link.seq}: {link.reason}", err=True)
+    cases = sorted({link.case_code for link in broken})
+    raise click.ClickException(f"{len(cases)} vụ việc có chuỗi sự kiện bị sửa: {', '.join(cases)}")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker(burst: bool):
@@ -122,5 +167,13 @@ def worker(burst: bool):
 
 
 def init_app(app: Flask) -> None:
-    for command in (enterprise_cli, user_cli, seed_cli, commune_cli, worker):
+    for command in (
+        enterprise_cli,
+        user_cli,
+        seed_cli,
+        commune_cli,
+        workflows_cli,
+        audit_cli,
+        worker,
+    ):
         app.cli.add_command(command)

@@ -11,7 +11,7 @@ from app.permissions import has_permission
 
 # (permission, endpoint, Vietnamese label, English label, counter name)
 NAV = (
-    ("tasks.view", "cases.inbox", "Việc cần làm", "My tasks", "tasks"),
+    ("tasks.view", "tasks.inbox", "Việc cần làm", "My tasks", "tasks"),
     ("cases.view", "cases.index", "Vụ việc", "Cases", None),
     ("cases.declare", "cases.declare", "Khai báo tai nạn", "Declare an accident", None),
     ("cases.view", "claims.my_workers", "Người lao động của tôi", "My workers", None),

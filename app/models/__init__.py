@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from app.models.audit import GENESIS_HASH, CaseEvent, MedicalAccessLog
-from app.models.case import Case, CaseCounter, CaseDeadline, Victim
+from app.models.case import Case, CaseCounter, CaseDeadline, Document, Victim
 from app.models.party import Commune, Enterprise
 from app.models.rules import HolidayAdjustment, RuleValue
 from app.models.user import ROLES, ApiToken, User
@@ -16,6 +16,7 @@ __all__ = [
     "CaseDeadline",
     "CaseEvent",
     "Commune",
+    "Document",
     "Enterprise",
     "HolidayAdjustment",
     "MedicalAccessLog",

@@ -122,3 +122,25 @@ class CaseCounter(db.Model):
 
     key: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+
+
+class Document(TimestampMixin, db.Model):
+    """Evidence and the statutory dossier of a case (law §3.3), stored under a server name.
+
+    ``category`` is one of the dossier checklist items (scene record, sketch, photos,
+    statements, examination records, minutes, medical papers) or ``other``.
+    """
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    category: Mapped[str] = mapped_column(String(30))
+    original_name: Mapped[str] = mapped_column(String(255))
+    # Random server-made file name under UPLOAD_DIR; never derived from the upload.
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")

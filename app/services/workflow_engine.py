@@ -227,7 +227,7 @@ def _lock_case(case_id: int) -> Case | None:
     return db.session.execute(
         select(Case)
         .where(Case.id == case_id)
-        .with_for_update()
+        .with_for_update(of=Case)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 

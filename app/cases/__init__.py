@@ -1,0 +1,7 @@
+"""Cases in the browser: list, declaration, case page, actions, documents and papers."""
+
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__, template_folder="templates")
+
+from app.cases import views  # noqa: E402,F401
