@@ -62,3 +62,62 @@ def make_user(role: str = "inspector", password: str = PASSWORD, **fields) -> Us
     db.session.add(user)
     db.session.commit()
     return user
+
+
+_national_ids = itertools.count(31090000001)
+
+
+def victim_body(outcome: str = "serious", **fields) -> dict:
+    """One victim of a declaration, valid unless fields say otherwise."""
+    body = {
+        "full_name": fields.pop("full_name", f"Nguyễn Văn {next(_seq)}"),
+        "birth_date": "1990-04-02",
+        "gender": "male",
+        "national_id": f"{next(_national_ids):012d}",
+        "occupation": "Thợ hàn",
+        "outcome": outcome,
+        "monthly_wage_vnd": 10_000_000,
+        "si_number": f"31{next(_seq):08d}",
+        "si_years": 6,
+        "injury_description": "Gãy xương cẳng tay phải",
+    }
+    body.update(fields)
+    return body
+
+
+def accident_body(commune_code: str, outcomes=("serious",), **fields) -> dict:
+    """A valid accident declaration for ``POST /api/v1/cases``."""
+    body = {
+        "kind": "accident",
+        "occurred_at": "2026-11-20T08:30:00+07:00",
+        "commune_code": commune_code,
+        "location": "Xưởng cơ khí số 2",
+        "description": "Công nhân bị máy dập kẹp tay khi đang vận hành.",
+        "labour_relation": True,
+        "victims": [victim_body(outcome) for outcome in outcomes],
+    }
+    body.update(fields)
+    return body
+
+
+def make_accident(user: User, outcomes=("serious",), **fields):
+    """Declare an accident through the real service (engine, events, deadlines, tasks)."""
+    from app.services.declarations import declare
+
+    commune = user.commune_code if user.role == "commune" else user.enterprise.commune_code
+    if user.role == "commune":
+        fields.setdefault("labour_relation", False)
+    return declare(user, accident_body(commune, outcomes, **fields))
+
+
+def act(case, user: User, trigger: str, **payload):
+    """Fire ``trigger`` through the engine with the case's current version."""
+    from app.services.workflow_engine import fire_transition
+
+    db.session.refresh(case)
+    return fire_transition(case.id, trigger, user, {"version": case.version, **payload})
+
+
+def head(name: str = "Nguyễn Văn Thanh", organisation: str = "inspectorate") -> list[dict]:
+    """A one-person investigation team headed by ``organisation``."""
+    return [{"name": name, "organisation": organisation, "role": "head"}]

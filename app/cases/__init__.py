@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 
-from app.cases import views  # noqa: E402,F401
+from app.cases import documents, papers, views  # noqa: E402,F401
