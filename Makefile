@@ -19,7 +19,7 @@ install: $(VENV)/.installed translations
 
 # Compiled message catalogues are build output, made from the committed .po files.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 # Browser tests drive Debian's Chromium; install it when missing (CI and fresh machines).
 browser:
