@@ -36,6 +36,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         config_cls = config
     config_cls.check(settings)
     app.config.from_mapping(settings)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(

@@ -6,12 +6,17 @@ seed refuses to run twice so it never overwrites real data.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from app.clock import VN_TZ, now
 from app.extensions import db
 from app.models import Commune, User
+from app.services.declarations import declare
 from app.services.parties import DEMO_COMMUNES, add_enterprise, import_communes_file
 from app.services.users import add_user
+from app.services.workflow_engine import fire_transition
 
 DEMO_PASSWORD = "safecase-demo"
 
@@ -67,7 +72,181 @@ def seed_demo_data() -> str:
             email=email,
             full_name=full_name,
         )
+    cases = seed_demo_cases()
     return (
         f"Đã tạo dữ liệu mẫu: {len(ENTERPRISES)} doanh nghiệp, {len(USERS)} người dùng "
-        f"(mật khẩu {DEMO_PASSWORD})."
+        f"(mật khẩu {DEMO_PASSWORD}), {cases} vụ việc."
     )
+
+
+def _victim(
+    name,
+    born,
+    gender,
+    national_id,
+    occupation,
+    outcome,
+    wage,
+    si_number=None,
+    years=None,
+    injury="",
+):
+    return {
+        "full_name": name,
+        "birth_date": born,
+        "gender": gender,
+        "national_id": national_id,
+        "occupation": occupation,
+        "outcome": outcome,
+        "monthly_wage_vnd": wage,
+        "si_number": si_number,
+        "si_years": years,
+        "injury_description": injury,
+    }
+
+
+def _ago(days: int) -> str:
+    return (now() - timedelta(days=days)).astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
+def seed_demo_cases() -> int:
+    """A few accidents at different points of their lifecycle, driven through the engine."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    fatal = declare(
+        users["dn_dongtau"],
+        {
+            "kind": "accident",
+            "occurred_at": _ago(3),
+            "commune_code": "11411",
+            "location": "Ụ khô số 1, phân xưởng vỏ tàu",
+            "description": (
+                "Giàn giáo bên mạn tàu bị sập khi đang hàn phân đoạn; "
+                "hai công nhân rơi từ độ cao 8 m."
+            ),
+            "labour_relation": True,
+            "victims": [
+                _victim(
+                    "Nguyễn Văn Hùng",
+                    "1985-03-12",
+                    "male",
+                    "031085004321",
+                    "Thợ hàn",
+                    "death",
+                    12_500_000,
+                    "3108543210",
+                    14,
+                    "Chấn thương sọ não",
+                ),
+                _victim(
+                    "Trần Văn Bình",
+                    "1994-07-30",
+                    "male",
+                    "031094007788",
+                    "Thợ lắp ráp",
+                    "serious",
+                    9_800_000,
+                    "3109477880",
+                    6,
+                    "Gãy xương đùi trái",
+                ),
+            ],
+        },
+    )
+    inspector = users["thanhtra1"]
+    steps = (
+        (
+            "open_investigation",
+            {
+                "team": [
+                    {"name": "Nguyễn Văn Thanh", "organisation": "inspectorate", "role": "head"},
+                    {"name": "Lê Thị Mai", "organisation": "inspectorate", "role": "member"},
+                    {"name": "Đỗ Minh Tuấn", "organisation": "union", "role": "member"},
+                    {"name": "BS. Phạm Thu Hà", "organisation": "health", "role": "member"},
+                ],
+                "needs_technical_exam": False,
+            },
+        ),
+        (
+            "conclude",
+            {
+                "is_work_accident": True,
+                "causes": [
+                    "Giàn giáo không được kiểm định trước khi sử dụng",
+                    "Không sử dụng dây an toàn khi làm việc trên cao",
+                ],
+                "worker_at_fault": False,
+                "responsibilities": (
+                    "Quản đốc phân xưởng vỏ tàu không kiểm tra giàn giáo trước ca làm việc."
+                ),
+                "measures": [
+                    "Kiểm định toàn bộ giàn giáo",
+                    "Huấn luyện lại an toàn làm việc trên cao",
+                ],
+            },
+        ),
+        (
+            "announce",
+            {
+                "meeting_at": now().isoformat(),
+                "attendees": [
+                    {"name": "Nguyễn Văn Thanh", "organisation": "inspectorate"},
+                    {"name": "Đại úy Vũ Văn Long", "organisation": "police"},
+                    {"name": "Kiểm sát viên Hoàng Thị Lan", "organisation": "procuracy"},
+                    {"name": "Đỗ Minh Tuấn", "organisation": "union"},
+                    {"name": "Phạm Văn Dũng", "organisation": "employer"},
+                ],
+            },
+        ),
+    )
+    for trigger, payload in steps:
+        fire_transition(fatal.id, trigger, inspector, {"version": fatal.version, **payload})
+        db.session.refresh(fatal)
+    declare(
+        users["dn_cokhi"],
+        {
+            "kind": "accident",
+            "occurred_at": _ago(1),
+            "commune_code": "11311",
+            "location": "Xưởng cơ khí số 2",
+            "description": "Công nhân bị máy dập kẹp ngón tay.",
+            "labour_relation": True,
+            "victims": [
+                _victim(
+                    "Lê Thị Thu",
+                    "1998-11-02",
+                    "female",
+                    "031198002468",
+                    "Công nhân dập",
+                    "serious",
+                    8_200_000,
+                    "3119824680",
+                    4,
+                    "Dập nát đốt ngón tay trỏ phải",
+                )
+            ],
+        },
+    )
+    declare(
+        users["xa_hongbang"],
+        {
+            "kind": "accident",
+            "occurred_at": _ago(2),
+            "commune_code": "11311",
+            "location": "Công trình nhà ở số 14 phố Hạ Lý",
+            "description": "Thợ xây tự do ngã từ tầng 2 khi trát tường ngoài.",
+            "labour_relation": False,
+            "victims": [
+                _victim(
+                    "Phạm Văn Tư",
+                    "1979-05-20",
+                    "male",
+                    "031079001357",
+                    "Thợ xây",
+                    "serious",
+                    None,
+                    injury="Gãy cột sống thắt lưng",
+                )
+            ],
+        },
+    )
+    return 3
