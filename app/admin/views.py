@@ -1,3 +1,104 @@
-"""Views of the admin area (filled in by its issue)."""
+"""The rules tables page (admin only): dated legal values and holiday adjustments.
 
-from app.admin import bp  # noqa: F401
+Thin: parse the form, call ``app/services/rules_admin.py`` (one transaction per change), flash
+and redirect; on invalid input re-render the page with the errors next to the fields (422).
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from app.admin import bp
+from app.admin.rules_forms import HolidayForm, RuleValueForm, WithdrawForm
+from app.errors import ValidationFailed
+from app.permissions import acting_user, require_permission
+from app.services import rules_admin
+
+
+def _attach(form, errors: dict[str, list[str]]) -> None:
+    for name, messages in errors.items():
+        target = getattr(form, name, None)
+        if target is None:
+            form.form_errors.extend(messages)
+        else:
+            target.errors = [*target.errors, *messages]
+
+
+def _page(rule_form=None, holiday_form=None, status: int = 200):
+    return (
+        render_template(
+            "admin/index.html",
+            rules=rules_admin.rules_overview(),
+            holidays=rules_admin.holiday_adjustments(),
+            holiday_changes=rules_admin.HOLIDAY_CHANGES,
+            today=rules_admin.today_vn(),
+            rule_form=rule_form or RuleValueForm(prefix="rule", formdata=None),
+            holiday_form=holiday_form or HolidayForm(prefix="holiday", formdata=None),
+            withdraw_form=WithdrawForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/")
+@require_permission("admin.rules")
+def index():
+    return _page()
+
+
+@bp.post("/rules")
+@require_permission("admin.rules")
+def add_rule():
+    form = RuleValueForm(prefix="rule")
+    if not form.validate_on_submit():
+        return _page(rule_form=form, status=422)
+    try:
+        row = rules_admin.add_rule_value(
+            acting_user(), form.key.data, form.valid_from.data, form.value.data, form.source.data
+        )
+    except ValidationFailed as exc:
+        _attach(form, exc.errors)
+        return _page(rule_form=form, status=422)
+    flash(f"Đã thêm giá trị {row.value} cho {row.key}, áp dụng từ {row.valid_from:%d/%m/%Y}.")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/rules/<int:row_id>/withdraw")
+@require_permission("admin.rules")
+def withdraw_rule(row_id: int):
+    if WithdrawForm().validate_on_submit():
+        try:
+            rules_admin.withdraw_rule_value(acting_user(), row_id)
+            flash("Đã rút giá trị chưa có hiệu lực.")
+        except ValidationFailed as exc:
+            flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/holidays")
+@require_permission("admin.rules")
+def add_holiday():
+    form = HolidayForm(prefix="holiday")
+    if not form.validate_on_submit():
+        return _page(holiday_form=form, status=422)
+    try:
+        row = rules_admin.add_holiday(
+            acting_user(), form.day.data, form.change.data, form.note.data
+        )
+    except ValidationFailed as exc:
+        _attach(form, exc.errors)
+        return _page(holiday_form=form, status=422)
+    flash(f"Đã thêm {rules_admin.HOLIDAY_CHANGES[row.change].lower()} {row.day:%d/%m/%Y}.")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/holidays/<int:row_id>/withdraw")
+@require_permission("admin.rules")
+def withdraw_holiday(row_id: int):
+    if WithdrawForm().validate_on_submit():
+        try:
+            rules_admin.withdraw_holiday(acting_user(), row_id)
+            flash("Đã rút ngày điều chỉnh.")
+        except ValidationFailed as exc:
+            flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+    return redirect(url_for("admin.index"))

@@ -1,3 +1,181 @@
-"""Calculator endpoints of the API (filled in by the claims issue)."""
+"""Calculators and the employer's compensation decision through the API.
 
-from app.api import bp  # noqa: F401
+``POST /calculations/compensation`` and ``POST /calculations/insurance`` answer exactly the
+contract's shapes (any signed-in role holding ``calculations.use``); ``GET
+/claims/{id}/decision.pdf`` is the Circular 28/2021 Appendix II decision of a claim visible to
+the caller.
+"""
+
+from __future__ import annotations
+
+from flask import Response, g, jsonify
+
+from app.api import bp
+from app.api.openapi import ERROR, register_paths
+from app.api.parsing import json_body
+from app.permissions import require_permission
+from app.services import calculations, papers_claims
+
+
+@bp.post("/calculations/compensation")
+@require_permission("calculations.use")
+def calculate_compensation():
+    return jsonify(calculations.compensation_quote(json_body()))
+
+
+@bp.post("/calculations/insurance")
+@require_permission("calculations.use")
+def calculate_insurance():
+    return jsonify(calculations.insurance_quote(json_body()))
+
+
+@bp.get("/claims/<int:claim_id>/decision.pdf")
+@require_permission("cases.view")
+def claim_decision_pdf(claim_id: int):
+    paper = papers_claims.compensation_decision(g.api_user, claim_id)
+    return Response(
+        paper.content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{paper.filename}"'},
+    )
+
+
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+_INVALID = {"description": "invalid input, errors per field", "content": _json(ERROR)}
+_PCT = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
+_WAGE = {"type": "integer", "minimum": 1}
+
+register_paths(
+    {
+        "/calculations/compensation": {
+            "post": {
+                "summary": "Minimum employer compensation (Law 84/2015 Art. 38(4)-(5))",
+                "requestBody": {
+                    "content": _json(
+                        {
+                            "type": "object",
+                            "required": ["monthly_wage_vnd"],
+                            "properties": {
+                                "capacity_loss_pct": {
+                                    **_PCT,
+                                    "description": "required unless death",
+                                },
+                                "monthly_wage_vnd": {
+                                    **_WAGE,
+                                    "description": "average wage of the 6 months before",
+                                },
+                                "death": {"type": "boolean", "default": False},
+                                "worker_at_fault": {"type": "boolean", "default": False},
+                            },
+                        }
+                    )
+                },
+                "responses": {
+                    "200": {
+                        "description": "the minimum owed",
+                        "content": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "eligible": {"type": "boolean"},
+                                    "months": {"type": "number"},
+                                    "amount_vnd": {"type": "integer"},
+                                    "basis": {"type": "string"},
+                                },
+                            }
+                        ),
+                    },
+                    "401": {"description": "no token"},
+                    "403": {"description": "role may not use the calculators"},
+                    "422": _INVALID,
+                },
+            }
+        },
+        "/calculations/insurance": {
+            "post": {
+                "summary": "Social-insurance benefit (Law 84/2015 Art. 48, 49, 52, 53) with the "
+                "base salary in force on on_date",
+                "requestBody": {
+                    "content": _json(
+                        {
+                            "type": "object",
+                            "required": ["insured_wage_vnd", "contribution_years", "on_date"],
+                            "properties": {
+                                "capacity_loss_pct": {
+                                    **_PCT,
+                                    "description": "required unless death",
+                                },
+                                "insured_wage_vnd": _WAGE,
+                                "contribution_years": {
+                                    "type": "integer",
+                                    "minimum": 0,
+                                    "maximum": 60,
+                                },
+                                "death": {"type": "boolean", "default": False},
+                                "serving_allowance": {
+                                    "type": "boolean",
+                                    "default": False,
+                                    "description": "Art. 52, only from 81 %",
+                                },
+                                "on_date": {"type": "string", "format": "date"},
+                            },
+                        }
+                    )
+                },
+                "responses": {
+                    "200": {
+                        "description": "the benefit (per month when kind is monthly)",
+                        "content": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "eligible": {"type": "boolean"},
+                                    "kind": {
+                                        "type": ["string", "null"],
+                                        "enum": ["one_time", "monthly", "death", None],
+                                    },
+                                    "amount_vnd": {"type": "integer"},
+                                    "base_salary_vnd": {"type": "integer"},
+                                    "basis": {"type": "string"},
+                                    "on_date": {"type": "string", "format": "date"},
+                                    "lump_sum_part_vnd": {"type": "integer"},
+                                    "seniority_part_vnd": {"type": "integer"},
+                                    "serving_allowance_vnd": {"type": "integer"},
+                                },
+                            }
+                        ),
+                    },
+                    "401": {"description": "no token"},
+                    "403": {"description": "role may not use the calculators"},
+                    "422": _INVALID,
+                },
+            }
+        },
+        "/claims/{claim_id}/decision.pdf": {
+            "get": {
+                "summary": "The employer's compensation/allowance decision of a claim "
+                "(Circular 28/2021 Appendix II), once assessed",
+                "parameters": [
+                    {
+                        "name": "claim_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "PDF",
+                        "content": {"application/pdf": {"schema": {"type": "string"}}},
+                    },
+                    "401": {"description": "no token"},
+                    "403": {"description": "role may not read cases"},
+                    "404": {"description": "not a visible claim, or not assessed yet"},
+                },
+            }
+        },
+    }
+)

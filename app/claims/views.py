@@ -1,3 +1,66 @@
-"""Views of the claims area (filled in by its issue)."""
+"""Claims in the browser: "Người lao động của tôi", the quick receipt confirmation and the
+employer's compensation decision (PDF).
 
-from app.claims import bp  # noqa: F401
+Thin: the rows come from ``app/services/claims.py``; the confirmation goes through the workflow
+engine; the paper from ``app/services/papers_claims.py``.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+
+from app.claims import bp
+from app.claims.forms import ConfirmReceiptForm
+from app.errors import Conflict, ValidationFailed
+from app.permissions import acting_user, require_permission
+from app.services import claims as claims_service
+from app.services import papers_claims
+
+
+def case_url(case_id: int | None) -> str | None:
+    """The case page, built by the cases area (a plain path until that endpoint exists)."""
+    if case_id is None:
+        return None
+    if "cases.detail" in current_app.view_functions:
+        return url_for("cases.detail", case_id=case_id)
+    return f"/cases/{case_id}"
+
+
+@bp.get("/")
+@require_permission("cases.view")
+def my_workers():
+    rows = claims_service.my_workers(acting_user())
+    return render_template(
+        "claims/my_workers.html", rows=rows, case_url=case_url, form=ConfirmReceiptForm()
+    )
+
+
+@bp.post("/<int:claim_id>/confirm-receipt")
+@require_permission("cases.act")
+def confirm_receipt(claim_id: int):
+    form = ConfirmReceiptForm()
+    version = form.version.data or ""
+    if not form.validate_on_submit() or not version.isdigit():
+        flash("Thiếu phiên bản hồ sơ; vui lòng tải lại trang.", "error")
+        return redirect(url_for("claims.my_workers"))
+    try:
+        claim = claims_service.confirm_receipt(
+            acting_user(), claim_id, int(version), ip=request.remote_addr
+        )
+    except (ValidationFailed, Conflict) as exc:
+        details = [m for messages in exc.errors.values() for m in messages]
+        flash(" ".join([exc.message, *details]) if details else exc.message, "error")
+    else:
+        flash(f"Đã xác nhận người lao động đã nhận tiền bồi thường ({claim.code}).", "info")
+    return redirect(url_for("claims.my_workers"))
+
+
+@bp.get("/<int:claim_id>/decision.pdf")
+@require_permission("cases.view")
+def decision_pdf(claim_id: int):
+    paper = papers_claims.compensation_decision(acting_user(), claim_id)
+    return Response(
+        paper.content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{paper.filename}"'},
+    )

@@ -1,0 +1,43 @@
+"""Forms of the rules tables page: shape only; ``app/services/rules_admin.py`` checks the rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+
+from app.calculations.forms import VNDateField
+from app.services.rules_admin import HOLIDAY_CHANGES
+from workflows.law.rules import DEFAULT_RULES, RULE_DESCRIPTIONS
+
+
+class RuleValueForm(FlaskForm):
+    # Choices are checked by the service (with a Vietnamese message), not by WTForms.
+    key = SelectField(
+        "Quy định",
+        choices=[
+            SelectChoice(key, RULE_DESCRIPTIONS.get(key, (key, ""))[0]) for key in DEFAULT_RULES
+        ],
+        validate_choice=False,
+    )
+    valid_from = VNDateField("Áp dụng từ ngày (ngày/tháng/năm)")
+    value = StringField("Giá trị")
+    source = StringField("Căn cứ pháp lý (văn bản, điều khoản)")
+    submit = SubmitField("Thêm giá trị")
+
+
+class HolidayForm(FlaskForm):
+    day = VNDateField("Ngày (ngày/tháng/năm)")
+    change = SelectField(
+        "Loại điều chỉnh",
+        choices=[SelectChoice(value, label) for value, label in HOLIDAY_CHANGES.items()],
+        validate_choice=False,
+    )
+    note = StringField("Ghi chú (văn bản công bố)")
+    submit = SubmitField("Thêm ngày")
+
+
+class WithdrawForm(FlaskForm):
+    """A bare button that still carries CSRF."""
+
+    submit = SubmitField("Rút")

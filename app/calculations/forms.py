@@ -1,0 +1,167 @@
+"""Forms of the calculator page: they only turn typed text into numbers and dates.
+
+People type money the Vietnamese way ("10.000.000"), decimals with a comma ("25,5") and dates
+as dd/mm/yyyy; these fields accept that (and the plain ISO spellings) and hand the service the
+same typed values a JSON client sends. The law's rules (ranges, the base salary in force) are
+checked by ``app/services/calculations.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+from wtforms.widgets import TextInput
+
+REQUIRED = "Bắt buộc nhập."
+_MONEY_NOISE = re.compile(r"[\s.,_]|đồng|đ|vnd", re.IGNORECASE)
+_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def parse_vn_date(text: str) -> date:
+    """``10/05/2026`` or ``2026-05-10`` → ``date(2026, 5, 10)``.
+
+    :raises ValueError: anything else, or a day that does not exist.
+    """
+    text = text.strip()
+    match = _VN_DATE.fullmatch(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
+class _TextField(Field):
+    """A text box whose value is parsed by ``parse``; the typed text is shown back on error."""
+
+    widget = TextInput()
+    message = "Giá trị không hợp lệ."
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.show(self.data)
+
+    def show(self, value) -> str:
+        return str(value)
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = self.parse(valuelist[0])
+        except (ValueError, ArithmeticError):
+            raise ValueError(self.message) from None
+
+
+class MoneyField(_TextField):
+    """Whole VND: "10.000.000", "10 000 000", "10000000 đ"."""
+
+    message = "Số tiền phải là số nguyên đồng, ví dụ 10.000.000."
+
+    def parse(self, text: str) -> int:
+        digits = _MONEY_NOISE.sub("", text)
+        if not digits.isdigit():
+            raise ValueError(text)
+        return int(digits)
+
+    def show(self, value) -> str:
+        return f"{int(value):,}".replace(",", ".")
+
+
+class PercentField(_TextField):
+    """A percentage: "25", "25,5" or "25.5" (a trailing "%" is fine)."""
+
+    message = "Phải là số từ 0 đến 100, ví dụ 25 hoặc 25,5."
+
+    def parse(self, text: str) -> int | float:
+        value = float(text.strip().rstrip("%").strip().replace(",", "."))
+        return int(value) if value.is_integer() else value
+
+    def show(self, value) -> str:
+        return str(value).replace(".", ",")
+
+
+class WholeNumberField(_TextField):
+    message = "Phải là số nguyên."
+
+    def parse(self, text: str) -> int:
+        return int(text.strip())
+
+
+class VNDateField(_TextField):
+    """A day typed as dd/mm/yyyy (or yyyy-mm-dd)."""
+
+    message = "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 10/05/2026."
+
+    def parse(self, text: str) -> date:
+        return parse_vn_date(text)
+
+    def show(self, value) -> str:
+        return value.strftime("%d/%m/%Y") if isinstance(value, date | datetime) else str(value)
+
+
+def _required_unless_death(form, field) -> None:
+    if field.data is None and not form.death.data and not field.errors:
+        raise ValidationError(REQUIRED)
+
+
+class CompensationForm(FlaskForm):
+    capacity_loss_pct = PercentField(
+        "Tỷ lệ suy giảm khả năng lao động (%)", validators=[_required_unless_death]
+    )
+    monthly_wage_vnd = MoneyField(
+        "Tiền lương bình quân 6 tháng liền kề trước khi bị tai nạn (đồng/tháng)",
+        validators=[InputRequired(REQUIRED)],
+    )
+    death = BooleanField("Người lao động bị chết")
+    worker_at_fault = BooleanField("Tai nạn hoàn toàn do lỗi của người lao động")
+    submit = SubmitField("Tính bồi thường")
+
+    def payload(self) -> dict:
+        """The typed body for ``calculations.compensation_quote``."""
+        return {
+            "capacity_loss_pct": self.capacity_loss_pct.data,
+            "monthly_wage_vnd": self.monthly_wage_vnd.data,
+            "death": bool(self.death.data),
+            "worker_at_fault": bool(self.worker_at_fault.data),
+        }
+
+
+class InsuranceForm(FlaskForm):
+    capacity_loss_pct = PercentField(
+        "Tỷ lệ suy giảm khả năng lao động (%)", validators=[_required_unless_death]
+    )
+    insured_wage_vnd = MoneyField(
+        "Tiền lương đóng BHXH của tháng liền kề trước tháng bị tai nạn (đồng)",
+        validators=[InputRequired(REQUIRED)],
+    )
+    contribution_years = WholeNumberField(
+        "Số năm đóng bảo hiểm TNLĐ-BNN", validators=[InputRequired(REQUIRED)]
+    )
+    on_date = VNDateField(
+        "Ngày bị tai nạn hoặc ngày chết (ngày/tháng/năm)", validators=[InputRequired(REQUIRED)]
+    )
+    death = BooleanField("Người lao động bị chết")
+    serving_allowance = BooleanField(
+        "Có trợ cấp phục vụ (từ 81% và liệt cột sống, mù hai mắt, cụt/liệt hai chi…)"
+    )
+    submit = SubmitField("Tính trợ cấp BHXH")
+
+    def payload(self) -> dict:
+        """The typed body for ``calculations.insurance_quote``."""
+        return {
+            "capacity_loss_pct": self.capacity_loss_pct.data,
+            "insured_wage_vnd": self.insured_wage_vnd.data,
+            "contribution_years": self.contribution_years.data,
+            "on_date": self.on_date.data.isoformat() if self.on_date.data else None,
+            "death": bool(self.death.data),
+            "serving_allowance": bool(self.serving_allowance.data),
+        }

@@ -1,0 +1,12 @@
+"""Forms of the claims area: the quick "Xác nhận đã nhận tiền" button (CSRF + version)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SubmitField
+
+
+class ConfirmReceiptForm(FlaskForm):
+    # The version the officer saw; a stale one is refused (409) instead of confirming blindly.
+    version = HiddenField()
+    submit = SubmitField("Xác nhận đã nhận tiền")

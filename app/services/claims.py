@@ -1,0 +1,198 @@
+"""Claims seen from the people who follow the workers: "Người lao động của tôi".
+
+A trade-union officer (city federation: every enterprise; grassroots union: its own) and an
+enterprise's OSH officer (its own claims) get one row per claim in scope with what the worker
+is owed and what is late, most urgent first. Reading is one query for the claims with their
+worker, parent accident and enterprise, plus eager loads of the collections the engine's
+action check reads — never one query per row. The quick "Xác nhận đã nhận tiền" button goes
+through the workflow engine like every other state change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.clock import as_utc, now
+from app.errors import PermissionDenied
+from app.extensions import db
+from app.models import Case, Victim
+from app.services.rulebook import load_rulebook
+from app.services.visibility import case_filter
+from app.services.workflow_engine import available_actions, fire_transition
+from workflows import get_workflow
+from workflows.base import parse_iso
+
+# Roles that have this view (workflows.md: the union confirms receipt, the employer pays).
+WORKER_VIEW_ROLES = ("union", "enterprise")
+
+KIND_LABELS = {
+    "one_time": "Trợ cấp một lần",
+    "monthly": "Trợ cấp hằng tháng",
+    "death": "Trợ cấp một lần khi chết",
+}
+
+
+def mask_national_id(value: str | None) -> str:
+    """Union officers see a CCCD as 031******234 (first and last three digits)."""
+    if value and len(value) == 12:
+        return value[:3] + "*" * 6 + value[-3:]
+    return "*" * len(value or "")
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """One claim as the worker's follower sees it."""
+
+    case_id: int
+    code: str
+    version: int
+    state: str
+    state_label: str
+    worker_name: str
+    national_id: str
+    enterprise_name: str
+    accident_id: int | None
+    accident_code: str
+    death: bool
+    minimum_vnd: int | None
+    paid_vnd: int
+    paid_at: datetime | None
+    confirmed_at: datetime | None
+    equivalent_si_vnd: int | None
+    insurance_applicable: bool
+    expected_kind: str | None
+    expected_vnd: int | None
+    decided_vnd: int | None
+    insurance_approved: bool | None
+    due_label: str | None
+    due_at: datetime | None
+    days_late: int | None
+    actions: tuple[str, ...] = field(default=())
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_late is not None
+
+    @property
+    def expected_kind_label(self) -> str:
+        return KIND_LABELS.get(self.expected_kind or "", "")
+
+    @property
+    def can_confirm_receipt(self) -> bool:
+        return "confirm_receipt" in self.actions
+
+    @property
+    def has_decision(self) -> bool:
+        """The employer's decision paper exists once an amount was computed."""
+        return self.state in ("assessed", "closed") and self.minimum_vnd is not None
+
+
+def _next_deadline(case: Case) -> tuple[str, datetime] | None:
+    """The earliest running deadline of the claim (compensation, filing, decision)."""
+    running = [
+        (as_utc(d.due_at), d.name)
+        for d in case.deadlines
+        if d.met_at is None and d.paused_at is None
+    ]
+    if not running:
+        return None
+    due_at, name = min(running)
+    try:
+        label = get_workflow("claim").deadline(name).label_vi
+    except KeyError:
+        label = name
+    return label, due_at
+
+
+def _days_late(due_at: datetime | None, at: datetime) -> int | None:
+    """Whole days (started) past ``due_at``; None when not yet due."""
+    if due_at is None or due_at >= at:
+        return None
+    return max(1, math.ceil((at - due_at) / timedelta(days=1)))
+
+
+def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[str]) -> WorkerRow:
+    data = case.data or {}
+    comp = data.get("compensation") or {}
+    ins = data.get("insurance") or {}
+    due = _next_deadline(case) if case.state != "closed" else None
+    national_id = victim.national_id if victim else ""
+    return WorkerRow(
+        case_id=case.id,
+        code=case.code,
+        version=case.version,
+        state=case.state,
+        state_label=get_workflow("claim").state(case.state).label_vi,
+        worker_name=victim.full_name if victim else "—",
+        national_id=mask_national_id(national_id) if user.role == "union" else national_id,
+        enterprise_name=case.enterprise.name if case.enterprise else "—",
+        accident_id=case.parent_id,
+        accident_code=case.parent.code if case.parent else "—",
+        death=bool(data.get("death")),
+        minimum_vnd=comp.get("minimum_vnd"),
+        paid_vnd=comp.get("paid_vnd") or 0,
+        paid_at=parse_iso(comp.get("paid_at")),
+        confirmed_at=parse_iso(comp.get("confirmed_at")),
+        equivalent_si_vnd=comp.get("equivalent_si_vnd"),
+        insurance_applicable=bool(ins.get("applicable", data.get("insured"))),
+        expected_kind=ins.get("expected_kind"),
+        expected_vnd=ins.get("expected_vnd"),
+        decided_vnd=ins.get("decided_vnd"),
+        insurance_approved=ins.get("approved"),
+        due_label=due[0] if due else None,
+        due_at=due[1] if due else None,
+        days_late=_days_late(due[1] if due else None, at),
+        actions=tuple(actions),
+    )
+
+
+def _urgency(row: WorkerRow) -> tuple:
+    # Overdue first (the most overdue on top), then the soonest due, then the rest with
+    # open claims before closed ones, newest first.
+    if row.due_at is not None:
+        return (0 if row.overdue else 1, row.due_at.timestamp(), 0, 0)
+    return (2, 0.0, 1 if row.state == "closed" else 0, -row.case_id)
+
+
+def my_workers(user) -> list[WorkerRow]:
+    """Every claim in ``user``'s scope, most urgent first.
+
+    Reads only. :raises PermissionDenied: for roles other than union and enterprise.
+    """
+    if user.role not in WORKER_VIEW_ROLES:
+        raise PermissionDenied("Chỉ công đoàn và doanh nghiệp có danh sách người lao động.")
+    rows = db.session.execute(
+        select(Case, Victim)
+        .outerjoin(Victim, Victim.id == Case.victim_id)
+        .where(Case.kind == "claim", case_filter(user))
+        .options(
+            joinedload(Case.parent),
+            selectinload(Case.deadlines),
+            selectinload(Case.victims),
+            selectinload(Case.children),
+        )
+        .order_by(Case.id)
+    ).all()
+    at = now()
+    rules = load_rulebook()
+    result = [
+        _row(case, victim, user, at, available_actions(case, user, rules)) for case, victim in rows
+    ]
+    return sorted(result, key=_urgency)
+
+
+def confirm_receipt(user, claim_id: int, version: int, *, ip: str | None = None) -> Case:
+    """The union confirms the worker (or the family) received the payment, dated now.
+
+    One transaction, through the workflow engine (event, tasks, notices).
+
+    :raises NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed, ValidationFailed:
+        as ``fire_transition``.
+    """
+    payload = {"version": version, "confirmed_at": now().isoformat()}
+    return fire_transition(claim_id, "confirm_receipt", user, payload, ip=ip)

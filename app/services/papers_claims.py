@@ -1,0 +1,308 @@
+"""The employer's compensation/allowance decision of a claim, as a printable PDF.
+
+The employer keeps its decision in the compensation dossier (Circular 28/2021/TT-BLĐTBXH
+Art. 6(1)(c)) on the form of the circular's Appendix II, "QUYẾT ĐỊNH về việc bồi thường/trợ cấp
+tai nạn lao động". This paper follows that shape: the issuer and number line, the national motto,
+the legal grounds (the OSH law, the circular, the investigation minutes, the assessment record),
+Article 1 naming the worker and the amount in figures and in words, Article 2 on execution, and
+the signature block. Blanks the employer fills in by hand (number, signatory) stay as dots.
+
+Who may download it is who may see the claim; a union officer gets the national ID masked and
+no capacity-loss percentage (workflows.md "Parties and roles"), and every medical read by the
+other roles is logged like on the case page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from app.clock import now, to_local
+from app.errors import NotFound
+from app.models import Case, Victim
+from app.services.cases import get_visible_case, log_medical_read
+from app.services.pdf import VietnamesePDF
+from app.services.visibility import sees_medical
+from workflows.base import parse_iso
+
+# States in which the claim has a computed amount (a decision can be issued).
+DECIDABLE_STATES = ("assessed", "closed")
+
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_GROUPS = ("", "nghìn", "triệu")
+
+
+@dataclass(frozen=True)
+class Paper:
+    content: bytes
+    filename: str
+
+
+# -- numbers in Vietnamese words -----------------------------------------------------------------
+
+
+def _three(n: int, full: bool) -> list[str]:
+    """Words for 0 < n < 1000; ``full`` reads leading zeros ("không trăm linh năm")."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    words: list[str] = []
+    if hundreds or full:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units and words:
+            words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    else:
+        words += [_DIGITS[tens], "mươi"]
+    if units == 1 and tens >= 2:
+        words.append("mốt")
+    elif units == 5 and tens >= 1:
+        words.append("lăm")
+    elif units:
+        words.append(_DIGITS[units])
+    return words
+
+
+def _below_billion(n: int, full: bool) -> list[str]:
+    groups = []
+    while n:
+        groups.append(n % 1000)
+        n //= 1000
+    words: list[str] = []
+    for index in range(len(groups) - 1, -1, -1):
+        value = groups[index]
+        if value == 0:
+            continue
+        # Inside a number every group after the first is read in full (một triệu không trăm…).
+        words += _three(value, full or index < len(groups) - 1)
+        if _GROUPS[index]:
+            words.append(_GROUPS[index])
+    return words
+
+
+def number_in_words(n: int) -> str:
+    """``75_000_000`` → "bảy mươi lăm triệu" (Vietnamese reading, "tỷ" for 10^9)."""
+    if n < 0:
+        return "âm " + number_in_words(-n)
+    if n == 0:
+        return "không"
+    billions, rest = divmod(n, 1_000_000_000)
+    words: list[str] = []
+    if billions:
+        words += number_in_words(billions).split() + ["tỷ"]
+    if rest:
+        words += _below_billion(rest, full=bool(billions))
+    return " ".join(words)
+
+
+def vnd_in_words(amount: int) -> str:
+    """``75_000_000`` → "Bảy mươi lăm triệu đồng"."""
+    text = number_in_words(amount) + " đồng"
+    return text[0].upper() + text[1:]
+
+
+def _money(amount: int | None) -> str:
+    return "—" if amount is None else f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def _day(value: Any) -> str:
+    if isinstance(value, str):
+        value = parse_iso(value)
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else "…"
+
+
+def _masked(national_id: str) -> str:
+    # Same masking as the API's union view: first 3 and last 3 digits.
+    if national_id and len(national_id) == 12:
+        return national_id[:3] + "*" * 6 + national_id[-3:]
+    return "*" * len(national_id or "")
+
+
+# -- the decision --------------------------------------------------------------------------------
+
+
+def _claim_victim(claim: Case) -> Victim | None:
+    parent = claim.parent
+    victims = parent.victims if parent is not None else []
+    return next((v for v in victims if v.id == claim.victim_id), None)
+
+
+def _amount(comp: dict[str, Any]) -> tuple[int | None, str]:
+    """What the decision grants: the amount paid when recorded, else the computed minimum."""
+    paid = comp.get("paid_vnd") or 0
+    if paid:
+        return paid, "đã chi trả"
+    return comp.get("minimum_vnd"), "mức tối thiểu theo quy định"
+
+
+def compensation_decision(user, claim_id: int) -> Paper:
+    """The decision of claim ``claim_id`` as a PDF.
+
+    Reads only; logs a medical read when the caller's role sees the capacity-loss percentage.
+
+    :raises NotFound: no such claim, not visible to ``user``, or not assessed yet (no amount).
+    """
+    claim = get_visible_case(user, claim_id)
+    data = claim.data or {}
+    if claim.kind != "claim" or claim.state not in DECIDABLE_STATES or "compensation" not in data:
+        raise NotFound("Hồ sơ chưa có kết luận giám định nên chưa có quyết định bồi thường.")
+    medical = sees_medical(user)
+    if medical:
+        log_medical_read(user, claim, "decision.capacity_loss_pct")
+    pdf = _render(claim, _claim_victim(claim), medical=medical, masked=user.role == "union")
+    return Paper(pdf, f"quyet-dinh-boi-thuong-{claim.code}.pdf")
+
+
+def _header(pdf: VietnamesePDF, claim: Case) -> None:
+    enterprise = claim.enterprise
+    pdf.set_font("dejavu", "B", 10)
+    pdf.multi_cell(
+        70,
+        5,
+        (enterprise.name if enterprise else "NGƯỜI SỬ DỤNG LAO ĐỘNG").upper(),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("dejavu", "", 10)
+    pdf.cell(70, 5, "Số: …… /QĐ-……", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.national_header()
+    place = claim.commune.name if claim.commune else ""
+    today = to_local(now())
+    pdf.set_font("dejavu", "", 10)
+    pdf.cell(
+        0,
+        5,
+        f"{place}, ngày {today:%d} tháng {today:%m} năm {today:%Y}",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(4)
+
+
+def _grounds(pdf: VietnamesePDF, claim: Case, word: str) -> None:
+    parent = claim.parent
+    parent_data = (parent.data or {}) if parent is not None else {}
+    minutes = parent_data.get("minutes") or {}
+    announcement = parent_data.get("announcement") or {}
+    data = claim.data or {}
+    pdf.heading(f"QUYẾT ĐỊNH\nVề việc {word} tai nạn lao động")
+    pdf.set_font("dejavu", "B", 11)
+    pdf.cell(0, 6, "NGƯỜI SỬ DỤNG LAO ĐỘNG", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dejavu", "", 11)
+    pdf.ln(2)
+    grounds = [
+        "Căn cứ Luật An toàn, vệ sinh lao động ngày 25 tháng 6 năm 2015;",
+        "Căn cứ Thông tư số 28/2021/TT-BLĐTBXH ngày 28 tháng 12 năm 2021 của Bộ trưởng Bộ Lao "
+        "động - Thương binh và Xã hội quy định chi tiết và hướng dẫn thi hành một số điều của "
+        "Luật An toàn, vệ sinh lao động về chế độ đối với người lao động bị tai nạn lao động, "
+        "bệnh nghề nghiệp;",
+        f"Căn cứ Biên bản điều tra tai nạn lao động vụ việc {parent.code if parent else '…'} "
+        f"lập ngày {_day(minutes.get('concluded_at'))}, công bố ngày "
+        f"{_day(announcement.get('announced_at'))};",
+    ]
+    if data.get("death"):
+        grounds.append("Căn cứ giấy tờ xác nhận người lao động đã chết do tai nạn lao động;")
+    else:
+        grounds.append(
+            "Căn cứ Biên bản giám định y khoa của Hội đồng giám định y khoa kết luận ngày "
+            f"{_day(data.get('assessed_at'))};"
+        )
+    for line in grounds:
+        pdf.paragraph(line)
+    pdf.ln(1)
+    pdf.set_font("dejavu", "B", 11)
+    pdf.cell(0, 6, "QUYẾT ĐỊNH:", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dejavu", "", 11)
+
+
+def _article_one(
+    pdf: VietnamesePDF,
+    claim: Case,
+    victim: Victim | None,
+    word: str,
+    *,
+    medical: bool,
+    masked: bool,
+) -> None:
+    data = claim.data or {}
+    comp = data.get("compensation") or {}
+    amount, which = _amount(comp)
+    pdf.paragraph(f"Điều 1. {word.capitalize()} tai nạn lao động cho Ông/Bà:")
+    if victim is not None:
+        pdf.field("Họ và tên", victim.full_name)
+        pdf.field("Ngày sinh", _day(victim.birth_date))
+        national_id = _masked(victim.national_id) if masked else victim.national_id
+        pdf.field("Số định danh cá nhân/CCCD", national_id)
+        pdf.field("Nghề nghiệp", victim.occupation)
+    pdf.field("Nơi làm việc", claim.enterprise.name if claim.enterprise else "—")
+    pdf.field(
+        "Bị tai nạn lao động ngày",
+        f"{_day(claim.occurred_at)} tại {claim.parent.location if claim.parent else '…'}",
+    )
+    if data.get("death"):
+        pdf.field("Tình trạng", "Đã chết do tai nạn lao động")
+    else:
+        pct = data.get("capacity_loss_pct")
+        pdf.field(
+            "Mức suy giảm khả năng lao động",
+            f"{pct}%" if medical and pct is not None else "(theo Biên bản giám định y khoa)",
+        )
+    pdf.field("Tiền lương làm căn cứ tính", _money(data.get("monthly_wage_vnd")))
+    months = comp.get("months")
+    pdf.field("Số tháng lương", f"{months:g}".replace(".", ",") if months is not None else "—")
+    pdf.field(f"Số tiền {word} ({which})", _money(amount))
+    if amount is not None:
+        pdf.field("Bằng chữ", vnd_in_words(amount))
+    pdf.field("Căn cứ áp dụng", comp.get("basis") or "—")
+    if comp.get("equivalent_si_vnd") is not None:
+        pdf.paragraph(
+            "Người lao động không được tham gia bảo hiểm tai nạn lao động: người sử dụng lao động "
+            "chi trả thêm khoản tiền ngang với mức hưởng chế độ bảo hiểm tai nạn lao động "
+            f"(Luật ATVSLĐ Điều 39 khoản 4): {_money(comp['equivalent_si_vnd'])}."
+        )
+    if data.get("death"):
+        pdf.paragraph("Khoản tiền trên được chi trả cho thân nhân của người lao động.")
+
+
+def _render(claim: Case, victim: Victim | None, *, medical: bool, masked: bool) -> bytes:
+    data = claim.data or {}
+    word = "trợ cấp" if data.get("worker_at_fault") else "bồi thường"
+    pdf = VietnamesePDF(title=f"Quyết định {word} tai nạn lao động {claim.code}")
+    pdf.add_page()
+    _header(pdf, claim)
+    _grounds(pdf, claim, word)
+    _article_one(pdf, claim, victim, word, medical=medical, masked=masked)
+    due = _day((data.get("compensation") or {}).get("due_at"))
+    pdf.paragraph(
+        f"Thời hạn chi trả: chậm nhất ngày {due} (Luật ATVSLĐ Điều 38 khoản 7: trong 05 ngày kể "
+        "từ ngày có kết luận giám định, hoặc từ ngày công bố biên bản điều tra với vụ tai nạn "
+        "chết người)."
+    )
+    pdf.paragraph(
+        "Điều 2. Bộ phận nhân sự, kế toán và Ông/Bà có tên tại Điều 1 chịu trách nhiệm thi hành "
+        "Quyết định này. Quyết định có hiệu lực kể từ ngày ký."
+    )
+    pdf.ln(4)
+    y = pdf.get_y()
+    pdf.set_font("dejavu", "", 9)
+    pdf.multi_cell(80, 5, "Nơi nhận:\n- Như Điều 2;\n- Công đoàn cơ sở;\n- Lưu hồ sơ.")
+    pdf.set_xy(110, y)
+    pdf.set_font("dejavu", "B", 11)
+    pdf.multi_cell(80, 6, "NGƯỜI SỬ DỤNG LAO ĐỘNG", align="C")
+    pdf.set_x(110)
+    pdf.set_font("dejavu", "", 9)
+    pdf.multi_cell(80, 5, "(Ký, ghi rõ họ tên, đóng dấu)", align="C")
+    pdf.set_y(pdf.get_y() + 18)
+    pdf.set_font("dejavu", "", 8)
+    pdf.multi_cell(
+        0,
+        4,
+        f"Mẫu theo Phụ lục II Thông tư 28/2021/TT-BLĐTBXH. Lập từ SafeCase, hồ sơ {claim.code}.",
+    )
+    return pdf.render()

@@ -1,0 +1,226 @@
+"""The calculators through the API: the contract's examples, the base salary in force on the
+date asked, and 422 with field errors for nonsense."""
+
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.models import RuleValue
+from tests.factories import make_user
+
+COMP = "/api/v1/calculations/compensation"
+INS = "/api/v1/calculations/insurance"
+
+
+@pytest.fixture
+def auth(api_token):
+    make_user("union", username="cd1")
+    return {"Authorization": f"Bearer {api_token('cd1')}"}
+
+
+def comp_body(**changes):
+    body = {
+        "capacity_loss_pct": 25,
+        "monthly_wage_vnd": 10_000_000,
+        "death": False,
+        "worker_at_fault": False,
+    }
+    body.update(changes)
+    return body
+
+
+def ins_body(**changes):
+    body = {
+        "capacity_loss_pct": 45,
+        "insured_wage_vnd": 10_000_000,
+        "contribution_years": 6,
+        "death": False,
+        "on_date": "2026-05-10",
+    }
+    body.update(changes)
+    return body
+
+
+def test_compensation_contract_example(client, auth):
+    response = client.post(COMP, json=comp_body(), headers=auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {"eligible", "months", "amount_vnd", "basis"}
+    assert body["eligible"] is True
+    assert body["months"] == 7.5
+    assert body["amount_vnd"] == 75_000_000
+    assert "Điều 38 khoản 4" in body["basis"]
+
+
+def test_insurance_contract_example(client, auth):
+    response = client.post(INS, json=ins_body(), headers=auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert {"eligible", "kind", "amount_vnd", "base_salary_vnd", "basis"} <= set(body)
+    assert body["eligible"] is True
+    assert body["kind"] == "monthly"
+    assert body["amount_vnd"] == 1_557_200
+    assert body["base_salary_vnd"] == 2_340_000
+    assert "Điều 49" in body["basis"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "months", "amount", "clause"),
+    [
+        ({"capacity_loss_pct": 8}, 1.5, 15_000_000, "khoản 4 điểm a"),
+        ({"capacity_loss_pct": 25, "worker_at_fault": True}, 3, 30_000_000, "khoản 5"),
+        ({"capacity_loss_pct": None, "death": True}, 30, 300_000_000, "khoản 4 điểm b"),
+        ({"capacity_loss_pct": 85}, 30, 300_000_000, "khoản 4 điểm b"),
+        ({"death": True, "worker_at_fault": True}, 12, 120_000_000, "khoản 5"),
+        ({"capacity_loss_pct": 10.5}, 1.7, 17_000_000, "khoản 4 điểm a"),
+    ],
+)
+def test_compensation_worked_examples(client, auth, changes, months, amount, clause):
+    body = client.post(COMP, json=comp_body(**changes), headers=auth).get_json()
+    assert (body["months"], body["amount_vnd"]) == (months, amount)
+    assert clause in body["basis"]
+
+
+def test_compensation_below_5_percent_is_not_eligible(client, auth):
+    body = client.post(COMP, json=comp_body(capacity_loss_pct=4), headers=auth).get_json()
+    assert body == {
+        "eligible": False,
+        "months": 0,
+        "amount_vnd": 0,
+        "basis": body["basis"],
+    }
+    assert "dưới 5%" in body["basis"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "amount", "kind", "base"),
+    [
+        ({"capacity_loss_pct": 20}, 49_250_000, "one_time", 2_340_000),
+        ({"capacity_loss_pct": 20, "on_date": "2026-07-01"}, 51_625_000, "one_time", 2_530_000),
+        ({"on_date": "2026-07-01"}, 1_667_400, "monthly", 2_530_000),
+        ({"on_date": "2026-06-30"}, 1_557_200, "monthly", 2_340_000),
+        ({"capacity_loss_pct": None, "death": True}, 84_240_000, "death", 2_340_000),
+        (
+            {"capacity_loss_pct": 85, "serving_allowance": True, "contribution_years": 6},
+            5_769_200,
+            "monthly",
+            2_340_000,
+        ),
+    ],
+)
+def test_insurance_uses_the_base_salary_in_force_on_the_date(
+    client, auth, changes, amount, kind, base
+):
+    body = client.post(INS, json=ins_body(**changes), headers=auth).get_json()
+    assert (body["amount_vnd"], body["kind"], body["base_salary_vnd"]) == (amount, kind, base)
+
+
+def test_insurance_below_5_percent_is_not_eligible(client, auth):
+    body = client.post(INS, json=ins_body(capacity_loss_pct=3), headers=auth).get_json()
+    assert body["eligible"] is False and body["kind"] is None and body["amount_vnd"] == 0
+
+
+def test_insurance_picks_up_an_administrators_new_base_salary(app, client, auth):
+    db.session.add(
+        RuleValue(
+            key="base_salary_vnd",
+            valid_from=date(2027, 7, 1),
+            value="3000000",
+            source="Nghị định thử",
+        )
+    )
+    db.session.commit()
+    before = client.post(INS, json=ins_body(on_date="2027-06-30"), headers=auth).get_json()
+    after = client.post(INS, json=ins_body(on_date="2027-07-02"), headers=auth).get_json()
+    assert before["base_salary_vnd"] == 2_530_000
+    assert after["base_salary_vnd"] == 3_000_000
+    # 58 % × 3,000,000 + 2 % × 10,000,000
+    assert after["amount_vnd"] == 1_940_000
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (comp_body(monthly_wage_vnd=-1), "monthly_wage_vnd"),
+        (comp_body(monthly_wage_vnd=0), "monthly_wage_vnd"),
+        (comp_body(monthly_wage_vnd="10000000"), "monthly_wage_vnd"),
+        (comp_body(monthly_wage_vnd=10.5), "monthly_wage_vnd"),
+        (comp_body(capacity_loss_pct=101), "capacity_loss_pct"),
+        (comp_body(capacity_loss_pct=-1), "capacity_loss_pct"),
+        (comp_body(capacity_loss_pct="25"), "capacity_loss_pct"),
+        (comp_body(capacity_loss_pct=True), "capacity_loss_pct"),
+        (comp_body(capacity_loss_pct=None), "capacity_loss_pct"),
+        (comp_body(death="yes"), "death"),
+        (comp_body(worker_at_fault=1), "worker_at_fault"),
+        ({"capacity_loss_pct": 25}, "monthly_wage_vnd"),
+    ],
+)
+def test_compensation_nonsense_is_422_with_field_errors(client, auth, body, field):
+    response = client.post(COMP, json=body, headers=auth)
+    assert response.status_code == 422
+    payload = response.get_json()
+    assert payload["error"]
+    assert field in payload["errors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (ins_body(insured_wage_vnd=-5), "insured_wage_vnd"),
+        (ins_body(capacity_loss_pct=100.5), "capacity_loss_pct"),
+        (ins_body(contribution_years=-1), "contribution_years"),
+        (ins_body(contribution_years=2.5), "contribution_years"),
+        (ins_body(on_date="10/05/2026"), "on_date"),
+        (ins_body(on_date="2026-02-30"), "on_date"),
+        (ins_body(on_date=20260510), "on_date"),
+        (ins_body(on_date="2019-06-30"), "on_date"),
+        (ins_body(serving_allowance=True), "serving_allowance"),
+        ({k: v for k, v in ins_body().items() if k != "on_date"}, "on_date"),
+        ({k: v for k, v in ins_body().items() if k != "contribution_years"}, "contribution_years"),
+    ],
+)
+def test_insurance_nonsense_is_422_with_field_errors(client, auth, body, field):
+    response = client.post(INS, json=body, headers=auth)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+
+
+def test_date_before_any_base_salary_names_the_first_one(client, auth):
+    response = client.post(INS, json=ins_body(on_date="2010-01-01"), headers=auth)
+    assert response.status_code == 422
+    assert "01/07/2019" in response.get_json()["errors"]["on_date"][0]
+
+
+def test_every_error_is_reported_at_once(client, auth):
+    response = client.post(
+        COMP, json={"capacity_loss_pct": 120, "monthly_wage_vnd": -3}, headers=auth
+    )
+    assert set(response.get_json()["errors"]) == {"capacity_loss_pct", "monthly_wage_vnd"}
+
+
+def test_a_body_that_is_not_an_object_is_422(client, auth):
+    response = client.post(COMP, data="[1, 2]", content_type="application/json", headers=auth)
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "role", ["enterprise", "inspector", "union", "commune", "insurance", "admin"]
+)
+def test_every_signed_in_role_may_calculate(client, api_token, role):
+    user = make_user(role)
+    headers = {"Authorization": f"Bearer {api_token(user.username)}"}
+    assert client.post(COMP, json=comp_body(), headers=headers).status_code == 200
+    assert client.post(INS, json=ins_body(), headers=headers).status_code == 200
+
+
+def test_calculators_need_a_token(client):
+    assert client.post(COMP, json=comp_body()).status_code == 401
+    assert client.post(INS, json=ins_body()).status_code == 401
+
+
+def test_calculators_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "post" in paths["/calculations/compensation"]
+    assert "post" in paths["/calculations/insurance"]
+    assert "get" in paths["/claims/{claim_id}/decision.pdf"]

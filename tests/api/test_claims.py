@@ -1,0 +1,421 @@
+"""Claims through the API: made by announcing a work accident, driven through assessment and
+the two independent tracks (employer payment, social insurance) in either order, then closed —
+and everything each role must not see or do."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import Case
+from app.services.users import issue_token
+from tests.api.claim_flow import DOSSIER, announce_accident, claims_of, stamp
+from tests.factories import make_enterprise, make_user
+
+
+def bearer(app, user) -> dict[str, str]:
+    """A bearer token straight from the service (the token endpoint is rate limited)."""
+    token = issue_token(user, app.config["API_TOKEN_TTL"]).token
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def people(app):
+    """An enterprise with its OSH officer and grassroots union, the city union, an inspector,
+    an insurance officer, and another enterprise's officer; each with a bearer token."""
+    ent = make_user("enterprise", username="dn1")
+    users = {
+        "ent": ent,
+        "union": make_user("union", username="cd1", enterprise=ent.enterprise),
+        "city_union": make_user("union", username="ldld1"),
+        "inspector": make_user("inspector", username="tt1"),
+        "insurance": make_user("insurance", username="bh1"),
+        "other_ent": make_user("enterprise", username="dn2"),
+        "other_union": make_user("union", username="cd2", enterprise=make_enterprise()),
+        "admin": make_user("admin", username="qt1"),
+    }
+
+    class People:
+        pass
+
+    found = People()
+    found.users = users
+    found.headers = {name: bearer(app, user) for name, user in users.items()}
+    return found
+
+
+@pytest.fixture
+def api(client, people):
+    """``api.act(who, claim_id, trigger, **payload)`` and ``api.get(who, path)``."""
+
+    class Api:
+        def act(self, who, case_id, trigger, version=None, **payload):
+            if version is None:
+                version = db.session.get(Case, case_id).version
+            return client.post(
+                f"/api/v1/cases/{case_id}/actions/{trigger}",
+                json={"version": version, **payload},
+                headers=people.headers[who],
+            )
+
+        def ok(self, who, case_id, trigger, **payload):
+            response = self.act(who, case_id, trigger, **payload)
+            assert response.status_code == 200, response.get_json()
+            return response.get_json()
+
+        def get(self, who, path):
+            return client.get(f"/api/v1{path}", headers=people.headers[who])
+
+    return Api()
+
+
+@pytest.fixture
+def claim_in_treatment(people):
+    accident = announce_accident(people.users["ent"])
+    (claim,) = claims_of(accident)
+    return claim
+
+
+def assess(api, claim_id, pct=25):
+    api.ok("ent", claim_id, "refer_for_assessment", referred_at=stamp())
+    assessed_at = stamp()
+    return api.ok(
+        "ent", claim_id, "record_assessment", capacity_loss_pct=pct, assessed_at=assessed_at
+    ), assessed_at
+
+
+def pay_and_confirm(api, claim_id, amount=75_000_000, confirmer="union"):
+    api.ok("ent", claim_id, "record_payment", amount_vnd=amount, paid_at=stamp())
+    return api.ok(confirmer, claim_id, "confirm_receipt", confirmed_at=stamp())
+
+
+def file_and_decide(api, claim_id, **decision):
+    api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
+    decision = decision or {"approved": True, "kind": "one_time", "amount_vnd": 57_950_000}
+    return api.ok("insurance", claim_id, "decide_insurance", **decision)
+
+
+# -- the claim's shape -------------------------------------------------------------------------
+
+
+def test_announcing_a_work_accident_opens_one_claim_per_victim_in_the_contract_shape(api, people):
+    accident = announce_accident(people.users["ent"], outcomes=("light", "light"))
+    claims = claims_of(accident)
+    assert len(claims) == 2
+    body = api.get("ent", f"/cases/{claims[0].id}").get_json()
+    assert body["kind"] == "claim"
+    assert body["state"] == "treatment"
+    assert body["parent_id"] == accident.id
+    assert body["victim_id"] == accident.victims[0].id
+    assert set(body["compensation"]) >= {"minimum_vnd", "paid_vnd", "due_at"}
+    assert set(body["insurance"]) >= {"expected_kind", "expected_vnd", "decided_vnd"}
+    assert body["actions"] == ["refer_for_assessment"]
+    parent = api.get("ent", f"/cases/{accident.id}").get_json()
+    assert parent["children"] == [c.id for c in claims]
+
+
+def test_assessment_computes_minimum_due_date_and_expected_benefit(api, claim_in_treatment):
+    body, assessed_at = assess(api, claim_in_treatment.id, 25)
+    assert body["state"] == "assessed"
+    comp, ins = body["compensation"], body["insurance"]
+    assert comp["minimum_vnd"] == 75_000_000
+    assert comp["paid_vnd"] == 0
+    due = datetime.fromisoformat(comp["due_at"])
+    assert due == datetime.fromisoformat(assessed_at) + timedelta(days=5)
+    assert {"name": "compensation", "due_at": due} in [
+        {"name": d["name"], "due_at": datetime.fromisoformat(d["due_at"])}
+        for d in body["deadlines"]
+    ]
+    # Accident on 20/11/2026: base salary 2,530,000 (Decree 161/2026);
+    # [5 + 20 × 0.5] × 2,530,000 + [0.5 + 5 × 0.3] × 10,000,000.
+    assert ins == {"expected_kind": "one_time", "expected_vnd": 57_950_000, "decided_vnd": None}
+    assert sorted(body["actions"]) == ["file_insurance", "record_payment"]
+
+
+# -- both tracks, either order ---------------------------------------------------------------
+
+
+def test_payment_track_first_then_insurance_then_close_and_accident_closes(
+    api, people, claim_in_treatment
+):
+    claim_id = claim_in_treatment.id
+    accident_id = claim_in_treatment.parent_id
+    assess(api, claim_id)
+    paid = api.ok("ent", claim_id, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
+    assert paid["compensation"]["paid_vnd"] == 75_000_000
+    union_view = api.get("union", f"/cases/{claim_id}").get_json()
+    assert union_view["actions"] == ["confirm_receipt"]
+    api.ok("union", claim_id, "confirm_receipt", confirmed_at=stamp())
+    # The accident waits for its claims.
+    assert api.act("ent", accident_id, "close").status_code == 409
+    assert api.act("union", claim_id, "close").status_code == 409
+
+    api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
+    decided = api.ok(
+        "insurance",
+        claim_id,
+        "decide_insurance",
+        approved=True,
+        kind="one_time",
+        amount_vnd=57_950_000,
+    )
+    assert decided["insurance"]["decided_vnd"] == 57_950_000
+    assert decided["data"]["insurance"]["dossier"] == DOSSIER
+
+    closed = api.ok("union", claim_id, "close")
+    assert closed["state"] == "closed"
+    accident = api.ok("ent", accident_id, "close")
+    assert accident["state"] == "closed"
+    triggers = [e["trigger"] for e in api.get("inspector", f"/cases/{claim_id}/events").get_json()]
+    assert triggers == [
+        "create",
+        "refer_for_assessment",
+        "record_assessment",
+        "record_payment",
+        "confirm_receipt",
+        "file_insurance",
+        "decide_insurance",
+        "close",
+    ]
+
+
+def test_insurance_track_first_then_payment_and_the_inspector_closes(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    assess(api, claim_id)
+    file_and_decide(api, claim_id)
+    assert api.act("inspector", claim_id, "close").status_code == 409
+    api.ok("ent", claim_id, "record_payment", amount_vnd=80_000_000, paid_at=stamp())
+    assert api.act("inspector", claim_id, "close").status_code == 409
+    api.ok("city_union", claim_id, "confirm_receipt", confirmed_at=stamp())
+    assert api.ok("inspector", claim_id, "close")["state"] == "closed"
+
+
+def test_insurance_may_refuse_with_a_reason_and_the_claim_can_then_close(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    assess(api, claim_id)
+    api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
+    no_reason = api.act("insurance", claim_id, "decide_insurance", approved=False)
+    assert no_reason.status_code == 422
+    assert "reason" in no_reason.get_json()["errors"]
+    refused = api.ok(
+        "insurance", claim_id, "decide_insurance", approved=False, reason="Thiếu giấy ra viện"
+    )
+    assert refused["insurance"]["decided_vnd"] is None
+    assert refused["data"]["insurance"]["approved"] is False
+    pay_and_confirm(api, claim_id)
+    assert api.ok("union", claim_id, "close")["state"] == "closed"
+
+
+# -- refusals ----------------------------------------------------------------------------------
+
+
+def test_payment_below_the_minimum_is_422_and_states_the_minimum(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    assess(api, claim_id)
+    version = db.session.get(Case, claim_id).version
+    response = api.act("ent", claim_id, "record_payment", amount_vnd=74_999_999, paid_at=stamp())
+    assert response.status_code == 422
+    body = response.get_json()
+    assert "75,000,000" in body["error"]
+    assert "75,000,000" in body["errors"]["amount_vnd"][0]
+    claim = db.session.get(Case, claim_id)
+    assert claim.version == version
+    assert claim.data["compensation"]["paid_vnd"] == 0
+
+
+def test_enterprise_cannot_confirm_receipt_nor_decide_insurance(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    assess(api, claim_id)
+    api.ok("ent", claim_id, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
+    api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
+    assert api.act("ent", claim_id, "confirm_receipt", confirmed_at=stamp()).status_code == 403
+    assert (
+        api.act(
+            "ent", claim_id, "decide_insurance", approved=True, kind="one_time", amount_vnd=1
+        ).status_code
+        == 403
+    )
+    assert api.act("ent", claim_id, "close").status_code == 403
+
+
+def test_union_and_inspector_cannot_pay_and_nobody_but_insurance_decides(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    assess(api, claim_id)
+    for who in ("union", "inspector"):
+        response = api.act(who, claim_id, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
+        assert response.status_code == 403
+    api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
+    for who in ("union", "inspector"):
+        response = api.act(who, claim_id, "decide_insurance", approved=False, reason="x")
+        assert response.status_code == 403
+
+
+def test_insurance_sees_only_claims_filed_with_it_and_never_the_accident(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    accident_id = claim_in_treatment.parent_id
+    assess(api, claim_id)
+    assert api.get("insurance", f"/cases/{claim_id}").status_code == 404
+    decide = api.act("insurance", claim_id, "decide_insurance", approved=False, reason="x")
+    assert decide.status_code == 404
+    assert api.get("insurance", f"/cases/{accident_id}").status_code == 404
+    listed = api.get("insurance", "/cases").get_json()
+    assert listed["total"] == 0
+
+    api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
+    seen = api.get("insurance", f"/cases/{claim_id}").get_json()
+    assert seen["actions"] == ["decide_insurance"]
+    assert seen["insurance"]["expected_vnd"] == 57_950_000
+    assert api.get("insurance", f"/cases/{accident_id}").status_code == 404
+    assert [c["id"] for c in api.get("insurance", "/cases").get_json()["items"]] == [claim_id]
+
+
+def test_other_enterprises_and_their_unions_do_not_see_the_claim(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    assess(api, claim_id)
+    api.ok("ent", claim_id, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
+    assert api.get("other_ent", f"/cases/{claim_id}").status_code == 404
+    assert api.get("other_union", f"/cases/{claim_id}").status_code == 404
+    response = api.act("other_union", claim_id, "confirm_receipt", confirmed_at=stamp())
+    assert response.status_code == 404
+
+
+def test_union_sees_the_claim_with_masked_national_id_and_no_medical_detail(
+    api, claim_in_treatment
+):
+    claim_id = claim_in_treatment.id
+    assess(api, claim_id)
+    body = api.get("union", f"/cases/{claim_id}").get_json()
+    assert "*" in body["victim"]["national_id"]
+    assert "capacity_loss_pct" not in body["data"]
+    assert body["compensation"]["minimum_vnd"] == 75_000_000
+
+
+def test_a_stale_version_is_409(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    version = db.session.get(Case, claim_id).version
+    api.ok("ent", claim_id, "refer_for_assessment", referred_at=stamp())
+    response = api.act(
+        "ent",
+        claim_id,
+        "record_assessment",
+        version=version,
+        capacity_loss_pct=25,
+        assessed_at=stamp(),
+    )
+    assert response.status_code == 409
+
+
+def test_close_before_both_tracks_end_is_refused(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    assert api.act("union", claim_id, "close").status_code == 409  # still in treatment
+    assess(api, claim_id)
+    response = api.act("union", claim_id, "close")
+    assert response.status_code == 409
+    assert "nhận tiền" in response.get_json()["error"]
+    pay_and_confirm(api, claim_id)
+    response = api.act("union", claim_id, "close")
+    assert response.status_code == 409
+    assert "BHXH" in response.get_json()["error"]
+
+
+# -- other paths --------------------------------------------------------------------------------
+
+
+def test_assessment_below_5_percent_is_not_eligible_and_can_be_closed(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    body, _ = assess(api, claim_id, 4)
+    assert body["state"] == "not_eligible"
+    assert body["compensation"]["minimum_vnd"] is None
+    assert (
+        api.act("ent", claim_id, "record_payment", amount_vnd=1, paid_at=stamp()).status_code == 409
+    )
+    assert api.get("union", f"/cases/{claim_id}").get_json()["actions"] == ["close"]
+    assert api.ok("union", claim_id, "close")["state"] == "closed"
+    assert api.ok("ent", claim_in_treatment.parent_id, "close")["state"] == "closed"
+
+
+def test_a_deceased_workers_claim_starts_assessed_with_30_months_due_5_days_after_announcement(
+    api, people
+):
+    accident = announce_accident(
+        people.users["ent"], outcomes=("death",), inspector=people.users["inspector"]
+    )
+    (claim,) = claims_of(accident)
+    body = api.get("ent", f"/cases/{claim.id}").get_json()
+    assert body["state"] == "assessed"
+    assert body["data"]["death"] is True
+    assert body["compensation"]["minimum_vnd"] == 300_000_000
+    announced_at = datetime.fromisoformat(accident.data["announcement"]["announced_at"])
+    assert datetime.fromisoformat(body["compensation"]["due_at"]) == announced_at + timedelta(
+        days=5
+    )
+    # 36 × 2,530,000 (base salary of the month of death).
+    assert body["insurance"]["expected_kind"] == "death"
+    assert body["insurance"]["expected_vnd"] == 91_080_000
+    low = api.act("ent", claim.id, "record_payment", amount_vnd=299_000_000, paid_at=stamp())
+    assert low.status_code == 422
+    pay_and_confirm(api, claim.id, amount=300_000_000)
+    file_and_decide(api, claim.id, approved=True, kind="death", amount_vnd=91_080_000)
+    assert api.ok("inspector", claim.id, "close")["state"] == "closed"
+    assert api.ok("inspector", accident.id, "close")["state"] == "closed"
+
+
+def test_a_worker_without_social_insurance_has_no_insurance_track(api, people):
+    accident = announce_accident(
+        people.users["ent"], victims=[{"si_number": None, "si_years": None}]
+    )
+    (claim,) = claims_of(accident)
+    body, _ = assess(api, claim.id, 25)
+    assert body["actions"] == ["record_payment"]
+    assert body["data"]["insurance"]["applicable"] is False
+    # The employer owes the equivalent of the insurance benefit (Law 84/2015 Art. 39(4)):
+    # one year or less of contributions counts as one: 15 × 2,530,000 + 0.5 × 10,000,000.
+    assert body["data"]["compensation"]["equivalent_si_vnd"] == 42_950_000
+    assert "insurance_filing" not in [d["name"] for d in body["deadlines"]]
+    response = api.act("ent", claim.id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
+    assert response.status_code == 409
+    pay_and_confirm(api, claim.id)
+    assert api.ok("union", claim.id, "close")["state"] == "closed"
+    assert api.ok("ent", accident.id, "close")["state"] == "closed"
+
+
+def test_at_fault_worker_gets_the_40_percent_allowance(api, people):
+    accident = announce_accident(people.users["ent"], worker_at_fault=True)
+    (claim,) = claims_of(accident)
+    body, _ = assess(api, claim.id, 25)
+    assert body["compensation"]["minimum_vnd"] == 30_000_000
+
+
+def test_an_accident_with_two_claims_closes_only_when_both_are_closed(api, people):
+    accident = announce_accident(people.users["ent"], outcomes=("light", "light"))
+    first, second = claims_of(accident)
+    for claim in (first, second):
+        assess(api, claim.id, 3)
+    api.ok("union", first.id, "close")
+    response = api.act("ent", accident.id, "close")
+    assert response.status_code == 409
+    assert "1 hồ sơ" in response.get_json()["error"]
+    api.ok("city_union", second.id, "close")
+    assert api.ok("ent", accident.id, "close")["state"] == "closed"
+
+
+# -- the decision paper ---------------------------------------------------------------------------
+
+
+def test_decision_pdf_once_assessed_for_those_who_see_the_claim(api, claim_in_treatment):
+    claim_id = claim_in_treatment.id
+    path = f"/claims/{claim_id}/decision.pdf"
+    assert api.get("ent", path).status_code == 404  # not assessed yet
+    assess(api, claim_id)
+    for who in ("ent", "union", "city_union", "inspector"):
+        response = api.get(who, path)
+        assert response.status_code == 200, who
+        assert response.mimetype == "application/pdf"
+        assert response.data.startswith(b"%PDF")
+    for who in ("other_ent", "other_union", "insurance"):
+        assert api.get(who, path).status_code == 404, who
+    assert api.get("admin", path).status_code == 403
+    accident_path = f"/claims/{claim_in_treatment.parent_id}/decision.pdf"
+    assert api.get("ent", accident_path).status_code == 404

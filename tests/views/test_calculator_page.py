@@ -1,0 +1,163 @@
+"""The calculator page "Tính bồi thường, trợ cấp": both calculators, results with the amount in
+Vietnamese money format and the article applied, errors next to the fields."""
+
+import re
+
+import pytest
+
+from tests.conftest import csrf_token_from
+from tests.factories import make_user
+
+URL = "/calculations/"
+
+
+def comp_form(token, **changes):
+    data = {
+        "csrf_token": token,
+        "comp-capacity_loss_pct": "25",
+        "comp-monthly_wage_vnd": "10.000.000",
+        "comp-submit": "Tính bồi thường",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def ins_form(token, **changes):
+    data = {
+        "csrf_token": token,
+        "ins-capacity_loss_pct": "45",
+        "ins-insured_wage_vnd": "10.000.000",
+        "ins-contribution_years": "6",
+        "ins-on_date": "10/05/2026",
+        "ins-submit": "Tính trợ cấp BHXH",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def signed_in(client, login):
+    make_user("union", username="cd1")
+    login("cd1")
+    page = client.get(URL)
+    return csrf_token_from(page.get_data(as_text=True))
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    "role", ["enterprise", "inspector", "union", "commune", "insurance", "admin"]
+)
+def test_page_renders_for_every_signed_in_role(client, login, role):
+    user = make_user(role)
+    login(user.username)
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = text(response)
+    assert "Tính bồi thường, trợ cấp" in html
+    assert 'name="comp-monthly_wage_vnd"' in html and 'name="ins-on_date"' in html
+    assert "2.530.000 đ" in html  # the base salary in force today (from 1/7/2026)
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_compensation_result_shows_months_amount_and_article(client, signed_in):
+    response = client.post(URL, data=comp_form(signed_in))
+    assert response.status_code == 200
+    html = text(response)
+    assert 'data-testid="months">7,5<' in html
+    assert "75.000.000 đ" in html
+    assert "Điều 38 khoản 4 điểm a" in html
+
+
+def test_compensation_for_a_death_without_percentage(client, signed_in):
+    data = comp_form(signed_in, **{"comp-capacity_loss_pct": None, "comp-death": "y"})
+    html = text(client.post(URL, data=data))
+    assert "300.000.000 đ" in html
+    assert "khoản 4 điểm b" in html
+
+
+def test_insurance_result_shows_kind_amount_base_salary_and_article(client, signed_in):
+    response = client.post(URL, data=ins_form(signed_in))
+    assert response.status_code == 200
+    html = text(response)
+    assert "Trợ cấp hằng tháng" in html
+    assert "1.557.200 đ" in html
+    assert 'data-testid="base-salary">2.340.000 đ (ngày 10/05/2026)' in html
+    assert "Điều 49" in html
+
+
+def test_insurance_accepts_an_iso_date_too(client, signed_in):
+    html = text(client.post(URL, data=ins_form(signed_in, **{"ins-on_date": "2026-07-01"})))
+    assert "1.667.400 đ" in html and "2.530.000 đ (ngày 01/07/2026)" in html
+
+
+def test_below_5_percent_says_not_eligible(client, signed_in):
+    html = text(client.post(URL, data=comp_form(signed_in, **{"comp-capacity_loss_pct": "3"})))
+    assert "Không thuộc diện được bồi thường" in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_id", "message"),
+    [
+        ({"comp-monthly_wage_vnd": "mười triệu"}, "comp-monthly_wage_vnd", "số nguyên đồng"),
+        ({"comp-monthly_wage_vnd": "0"}, "comp-monthly_wage_vnd", "lớn hơn 0"),
+        ({"comp-monthly_wage_vnd": None}, "comp-monthly_wage_vnd", "Bắt buộc"),
+        ({"comp-capacity_loss_pct": "120"}, "comp-capacity_loss_pct", "từ 0 đến 100"),
+        ({"comp-capacity_loss_pct": ""}, "comp-capacity_loss_pct", "Bắt buộc"),
+    ],
+)
+def test_compensation_errors_are_next_to_the_field(client, signed_in, changes, field_id, message):
+    response = client.post(URL, data=comp_form(signed_in, **changes))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<p class="field-error" id="{field_id}-error">([^<]*)</p>', html)
+    assert match, html
+    assert message in match.group(1)
+    assert f'aria-describedby="{field_id}-error"' in html
+    assert 'data-testid="compensation-result"' not in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_id", "message"),
+    [
+        ({"ins-on_date": "31/02/2026"}, "ins-on_date", "Ngày không hợp lệ"),
+        ({"ins-on_date": "01/01/2015"}, "ins-on_date", "Chưa có mức lương cơ sở"),
+        ({"ins-contribution_years": "-2"}, "ins-contribution_years", "từ 0 đến 60"),
+        ({"ins-insured_wage_vnd": "-5"}, "ins-insured_wage_vnd", "số nguyên đồng"),
+    ],
+)
+def test_insurance_errors_are_next_to_the_field(client, signed_in, changes, field_id, message):
+    response = client.post(URL, data=ins_form(signed_in, **changes))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<p class="field-error" id="{field_id}-error">([^<]*)</p>', html)
+    assert match, html
+    assert message in match.group(1)
+
+
+def test_typed_values_are_kept_after_an_error(client, signed_in):
+    html = client.post(
+        URL, data=comp_form(signed_in, **{"comp-capacity_loss_pct": "250"})
+    ).get_data(as_text=True)
+    assert 'value="250"' in html and 'value="10.000.000"' in html
+
+
+def test_post_without_csrf_is_refused(client, signed_in):
+    data = comp_form(signed_in)
+    del data["csrf_token"]
+    assert client.post(URL, data=data).status_code == 400
+
+
+def test_insurance_result_shows_the_rate_of_the_base_salary(client, signed_in):
+    monthly = text(client.post(URL, data=ins_form(signed_in)))
+    assert 'data-testid="rate">(58% mức lương cơ sở)' in monthly
+    one_time = text(client.post(URL, data=ins_form(signed_in, **{"ins-capacity_loss_pct": "20"})))
+    assert 'data-testid="rate">(12,5 lần mức lương cơ sở)' in one_time
+    assert "49.250.000 đ" in one_time
