@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
 from transitions import Machine, MachineError
 
 from app.clock import VN_TZ, now
@@ -224,9 +225,11 @@ def _is_input_problem(reason: str) -> bool:
 
 def _lock_case(case_id: int) -> Case | None:
     # FOR UPDATE on PostgreSQL; on SQLite the BEGIN IMMEDIATE of db_events holds the lock.
+    # A transition never reads the enterprise or commune rows: skip their joined loads.
     return db.session.execute(
         select(Case)
         .where(Case.id == case_id)
+        .options(lazyload(Case.enterprise), lazyload(Case.commune))
         .with_for_update(of=Case)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
@@ -276,7 +279,7 @@ def fire_transition(
         if errors:
             raise ValidationFailed(errors)
         at = now()
-        rules = load_rulebook()
+        rules = LazyRuleBook()
         before = snapshot(case)
         ctx = Context(case=before, actor=actor_of(user), payload=clean, now=at, rules=rules)
         transition = definition.select(trigger, ctx)
@@ -310,6 +313,24 @@ def fire_transition(
                 case.parent, get_workflow(case.parent.kind), snapshot(case.parent), at, rules
             )
     return case
+
+
+class LazyRuleBook:
+    """The rules in force, read from the database only when a guard, effect or task asks.
+
+    Most transitions consult no rule; this spares them two queries and building the book.
+    It is read inside the caller's transaction, like an eager ``load_rulebook()`` would be.
+    """
+
+    __slots__ = ("_book",)
+
+    def __init__(self) -> None:
+        self._book: RuleBook | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._book is None:
+            self._book = load_rulebook()
+        return getattr(self._book, name)
 
 
 def _check_refusals(definition: WorkflowDefinition, transition: Transition, ctx: Context) -> None:
@@ -549,7 +570,9 @@ def sync_tasks(case: Case, definition: WorkflowDefinition, snap: CaseSnapshot, a
     """Open the tasks the case's state now waits on and close the ones it no longer does."""
     wanted = {t.task.name: t for t in definition.open_tasks(snap, now=at, rules=rules)}
     open_rows = db.session.scalars(
-        select(Task).where(Task.case_id == case.id, Task.closed_at.is_(None))
+        select(Task)
+        .where(Task.case_id == case.id, Task.closed_at.is_(None))
+        .options(lazyload(Task.case))  # the case is in hand; don't join it (and its parties)
     ).all()
     for row in open_rows:
         match = wanted.pop(row.name, None)
