@@ -1,0 +1,583 @@
+"""Forms of the cases area: list filters, the accident declaration and one form per action.
+
+Forms check shape only (a date is a date, a number is a number, blank rows are ignored);
+the declaration service and the workflow engine check everything else and answer with
+field paths (``victims.0.national_id``, ``team.1.name``) that ``apply_errors`` puts back
+next to the matching inputs. ``action_form`` builds a form class from the fields a
+transition declares in its workflow definition (CTFd's dynamic-form pattern).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import NumberInput, TextInput
+
+from app.clock import VN_TZ
+from app.extensions import db
+from app.models import Commune
+from workflows import REGISTRY
+from workflows.base import ATTENDEE_ORGANISATIONS, TEAM_ORGANISATIONS, Field
+
+# Choices are shorthand dicts {value: label} (WTForms 3.3 deprecates tuples), blank first.
+BLANK = {"": "— Chọn —"}
+ALL = {"": "Tất cả"}
+YES_NO = {**BLANK, "true": "Có", "false": "Không"}
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+TEAM_ROWS = 4
+ATTENDEE_ROWS = 6
+VICTIM_BLOCKS = 3  # without JavaScript; cases.js keeps one and adds more on demand
+
+# (Vietnamese, English) labels of the values the forms and pages show.
+ORGANISATION_LABELS = {
+    "inspectorate": ("Thanh tra (Sở Nội vụ)", "Inspectorate"),
+    "employer": ("Người sử dụng lao động", "Employer"),
+    "union": ("Công đoàn", "Trade union"),
+    "health": ("Y tế", "Health"),
+    "police": ("Công an", "Police"),
+    "procuracy": ("Viện kiểm sát", "Procuracy"),
+    "other": ("Cơ quan khác", "Other"),
+}
+TEAM_ROLE_LABELS = {"head": ("Trưởng đoàn", "Head"), "member": ("Thành viên", "Member")}
+OUTCOME_LABELS = {
+    "death": ("Tử vong", "Died"),
+    "serious": ("Bị thương nặng", "Seriously injured"),
+    "light": ("Bị thương nhẹ", "Lightly injured"),
+}
+GENDER_LABELS = {"male": ("Nam", "Male"), "female": ("Nữ", "Female"), "other": ("Khác", "Other")}
+SEVERITY_LABELS = {
+    "fatal": ("Chết người", "Fatal"),
+    "serious": ("Nặng", "Serious"),
+    "light": ("Nhẹ", "Light"),
+}
+LEVEL_LABELS = {
+    "province": ("Cấp tỉnh (thanh tra)", "Provincial (inspectorate)"),
+    "enterprise": ("Cấp cơ sở (doanh nghiệp)", "Enterprise"),
+    "commune_record": ("UBND xã ghi nhận", "Commune record"),
+}
+# Labels of text fields that take one of a few values (decide_insurance's benefit kind).
+CHOICE_LABELS = {
+    "one_time": "Trợ cấp một lần",
+    "monthly": "Trợ cấp hằng tháng",
+    "death": "Trợ cấp khi người lao động chết",
+}
+
+NOT_A_NUMBER = "Phải là số nguyên."
+NOT_AN_AMOUNT = "Số tiền phải là số nguyên đồng, ví dụ 9.000.000."
+NOT_A_PERCENT = "Phải là số, ví dụ 25 hoặc 25,5."
+NOT_A_DATE = "Ngày không hợp lệ (dd/mm/yyyy)."
+NOT_A_DATETIME = "Ngày giờ không hợp lệ."
+NOT_A_TIME = "Giờ không hợp lệ (HH:MM)."
+REQUIRED = "Bắt buộc nhập."
+
+
+def _choices(labels: dict[str, tuple[str, str]], keys=None, first=BLANK) -> dict[str, str]:
+    return {**first, **{key: labels[key][0] for key in (keys or labels)}}
+
+
+# -- fields with Vietnamese shape messages ------------------------------------------------------
+
+
+class WholeNumberField(IntegerField):
+    """An integer; the message is Vietnamese (WTForms ships no Vietnamese catalogue)."""
+
+    message = NOT_A_NUMBER
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NumberInput(step=1))
+        super().__init__(*args, **kwargs)
+
+    def _clean(self, text: str) -> str:
+        return text.strip()
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(self._clean(valuelist[0]))
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None
+
+
+class MoneyField(WholeNumberField):
+    """Whole VND, typed the Vietnamese way (9.000.000 or 9 000 000 đ)."""
+
+    message = NOT_AN_AMOUNT
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", TextInput())
+        render_kw = kwargs.setdefault("render_kw", {})
+        render_kw.setdefault("inputmode", "numeric")
+        render_kw.setdefault("autocomplete", "off")
+        super().__init__(*args, **kwargs)
+
+    def _clean(self, text: str) -> str:
+        cleaned = text.lower().replace("đ", "").replace("vnd", "")
+        for separator in (".", ",", " ", "\u00a0"):
+            cleaned = cleaned.replace(separator, "")
+        return cleaned
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:,}".replace(",", ".")
+
+
+class PercentField(DecimalField):
+    """A percentage; a decimal comma is accepted."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", TextInput())
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = Decimal(valuelist[0].strip().replace(",", "."))
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(NOT_A_PERCENT) from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(NOT_A_PERCENT)
+
+
+class VnDateField(DateField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", DATE_FORMATS)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(NOT_A_DATE) from None
+
+
+class VnDateTimeField(DateTimeLocalField):
+    """A ``datetime-local`` input read as Vietnam time (UTC+7); ``data`` is aware."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", DATETIME_FORMATS)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(NOT_A_DATETIME) from None
+        if self.data is not None:
+            self.data = self.data.replace(tzinfo=VN_TZ)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.astimezone(VN_TZ).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+
+class VnTimeField(TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(NOT_A_TIME) from None
+
+
+def _select(label: str, choices, **kwargs) -> SelectField:
+    # Choices are checked by the services (with Vietnamese messages), not by WTForms.
+    return SelectField(label, choices=choices, validate_choice=False, **kwargs)
+
+
+# -- rows of people -----------------------------------------------------------------------------
+
+
+class TeamRowForm(Form):
+    name = StringField("Họ tên", validators=[Optional()])
+    organisation = _select("Cơ quan", _choices(ORGANISATION_LABELS, TEAM_ORGANISATIONS))
+    role = _select("Vai trò", {"member": "Thành viên", "head": "Trưởng đoàn"})
+
+
+class AttendeeRowForm(Form):
+    name = StringField("Họ tên", validators=[Optional()])
+    organisation = _select("Cơ quan", _choices(ORGANISATION_LABELS, ATTENDEE_ORGANISATIONS))
+
+
+def _row_is_blank(row: Form) -> bool:
+    return not (row.name.data or "").strip() and not row.organisation.data
+
+
+# -- one form per action ------------------------------------------------------------------------
+
+
+class ActionForm(FlaskForm):
+    """Base of the generated action forms.
+
+    Built with ``prefix=trigger`` so several action forms can share a page with unique
+    names and ids; the CSRF token and ``version`` keep their plain names.
+    """
+
+    version = HiddenField()
+    spec: tuple[Field, ...] = ()
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if options.get("name") in ("csrf_token", "version"):
+                options = {**options, "prefix": ""}
+            return unbound_field.bind(form=form, **options)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.general_errors: list[str] = []
+        self.group_errors: dict[str, list[str]] = {}
+        # For each row field: the position in ``entries`` of each row sent in the payload.
+        self.row_map: dict[str, list[int]] = {}
+
+    def set_victims(self, victims) -> None:
+        for f in self.spec:
+            if f.kind == "victim_id":
+                choices = {str(v.id): f"{v.full_name} (…{v.national_id[-3:]})" for v in victims}
+                self[f.name].choices = {**BLANK, **choices}
+
+
+def _field_for(f: Field):
+    label = f.label_vi or f.name
+    check = [InputRequired(REQUIRED)] if f.required else [Optional()]
+    if f.kind == "text" and f.choices:
+        choices = {**BLANK, **{c: CHOICE_LABELS.get(c, c) for c in f.choices}}
+        return _select(label, choices, validators=check)
+    if f.kind == "bool":
+        return _select(label, YES_NO, validators=check)
+    if f.kind == "victim_id":
+        return _select(label, BLANK, validators=check)
+    if f.kind in ("text", "list_text", "documents"):
+        return TextAreaField(label, validators=check, render_kw={"rows": 3})
+    if f.kind == "int":
+        return WholeNumberField(label, validators=check)
+    if f.kind == "money":
+        return MoneyField(label, validators=check)
+    if f.kind == "percent":
+        return PercentField(label, validators=check)
+    if f.kind == "date":
+        return VnDateField(label, validators=check)
+    if f.kind == "datetime":
+        return VnDateTimeField(label, validators=check)
+    if f.kind == "team":
+        return FieldList(FormField(TeamRowForm), label=label, min_entries=TEAM_ROWS)
+    if f.kind == "attendees":
+        return FieldList(FormField(AttendeeRowForm), label=label, min_entries=ATTENDEE_ROWS)
+    if f.kind == "case_code":
+        return StringField(label, validators=check, render_kw={"placeholder": "HP-2026-A000123"})
+    raise ValueError(f"no form field for kind {f.kind!r}")
+
+
+def action_form(definition, trigger: str, state: str) -> type[ActionForm]:
+    """A FlaskForm class for ``trigger`` from ``state``, one input per declared field."""
+    spec = definition.fields_for(trigger, state)
+    attrs: dict[str, Any] = {"spec": spec}
+    for f in spec:
+        attrs[f.name] = _field_for(f)
+    return type(f"{trigger.title().replace('_', '')}Form", (ActionForm,), attrs)
+
+
+def _scalar(f: Field, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if f.kind == "bool":
+        return {"true": True, "false": False}.get(value, value)
+    if f.kind in ("date", "datetime"):
+        return value.isoformat()
+    if f.kind == "percent":
+        return int(value) if value == value.to_integral_value() else float(value)
+    if f.kind in ("list_text", "documents"):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _rows(form: ActionForm, f: Field) -> list[dict[str, str]]:
+    rows, positions = [], []
+    for position, entry in enumerate(form[f.name].entries):
+        row = entry.form
+        if _row_is_blank(row):
+            continue
+        item = {"name": (row.name.data or "").strip(), "organisation": row.organisation.data}
+        if f.kind == "team":
+            item["role"] = row.role.data
+        rows.append(item)
+        positions.append(position)
+    form.row_map[f.name] = positions
+    return rows
+
+
+def action_payload(form: ActionForm) -> dict[str, Any]:
+    """The engine's payload (``version`` included) from a submitted action form.
+
+    Blank optional inputs and blank rows are left out; the engine decides what is missing.
+    """
+    version = (form.version.data or "").strip()
+    payload: dict[str, Any] = {"version": int(version) if version.isdigit() else version}
+    for f in form.spec:
+        if f.kind in ("team", "attendees"):
+            payload[f.name] = _rows(form, f)
+        else:
+            value = _scalar(f, form[f.name].data)
+            if value is not None:
+                payload[f.name] = value
+    return payload
+
+
+# -- putting service errors next to inputs ------------------------------------------------------
+
+
+def _add(field, messages: list[str]) -> None:
+    field.errors = list(field.errors or []) + list(messages)
+
+
+def apply_errors(form, errors: dict[str, list[str]], rows: dict[str, list[int]]) -> None:
+    """Attach ``errors`` (paths such as ``team.0.name``) to the form's inputs.
+
+    ``rows`` maps a row field (``team``, ``victims``) to the entry position of each item
+    sent to the service. Paths with no input land in ``form.group_errors`` (a fieldset) or
+    ``form.general_errors`` (the top of the form).
+    """
+    for path, messages in errors.items():
+        head, _, rest = path.partition(".")
+        target = form._fields.get(head) if head not in ("csrf_token", "version") else None
+        if target is None:
+            form.general_errors.extend(messages)
+        elif head in rows:
+            _apply_row_error(form, target, head, rest, messages, rows[head])
+        elif isinstance(target, FieldList):
+            form.group_errors.setdefault(head, []).extend(messages)
+        else:
+            # A list item's error (``causes.1``) is shown on its textarea.
+            _add(target, messages)
+
+
+def _apply_row_error(form, target: FieldList, head: str, rest: str, messages, positions) -> None:
+    index, _, sub = rest.partition(".")
+    if not index.isdigit() or int(index) >= len(positions):
+        form.group_errors.setdefault(head, []).extend(messages)
+        return
+    entry = target.entries[positions[int(index)]].form
+    if sub and sub in entry._fields:
+        _add(entry[sub], messages)
+    else:
+        entry.row_errors = list(getattr(entry, "row_errors", [])) + list(messages)
+
+
+# -- the declaration ----------------------------------------------------------------------------
+
+
+class VictimForm(Form):
+    full_name = StringField("Họ và tên", validators=[Optional()])
+    birth_date = VnDateField("Ngày sinh", validators=[Optional()])
+    gender = _select("Giới tính", _choices(GENDER_LABELS))
+    national_id = StringField(
+        "Số CCCD (12 chữ số)",
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
+    )
+    occupation = StringField("Nghề nghiệp", validators=[Optional()])
+    outcome = _select("Hậu quả", _choices(OUTCOME_LABELS))
+    monthly_wage_vnd = MoneyField(
+        "Lương bình quân 6 tháng trước tai nạn (đồng)", validators=[Optional()]
+    )
+    insured_wage_vnd = MoneyField("Lương đóng BHXH (đồng, nếu khác)", validators=[Optional()])
+    si_number = StringField(
+        "Mã số BHXH (nếu có)",
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 10},
+    )
+    si_years = WholeNumberField("Số năm đóng BHXH (nếu có)", validators=[Optional()])
+    injury_description = TextAreaField(
+        "Mô tả thương tích", validators=[Optional()], render_kw={"rows": 2}
+    )
+
+
+VICTIM_KEYS = (
+    "full_name",
+    "birth_date",
+    "gender",
+    "national_id",
+    "occupation",
+    "outcome",
+    "monthly_wage_vnd",
+    "insured_wage_vnd",
+    "si_number",
+    "si_years",
+    "injury_description",
+)
+
+
+def _victim_body(victim: VictimForm) -> dict[str, Any] | None:
+    """The victim as the service wants it, or None when the whole block is blank."""
+    body: dict[str, Any] = {}
+    for name in VICTIM_KEYS:
+        value = victim[name].data
+        if isinstance(value, str):
+            value = value.strip()
+        if isinstance(value, date):
+            value = value.isoformat()
+        if value not in (None, ""):
+            body[name] = value
+    return body or None
+
+
+class DeclarationForm(FlaskForm):
+    occurred_date = VnDateField("Ngày xảy ra", validators=[InputRequired(REQUIRED)])
+    occurred_time = VnTimeField("Giờ xảy ra", validators=[InputRequired(REQUIRED)])
+    commune_code = _select("Xã/phường nơi xảy ra tai nạn", BLANK)
+    location = StringField("Nơi xảy ra tai nạn", validators=[Optional()])
+    description = TextAreaField(
+        "Diễn biến vụ tai nạn", validators=[Optional()], render_kw={"rows": 5}
+    )
+    victims = FieldList(FormField(VictimForm), min_entries=VICTIM_BLOCKS)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.general_errors: list[str] = []
+        self.group_errors: dict[str, list[str]] = {}
+        self.victim_rows: list[int] = []
+        if user.role == "commune":
+            self.commune_code.choices = {user.commune.code: user.commune.name}
+            self.commune_code.data = user.commune.code
+        else:
+            communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
+            self.commune_code.choices = {**BLANK, **{c.code: c.name for c in communes}}
+            if not self.commune_code.data and user.enterprise is not None:
+                self.commune_code.data = user.enterprise.commune_code
+
+    @property
+    def labour_relation(self) -> bool:
+        # Fixed by the declarer's role (Law 84/2015 Art. 34): enterprise yes, commune no.
+        return self.user.role == "enterprise"
+
+    def body(self) -> dict[str, Any]:
+        """The declaration for ``app.services.declarations.declare``."""
+        occurred = None
+        if self.occurred_date.data and self.occurred_time.data:
+            moment = datetime.combine(self.occurred_date.data, self.occurred_time.data)
+            occurred = moment.replace(tzinfo=VN_TZ).isoformat()
+        victims, self.victim_rows = [], []
+        for position, entry in enumerate(self.victims.entries):
+            victim = _victim_body(entry.form)
+            if victim is not None:
+                victims.append(victim)
+                self.victim_rows.append(position)
+        commune = self.user.commune_code if self.user.role == "commune" else None
+        return {
+            "kind": "accident",
+            "occurred_at": occurred,
+            "commune_code": commune or self.commune_code.data or None,
+            "location": (self.location.data or "").strip(),
+            "description": (self.description.data or "").strip(),
+            "labour_relation": self.labour_relation,
+            "victims": victims,
+        }
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the service's errors next to the inputs; a blank input just says it is needed
+        (the service's message may name the API's format, e.g. YYYY-MM-DD or male/female)."""
+        shown: dict[str, list[str]] = {}
+        for path, messages in errors.items():
+            if path == "occurred_at":
+                path = "occurred_date"
+            shown[path] = [REQUIRED] if self._blank_victim_input(path) else messages
+        apply_errors(self, shown, {"victims": self.victim_rows})
+
+    def _blank_victim_input(self, path: str) -> bool:
+        parts = path.split(".")
+        if len(parts) != 3 or parts[0] != "victims" or not parts[1].isdigit():
+            return False
+        index, name = int(parts[1]), parts[2]
+        if index >= len(self.victim_rows) or name not in VICTIM_KEYS:
+            return False
+        value = self.victims.entries[self.victim_rows[index]].form[name].data
+        return value is None or (isinstance(value, str) and not value.strip())
+
+
+# -- the list filters ---------------------------------------------------------------------------
+
+
+def _state_choices() -> dict[str, str]:
+    seen: dict[str, str] = dict(ALL)
+    for definition in REGISTRY.values():
+        for state in definition.states:
+            seen.setdefault(state.name, state.label_vi)
+    return seen
+
+
+class CaseFilterForm(FlaskForm):
+    """The GET filters of the case list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    kind = _select("Loại vụ việc", ALL)
+    state = _select("Trạng thái", ALL)
+    severity = _select("Mức độ", ALL)
+    level = _select("Cấp điều tra", ALL)
+    commune = _select("Xã/phường", ALL)
+    enterprise = StringField("Mã số thuế doanh nghiệp", validators=[Optional()])
+    declared_from = VnDateField("Khai báo từ ngày", validators=[Optional()])
+    declared_to = VnDateField("Đến ngày", validators=[Optional()])
+    q = StringField(
+        "Tìm kiếm",
+        validators=[Optional()],
+        render_kw={"placeholder": "Mã vụ việc, nơi xảy ra, tên nạn nhân"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = {**ALL, **{k: d.label_vi for k, d in REGISTRY.items()}}
+        self.state.choices = _state_choices()
+        self.severity.choices = _choices(SEVERITY_LABELS, first=ALL)
+        self.level.choices = _choices(LEVEL_LABELS, first=ALL)
+        communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
+        self.commune.choices = {**ALL, **{c.code: c.name for c in communes}}
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """The declared-at range: whole Vietnam-local days, both ends included."""
+        start = end = None
+        if self.declared_from.data and not self.declared_from.errors:
+            start = datetime.combine(self.declared_from.data, time(0), tzinfo=VN_TZ)
+        if self.declared_to.data and not self.declared_to.errors:
+            next_day = self.declared_to.data + timedelta(days=1)
+            end = datetime.combine(next_day, time(0), tzinfo=VN_TZ) - timedelta(microseconds=1)
+        return start, end
+
+    def args(self) -> dict[str, str]:
+        """The filters as query arguments (for pagination links)."""
+        return {
+            name: (field.raw_data or [""])[0]
+            for name, field in self._fields.items()
+            if field.raw_data and field.raw_data[0]
+        }

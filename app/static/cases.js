@@ -1,0 +1,115 @@
+/* SafeCase case pages: repeatable blocks (victims, team rows) and the workflow diagram.
+ *
+ * Everything here is an enhancement: without JavaScript the declaration offers a few blank
+ * victim blocks (blank ones are ignored by the server) and the workflow is readable as the
+ * ordered list of steps under the diagram.
+ */
+(function () {
+  "use strict";
+
+  function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  function items(container) {
+    return Array.prototype.filter.call(container.children, function (el) {
+      return el.hasAttribute("data-repeat-item");
+    });
+  }
+
+  function isBlank(item) {
+    var fields = item.querySelectorAll("input:not([type=hidden]), select, textarea");
+    return Array.prototype.every.call(fields, function (el) {
+      return !el.value || !el.value.trim();
+    });
+  }
+
+  function indexOf(item, prefix) {
+    var pattern = new RegExp("^" + escapeRegExp(prefix) + "-(\\d+)-");
+    var named = item.querySelector("[name^='" + prefix + "-']");
+    var match = named && pattern.exec(named.getAttribute("name"));
+    return match ? parseInt(match[1], 10) : -1;
+  }
+
+  function renumber(container) {
+    items(container).forEach(function (item, position) {
+      var number = item.querySelector("[data-repeat-number]");
+      if (number) number.textContent = String(position + 1);
+    });
+  }
+
+  // Copy the last block, clear it and give every name/id/for the next free index.
+  function addItem(container) {
+    var prefix = container.getAttribute("data-repeat");
+    var all = items(container);
+    var last = all[all.length - 1];
+    var next = all.reduce(function (max, item) {
+      return Math.max(max, indexOf(item, prefix));
+    }, -1) + 1;
+    var clone = last.cloneNode(true);
+    var pattern = new RegExp("^(" + escapeRegExp(prefix) + "-)\\d+(-)");
+    var replacement = "$1" + next + "$2";
+    ["name", "id", "for"].forEach(function (attr) {
+      clone.querySelectorAll("[" + attr + "]").forEach(function (el) {
+        el.setAttribute(attr, el.getAttribute(attr).replace(pattern, replacement));
+      });
+    });
+    clone.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+    clone.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    clone.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    clone.querySelectorAll("[aria-describedby]").forEach(function (el) {
+      // Error messages were removed; keep the hints, which now carry the new index.
+      var kept = el.getAttribute("aria-describedby").split(/\s+/).map(function (id) {
+        return id.replace(pattern, replacement);
+      }).filter(function (id) {
+        return id && clone.querySelector("[id='" + id + "']") !== null;
+      });
+      if (kept.length) el.setAttribute("aria-describedby", kept.join(" "));
+      else el.removeAttribute("aria-describedby");
+    });
+    clone.querySelectorAll("input:not([type=hidden]), textarea").forEach(function (el) { el.value = ""; });
+    clone.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
+    container.appendChild(clone);
+    renumber(container);
+    var first = clone.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  }
+
+  function setUpRepeaters() {
+    document.querySelectorAll("[data-repeat]").forEach(function (container) {
+      var prefix = container.getAttribute("data-repeat");
+      if (container.hasAttribute("data-repeat-collapse")) {
+        // Keep the first block and any that hold data; the button adds more on demand.
+        items(container).slice(1).forEach(function (item) {
+          if (isBlank(item)) item.remove();
+        });
+        renumber(container);
+      }
+      document.querySelectorAll("[data-repeat-add='" + prefix + "']").forEach(function (button) {
+        button.hidden = false;
+        button.addEventListener("click", function () { addItem(container); });
+      });
+    });
+  }
+
+  function renderDiagrams() {
+    // The source stays invisible (CSS) until Mermaid has drawn it; Mermaid must draw in a
+    // laid-out element (not display:none) to measure its labels.
+    var nodes = document.querySelectorAll("pre.mermaid");
+    if (!nodes.length || !window.mermaid) return;
+    window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
+    window.mermaid.run({ nodes: nodes }).catch(function (error) {
+      // The ordered list of steps under the diagram still describes the workflow.
+      nodes.forEach(function (node) { node.removeAttribute("data-processed"); });
+      if (window.console) window.console.warn("Workflow diagram not drawn:", error);
+    });
+  }
+
+  function start() {
+    setUpRepeaters();
+    renderDiagrams();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
