@@ -166,6 +166,62 @@ def worker(burst: bool):
     run_worker(burst=burst)
 
 
+deadlines_cli = AppGroup("deadlines", help="Thời hạn (deadline reminders and escalation).")
+
+
+@deadlines_cli.command("scan")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="ISO8601",
+    help="Scan as if it were this time, with its UTC offset (e.g. 2027-01-15T00:00:00+07:00).",
+)
+def deadlines_scan(as_of: str | None):
+    """Remind before due times, mark overdue tasks and escalate them, once each."""
+    from app.jobs.deadlines import parse_as_of, scan
+
+    try:
+        at = parse_as_of(as_of)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    result = scan(at)
+    click.echo(f"Deadline scan{f' as of {as_of}' if as_of else ''}: {result.summary()}.")
+
+
+@click.command("scheduler")
+@click.option(
+    "--interval",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Seconds between deadline scans (default 300); relays run every 60 s or less.",
+)
+@click.option("--once", is_flag=True, help="Run every periodic job once and exit (cron).")
+def scheduler(interval: int | None, once: bool):
+    """Run the periodic jobs (deadline scan, outbox relay, email retry) until SIGTERM."""
+    import logging
+
+    from app.jobs.scheduler import PERIODIC_JOBS, Runner, run_forever
+
+    every = {}
+    if interval is not None:
+        every = {job.id: min(job.every, interval) for job in PERIODIC_JOBS}
+        every["deadlines-scan"] = interval
+    runner = Runner(PERIODIC_JOBS, every)
+    app = current_app._get_current_object()
+    if once:
+        results = runner.run_due(app)
+        failed = [job_id for job_id, result in results.items() if result is None]
+        for job_id, result in results.items():
+            summary = result.summary() if hasattr(result, "summary") else result
+            click.echo(f"{job_id}: {summary}")
+        if failed:
+            raise click.ClickException(f"periodic job(s) failed: {', '.join(failed)} (see log)")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    run_forever(app, runner)
+
+
 def init_app(app: Flask) -> None:
     for command in (
         enterprise_cli,
@@ -174,6 +230,8 @@ def init_app(app: Flask) -> None:
         commune_cli,
         workflows_cli,
         audit_cli,
+        deadlines_cli,
         worker,
+        scheduler,
     ):
         app.cli.add_command(command)

@@ -413,6 +413,9 @@ def report(fig: Figures, args, info: list[str]) -> str:
         "notification from ~160 ms to ~55 ms here). The rest of a job is fork, connection, "
         "a few SQL statements and one SMTP conversation. Throughput grows with the number "
         "of worker processes until the CPUs (2 here) saturate.",
+        "- Absolute figures depend on CPU contention: compare the load average above with "
+        "the number of CPUs (the workers, PostgreSQL, Redis, the SMTP sink and this script "
+        "share them).",
         "- Emails of one notice are separate jobs (one per recipient) so a failure is "
         "retried for that recipient only (`Retry` with backoff) and shows up per recipient "
         "on /admin/jobs.",

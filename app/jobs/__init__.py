@@ -4,6 +4,12 @@ Jobs are plain functions that take ids, reload what they need and are idempotent
 They are only ever queued after the transaction that justified them has committed
 (``enqueue_after_commit``), so a worker never looks for rows that are not there yet
 and a rolled-back transaction sends nothing.
+
+Delivery is at-least-once at the queue level: a job may run twice (a relay re-enqueues
+one whose worker died, RQ retries a failure), so every job checks the database before
+acting (``dispatched_at``, ``emailed_at``, unique keys). Enqueueing never breaks the
+request that committed: when Redis is unreachable the error is logged and the periodic
+relay (``app.jobs.scheduler``) enqueues the job again from the database.
 """
 
 from __future__ import annotations
@@ -19,6 +25,14 @@ log = logging.getLogger(__name__)
 
 # Queues named by purpose (redash): the worker listens on all of them, most urgent first.
 QUEUES = ("notifications", "deadlines", "default")
+# Every job gets an explicit time limit (STYLE 16); SMTP jobs set their own, shorter one.
+DEFAULT_JOB_TIMEOUT = 300
+
+
+def jobs_inline(app: Flask | None = None) -> bool:
+    """True when jobs run in-process (no REDIS_URL): the embedded shape."""
+    app = app or current_app
+    return bool(app.config.get("JOBS_INLINE", True)) or not app.config.get("REDIS_URL")
 
 
 def redis_connection():
@@ -27,7 +41,7 @@ def redis_connection():
     app = current_app._get_current_object()
     conn = app.extensions.get("safecase_redis")
     if conn is None:
-        conn = Redis.from_url(app.config["REDIS_URL"])
+        conn = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=5)
         app.extensions["safecase_redis"] = conn
     return conn
 
@@ -38,37 +52,121 @@ def get_queue(name: str = "default"):
     return Queue(name, connection=redis_connection())
 
 
+def enqueue(func: Callable, *args, queue: str = "default", job_id: str | None = None, **options):
+    """Put ``func(*args)`` on an RQ queue now; returns the job, or None if Redis is down.
+
+    A job with the same id is replaced (RQ keeps one hash per id); callers that must not
+    duplicate work check the job's status first (see ``app.jobs.notifications``) and the
+    job itself is idempotent anyway.
+    """
+    from redis.exceptions import RedisError
+
+    options.setdefault("job_timeout", DEFAULT_JOB_TIMEOUT)
+    try:
+        return get_queue(queue).enqueue(func, *args, job_id=job_id, **options)
+    except RedisError:
+        # The row that justified the job is committed: the relay will enqueue it again.
+        log.exception("could not enqueue %s (%s); the periodic relay will retry", job_id, queue)
+        return None
+
+
+def run_inline(func: Callable, *args) -> bool:
+    """Run a job in-process; a failure is logged, never raised into the caller's request."""
+    try:
+        func(*args)
+    except Exception:
+        log.exception("in-process job %s%r failed", getattr(func, "__name__", func), args)
+        return False
+    return True
+
+
 def enqueue_after_commit(
     func: Callable, *args, queue: str = "default", job_id: str | None = None, **options
 ) -> None:
-    """Queue ``func(*args)`` once the current unit of work commits.
+    """Queue ``func(*args)`` once the current unit of work commits (dropped on rollback).
 
-    Embedded (no REDIS_URL): run it in-process right after commit instead. ``job_id``
-    makes the enqueue idempotent: RQ keeps one job per id.
+    Embedded (no REDIS_URL): run it in-process right after commit instead (``options``
+    such as ``retry`` are RQ's and do not apply; the periodic run retries instead).
     """
     app = current_app._get_current_object()
 
     def run() -> None:
-        if app.config.get("JOBS_INLINE", True):
-            try:
-                func(*args)
-            except Exception:  # an in-process job must not break the request that queued it
-                log.exception("in-process job %s failed", getattr(func, "__name__", func))
-            return
-        get_queue(queue).enqueue(func, *args, job_id=job_id, **options)
+        if jobs_inline(app):
+            run_inline(func, *args)
+        else:
+            enqueue(func, *args, queue=queue, job_id=job_id, **options)
 
     after_commit(run)
 
 
-def run_worker(burst: bool = False) -> None:
-    """Run an RQ worker inside this app's context (``flask --app wsgi worker``)."""
+def job_status(job_id: str) -> str | None:
+    """The RQ status of ``job_id`` ('queued', 'started', 'failed'…), or None if unknown."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        job = Job.fetch(job_id, connection=redis_connection())
+    except NoSuchJobError:
+        return None
+    status = job.get_status(refresh=False)
+    return getattr(status, "value", status)
+
+
+def worker_class():
+    """An RQ ``Worker`` that runs every job in a fresh app context (STYLE 18)."""
     from rq import Worker
 
+    from app.extensions import db
+
+    class AppWorker(Worker):
+        flask_app: Flask | None = None
+
+        def perform_job(self, job, queue) -> bool:
+            # Runs in the forked work horse: forget the parent's pooled connections (never
+            # share a socket across fork) and give the job its own context and session.
+            with self.flask_app.app_context():
+                db.engine.dispose(close=False)
+                try:
+                    return super().perform_job(job, queue)
+                finally:
+                    db.session.remove()
+
+    return AppWorker
+
+
+def _warm_up(app: Flask) -> None:
+    """Do once in the parent what every forked work horse would otherwise redo per job:
+    configure the ORM mappers and initialise the database dialect (one connection, closed
+    again before any fork so no socket is shared)."""
+    from sqlalchemy.orm import configure_mappers
+
+    from app.extensions import db
+
+    configure_mappers()
+    try:
+        with db.engine.connect():
+            pass
+    except Exception:  # the database may be down at start-up; jobs will retry
+        log.warning("worker start: database not reachable yet", exc_info=True)
+    db.engine.dispose()
+
+
+def run_worker(burst: bool = False) -> None:
+    """Run an RQ worker for every queue of the app (``flask --app wsgi worker``).
+
+    ``with_scheduler`` makes the worker move RQ-scheduled retries (``Retry(interval=…)``)
+    back onto their queues; it is RQ's ordinary scheduler, not the beta cron one.
+    """
     app = current_app._get_current_object()
-    worker = Worker([get_queue(name) for name in QUEUES], connection=redis_connection())
-    with app.app_context():
-        worker.work(burst=burst, with_scheduler=True)
+    _warm_up(app)
+    cls = worker_class()
+    cls.flask_app = app
+    worker = cls([get_queue(name) for name in QUEUES], connection=redis_connection())
+    worker.work(burst=burst, with_scheduler=True)
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to connect at start-up: Redis connections are made on first use."""
+    """Install the in-process periodic run when embedded (see ``app.jobs.scheduler``)."""
+    from app.jobs.scheduler import install_request_hook
+
+    install_request_hook(app)

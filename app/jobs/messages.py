@@ -1,53 +1,203 @@
-"""Vietnamese texts of notifications, keyed by the workflow's notice events.
+"""Vietnamese texts of notifications and emails, keyed by notice event.
 
-Workflow definitions name an event (``accident.declared_fatal``); this table turns it
-into a subject and a body. An event without its own text gets the generic one, so a new
-notice in a workflow file never fails to send.
+The workflow definitions decide *who* is told *when* (their ``Notify`` entries name an
+event, the recipient roles and whether the notice is legally immediate); this table only
+turns an event into words. The deadline scan adds three events of its own
+(``task.reminder``, ``task.overdue``, ``task.escalated``). Every subject names the case
+code; urgent notices are prefixed ``[KHẨN]``. An event without its own text gets the
+generic one, so a new notice in a workflow file never fails to send — and a test checks
+that every event the workflows emit has its own text.
+
+Values available to every text: ``case_code``, ``trigger``, ``actor`` (from the outbox
+payload); task events add ``title``, ``due`` (dd/mm/yyyy HH:MM, Vietnam time) and
+``deadline`` (the statutory limit's name).
 """
 
 from __future__ import annotations
 
+PREFIX = "[SafeCase] "
+URGENT_PREFIX = "[KHẨN] "
+
 GENERIC = (
-    "[SafeCase] Vụ việc {case_code}: cập nhật mới",
+    "Vụ việc {case_code}: cập nhật mới",
     "Vụ việc {case_code} vừa có thao tác «{trigger}» do {actor} thực hiện.",
 )
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "accident.declared_fatal": (
-        "[KHẨN] Tai nạn lao động chết người / nhiều người bị nặng — {case_code}",
-        "Vụ tai nạn {case_code} vừa được khai báo. Theo Nghị định 39/2016 Điều 11, thanh tra "
-        "phải có mặt tại hiện trường trong vòng 2 giờ. Người khai báo: {actor}.",
+    # -- accident ---------------------------------------------------------------------------
+    "accident.declared_immediate": (
+        "Tai nạn lao động chết người hoặc từ 2 người bị thương nặng — {case_code}",
+        "Vụ tai nạn lao động {case_code} vừa được khai báo: có người chết hoặc từ hai người "
+        "bị thương nặng trở lên. Đoàn thanh tra phải có mặt tại hiện trường trong 02 giờ kể từ "
+        "khi nhận tin báo (Nghị định 39/2016/NĐ-CP Điều 11 khoản 2). Người khai báo: {actor}.",
+    ),
+    "accident.declared": (
+        "Khai báo tai nạn lao động mới — {case_code}",
+        "Vụ tai nạn lao động {case_code} vừa được khai báo bởi {actor}. Vui lòng xem thông tin "
+        "khai báo và thực hiện bước tiếp theo theo thẩm quyền.",
+    ),
+    "accident.investigation_opened": (
+        "Đã thành lập đoàn điều tra — {case_code}",
+        "Đoàn điều tra vụ tai nạn {case_code} đã được thành lập ({actor}). Thời hạn điều tra "
+        "tính theo Luật An toàn, vệ sinh lao động Điều 35 khoản 6.",
+    ),
+    "accident.recorded": (
+        "UBND cấp xã đã lập biên bản ghi nhận sự việc — {case_code}",
+        "UBND cấp xã đã lập biên bản ghi nhận sự việc cho vụ tai nạn {case_code} ({actor}).",
+    ),
+    "accident.rejected": (
+        "Khai báo không được thụ lý — {case_code}",
+        "Khai báo tai nạn {case_code} không được thụ lý ({actor}). Xem lý do trong hồ sơ vụ việc.",
+    ),
+    "accident.deadline_extended": (
+        "Gia hạn thời hạn điều tra — {case_code}",
+        "Thời hạn điều tra vụ tai nạn {case_code} đã được gia hạn một lần ({actor}).",
+    ),
+    "accident.referred_to_police": (
+        "Chuyển hồ sơ sang cơ quan công an — {case_code}",
+        "Vụ tai nạn {case_code} có dấu hiệu tội phạm và đã được chuyển cơ quan công an "
+        "({actor}). Thời hạn điều tra tạm dừng.",
+    ),
+    "accident.resumed": (
+        "Tiếp tục điều tra — {case_code}",
+        "Cơ quan công an đã trả hồ sơ vụ tai nạn {case_code}; việc điều tra được tiếp tục và "
+        "thời hạn điều tra tính lại ({actor}).",
+    ),
+    "accident.death_recorded": (
+        "Nạn nhân đã tử vong — {case_code}",
+        "Vụ tai nạn {case_code} có nạn nhân tử vong ({actor}). Vụ việc trở thành tai nạn lao "
+        "động chết người, do cấp tỉnh điều tra; thời hạn điều tra đã được tính lại.",
+    ),
+    "accident.concluded": (
+        "Đã lập biên bản điều tra — {case_code}",
+        "Đoàn điều tra đã lập biên bản điều tra vụ tai nạn {case_code} ({actor}).",
     ),
     "accident.announced": (
-        "[SafeCase] Đã công bố biên bản điều tra — {case_code}",
+        "Đã công bố biên bản điều tra — {case_code}",
         "Biên bản điều tra vụ {case_code} đã được công bố. Các hồ sơ bồi thường, trợ cấp "
         "(nếu có) đã được mở.",
     ),
-    "claim.payment_due": (
-        "[SafeCase] Hạn thanh toán bồi thường — {case_code}",
-        "Hồ sơ {case_code}: người sử dụng lao động phải thanh toán bồi thường, trợ cấp trong "
-        "5 ngày (Luật ATVSLĐ Điều 38 khoản 7).",
+    "accident.reopened": (
+        "Điều tra lại — {case_code}",
+        "Vụ tai nạn {case_code} được điều tra lại theo khiếu nại ({actor}); biên bản cũ không "
+        "còn hiệu lực.",
+    ),
+    "accident.closed": (
+        "Đã đóng vụ việc — {case_code}",
+        "Vụ tai nạn {case_code} đã được đóng ({actor}).",
+    ),
+    # -- claim ------------------------------------------------------------------------------
+    "claim.compensation_due": (
+        "Hạn chi trả bồi thường, trợ cấp — {case_code}",
+        "Hồ sơ {case_code}: người sử dụng lao động phải chi trả bồi thường, trợ cấp trong 05 "
+        "ngày (Luật An toàn, vệ sinh lao động Điều 38 khoản 7).",
+    ),
+    "claim.not_eligible": (
+        "Suy giảm khả năng lao động dưới 5% — {case_code}",
+        "Hồ sơ {case_code}: kết quả giám định dưới 5%, chỉ phát sinh chi phí điều trị và tiền "
+        "lương trong thời gian điều trị ({actor}).",
+    ),
+    "claim.payment_recorded": (
+        "Doanh nghiệp đã ghi nhận chi trả bồi thường — {case_code}",
+        "Hồ sơ {case_code}: doanh nghiệp đã ghi nhận khoản chi trả bồi thường, trợ cấp "
+        "({actor}). Vui lòng xác nhận với người lao động hoặc thân nhân.",
+    ),
+    "claim.receipt_confirmed": (
+        "Người lao động đã xác nhận nhận tiền — {case_code}",
+        "Hồ sơ {case_code}: việc nhận tiền bồi thường, trợ cấp đã được xác nhận ({actor}).",
     ),
     "claim.insurance_filed": (
-        "[SafeCase] Hồ sơ hưởng chế độ TNLĐ đã nộp — {case_code}",
+        "Hồ sơ hưởng chế độ TNLĐ đã nộp — {case_code}",
         "Doanh nghiệp đã nộp hồ sơ BHXH cho {case_code}. Cơ quan BHXH giải quyết trong 10 "
-        "ngày (Luật ATVSLĐ Điều 59 khoản 2).",
+        "ngày (Luật An toàn, vệ sinh lao động Điều 59 khoản 2).",
+    ),
+    "claim.insurance_decided": (
+        "BHXH đã giải quyết hồ sơ — {case_code}",
+        "Cơ quan BHXH đã giải quyết hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp "
+        "{case_code} ({actor}).",
+    ),
+    "claim.closed": (
+        "Đã đóng hồ sơ bồi thường — {case_code}",
+        "Hồ sơ bồi thường, trợ cấp {case_code} đã được đóng ({actor}).",
+    ),
+    # -- disease ----------------------------------------------------------------------------
+    "disease.declared": (
+        "Khai báo bệnh nghề nghiệp mới — {case_code}",
+        "Doanh nghiệp vừa khai báo bệnh nghề nghiệp {case_code} ({actor}). Vui lòng xem xét "
+        "xác nhận.",
+    ),
+    "disease.confirmed": (
+        "Đã xác nhận bệnh nghề nghiệp — {case_code}",
+        "Bệnh nghề nghiệp {case_code} đã được xác nhận ({actor}); hồ sơ bồi thường, trợ cấp "
+        "cho từng người lao động đã được mở.",
+    ),
+    "disease.rejected": (
+        "Không xác nhận bệnh nghề nghiệp — {case_code}",
+        "Khai báo bệnh nghề nghiệp {case_code} không được xác nhận ({actor}). Xem lý do trong "
+        "hồ sơ.",
+    ),
+    "disease.closed": (
+        "Đã đóng vụ việc bệnh nghề nghiệp — {case_code}",
+        "Vụ việc bệnh nghề nghiệp {case_code} đã được đóng ({actor}).",
+    ),
+    # -- serious technical incident ---------------------------------------------------------
+    "incident.declared": (
+        "Sự cố kỹ thuật gây mất an toàn nghiêm trọng — {case_code}",
+        "Doanh nghiệp vừa khai báo sự cố kỹ thuật gây mất an toàn, vệ sinh lao động nghiêm "
+        "trọng {case_code} ({actor}). Vui lòng tổ chức điều tra.",
+    ),
+    "incident.investigation_opened": (
+        "Đã thành lập đoàn điều tra sự cố — {case_code}",
+        "Đoàn điều tra sự cố {case_code} đã được thành lập ({actor}).",
+    ),
+    "incident.rejected": (
+        "Khai báo sự cố không được thụ lý — {case_code}",
+        "Khai báo sự cố {case_code} không được thụ lý ({actor}). Xem lý do trong hồ sơ.",
+    ),
+    "incident.concluded": (
+        "Đã lập biên bản điều tra sự cố — {case_code}",
+        "Đoàn điều tra đã lập biên bản điều tra sự cố {case_code} ({actor}).",
+    ),
+    "incident.announced": (
+        "Đã công bố kết quả điều tra sự cố — {case_code}",
+        "Kết quả điều tra sự cố {case_code} đã được công bố ({actor}).",
+    ),
+    "incident.closed": (
+        "Đã đóng vụ việc sự cố — {case_code}",
+        "Vụ việc sự cố {case_code} đã được đóng ({actor}).",
+    ),
+    # -- deadline scan (app.jobs.deadlines) -------------------------------------------------
+    "task.reminder": (
+        "Sắp đến hạn: {title} — {case_code}",
+        "Việc «{title}» của vụ việc {case_code} đến hạn lúc {due} ({deadline}).",
     ),
     "task.overdue": (
-        "[SafeCase] Quá hạn: {title} — {case_code}",
-        "Việc «{title}» của vụ {case_code} đã quá hạn ({due}).",
+        "Quá hạn: {title} — {case_code}",
+        "Việc «{title}» của vụ việc {case_code} đã quá hạn từ {due} ({deadline}). Vui lòng "
+        "thực hiện ngay.",
     ),
-    "task.reminder": (
-        "[SafeCase] Sắp đến hạn: {title} — {case_code}",
-        "Việc «{title}» của vụ {case_code} đến hạn lúc {due}.",
+    "task.escalated": (
+        "Báo cáo quá hạn: {title} — {case_code}",
+        "Việc «{title}» của vụ việc {case_code} (thuộc trách nhiệm của {role_label}) đã quá "
+        "hạn từ {due} ({deadline}). Thông báo gửi cơ quan giám sát để theo dõi, đôn đốc.",
     ),
 }
 
+FOOTER = "\n\n— SafeCase: thông báo tự động, vui lòng không trả lời email này."
+MUTE_HINT = "\nBạn có thể tắt email cho các thông báo không khẩn tại trang Thông báo của SafeCase."
 
-def render(event: str, values: dict) -> tuple[str, str]:
+
+def render(event: str, values: dict, *, urgent: bool = False) -> tuple[str, str]:
+    """Subject and body of ``event`` with ``values`` filled in (missing values are blank)."""
     subject, body = MESSAGES.get(event, GENERIC)
     safe = _Defaults(values)
-    return subject.format_map(safe), body.format_map(safe)
+    prefix = PREFIX + (URGENT_PREFIX if urgent else "")
+    return prefix + subject.format_map(safe), body.format_map(safe)
+
+
+def email_text(body: str, *, urgent: bool) -> str:
+    """The plain-text email body: the in-app text plus a footer."""
+    return body + FOOTER + ("" if urgent else MUTE_HINT)
 
 
 class _Defaults(dict):

@@ -1,0 +1,223 @@
+"""The deadline scan: one reminder before the due time, overdue once, escalation once.
+
+Run as a function (``app.jobs.deadlines.scan``) and through the CLI (``flask deadlines
+scan --as-of``). Every notice goes through the outbox and the normal dispatch, so the
+assertions look at notifications and emails.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.clock import VN_TZ, as_utc
+from app.extensions import db
+from app.jobs.deadlines import parse_as_of, scan, supervisors_of
+from app.models import Case, Notification, OutboxMessage, RuleValue, Task
+from tests.factories import make_accident, make_enterprise, make_user
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+def notes(event: str) -> list[Notification]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.event == event).order_by(Notification.id)
+        )
+    )
+
+
+def outbox_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage))
+
+
+def task_of(case, name: str) -> Task:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(Task).where(Task.case_id == case.id, Task.name == name, Task.closed_at.is_(None))
+    )
+
+
+@pytest.fixture
+def enterprise_step(smtp):
+    """A light accident investigated by the enterprise: its task is an enterprise step."""
+    enterprise = make_enterprise()
+    people = {
+        "officer": make_user("enterprise", enterprise=enterprise),
+        "other_officer": make_user("enterprise"),
+        "inspector": make_user("inspector"),
+        "union": make_user("union", enterprise=enterprise),
+    }
+    case = make_accident(people["officer"], outcomes=("light",))
+    task = task_of(case, "open_investigation")
+    assert task.role == "enterprise" and task.deadline == "investigation" and task.due_at
+    smtp.wait_for(1)  # the routine declaration notice to the inspector
+    return case, task, people
+
+
+def test_reminder_once_before_the_due_time(enterprise_step, smtp):
+    case, task, people = enterprise_step
+    due = as_utc(task.due_at)
+
+    early = scan(due - timedelta(hours=30))
+    assert (early.reminded, early.overdue, early.escalated) == (0, 0, 0)
+
+    first = scan(due - timedelta(hours=12))
+    assert first.reminded == 1
+    again = scan(due - timedelta(hours=12))
+    later = scan(due - timedelta(hours=1))
+    assert again.reminded == later.reminded == 0
+
+    [reminder] = notes("task.reminder")
+    assert reminder.user_id == people["officer"].id and not reminder.urgent
+    assert case.code in reminder.subject and "Sắp đến hạn" in reminder.subject
+    local_due = due.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+    assert local_due in reminder.body
+    assert task_of(case, "open_investigation").reminded_at is not None
+    smtp.wait_for(2)
+    assert smtp.to(people["officer"].email)
+    assert not smtp.to(people["other_officer"].email), "another enterprise's officer"
+
+
+def test_overdue_once_and_escalated_once_to_the_inspector(enterprise_step, smtp):
+    case, task, people = enterprise_step
+    due = as_utc(task.due_at)
+
+    result = scan(due + timedelta(minutes=1))
+    assert (result.overdue, result.escalated) == (1, 1)
+    assert result.reminded == 0, "no 'due soon' notice once the due time has passed"
+    for as_of in (due + timedelta(minutes=1), due + timedelta(days=3), due + timedelta(days=30)):
+        rerun = scan(as_of)
+        assert (rerun.reminded, rerun.overdue, rerun.escalated) == (0, 0, 0)
+
+    [overdue] = notes("task.overdue")
+    assert overdue.user_id == people["officer"].id and "Quá hạn" in overdue.subject
+    escalated = notes("task.escalated")
+    assert {n.user_id for n in escalated} == {people["inspector"].id}
+    assert case.code in escalated[0].subject
+    row = task_of(case, "open_investigation")
+    assert row.overdue_at is not None and row.escalated_at is not None
+    smtp.wait_for(3)
+    assert len(smtp.to(people["inspector"].email)) == 2  # declaration + escalation
+
+
+def test_reminder_then_overdue_then_nothing(enterprise_step):
+    _case, task, _people = enterprise_step
+    due = as_utc(task.due_at)
+    assert scan(due - timedelta(hours=2)).reminded == 1
+    assert scan(due + timedelta(hours=2)).overdue == 1
+    assert scan(due + timedelta(days=10)).summary() == "reminded 0, overdue 0, escalated 0"
+    assert len(notes("task.reminder")) == len(notes("task.overdue")) == 1
+
+
+def test_inspector_steps_are_not_escalated_to_inspectors(smtp):
+    make_user("inspector")
+    case = make_accident(make_user("enterprise"), outcomes=("death",))
+    scene = task_of(case, "scene_arrival")
+    assert scene.role == "inspector"
+    result = scan(as_utc(scene.due_at) + timedelta(minutes=5))
+    assert result.overdue >= 1
+    assert result.escalated == 0, "supervisors equal to the assignee: no second notice"
+    assert notes("task.escalated") == []
+
+
+def test_closed_tasks_and_tasks_without_due_time_are_ignored(enterprise_step):
+    case, task, people = enterprise_step
+    due = as_utc(task.due_at)
+    db.session.get(Task, task.id).closed_at = due - timedelta(days=1)
+    db.session.commit()
+    result = scan(due + timedelta(days=1))
+    assert (result.reminded, result.overdue, result.escalated) == (0, 0, 0)
+
+
+def test_a_moved_deadline_starts_a_new_cycle(enterprise_step):
+    """The engine resets the three marks when a due time changes (e.g. an extension)."""
+    _case, task, _people = enterprise_step
+    due = as_utc(task.due_at)
+    scan(due + timedelta(minutes=1))
+    row = db.session.get(Task, task.id)
+    row.due_at = due + timedelta(days=4)
+    row.overdue_at = row.reminded_at = row.escalated_at = None
+    db.session.commit()
+    result = scan(due + timedelta(days=4, minutes=1))
+    assert (result.overdue, result.escalated) == (1, 1)
+
+
+def test_the_reminder_lead_time_is_a_dated_rule(enterprise_step):
+    _case, task, _people = enterprise_step
+    db.session.add(RuleValue(key="reminder_before_hours", valid_from=date(2020, 1, 1), value="72"))
+    db.session.commit()
+    due = as_utc(task.due_at)
+    assert scan(due - timedelta(hours=60)).reminded == 1
+
+
+def test_supervisors_come_from_the_workflow_deadline():
+    claim = Case(kind="claim")
+    compensation = Task(case=claim, role="enterprise", deadline="compensation")
+    assert set(supervisors_of(compensation)) == {"union", "inspector"}
+    decision = Task(case=claim, role="insurance", deadline="insurance_decision")
+    assert set(supervisors_of(decision)) == {"enterprise", "union"}
+    no_deadline = Task(case=Case(kind="disease"), role="enterprise", deadline=None)
+    assert supervisors_of(no_deadline) == ("inspector",)
+    inspector_step = Task(case=Case(kind="accident"), role="inspector", deadline="scene_arrival")
+    assert supervisors_of(inspector_step) == ()
+
+
+def test_parse_as_of_requires_an_offset():
+    assert parse_as_of("2027-01-15T00:00:00+07:00").isoformat() == "2027-01-14T17:00:00+00:00"
+    with pytest.raises(ValueError, match="offset"):
+        parse_as_of("2027-01-15T00:00:00")
+    with pytest.raises(ValueError, match="ISO 8601"):
+        parse_as_of("15/01/2027")
+
+
+# -- the CLI ---------------------------------------------------------------------------------
+
+
+def test_cli_scan_as_of_marks_overdue_and_escalates_once(runner, enterprise_step):
+    case, task, _people = enterprise_step
+    as_of = (as_utc(task.due_at) + timedelta(days=1)).astimezone(VN_TZ).isoformat()
+    first = runner.invoke(args=["deadlines", "scan", "--as-of", as_of])
+    assert first.exit_code == 0, first.output
+    assert "reminded 0, overdue 1, escalated 1" in first.output
+    for _ in range(3):
+        again = runner.invoke(args=["deadlines", "scan", "--as-of", as_of])
+        assert again.exit_code == 0 and "overdue 0, escalated 0" in again.output
+    assert len(notes("task.escalated")) == 1
+    assert task_of(case, "open_investigation").escalated_at is not None
+
+
+def test_cli_scan_without_as_of_uses_the_clock(runner, enterprise_step):
+    result = runner.invoke(args=["deadlines", "scan"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().startswith("Deadline scan:")
+
+
+@pytest.mark.parametrize(
+    "bad", ["2027-01-15T00:00:00", "tomorrow", "2027-13-01T00:00:00+07:00", ""]
+)
+def test_cli_scan_refuses_a_bad_as_of_in_one_line_and_changes_nothing(runner, enterprise_step, bad):
+    before = outbox_count()
+    result = runner.invoke(args=["deadlines", "scan", "--as-of", bad])
+    assert result.exit_code != 0
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "as-of" in result.output
+    assert outbox_count() == before
+
+
+def test_a_notice_for_a_task_closed_before_dispatch_tells_nobody(enterprise_step, monkeypatch):
+    """Jobs re-check the state that justified them (STYLE 16)."""
+    from app.jobs import notifications
+
+    _case, task, _people = enterprise_step
+    monkeypatch.setattr(notifications, "queue_outbox", lambda outbox_id: None)  # not yet sent
+    scan(as_utc(task.due_at) - timedelta(hours=1))
+    row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.event == "task.reminder"))
+    db.session.get(Task, task.id).closed_at = as_utc(task.due_at) - timedelta(minutes=30)
+    db.session.commit()
+    assert notifications.dispatch_outbox(row.id) == 0
+    assert notes("task.reminder") == []
+    assert db.session.get(OutboxMessage, row.id).dispatched_at is not None
