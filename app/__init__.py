@@ -48,8 +48,9 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
 
-    from app import cli
+    from app import cli, jobs
 
+    jobs.init_app(app)
     cli.init_app(app)
     return app
 

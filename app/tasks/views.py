@@ -31,10 +31,7 @@ def open_task_count(user) -> int:
 
 
 def _register_app_hooks(state) -> None:
-    from app.jobs import init_app as init_jobs
-
     state.app.extensions.setdefault("safecase_nav_counters", {})["tasks"] = open_task_count
-    init_jobs(state.app)
 
 
 bp.record_once(_register_app_hooks)
