@@ -16,7 +16,9 @@ The competent body forms a team (``open_investigation``) or the commune records 
 During the investigation the limit may be extended once (``extend_deadline``), the file may
 go to the police when there are criminal signs (``refer_to_police``, the clock stops) and come
 back (``resume``), and a victim's later death escalates the case (``record_death``: fatal,
-provincial, new limit). The team head's body writes the minutes (``conclude``, biên bản điều
+provincial, new limit); if the employer's own team was investigating, it hands the file to a
+provincial team the inspectorate forms (``take_over``, law.md §3.1), and only that team may
+conclude. The team head's body writes the minutes (``conclude``, biên bản điều
 tra) and announces them at a meeting (``announce``, công bố — with police and procuracy for a
 fatal accident, Art. 35(8)). Announcing a work accident opens one claim per victim. A complaint
 within 90 days of the announcement reopens the investigation with a new team and supersedes the
@@ -113,8 +115,17 @@ def level_role(case: CaseSnapshot) -> str:
 
 def team_head_role(case: CaseSnapshot) -> str:
     head = team_head(case)
-    role = HEAD_ROLE_BY_ORGANISATION.get(head.get("organisation")) if head else None
-    return role or level_role(case)
+    if head is None or needs_takeover_of(case):
+        return level_role(case)
+    return HEAD_ROLE_BY_ORGANISATION.get(head.get("organisation")) or level_role(case)
+
+
+def needs_takeover_of(case: CaseSnapshot) -> bool:
+    """The case became provincial (a death) while a team headed by another body investigated:
+    that team must hand over to a provincial team (law.md §3.1 escalation)."""
+    head = team_head(case)
+    expected = HEAD_ORGANISATION_BY_LEVEL.get(case.investigation_level or "")
+    return head is not None and expected is not None and head.get("organisation") != expected
 
 
 # -- conditions (pure; also task `when`s and notify `when`s) -------------------------------------
@@ -135,6 +146,14 @@ def has_team_investigation(ctx: Context) -> bool:
 
 def is_commune_record(ctx: Context) -> bool:
     return ctx.case.investigation_level == "commune_record"
+
+
+def needs_takeover(ctx: Context) -> bool:
+    return needs_takeover_of(ctx.case)
+
+
+def has_competent_team(ctx: Context) -> bool:
+    return not needs_takeover_of(ctx.case)
 
 
 def has_all_claims_closed(ctx: Context) -> bool:
@@ -193,6 +212,12 @@ def has_lawful_team_head(ctx: Context) -> str | None:
 def has_inspectorate_head(ctx: Context) -> str | None:
     """A re-investigation is always provincial (Decree 39/2016 Art. 17(1)(b))."""
     return _head_reason(ctx.payload.get("team") or [], "inspectorate")
+
+
+def is_takeover_due(ctx: Context) -> str | None:
+    if needs_takeover_of(ctx.case):
+        return None
+    return "Đoàn điều tra hiện tại đúng thẩm quyền; không cần chuyển giao."
 
 
 def is_commune_record_guard(ctx: Context) -> str | None:
@@ -272,6 +297,11 @@ def is_team_head_role(ctx: Context) -> str | None:
     head = team_head(ctx.case)
     if head is None:
         return "Chưa thành lập đoàn điều tra."
+    if needs_takeover_of(ctx.case):
+        return (
+            "Vụ việc đã chuyển thẩm quyền điều tra cấp tỉnh; đoàn điều tra cấp tỉnh phải "
+            "tiếp nhận hồ sơ trước."
+        )
     organisation = head.get("organisation")
     if ctx.actor.role != HEAD_ROLE_BY_ORGANISATION.get(organisation):
         label = ORGANISATION_LABEL.get(organisation, organisation)
@@ -369,6 +399,37 @@ def open_team(ctx: Context) -> Outcome:
             "team": list(ctx.payload["team"]),
             "needs_technical_exam": needs_exam,
             "investigation_opened_at": iso(ctx.now),
+        },
+        deadlines=deadlines,
+    )
+
+
+def take_over(ctx: Context) -> Outcome:
+    """The provincial team replaces the employer's (law.md §3.1): the file is handed over, the
+    limit in force (counted by ``record_death`` from the death) keeps running; a newly needed
+    technical or forensic examination makes it 60 days from the same start."""
+    case = ctx.case
+    had_exam = bool(case.data.get("needs_technical_exam"))
+    needs_exam = had_exam or bool(ctx.payload.get("needs_technical_exam"))
+    deadlines: dict[str, DeadlineChange | None] = {}
+    current = case.open_deadline("investigation")
+    if needs_exam and not had_exam and current is not None:
+        deadlines["investigation"] = investigation_deadline(
+            outcomes(case),
+            True,
+            parse_iso(current["started_at"]),
+            ctx.rules,
+            extended=bool(current.get("extended")),
+        )
+    return Outcome(
+        data={
+            "team": list(ctx.payload["team"]),
+            "needs_technical_exam": needs_exam,
+            "handover": {
+                "from_team": list(case.data.get("team") or ()),
+                "taken_over_at": iso(ctx.now),
+                "taken_over_by": ctx.actor.username,
+            },
         },
         deadlines=deadlines,
     )
@@ -675,7 +736,11 @@ STATES = (
         "Under investigation",
         tasks=(
             Task("conclude", "team_head_role", "Lập biên bản điều tra tai nạn lao động",
-                 "Write the investigation minutes", deadline="investigation"),
+                 "Write the investigation minutes", deadline="investigation",
+                 when="has_competent_team"),
+            Task("take_over", "inspector", "Đoàn điều tra cấp tỉnh tiếp nhận hồ sơ",
+                 "Provincial team takes over the investigation", deadline="investigation",
+                 when="needs_takeover"),
         ),
     ),
     State(
@@ -786,6 +851,13 @@ TRANSITIONS = (
         ),
     ),
     Transition(
+        "take_over", ("investigating",), None, ("inspector",),
+        "Đoàn cấp tỉnh tiếp nhận điều tra", "Provincial team takes over",
+        guards=("is_takeover_due", "is_investigating_body", "has_lawful_team_head"),
+        fields=TEAM_FIELDS, effect="take_over",
+        notify=(Notify("accident.investigation_opened", _PARTIES),),
+    ),
+    Transition(
         "conclude", ("investigating",), "concluded", ("inspector", "enterprise"),
         "Lập biên bản điều tra", "Write the minutes",
         guards=("is_team_head_role",),
@@ -863,6 +935,7 @@ WORKFLOW = WorkflowDefinition(
         "is_within_complaint_window": is_within_complaint_window,
         "has_all_claims_closed": has_all_claims_closed_guard,
         "is_recording_commune": is_recording_commune,
+        "is_takeover_due": is_takeover_due,
     },
     conditions={
         "is_immediate_notice": is_immediate_notice,
@@ -872,10 +945,13 @@ WORKFLOW = WorkflowDefinition(
         "has_all_claims_closed": has_all_claims_closed,
         "is_declared_by_enterprise": is_declared_by_enterprise,
         "is_declared_by_commune": is_declared_by_commune,
+        "needs_takeover": needs_takeover,
+        "has_competent_team": has_competent_team,
     },
     effects={
         "classify": classify,
         "open_team": open_team,
+        "take_over": take_over,
         "record_event": record_event,
         "reject": reject,
         "extend": extend,

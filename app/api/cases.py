@@ -8,7 +8,13 @@ from flask import g, jsonify, request
 
 from app.api import bp
 from app.api.parsing import json_body
-from app.api.schemas import case_json, event_json, has_medical_content, task_json
+from app.api.schemas import (
+    case_json,
+    event_json,
+    has_medical_content,
+    strip_medical,
+    task_json,
+)
 from app.errors import ValidationFailed
 from app.permissions import require_permission
 from app.services import cases as case_service
@@ -92,6 +98,10 @@ def act(case_id: int, trigger: str):
 @require_permission("cases.view")
 def events(case_id: int):
     rows = case_service.case_events(g.api_user, case_id)
+    if sees_medical(g.api_user) and any(strip_medical(e.payload) != e.payload for e in rows):
+        # Event payloads carry medical fields too (e.g. an assessment's capacity loss).
+        case = case_service.get_visible_case(g.api_user, case_id)
+        case_service.log_medical_read(g.api_user, case, "events")
     return jsonify([event_json(e, g.api_user) for e in rows])
 
 

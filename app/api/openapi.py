@@ -38,16 +38,58 @@ VICTIM = {
 }
 SCHEMAS = {
     "Declaration": {
+        "oneOf": [
+            {"$ref": "#/components/schemas/AccidentDeclaration"},
+            {"$ref": "#/components/schemas/DiseaseDeclaration"},
+            {"$ref": "#/components/schemas/IncidentDeclaration"},
+        ],
+        "discriminator": {"propertyName": "kind"},
+    },
+    "AccidentDeclaration": {
         "type": "object",
         "required": ["occurred_at", "commune_code", "location", "description", "victims"],
         "properties": {
-            "kind": {"enum": ["accident", "disease", "incident"]},
+            "kind": {"enum": ["accident"], "default": "accident"},
             "occurred_at": DATETIME,
             "commune_code": {"type": "string"},
             "location": {"type": "string"},
             "description": {"type": "string"},
             "labour_relation": {"type": "boolean"},
             "victims": {"type": "array", "minItems": 1, "items": VICTIM},
+        },
+    },
+    # Enterprise only. The workers are sent as victims (outcome optional: serious unless
+    # death); occurred_at becomes the diagnosis day. diagnosed_on is accepted for diagnosed_at.
+    "DiseaseDeclaration": {
+        "type": "object",
+        "required": ["kind", "disease", "diagnosed_at", "exposure", "facility", "victims"],
+        "properties": {
+            "kind": {"enum": ["disease"]},
+            "disease": {"type": "string", "description": "from the Ministry of Health list"},
+            "disease_code": {"type": "string", "maxLength": 20},
+            "diagnosed_at": {"type": "string", "format": "date"},
+            "exposure": {"type": "string"},
+            "facility": {"type": "string", "description": "the examining facility"},
+            "commune_code": {"type": "string", "description": "default: the enterprise's"},
+            "location": {"type": "string"},
+            "description": {"type": "string"},
+            "victims": {"type": "array", "minItems": 1, "items": VICTIM},
+        },
+    },
+    # Enterprise only; casualties are declared as linked accident cases.
+    "IncidentDeclaration": {
+        "type": "object",
+        "required": ["kind", "occurred_at", "location", "equipment", "failure", "damage"],
+        "properties": {
+            "kind": {"enum": ["incident"]},
+            "occurred_at": DATETIME,
+            "commune_code": {"type": "string", "description": "default: the enterprise's"},
+            "location": {"type": "string"},
+            "description": {"type": "string"},
+            "equipment": {"type": "string"},
+            "failure": {"type": "string"},
+            "damage": {"type": "string"},
+            "casualties": {"type": "integer", "minimum": 0},
         },
     },
     "Case": {

@@ -12,8 +12,18 @@ from app.clock import as_utc, now
 from app.models import Case, CaseEvent, Task
 from app.services.visibility import sees_medical
 
-# Payload and data keys that carry medical detail.
-MEDICAL_KEYS = frozenset({"capacity_loss_pct", "injury_description", "diagnosis", "assessment"})
+# Payload and data keys that carry medical detail (an occupational disease's name and code
+# are its diagnosis).
+MEDICAL_KEYS = frozenset(
+    {
+        "capacity_loss_pct",
+        "injury_description",
+        "diagnosis",
+        "assessment",
+        "disease",
+        "disease_code",
+    }
+)
 
 
 def iso(value) -> str | None:

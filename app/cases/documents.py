@@ -1,3 +1,82 @@
-"""Case documents routes (filled in by the accident issue)."""
+"""Case documents in the browser: upload (CSRF form on the case page), download, and the
+``case_documents_panel(case)`` helper the ``cases/_documents.html`` partial reads."""
 
-from app.cases import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import flash, redirect, request
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.api.documents import attachment
+from app.cases import bp
+from app.errors import Conflict, ValidationFailed
+from app.permissions import require_permission
+from app.services import documents as document_service
+
+
+def case_page(case_id: int) -> str:
+    """The case page (``GET /cases/<id>``), at its documents section."""
+    return f"{request.script_root}/cases/{case_id}#documents"
+
+
+@bp.post("/<int:case_id>/documents")
+@login_required
+@require_permission("cases.view")
+def upload_document(case_id: int):
+    user = current_user._get_current_object()
+    try:
+        document_service.upload_document(
+            user,
+            case_id,
+            request.files.get("file"),
+            request.form.get("category"),
+            request.form.get("note"),
+            ip=request.remote_addr,
+        )
+    except ValidationFailed as exc:
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(message, "error")
+    except Conflict as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Đã tải tài liệu lên hồ sơ vụ việc.", "info")
+    return redirect(case_page(case_id))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """A body over MAX_CONTENT_LENGTH is refused before the view runs (CSRF reads the form)."""
+    flash(document_service.TOO_BIG, "error")
+    case_id = (request.view_args or {}).get("case_id")
+    return redirect(case_page(case_id) if case_id else request.script_root + "/")
+
+
+@bp.get("/<int:case_id>/documents/<int:document_id>")
+@login_required
+@require_permission("cases.view")
+def download_document(case_id: int, document_id: int):
+    document, path = document_service.document_for_download(
+        current_user._get_current_object(), case_id, document_id
+    )
+    return attachment(path, mimetype=document.content_type, name=document.original_name)
+
+
+@bp.app_template_global()
+def case_documents_panel(case) -> dict:
+    """What the documents partial shows ``current_user`` for ``case``: the dossier checklist,
+    the documents (a medical paper's name hidden from roles without medical access), whether
+    the user may upload, and the categories to choose from."""
+    user = current_user._get_current_object()
+    _, rows = document_service.list_documents(user, case.id)
+    checklist = document_service.dossier_checklist(case)
+    return {
+        "checklist": checklist,
+        "default_category": (checklist.missing or ["other"])[0],
+        "documents": [
+            {"row": row, "readable": document_service.may_download(user, row)} for row in rows
+        ],
+        "can_upload": document_service.may_upload(user, case),
+        "categories": list(document_service.CATEGORIES),
+        "max_mb": document_service.MAX_BYTES // (1024 * 1024),
+    }

@@ -51,6 +51,7 @@ from workflows.diagram import mermaid
 EVENT_LABELS = {
     "declare": ("Khai báo vụ việc", "Declared"),
     "create": ("Lập hồ sơ", "Created"),
+    "attach_document": ("Bổ sung tài liệu", "Document attached"),
 }
 # Labels of declaration and creation payload keys (transition payloads use their fields').
 PAYLOAD_LABELS = {

@@ -2,24 +2,31 @@
 
 An ``enterprise`` user declares for its own enterprise (a worker with a labour relation);
 a ``commune`` user declares for its own commune with ``labour_relation`` false (Law
-84/2015 Art. 34(1)(b),(d)). Invalid input raises ``ValidationFailed`` with field paths
-such as ``victims.0.national_id`` and creates nothing.
+84/2015 Art. 34(1)(b),(d)). Enterprises also declare occupational diseases (after an
+occupational-disease examination: the disease from the Ministry of Health list, diagnosis
+date, exposure, examining facility and the workers concerned) and serious technical
+incidents (equipment, what failed, damage, casualties). The kind's own fields are parsed
+against its workflow's ``declaration_fields`` and stored in ``case.data`` under the same
+names. Invalid input raises ``ValidationFailed`` with field paths such as
+``victims.0.national_id`` and creates nothing.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from flask import current_app
 
-from app.clock import now
+from app.clock import VN_TZ, now
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import Case, Commune, Victim
 from app.services.unit_of_work import unit_of_work
 from app.services.workflow_engine import NewCase, create_case
+from workflows import get_workflow
+from workflows.fields import parse_payload
 
 NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 SI_NUMBER_RE = re.compile(r"^\d{10}$")
@@ -159,30 +166,32 @@ def parse_victim(
     )
 
 
-def declare_accident(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
-    """Validate and create an accident case for ``user``; one transaction.
-
-    :raises PermissionDenied: the user's role may not declare accidents.
-    :raises ValidationFailed: any invalid field (nothing is created).
-    """
-    if user.role not in ("enterprise", "commune"):
-        raise PermissionDenied("Chỉ doanh nghiệp và UBND cấp xã được khai báo tai nạn lao động.")
-    errors = Errors()
+def _occurred_at(body: dict, errors: Errors) -> datetime | None:
     occurred = _datetime(body.get("occurred_at"), "occurred_at", errors)
     if occurred and occurred > now():
-        errors.add("occurred_at", "Thời điểm xảy ra tai nạn không được ở tương lai.")
+        errors.add("occurred_at", "Thời điểm xảy ra không được ở tương lai.")
+    return occurred
+
+
+def _commune_code(user, body: dict, errors: Errors) -> str | None:
+    """The commune where it happened; an enterprise's own commune when it sends none."""
     commune_code = body.get("commune_code")
+    if commune_code in (None, "") and user.role == "enterprise" and user.enterprise:
+        return user.enterprise.commune_code
     if not isinstance(commune_code, str) or db.session.get(Commune, commune_code) is None:
         errors.add("commune_code", "Mã xã/phường không có trong danh mục.")
-    elif user.role == "commune" and commune_code != user.commune_code:
+        return None
+    if user.role == "commune" and commune_code != user.commune_code:
         errors.add("commune_code", "UBND xã chỉ khai báo tai nạn xảy ra trên địa bàn của mình.")
-    location = _text(body, "location", errors, limit=300)
-    description = _text(body, "description", errors, limit=5000)
+    return commune_code
+
+
+def _labour_relation(user, body: dict, errors: Errors) -> bool:
     relation = body.get("labour_relation", user.role == "enterprise")
     if not isinstance(relation, bool):
         errors.add("labour_relation", "Phải là true hoặc false.")
-        relation = user.role == "enterprise"
-    elif user.role == "enterprise" and not relation:
+        return user.role == "enterprise"
+    if user.role == "enterprise" and not relation:
         errors.add(
             "labour_relation",
             "Doanh nghiệp khai báo tai nạn của người lao động có quan hệ lao động.",
@@ -192,58 +201,251 @@ def declare_accident(user, body: dict[str, Any], *, ip: str | None = None) -> Ca
             "labour_relation",
             "UBND xã khai báo tai nạn của người lao động không có quan hệ lao động.",
         )
-    raw_victims = body.get("victims")
+    return relation
+
+
+def _victims(
+    raw_victims: Any,
+    occurred: datetime | None,
+    relation: bool,
+    errors: Errors,
+    *,
+    default_outcome: str | None = None,
+) -> list[Victim]:
     victims: list[Victim] = []
     if not isinstance(raw_victims, list) or not raw_victims:
         errors.add("victims", "Cần ít nhất một nạn nhân.")
+        return victims
+    for index, raw in enumerate(raw_victims):
+        if default_outcome and isinstance(raw, dict) and raw.get("outcome") in (None, ""):
+            raw = {**raw, "outcome": default_outcome}
+        victim = parse_victim(raw, index, occurred, relation, errors)
+        if victim is not None:
+            victims.append(victim)
+    ids = [v.national_id for v in victims]
+    if len(set(ids)) != len(ids):
+        errors.add("victims", "Một người không thể được khai báo hai lần trong cùng vụ.")
+    return victims
+
+
+def _create(new: NewCase, user, ip: str | None) -> Case:
+    with unit_of_work():
+        return create_case(new, user, province=current_app.config["SAFECASE_PROVINCE"], ip=ip)
+
+
+def declare_accident(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
+    """Validate and create an accident case for ``user``; one transaction.
+
+    :raises PermissionDenied: the user's role may not declare accidents.
+    :raises ValidationFailed: any invalid field (nothing is created).
+    """
+    if user.role not in ("enterprise", "commune"):
+        raise PermissionDenied("Chỉ doanh nghiệp và UBND cấp xã được khai báo tai nạn lao động.")
+    errors = Errors()
+    occurred = _occurred_at(body, errors)
+    if body.get("commune_code") in (None, ""):
+        # An accident names its commune explicitly (the scene may be away from the seat).
+        errors.add("commune_code", "Bắt buộc nhập mã xã/phường nơi xảy ra tai nạn.")
+        commune_code = None
     else:
-        for index, raw in enumerate(raw_victims):
-            victim = parse_victim(raw, index, occurred, relation, errors)
-            if victim is not None:
-                victims.append(victim)
-        ids = [v.national_id for v in victims]
-        if len(set(ids)) != len(ids):
-            errors.add("victims", "Một người không thể được khai báo hai lần trong cùng vụ.")
+        commune_code = _commune_code(user, body, errors)
+    location = _text(body, "location", errors, limit=300)
+    description = _text(body, "description", errors, limit=5000)
+    relation = _labour_relation(user, body, errors)
+    victims = _victims(body.get("victims"), occurred, relation, errors)
     if errors:
         raise ValidationFailed(dict(errors))
-    with unit_of_work():
-        return create_case(
-            NewCase(
-                kind="accident",
-                enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
-                commune_code=commune_code,
-                declared_by_id=user.id,
-                occurred_at=occurred,
-                location=location,
-                description=description,
-                labour_relation=relation,
-                data={"declared_by_role": user.role},
-                victims=victims,
-                event_payload={
-                    "occurred_at": occurred.isoformat(),
-                    "commune_code": commune_code,
-                    "location": location,
-                    "labour_relation": relation,
-                    "victims": [{"full_name": v.full_name, "outcome": v.outcome} for v in victims],
-                },
-            ),
-            user,
-            province=current_app.config["SAFECASE_PROVINCE"],
-            ip=ip,
-        )
+    return _create(
+        NewCase(
+            kind="accident",
+            enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
+            commune_code=commune_code,
+            declared_by_id=user.id,
+            occurred_at=occurred,
+            location=location,
+            description=description,
+            labour_relation=relation,
+            data={"declared_by_role": user.role},
+            victims=victims,
+            event_payload={
+                "occurred_at": occurred.isoformat(),
+                "commune_code": commune_code,
+                "location": location,
+                "labour_relation": relation,
+                "victims": [{"full_name": v.full_name, "outcome": v.outcome} for v in victims],
+            },
+        ),
+        user,
+        ip,
+    )
+
+
+# Longest text accepted for a kind's own declaration fields.
+KIND_TEXT_LIMIT = 2000
+
+
+def _kind_fields(kind: str, body: dict, errors: Errors, aliases: dict[str, str]) -> dict:
+    """Parse ``body`` against the workflow's ``declaration_fields``; errors keep the path the
+    caller used (an alias or the field's own name)."""
+    fields = get_workflow(kind).declaration_fields
+    raw = dict(body)
+    for alias, name in aliases.items():
+        if raw.get(name) in (None, "") and raw.get(alias) not in (None, ""):
+            raw[name] = raw[alias]
+    clean, field_errors = parse_payload(fields, raw)
+    used = {name: alias for alias, name in aliases.items() if body.get(alias) not in (None, "")}
+    for path, messages in field_errors.items():
+        # A field missing under both names is reported under both, so either form finds it.
+        missing = [a for a, n in aliases.items() if n == path and path not in used]
+        for target in [used.get(path, path), *missing]:
+            for message in messages:
+                errors.add(target, message)
+    for f in fields:
+        if f.kind == "text" and len(clean.get(f.name) or "") > KIND_TEXT_LIMIT:
+            errors.add(used.get(f.name, f.name), f"Tối đa {KIND_TEXT_LIMIT} ký tự.")
+    return clean
+
+
+def _optional_code(body: dict, key: str, errors: Errors) -> str | None:
+    value = body.get(key)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value.strip()) > 20:
+        errors.add(key, "Mã phải là văn bản, tối đa 20 ký tự.")
+        return None
+    return value.strip()
+
+
+def declare_disease(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
+    """Validate and create an occupational-disease case for an ``enterprise`` user.
+
+    Body: ``disease`` (name from the Ministry of Health list) and optional ``disease_code``,
+    ``diagnosed_at`` (or ``diagnosed_on``: the diagnosis date), ``exposure``, ``facility``
+    (the examining facility), the workers as ``victims`` (the victim shape; ``outcome`` may be
+    left out: ``serious`` unless the worker died), optional ``commune_code`` (default: the
+    enterprise's), ``location`` and ``description``. The case's ``occurred_at`` is the
+    diagnosis day at Vietnam midnight, which the claims count from. One transaction.
+
+    :raises PermissionDenied: not an enterprise user.
+    :raises ValidationFailed: any invalid field (nothing is created).
+    """
+    if user.role != "enterprise":
+        raise PermissionDenied("Chỉ doanh nghiệp được khai báo bệnh nghề nghiệp.")
+    errors = Errors()
+    clean = _kind_fields("disease", body, errors, {"diagnosed_at": "diagnosed_on"})
+    disease_code = _optional_code(body, "disease_code", errors)
+    diagnosed: date | None = clean.get("diagnosed_on")
+    date_path = "diagnosed_at" if body.get("diagnosed_at") not in (None, "") else "diagnosed_on"
+    if diagnosed and diagnosed > now().astimezone(VN_TZ).date():
+        errors.add(date_path, "Ngày chẩn đoán không được ở tương lai.")
+    elif diagnosed and diagnosed.year < 1950:
+        errors.add(date_path, "Ngày chẩn đoán không hợp lý.")
+    occurred = datetime.combine(diagnosed, time(), tzinfo=VN_TZ) if diagnosed else None
+    commune_code = _commune_code(user, body, errors)
+    location = _text(body, "location", errors, required=False, limit=300)
+    description = _text(body, "description", errors, required=False, limit=5000)
+    raw_victims = body.get("victims", body.get("workers"))
+    victims = _victims(raw_victims, occurred, True, errors, default_outcome="serious")
+    if errors:
+        raise ValidationFailed(dict(errors))
+    data = {
+        "declared_by_role": user.role,
+        "disease": clean["disease"],
+        "diagnosed_on": diagnosed.isoformat(),
+        "exposure": clean["exposure"],
+        "facility": clean["facility"],
+    }
+    if disease_code:
+        data["disease_code"] = disease_code
+    return _create(
+        NewCase(
+            kind="disease",
+            enterprise_id=user.enterprise_id,
+            commune_code=commune_code,
+            declared_by_id=user.id,
+            occurred_at=occurred,
+            location=location,
+            description=description,
+            labour_relation=True,
+            data=data,
+            victims=victims,
+            event_payload={
+                **{k: v for k, v in data.items() if k != "declared_by_role"},
+                "commune_code": commune_code,
+                "victims": [{"full_name": v.full_name, "outcome": v.outcome} for v in victims],
+            },
+        ),
+        user,
+        ip,
+    )
+
+
+def declare_incident(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
+    """Validate and create a serious-technical-incident case for an ``enterprise`` user.
+
+    Body: ``occurred_at``, ``location``, optional ``commune_code`` (default: the enterprise's)
+    and ``description``, and the workflow's own fields ``equipment``, ``failure``, ``damage``
+    and optional ``casualties`` (how many people were hurt; each is declared as a linked
+    accident case). One transaction.
+
+    :raises PermissionDenied: not an enterprise user.
+    :raises ValidationFailed: any invalid field (nothing is created).
+    """
+    if user.role != "enterprise":
+        raise PermissionDenied("Chỉ doanh nghiệp được khai báo sự cố kỹ thuật.")
+    errors = Errors()
+    occurred = _occurred_at(body, errors)
+    commune_code = _commune_code(user, body, errors)
+    location = _text(body, "location", errors, limit=300)
+    description = _text(body, "description", errors, required=False, limit=5000)
+    clean = _kind_fields("incident", body, errors, {})
+    casualties = clean.get("casualties")
+    if casualties is not None and not 0 <= casualties <= 10_000:
+        errors.add("casualties", "Số người bị nạn phải là số nguyên không âm.")
+    if errors:
+        raise ValidationFailed(dict(errors))
+    data = {
+        "declared_by_role": user.role,
+        "equipment": clean["equipment"],
+        "failure": clean["failure"],
+        "damage": clean["damage"],
+        "casualties": casualties if casualties is not None else 0,
+    }
+    return _create(
+        NewCase(
+            kind="incident",
+            enterprise_id=user.enterprise_id,
+            commune_code=commune_code,
+            declared_by_id=user.id,
+            occurred_at=occurred,
+            location=location,
+            description=description,
+            labour_relation=None,
+            data=data,
+            event_payload={
+                "occurred_at": occurred.isoformat(),
+                "commune_code": commune_code,
+                "location": location,
+                **{k: v for k, v in data.items() if k != "declared_by_role"},
+            },
+        ),
+        user,
+        ip,
+    )
+
+
+DECLARERS = {"accident": declare_accident, "disease": declare_disease, "incident": declare_incident}
 
 
 def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
-    """Declare a case of ``body["kind"]`` (default accident).
+    """Declare a case of ``body["kind"]`` (default accident); one transaction.
 
     :raises PermissionDenied: the role may not declare this kind.
-    :raises ValidationFailed: unknown kind or invalid declaration.
+    :raises ValidationFailed: unknown kind or invalid declaration (nothing is created).
     """
     kind = body.get("kind", "accident")
-    if kind not in ("accident", "disease", "incident"):
+    if not isinstance(kind, str) or kind not in DECLARERS:
         raise ValidationFailed({"kind": ["Loại vụ việc phải là accident, disease hoặc incident."]})
     if kind not in DECLARABLE.get(user.role, ()):
         raise PermissionDenied("Vai trò của bạn không được khai báo loại vụ việc này.")
-    if kind == "accident":
-        return declare_accident(user, body, ip=ip)
-    raise ValidationFailed({"kind": [f"Khai báo {kind} qua API chưa được hỗ trợ."]})
+    return DECLARERS[kind](user, body, ip=ip)

@@ -52,6 +52,7 @@ EXPECTED_TABLE = [
     ("investigating", "extend_deadline", "investigating"),
     ("investigating", "record_death", "investigating"),
     ("investigating", "refer_to_police", "suspended"),
+    ("investigating", "take_over", "investigating"),
     ("recorded", "close", "closed"),
     ("suspended", "record_death", "suspended"),
     ("suspended", "resume", "investigating"),

@@ -1,0 +1,383 @@
+"""A case's documents: the investigation dossier (law.md §3.3) and other evidence.
+
+Files are checked by their *content* (magic bytes; a DOCX must be a ZIP holding
+``[Content_Types].xml`` and ``word/document.xml``), must agree with their extension, may
+not exceed 20 MB (counted while streaming to disk) and are stored under ``UPLOAD_DIR`` with
+a random server-made name — the client's file name is kept only as a label. The SHA-256 of
+every file goes into the ``Document`` row and into the case's hash-chained audit trail
+(trigger ``attach_document``), so a swapped file can be detected. Only users who see the
+case *and* may act on it upload (enterprise own, inspector, commune own); union and
+insurance officers only read. Medical papers (category ``medical``) are medical fields:
+only roles with medical access download them, and each download is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.clock import now
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from app.extensions import db
+from app.models import Case, Document
+from app.services.audit import append_event
+from app.services.cases import get_visible_case, log_medical_read
+from app.services.unit_of_work import unit_of_work
+from app.services.visibility import can_see, sees_medical
+
+MAX_BYTES = 20 * 1024 * 1024
+CHUNK = 64 * 1024
+# Roles that may add documents to a case they can see; union and insurance only read.
+UPLOAD_ROLES = frozenset({"enterprise", "inspector", "commune"})
+
+# The dossier checklist (law.md §3.3; Decree 39/2016 Art. 13-15), in the order shown.
+CATEGORIES: dict[str, str] = {
+    "scene_record": "Biên bản khám nghiệm hiện trường",
+    "scene_sketch": "Sơ đồ hiện trường",
+    "photos": "Ảnh hiện trường",
+    "statements": "Biên bản lấy lời khai",
+    "examination": "Biên bản giám định kỹ thuật, pháp y",
+    "minutes": "Biên bản điều tra",
+    "medical": "Giấy tờ y tế (giấy ra viện…)",
+    "other": "Tài liệu khác",
+}
+MEDICAL_CATEGORY = "medical"
+
+# Detected type → (content type, extensions that may carry it).
+TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pdf": ("application/pdf", (".pdf",)),
+    "jpeg": ("image/jpeg", (".jpg", ".jpeg")),
+    "png": ("image/png", (".png",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (".docx",),
+    ),
+}
+ALLOWED_HINT = "Chỉ nhận tệp PDF, JPEG, PNG hoặc DOCX."
+TOO_BIG = "Tệp vượt quá dung lượng tối đa 20 MB."
+
+# States after which a case's record is final: nothing more is attached.
+_FINAL_STATES = frozenset({"closed", "rejected"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Accident states in which a team investigation is under way or done.
+_INVESTIGATED = frozenset({"investigating", "suspended", "concluded", "announced", "closed"})
+_ACCIDENT_DOSSIER = ("scene_record", "scene_sketch", "photos", "statements", "minutes", "medical")
+_INCIDENT_DOSSIER = ("scene_record", "scene_sketch", "photos", "statements", "minutes")
+
+
+# --------------------------------------------------------------------------------------------
+# Who may do what
+# --------------------------------------------------------------------------------------------
+
+
+def may_upload(user, case: Case) -> bool:
+    """Whether ``user`` may attach documents to ``case`` now (scope, role and state)."""
+    return (
+        can_see(user, case)
+        and getattr(user, "role", None) in UPLOAD_ROLES
+        and case.state not in _FINAL_STATES
+    )
+
+
+def may_download(user, document: Document) -> bool:
+    """Medical papers only for roles with medical access; anything else for who sees the case."""
+    return document.category != MEDICAL_CATEGORY or sees_medical(user)
+
+
+# --------------------------------------------------------------------------------------------
+# The dossier checklist
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    category: str
+    label: str
+    present: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class Checklist:
+    items: tuple[ChecklistItem, ...]
+
+    @property
+    def missing(self) -> list[str]:
+        return [item.category for item in self.items if not item.present]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def required_categories(case: Case) -> tuple[str, ...]:
+    """The dossier items a case needs now: for an accident or incident under investigation the
+    scene record and sketch, photos, statements, the minutes (and for an accident the medical
+    papers), plus the examination record when a technical or forensic examination is needed;
+    for an occupational disease or a claim the medical papers; nothing otherwise (a declaration
+    not yet investigated, a commune record)."""
+    data = case.data or {}
+    exam = ("examination",) if data.get("needs_technical_exam") else ()
+    if case.kind == "accident" and case.state in _INVESTIGATED and data.get("team"):
+        return _ACCIDENT_DOSSIER[:4] + exam + _ACCIDENT_DOSSIER[4:]
+    if case.kind == "incident" and case.state in _INVESTIGATED:
+        return _INCIDENT_DOSSIER[:4] + exam + _INCIDENT_DOSSIER[4:]
+    if case.kind in ("disease", "claim"):
+        return (MEDICAL_CATEGORY,)
+    return ()
+
+
+def dossier_checklist(case: Case) -> Checklist:
+    """Which required dossier items are present or missing for ``case``."""
+    counts: dict[str, int] = {}
+    query = select(Document.category).where(Document.case_id == case.id)
+    for category in db.session.scalars(query):
+        counts[category] = counts.get(category, 0) + 1
+    return Checklist(
+        tuple(
+            ChecklistItem(name, CATEGORIES[name], counts.get(name, 0) > 0, counts.get(name, 0))
+            for name in required_categories(case)
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def list_documents(user, case_id: int) -> tuple[Case, list[Document]]:
+    """The case (visible to ``user``) and its documents, oldest first.
+
+    :raises NotFound: missing or not visible.
+    """
+    case = get_visible_case(user, case_id)
+    rows = db.session.scalars(
+        select(Document).where(Document.case_id == case.id).order_by(Document.id)
+    ).all()
+    return case, list(rows)
+
+
+def document_for_download(user, case_id: int, document_id: int) -> tuple[Document, Path]:
+    """A document of a visible case and its file; a medical paper's read is logged.
+
+    :raises NotFound: the case is not visible, the document is not the case's, or the file is
+        gone.
+    :raises PermissionDenied: a medical paper and the role has no medical access.
+    """
+    case = get_visible_case(user, case_id)
+    document = db.session.get(Document, document_id)
+    if document is None or document.case_id != case.id:
+        raise NotFound("Không tìm thấy tài liệu.")
+    if not may_download(user, document):
+        raise PermissionDenied("Giấy tờ y tế chỉ dành cho người có quyền xem thông tin y tế.")
+    path = stored_path(document.stored_name)
+    if not path.is_file():
+        raise NotFound("Không tìm thấy tệp của tài liệu.")
+    if document.category == MEDICAL_CATEGORY:
+        log_medical_read(user, case, f"document:{document.id}")
+    return document, path
+
+
+def stored_path(stored_name: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{40}", stored_name or ""):
+        raise NotFound("Không tìm thấy tệp của tài liệu.")
+    return Path(current_app.config["UPLOAD_DIR"]) / stored_name
+
+
+# --------------------------------------------------------------------------------------------
+# Uploading
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stored:
+    path: Path
+    size: int
+    sha256: str
+
+
+def clean_original_name(name: str | None) -> str:
+    """The client's file name as a label only: no directories, no control characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = _CONTROL.sub("", base).strip().lstrip(".")
+    return base[-255:] if base else ""
+
+
+def _stream_to_disk(stream: IO[bytes], directory: Path) -> _Stored:
+    """Copy ``stream`` to a new random file, counting and hashing; refuse past MAX_BYTES."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / secrets.token_hex(20)
+    digest = hashlib.sha256()
+    size = 0
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise ValidationFailed({"file": [TOO_BIG]}, TOO_BIG)
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return _Stored(path, size, digest.hexdigest())
+
+
+def _is_docx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    # A macro-enabled document (vbaProject) is not a plain DOCX, whatever its name says.
+    return (
+        "[Content_Types].xml" in names
+        and "word/document.xml" in names
+        and not any(n.lower().endswith("vbaproject.bin") for n in names)
+    )
+
+
+def detect_type(path: Path) -> str | None:
+    """``pdf``, ``jpeg``, ``png`` or ``docx`` from the file's content, else None."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"PK\x03\x04") and _is_docx(path):
+        return "docx"
+    return None
+
+
+def _check_fields(category: str | None, note: str | None, filename: str) -> dict:
+    errors: dict[str, list[str]] = {}
+    if category not in CATEGORIES:
+        errors["category"] = ["Loại tài liệu không hợp lệ; chọn một mục trong danh sách hồ sơ."]
+    if note is not None and not isinstance(note, str):
+        errors["note"] = ["Ghi chú phải là văn bản."]
+    elif note and len(note) > 500:
+        errors["note"] = ["Ghi chú tối đa 500 ký tự."]
+    if not filename:
+        errors["file"] = ["Chọn tệp cần tải lên."]
+    return errors
+
+
+def _check_content(stored: _Stored, filename: str) -> str:
+    """The detected type; :raises ValidationFailed: empty, unknown or mismatched type."""
+    if stored.size == 0:
+        raise ValidationFailed({"file": ["Tệp rỗng."]})
+    kind = detect_type(stored.path)
+    if kind is None:
+        raise ValidationFailed({"file": [f"Nội dung tệp không đúng định dạng. {ALLOWED_HINT}"]})
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in TYPES[kind][1]:
+        expected = ", ".join(TYPES[kind][1])
+        raise ValidationFailed(
+            {"file": [f"Phần mở rộng của tệp không khớp với nội dung ({expected})."]}
+        )
+    return kind
+
+
+def _lock(case_id: int) -> Case:
+    # The audit chain is appended under the case row lock, as the engine does.
+    return db.session.execute(
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update(of=Case)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def upload_document(
+    user, case_id: int, file_storage, category: str | None, note: str | None = None, *, ip=None
+) -> Document:
+    """Store an uploaded file as a document of case ``case_id``; one transaction.
+
+    Adds a ``Document`` row and an ``attach_document`` event to the case's audit trail (with
+    the file's SHA-256); the case's state and version do not change. On any refusal nothing
+    is written: no row, no event, no file left on disk.
+
+    :raises NotFound: the case is missing or not visible to ``user``.
+    :raises PermissionDenied: the role only reads this case (union, insurance).
+    :raises Conflict: the case is closed or rejected.
+    :raises ValidationFailed: bad category or note, no file, empty, not PDF/JPEG/PNG/DOCX by
+        content, extension not matching the content, or larger than 20 MB.
+    """
+    case = get_visible_case(user, case_id)
+    if getattr(user, "role", None) not in UPLOAD_ROLES:
+        raise PermissionDenied("Vai trò của bạn chỉ được xem tài liệu của vụ việc.")
+    if case.state in _FINAL_STATES:
+        raise Conflict("Vụ việc đã kết thúc; không bổ sung tài liệu.")
+    filename = clean_original_name(getattr(file_storage, "filename", None))
+    errors = _check_fields(category, note, filename)
+    if errors:
+        raise ValidationFailed(errors)
+    stored = _stream_to_disk(file_storage.stream, Path(current_app.config["UPLOAD_DIR"]))
+    try:
+        kind = _check_content(stored, filename)
+        return _record(user, case_id, stored, kind, category, filename, (note or "").strip(), ip)
+    except BaseException:
+        stored.path.unlink(missing_ok=True)
+        raise
+
+
+def _record(user, case_id, stored: _Stored, kind, category, filename, note, ip) -> Document:
+    with unit_of_work():
+        case = _lock(case_id)
+        if case.state in _FINAL_STATES:
+            raise Conflict("Vụ việc đã kết thúc; không bổ sung tài liệu.")
+        at = now()
+        document = Document(
+            case_id=case.id,
+            category=category,
+            original_name=filename,
+            stored_name=stored.path.name,
+            content_type=TYPES[kind][0],
+            size_bytes=stored.size,
+            sha256=stored.sha256,
+            uploaded_by_id=user.id,
+            note=note,
+        )
+        db.session.add(document)
+        db.session.flush()
+        payload = {
+            "document_id": document.id,
+            "category": category,
+            "content_type": document.content_type,
+            "size_bytes": stored.size,
+            "sha256": stored.sha256,
+        }
+        if category != MEDICAL_CATEGORY:
+            # A medical paper's name may itself be medical detail; the hash identifies it.
+            payload["name"] = filename
+        append_event(
+            case,
+            actor=user.username,
+            role=user.role,
+            trigger="attach_document",
+            from_state=case.state,
+            to_state=case.state,
+            payload=payload,
+            at=at,
+            ip=ip,
+        )
+    return document
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return list(CATEGORIES.items())

@@ -1,0 +1,193 @@
+"""Helpers for the case API tests (accident rules, declarations, documents, papers, tenant
+matrix): a frozen clock, bearer tokens without the login rate limit, and an ``Api`` object that
+declares, acts and reads a case's observable state. Each test module wires them as its own
+fixtures (this folder is shared with other areas, so nothing here is autouse).
+
+Tokens are issued through the users service (what ``POST /api/v1/tokens`` calls) with a long
+lifetime, so tests can move the clock by months and create many users without tripping the
+token endpoint's rate limit (``tests/views/test_api_tokens.py`` covers that endpoint).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.models import Case, CaseEvent, Document, MedicalAccessLog
+from app.services.users import issue_token
+
+VN = timezone(timedelta(hours=7))
+# Declarations are made at 10:00 on 20/11/2026 (Vietnam) for an accident at 08:30.
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
+OCCURRED = "2026-11-20T08:30:00+07:00"
+
+PROVINCE_TEAM = [
+    {"name": "Trần Thanh Tra", "organisation": "inspectorate", "role": "head"},
+    {"name": "Lê Công Đoàn", "organisation": "union", "role": "member"},
+    {"name": "Phạm Y Tế", "organisation": "health", "role": "member"},
+]
+ENTERPRISE_TEAM = [
+    {"name": "Nguyễn Giám Đốc", "organisation": "employer", "role": "head"},
+    {"name": "Lê Công Đoàn", "organisation": "union", "role": "member"},
+]
+MINUTES = {
+    "is_work_accident": True,
+    "causes": ["Không sử dụng phương tiện bảo vệ cá nhân"],
+    "worker_at_fault": False,
+    "responsibilities": "Người sử dụng lao động chưa huấn luyện an toàn",
+    "measures": ["Huấn luyện lại", "Kiểm tra thiết bị"],
+}
+ATTENDEES = [
+    {"name": "Trần Thanh Tra", "organisation": "inspectorate"},
+    {"name": "Nguyễn Giám Đốc", "organisation": "employer"},
+]
+FATAL_ATTENDEES = ATTENDEES + [
+    {"name": "Đại úy Công An", "organisation": "police"},
+    {"name": "Kiểm sát viên Vũ", "organisation": "procuracy"},
+]
+
+
+def frozen_clock():
+    """Generator for an autouse fixture: the clock stands at NOW during the test."""
+    clock.freeze(NOW)
+    yield
+    clock.freeze(None)
+
+
+def at(**delta) -> datetime:
+    """NOW moved by ``timedelta(**delta)``."""
+    return NOW + timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What a refused call must leave unchanged."""
+
+    state: str
+    version: int
+    events: int
+    severity: str | None
+    level: str | None
+    deadlines: tuple
+    data: dict
+    children: int
+
+
+class Api:
+    def __init__(self, client) -> None:
+        self.client = client
+        self._tokens: dict[int, str] = {}
+
+    # -- transport ------------------------------------------------------------------------
+
+    def headers(self, user) -> dict[str, str]:
+        if user.id not in self._tokens:
+            self._tokens[user.id] = issue_token(user, timedelta(days=3650)).token
+        return {"Authorization": f"Bearer {self._tokens[user.id]}"}
+
+    def get(self, path: str, user, **kwargs):
+        return self.client.get(f"/api/v1{path}", headers=self.headers(user), **kwargs)
+
+    def post(self, path: str, user, json: Any = None, **kwargs):
+        return self.client.post(f"/api/v1{path}", headers=self.headers(user), json=json, **kwargs)
+
+    # -- the domain -----------------------------------------------------------------------
+
+    def declare(self, user, body: dict):
+        return self.client.post("/api/v1/cases", headers=self.headers(user), json=body)
+
+    def declared(self, user, body: dict) -> dict:
+        response = self.declare(user, body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def act(self, case_id: int, trigger: str, user, version: int | None = None, **payload):
+        if version is None:
+            version = self.observe(case_id).version
+        return self.post(
+            f"/cases/{case_id}/actions/{trigger}", user, json={"version": version, **payload}
+        )
+
+    def acted(self, case_id: int, trigger: str, user, **payload) -> dict:
+        response = self.act(case_id, trigger, user, **payload)
+        assert response.status_code == 200, (trigger, response.get_json())
+        return response.get_json()
+
+    def observe(self, case_id: int) -> Observed:
+        db.session.expire_all()
+        case = db.session.get(Case, case_id)
+        return Observed(
+            state=case.state,
+            version=case.version,
+            events=db.session.scalar(
+                select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
+            ),
+            severity=case.severity,
+            level=case.investigation_level,
+            deadlines=tuple(
+                (d.name, d.due_at, d.paused_at, d.extended, d.met_at) for d in case.deadlines
+            ),
+            data=dict(case.data or {}),
+            children=len(case.children),
+        )
+
+    def refused(self, case_id: int, trigger: str, user, status: int, **payload) -> dict:
+        """Fire ``trigger`` expecting ``status`` and assert the case did not change at all."""
+        before = self.observe(case_id)
+        response = self.act(case_id, trigger, user, **payload)
+        assert response.status_code == status, (trigger, response.get_json())
+        body = response.get_json()
+        assert "error" in body
+        assert self.observe(case_id) == before
+        return body
+
+
+def count(model, *where) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def case_count() -> int:
+    return count(Case)
+
+
+def document_count() -> int:
+    return count(Document)
+
+
+def medical_reads(user) -> int:
+    return count(MedicalAccessLog, MedicalAccessLog.user_id == user.id)
+
+
+def deadline(body: dict, name: str) -> dict | None:
+    return next((d for d in body["deadlines"] if d["name"] == name), None)
+
+
+def due(body: dict, name: str) -> datetime:
+    return datetime.fromisoformat(deadline(body, name)["due_at"])
+
+
+class Helpers:
+    """Plain helpers handed to tests as the ``t`` fixture."""
+
+    NOW = NOW
+    VN = VN
+    OCCURRED = OCCURRED
+    PROVINCE_TEAM = PROVINCE_TEAM
+    ENTERPRISE_TEAM = ENTERPRISE_TEAM
+    MINUTES = MINUTES
+    ATTENDEES = ATTENDEES
+    FATAL_ATTENDEES = FATAL_ATTENDEES
+    at = staticmethod(at)
+    freeze = staticmethod(clock.freeze)
+    count = staticmethod(count)
+    case_count = staticmethod(case_count)
+    document_count = staticmethod(document_count)
+    medical_reads = staticmethod(medical_reads)
+    deadline = staticmethod(deadline)
+    due = staticmethod(due)

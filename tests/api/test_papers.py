@@ -1,0 +1,321 @@
+"""Printable papers (PDF, Vietnamese with DejaVu Sans): the declaration in the shape of Form 01
+and the investigation minutes; national IDs and medical detail only for medical roles; 404 for
+other tenants; minutes only once concluded. Through the API, the web and the service."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from app.extensions import db
+from app.models import Case
+from app.services.papers import declaration_pdf, masked_id, minutes_pdf
+from tests.api.case_api import Api, Helpers, frozen_clock
+from tests.conftest import csrf_token_from
+from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    yield from frozen_clock()
+
+
+@pytest.fixture
+def api(client):
+    return Api(client)
+
+
+@pytest.fixture
+def t():
+    return Helpers
+
+
+@pytest.fixture
+def w(app):
+    commune = make_commune(name="Phường Hồng Bàng")
+    enterprise = make_enterprise(
+        commune, name="Công ty TNHH Cơ khí Đông Hải", tax_code="0201234567"
+    )
+    return SimpleNamespace(
+        app=app,
+        commune=commune,
+        enterprise=enterprise,
+        ent=make_user("enterprise", enterprise=enterprise, full_name="Trần Thị Huệ"),
+        insp=make_user("inspector"),
+        union=make_user("union", enterprise=enterprise),
+        comm=make_user("commune", commune=commune),
+        insurance=make_user("insurance"),
+        other_ent=make_user("enterprise"),
+        other_union=make_user("union", enterprise=make_enterprise()),
+        other_comm=make_user("commune"),
+    )
+
+
+VICTIMS = [
+    victim_body(
+        "death",
+        full_name="Nguyễn Văn Đức",
+        national_id="031090001234",
+        occupation="Thợ hàn",
+        injury_description="Chấn thương sọ não",
+    ),
+    victim_body(
+        "serious",
+        full_name="Lê Thị Ánh",
+        gender="female",
+        national_id="031095005678",
+        occupation="Công nhân vận hành",
+        injury_description="Gãy xương đùi trái",
+    ),
+]
+
+
+def fatal_case(api, w) -> dict:
+    return api.declared(w.ent, accident_body(w.commune.code, victims=VICTIMS))
+
+
+def concluded(api, w, t, case) -> dict:
+    api.acted(case["id"], "open_investigation", w.insp, team=t.PROVINCE_TEAM)
+    minutes = {**t.MINUTES, "dissent": ["Đại diện công đoàn cho rằng lỗi thuộc người sử dụng"]}
+    return api.acted(case["id"], "conclude", w.insp, **minutes)
+
+
+def row(case_id) -> Case:
+    db.session.expire_all()
+    return db.session.get(Case, case_id)
+
+
+def assert_pdf(response):
+    assert response.status_code == 200, response.get_data(as_text=True)[:200]
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.data.startswith(b"%PDF")
+    assert len(response.data) > 1024
+    assert b"DejaVuSans" in response.data  # the Unicode font is embedded, not a core font
+
+
+# --------------------------------------------------------------------------------------------
+# The declaration
+# --------------------------------------------------------------------------------------------
+
+
+def test_declaration_pdf_through_the_api(api, w):
+    case = fatal_case(api, w)
+    response = api.get(f"/cases/{case['id']}/papers/declaration.pdf", w.ent)
+    assert_pdf(response)
+    assert f"{case['code']}-to-khai.pdf" in response.headers["Content-Disposition"]
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_declaration_has_the_shape_of_form_01(api, w):
+    case = fatal_case(api, w)
+    paper = declaration_pdf(row(case["id"]), w.insp)
+    text = "\n".join(paper.lines)
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "TỜ KHAI/BÁO CÁO NHANH TAI NẠN LAO ĐỘNG",
+        "Mẫu số 01 Phụ lục II Nghị định 129/2025/NĐ-CP",
+        "Công ty TNHH Cơ khí Đông Hải",
+        "0201234567",
+        "Phường Hồng Bàng",
+        "20/11/2026 08:30",
+        "Xưởng cơ khí số 2",
+        "Nguyễn Văn Đức",
+        "Lê Thị Ánh",
+        "02/04/1990",
+        "Nữ",
+        "Thợ hàn",
+        "Chết",
+        "Bị thương nặng",
+        "Tai nạn lao động chết người",
+        "Trần Thị Huệ",
+        "NGƯỜI KHAI BÁO",
+        "Công an cấp xã",
+    ):
+        assert expected in text, expected
+    assert "031090001234" in text  # the inspector has medical access: the full CCCD
+    assert "Chấn thương sọ não" in text
+
+
+def test_union_paper_masks_national_ids_and_hides_injuries(api, w):
+    case = fatal_case(api, w)
+    text = "\n".join(declaration_pdf(row(case["id"]), w.union).lines)
+    assert "031090001234" not in text and "031095005678" not in text
+    assert masked_id("031090001234") == "031******234"
+    assert "031******234" in text and "031******678" in text
+    assert "Chấn thương sọ não" not in text and "Gãy xương" not in text
+    assert "thông tin y tế — không hiển thị" in text
+    assert api.get(f"/cases/{case['id']}/papers/declaration.pdf", w.union).status_code == 200
+
+
+def test_a_medical_read_through_a_paper_is_logged(api, w, t):
+    case = fatal_case(api, w)
+    for user in (w.ent, w.insp):
+        reads = t.medical_reads(user)
+        assert_pdf(api.get(f"/cases/{case['id']}/papers/declaration.pdf", user))
+        assert t.medical_reads(user) == reads + 1
+    assert_pdf(api.get(f"/cases/{case['id']}/papers/declaration.pdf", w.union))
+    assert t.medical_reads(w.union) == 0
+
+
+def test_commune_declaration_names_the_commune(api, w):
+    body = accident_body(w.commune.code, labour_relation=False)
+    case = api.declared(w.comm, body)
+    text = "\n".join(declaration_pdf(row(case["id"]), w.comm).lines)
+    assert "Ủy ban nhân dân Phường Hồng Bàng".upper() in text
+    assert "không theo hợp đồng lao động" in text
+
+
+def test_disease_and_incident_reports(api, w):
+    disease = api.declared(
+        w.ent,
+        {
+            "kind": "disease",
+            "disease": "Bệnh điếc nghề nghiệp do tiếng ồn",
+            "diagnosed_at": "2026-09-15",
+            "exposure": "Tiếng ồn 95 dBA",
+            "facility": "Trung tâm Y tế lao động",
+            "victims": [victim_body()],
+        },
+    )
+    text = "\n".join(declaration_pdf(row(disease["id"]), w.ent).lines)
+    assert "BÁO CÁO TRƯỜNG HỢP BỆNH NGHỀ NGHIỆP" in text
+    assert "Bệnh điếc nghề nghiệp do tiếng ồn" in text and "15/09/2026" in text
+    union_text = "\n".join(declaration_pdf(row(disease["id"]), w.union).lines)
+    assert "Bệnh điếc" not in union_text
+    incident = api.declared(
+        w.ent,
+        {
+            "kind": "incident",
+            "occurred_at": "2026-11-20T07:00:00+07:00",
+            "location": "Nhà lò hơi",
+            "equipment": "Nồi hơi",
+            "failure": "Nổ thân nồi",
+            "damage": "Sập mái nhà lò",
+            "casualties": 3,
+        },
+    )
+    text = "\n".join(declaration_pdf(row(incident["id"]), w.ent).lines)
+    assert "SỰ CỐ KỸ THUẬT" in text and "Nổ thân nồi" in text and "Sập mái nhà lò" in text
+
+
+# --------------------------------------------------------------------------------------------
+# The minutes
+# --------------------------------------------------------------------------------------------
+
+
+def test_minutes_only_once_concluded(api, w, t):
+    case = fatal_case(api, w)
+    response = api.get(f"/cases/{case['id']}/papers/minutes.pdf", w.insp)
+    assert response.status_code == 409
+    assert "error" in response.get_json()
+    concluded(api, w, t, case)
+    assert_pdf(api.get(f"/cases/{case['id']}/papers/minutes.pdf", w.insp))
+
+
+def test_minutes_content(api, w, t):
+    case = fatal_case(api, w)
+    concluded(api, w, t, case)
+    api.acted(
+        case["id"], "announce", w.insp, meeting_at=t.NOW.isoformat(), attendees=t.FATAL_ATTENDEES
+    )
+    text = "\n".join(minutes_pdf(row(case["id"]), w.ent).lines)
+    for expected in (
+        "BIÊN BẢN ĐIỀU TRA TAI NẠN LAO ĐỘNG",
+        "(Tai nạn lao động chết người)",
+        "Trần Thanh Tra — thanh tra (Trưởng đoàn)",
+        "Lê Công Đoàn — công đoàn",
+        "Công ty TNHH Cơ khí Đông Hải",
+        "Nguyễn Văn Đức",
+        "Nguyên nhân",
+        "Không sử dụng phương tiện bảo vệ cá nhân",
+        "Vụ việc là tai nạn lao động.",
+        "Không phải lỗi hoàn toàn do người lao động bị nạn.",
+        "Người sử dụng lao động chưa huấn luyện an toàn",
+        "Huấn luyện lại",
+        "Đại diện công đoàn cho rằng lỗi thuộc người sử dụng",
+        "Kiểm sát viên Vũ — viện kiểm sát",
+        "TRƯỞNG ĐOÀN ĐIỀU TRA",
+        "ĐẠI DIỆN NGƯỜI SỬ DỤNG LAO ĐỘNG",
+    ):
+        assert expected in text, expected
+    union_text = "\n".join(minutes_pdf(row(case["id"]), w.union).lines)
+    assert "031090001234" not in union_text and "031******234" in union_text
+
+
+def test_minutes_of_a_case_that_is_not_a_work_accident(api, w, t):
+    case = api.declared(w.ent, accident_body(w.commune.code))
+    api.acted(case["id"], "open_investigation", w.ent, team=t.ENTERPRISE_TEAM)
+    api.acted(case["id"], "conclude", w.ent, **{**t.MINUTES, "is_work_accident": False})
+    text = "\n".join(minutes_pdf(row(case["id"]), w.ent).lines)
+    assert "Vụ việc không phải là tai nạn lao động." in text
+    assert "Không có ý kiến khác." in text
+
+
+# --------------------------------------------------------------------------------------------
+# Who may print
+# --------------------------------------------------------------------------------------------
+
+
+def test_other_tenants_get_404_for_every_paper(api, w, t):
+    case = fatal_case(api, w)
+    concluded(api, w, t, case)
+    for user in (w.other_ent, w.other_union, w.other_comm, w.insurance):
+        for name in ("declaration", "minutes"):
+            response = api.get(f"/cases/{case['id']}/papers/{name}.pdf", user)
+            assert response.status_code == 404, (user.username, name)
+            assert not response.data.startswith(b"%PDF")
+            assert "Nguyễn Văn Đức" not in response.get_data(as_text=True)
+
+
+def test_unknown_papers_and_kinds_without_them(api, w, t):
+    case = fatal_case(api, w)
+    assert api.get(f"/cases/{case['id']}/papers/secret.pdf", w.insp).status_code == 404
+    assert api.get("/cases/999999/papers/declaration.pdf", w.insp).status_code == 404
+    concluded(api, w, t, case)
+    api.acted(
+        case["id"], "announce", w.insp, meeting_at=t.NOW.isoformat(), attendees=t.FATAL_ATTENDEES
+    )
+    claim = row(case["id"]).children[0].id
+    assert api.get(f"/cases/{claim}/papers/declaration.pdf", w.ent).status_code == 404
+    assert api.get(f"/cases/{claim}/papers/minutes.pdf", w.ent).status_code == 404
+
+
+# --------------------------------------------------------------------------------------------
+# The web
+# --------------------------------------------------------------------------------------------
+
+
+def test_web_papers(api, w, t, client, login):
+    case = fatal_case(api, w)
+    response = client.get(f"/cases/{case['id']}/papers/declaration.pdf")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login(w.ent.username)
+    assert_pdf(client.get(f"/cases/{case['id']}/papers/declaration.pdf"))
+    assert client.get(f"/cases/{case['id']}/papers/minutes.pdf").status_code == 409
+    assert client.get(f"/cases/{case['id']}/papers/other.pdf").status_code == 404
+
+
+def test_web_papers_of_another_tenant_are_not_found(api, w, t, client, login):
+    case = fatal_case(api, w)
+    login(w.other_ent.username)
+    response = client.get(f"/cases/{case['id']}/papers/declaration.pdf")
+    assert response.status_code == 404
+    assert "Nguyễn Văn Đức" not in response.get_data(as_text=True)
+
+
+def test_papers_partial_on_the_case_page(api, w, t, client, login):
+    if "cases.detail" not in w.app.view_functions:
+        pytest.skip("the case page (cases.detail) is not built yet")
+    case = fatal_case(api, w)
+    login(w.insp.username)
+    html = client.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert f"/cases/{case['id']}/papers/declaration.pdf" in html
+    assert f"/cases/{case['id']}/papers/minutes.pdf" not in html
+    assert "chưa có" in html
+    concluded(api, w, t, case)
+    html = client.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert f"/cases/{case['id']}/papers/minutes.pdf" in html
+    assert csrf_token_from(html)
