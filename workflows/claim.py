@@ -271,6 +271,39 @@ def is_receipt_confirmable(ctx: Context) -> str | None:
     return _not_future(ctx, "confirmed_at", "Ngày xác nhận")
 
 
+# The insurance dossier (hồ sơ hưởng chế độ TNLĐ), Law 84/2015 Art. 57 plus the investigation
+# minutes VSS asks for in practice (law §7.3). Each item is recognised by its code or by a
+# phrase of its usual Vietnamese name, so "Sổ bảo hiểm xã hội" and "si_book" both count.
+INSURANCE_DOSSIER: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("si_book", "Sổ bảo hiểm xã hội", ("sổ bhxh", "sổ bảo hiểm")),
+    ("discharge_paper", "Giấy ra viện hoặc trích sao hồ sơ bệnh án", ("ra viện", "bệnh án")),
+    ("assessment_record", "Biên bản giám định mức suy giảm khả năng lao động", ("giám định",)),
+    ("request_form", "Văn bản đề nghị (Mẫu 05A-HSB)", ("05a-hsb", "văn bản đề nghị")),
+    ("investigation_minutes", "Biên bản điều tra tai nạn lao động", ("biên bản điều tra",)),
+)
+# A death claim has no discharge paper or assessment record (Art. 53 pays on the death itself).
+DEATH_DOSSIER_SKIPS = frozenset({"discharge_paper", "assessment_record"})
+
+
+def missing_dossier_items(enclosed, death: bool) -> list[str]:
+    """The Vietnamese names of the required dossier items not found in ``enclosed``."""
+    texts = [str(item).casefold() for item in enclosed or ()]
+    missing = []
+    for code, name, phrases in INSURANCE_DOSSIER:
+        if death and code in DEATH_DOSSIER_SKIPS:
+            continue
+        if not any(text == code or any(p in text for p in phrases) for text in texts):
+            missing.append(name)
+    return missing
+
+
+def has_complete_dossier(ctx: Context) -> str | None:
+    missing = missing_dossier_items(ctx.payload.get("dossier"), bool(ctx.case.data.get("death")))
+    if missing:
+        return Reason("Hồ sơ BHXH còn thiếu: " + "; ".join(missing) + ".", field="dossier")
+    return None
+
+
 def is_insurance_fileable(ctx: Context) -> str | None:
     if not is_insurance_applicable(ctx):
         return "Người lao động không tham gia bảo hiểm xã hội; không có hồ sơ BHXH để nộp."
@@ -567,14 +600,20 @@ TRANSITIONS = (
         ("enterprise",),
         "Nộp hồ sơ BHXH",
         "File with social insurance",
-        guards=("is_insurance_fileable",),
+        guards=("is_insurance_fileable", "has_complete_dossier"),
         fields=(
             Field("filed_at", "datetime", label_vi="Ngày nộp hồ sơ", label_en="Filing date"),
             Field(
                 "dossier",
                 "documents",
-                label_vi="Thành phần hồ sơ (Điều 57)",
-                label_en="Documents enclosed (Art. 57)",
+                label_vi=(
+                    "Thành phần hồ sơ (Điều 57): sổ BHXH, giấy ra viện, biên bản giám định, "
+                    "văn bản đề nghị mẫu 05A-HSB, biên bản điều tra — mỗi dòng một tài liệu"
+                ),
+                label_en=(
+                    "Documents enclosed (Art. 57): SI book, discharge paper, assessment record, "
+                    "request form 05A-HSB, investigation minutes — one per line"
+                ),
             ),
         ),
         effect="record_filing",
@@ -677,6 +716,7 @@ WORKFLOW = WorkflowDefinition(
         "has_minimum_amount": has_minimum_amount,
         "is_receipt_confirmable": is_receipt_confirmable,
         "is_insurance_fileable": is_insurance_fileable,
+        "has_complete_dossier": has_complete_dossier,
         "is_insurance_decidable": is_insurance_decidable,
         "has_decision_details": has_decision_details,
         "has_both_tracks_done": has_both_tracks_done_guard,

@@ -23,6 +23,15 @@ from tests.api.case_api import Api, Helpers, frozen_clock
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
 
+# Law 84/2015 Art. 57 dossier, by item code (workflows/claim.py INSURANCE_DOSSIER).
+FULL_DOSSIER = [
+    "si_book",
+    "discharge_paper",
+    "assessment_record",
+    "request_form",
+    "investigation_minutes",
+]
+
 
 @pytest.fixture(autouse=True)
 def _clock():
@@ -71,7 +80,7 @@ API_TRIGGERS = {
     "record_assessment": {"capacity_loss_pct": 45, "assessed_at": Helpers.NOW.isoformat()},
     "record_payment": {"amount_vnd": 999_000_000, "paid_at": Helpers.NOW.isoformat()},
     "confirm_receipt": {"confirmed_at": Helpers.NOW.isoformat()},
-    "file_insurance": {"filed_at": Helpers.NOW.isoformat(), "dossier": ["Sổ BHXH"]},
+    "file_insurance": {"filed_at": Helpers.NOW.isoformat(), "dossier": FULL_DOSSIER},
     "decide_insurance": {"approved": True, "kind": "monthly", "amount_vnd": 1_000_000},
     "teleport": {},
 }
@@ -332,7 +341,9 @@ def test_insurance_sees_a_claim_only_once_filed_and_only_its_parents_summary(wor
     claim = world.case_ids["injured claim"]
     accident = world.case_ids["accident"]
     assert api.get(f"/cases/{claim}", insurance).status_code == 404
-    api.acted(claim, "file_insurance", world.ent_a, filed_at=t.NOW.isoformat(), dossier=["Sổ BHXH"])
+    api.acted(
+        claim, "file_insurance", world.ent_a, filed_at=t.NOW.isoformat(), dossier=FULL_DOSSIER
+    )
     body = api.get(f"/cases/{claim}", insurance).get_json()
     assert body["kind"] == "claim"
     assert set(body["parent"]) == {"code", "kind", "severity", "occurred_at"}
@@ -353,7 +364,9 @@ def test_insurance_sees_a_claim_only_once_filed_and_only_its_parents_summary(wor
 def test_every_read_of_medical_fields_is_logged(world, api, t):
     insurance = world.outsiders["insurance (nothing filed)"]
     claim = world.case_ids["injured claim"]
-    api.acted(claim, "file_insurance", world.ent_a, filed_at=t.NOW.isoformat(), dossier=["Sổ"])
+    api.acted(
+        claim, "file_insurance", world.ent_a, filed_at=t.NOW.isoformat(), dossier=FULL_DOSSIER
+    )
     reads = [
         (world.ent_a, f"/cases/{world.case_ids['accident']}"),
         (world.insp, f"/cases/{world.case_ids['accident']}"),

@@ -642,7 +642,12 @@ def test_a_claim_moves_through_its_generated_forms(signed_in, frozen):
     )
     assert response.status_code == 302
     response = post(
-        "file_insurance", filed_at="2026-11-23T09:00", dossier="Sổ BHXH\n\nGiấy ra viện\n"
+        "file_insurance",
+        filed_at="2026-11-23T09:00",
+        dossier=(
+            "Sổ BHXH\n\nGiấy ra viện\nBiên bản giám định y khoa\nMẫu 05A-HSB\n"
+            "Biên bản điều tra TNLĐ\n"
+        ),
     )
     assert response.status_code == 302
     db.session.refresh(claim)

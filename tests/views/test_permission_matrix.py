@@ -56,7 +56,14 @@ def sample_value(f: Field, case: Case):
         ],
         "case_code": None,
         "victim_id": case.victims[0].id if case.victims else 1,
-        "documents": ["Biên bản kiểm thử"],
+        # Every item of the Art. 57 insurance dossier, so file_insurance's guard passes.
+        "documents": [
+            "si_book",
+            "discharge_paper",
+            "assessment_record",
+            "request_form",
+            "investigation_minutes",
+        ],
     }
     return samples[f.kind]
 

@@ -233,18 +233,59 @@ def test_receipt_is_confirmed_only_after_payment(assessed, fire, refusal):
 # -- insurance track ----------------------------------------------------------------------------
 
 
+FULL_DOSSIER = [
+    "Sổ bảo hiểm xã hội",
+    "Giấy ra viện",
+    "Biên bản giám định y khoa",
+    "Văn bản đề nghị (Mẫu 05A-HSB)",
+    "Biên bản điều tra tai nạn lao động",
+]
+
+
+def test_filing_needs_the_whole_dossier_of_art_57(assessed, refusal):
+    """Law 84/2015 Art. 57 (+ the investigation minutes): each missing item is named."""
+    reason = refusal(
+        assessed(25),
+        "file_insurance",
+        "enterprise",
+        {"filed_at": NOW.isoformat(), "dossier": ["Sổ BHXH", "Mẫu 05A-HSB"]},
+        now=NOW,
+    )
+    assert "Giấy ra viện" in reason
+    assert "giám định" in reason
+    assert "Biên bản điều tra" in reason
+    assert "Sổ bảo hiểm" not in reason
+
+
+def test_dossier_items_are_recognised_by_code_or_name():
+    from workflows.claim import missing_dossier_items
+
+    codes = [
+        "si_book",
+        "discharge_paper",
+        "assessment_record",
+        "request_form",
+        "investigation_minutes",
+    ]
+    assert missing_dossier_items(codes, death=False) == []
+    assert missing_dossier_items(FULL_DOSSIER, death=False) == []
+    # A death claim needs no discharge paper or assessment record.
+    assert missing_dossier_items(["si_book", "request_form", "investigation_minutes"], True) == []
+    assert len(missing_dossier_items([], death=False)) == 5
+
+
 def test_filing_sets_the_decision_deadline(assessed, fire):
     filed_at = NOW - timedelta(hours=1)
     fired = fire(
         assessed(25),
         "file_insurance",
         "enterprise",
-        {"filed_at": filed_at.isoformat(), "dossier": ["Sổ BHXH", "Mẫu 05A-HSB"]},
+        {"filed_at": filed_at.isoformat(), "dossier": FULL_DOSSIER},
         now=NOW,
     )
     assert fired.case.deadlines["insurance_filing"]["met_at"] == NOW
     assert fired.case.deadlines["insurance_decision"]["due_at"] == filed_at + timedelta(days=10)
-    assert fired.case.data["insurance"]["dossier"] == ["Sổ BHXH", "Mẫu 05A-HSB"]
+    assert fired.case.data["insurance"]["dossier"] == FULL_DOSSIER
     notices = WF.notices(fired.transition, fired.ctx)
     assert [n.roles for n in notices] == [("insurance",)]
 
@@ -257,7 +298,7 @@ def test_decision_needs_a_filing_and_a_reason_to_refuse(assessed, fire, refusal)
         case,
         "file_insurance",
         "enterprise",
-        {"filed_at": NOW.isoformat(), "dossier": ["Sổ BHXH"]},
+        {"filed_at": NOW.isoformat(), "dossier": FULL_DOSSIER},
         now=NOW,
     ).case
     assert "lý do" in refusal(filed, "decide_insurance", "insurance", {"approved": False}, now=NOW)
@@ -329,7 +370,7 @@ def _walk(assessed, fire, *, pay=False, confirm=False, file=False, decide=False)
             case,
             "file_insurance",
             "enterprise",
-            {"filed_at": NOW.isoformat(), "dossier": ["Sổ BHXH"]},
+            {"filed_at": NOW.isoformat(), "dossier": FULL_DOSSIER},
             now=NOW,
         ).case
     if decide:
