@@ -274,6 +274,15 @@ EN = {
     "MST ": "Tax code ",
     "Hệ thống quản lý vụ việc tai nạn lao động, bệnh nghề nghiệp và sự cố kỹ thuật nghiêm trọng": "Case management for occupational accidents, occupational diseases and serious technical incidents",
     "Tổng số": "Total",
+    "Mật khẩu": "Password",
+    "Nhập tên đăng nhập.": "Enter your username.",
+    "Nhập mật khẩu.": "Enter your password.",
+    "Mật khẩu hiện tại": "Current password",
+    "Bắt buộc.": "Required.",
+    "Mật khẩu mới": "New password",
+    "Ít nhất 8 ký tự.": "At least 8 characters.",
+    "Nhập lại mật khẩu mới": "Repeat the new password",
+    "Hai mật khẩu không khớp.": "The two passwords differ.",
     "Các giá trị pháp lý có ngày áp dụng. Mỗi phép tính và mỗi thời hạn dùng giá trị có hiệu lực vào ngày của sự việc. Giá trị mặc định lấy từ văn bản pháp luật; quản trị viên bổ sung giá trị mới (ví dụ mức lương cơ sở từ ngày điều chỉnh). Hôm nay: %(day)s.": "Legal values with effective dates. Every calculation and deadline uses the value in force on the day that matters. Defaults come from the legal texts; administrators add new values (for example a new base salary from its effective date). Today: %(day)s.",
     "Ngày nghỉ lễ, Tết lấy theo lịch có sẵn. Thêm ngày nghỉ được công bố muộn, hoặc ngày làm việc bù (ví dụ thứ Bảy làm bù).": "Public holidays and Tết come from the built-in calendar. Add days off announced later, or make-up working days (for example a Saturday worked in exchange).",
     "Không có Redis: các công việc (thông báo, email) chạy ngay trong tiến trình web sau khi giao dịch được lưu. Email gửi lỗi được giữ lại và tự động gửi lại trong lần chạy định kỳ tiếp theo (mỗi phút, khi có yêu cầu tới máy chủ).": "No Redis: jobs (notifications, email) run inside the web process once the transaction is committed. Failed emails are kept and resent by the next periodic run (every minute, when a request arrives).",
@@ -293,7 +302,17 @@ def main() -> int:
     pot.parent.mkdir(exist_ok=True)
     babel = [sys.executable, "-m", "babel.messages.frontend"]
     subprocess.run(
-        [*babel, "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(pot), str(ROOT / "app")],
+        [
+            *babel,
+            "extract",
+            "-k",
+            "_l",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-o",
+            str(pot),
+            str(ROOT / "app"),
+        ],
         check=True,
         capture_output=True,
     )

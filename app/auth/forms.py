@@ -1,28 +1,33 @@
 """Forms of the auth area: shape only; services check credentials and rules."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập.")])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Nhập mật khẩu.")])
+    username = StringField(
+        _l("Tên đăng nhập"), validators=[DataRequired(_l("Nhập tên đăng nhập."))]
+    )
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])
     next = HiddenField()
-    submit = SubmitField("Đăng nhập")
+    submit = SubmitField(_l("Đăng nhập"))
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Bắt buộc.")])
+    current_password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Bắt buộc."))]
+    )
     new_password = PasswordField(
-        "Mật khẩu mới",
-        validators=[DataRequired("Bắt buộc."), Length(min=8, message="Ít nhất 8 ký tự.")],
+        _l("Mật khẩu mới"),
+        validators=[DataRequired(_l("Bắt buộc.")), Length(min=8, message=_l("Ít nhất 8 ký tự."))],
     )
     confirm = PasswordField(
-        "Nhập lại mật khẩu mới",
-        validators=[EqualTo("new_password", message="Hai mật khẩu không khớp.")],
+        _l("Nhập lại mật khẩu mới"),
+        validators=[EqualTo("new_password", message=_l("Hai mật khẩu không khớp."))],
     )
-    submit = SubmitField("Đổi mật khẩu")
+    submit = SubmitField(_l("Đổi mật khẩu"))
 
 
 class EmptyForm(FlaskForm):
