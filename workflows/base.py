@@ -361,6 +361,11 @@ class WorkflowDefinition:
     doc: str = ""
     create_notify: tuple[Notify, ...] = ()
     declaration_fields: tuple[Field, ...] = ()
+    # Columns kept in step with ``case.data`` so scopes can filter on them in SQL (e.g. the
+    # claim's ``insurance_filed``): column name → pure function of the case's data.
+    indexed_columns: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(
+        default_factory=dict
+    )
 
     # -- look-ups ---------------------------------------------------------------------------
 
@@ -497,6 +502,9 @@ class _Checker:
         if d.initial not in self.state_names:
             self._add(f"initial state {d.initial!r} does not exist")
         self._named("effect", d.on_create, d.effects, "on_create")
+        for column, derive in d.indexed_columns.items():
+            if not callable(derive):
+                self._add(f"indexed column {column!r}: its derivation is not callable")
 
     def _states(self) -> None:
         seen: set[str] = set()

@@ -382,6 +382,11 @@ def record_receipt(ctx: Context) -> Outcome:
     return Outcome(data={"compensation": comp})
 
 
+def is_filed_with_insurance(data: Mapping[str, Any]) -> bool:
+    """Whether the employer has filed the insurance dossier (what the insurance scope keys on)."""
+    return bool((data.get("insurance") or {}).get("filed_at"))
+
+
 def record_filing(ctx: Context) -> Outcome:
     filed_at = ctx.payload["filed_at"]
     days = int(ctx.rules.get("insurance_decision_days", local_date(filed_at)))
@@ -742,4 +747,6 @@ WORKFLOW = WorkflowDefinition(
     },
     resolvers={},
     doc=__doc__ or "",
+    # Insurance officers see a claim once its dossier is filed (workflows.md "Parties and roles").
+    indexed_columns={"insurance_filed": is_filed_with_insurance},
 )

@@ -42,6 +42,7 @@ from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 from workflows import get_workflow
 from workflows.base import (
+    SETTABLE_COLUMNS,
     Actor,
     CaseSnapshot,
     ChildCase,
@@ -389,7 +390,7 @@ def _passes_state_guards(definition, transition: Transition, ctx: Context) -> bo
 def apply_outcome(case: Case, outcome: Outcome, at: datetime, *, actor, rules) -> None:
     """Apply what an effect decided: columns, data, victims, deadlines, children."""
     for name, value in outcome.set.items():
-        if name not in ("severity", "investigation_level"):
+        if name not in SETTABLE_COLUMNS:
             raise ValueError(f"effects may not set column {name!r}")
         setattr(case, name, value)
     if outcome.data:
@@ -400,7 +401,8 @@ def apply_outcome(case: Case, outcome: Outcome, at: datetime, *, actor, rules) -
             else:
                 data[key] = value
         case.data = data  # a new dict, so SQLAlchemy sees the JSON change
-    case.insurance_filed = bool((case.data or {}).get("insurance", {}).get("filed_at"))
+    for column, derive in get_workflow(case.kind).indexed_columns.items():
+        setattr(case, column, derive(case.data or {}))
     if outcome.victims:
         by_id = {v.id: v for v in case.victims}
         for victim_id, changes in outcome.victims.items():
