@@ -28,7 +28,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "accident.declared_immediate": (
         "Tai nạn lao động chết người hoặc từ 2 người bị thương nặng — {case_code}",
         "Vụ tai nạn lao động {case_code} vừa được khai báo: có người chết hoặc từ hai người "
-        "bị thương nặng trở lên. Đoàn thanh tra phải có mặt tại hiện trường trong 02 giờ kể từ "
+        "bị thương nặng trở lên. Đoàn thanh tra phải có mặt tại hiện trường trong "
+        "{scene_arrival_hours:02d} giờ kể từ "
         "khi nhận tin báo (Nghị định 39/2016/NĐ-CP Điều 11 khoản 2). Người khai báo: {actor}.",
     ),
     "accident.declared": (
@@ -89,8 +90,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- claim ------------------------------------------------------------------------------
     "claim.compensation_due": (
         "Hạn chi trả bồi thường, trợ cấp — {case_code}",
-        "Hồ sơ {case_code}: người sử dụng lao động phải chi trả bồi thường, trợ cấp trong 05 "
-        "ngày (Luật An toàn, vệ sinh lao động Điều 38 khoản 7).",
+        "Hồ sơ {case_code}: người sử dụng lao động phải chi trả bồi thường, trợ cấp trong "
+        "{compensation_due_days:02d} ngày (Luật An toàn, vệ sinh lao động Điều 38 khoản 7).",
     ),
     "claim.not_eligible": (
         "Suy giảm khả năng lao động dưới 5% — {case_code}",
@@ -108,8 +109,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "claim.insurance_filed": (
         "Hồ sơ hưởng chế độ TNLĐ đã nộp — {case_code}",
-        "Doanh nghiệp đã nộp hồ sơ BHXH cho {case_code}. Cơ quan BHXH giải quyết trong 10 "
-        "ngày (Luật An toàn, vệ sinh lao động Điều 59 khoản 2).",
+        "Doanh nghiệp đã nộp hồ sơ BHXH cho {case_code}. Cơ quan BHXH giải quyết trong "
+        "{insurance_decision_days} ngày (Luật An toàn, vệ sinh lao động Điều 59 khoản 2).",
     ),
     "claim.insurance_decided": (
         "BHXH đã giải quyết hồ sơ — {case_code}",
@@ -187,8 +188,15 @@ FOOTER = "\n\n— SafeCase: thông báo tự động, vui lòng không trả l�
 MUTE_HINT = "\nBạn có thể tắt email cho các thông báo không khẩn tại trang Thông báo của SafeCase."
 
 
+# Legal limits quoted in the texts come from the rules table in force, never from the text.
+RULE_VALUES = ("scene_arrival_hours", "compensation_due_days", "insurance_decision_days")
+
+
 def render(event: str, values: dict, *, urgent: bool = False) -> tuple[str, str]:
-    """Subject and body of ``event`` with ``values`` filled in (missing values are blank)."""
+    """Subject and body of ``event`` with ``values`` filled in (missing values are blank).
+
+    ``values`` carries the notice's payload plus the ``RULE_VALUES`` in force.
+    """
     subject, body = MESSAGES.get(event, GENERIC)
     safe = _Defaults(values)
     prefix = PREFIX + (URGENT_PREFIX if urgent else "")
@@ -200,6 +208,13 @@ def email_text(body: str, *, urgent: bool) -> str:
     return body + FOOTER + ("" if urgent else MUTE_HINT)
 
 
-class _Defaults(dict):
-    def __missing__(self, key: str) -> str:
+class _Blank:
+    """A missing value: blank under any format spec (``{x:02d}`` included)."""
+
+    def __format__(self, spec: str) -> str:
         return ""
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> _Blank:
+        return _Blank()

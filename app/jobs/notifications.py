@@ -42,11 +42,12 @@ from email.utils import format_datetime, parseaddr
 from flask import current_app
 from sqlalchemy import false, or_, select, true, update
 
-from app.clock import as_utc, now
+from app.clock import as_utc, now, to_local
 from app.extensions import db
 from app.jobs import enqueue, enqueue_after_commit, jobs_inline, redis_connection
-from app.jobs.messages import email_text, render
+from app.jobs.messages import RULE_VALUES, email_text, render
 from app.models import Case, Notification, OutboxMessage, Task, User
+from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 
@@ -93,6 +94,13 @@ def _dispatch_options() -> dict:
         "job_timeout": DISPATCH_TIMEOUT,
         "retry": Retry(max=len(DISPATCH_RETRY_INTERVALS), interval=list(DISPATCH_RETRY_INTERVALS)),
     }
+
+
+def rule_values(at) -> dict[str, int]:
+    """The legal limits the message texts quote, as in force on the day of the notice."""
+    rules = load_rulebook()
+    day = to_local(at).date()
+    return {key: int(rules.get(key, day)) for key in RULE_VALUES}
 
 
 def queue_outbox(outbox_id: int) -> None:
@@ -172,7 +180,8 @@ def dispatch_outbox(outbox_id: int) -> int:
         already = set(
             db.session.scalars(select(Notification.user_id).where(Notification.outbox_id == row.id))
         )
-        subject, body = render(row.event, dict(row.payload or {}), urgent=row.urgent)
+        values = {**rule_values(row.created_at), **(row.payload or {})}
+        subject, body = render(row.event, values, urgent=row.urgent)
         at = now()
         new = [
             Notification(

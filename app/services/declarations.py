@@ -27,10 +27,10 @@ from app.services.unit_of_work import unit_of_work
 from app.services.workflow_engine import NewCase, create_case
 from workflows import get_workflow
 from workflows.fields import parse_payload
+from workflows.law.classification import OUTCOMES
 
 NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 SI_NUMBER_RE = re.compile(r"^\d{10}$")
-OUTCOMES = ("death", "serious", "light")
 GENDERS = ("male", "female", "other")
 MIN_WORKING_AGE = 15  # Labour Code 2019 Art. 143; Decree 143/2024 for voluntary insurance
 DECLARABLE = {"enterprise": ("accident", "disease", "incident"), "commune": ("accident",)}
