@@ -23,6 +23,7 @@ from app.errors import NotFound
 from app.models import Case, Victim
 from app.services.cases import get_visible_case, log_medical_read
 from app.services.pdf import VietnamesePDF
+from app.services.rulebook import load_rulebook
 from app.services.visibility import sees_medical
 from workflows.base import parse_iso
 
@@ -279,8 +280,11 @@ def _render(claim: Case, victim: Victim | None, *, medical: bool, masked: bool) 
     _grounds(pdf, claim, word)
     _article_one(pdf, claim, victim, word, medical=medical, masked=masked)
     due = _day((data.get("compensation") or {}).get("due_at"))
+    # The limit is the rules table's, in force on the day the paper is printed.
+    days = int(load_rulebook().get("compensation_due_days", to_local(now()).date()))
     pdf.paragraph(
-        f"Thời hạn chi trả: chậm nhất ngày {due} (Luật ATVSLĐ Điều 38 khoản 7: trong 05 ngày kể "
+        f"Thời hạn chi trả: chậm nhất ngày {due} (Luật ATVSLĐ Điều 38 khoản 7: trong {days:02d} "
+        "ngày kể "
         "từ ngày có kết luận giám định, hoặc từ ngày công bố biên bản điều tra với vụ tai nạn "
         "chết người)."
     )
