@@ -40,7 +40,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
-from sqlalchemy import false, or_, select, true, update
+from sqlalchemy import or_, select, update
 
 from app.clock import as_utc, now, to_local
 from app.extensions import db
@@ -49,7 +49,7 @@ from app.jobs.messages import RULE_VALUES, email_text, render
 from app.models import Case, Notification, OutboxMessage, Task, User
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
-from app.services.visibility import can_see
+from app.services.visibility import can_see, viewers_filter
 
 log = logging.getLogger(__name__)
 
@@ -114,23 +114,6 @@ def queue_outbox(outbox_id: int) -> None:
     )
 
 
-def _scope_clause(case: Case | None, role: str):
-    """SQL twin of ``visibility.can_see`` for users of ``role`` looking at ``case``."""
-    if case is None or role == "inspector":
-        return true()
-    if role == "enterprise":
-        return User.enterprise_id == case.enterprise_id if case.enterprise_id else false()
-    if role == "union":
-        if case.enterprise_id is None:
-            return User.enterprise_id.is_(None)
-        return or_(User.enterprise_id.is_(None), User.enterprise_id == case.enterprise_id)
-    if role == "commune":
-        return User.commune_code == case.commune_code
-    if role == "insurance":
-        return true() if case.kind == "claim" and case.insurance_filed else false()
-    return false()
-
-
 def recipients(case: Case | None, roles: list[str] | tuple[str, ...]) -> list[User]:
     """Active users of ``roles`` who can see ``case`` (all of them when there is no case).
 
@@ -139,7 +122,7 @@ def recipients(case: Case | None, roles: list[str] | tuple[str, ...]) -> list[Us
     """
     if not roles:
         return []
-    scope = or_(*[(User.role == role) & _scope_clause(case, role) for role in roles])
+    scope = or_(*[(User.role == role) & viewers_filter(case, role) for role in roles])
     users = db.session.scalars(
         select(User).where(User.active.is_(True), scope).order_by(User.id)
     ).all()

@@ -1,4 +1,4 @@
-"""Who sees which case (workflows.md "Parties and roles"), as SQL filters and a check.
+"""Who sees which case (workflows.md "Parties and roles"): SQL filters both ways and a check.
 
 Denied by default: a role not listed sees nothing. A case the caller may not see is
 answered exactly like a missing one (404), so its existence does not leak.
@@ -6,9 +6,9 @@ answered exactly like a missing one (404), so its existence does not leak.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, or_, true
 
-from app.models import Case
+from app.models import Case, User
 
 # Roles that may read medical fields (injury, diagnosis, capacity-loss assessment).
 MEDICAL_ROLES = frozenset({"enterprise", "inspector", "insurance", "commune"})
@@ -45,6 +45,23 @@ def can_see(user, case: Case) -> bool:
     if role == "insurance":
         return case.kind == "claim" and case.insurance_filed
     return False
+
+
+def viewers_filter(case: Case | None, role: str) -> ColumnElement[bool]:
+    """A WHERE clause on ``User``: users of ``role`` who can see ``case`` (``can_see``'s twin)."""
+    if case is None or role == "inspector":
+        return true()
+    if role == "enterprise":
+        return User.enterprise_id == case.enterprise_id if case.enterprise_id else false()
+    if role == "union":
+        if case.enterprise_id is None:
+            return User.enterprise_id.is_(None)
+        return or_(User.enterprise_id.is_(None), User.enterprise_id == case.enterprise_id)
+    if role == "commune":
+        return User.commune_code == case.commune_code
+    if role == "insurance":
+        return true() if case.kind == "claim" and case.insurance_filed else false()
+    return false()
 
 
 def sees_medical(user) -> bool:
