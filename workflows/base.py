@@ -363,9 +363,7 @@ class WorkflowDefinition:
     declaration_fields: tuple[Field, ...] = ()
     # Columns kept in step with ``case.data`` so scopes can filter on them in SQL (e.g. the
     # claim's ``insurance_filed``): column name → pure function of the case's data.
-    indexed_columns: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(
-        default_factory=dict
-    )
+    indexed_columns: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
 
     # -- look-ups ---------------------------------------------------------------------------
 
