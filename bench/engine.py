@@ -358,7 +358,10 @@ def raw_stepper(subject: Subject, backend: Backend) -> tuple[Callable[[], None],
     conn = backend.raw_connect()
     sqlite = isinstance(conn, sqlite3.Connection)
     p = "?" if sqlite else "%s"
-    update = f'UPDATE "case" SET state = {p}, version = version + 1 WHERE id = {p}'
+    update = (
+        f'UPDATE "case" SET state = {p}, version = version + 1, last_event_seq = {p}, '
+        f"last_event_hash = {p} WHERE id = {p}"
+    )
     insert = (
         "INSERT INTO case_event (case_id, seq, at, actor, role, trigger, from_state, to_state, "
         f"payload, ip, prev_hash, hash) VALUES ({', '.join([p] * 12)})"
@@ -381,14 +384,14 @@ def raw_stepper(subject: Subject, backend: Backend) -> tuple[Callable[[], None],
         values += (dest, payload, None, chain["prev"], digest)
         if sqlite:
             conn.execute("BEGIN IMMEDIATE")  # what the app's connections do (db_events.py)
-            conn.execute(update, (dest, subject.raw_case_id))
+            conn.execute(update, (dest, chain["seq"], digest, subject.raw_case_id))
             # Stored as the ORM stores it on SQLite: naive UTC text.
             naive = at.replace(tzinfo=None).isoformat(sep=" ")
             conn.execute(insert, (*values[:2], naive, *values[3:]))
             conn.execute("COMMIT")
         else:
             with conn.cursor() as cur:
-                cur.execute(update, (dest, subject.raw_case_id))
+                cur.execute(update, (dest, chain["seq"], digest, subject.raw_case_id))
                 cur.execute(insert, values)
             conn.commit()
         chain.update(state=dest, seq=chain["seq"] + 1, prev=digest)

@@ -6,7 +6,8 @@ state: ``x.state = …`` (also augmented or annotated), ``setattr(x, "state", �
 SQL text such as ``SET state = …``. The only allowed ones are the ``CaseFlow.state`` setter
 in ``app/services/workflow_engine.py`` (what the transitions machine calls) and creating a
 case in its initial state inside the engine (``Case(state=…)`` in ``create_case`` and
-``create_child``).
+``create_child``). The engine writes the state the machine set with one Core UPDATE,
+``case_store.save_case``, which only the engine calls.
 """
 
 from __future__ import annotations
@@ -156,8 +157,28 @@ def test_effects_cannot_set_the_state_column():
 
     case = SimpleNamespace(state="declared")
     with pytest.raises(ValueError, match="state"):
-        apply_outcome(case, Outcome(set={"state": "closed"}), None, actor=None, rules=None)
+        apply_outcome(case, None, Outcome(set={"state": "closed"}), None, actor=None, rules=None)
     assert case.state == "declared"
+
+
+def test_only_the_engine_writes_case_rows_through_the_store():
+    """``save_case`` writes ``state`` among its columns: only the engine may call it."""
+    from app.services.case_store import WRITABLE_CASE_COLUMNS
+
+    assert "state" in WRITABLE_CASE_COLUMNS
+    callers = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in python_files()
+        if re.search(r"\bsave_case\(", path.read_text(encoding="utf-8"))
+        and path.name != "case_store.py"
+    )
+    assert callers == [ENGINE]
+    stores = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in python_files()
+        if re.search(r"\bupdate\((?:CASE|Case)\b", path.read_text(encoding="utf-8"))
+    )
+    assert stores == ["app/services/case_store.py"]
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.audit import GENESIS_HASH
 from app.models.mixins import TimestampMixin, UTCDateTime
 from app.models.party import Commune, Enterprise
 
@@ -52,6 +53,12 @@ class Case(TimestampMixin, db.Model):
     # Set once the employer files the insurance dossier: what insurance officers may see.
     insurance_filed: Mapped[bool] = mapped_column(default=False, index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The head of the case's audit chain (its last event's seq and hash), kept on the locked
+    # case row so appending an event need not look the last one up; 0 / 64 zeros: no event.
+    last_event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_event_hash: Mapped[str] = mapped_column(
+        String(64), default=GENESIS_HASH, server_default=GENESIS_HASH
+    )
 
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
     commune: Mapped[Commune] = relationship(lazy="joined")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.clock import as_utc
 from app.extensions import db
@@ -47,8 +47,19 @@ def chain_hash(prev_hash: str, content: str) -> str:
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    """The last event of a case's chain: its ``seq`` and ``hash`` (0 and 64 zeros if none)."""
+
+    seq: int = 0
+    hash: str = GENESIS_HASH
+
+
+_insert_event = insert(CaseEvent.__table__)
+
+
 def append_event(
-    case: Case,
+    case,
     *,
     actor: str,
     role: str,
@@ -58,18 +69,14 @@ def append_event(
     payload: dict[str, Any],
     at: datetime,
     ip: str | None = None,
-) -> CaseEvent:
-    """Add the next event of ``case``'s chain to the session (the caller's transaction).
+) -> ChainHead:
+    """Insert the next event of ``case``'s chain and move the head held on ``case``.
 
-    The case row is locked by the caller, so reading the last event cannot race.
+    ``case`` is a ``Case`` or the engine's ``CaseRecord``, whose row the caller holds locked
+    and writes back (the ORM flush or ``save_case``) in the same transaction, so two
+    appends can never chain from the same event.
     """
-    last = db.session.execute(
-        select(CaseEvent.seq, CaseEvent.hash)
-        .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
+    head = ChainHead(case.last_event_seq, case.last_event_hash)
     # Round-trip through JSON so the hash covers exactly what is stored.
     payload = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
     at = as_utc(at)
@@ -82,22 +89,26 @@ def append_event(
         payload=payload,
         at=at,
     )
-    event = CaseEvent(
-        case_id=case.id,
-        seq=seq,
-        at=at,
-        actor=actor,
-        role=role,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=to_state,
-        payload=payload,
-        ip=ip,
-        prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, content),
+    new_head = ChainHead(head.seq + 1, chain_hash(head.hash, content))
+    db.session.connection().execute(
+        _insert_event,
+        {
+            "case_id": case.id,
+            "seq": new_head.seq,
+            "at": at,
+            "actor": actor,
+            "role": role,
+            "trigger": trigger,
+            "from_state": from_state,
+            "to_state": to_state,
+            "payload": payload,
+            "ip": ip,
+            "prev_hash": head.hash,
+            "hash": new_head.hash,
+        },
     )
-    db.session.add(event)
-    return event
+    case.last_event_seq, case.last_event_hash = new_head.seq, new_head.hash
+    return new_head
 
 
 @dataclass(frozen=True)
@@ -108,15 +119,25 @@ class BrokenLink:
 
 
 def verify_chains() -> list[BrokenLink]:
-    """Recompute every case's chain; an empty list means every chain is intact."""
+    """Recompute every case's chain; an empty list means every chain is intact.
+
+    Besides each link, the case row's chain head must name the last event: that catches
+    the newest events being deleted, which no later link would reveal.
+    """
     broken: list[BrokenLink] = []
-    codes = dict(db.session.execute(select(Case.id, Case.code)).all())
+    cases = {
+        row.id: row
+        for row in db.session.execute(
+            select(Case.id, Case.code, Case.last_event_seq, Case.last_event_hash)
+        )
+    }
+    heads: dict[int, ChainHead] = {}
     rows = db.session.scalars(select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq))
     current_case, prev_hash, expected_seq = None, GENESIS_HASH, 1
     for event in rows:
         if event.case_id != current_case:
             current_case, prev_hash, expected_seq = event.case_id, GENESIS_HASH, 1
-        code = codes.get(event.case_id, f"#{event.case_id}")
+        code = _code(cases, event.case_id)
         if event.seq != expected_seq:
             broken.append(BrokenLink(code, event.seq, f"expected event {expected_seq}"))
         if event.prev_hash != prev_hash:
@@ -133,4 +154,21 @@ def verify_chains() -> list[BrokenLink]:
         if chain_hash(event.prev_hash, content) != event.hash:
             broken.append(BrokenLink(code, event.seq, "content does not match its hash"))
         prev_hash, expected_seq = event.hash, event.seq + 1
+        heads[event.case_id] = ChainHead(event.seq, event.hash)
+    for case_id, case in cases.items():
+        head = heads.get(case_id, ChainHead())
+        if (case.last_event_seq, case.last_event_hash) != (head.seq, head.hash):
+            broken.append(
+                BrokenLink(
+                    case.code,
+                    case.last_event_seq,
+                    f"the case names event {case.last_event_seq} as its last; "
+                    f"the chain ends at {head.seq}",
+                )
+            )
     return broken
+
+
+def _code(cases, case_id: int) -> str:
+    case = cases.get(case_id)
+    return case.code if case is not None else f"#{case_id}"

@@ -15,15 +15,14 @@ notifications) run only after commit, from the outbox.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import make_transient_to_detached
 from transitions import Machine, MachineError
 
 from app.clock import VN_TZ, now
@@ -35,7 +34,8 @@ from app.errors import (
     ValidationFailed,
 )
 from app.extensions import db
-from app.models import Case, CaseCounter, CaseDeadline, OutboxMessage, Task
+from app.models import Case, CaseCounter
+from app.services import case_store as store
 from app.services.audit import append_event
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
@@ -149,38 +149,135 @@ def actor_of(user) -> Actor:
     )
 
 
-def _victim_view(victim) -> dict[str, Any]:
+class Related:
+    """A case's victims, deadlines, children and parent, each read on first use.
+
+    Most transitions read none of them, so a snapshot does not load them up front. The
+    engine keeps this cache current as it writes (deadlines, victims), so the snapshot
+    taken after a move needs no second read.
+    """
+
+    def __init__(self, case, **known: Any) -> None:
+        self.case = case
+        self._known = known
+
+    def _get(self, name: str, load):
+        if name not in self._known:
+            self._known[name] = load()
+        return self._known[name]
+
+    def victims(self) -> list[dict[str, Any]]:
+        return self._get("victims", lambda: store.load_victims(self.case.id))
+
+    def deadlines(self) -> dict[str, dict[str, Any]]:
+        return self._get("deadlines", lambda: store.load_deadlines(self.case.id))
+
+    def children(self) -> list[dict[str, Any]]:
+        return self._get("children", lambda: store.load_children(self.case.id))
+
+    def parent(self):
+        parent_id = self.case.parent_id
+        return self._get("parent", lambda: parent_id and store.load_case(parent_id))
+
+    def forget(self, name: str) -> None:
+        self._known.pop(name, None)
+
+
+class LoadedRelated(Related):
+    """The same, from an ORM ``Case`` whose collections a page may have loaded already."""
+
+    def victims(self) -> list[dict[str, Any]]:
+        return self._get(
+            "victims",
+            lambda: [{n: getattr(v, n) for n in store.VICTIM_VIEW} for v in self.case.victims],
+        )
+
+    def deadlines(self) -> dict[str, dict[str, Any]]:
+        return self._get(
+            "deadlines",
+            lambda: {
+                row.name: {"id": row.id, "name": row.name}
+                | {n: getattr(row, n) for n in store.DEADLINE_FIELDS}
+                for row in self.case.deadlines
+            },
+        )
+
+    def children(self) -> list[dict[str, Any]]:
+        return self._get(
+            "children",
+            lambda: [{"id": c.id, "kind": c.kind, "state": c.state} for c in self.case.children],
+        )
+
+    def parent(self):
+        return self._get("parent", lambda: self.case.parent)
+
+
+class _OnFirstRead:
+    """A snapshot field that runs its loader the first time a guard or effect reads it.
+
+    A data descriptor, so the dataclass ``__init__`` (and ``dataclasses.replace``) store
+    plain values through it as usual.
+    """
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __set__(self, snapshot, value) -> None:
+        snapshot.__dict__[self.slot] = value
+
+    def __get__(self, snapshot, owner=None):
+        if snapshot is None:
+            return self
+        value = snapshot.__dict__[self.slot]
+        if isinstance(value, _Load):
+            value = snapshot.__dict__[self.slot] = value.load()
+        return value
+
+
+class _Load:
+    __slots__ = ("load",)
+
+    def __init__(self, load) -> None:
+        self.load = load
+
+
+class StoredSnapshot(CaseSnapshot):
+    """A ``CaseSnapshot`` whose victims, deadlines, children and parent load on first read."""
+
+    victims = _OnFirstRead()
+    deadlines = _OnFirstRead()
+    children = _OnFirstRead()
+    parent = _OnFirstRead()
+
+
+def _deadline_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: row[name] for name in store.DEADLINE_FIELDS}
+
+
+def _parent_view(parent) -> dict[str, Any] | None:
+    if not parent:
+        return None
+    data = dict(parent.data or {})
     return {
-        "id": victim.id,
-        "full_name": victim.full_name,
-        "outcome": victim.outcome,
-        "died_at": victim.died_at,
-        "monthly_wage_vnd": victim.monthly_wage_vnd,
-        "insured_wage_vnd": victim.insured_wage_vnd,
-        "si_number": victim.si_number,
-        "si_years": victim.si_years,
-        "gender": victim.gender,
-        "birth_date": victim.birth_date,
-        "occupation": victim.occupation,
+        "id": parent.id,
+        "code": parent.code,
+        "kind": parent.kind,
+        "state": parent.state,
+        "data": data,
+        "severity": parent.severity,
+        "occurred_at": parent.occurred_at,
+        "announced_at": data.get("announcement", {}).get("announced_at"),
     }
 
 
-def _deadline_view(row: CaseDeadline) -> dict[str, Any]:
-    return {
-        "due_at": row.due_at,
-        "started_at": row.started_at,
-        "days": row.days,
-        "unit": row.unit,
-        "paused_at": row.paused_at,
-        "extended": row.extended,
-        "met_at": row.met_at,
-    }
+def snapshot(case, related: Related | None = None) -> CaseSnapshot:
+    """A read-only view of ``case`` (a ``Case`` or the engine's ``CaseRecord``).
 
-
-def snapshot(case: Case) -> CaseSnapshot:
-    """A read-only view of ``case`` for guards, conditions and effects."""
-    parent = case.parent
-    return CaseSnapshot(
+    Its victims, deadlines, children and parent are read from ``related`` only if a guard,
+    condition or effect asks for them.
+    """
+    related = related or LoadedRelated(case)
+    return StoredSnapshot(
         id=case.id,
         code=case.code,
         kind=case.kind,
@@ -194,23 +291,12 @@ def snapshot(case: Case) -> CaseSnapshot:
         declared_at=case.declared_at,
         occurred_at=case.occurred_at,
         data=dict(case.data or {}),
-        victims=tuple(_victim_view(v) for v in case.victims),
-        deadlines={row.name: _deadline_view(row) for row in case.deadlines},
-        children=tuple({"id": c.id, "kind": c.kind, "state": c.state} for c in case.children),
-        parent=(
-            {
-                "id": parent.id,
-                "code": parent.code,
-                "kind": parent.kind,
-                "state": parent.state,
-                "data": dict(parent.data or {}),
-                "severity": parent.severity,
-                "occurred_at": parent.occurred_at,
-                "announced_at": (parent.data or {}).get("announcement", {}).get("announced_at"),
-            }
-            if parent is not None
-            else None
+        victims=_Load(lambda: tuple(dict(v) for v in related.victims())),
+        deadlines=_Load(
+            lambda: {name: _deadline_view(row) for name, row in related.deadlines().items()}
         ),
+        children=_Load(lambda: tuple(dict(c) for c in related.children())),
+        parent=_Load(lambda: _parent_view(related.parent())),
     )
 
 
@@ -224,19 +310,7 @@ def _is_input_problem(reason: str) -> bool:
     return getattr(reason, "field", None) is not None
 
 
-def _lock_case(case_id: int) -> Case | None:
-    # FOR UPDATE on PostgreSQL; on SQLite the BEGIN IMMEDIATE of db_events holds the lock.
-    # A transition never reads the enterprise or commune rows: skip their joined loads.
-    return db.session.execute(
-        select(Case)
-        .where(Case.id == case_id)
-        .options(lazyload(Case.enterprise), lazyload(Case.commune))
-        .with_for_update(of=Case)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-
-
-def _check_version(raw: dict[str, Any], case: Case) -> None:
+def _check_version(raw: dict[str, Any], case) -> None:
     version = raw.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationFailed({"version": ["Cần số phiên bản (version) mà bạn đã xem."]})
@@ -253,7 +327,8 @@ def fire_transition(
     """Fire ``trigger`` on case ``case_id`` as ``user``; one transaction.
 
     Changes the case's state, version, columns, data, deadlines and victims, appends one
-    event, opens and closes tasks, creates child cases and writes outbox rows.
+    event, opens and closes tasks, creates child cases and writes outbox rows. Returns the
+    ``Case``; its columns are read (after the commit) when the caller first uses them.
 
     :raises NotFound: no such case or trigger, or the case is not visible to the user.
     :raises PermissionDenied: the user's role may not fire this trigger (here).
@@ -262,7 +337,8 @@ def fire_transition(
     :raises ValidationFailed: a malformed payload, or a guard refused the input.
     """
     with unit_of_work():
-        case = _lock_case(case_id)
+        db.session.flush()  # the caller's pending ORM changes first, then plain rows
+        case = store.load_case(case_id, lock=True)
         if case is None or not can_see(user, case):
             raise NotFound("Không tìm thấy vụ việc.")
         definition = get_workflow(case.kind)
@@ -281,8 +357,10 @@ def fire_transition(
             raise ValidationFailed(errors)
         at = now()
         rules = LazyRuleBook()
-        before = snapshot(case)
-        ctx = Context(case=before, actor=actor_of(user), payload=clean, now=at, rules=rules)
+        related = Related(case)
+        ctx = Context(
+            case=snapshot(case, related), actor=actor_of(user), payload=clean, now=at, rules=rules
+        )
         transition = definition.select(trigger, ctx)
         if transition is None:
             raise TransitionNotAllowed("Không có bước chuyển phù hợp với dữ liệu đã nhập.")
@@ -291,7 +369,7 @@ def fire_transition(
         from_state = case.state
         move(definition, case, trigger, ctx)
         outcome = definition.effects[transition.effect](ctx) if transition.effect else Outcome()
-        apply_outcome(case, outcome, at, actor=user, rules=rules)
+        apply_outcome(case, related, outcome, at, actor=user, rules=rules)
         case.version += 1
         append_event(
             case,
@@ -304,15 +382,30 @@ def fire_transition(
             at=at,
             ip=ip,
         )
-        db.session.flush()
-        after = snapshot(case)
-        sync_tasks(case, definition, after, at, rules)
+        store.save_case(case)
+        sync_tasks(case, definition, snapshot(case, related), at, rules)
         write_notices(case, definition.notices(transition, ctx), trigger, user.username, at)
-        if case.parent is not None:
+        parent = related.parent()
+        if parent:
             # A child's move can change what the parent waits for (e.g. "all claims closed").
             sync_tasks(
-                case.parent, get_workflow(case.parent.kind), snapshot(case.parent), at, rules
+                parent, get_workflow(parent.kind), snapshot(parent, Related(parent)), at, rules
             )
+        store.forget(case.id, case.parent_id)
+    return _case_loaded_on_use(case_id)
+
+
+def _case_loaded_on_use(case_id: int) -> Case:
+    """The ``Case`` ``case_id`` without a query now: its columns load on first use.
+
+    Callers of ``fire_transition`` often only redirect; those that render the case read it
+    then, after the commit, as they would have anyway.
+    """
+    case = db.session.identity_map.get(db.session.identity_key(Case, case_id))
+    if case is None:
+        case = Case(id=case_id)
+        make_transient_to_detached(case)  # every other column is "expired": loads on use
+        db.session.add(case)
     return case
 
 
@@ -387,8 +480,12 @@ def _passes_state_guards(definition, transition: Transition, ctx: Context) -> bo
 # --------------------------------------------------------------------------------------------
 
 
-def apply_outcome(case: Case, outcome: Outcome, at: datetime, *, actor, rules) -> None:
-    """Apply what an effect decided: columns, data, victims, deadlines, children."""
+def apply_outcome(case, related: Related, outcome: Outcome, at: datetime, *, actor, rules) -> None:
+    """Apply what an effect decided: columns, data, victims, deadlines, children.
+
+    Columns and data go on ``case`` (written by its owner: ``save_case`` or the ORM);
+    victims, deadlines and children are written here, and ``related`` kept current.
+    """
     for name, value in outcome.set.items():
         if name not in SETTABLE_COLUMNS:
             raise ValueError(f"effects may not set column {name!r}")
@@ -404,36 +501,47 @@ def apply_outcome(case: Case, outcome: Outcome, at: datetime, *, actor, rules) -
     for column, derive in get_workflow(case.kind).indexed_columns.items():
         setattr(case, column, derive(case.data or {}))
     if outcome.victims:
-        by_id = {v.id: v for v in case.victims}
+        victims = {v["id"]: v for v in related.victims()}
         for victim_id, changes in outcome.victims.items():
-            victim = by_id[victim_id]
-            for column, value in changes.items():
-                setattr(victim, column, value)
-    apply_deadlines(case, outcome.deadlines, at)
+            victims[victim_id].update(changes)  # KeyError: not this case's victim
+        store.update_victims(outcome.victims)
+    apply_deadlines(case, related, outcome.deadlines, at)
     if outcome.children:
-        db.session.flush()
         for child in outcome.children:
             create_child(case, child, at, actor=actor, rules=rules)
+        related.forget("children")
 
 
-def apply_deadlines(case: Case, changes: dict[str, DeadlineChange | None], at: datetime) -> None:
-    rows = {row.name: row for row in case.deadlines}
+def apply_deadlines(
+    case, related: Related, changes: Mapping[str, DeadlineChange | None], at: datetime
+) -> None:
+    if not changes:
+        return
+    rows = related.deadlines()
+    changed, added = [], []
     for name, change in changes.items():
         row = rows.get(name)
         if change is None:
-            if row is not None and row.met_at is None:
-                row.met_at = at
+            if row is not None and row["met_at"] is None:
+                row["met_at"] = at
+                changed.append(row)
             continue
+        values = {
+            "due_at": change.due_at,
+            "started_at": change.started_at,
+            "days": change.days,
+            "unit": change.unit,
+            "paused_at": at if change.paused else None,
+            "extended": change.extended,
+            "met_at": None,
+        }
         if row is None:
-            row = CaseDeadline(name=name)
-            case.deadlines.append(row)
-        row.due_at = change.due_at
-        row.started_at = change.started_at
-        row.days = change.days
-        row.unit = change.unit
-        row.paused_at = at if change.paused else None
-        row.extended = change.extended
-        row.met_at = None
+            rows[name] = row = {"id": None, "name": name, **values}
+            added.append(row)
+        else:
+            row.update(values)
+            changed.append(row)
+    store.save_deadlines(case.id, changed, added)
 
 
 # --------------------------------------------------------------------------------------------
@@ -501,12 +609,15 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
     case.victims.extend(new.victims)
     db.session.add(case)
     db.session.flush()
-    ctx = Context(case=snapshot(case), actor=actor_of(user), payload={}, now=at, rules=rules)
+    # A new case: nothing to read back but the victims just written.
+    related = LoadedRelated(case, deadlines={}, children=[], parent=None)
+    ctx = Context(
+        case=snapshot(case, related), actor=actor_of(user), payload={}, now=at, rules=rules
+    )
     notices = definition.notices(definition.create_notify, ctx)
     if definition.on_create:
-        apply_outcome(
-            case, definition.effects[definition.on_create](ctx), at, actor=user, rules=rules
-        )
+        outcome = definition.effects[definition.on_create](ctx)
+        apply_outcome(case, related, outcome, at, actor=user, rules=rules)
     append_event(
         case,
         actor=user.username,
@@ -519,12 +630,13 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
         ip=ip,
     )
     db.session.flush()
-    sync_tasks(case, definition, snapshot(case), at, rules)
+    sync_tasks(case, definition, snapshot(case, related), at, rules)
     write_notices(case, notices, "declare", user.username, at)
+    _expire_written(case)
     return case
 
 
-def create_child(parent: Case, child: ChildCase, at: datetime, *, actor, rules) -> Case:
+def create_child(parent, child: ChildCase, at: datetime, *, actor, rules) -> Case:
     """Create a child case (a claim) under ``parent``, logged as trigger ``create``."""
     definition = get_workflow(child.kind)
     from flask import current_app
@@ -545,9 +657,10 @@ def create_child(parent: Case, child: ChildCase, at: datetime, *, actor, rules) 
         data=dict(child.data),
     )
     db.session.add(case)
-    parent.children.append(case)
     db.session.flush()
-    apply_deadlines(case, dict(child.deadlines), at)
+    # ``parent`` as it is now, in this transaction (its new state and data not saved yet).
+    related = LoadedRelated(case, victims=[], deadlines={}, children=[], parent=parent)
+    apply_deadlines(case, related, dict(child.deadlines), at)
     append_event(
         case,
         actor=actor.username,
@@ -559,8 +672,16 @@ def create_child(parent: Case, child: ChildCase, at: datetime, *, actor, rules) 
         at=at,
     )
     db.session.flush()
-    sync_tasks(case, definition, snapshot(case), at, rules)
+    sync_tasks(case, definition, snapshot(case, related), at, rules)
+    _expire_written(case)
     return case
+
+
+def _expire_written(case: Case) -> None:
+    """A new case's collections were written as plain rows: read them afresh when used."""
+    for victim in case.victims:
+        db.session.expire(victim)
+    db.session.expire(case, ["victims", "deadlines", "children"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -568,57 +689,55 @@ def create_child(parent: Case, child: ChildCase, at: datetime, *, actor, rules) 
 # --------------------------------------------------------------------------------------------
 
 
-def sync_tasks(case: Case, definition: WorkflowDefinition, snap: CaseSnapshot, at, rules) -> None:
+def sync_tasks(case, definition: WorkflowDefinition, snap: CaseSnapshot, at, rules) -> None:
     """Open the tasks the case's state now waits on and close the ones it no longer does."""
     wanted = {t.task.name: t for t in definition.open_tasks(snap, now=at, rules=rules)}
-    open_rows = db.session.scalars(
-        select(Task)
-        .where(Task.case_id == case.id, Task.closed_at.is_(None))
-        .options(lazyload(Task.case))  # the case is in hand; don't join it (and its parties)
-    ).all()
-    for row in open_rows:
+    closed, moved = [], []
+    for row in store.load_open_tasks(case.id):
         match = wanted.pop(row.name, None)
         if match is None or match.role != row.role:
-            row.closed_at = at
+            closed.append(row.id)
             if match is not None:
                 wanted[row.name] = match
             continue
         if row.due_at != match.due_at:
-            row.due_at = match.due_at
-            row.overdue_at = row.reminded_at = row.escalated_at = None
-    for open_task in wanted.values():
-        db.session.add(
-            Task(
-                case_id=case.id,
-                name=open_task.task.name,
-                role=open_task.role,
-                title_vi=open_task.task.title_vi,
-                title_en=open_task.task.title_en,
-                deadline=open_task.task.deadline,
-                due_at=open_task.due_at,
-                opened_at=at,
-            )
-        )
+            moved.append((row.id, match.due_at))
+    store.close_tasks(closed, at)
+    store.move_task_due(moved)
+    store.insert_tasks(
+        [
+            {
+                "case_id": case.id,
+                "name": open_task.task.name,
+                "role": open_task.role,
+                "title_vi": open_task.task.title_vi,
+                "title_en": open_task.task.title_en,
+                "deadline": open_task.task.deadline,
+                "due_at": open_task.due_at,
+                "opened_at": at,
+            }
+            for open_task in wanted.values()
+        ]
+    )
 
 
-def write_notices(case: Case, notices: Iterable[Notify], trigger: str, actor: str, at) -> None:
+def write_notices(case, notices: Iterable[Notify], trigger: str, actor: str, at) -> None:
     """Outbox rows for the notices of this move; dispatched after commit."""
-    rows = [
-        OutboxMessage(
-            case_id=case.id,
-            event=notice.event,
-            roles=list(notice.roles),
-            urgent=notice.urgent,
-            payload={"case_code": case.code, "trigger": trigger, "actor": actor},
-            created_at=at,
-        )
-        for notice in notices
-    ]
-    if not rows:
-        return
-    db.session.add_all(rows)
-    db.session.flush()
+    ids = store.insert_outbox(
+        [
+            {
+                "case_id": case.id,
+                "event": notice.event,
+                "roles": list(notice.roles),
+                "urgent": notice.urgent,
+                "payload": {"case_code": case.code, "trigger": trigger, "actor": actor},
+                "created_at": at,
+                "dispatched_at": None,
+            }
+            for notice in notices
+        ]
+    )
     from app.jobs.notifications import queue_outbox
 
-    for row in rows:
-        queue_outbox(row.id)
+    for outbox_id in ids:
+        queue_outbox(outbox_id)
