@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from app.extensions import db
-from app.models import Commune, Enterprise, User
+from app.models import Case, Commune, Enterprise, User
 from app.services.passwords import hash_password
 
 PASSWORD = "correct-horse-1"
@@ -115,7 +115,8 @@ def act(case, user: User, trigger: str, **payload):
     from app.services.workflow_engine import fire_transition
 
     db.session.refresh(case)
-    return fire_transition(case.id, trigger, user, {"version": case.version, **payload})
+    fire_transition(case.id, trigger, user, {"version": case.version, **payload})
+    return db.session.get(Case, case.id)
 
 
 def head(name: str = "Nguyễn Văn Thanh", organisation: str = "inspectorate") -> list[dict]:

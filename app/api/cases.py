@@ -90,8 +90,8 @@ def get_case(case_id: int):
 @bp.post("/cases/<int:case_id>/actions/<trigger>")
 @require_permission("cases.act")
 def act(case_id: int, trigger: str):
-    case = fire_transition(case_id, trigger, g.api_user, json_body(), ip=request.remote_addr)
-    return jsonify(_detail(case, g.api_user))
+    fire_transition(case_id, trigger, g.api_user, json_body(), ip=request.remote_addr)
+    return jsonify(_detail(case_service.get_visible_case(g.api_user, case_id), g.api_user))
 
 
 @bp.get("/cases/<int:case_id>/events")

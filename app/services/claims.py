@@ -195,4 +195,5 @@ def confirm_receipt(user, claim_id: int, version: int, *, ip: str | None = None)
         as ``fire_transition``.
     """
     payload = {"version": version, "confirmed_at": now().isoformat()}
-    return fire_transition(claim_id, "confirm_receipt", user, payload, ip=ip)
+    fire_transition(claim_id, "confirm_receipt", user, payload, ip=ip)
+    return db.session.get(Case, claim_id)

@@ -15,14 +15,14 @@ notifications) run only after commit, from the outbox.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import make_transient_to_detached
 from transitions import Machine, MachineError
 
 from app.clock import VN_TZ, now
@@ -62,27 +62,32 @@ from workflows.law.rules import RuleBook
 
 
 class CaseFlow:
-    """Binds a case to its kind's machine for one operation; ``state`` proxies ``case.state``.
+    """The machine's model: a slot one case is put into for one operation.
 
-    This property setter is the only code that assigns ``Case.state`` after creation.
+    ``state`` proxies the bound case's ``state``; this property setter is the only code
+    that assigns a case's state after creation. Slots are added to the kind's machine once
+    and reused (``_bound``), because adding and removing a model (which installs a method
+    per trigger and state on it) cost more than firing the trigger itself.
     """
 
-    def __init__(self, case: Case) -> None:
-        self._case = case
+    def __init__(self) -> None:
+        self._case = None
 
     @property
-    def state(self) -> str:
-        return self._case.state
+    def state(self) -> str | None:
+        return self._case.state if self._case is not None else None
 
     @state.setter
     def state(self, value: str) -> None:
-        self._case.state = value
+        if self._case is not None:  # add_model sets the initial state on an empty slot
+            self._case.state = value
 
 
 _machines: dict[str, Machine] = {}
 _machines_lock = threading.Lock()
-# Machine.add_model/remove_model mutate the machine's model list; serialise them.
-_bind_lock = threading.Lock()
+# Free slots per kind; as many are ever made as cases of a kind move at the same time.
+_free_slots: dict[str, list[CaseFlow]] = {}
+_slots_lock = threading.Lock()
 
 
 def machine_for(definition: WorkflowDefinition) -> Machine:
@@ -119,20 +124,33 @@ def _build_machine(definition: WorkflowDefinition) -> Machine:
     return machine
 
 
-def move(definition: WorkflowDefinition, case: Case, trigger: str, ctx: Context) -> None:
-    """Fire ``trigger`` on the kind's machine with ``case`` bound for this call only."""
+@contextmanager
+def _bound(definition: WorkflowDefinition, case) -> Iterator[CaseFlow]:
+    """A slot of the kind's machine with ``case`` in it, for the length of the block."""
     machine = machine_for(definition)
-    flow = CaseFlow(case)
-    with _bind_lock:
-        machine.add_model(flow, initial=case.state)
+    with _slots_lock:
+        free = _free_slots.setdefault(definition.kind, [])
+        flow = free.pop() if free else None
+        if flow is None:
+            flow = CaseFlow()
+            machine.add_model(flow, initial=definition.initial)
+    flow._case = case
     try:
-        if not getattr(flow, trigger)(ctx=ctx):
-            raise TransitionNotAllowed("Không thực hiện được thao tác ở trạng thái hiện tại.")
-    except MachineError as exc:
-        raise TransitionNotAllowed("Thao tác không được phép ở trạng thái hiện tại.") from exc
+        yield flow
     finally:
-        with _bind_lock:
-            machine.remove_model(flow)
+        flow._case = None
+        with _slots_lock:
+            free.append(flow)
+
+
+def move(definition: WorkflowDefinition, case, trigger: str, ctx: Context) -> None:
+    """Fire ``trigger`` on the kind's machine with ``case`` bound for this call only."""
+    with _bound(definition, case) as flow:
+        try:
+            if not getattr(flow, trigger)(ctx=ctx):
+                raise TransitionNotAllowed("Không thực hiện được thao tác ở trạng thái hiện tại.")
+        except MachineError as exc:
+            raise TransitionNotAllowed("Thao tác không được phép ở trạng thái hiện tại.") from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,14 +339,26 @@ def _check_version(raw: dict[str, Any], case) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Transitioned:
+    """What one ``fire_transition`` did."""
+
+    case_id: int
+    code: str
+    trigger: str
+    from_state: str
+    to_state: str
+    version: int
+
+
 def fire_transition(
     case_id: int, trigger: str, user, raw_payload: dict[str, Any], *, ip: str | None = None
-) -> Case:
+) -> Transitioned:
     """Fire ``trigger`` on case ``case_id`` as ``user``; one transaction.
 
     Changes the case's state, version, columns, data, deadlines and victims, appends one
-    event, opens and closes tasks, creates child cases and writes outbox rows. Returns the
-    ``Case``; its columns are read (after the commit) when the caller first uses them.
+    event, opens and closes tasks, creates child cases and writes outbox rows. Returns what
+    moved; a caller that shows the case reads it afterwards.
 
     :raises NotFound: no such case or trigger, or the case is not visible to the user.
     :raises PermissionDenied: the user's role may not fire this trigger (here).
@@ -392,21 +422,7 @@ def fire_transition(
                 parent, get_workflow(parent.kind), snapshot(parent, Related(parent)), at, rules
             )
         store.forget(case.id, case.parent_id)
-    return _case_loaded_on_use(case_id)
-
-
-def _case_loaded_on_use(case_id: int) -> Case:
-    """The ``Case`` ``case_id`` without a query now: its columns load on first use.
-
-    Callers of ``fire_transition`` often only redirect; those that render the case read it
-    then, after the commit, as they would have anyway.
-    """
-    case = db.session.identity_map.get(db.session.identity_key(Case, case_id))
-    if case is None:
-        case = Case(id=case_id)
-        make_transient_to_detached(case)  # every other column is "expired": loads on use
-        db.session.add(case)
-    return case
+    return Transitioned(case.id, case.code, trigger, from_state, case.state, case.version)
 
 
 class LazyRuleBook:

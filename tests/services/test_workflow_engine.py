@@ -288,7 +288,7 @@ def test_effect_that_raises_rolls_everything_back(fatal, monkeypatch):
     with pytest.raises(RuntimeError):
         act(case, inspector, "open_investigation", team=head())
     assert fingerprint(case) == before
-    assert machine_for(get_workflow("accident")).models == []
+    assert all(flow._case is None for flow in machine_for(get_workflow("accident")).models)
 
 
 def test_failure_after_event_tasks_and_outbox_were_flushed_rolls_all_back(fatal, monkeypatch):
@@ -343,14 +343,27 @@ def test_machines_differ_between_kinds():
     assert len(machines) == len(REGISTRY)
 
 
-def test_machine_holds_no_model_after_an_operation(fatal):
+def test_machine_holds_no_case_after_an_operation(fatal):
+    """The machine's models are reusable slots: empty again after each operation,
+    also when the trigger is refused."""
     case, enterprise, inspector = fatal
     machine = machine_for(get_workflow("accident"))
     act(case, inspector, "open_investigation", team=head())
-    assert machine.models == []
+    assert machine.models and all(flow._case is None for flow in machine.models)
     with pytest.raises(TransitionNotAllowed):
         act(case, inspector, "announce", meeting_at=clock.now().isoformat(), attendees=[])
-    assert machine.models == []
+    assert all(flow._case is None for flow in machine.models)
+
+
+def test_slots_are_reused_not_added_per_operation(fatal):
+    case, enterprise, inspector = fatal
+    machine = machine_for(get_workflow("accident"))
+    act(case, inspector, "open_investigation", team=head())
+    slots = len(machine.models)
+    act(case, inspector, "refer_to_police", reason="Có dấu hiệu tội phạm")
+    act(case, inspector, "resume", returned_at=clock.now().isoformat())
+    act(case, inspector, "refer_to_police", reason="Có dấu hiệu tội phạm")
+    assert len(machine.models) == slots
 
 
 @pytest.mark.parametrize("kind", sorted(REGISTRY))
@@ -364,8 +377,9 @@ def test_no_auto_transitions_and_no_to_state_shortcuts(kind):
     class Row:
         state = definition.initial
 
-    flow = CaseFlow(Row())
+    flow = CaseFlow()
     machine.add_model(flow, initial=Row.state)
+    flow._case = Row()
     try:
         shortcuts = [name for name in dir(flow) if name.startswith("to_")]
         assert shortcuts == []
@@ -374,7 +388,6 @@ def test_no_auto_transitions_and_no_to_state_shortcuts(kind):
         assert flow.state == definition.initial, "binding must not reset the state"
     finally:
         machine.remove_model(flow)
-    assert machine.models == []
 
 
 def test_binding_a_case_keeps_its_current_state(fatal):
@@ -383,8 +396,9 @@ def test_binding_a_case_keeps_its_current_state(fatal):
     act(case, inspector, "open_investigation", team=head())
     row = db.session.get(Case, case.id)
     machine = machine_for(get_workflow("accident"))
-    flow = CaseFlow(row)
-    machine.add_model(flow, initial=row.state)
+    flow = CaseFlow()
+    machine.add_model(flow, initial=get_workflow("accident").initial)
+    flow._case = row
     try:
         assert flow.state == "investigating"
         assert flow.is_investigating()
