@@ -1,5 +1,7 @@
 """Migrations: ``flask db upgrade`` on an empty database produces exactly the models."""
 
+from datetime import datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -25,3 +27,70 @@ def test_the_test_database_matches_the_models(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_0004_fills_each_case_chain_head_from_its_events(tmp_path):
+    """Cases that existed before the chain head moved onto the case row get their last event."""
+    from flask_migrate import upgrade
+    from sqlalchemy import MetaData, insert, select
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        upgrade(revision="0003")
+        tables = MetaData()
+        tables.reflect(bind=db.engine)
+        case, event, commune = (
+            tables.tables["case"],
+            tables.tables["case_event"],
+            tables.tables["commune"],
+        )
+        at = datetime(2026, 11, 20, 1, 0)  # SQLite stores naive UTC
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(commune).values(code="11311", name="Hồng Bàng", province="HP")
+            )
+            for case_id in (1, 2):
+                connection.execute(
+                    insert(case).values(
+                        id=case_id,
+                        kind="accident",
+                        code=f"HP-2026-A00000{case_id}",
+                        state="declared",
+                        version=1,
+                        commune_code="11311",
+                        declared_at=at,
+                        location="",
+                        description="",
+                        insurance_filed=False,
+                        data={},
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
+            for seq, digest in ((1, "a" * 64), (2, "b" * 64)):  # case 2 has no event
+                connection.execute(
+                    insert(event).values(
+                        case_id=1,
+                        seq=seq,
+                        at=at,
+                        actor="x",
+                        role="inspector",
+                        trigger="t",
+                        from_state=None,
+                        to_state="declared",
+                        payload={},
+                        ip=None,
+                        prev_hash="0" * 64,
+                        hash=digest,
+                    )
+                )
+        upgrade()
+        tables = MetaData()
+        tables.reflect(bind=db.engine)
+        case = tables.tables["case"]
+        with db.engine.connect() as connection:
+            heads = connection.execute(
+                select(case.c.id, case.c.last_event_seq, case.c.last_event_hash).order_by(case.c.id)
+            ).all()
+        db.engine.dispose()
+    assert [tuple(row) for row in heads] == [(1, 2, "b" * 64), (2, 0, "0" * 64)]

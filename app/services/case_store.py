@@ -8,8 +8,8 @@ statement is built once at import with bound parameters, so executing it skips b
 and cache-keying a new expression; an UPDATE's SET clause is the keys it is given.
 
 Everything runs on the session's connection, inside the caller's unit of work. ORM
-objects of the rows written here go stale until the commit expires them; the engine
-expires them itself when it is done (``forget``).
+objects of the rows written here go stale until the commit expires them (the engine
+expires them itself when it runs inside a caller's unit of work).
 """
 
 from __future__ import annotations
@@ -81,10 +81,9 @@ _children = (
 _open_tasks = select(TASK.c.id, TASK.c.name, TASK.c.role, TASK.c.due_at).where(
     TASK.c.case_id == bindparam("case_id"), TASK.c.closed_at.is_(None)
 )
-_close_tasks = update(TASK).where(TASK.c.id.in_(bindparam("_ids", expanding=True)))
 _update_task = update(TASK).where(TASK.c.id == bindparam("_id"))
 _insert_task = insert(TASK)
-_insert_outbox = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
+_insert_outbox = insert(OUTBOX)
 
 
 class CaseRecord:
@@ -168,7 +167,7 @@ def load_open_tasks(case_id: int):
 
 def close_tasks(task_ids: list[int], at: datetime) -> None:
     if task_ids:
-        _run(_close_tasks, {"_ids": task_ids, "closed_at": at})
+        _run(_update_task, [{"_id": task_id, "closed_at": at} for task_id in task_ids])
 
 
 def move_task_due(changes: list[tuple[int, datetime | None]]) -> None:
@@ -195,18 +194,5 @@ def insert_tasks(rows: list[dict[str, Any]]) -> None:
 
 
 def insert_outbox(rows: list[dict[str, Any]]) -> list[int]:
-    """Insert outbox rows; their ids, in order."""
-    if not rows:
-        return []
-    return list(_run(_insert_outbox, rows).scalars())
-
-
-def forget(*case_ids: int | None) -> None:
-    """Expire ORM copies of cases written here, so nothing reads their old values."""
-    identity_map = db.session.identity_map
-    for case_id in case_ids:
-        if case_id is None:
-            continue
-        case = identity_map.get(db.session.identity_key(Case, case_id))
-        if case is not None:
-            db.session.expire(case)
+    """Insert outbox rows; their ids, in order (one statement each: usually one or two)."""
+    return [_run(_insert_outbox, row).inserted_primary_key[0] for row in rows]

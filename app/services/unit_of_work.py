@@ -53,6 +53,11 @@ def unit_of_work() -> Iterator[None]:
             callback()
 
 
+def is_nested() -> bool:
+    """True inside a unit of work that joined an outer one (the outer one commits)."""
+    return g.get("uow_depth", 0) > 1
+
+
 def transactional(fn: Callable) -> Callable:
     """Decorator form of ``unit_of_work``."""
 

@@ -38,7 +38,7 @@ from app.models import Case, CaseCounter
 from app.services import case_store as store
 from app.services.audit import append_event
 from app.services.rulebook import load_rulebook
-from app.services.unit_of_work import unit_of_work
+from app.services.unit_of_work import is_nested, unit_of_work
 from app.services.visibility import can_see
 from workflows import get_workflow
 from workflows.base import (
@@ -421,7 +421,11 @@ def fire_transition(
             sync_tasks(
                 parent, get_workflow(parent.kind), snapshot(parent, Related(parent)), at, rules
             )
-        store.forget(case.id, case.parent_id)
+        if is_nested():
+            # Rows were written as plain SQL: ORM objects the caller loaded earlier in its
+            # transaction are stale. (Otherwise the commit, just below, expires them.)
+            db.session.flush()
+            db.session.expire_all()
     return Transitioned(case.id, case.code, trigger, from_state, case.state, case.version)
 
 

@@ -219,6 +219,21 @@ def test_verify_fails_when_an_event_was_deleted(cases, runner):
     assert other.code not in result.output
 
 
+def test_verify_fails_when_the_newest_event_was_deleted(cases, runner):
+    """No later link reveals it; the chain head kept on the case row does."""
+    target, other = cases
+    with guard_dropped("delete"):
+        db.session.execute(
+            delete(CaseEvent).where(CaseEvent.case_id == target.id, CaseEvent.seq == 3)
+        )
+        db.session.commit()
+        result = verify(runner)
+    assert result.exit_code == 1, result.output
+    assert f"BROKEN {target.code} event 3: the case names event 3 as its last" in result.output
+    assert "the chain ends at 2" in result.output
+    assert other.code not in result.output
+
+
 def test_restored_guard_leaves_a_verifiable_database(cases, runner):
     """After a drop-and-recreate with no change, verify passes and the guard refuses again."""
     with guard_dropped("update"):

@@ -405,3 +405,44 @@ def test_binding_a_case_keeps_its_current_state(fatal):
     finally:
         machine.remove_model(flow)
     assert row.state == "investigating"
+
+
+# -- plain-row writes and the ORM --------------------------------------------------------------
+
+
+def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(fatal):
+    """The engine writes plain rows; a caller that joined it reads the new state, data and
+    deadlines in the same transaction, not what its ORM objects held before."""
+    from app.services.unit_of_work import unit_of_work
+
+    case, _enterprise, inspector = fatal
+    db.session.refresh(case)
+    with unit_of_work():
+        held = db.session.get(Case, case.id)
+        assert (held.state, held.version, len(held.deadlines)) == (
+            "declared",
+            1,
+            len(held.deadlines),
+        )
+        deadlines_before = {row.name for row in held.deadlines}
+        moved = fire_transition(
+            case.id, "open_investigation", inspector, {"version": 1, "team": head()}
+        )
+        assert (held.state, held.version) == ("investigating", 2)
+        assert held.data["team"][0]["role"] == "head"
+        assert {row.name for row in held.deadlines} >= deadlines_before
+        assert held.last_event_seq == moved.version  # one event per version
+    assert (moved.from_state, moved.to_state, moved.case_id) == (
+        "declared",
+        "investigating",
+        case.id,
+    )
+
+
+def test_chain_head_on_the_case_names_its_last_event(fatal):
+    case, _enterprise, inspector = fatal
+    act(case, inspector, "open_investigation", team=head())
+    act(case, inspector, "refer_to_police", reason="Có dấu hiệu tội phạm")
+    row = db.session.get(Case, case.id)
+    last = events_of(case)[-1]
+    assert (row.last_event_seq, row.last_event_hash) == (last.seq, last.hash)
