@@ -78,6 +78,14 @@ _children = (
     .where(CASE.c.parent_id == bindparam("case_id"))
     .order_by(CASE.c.id)
 )
+_by_code = select(
+    CASE.c.id,
+    CASE.c.code,
+    CASE.c.kind,
+    CASE.c.enterprise_id,
+    CASE.c.commune_code,
+    CASE.c.insurance_filed,
+).where(CASE.c.code == bindparam("code"))
 _open_tasks = select(TASK.c.id, TASK.c.name, TASK.c.role, TASK.c.due_at).where(
     TASK.c.case_id == bindparam("case_id"), TASK.c.closed_at.is_(None)
 )
@@ -159,6 +167,11 @@ def save_deadlines(
 
 def load_children(case_id: int) -> list[dict[str, Any]]:
     return [dict(row) for row in _run(_children, {"case_id": case_id}).mappings()]
+
+
+def find_by_code(code: str):
+    """The few columns that say whether a case exists and who may see it, or None."""
+    return _run(_by_code, {"code": code}).first()
 
 
 def load_open_tasks(case_id: int):

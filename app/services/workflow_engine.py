@@ -382,7 +382,9 @@ def fire_transition(
             raise TransitionNotAllowed(
                 f"Không thể thực hiện {trigger!r} khi vụ việc ở trạng thái {case.state!r}."
             )
-        clean, errors = parse_payload(definition.fields_for(trigger, case.state), raw)
+        fields = definition.fields_for(trigger, case.state)
+        clean, errors = parse_payload(fields, raw)
+        errors = errors or _unknown_case_codes(fields, clean, user)
         if errors:
             raise ValidationFailed(errors)
         at = now()
@@ -427,6 +429,22 @@ def fire_transition(
             db.session.flush()
             db.session.expire_all()
     return Transitioned(case.id, case.code, trigger, from_state, case.state, case.version)
+
+
+def _unknown_case_codes(fields, clean: dict[str, Any], user) -> dict[str, list[str]]:
+    """A payload's case codes (``duplicate_of``…) must name cases the caller can see.
+
+    A case the caller may not see is answered like a missing one, so its existence does
+    not leak.
+    """
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        code = clean.get(field.name) if field.kind == "case_code" else None
+        if code:
+            found = store.find_by_code(code)
+            if found is None or not can_see(user, found):
+                errors[field.name] = [f"Không tìm thấy vụ việc mã {code}."]
+    return errors
 
 
 class LazyRuleBook:

@@ -484,6 +484,8 @@ def test_reject_as_a_duplicate(api, w, t):
     assert "duplicate_of" in body["errors"]
     body = api.refused(cid, "reject", w.insp, 422, reason="Trùng", duplicate_of="not-a-code")
     assert "duplicate_of" in body["errors"]
+    body = api.refused(cid, "reject", w.insp, 422, reason="Trùng", duplicate_of="HP-2026-A999999")
+    assert body["errors"]["duplicate_of"] == ["Không tìm thấy vụ việc mã HP-2026-A999999."]
     api.refused(cid, "reject", w.insp, 422, duplicate_of=first["code"])
     body = api.acted(cid, "reject", w.insp, reason="Khai báo trùng", duplicate_of=first["code"])
     assert body["state"] == "rejected"
