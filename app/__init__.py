@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.errors import NotAuthenticated, SafeCaseError
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.i18n import N_, localize, localize_errors
 from app.permissions import wants_json
 from config import Config, config_for_environment
 
@@ -76,7 +78,8 @@ def init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = localize  # flashed in the user's language
     login_manager.session_protection = "basic"
 
     from app.services.users import load_session_user
@@ -113,20 +116,28 @@ def register_error_handlers(app: Flask) -> None:
             return jsonify(body), error.status
         if isinstance(error, NotAuthenticated):
             return redirect(url_for("auth.login", next=request.full_path))
-        return render_template("error.html", error=error), error.status
+        return (
+            render_template(
+                "error.html",
+                error=error,
+                message=localize(error.message),
+                errors=localize_errors(error.errors),
+            ),
+            error.status,
+        )
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):
         if wants_json():
             return jsonify({"error": "CSRF token missing or invalid."}), 400
-        flash("Phiên làm việc của biểu mẫu đã hết hạn, vui lòng thử lại.", "error")
+        flash(_("Phiên làm việc của biểu mẫu đã hết hạn, vui lòng thử lại."), "error")
         return render_template("error.html", error=error, message=error.description), 400
 
     @app.errorhandler(404)
     def handle_404(error):
         if wants_json():
             return jsonify({"error": "Không tìm thấy."}), 404
-        return render_template("error.html", error=error, message="Không tìm thấy trang."), 404
+        return render_template("error.html", error=error, message=_("Không tìm thấy trang.")), 404
 
     @app.errorhandler(405)
     def handle_405(error):
@@ -134,17 +145,17 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def handle_429(error):
-        message = "Quá nhiều lần thử. Vui lòng đợi một phút rồi thử lại."
+        message = N_("Quá nhiều lần thử. Vui lòng đợi một phút rồi thử lại.")
         if wants_json():
             return jsonify({"error": message}), 429
-        return render_template("auth/login.html", form=None, rate_limited=message), 429
+        return render_template("auth/login.html", form=None, rate_limited=localize(message)), 429
 
     @app.errorhandler(500)
     def handle_500(error):
         db.session.rollback()
         if wants_json():
             return jsonify({"error": "Lỗi hệ thống."}), 500
-        return render_template("error.html", error=error, message="Lỗi hệ thống."), 500
+        return render_template("error.html", error=error, message=_("Lỗi hệ thống.")), 500
 
 
 def register_template_helpers(app: Flask) -> None:

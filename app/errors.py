@@ -2,10 +2,14 @@
 
 Services never build responses; views and the API catch nothing themselves — the
 handlers registered by ``register_error_handlers`` turn these into flash + redirect
-for HTML and ``{"error": ..., "errors": ...}`` JSON for the API.
+for HTML and ``{"error": ..., "errors": ...}`` JSON for the API. Messages are Vietnamese,
+marked with ``app.i18n.N_`` so the web UI can show them in the user's language (the API
+keeps the Vietnamese text).
 """
 
 from __future__ import annotations
+
+from app.i18n import N_
 
 
 class SafeCaseError(Exception):
@@ -24,7 +28,7 @@ class ValidationFailed(SafeCaseError):
 
     status = 422
 
-    def __init__(self, errors: dict[str, list[str]], message: str = "Dữ liệu không hợp lệ."):
+    def __init__(self, errors: dict[str, list[str]], message: str = N_("Dữ liệu không hợp lệ.")):
         super().__init__(message, errors)
 
 

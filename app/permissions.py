@@ -14,6 +14,7 @@ from flask import g, request
 from flask_login import current_user
 
 from app.errors import NotAuthenticated, PermissionDenied
+from app.i18n import N_
 
 ALL_ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin")
 CASE_ROLES = ("enterprise", "inspector", "union", "commune", "insurance")
@@ -52,9 +53,9 @@ def require_permission(permission: str) -> Callable:
         def wrapped(*args, **kwargs):
             user = acting_user()
             if user is None:
-                raise NotAuthenticated("Cần đăng nhập.")
+                raise NotAuthenticated(N_("Cần đăng nhập."))
             if not has_permission(user, permission):
-                raise PermissionDenied("Vai trò của bạn không được phép thực hiện việc này.")
+                raise PermissionDenied(N_("Vai trò của bạn không được phép thực hiện việc này."))
             return view(*args, **kwargs)
 
         return wrapped

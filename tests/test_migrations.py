@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -94,3 +95,73 @@ def test_0004_fills_each_case_chain_head_from_its_events(tmp_path):
             ).all()
         db.engine.dispose()
     assert [tuple(row) for row in heads] == [(1, 2, "b" * 64), (2, 0, "0" * 64)]
+
+
+def test_0005_adds_the_incident_link_to_a_database_with_cases(tmp_path):
+    """The link is added in place (no rebuild of ``case``, whose rows victims reference) and is
+    a real foreign key: existing cases get no link, a link to a missing case is refused."""
+    from flask_migrate import upgrade
+    from sqlalchemy import MetaData, insert, select, update
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        upgrade(revision="0004")
+        tables = MetaData()
+        tables.reflect(bind=db.engine)
+        case, victim, commune = (
+            tables.tables["case"],
+            tables.tables["victim"],
+            tables.tables["commune"],
+        )
+        at = datetime(2026, 11, 20, 1, 0)  # SQLite stores naive UTC
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(commune).values(code="11311", name="Hồng Bàng", province="HP")
+            )
+            for case_id, kind in ((1, "incident"), (2, "accident")):
+                connection.execute(
+                    insert(case).values(
+                        id=case_id,
+                        kind=kind,
+                        code=f"HP-2026-{kind[0].upper()}00000{case_id}",
+                        state="declared",
+                        version=1,
+                        commune_code="11311",
+                        declared_at=at,
+                        location="",
+                        description="",
+                        insurance_filed=False,
+                        data={},
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
+            connection.execute(
+                insert(victim).values(
+                    case_id=2,
+                    full_name="Nguyễn Văn An",
+                    gender="male",
+                    national_id="031090001234",
+                    occupation="",
+                    outcome="serious",
+                    injury_description="",
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        upgrade()
+        tables = MetaData()
+        tables.reflect(bind=db.engine)
+        case = tables.tables["case"]
+        with db.engine.begin() as connection:
+            links = connection.execute(select(case.c.id, case.c.linked_incident_id)).all()
+            connection.execute(update(case).where(case.c.id == 2).values(linked_incident_id=1))
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(update(case).where(case.c.id == 2).values(linked_incident_id=99))
+        with db.engine.connect() as connection:
+            linked = connection.execute(select(case.c.linked_incident_id).where(case.c.id == 2))
+            kept = linked.scalar_one()
+        db.engine.dispose()
+    assert sorted(tuple(row) for row in links) == [(1, None), (2, None)]
+    assert kept == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.admin import bp
 from app.auth.forms import EmptyForm
@@ -52,9 +53,12 @@ def retry_job():
     if EmptyForm().validate_on_submit() and not jobs_inline():
         queue, job_id = request.form.get("queue", ""), request.form.get("job_id", "")
         if monitor.requeue_failed(queue, job_id):
-            flash(f"Đã đưa công việc {job_id} trở lại hàng đợi {queue}.", "info")
+            moved = _(
+                "Đã đưa công việc %(job)s trở lại hàng đợi %(queue)s.", job=job_id, queue=queue
+            )
+            flash(moved, "info")
         else:
-            flash(f"Không tìm thấy công việc lỗi {job_id}.", "error")
+            flash(_("Không tìm thấy công việc lỗi %(job)s.", job=job_id), "error")
     return redirect(url_for("admin.jobs"))
 
 
@@ -65,6 +69,8 @@ def retry_emails():
         from datetime import timedelta
 
         count = retry_pending_emails(grace=timedelta(0))
-        verb = "Đã gửi lại" if jobs_inline() else "Đã đưa lại vào hàng đợi"
-        flash(f"{verb} {count} email.", "info")
+        if jobs_inline():
+            flash(_("Đã gửi lại %(n)s email.", n=count), "info")
+        else:
+            flash(_("Đã đưa lại vào hàng đợi %(n)s email.", n=count), "info")
     return redirect(url_for("admin.jobs"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -14,30 +15,30 @@ from workflows.law.rules import DEFAULT_RULES, RULE_DESCRIPTIONS
 class RuleValueForm(FlaskForm):
     # Choices are checked by the service (with a Vietnamese message), not by WTForms.
     key = SelectField(
-        "Quy định",
+        _l("Quy định"),
         choices=[
             SelectChoice(key, RULE_DESCRIPTIONS.get(key, (key, ""))[0]) for key in DEFAULT_RULES
         ],
         validate_choice=False,
     )
-    valid_from = VNDateField("Áp dụng từ ngày (ngày/tháng/năm)")
-    value = StringField("Giá trị")
-    source = StringField("Căn cứ pháp lý (văn bản, điều khoản)")
-    submit = SubmitField("Thêm giá trị")
+    valid_from = VNDateField(_l("Áp dụng từ ngày (ngày/tháng/năm)"))
+    value = StringField(_l("Giá trị"))
+    source = StringField(_l("Căn cứ pháp lý (văn bản, điều khoản)"))
+    submit = SubmitField(_l("Thêm giá trị"))
 
 
 class HolidayForm(FlaskForm):
-    day = VNDateField("Ngày (ngày/tháng/năm)")
+    day = VNDateField(_l("Ngày (ngày/tháng/năm)"))
     change = SelectField(
-        "Loại điều chỉnh",
+        _l("Loại điều chỉnh"),
         choices=[SelectChoice(value, label) for value, label in HOLIDAY_CHANGES.items()],
         validate_choice=False,
     )
-    note = StringField("Ghi chú (văn bản công bố)")
-    submit = SubmitField("Thêm ngày")
+    note = StringField(_l("Ghi chú (văn bản công bố)"))
+    submit = SubmitField(_l("Thêm ngày"))
 
 
 class WithdrawForm(FlaskForm):
     """A bare button that still carries CSRF."""
 
-    submit = SubmitField("Rút")
+    submit = SubmitField(_l("Rút"))

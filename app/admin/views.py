@@ -7,16 +7,18 @@ and redirect; on invalid input re-render the page with the errors next to the fi
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from app.admin import bp
 from app.admin.rules_forms import HolidayForm, RuleValueForm, WithdrawForm
 from app.errors import ValidationFailed
+from app.i18n import localize, localize_errors
 from app.permissions import acting_user, require_permission
 from app.services import rules_admin
 
 
 def _attach(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
+    for name, messages in localize_errors(errors).items():
         target = getattr(form, name, None)
         if target is None:
             form.form_errors.extend(messages)
@@ -59,7 +61,14 @@ def add_rule():
     except ValidationFailed as exc:
         _attach(form, exc.errors)
         return _page(rule_form=form, status=422)
-    flash(f"Đã thêm giá trị {row.value} cho {row.key}, áp dụng từ {row.valid_from:%d/%m/%Y}.")
+    flash(
+        _(
+            "Đã thêm giá trị %(value)s cho %(key)s, áp dụng từ %(day)s.",
+            value=row.value,
+            key=row.key,
+            day=row.valid_from.strftime("%d/%m/%Y"),
+        )
+    )
     return redirect(url_for("admin.index"))
 
 
@@ -69,9 +78,9 @@ def withdraw_rule(row_id: int):
     if WithdrawForm().validate_on_submit():
         try:
             rules_admin.withdraw_rule_value(acting_user(), row_id)
-            flash("Đã rút giá trị chưa có hiệu lực.")
+            flash(_("Đã rút giá trị chưa có hiệu lực."))
         except ValidationFailed as exc:
-            flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+            flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
     return redirect(url_for("admin.index"))
 
 
@@ -88,7 +97,8 @@ def add_holiday():
     except ValidationFailed as exc:
         _attach(form, exc.errors)
         return _page(holiday_form=form, status=422)
-    flash(f"Đã thêm {rules_admin.HOLIDAY_CHANGES[row.change].lower()} {row.day:%d/%m/%Y}.")
+    change = str(rules_admin.HOLIDAY_CHANGES[row.change]).lower()
+    flash(_("Đã thêm %(change)s %(day)s.", change=change, day=row.day.strftime("%d/%m/%Y")))
     return redirect(url_for("admin.index"))
 
 
@@ -98,7 +108,7 @@ def withdraw_holiday(row_id: int):
     if WithdrawForm().validate_on_submit():
         try:
             rules_admin.withdraw_holiday(acting_user(), row_id)
-            flash("Đã rút ngày điều chỉnh.")
+            flash(_("Đã rút ngày điều chỉnh."))
         except ValidationFailed as exc:
-            flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
+            flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
     return redirect(url_for("admin.index"))

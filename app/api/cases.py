@@ -12,6 +12,7 @@ from app.api.schemas import (
     case_json,
     event_json,
     has_medical_content,
+    links_json,
     strip_medical,
     task_json,
 )
@@ -26,7 +27,9 @@ from app.services.workflow_engine import available_actions, fire_transition
 def _detail(case, user):
     if sees_medical(user) and has_medical_content(case):
         case_service.log_medical_read(user, case, "victims,data")
-    return case_json(case, user, actions=available_actions(case, user))
+    body = case_json(case, user, actions=available_actions(case, user))
+    body.update(links_json(case, case_service.linked_cases(user, case)))
+    return body
 
 
 def _int_arg(name: str, default: int) -> int:

@@ -56,6 +56,12 @@ SCHEMAS = {
             "description": {"type": "string"},
             "labour_relation": {"type": "boolean"},
             "victims": {"type": "array", "minItems": 1, "items": VICTIM},
+            "incident_code": {
+                "type": "string",
+                "description": "optional: the code of the serious technical incident the victims"
+                " were hurt in; an incident the declarer can see, of its own enterprise",
+                "examples": ["HP-2026-I000005"],
+            },
         },
     },
     # Enterprise only. The workers are sent as victims (outcome optional: serious unless
@@ -119,6 +125,31 @@ SCHEMAS = {
             "compensation": {"type": "object"},
             "insurance": {"type": "object"},
             "victim_id": {"type": "integer"},
+            # Detail only (GET /cases/{id}, and the answers to POST /cases and actions).
+            "incident_code": {
+                "type": ["string", "null"],
+                "description": "an accident's incident as declared (incident_code)",
+            },
+            "linked_incident": {
+                "description": "an accident's serious technical incident, if the caller sees it",
+                "oneOf": [{"$ref": "#/components/schemas/CaseLink"}, {"type": "null"}],
+            },
+            "linked_accidents": {
+                "description": "an incident's accident cases (its casualties) the caller sees",
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/CaseLink"},
+            },
+        },
+    },
+    "CaseLink": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "code": {"type": "string"},
+            "kind": {"type": "string"},
+            "state": {"type": "string"},
+            "severity": {"type": ["string", "null"]},
+            "occurred_at": {"type": ["string", "null"], "format": "date-time"},
         },
     },
     "Event": {

@@ -154,6 +154,33 @@ def case_json(
     return body
 
 
+def link_json(case: Case) -> dict[str, Any]:
+    """A linked case as the detail names it: enough to show and open it."""
+    return {
+        "id": case.id,
+        "code": case.code,
+        "kind": case.kind,
+        "state": case.state,
+        "severity": case.severity,
+        "occurred_at": iso(case.occurred_at),
+    }
+
+
+def links_json(case: Case, links) -> dict[str, Any]:
+    """A case detail's links (``app.services.cases.linked_cases``, already kept to what the
+    caller may see): an accident's ``incident_code`` as declared and ``linked_incident`` (null
+    when none or not visible to the caller), an incident's ``linked_accidents``; nothing for
+    other kinds."""
+    if case.kind == "accident":
+        return {
+            "incident_code": links.incident_code,
+            "linked_incident": link_json(links.incident) if links.incident else None,
+        }
+    if case.kind == "incident":
+        return {"linked_accidents": [link_json(accident) for accident in links.accidents]}
+    return {}
+
+
 def event_json(event: CaseEvent, user) -> dict[str, Any]:
     payload = event.payload if sees_medical(user) else strip_medical(event.payload)
     return {

@@ -5,15 +5,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import EmptyForm, LoginForm, PasswordChangeForm
 from app.errors import ValidationFailed
 from app.extensions import limiter
+from app.i18n import localize_errors
 from app.services import users
 
-GENERIC_LOGIN_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng."
+GENERIC_LOGIN_ERROR = _l("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 
 def login_limit() -> str:
@@ -60,7 +63,7 @@ def logout():
         users.end_sessions(current_user._get_current_object())
         logout_user()
         session.clear()
-        flash("Bạn đã đăng xuất.", "info")
+        flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -73,11 +76,11 @@ def change_password():
         try:
             users.change_password(user, form.current_password.data, form.new_password.data)
         except ValidationFailed as exc:
-            for name, messages in exc.errors.items():
+            for name, messages in localize_errors(exc.errors).items():
                 getattr(form, name).errors.extend(messages)
             return render_template("auth/password.html", form=form), 422
         login_user(user)  # this browser keeps going with the new session version
-        flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất.", "info")
+        flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "info")
         return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import TextInput
 
-REQUIRED = "Bắt buộc nhập."
+REQUIRED = _l("Bắt buộc nhập.")
 _MONEY_NOISE = re.compile(r"[\s.,_]|đồng|đ|vnd", re.IGNORECASE)
 _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -38,7 +39,7 @@ class _TextField(Field):
     """A text box whose value is parsed by ``parse``; the typed text is shown back on error."""
 
     widget = TextInput()
-    message = "Giá trị không hợp lệ."
+    message = _l("Giá trị không hợp lệ.")
 
     def parse(self, text: str):
         raise NotImplementedError
@@ -64,7 +65,7 @@ class _TextField(Field):
 class MoneyField(_TextField):
     """Whole VND: "10.000.000", "10 000 000", "10000000 đ"."""
 
-    message = "Số tiền phải là số nguyên đồng, ví dụ 10.000.000."
+    message = _l("Số tiền phải là số nguyên đồng, ví dụ 10.000.000.")
 
     def parse(self, text: str) -> int:
         digits = _MONEY_NOISE.sub("", text)
@@ -79,7 +80,7 @@ class MoneyField(_TextField):
 class PercentField(_TextField):
     """A percentage: "25", "25,5" or "25.5" (a trailing "%" is fine)."""
 
-    message = "Phải là số từ 0 đến 100, ví dụ 25 hoặc 25,5."
+    message = _l("Phải là số từ 0 đến 100, ví dụ 25 hoặc 25,5.")
 
     def parse(self, text: str) -> int | float:
         value = float(text.strip().rstrip("%").strip().replace(",", "."))
@@ -90,7 +91,7 @@ class PercentField(_TextField):
 
 
 class WholeNumberField(_TextField):
-    message = "Phải là số nguyên."
+    message = _l("Phải là số nguyên.")
 
     def parse(self, text: str) -> int:
         return int(text.strip())
@@ -99,7 +100,7 @@ class WholeNumberField(_TextField):
 class VNDateField(_TextField):
     """A day typed as dd/mm/yyyy (or yyyy-mm-dd)."""
 
-    message = "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 10/05/2026."
+    message = _l("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 10/05/2026.")
 
     def parse(self, text: str) -> date:
         return parse_vn_date(text)
@@ -115,15 +116,15 @@ def _required_unless_death(form, field) -> None:
 
 class CompensationForm(FlaskForm):
     capacity_loss_pct = PercentField(
-        "Tỷ lệ suy giảm khả năng lao động (%)", validators=[_required_unless_death]
+        _l("Tỷ lệ suy giảm khả năng lao động (%)"), validators=[_required_unless_death]
     )
     monthly_wage_vnd = MoneyField(
-        "Tiền lương bình quân 6 tháng liền kề trước khi bị tai nạn (đồng/tháng)",
+        _l("Tiền lương bình quân 6 tháng liền kề trước khi bị tai nạn (đồng/tháng)"),
         validators=[InputRequired(REQUIRED)],
     )
-    death = BooleanField("Người lao động bị chết")
-    worker_at_fault = BooleanField("Tai nạn hoàn toàn do lỗi của người lao động")
-    submit = SubmitField("Tính bồi thường")
+    death = BooleanField(_l("Người lao động bị chết"))
+    worker_at_fault = BooleanField(_l("Tai nạn hoàn toàn do lỗi của người lao động"))
+    submit = SubmitField(_l("Tính bồi thường"))
 
     def payload(self) -> dict:
         """The typed body for ``calculations.compensation_quote``."""
@@ -137,23 +138,24 @@ class CompensationForm(FlaskForm):
 
 class InsuranceForm(FlaskForm):
     capacity_loss_pct = PercentField(
-        "Tỷ lệ suy giảm khả năng lao động (%)", validators=[_required_unless_death]
+        _l("Tỷ lệ suy giảm khả năng lao động (%)"), validators=[_required_unless_death]
     )
     insured_wage_vnd = MoneyField(
-        "Tiền lương đóng BHXH của tháng liền kề trước tháng bị tai nạn (đồng)",
+        _l("Tiền lương đóng BHXH của tháng liền kề trước tháng bị tai nạn (đồng)"),
         validators=[InputRequired(REQUIRED)],
     )
     contribution_years = WholeNumberField(
-        "Số năm đóng bảo hiểm TNLĐ-BNN", validators=[InputRequired(REQUIRED)]
+        _l("Số năm đóng bảo hiểm TNLĐ-BNN"), validators=[InputRequired(REQUIRED)]
     )
     on_date = VNDateField(
-        "Ngày bị tai nạn hoặc ngày chết (ngày/tháng/năm)", validators=[InputRequired(REQUIRED)]
+        _l("Ngày bị tai nạn hoặc ngày chết (ngày/tháng/năm)"),
+        validators=[InputRequired(REQUIRED)],
     )
-    death = BooleanField("Người lao động bị chết")
+    death = BooleanField(_l("Người lao động bị chết"))
     serving_allowance = BooleanField(
-        "Có trợ cấp phục vụ (từ 81% và liệt cột sống, mù hai mắt, cụt/liệt hai chi…)"
+        _l("Có trợ cấp phục vụ (từ 81% và liệt cột sống, mù hai mắt, cụt/liệt hai chi…)")
     )
-    submit = SubmitField("Tính trợ cấp BHXH")
+    submit = SubmitField(_l("Tính trợ cấp BHXH"))
 
     def payload(self) -> dict:
         """The typed body for ``calculations.insurance_quote``."""

@@ -13,13 +13,14 @@ from app.calculations import bp
 from app.calculations.forms import CompensationForm, InsuranceForm
 from app.clock import now, to_local
 from app.errors import ValidationFailed
+from app.i18n import localize_errors
 from app.permissions import require_permission
 from app.services import calculations
 from app.services.rulebook import load_rulebook
 
 
 def _attach(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
+    for name, messages in localize_errors(errors).items():
         target = getattr(form, name, None)
         if target is None:
             form.form_errors.extend(messages)

@@ -1,16 +1,23 @@
 """Case documents in the browser: upload (CSRF form on the case page), download, and the
-``case_documents_panel(case)`` helper the ``cases/_documents.html`` partial reads."""
+``case_documents_panel(case)`` helper the ``cases/_documents.html`` partial reads.
+
+A refused file (wrong type, empty, no category…) renders the case page again with 422 and the
+message next to the upload form's input, as the other forms do; nothing is written."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.documents import attachment
 from app.cases import bp
+from app.cases.views import case_page as case_page_context
 from app.errors import Conflict, ValidationFailed
+from app.i18n import localize, localize_errors
 from app.permissions import require_permission
+from app.services import cases as case_service
 from app.services import documents as document_service
 
 
@@ -34,20 +41,30 @@ def upload_document(case_id: int):
             ip=request.remote_addr,
         )
     except ValidationFailed as exc:
-        for messages in exc.errors.values():
-            for message in messages:
-                flash(message, "error")
+        return _failed_upload(user, case_id, exc.errors)
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(localize(exc.message), "error")
     else:
-        flash("Đã tải tài liệu lên hồ sơ vụ việc.", "info")
+        flash(_("Đã tải tài liệu lên hồ sơ vụ việc."), "info")
     return redirect(case_page(case_id))
+
+
+def _failed_upload(user, case_id: int, errors: dict[str, list[str]]):
+    """The case page again with the refusal next to the upload inputs (what was chosen kept)."""
+    case = case_service.get_visible_case(user, case_id)
+    upload = {
+        "category": request.form.get("category"),
+        "note": request.form.get("note") or "",
+        "errors": localize_errors(errors),
+    }
+    context = case_page_context(case, user)
+    return render_template("cases/detail.html", **context, upload=upload), 422
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
     """A body over MAX_CONTENT_LENGTH is refused before the view runs (CSRF reads the form)."""
-    flash(document_service.TOO_BIG, "error")
+    flash(localize(document_service.TOO_BIG), "error")
     case_id = (request.view_args or {}).get("case_id")
     return redirect(case_page(case_id) if case_id else request.script_root + "/")
 
@@ -68,7 +85,7 @@ def case_documents_panel(case) -> dict:
     the documents (a medical paper's name hidden from roles without medical access), whether
     the user may upload, and the categories to choose from."""
     user = current_user._get_current_object()
-    _, rows = document_service.list_documents(user, case.id)
+    _case, rows = document_service.list_documents(user, case.id)  # ``_`` is gettext here
     checklist = document_service.dossier_checklist(case)
     return {
         "checklist": checklist,

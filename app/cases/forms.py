@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -29,19 +30,23 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import NumberInput, TextInput
 
 from app.clock import VN_TZ
 from app.extensions import db
+from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
 from workflows import REGISTRY
 from workflows.base import ATTENDEE_ORGANISATIONS, TEAM_ORGANISATIONS, Field
 
-# Choices are shorthand dicts {value: label} (WTForms 3.3 deprecates tuples), blank first.
-BLANK = {"": "— Chọn —"}
-ALL = {"": "Tất cả"}
-YES_NO = {**BLANK, "true": "Có", "false": "Không"}
+# Choices are written as dicts {value: label}, blank first, and handed to WTForms as
+# SelectChoice lists (``_options``): its shorthand dicts take only plain-str labels, and these
+# labels are lazy (translated when shown).
+BLANK = {"": _l("— Chọn —")}
+ALL = {"": _l("Tất cả")}
+YES_NO = {**BLANK, "true": _l("Có"), "false": _l("Không")}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 TEAM_ROWS = 4
@@ -77,29 +82,34 @@ LEVEL_LABELS = {
 }
 # Labels of text fields that take one of a few values (decide_insurance's benefit kind).
 CHOICE_LABELS = {
-    "one_time": "Trợ cấp một lần",
-    "monthly": "Trợ cấp hằng tháng",
-    "death": "Trợ cấp khi người lao động chết",
+    "one_time": _l("Trợ cấp một lần"),
+    "monthly": _l("Trợ cấp hằng tháng"),
+    "death": _l("Trợ cấp khi người lao động chết"),
 }
 
-NOT_A_NUMBER = "Phải là số nguyên."
-NOT_AN_AMOUNT = "Số tiền phải là số nguyên đồng, ví dụ 9.000.000."
-NOT_A_PERCENT = "Phải là số, ví dụ 25 hoặc 25,5."
-NOT_A_DATE = "Ngày không hợp lệ (dd/mm/yyyy)."
-NOT_A_DATETIME = "Ngày giờ không hợp lệ."
-NOT_A_TIME = "Giờ không hợp lệ (HH:MM)."
-REQUIRED = "Bắt buộc nhập."
+NOT_A_NUMBER = _l("Phải là số nguyên.")
+NOT_AN_AMOUNT = _l("Số tiền phải là số nguyên đồng, ví dụ 9.000.000.")
+NOT_A_PERCENT = _l("Phải là số, ví dụ 25 hoặc 25,5.")
+NOT_A_DATE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
+NOT_A_DATETIME = _l("Ngày giờ không hợp lệ.")
+NOT_A_TIME = _l("Giờ không hợp lệ (HH:MM).")
+REQUIRED = _l("Bắt buộc nhập.")
 
 
-def _choices(labels: dict[str, tuple[str, str]], keys=None, first=BLANK) -> dict[str, str]:
-    return {**first, **{key: labels[key][0] for key in (keys or labels)}}
+def _options(choices: dict[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in choices.items()]
 
 
-# -- fields with Vietnamese shape messages ------------------------------------------------------
+def _choices(labels: dict[str, tuple[str, str]], keys=None, first=BLANK) -> list[SelectChoice]:
+    """Select choices from (vi, en) label pairs, each shown in the user's language."""
+    return _options({**first, **{key: lazy_pick(labels[key]) for key in (keys or labels)}})
+
+
+# -- fields with translated shape messages ------------------------------------------------------
 
 
 class WholeNumberField(IntegerField):
-    """An integer; the message is Vietnamese (WTForms ships no Vietnamese catalogue)."""
+    """An integer; the message is ours (WTForms ships no Vietnamese catalogue)."""
 
     message = NOT_A_NUMBER
 
@@ -210,6 +220,8 @@ class VnTimeField(TimeField):
 
 def _select(label: str, choices, **kwargs) -> SelectField:
     # Choices are checked by the services (with Vietnamese messages), not by WTForms.
+    if isinstance(choices, dict):
+        choices = _options(choices)
     return SelectField(label, choices=choices, validate_choice=False, **kwargs)
 
 
@@ -217,14 +229,14 @@ def _select(label: str, choices, **kwargs) -> SelectField:
 
 
 class TeamRowForm(Form):
-    name = StringField("Họ tên", validators=[Optional()])
-    organisation = _select("Cơ quan", _choices(ORGANISATION_LABELS, TEAM_ORGANISATIONS))
-    role = _select("Vai trò", {"member": "Thành viên", "head": "Trưởng đoàn"})
+    name = StringField(_l("Họ tên"), validators=[Optional()])
+    organisation = _select(_l("Cơ quan"), _choices(ORGANISATION_LABELS, TEAM_ORGANISATIONS))
+    role = _select(_l("Vai trò"), _choices(TEAM_ROLE_LABELS, ("member", "head"), first={}))
 
 
 class AttendeeRowForm(Form):
-    name = StringField("Họ tên", validators=[Optional()])
-    organisation = _select("Cơ quan", _choices(ORGANISATION_LABELS, ATTENDEE_ORGANISATIONS))
+    name = StringField(_l("Họ tên"), validators=[Optional()])
+    organisation = _select(_l("Cơ quan"), _choices(ORGANISATION_LABELS, ATTENDEE_ORGANISATIONS))
 
 
 def _row_is_blank(row: Form) -> bool:
@@ -261,11 +273,11 @@ class ActionForm(FlaskForm):
         for f in self.spec:
             if f.kind == "victim_id":
                 choices = {str(v.id): f"{v.full_name} (…{v.national_id[-3:]})" for v in victims}
-                self[f.name].choices = {**BLANK, **choices}
+                self[f.name].choices = _options({**BLANK, **choices})
 
 
 def _field_for(f: Field):
-    label = f.label_vi or f.name
+    label = lazy_pick((f.label_vi or f.name, f.label_en or f.label_vi or f.name))
     check = [InputRequired(REQUIRED)] if f.required else [Optional()]
     if f.kind == "text" and f.choices:
         choices = {**BLANK, **{c: CHOICE_LABELS.get(c, c) for c in f.choices}}
@@ -364,9 +376,9 @@ def apply_errors(form, errors: dict[str, list[str]], rows: dict[str, list[int]])
 
     ``rows`` maps a row field (``team``, ``victims``) to the entry position of each item
     sent to the service. Paths with no input land in ``form.group_errors`` (a fieldset) or
-    ``form.general_errors`` (the top of the form).
+    ``form.general_errors`` (the top of the form). Messages are shown in the user's language.
     """
-    for path, messages in errors.items():
+    for path, messages in localize_errors(errors).items():
         head, _, rest = path.partition(".")
         target = form._fields.get(head) if head not in ("csrf_token", "version") else None
         if target is None:
@@ -396,28 +408,28 @@ def _apply_row_error(form, target: FieldList, head: str, rest: str, messages, po
 
 
 class VictimForm(Form):
-    full_name = StringField("Họ và tên", validators=[Optional()])
-    birth_date = VnDateField("Ngày sinh", validators=[Optional()])
-    gender = _select("Giới tính", _choices(GENDER_LABELS))
+    full_name = StringField(_l("Họ và tên"), validators=[Optional()])
+    birth_date = VnDateField(_l("Ngày sinh"), validators=[Optional()])
+    gender = _select(_l("Giới tính"), _choices(GENDER_LABELS))
     national_id = StringField(
-        "Số CCCD (12 chữ số)",
+        _l("Số CCCD (12 chữ số)"),
         validators=[Optional()],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
     )
-    occupation = StringField("Nghề nghiệp", validators=[Optional()])
-    outcome = _select("Hậu quả", _choices(OUTCOME_LABELS))
+    occupation = StringField(_l("Nghề nghiệp"), validators=[Optional()])
+    outcome = _select(_l("Hậu quả"), _choices(OUTCOME_LABELS))
     monthly_wage_vnd = MoneyField(
-        "Lương bình quân 6 tháng trước tai nạn (đồng)", validators=[Optional()]
+        _l("Lương bình quân 6 tháng trước tai nạn (đồng)"), validators=[Optional()]
     )
-    insured_wage_vnd = MoneyField("Lương đóng BHXH (đồng, nếu khác)", validators=[Optional()])
+    insured_wage_vnd = MoneyField(_l("Lương đóng BHXH (đồng, nếu khác)"), validators=[Optional()])
     si_number = StringField(
-        "Mã số BHXH (nếu có)",
+        _l("Mã số BHXH (nếu có)"),
         validators=[Optional()],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 10},
     )
-    si_years = WholeNumberField("Số năm đóng BHXH (nếu có)", validators=[Optional()])
+    si_years = WholeNumberField(_l("Số năm đóng BHXH (nếu có)"), validators=[Optional()])
     injury_description = TextAreaField(
-        "Mô tả thương tích", validators=[Optional()], render_kw={"rows": 2}
+        _l("Mô tả thương tích"), validators=[Optional()], render_kw={"rows": 2}
     )
 
 
@@ -451,14 +463,19 @@ def _victim_body(victim: VictimForm) -> dict[str, Any] | None:
 
 
 class DeclarationForm(FlaskForm):
-    occurred_date = VnDateField("Ngày xảy ra", validators=[InputRequired(REQUIRED)])
-    occurred_time = VnTimeField("Giờ xảy ra", validators=[InputRequired(REQUIRED)])
-    commune_code = _select("Xã/phường nơi xảy ra tai nạn", BLANK)
-    location = StringField("Nơi xảy ra tai nạn", validators=[Optional()])
+    occurred_date = VnDateField(_l("Ngày xảy ra"), validators=[InputRequired(REQUIRED)])
+    occurred_time = VnTimeField(_l("Giờ xảy ra"), validators=[InputRequired(REQUIRED)])
+    commune_code = _select(_l("Xã/phường nơi xảy ra tai nạn"), BLANK)
+    location = StringField(_l("Nơi xảy ra tai nạn"), validators=[Optional()])
     description = TextAreaField(
-        "Diễn biến vụ tai nạn", validators=[Optional()], render_kw={"rows": 5}
+        _l("Diễn biến vụ tai nạn"), validators=[Optional()], render_kw={"rows": 5}
     )
     victims = FieldList(FormField(VictimForm), min_entries=VICTIM_BLOCKS)
+    incident_code = StringField(
+        _l("Mã sự cố kỹ thuật liên quan (nếu có)"),
+        validators=[Optional()],
+        render_kw={"placeholder": "HP-2026-I000123", "autocomplete": "off", "maxlength": 20},
+    )
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -467,11 +484,11 @@ class DeclarationForm(FlaskForm):
         self.group_errors: dict[str, list[str]] = {}
         self.victim_rows: list[int] = []
         if user.role == "commune":
-            self.commune_code.choices = {user.commune.code: user.commune.name}
+            self.commune_code.choices = _options({user.commune.code: user.commune.name})
             self.commune_code.data = user.commune.code
         else:
             communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
-            self.commune_code.choices = {**BLANK, **{c.code: c.name for c in communes}}
+            self.commune_code.choices = _options({**BLANK, **{c.code: c.name for c in communes}})
             if not self.commune_code.data and user.enterprise is not None:
                 self.commune_code.data = user.enterprise.commune_code
 
@@ -501,6 +518,7 @@ class DeclarationForm(FlaskForm):
             "description": (self.description.data or "").strip(),
             "labour_relation": self.labour_relation,
             "victims": victims,
+            "incident_code": (self.incident_code.data or "").strip() or None,
         }
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:
@@ -527,11 +545,11 @@ class DeclarationForm(FlaskForm):
 # -- the list filters ---------------------------------------------------------------------------
 
 
-def _state_choices() -> dict[str, str]:
-    seen: dict[str, str] = dict(ALL)
+def _state_choices() -> dict[str, Any]:
+    seen: dict[str, Any] = dict(ALL)
     for definition in REGISTRY.values():
         for state in definition.states:
-            seen.setdefault(state.name, state.label_vi)
+            seen.setdefault(state.name, pick((state.label_vi, state.label_en)))
     return seen
 
 
@@ -541,28 +559,29 @@ class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = _select("Loại vụ việc", ALL)
-    state = _select("Trạng thái", ALL)
-    severity = _select("Mức độ", ALL)
-    level = _select("Cấp điều tra", ALL)
-    commune = _select("Xã/phường", ALL)
-    enterprise = StringField("Mã số thuế doanh nghiệp", validators=[Optional()])
-    declared_from = VnDateField("Khai báo từ ngày", validators=[Optional()])
-    declared_to = VnDateField("Đến ngày", validators=[Optional()])
+    kind = _select(_l("Loại vụ việc"), ALL)
+    state = _select(_l("Trạng thái"), ALL)
+    severity = _select(_l("Mức độ"), ALL)
+    level = _select(_l("Cấp điều tra"), ALL)
+    commune = _select(_l("Xã/phường"), ALL)
+    enterprise = StringField(_l("Mã số thuế doanh nghiệp"), validators=[Optional()])
+    declared_from = VnDateField(_l("Khai báo từ ngày"), validators=[Optional()])
+    declared_to = VnDateField(_l("Đến ngày"), validators=[Optional()])
     q = StringField(
-        "Tìm kiếm",
+        _l("Tìm kiếm"),
         validators=[Optional()],
-        render_kw={"placeholder": "Mã vụ việc, nơi xảy ra, tên nạn nhân"},
+        render_kw={"placeholder": _l("Mã vụ việc, nơi xảy ra, tên nạn nhân")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = {**ALL, **{k: d.label_vi for k, d in REGISTRY.items()}}
-        self.state.choices = _state_choices()
+        kinds = {k: pick((d.label_vi, d.label_en)) for k, d in REGISTRY.items()}
+        self.kind.choices = _options({**ALL, **kinds})
+        self.state.choices = _options(_state_choices())
         self.severity.choices = _choices(SEVERITY_LABELS, first=ALL)
         self.level.choices = _choices(LEVEL_LABELS, first=ALL)
         communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
-        self.commune.choices = {**ALL, **{c.code: c.name for c in communes}}
+        self.commune.choices = _options({**ALL, **{c.code: c.name for c in communes}})
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The declared-at range: whole Vietnam-local days, both ends included."""

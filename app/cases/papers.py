@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.api.documents import pdf_response
 from app.cases import bp
 from app.errors import NotFound
+from app.i18n import N_
 from app.permissions import require_permission
 from app.services import papers as paper_service
 from app.services.cases import get_visible_case
@@ -21,7 +22,7 @@ def paper(case_id: int, name: str):
     user = current_user._get_current_object()
     case = get_visible_case(user, case_id)
     if name not in paper_service.PAPERS:
-        raise NotFound("Không có giấy tờ này.")
+        raise NotFound(N_("Không có giấy tờ này."))
     return pdf_response(paper_service.render(name, case, user))
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.schemas import has_medical_content, strip_medical, victim_json
@@ -37,6 +37,7 @@ from app.cases.forms import (
 )
 from app.clock import as_utc, now, to_local
 from app.errors import Conflict, ValidationFailed
+from app.i18n import english, localize, pick
 from app.models.user import ROLE_LABELS
 from app.permissions import require_permission
 from app.services import cases as case_service
@@ -62,6 +63,7 @@ PAYLOAD_LABELS = {
     "victims": ("Nạn nhân", "Victims"),
     "parent": ("Vụ việc gốc", "Parent case"),
     "victim_id": ("Nạn nhân", "Victim"),
+    "incident_code": ("Sự cố kỹ thuật liên quan", "Related incident"),
 }
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
@@ -69,17 +71,6 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # -- labels in the user's language ----------------------------------------------------------
-
-
-def english() -> bool:
-    return str(get_locale()) == "en"
-
-
-def pick(pair: tuple[str, str] | None, fallback: str = "") -> str:
-    """The Vietnamese or English half of a (vi, en) label pair."""
-    if not pair:
-        return fallback
-    return pair[1] if english() else pair[0]
 
 
 def wf_label(item: Any) -> str:
@@ -360,6 +351,7 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "victims": [victim_json(v, user, medical) for v in case.victims],
         "claim_victim": victim_json(claim_victim, user, medical) if claim_victim else None,
         "parent_visible": case.parent is not None and can_see(user, case.parent),
+        "links": case_service.linked_cases(user, case),
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
         "timeline": [event_view(definition, e, medical, names) for e in events],
@@ -424,12 +416,13 @@ def transition(case_id: int, trigger: str):
     except ValidationFailed as exc:
         apply_errors(form, exc.errors, form.row_map)
         if not offered:  # no form on the page to show them next to
-            flash(" ".join(m for messages in exc.errors.values() for m in messages), "error")
+            flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
         return _failed_action(case_id, user, form, trigger, 422)
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(localize(exc.message), "error")
         return _failed_action(case_id, user, None, None, 409)
-    flash(f"Đã thực hiện: {trigger_label(get_workflow(case.kind), trigger)}.", "info")
+    label = trigger_label(get_workflow(case.kind), trigger)
+    flash(_("Đã thực hiện: %(action)s.", action=label), "info")
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
@@ -455,5 +448,13 @@ def declare():
         return render_template("cases/declare.html", form=form, failed=True), 422
     severity = pick(SEVERITY_LABELS.get(case.severity), case.severity or "")
     level = pick(LEVEL_LABELS.get(case.investigation_level), case.investigation_level or "")
-    flash(f"Đã khai báo vụ việc {case.code} — mức độ: {severity}; cấp điều tra: {level}.", "info")
+    flash(
+        _(
+            "Đã khai báo vụ việc %(code)s — mức độ: %(severity)s; cấp điều tra: %(level)s.",
+            code=case.code,
+            severity=severity,
+            level=level,
+        ),
+        "info",
+    )
     return redirect(url_for("cases.detail", case_id=case.id))

@@ -8,10 +8,12 @@ engine; the paper from ``app/services/papers_claims.py``.
 from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.claims import bp
 from app.claims.forms import ConfirmReceiptForm
 from app.errors import Conflict, ValidationFailed
+from app.i18n import localize
 from app.permissions import acting_user, require_permission
 from app.services import claims as claims_service
 from app.services import papers_claims
@@ -41,17 +43,20 @@ def confirm_receipt(claim_id: int):
     form = ConfirmReceiptForm()
     version = form.version.data or ""
     if not form.validate_on_submit() or not version.isdigit():
-        flash("Thiếu phiên bản hồ sơ; vui lòng tải lại trang.", "error")
+        flash(_("Thiếu phiên bản hồ sơ; vui lòng tải lại trang."), "error")
         return redirect(url_for("claims.my_workers"))
     try:
         claim = claims_service.confirm_receipt(
             acting_user(), claim_id, int(version), ip=request.remote_addr
         )
     except (ValidationFailed, Conflict) as exc:
-        details = [m for messages in exc.errors.values() for m in messages]
-        flash(" ".join([exc.message, *details]) if details else exc.message, "error")
+        details = [localize(m) for messages in exc.errors.values() for m in messages]
+        flash(" ".join([localize(exc.message), *details]), "error")
     else:
-        flash(f"Đã xác nhận người lao động đã nhận tiền bồi thường ({claim.code}).", "info")
+        flash(
+            _("Đã xác nhận người lao động đã nhận tiền bồi thường (%(code)s).", code=claim.code),
+            "info",
+        )
     return redirect(url_for("claims.my_workers"))
 
 

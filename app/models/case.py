@@ -35,6 +35,11 @@ class Case(TimestampMixin, db.Model):
     # Optimistic concurrency: every transition bumps it; a stale caller gets 409.
     version: Mapped[int] = mapped_column(default=1)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), nullable=True, index=True)
+    # An accident's serious technical incident: the casualties of an incident are declared as
+    # accident cases linked to it (workflows.md "Serious technical incident").
+    linked_incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case.id"), nullable=True, index=True
+    )
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), nullable=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
     severity: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
@@ -62,8 +67,16 @@ class Case(TimestampMixin, db.Model):
 
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
     commune: Mapped[Commune] = relationship(lazy="joined")
-    parent: Mapped[Case | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Case]] = relationship(back_populates="parent", order_by="Case.id")
+    parent: Mapped[Case | None] = relationship(
+        remote_side=[id], back_populates="children", foreign_keys=[parent_id]
+    )
+    children: Mapped[list[Case]] = relationship(
+        back_populates="parent", order_by="Case.id", foreign_keys=[parent_id]
+    )
+    # Read through app/services/cases.py (``linked_cases``), which keeps to what a user may see.
+    linked_incident: Mapped[Case | None] = relationship(
+        remote_side=[id], foreign_keys=[linked_incident_id]
+    )
     victims: Mapped[list[Victim]] = relationship(
         back_populates="case", order_by="Victim.id", foreign_keys="Victim.case_id"
     )

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from app.clock import now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import Case, Notification, User
 from app.services.unit_of_work import unit_of_work
 
@@ -52,7 +53,7 @@ def list_for(user, page: int = 1, *, unread_only: bool = False, per_page: int = 
     :raises ValidationFailed: a page number below 1.
     """
     if page < 1:
-        raise ValidationFailed({"page": ["Số trang phải từ 1."]})
+        raise ValidationFailed({"page": [N_("Số trang phải từ 1.")]})
     where = [Notification.user_id == user.id]
     if unread_only:
         where.append(Notification.read_at.is_(None))
@@ -82,7 +83,7 @@ def get_own(user, notification_id: int) -> Notification:
         )
     )
     if note is None:
-        raise NotFound("Không tìm thấy thông báo.")
+        raise NotFound(N_("Không tìm thấy thông báo."))
     return note
 
 

@@ -7,10 +7,12 @@ blueprint registers the "notifications" navigation counter: the unread count.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.views import safe_next
 from app.errors import NotFound
+from app.i18n import N_
 from app.notifications import bp, service
 from app.notifications.forms import PreferencesForm, ReadForm
 
@@ -50,7 +52,7 @@ def _back(default: str) -> str:
 def read(notification_id: int):
     form = ReadForm()
     if not form.validate_on_submit():
-        raise NotFound("Không tìm thấy thông báo.")
+        raise NotFound(N_("Không tìm thấy thông báo."))
     service.mark_read(current_user._get_current_object(), notification_id)
     return redirect(_back(url_for("notifications.index")))
 
@@ -60,7 +62,7 @@ def read(notification_id: int):
 def read_all():
     if ReadForm().validate_on_submit():
         changed = service.mark_all_read(current_user._get_current_object())
-        flash(f"Đã đánh dấu {changed} thông báo là đã đọc.", "info")
+        flash(_("Đã đánh dấu %(n)s thông báo là đã đọc.", n=changed), "info")
     return redirect(url_for("notifications.index"))
 
 
@@ -72,10 +74,12 @@ def preferences():
         service.set_mute_email(current_user._get_current_object(), form.mute_email.data)
         if form.mute_email.data:
             flash(
-                "Đã tắt email cho thông báo không khẩn. Thông báo khẩn theo luật vẫn được gửi "
-                "email ngay.",
+                _(
+                    "Đã tắt email cho thông báo không khẩn. Thông báo khẩn theo luật vẫn được "
+                    "gửi email ngay."
+                ),
                 "info",
             )
         else:
-            flash("Đã bật email cho mọi thông báo.", "info")
+            flash(_("Đã bật email cho mọi thông báo."), "info")
     return redirect(url_for("notifications.index"))

@@ -18,16 +18,17 @@ from decimal import Decimal
 from typing import Any
 
 from app.errors import ValidationFailed
+from app.i18n import N_
 from app.services.rulebook import load_rulebook
 from workflows.law.compensation import compensation, insurance_benefit
 from workflows.law.rules import RuleBook
 
-REQUIRED = "Bắt buộc nhập."
-BAD_PERCENT = "Tỷ lệ suy giảm khả năng lao động phải là số từ 0 đến 100."
-BAD_WAGE = "Tiền lương phải là số nguyên đồng, lớn hơn 0."
-BAD_YEARS = "Số năm đóng bảo hiểm phải là số nguyên từ 0 đến 60."
-BAD_BOOL = "Phải là true hoặc false."
-BAD_DATE = "Ngày không hợp lệ (YYYY-MM-DD)."
+REQUIRED = N_("Bắt buộc nhập.")
+BAD_PERCENT = N_("Tỷ lệ suy giảm khả năng lao động phải là số từ 0 đến 100.")
+BAD_WAGE = N_("Tiền lương phải là số nguyên đồng, lớn hơn 0.")
+BAD_YEARS = N_("Số năm đóng bảo hiểm phải là số nguyên từ 0 đến 60.")
+BAD_BOOL = N_("Phải là true hoặc false.")
+BAD_DATE = N_("Ngày không hợp lệ (YYYY-MM-DD).")
 # A wage above this (VND per month) is a typing slip, not a salary; it also keeps the
 # arithmetic well inside a PostgreSQL BIGINT.
 MAX_WAGE_VND = 10_000_000_000
@@ -87,7 +88,8 @@ def _wage(body: Mapping[str, Any], name: str, errors: _Errors) -> int | None:
         errors.add(name, BAD_WAGE)
         return None
     if wage > MAX_WAGE_VND:
-        errors.add(name, f"Tiền lương không được vượt quá {MAX_WAGE_VND:,} đồng.".replace(",", "."))
+        limit = f"{MAX_WAGE_VND:,}".replace(",", ".")
+        errors.add(name, N_("Tiền lương không được vượt quá %(amount)s đồng.", amount=limit))
         return None
     return wage
 
@@ -122,7 +124,7 @@ def _on_date(body: Mapping[str, Any], errors: _Errors) -> date | None:
 
 def _body(raw: Any) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
-        raise ValidationFailed({"body": ["Nội dung phải là một đối tượng JSON."]})
+        raise ValidationFailed({"body": [N_("Nội dung phải là một đối tượng JSON.")]})
     return raw
 
 
@@ -169,8 +171,11 @@ def base_salary_on(rules: RuleBook, on: date) -> int:
         raise ValidationFailed(
             {
                 "on_date": [
-                    "Chưa có mức lương cơ sở áp dụng vào ngày này "
-                    f"(bảng quy định bắt đầu từ {first:%d/%m/%Y})."
+                    N_(
+                        "Chưa có mức lương cơ sở áp dụng vào ngày này "
+                        "(bảng quy định bắt đầu từ %(day)s).",
+                        day=first.strftime("%d/%m/%Y"),
+                    )
                 ]
             }
         ) from None
@@ -200,8 +205,10 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
     if serving and not errors and (death or pct < 81):
         errors.add(
             "serving_allowance",
-            "Trợ cấp phục vụ chỉ áp dụng khi suy giảm khả năng lao động từ 81% trở lên "
-            "(Luật ATVSLĐ Điều 52).",
+            N_(
+                "Trợ cấp phục vụ chỉ áp dụng khi suy giảm khả năng lao động từ 81% trở lên "
+                "(Luật ATVSLĐ Điều 52)."
+            ),
         )
     if errors:
         raise ValidationFailed(dict(errors))

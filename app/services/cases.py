@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.clock import now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import Case, CaseEvent, MedicalAccessLog, Task, Victim
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see, case_filter
@@ -34,8 +35,42 @@ def get_visible_case(user, case_id: int) -> Case:
     """:raises NotFound: missing or not visible to ``user``."""
     case = db.session.get(Case, case_id)
     if case is None or not can_see(user, case):
-        raise NotFound("Không tìm thấy vụ việc.")
+        raise NotFound(N_("Không tìm thấy vụ việc."))
     return case
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """An accident's serious technical incident and an incident's accidents (its casualties).
+
+    ``incident_code`` is part of the accident's own record (as declared); ``incident`` and
+    ``accidents`` hold only cases the viewer may open.
+    """
+
+    incident_code: str | None
+    incident: Case | None
+    accidents: list[Case]
+
+
+def linked_cases(user, case: Case) -> CaseLinks:
+    """The incident ``case`` (an accident) is linked to, or the accidents linked to ``case``
+    (an incident), keeping only the cases ``user`` may see: a case outside the caller's scope
+    is not offered, as it would be answered as missing. An accident still names its
+    incident's code, which its declaration (and audit trail) carries."""
+    incident_code, incident = None, None
+    if case.kind == "accident" and case.linked_incident is not None:
+        incident_code = case.linked_incident.code
+        incident = case.linked_incident if can_see(user, case.linked_incident) else None
+    accidents: list[Case] = []
+    if case.kind == "incident":
+        accidents = list(
+            db.session.scalars(
+                select(Case)
+                .where(Case.linked_incident_id == case.id, case_filter(user))
+                .order_by(Case.id)
+            )
+        )
+    return CaseLinks(incident_code=incident_code, incident=incident, accidents=accidents)
 
 
 @dataclass(frozen=True)
@@ -66,7 +101,7 @@ def list_cases(user, filters: CaseFilters, page: int = 1, per_page: int = PAGE_S
     :raises ValidationFailed: a page number below 1.
     """
     if page < 1:
-        raise ValidationFailed({"page": ["Số trang phải từ 1."]})
+        raise ValidationFailed({"page": [N_("Số trang phải từ 1.")]})
     query = select(Case).where(case_filter(user))
     if filters.kind:
         query = query.where(Case.kind == filters.kind)

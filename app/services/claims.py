@@ -14,12 +14,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.clock import as_utc, now
 from app.errors import PermissionDenied
 from app.extensions import db
+from app.i18n import N_, lazy_pick
 from app.models import Case, Victim
 from app.services.rulebook import load_rulebook
 from app.services.visibility import case_filter
@@ -31,9 +33,9 @@ from workflows.base import parse_iso
 WORKER_VIEW_ROLES = ("union", "enterprise")
 
 KIND_LABELS = {
-    "one_time": "Trợ cấp một lần",
-    "monthly": "Trợ cấp hằng tháng",
-    "death": "Trợ cấp một lần khi chết",
+    "one_time": _l("Trợ cấp một lần"),
+    "monthly": _l("Trợ cấp hằng tháng"),
+    "death": _l("Trợ cấp một lần khi chết"),
 }
 
 
@@ -103,10 +105,16 @@ def _next_deadline(case: Case) -> tuple[str, datetime] | None:
         return None
     due_at, name = min(running)
     try:
-        label = get_workflow("claim").deadline(name).label_vi
+        deadline = get_workflow("claim").deadline(name)
+        label = lazy_pick((deadline.label_vi, deadline.label_en))
     except KeyError:
         label = name
     return label, due_at
+
+
+def _state_label(state: str):
+    found = get_workflow("claim").state(state)
+    return lazy_pick((found.label_vi, found.label_en))
 
 
 def _days_late(due_at: datetime | None, at: datetime) -> int | None:
@@ -127,7 +135,7 @@ def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[st
         code=case.code,
         version=case.version,
         state=case.state,
-        state_label=get_workflow("claim").state(case.state).label_vi,
+        state_label=_state_label(case.state),
         worker_name=victim.full_name if victim else "—",
         national_id=mask_national_id(national_id) if user.role == "union" else national_id,
         enterprise_name=case.enterprise.name if case.enterprise else "—",
@@ -165,7 +173,7 @@ def my_workers(user) -> list[WorkerRow]:
     Reads only. :raises PermissionDenied: for roles other than union and enterprise.
     """
     if user.role not in WORKER_VIEW_ROLES:
-        raise PermissionDenied("Chỉ công đoàn và doanh nghiệp có danh sách người lao động.")
+        raise PermissionDenied(N_("Chỉ công đoàn và doanh nghiệp có danh sách người lao động."))
     rows = db.session.execute(
         select(Case, Victim)
         .outerjoin(Victim, Victim.id == Case.victim_id)

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from app.clock import now
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import Case, Document
 from app.services.audit import append_event
 from app.services.cases import get_visible_case, log_medical_read
@@ -62,8 +63,8 @@ TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         (".docx",),
     ),
 }
-ALLOWED_HINT = "Chỉ nhận tệp PDF, JPEG, PNG hoặc DOCX."
-TOO_BIG = "Tệp vượt quá dung lượng tối đa 20 MB."
+ALLOWED_HINT = N_("Chỉ nhận tệp PDF, JPEG, PNG hoặc DOCX.")
+TOO_BIG = N_("Tệp vượt quá dung lượng tối đa 20 MB.")
 
 # States after which a case's record is final: nothing more is attached.
 _FINAL_STATES = frozenset({"closed", "rejected"})
@@ -178,12 +179,12 @@ def document_for_download(user, case_id: int, document_id: int) -> tuple[Documen
     case = get_visible_case(user, case_id)
     document = db.session.get(Document, document_id)
     if document is None or document.case_id != case.id:
-        raise NotFound("Không tìm thấy tài liệu.")
+        raise NotFound(N_("Không tìm thấy tài liệu."))
     if not may_download(user, document):
-        raise PermissionDenied("Giấy tờ y tế chỉ dành cho người có quyền xem thông tin y tế.")
+        raise PermissionDenied(N_("Giấy tờ y tế chỉ dành cho người có quyền xem thông tin y tế."))
     path = stored_path(document.stored_name)
     if not path.is_file():
-        raise NotFound("Không tìm thấy tệp của tài liệu.")
+        raise NotFound(N_("Không tìm thấy tệp của tài liệu."))
     if document.category == MEDICAL_CATEGORY:
         log_medical_read(user, case, f"document:{document.id}")
     return document, path
@@ -191,7 +192,7 @@ def document_for_download(user, case_id: int, document_id: int) -> tuple[Documen
 
 def stored_path(stored_name: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{40}", stored_name or ""):
-        raise NotFound("Không tìm thấy tệp của tài liệu.")
+        raise NotFound(N_("Không tìm thấy tệp của tài liệu."))
     return Path(current_app.config["UPLOAD_DIR"]) / stored_name
 
 
@@ -267,29 +268,30 @@ def detect_type(path: Path) -> str | None:
 def _check_fields(category: str | None, note: str | None, filename: str) -> dict:
     errors: dict[str, list[str]] = {}
     if category not in CATEGORIES:
-        errors["category"] = ["Loại tài liệu không hợp lệ; chọn một mục trong danh sách hồ sơ."]
+        errors["category"] = [N_("Loại tài liệu không hợp lệ; chọn một mục trong danh sách hồ sơ.")]
     if note is not None and not isinstance(note, str):
-        errors["note"] = ["Ghi chú phải là văn bản."]
+        errors["note"] = [N_("Ghi chú phải là văn bản.")]
     elif note and len(note) > 500:
-        errors["note"] = ["Ghi chú tối đa 500 ký tự."]
+        errors["note"] = [N_("Ghi chú tối đa %(n)s ký tự.", n=500)]
     if not filename:
-        errors["file"] = ["Chọn tệp cần tải lên."]
+        errors["file"] = [N_("Chọn tệp cần tải lên.")]
     return errors
 
 
 def _check_content(stored: _Stored, filename: str) -> str:
     """The detected type; :raises ValidationFailed: empty, unknown or mismatched type."""
     if stored.size == 0:
-        raise ValidationFailed({"file": ["Tệp rỗng."]})
+        raise ValidationFailed({"file": [N_("Tệp rỗng.")]})
     kind = detect_type(stored.path)
     if kind is None:
-        raise ValidationFailed({"file": [f"Nội dung tệp không đúng định dạng. {ALLOWED_HINT}"]})
+        raise ValidationFailed(
+            {"file": [N_("Nội dung tệp không đúng định dạng. %(hint)s", hint=ALLOWED_HINT)]}
+        )
     extension = os.path.splitext(filename)[1].lower()
     if extension not in TYPES[kind][1]:
         expected = ", ".join(TYPES[kind][1])
-        raise ValidationFailed(
-            {"file": [f"Phần mở rộng của tệp không khớp với nội dung ({expected})."]}
-        )
+        mismatch = N_("Phần mở rộng của tệp không khớp với nội dung (%(types)s).", types=expected)
+        raise ValidationFailed({"file": [mismatch]})
     return kind
 
 
@@ -320,9 +322,9 @@ def upload_document(
     """
     case = get_visible_case(user, case_id)
     if getattr(user, "role", None) not in UPLOAD_ROLES:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem tài liệu của vụ việc.")
+        raise PermissionDenied(N_("Vai trò của bạn chỉ được xem tài liệu của vụ việc."))
     if case.state in _FINAL_STATES:
-        raise Conflict("Vụ việc đã kết thúc; không bổ sung tài liệu.")
+        raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
     filename = clean_original_name(getattr(file_storage, "filename", None))
     errors = _check_fields(category, note, filename)
     if errors:
@@ -340,7 +342,7 @@ def _record(user, case_id, stored: _Stored, kind, category, filename, note, ip) 
     with unit_of_work():
         case = _lock(case_id)
         if case.state in _FINAL_STATES:
-            raise Conflict("Vụ việc đã kết thúc; không bổ sung tài liệu.")
+            raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
         at = now()
         document = Document(
             case_id=case.id,

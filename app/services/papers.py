@@ -25,6 +25,7 @@ from app.clock import now, to_local
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.formatting import format_date, format_datetime
+from app.i18n import N_
 from app.models import Case, User
 from app.services.cases import log_medical_read
 from app.services.pdf import VietnamesePDF
@@ -249,7 +250,7 @@ def declaration_pdf(case: Case, user) -> Paper:
     :raises NotFound: a claim (it has no declaration of its own).
     """
     if case.kind not in TITLES:
-        raise NotFound("Vụ việc này không có tờ khai.")
+        raise NotFound(N_("Vụ việc này không có tờ khai."))
     medical = sees_medical(user)
     pdf = PaperPDF(title=f"{TITLES[case.kind]} {case.code}")
     pdf.add_page()
@@ -346,10 +347,10 @@ def minutes_pdf(case: Case, user) -> Paper:
     :raises Conflict: no minutes yet (the team has not concluded).
     """
     if case.kind not in ("accident", "incident"):
-        raise NotFound("Vụ việc này không có biên bản điều tra.")
+        raise NotFound(N_("Vụ việc này không có biên bản điều tra."))
     minutes = (case.data or {}).get("minutes")
     if not minutes:
-        raise Conflict("Chưa có biên bản điều tra: đoàn điều tra chưa lập biên bản.")
+        raise Conflict(N_("Chưa có biên bản điều tra: đoàn điều tra chưa lập biên bản."))
     medical = sees_medical(user)
     data = case.data or {}
     if case.kind == "accident":
@@ -468,4 +469,4 @@ def render(name: str, case: Case, user) -> Paper:
         return declaration_pdf(case, user)
     if name == "minutes":
         return minutes_pdf(case, user)
-    raise NotFound("Không có giấy tờ này.")
+    raise NotFound(N_("Không có giấy tờ này."))

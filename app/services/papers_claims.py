@@ -20,6 +20,7 @@ from typing import Any
 
 from app.clock import now, to_local
 from app.errors import NotFound
+from app.i18n import N_
 from app.models import Case, Victim
 from app.services.cases import get_visible_case, log_medical_read
 from app.services.pdf import VietnamesePDF
@@ -149,7 +150,7 @@ def compensation_decision(user, claim_id: int) -> Paper:
     claim = get_visible_case(user, claim_id)
     data = claim.data or {}
     if claim.kind != "claim" or claim.state not in DECIDABLE_STATES or "compensation" not in data:
-        raise NotFound("Hồ sơ chưa có kết luận giám định nên chưa có quyết định bồi thường.")
+        raise NotFound(N_("Hồ sơ chưa có kết luận giám định nên chưa có quyết định bồi thường."))
     medical = sees_medical(user)
     if medical:
         log_medical_read(user, claim, "decision.capacity_loss_pct")

@@ -16,11 +16,13 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.clock import now, to_local
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import HolidayAdjustment, RuleValue
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
@@ -28,8 +30,8 @@ from workflows.law.calendar import is_working_day
 from workflows.law.rules import DEFAULT_RULES, RULE_DESCRIPTIONS
 
 HOLIDAY_CHANGES = {
-    "added": "Ngày nghỉ bổ sung",
-    "removed": "Ngày làm việc bù",
+    "added": _l("Ngày nghỉ bổ sung"),
+    "removed": _l("Ngày làm việc bù"),
 }
 # Sanity bounds: a value beyond these is a typing slip, not a law.
 MAX_VALUE = 1_000_000_000
@@ -140,7 +142,13 @@ def _check_day(day: Any, name: str, errors: dict, missing: str) -> date | None:
         errors[name] = [missing]
         return None
     if not EARLIEST <= day <= LATEST:
-        errors[name] = [f"Ngày phải trong khoảng năm {EARLIEST:%Y}–{LATEST:%Y}."]
+        errors[name] = [
+            N_(
+                "Ngày phải trong khoảng năm %(start)s–%(end)s.",
+                start=EARLIEST.year,
+                end=LATEST.year,
+            )
+        ]
         return None
     return day
 
@@ -148,28 +156,28 @@ def _check_day(day: Any, name: str, errors: dict, missing: str) -> date | None:
 def _clean_text(value: Any, name: str, errors: dict, *, limit: int, required: bool) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if required and not text:
-        errors.setdefault(name, []).append("Bắt buộc nhập.")
+        errors.setdefault(name, []).append(N_("Bắt buộc nhập."))
     if len(text) > limit:
-        errors.setdefault(name, []).append(f"Tối đa {limit} ký tự.")
+        errors.setdefault(name, []).append(N_("Tối đa %(n)s ký tự.", n=limit))
     return text
 
 
 def _rule_value(key: str, value: Any, errors: dict) -> str:
     text = str(value).strip() if value is not None else ""
     if not text:
-        errors.setdefault("value", []).append("Bắt buộc nhập.")
+        errors.setdefault("value", []).append(N_("Bắt buộc nhập."))
         return ""
     if is_numeric(key):
         digits = text.replace(".", "").replace(" ", "") if key.endswith("_vnd") else text
         if not digits.isdigit() or int(digits) <= 0:
-            errors.setdefault("value", []).append("Giá trị phải là số nguyên dương.")
+            errors.setdefault("value", []).append(N_("Giá trị phải là số nguyên dương."))
             return ""
         if int(digits) > MAX_VALUE:
-            errors.setdefault("value", []).append("Giá trị quá lớn.")
+            errors.setdefault("value", []).append(N_("Giá trị quá lớn."))
             return ""
         return str(int(digits))
     if len(text) > 100:
-        errors.setdefault("value", []).append("Tối đa 100 ký tự.")
+        errors.setdefault("value", []).append(N_("Tối đa %(n)s ký tự.", n=100))
     return text
 
 
@@ -184,9 +192,9 @@ def add_rule_value(user, key: Any, valid_from: Any, value: Any, source: Any) -> 
     """
     errors: dict[str, list[str]] = {}
     if not isinstance(key, str) or key not in DEFAULT_RULES:
-        errors["key"] = ["Quy định không tồn tại."]
+        errors["key"] = [N_("Quy định không tồn tại.")]
     day = _check_day(
-        valid_from, "valid_from", errors, "Bắt buộc nhập ngày áp dụng (ngày/tháng/năm)."
+        valid_from, "valid_from", errors, N_("Bắt buộc nhập ngày áp dụng (ngày/tháng/năm).")
     )
     clean_value = _rule_value(key, value, errors) if "key" not in errors else ""
     clean_source = _clean_text(source, "source", errors, limit=300, required=True)
@@ -196,7 +204,10 @@ def add_rule_value(user, key: Any, valid_from: Any, value: Any, source: Any) -> 
         )
         if taken is not None:
             errors["valid_from"] = [
-                f"Đã có giá trị của quy định này áp dụng từ ngày {day:%d/%m/%Y}."
+                N_(
+                    "Đã có giá trị của quy định này áp dụng từ ngày %(day)s.",
+                    day=day.strftime("%d/%m/%Y"),
+                )
             ]
     if errors:
         raise ValidationFailed(errors)
@@ -217,10 +228,14 @@ def withdraw_rule_value(user, row_id: int) -> None:
     with unit_of_work():
         row = db.session.get(RuleValue, row_id)
         if row is None:
-            raise NotFound("Không tìm thấy giá trị này.")
+            raise NotFound(N_("Không tìm thấy giá trị này."))
         if row.valid_from <= today_vn():
             raise ValidationFailed(
-                {"row": ["Giá trị đã có hiệu lực; chỉ rút được giá trị áp dụng trong tương lai."]}
+                {
+                    "row": [
+                        N_("Giá trị đã có hiệu lực; chỉ rút được giá trị áp dụng trong tương lai.")
+                    ]
+                }
             )
         db.session.delete(row)
     current_app.logger.info("rules: %s withdrew %s from %s", user.username, row.key, row.valid_from)
@@ -233,19 +248,20 @@ def add_holiday(user, day: Any, change: Any, note: Any) -> HolidayAdjustment:
     :raises ValidationFailed: field errors keyed ``day``, ``change``, ``note``.
     """
     errors: dict[str, list[str]] = {}
-    clean_day = _check_day(day, "day", errors, "Bắt buộc nhập ngày (ngày/tháng/năm).")
+    clean_day = _check_day(day, "day", errors, N_("Bắt buộc nhập ngày (ngày/tháng/năm)."))
     if change not in HOLIDAY_CHANGES:
-        errors["change"] = ["Chọn ngày nghỉ bổ sung hoặc ngày làm việc bù."]
+        errors["change"] = [N_("Chọn ngày nghỉ bổ sung hoặc ngày làm việc bù.")]
     clean_note = _clean_text(note, "note", errors, limit=300, required=True)
     if not errors:
+        shown = f"{clean_day:%d/%m/%Y}"
         if db.session.scalar(
             select(HolidayAdjustment.id).where(HolidayAdjustment.day == clean_day)
         ):
-            errors["day"] = [f"Ngày {clean_day:%d/%m/%Y} đã được điều chỉnh."]
+            errors["day"] = [N_("Ngày %(day)s đã được điều chỉnh.", day=shown)]
         elif change == "added" and not is_working_day(clean_day):
-            errors["day"] = [f"Ngày {clean_day:%d/%m/%Y} vốn đã là ngày nghỉ."]
+            errors["day"] = [N_("Ngày %(day)s vốn đã là ngày nghỉ.", day=shown)]
         elif change == "removed" and is_working_day(clean_day):
-            errors["day"] = [f"Ngày {clean_day:%d/%m/%Y} vốn đã là ngày làm việc."]
+            errors["day"] = [N_("Ngày %(day)s vốn đã là ngày làm việc.", day=shown)]
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
@@ -263,8 +279,10 @@ def withdraw_holiday(user, row_id: int) -> None:
     with unit_of_work():
         row = db.session.get(HolidayAdjustment, row_id)
         if row is None:
-            raise NotFound("Không tìm thấy ngày điều chỉnh này.")
+            raise NotFound(N_("Không tìm thấy ngày điều chỉnh này."))
         if row.day <= today_vn():
-            raise ValidationFailed({"row": ["Chỉ rút được điều chỉnh của ngày trong tương lai."]})
+            raise ValidationFailed(
+                {"row": [N_("Chỉ rút được điều chỉnh của ngày trong tương lai.")]}
+            )
         db.session.delete(row)
     current_app.logger.info("rules: %s withdrew the adjustment of %s", user.username, row.day)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.clock import now
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import ROLES, ApiToken, Commune, Enterprise, User
 from app.services.parties import normalise_tax_code
 from app.services.passwords import hash_password, needs_rehash, verify_password
@@ -139,9 +140,11 @@ def change_password(user: User, current: str, new: str) -> None:
     """
     errors: dict[str, list[str]] = {}
     if not verify_password(user.password_hash, current or ""):
-        errors["current_password"] = ["Mật khẩu hiện tại không đúng."]
+        errors["current_password"] = [N_("Mật khẩu hiện tại không đúng.")]
     if len(new or "") < MIN_PASSWORD_LENGTH:
-        errors["new_password"] = [f"Mật khẩu mới cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."]
+        errors["new_password"] = [
+            N_("Mật khẩu mới cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH)
+        ]
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():

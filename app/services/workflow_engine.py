@@ -34,6 +34,7 @@ from app.errors import (
     ValidationFailed,
 )
 from app.extensions import db
+from app.i18n import N_
 from app.models import Case, CaseCounter
 from app.services import case_store as store
 from app.services.audit import append_event
@@ -149,9 +150,13 @@ def move(definition: WorkflowDefinition, case, trigger: str, ctx: Context) -> No
     with _bound(definition, case) as flow:
         try:
             if not getattr(flow, trigger)(ctx=ctx):
-                raise TransitionNotAllowed("Không thực hiện được thao tác ở trạng thái hiện tại.")
+                raise TransitionNotAllowed(
+                    N_("Không thực hiện được thao tác ở trạng thái hiện tại.")
+                )
         except MachineError as exc:
-            raise TransitionNotAllowed("Thao tác không được phép ở trạng thái hiện tại.") from exc
+            raise TransitionNotAllowed(
+                N_("Thao tác không được phép ở trạng thái hiện tại.")
+            ) from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,11 +186,15 @@ def _is_input_problem(reason: str) -> bool:
 def _check_version(raw: dict[str, Any], case) -> None:
     version = raw.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ValidationFailed({"version": ["Cần số phiên bản (version) mà bạn đã xem."]})
+        raise ValidationFailed({"version": [N_("Cần số phiên bản (version) mà bạn đã xem.")]})
     if version != case.version:
         raise StaleVersion(
-            f"Vụ việc đã được cập nhật (phiên bản {case.version}, bạn gửi {version}). "
-            "Vui lòng tải lại."
+            N_(
+                "Vụ việc đã được cập nhật (phiên bản %(current)s, bạn gửi %(sent)s). "
+                "Vui lòng tải lại.",
+                current=case.version,
+                sent=version,
+            )
         )
 
 
@@ -220,17 +229,23 @@ def fire_transition(
         db.session.flush()  # the caller's pending ORM changes first, then plain rows
         case = store.load_case(case_id, lock=True)
         if case is None or not can_see(user, case):
-            raise NotFound("Không tìm thấy vụ việc.")
+            raise NotFound(N_("Không tìm thấy vụ việc."))
         definition = get_workflow(case.kind)
         if trigger not in definition.triggers():
-            raise NotFound(f"Không có thao tác {trigger!r} cho loại vụ việc này.")
+            raise NotFound(
+                N_("Không có thao tác '%(trigger)s' cho loại vụ việc này.", trigger=trigger)
+            )
         if not any(user.role in t.roles for t in definition.transitions if t.trigger == trigger):
-            raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+            raise PermissionDenied(N_("Vai trò của bạn không được thực hiện thao tác này."))
         raw = raw_payload if isinstance(raw_payload, dict) else {}
         _check_version(raw, case)
         if not definition.transitions_for(trigger, case.state):
             raise TransitionNotAllowed(
-                f"Không thể thực hiện {trigger!r} khi vụ việc ở trạng thái {case.state!r}."
+                N_(
+                    "Không thể thực hiện '%(trigger)s' khi vụ việc ở trạng thái '%(state)s'.",
+                    trigger=trigger,
+                    state=case.state,
+                )
             )
         fields = definition.fields_for(trigger, case.state)
         clean, errors = parse_payload(fields, raw)
@@ -245,7 +260,7 @@ def fire_transition(
         )
         transition = definition.select(trigger, ctx)
         if transition is None:
-            raise TransitionNotAllowed("Không có bước chuyển phù hợp với dữ liệu đã nhập.")
+            raise TransitionNotAllowed(N_("Không có bước chuyển phù hợp với dữ liệu đã nhập."))
         _check_refusals(definition, transition, ctx)
 
         from_state = case.state
@@ -293,7 +308,7 @@ def _unknown_case_codes(fields, clean: dict[str, Any], user) -> dict[str, list[s
         if code:
             found = store.find_by_code(code)
             if found is None or not can_see(user, found):
-                errors[field.name] = [f"Không tìm thấy vụ việc mã {code}."]
+                errors[field.name] = [N_("Không tìm thấy vụ việc mã %(code)s.", code=code)]
     return errors
 
 
@@ -317,7 +332,7 @@ class LazyRuleBook:
 
 def _check_refusals(definition: WorkflowDefinition, transition: Transition, ctx: Context) -> None:
     if ctx.actor.role not in transition.roles:
-        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+        raise PermissionDenied(N_("Vai trò của bạn không được thực hiện thao tác này."))
     reasons = definition.refusals(transition, ctx)
     if not reasons:
         return
@@ -468,6 +483,8 @@ class NewCase:
     data: dict[str, Any] | None = None
     victims: Iterable[Any] = ()
     event_payload: dict[str, Any] | None = None
+    # An accident whose victims were hurt in a serious technical incident (its casualties).
+    linked_incident_id: int | None = None
 
 
 def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> Case:
@@ -492,6 +509,7 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
         location=new.location,
         description=new.description,
         labour_relation=new.labour_relation,
+        linked_incident_id=new.linked_incident_id,
         data=dict(new.data or {}),
     )
     case.victims.extend(new.victims)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -411,15 +412,18 @@ def test_web_upload_with_csrf_then_download(api, w, t, client, login):
     response.close()
 
 
-def test_web_upload_refusals_flash_and_write_nothing(api, w, t, client, login):
+def test_web_upload_refusals_show_next_to_the_input_and_write_nothing(api, w, t, client, login):
     case = investigating(api, w, t)
     login(w.ent.username)
     token = csrf_token_from(client.get("/").get_data(as_text=True))
     response = _web_upload(client, case["id"], token, content=b"not a pdf")
-    assert response.status_code == 302
+    assert response.status_code == 422
     assert stored_files(w) == []
-    page = client.get("/").get_data(as_text=True)
-    assert "không đúng định dạng" in page
+    page = response.get_data(as_text=True)
+    error = re.search(r'<p class="field-error" id="document-file-error">([^<]*)</p>', page)
+    assert error and "không đúng định dạng" in error.group(1)
+    assert 'aria-describedby="document-file-hint document-file-error" aria-invalid="true"' in page
+    assert '<option value="scene_sketch" selected>' in page  # the category chosen is kept
     # Without the CSRF token nothing is even looked at.
     response = _web_upload(client, case["id"], "forged")
     assert response.status_code == 400
