@@ -30,50 +30,62 @@ def test_the_test_database_matches_the_models(app):
         assert compare_metadata(context, db.metadata) == []
 
 
+# A database as an older revision left it, with rows, upgraded in place (SQLite).
+AT = datetime(2026, 11, 20, 1, 0)  # SQLite stores naive UTC
+
+
+def _tables():
+    from sqlalchemy import MetaData
+
+    tables = MetaData()
+    tables.reflect(bind=db.engine)
+    return tables.tables
+
+
+def _old_cases(connection, tables, kinds: dict[int, str]) -> None:
+    """A commune and one bare case per ``{id: kind}``, as any revision since 0002 stores them."""
+    from sqlalchemy import insert
+
+    connection.execute(
+        insert(tables["commune"]).values(code="11311", name="Hồng Bàng", province="HP")
+    )
+    for case_id, kind in kinds.items():
+        connection.execute(
+            insert(tables["case"]).values(
+                id=case_id,
+                kind=kind,
+                code=f"HP-2026-{kind[0].upper()}00000{case_id}",
+                state="declared",
+                version=1,
+                commune_code="11311",
+                declared_at=AT,
+                location="",
+                description="",
+                insurance_filed=False,
+                data={},
+                created_at=AT,
+                updated_at=AT,
+            )
+        )
+
+
 def test_0004_fills_each_case_chain_head_from_its_events(tmp_path):
     """Cases that existed before the chain head moved onto the case row get their last event."""
     from flask_migrate import upgrade
-    from sqlalchemy import MetaData, insert, select
+    from sqlalchemy import insert, select
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
     with app.app_context():
         upgrade(revision="0003")
-        tables = MetaData()
-        tables.reflect(bind=db.engine)
-        case, event, commune = (
-            tables.tables["case"],
-            tables.tables["case_event"],
-            tables.tables["commune"],
-        )
-        at = datetime(2026, 11, 20, 1, 0)  # SQLite stores naive UTC
+        tables = _tables()
         with db.engine.begin() as connection:
-            connection.execute(
-                insert(commune).values(code="11311", name="Hồng Bàng", province="HP")
-            )
-            for case_id in (1, 2):
-                connection.execute(
-                    insert(case).values(
-                        id=case_id,
-                        kind="accident",
-                        code=f"HP-2026-A00000{case_id}",
-                        state="declared",
-                        version=1,
-                        commune_code="11311",
-                        declared_at=at,
-                        location="",
-                        description="",
-                        insurance_filed=False,
-                        data={},
-                        created_at=at,
-                        updated_at=at,
-                    )
-                )
+            _old_cases(connection, tables, {1: "accident", 2: "accident"})
             for seq, digest in ((1, "a" * 64), (2, "b" * 64)):  # case 2 has no event
                 connection.execute(
-                    insert(event).values(
+                    insert(tables["case_event"]).values(
                         case_id=1,
                         seq=seq,
-                        at=at,
+                        at=AT,
                         actor="x",
                         role="inspector",
                         trigger="t",
@@ -86,9 +98,7 @@ def test_0004_fills_each_case_chain_head_from_its_events(tmp_path):
                     )
                 )
         upgrade()
-        tables = MetaData()
-        tables.reflect(bind=db.engine)
-        case = tables.tables["case"]
+        case = _tables()["case"]
         with db.engine.connect() as connection:
             heads = connection.execute(
                 select(case.c.id, case.c.last_event_seq, case.c.last_event_hash).order_by(case.c.id)
@@ -101,44 +111,17 @@ def test_0005_adds_the_incident_link_to_a_database_with_cases(tmp_path):
     """The link is added in place (no rebuild of ``case``, whose rows victims reference) and is
     a real foreign key: existing cases get no link, a link to a missing case is refused."""
     from flask_migrate import upgrade
-    from sqlalchemy import MetaData, insert, select, update
+    from sqlalchemy import insert, select, update
     from sqlalchemy.exc import IntegrityError
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
     with app.app_context():
         upgrade(revision="0004")
-        tables = MetaData()
-        tables.reflect(bind=db.engine)
-        case, victim, commune = (
-            tables.tables["case"],
-            tables.tables["victim"],
-            tables.tables["commune"],
-        )
-        at = datetime(2026, 11, 20, 1, 0)  # SQLite stores naive UTC
+        tables = _tables()
         with db.engine.begin() as connection:
+            _old_cases(connection, tables, {1: "incident", 2: "accident"})
             connection.execute(
-                insert(commune).values(code="11311", name="Hồng Bàng", province="HP")
-            )
-            for case_id, kind in ((1, "incident"), (2, "accident")):
-                connection.execute(
-                    insert(case).values(
-                        id=case_id,
-                        kind=kind,
-                        code=f"HP-2026-{kind[0].upper()}00000{case_id}",
-                        state="declared",
-                        version=1,
-                        commune_code="11311",
-                        declared_at=at,
-                        location="",
-                        description="",
-                        insurance_filed=False,
-                        data={},
-                        created_at=at,
-                        updated_at=at,
-                    )
-                )
-            connection.execute(
-                insert(victim).values(
+                insert(tables["victim"]).values(
                     case_id=2,
                     full_name="Nguyễn Văn An",
                     gender="male",
@@ -146,14 +129,12 @@ def test_0005_adds_the_incident_link_to_a_database_with_cases(tmp_path):
                     occupation="",
                     outcome="serious",
                     injury_description="",
-                    created_at=at,
-                    updated_at=at,
+                    created_at=AT,
+                    updated_at=AT,
                 )
             )
         upgrade()
-        tables = MetaData()
-        tables.reflect(bind=db.engine)
-        case = tables.tables["case"]
+        case = _tables()["case"]
         with db.engine.begin() as connection:
             links = connection.execute(select(case.c.id, case.c.linked_incident_id)).all()
             connection.execute(update(case).where(case.c.id == 2).values(linked_incident_id=1))

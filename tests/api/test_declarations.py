@@ -10,23 +10,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxMessage
-from tests.api.case_api import Api, Helpers, frozen_clock
+from tests.api.case_api import frozen_clock
 from tests.factories import make_commune, make_enterprise, make_user, victim_body
 
 
 @pytest.fixture(autouse=True)
 def _clock():
     yield from frozen_clock()
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
-
-
-@pytest.fixture
-def t():
-    return Helpers
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from werkzeug.test import encode_multipart
 from app.extensions import db
 from app.models import CaseEvent, Document
 from app.services.documents import MAX_BYTES
-from tests.api.case_api import Api, Helpers, frozen_clock
+from tests.api.case_api import frozen_clock
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_commune, make_enterprise, make_user
 
@@ -27,16 +27,6 @@ from tests.factories import accident_body, make_commune, make_enterprise, make_u
 @pytest.fixture(autouse=True)
 def _clock():
     yield from frozen_clock()
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
-
-
-@pytest.fixture
-def t():
-    return Helpers
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

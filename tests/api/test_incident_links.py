@@ -12,23 +12,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, CaseEvent
-from tests.api.case_api import Api, Helpers, frozen_clock
+from tests.api.case_api import Helpers, frozen_clock
 from tests.factories import accident_body, make_commune, make_enterprise, make_user
 
 
 @pytest.fixture(autouse=True)
 def _clock():
     yield from frozen_clock()
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
-
-
-@pytest.fixture
-def t():
-    return Helpers
 
 
 def incident_body(**fields) -> dict:

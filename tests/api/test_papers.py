@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Case
 from app.services.papers import declaration_pdf, masked_id, minutes_pdf
-from tests.api.case_api import Api, Helpers, frozen_clock
+from tests.api.case_api import frozen_clock
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
 
@@ -19,16 +19,6 @@ from tests.factories import accident_body, make_commune, make_enterprise, make_u
 @pytest.fixture(autouse=True)
 def _clock():
     yield from frozen_clock()
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
-
-
-@pytest.fixture
-def t():
-    return Helpers
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import Case, Document
-from tests.api.case_api import Api, Helpers, frozen_clock
+from tests.api.case_api import Helpers, frozen_clock
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
 
@@ -36,16 +36,6 @@ FULL_DOSSIER = [
 @pytest.fixture(autouse=True)
 def _clock():
     yield from frozen_clock()
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
-
-
-@pytest.fixture
-def t():
-    return Helpers
 
 
 PDF = b"%PDF-1.4\n%%EOF\n"
