@@ -6,7 +6,7 @@ Bad input prints one line, exits non-zero and writes nothing.
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Commune, Enterprise, User
+from app.models import Case, Commune, Enterprise, User
 from tests.factories import make_commune, make_enterprise
 
 
@@ -216,6 +216,10 @@ def test_seed_demo_creates_every_role_once(runner):
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"enterprise", "inspector", "union", "commune", "insurance", "admin"}
     assert count(Enterprise) >= 4
+    # The shipyard's scaffold collapse: an incident and its fatal accident, linked.
+    incident = db.session.scalars(select(Case).where(Case.kind == "incident")).one()
+    linked = db.session.scalars(select(Case).where(Case.linked_incident_id == incident.id)).one()
+    assert (linked.kind, linked.severity) == ("accident", "fatal")
     again = run(runner, "seed", "demo")
     assert again.exit_code == 0
     assert count(User) == len(set(db.session.scalars(select(User.username))))

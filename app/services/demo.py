@@ -110,12 +110,28 @@ def _ago(days: int) -> str:
 
 
 def seed_demo_cases() -> int:
-    """A few accidents at different points of their lifecycle, driven through the engine."""
+    """A few accidents at different points of their lifecycle, driven through the engine,
+    and the serious technical incident the fatal one came from (its casualties' accident)."""
     users = {u.username: u for u in db.session.scalars(select(User))}
+    scaffold = declare(
+        users["dn_dongtau"],
+        {
+            "kind": "incident",
+            "occurred_at": _ago(3),
+            "commune_code": "11411",
+            "location": "Ụ khô số 1, phân xưởng vỏ tàu",
+            "description": "Sập giàn giáo bên mạn tàu trong ca hàn phân đoạn.",
+            "equipment": "Giàn giáo thép bên mạn tàu (cao 8 m)",
+            "failure": "Gãy chân giằng, sàn thao tác sập",
+            "damage": "Hư hỏng 12 m giàn giáo và phân đoạn vỏ tàu đang hàn",
+            "casualties": 2,
+        },
+    )
     fatal = declare(
         users["dn_dongtau"],
         {
             "kind": "accident",
+            "incident_code": scaffold.code,
             "occurred_at": _ago(3),
             "commune_code": "11411",
             "location": "Ụ khô số 1, phân xưởng vỏ tàu",
@@ -249,4 +265,4 @@ def seed_demo_cases() -> int:
             ],
         },
     )
-    return 3
+    return 4
