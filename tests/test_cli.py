@@ -172,7 +172,7 @@ def test_user_add_refuses_an_enterprise_role_without_an_enterprise(runner):
         "enterprise",
     )
     assert result.exit_code != 0
-    assert "--enterprise" in result.output
+    assert "mã số thuế của doanh nghiệp" in result.output
     assert count(User) == 0
 
 

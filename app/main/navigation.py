@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import get_locale
 
 from app.permissions import has_permission
@@ -17,7 +17,8 @@ NAV = (
     ("cases.view", "claims.my_workers", "Người lao động của tôi", "My workers", None),
     ("calculations.use", "calculations.page", "Tính bồi thường, trợ cấp", "Calculators", None),
     ("cases.view", "notifications.index", "Thông báo", "Notifications", "notifications"),
-    ("admin.users", "admin.index", "Quản trị", "Administration", None),
+    ("admin.users", "admin.users", "Tài khoản", "Accounts", None),
+    ("admin.rules", "admin.index", "Quản trị", "Administration", None),
 )
 
 
@@ -26,6 +27,7 @@ class NavItem:
     url: str
     label: str
     count: int | None = None
+    current: bool = False
 
 
 def nav_items_for(user) -> list[NavItem]:
@@ -39,4 +41,9 @@ def nav_items_for(user) -> list[NavItem]:
             continue
         count = counters[counter](user) if counter in counters else None
         items.append(NavItem(url_for(endpoint), label_en if english else label_vi, count or None))
+    # One current item: the longest prefix of the path (/admin/users is under /admin/ too).
+    matches = [item for item in items if request.path.startswith(item.url)]
+    if matches:
+        best = max(matches, key=lambda item: len(item.url))
+        items = [NavItem(i.url, i.label, i.count, i is best) for i in items]
     return items
