@@ -52,6 +52,9 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+MAIL_SECURITY_CHOICES = ("none", "starttls", "ssl")
+
+
 class Config:
     """Settings common to every shape, read from the environment when ``settings()`` is called.
 
@@ -92,6 +95,16 @@ class Config:
             "MAIL_PORT": env_int("MAIL_PORT", 25),
             # From address of notification emails.
             "MAIL_SENDER": env_str("MAIL_SENDER", "SafeCase <no-reply@safecase.local>"),
+            # How the SMTP connection is protected: "none" (a local relay), "starttls"
+            # (upgrade after connecting, usually port 587) or "ssl" (TLS from the start, 465).
+            "MAIL_SECURITY": env_str("MAIL_SECURITY", "none"),
+            # SMTP login, when the server asks for one (sent only over starttls or ssl in
+            # production).
+            "MAIL_USERNAME": env_str("MAIL_USERNAME"),
+            "MAIL_PASSWORD": env_str("MAIL_PASSWORD"),
+            # CA certificates (PEM) to trust for the SMTP server besides the system's, e.g. a
+            # city's internal CA; the server's certificate and name are always verified.
+            "MAIL_CA_FILE": env_str("MAIL_CA_FILE"),
             # Lifetime of an API bearer token.
             "API_TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12)),
             # Login attempts allowed per client address (Flask-Limiter syntax).
@@ -119,6 +132,12 @@ class Config:
     @classmethod
     def check(cls, settings: dict) -> None:
         """Fail fast on settings that cannot work; production is stricter."""
+        security = settings.get("MAIL_SECURITY") or "none"
+        if security not in MAIL_SECURITY_CHOICES:
+            choices = ", ".join(MAIL_SECURITY_CHOICES)
+            raise RuntimeError(f"MAIL_SECURITY must be one of {choices}, got {security!r}")
+        if bool(settings.get("MAIL_USERNAME")) != bool(settings.get("MAIL_PASSWORD")):
+            raise RuntimeError("MAIL_USERNAME and MAIL_PASSWORD go together: set both or neither")
 
 
 class DevelopmentConfig(Config):
@@ -181,6 +200,11 @@ class ProductionConfig(Config):
             )
         if len(settings["SECRET_KEY"]) < 32:
             raise RuntimeError("SECRET_KEY must be at least 32 random characters in production")
+        if settings.get("MAIL_PASSWORD") and settings.get("MAIL_SECURITY", "none") == "none":
+            raise RuntimeError(
+                "MAIL_PASSWORD would be sent in clear text: set MAIL_SECURITY to starttls or ssl"
+            )
+        super().check(settings)
 
 
 CONFIGS: dict[str, type[Config]] = {

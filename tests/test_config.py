@@ -68,3 +68,25 @@ def test_factory_accepts_a_mapping_over_testing_defaults(app_config):
     app = create_app({**app_config, "SAFECASE_PROVINCE": "HN"})
     assert app.config["TESTING"] is True
     assert app.config["SAFECASE_PROVINCE"] == "HN"
+
+
+def test_an_unknown_mail_security_refuses_to_start():
+    with pytest.raises(RuntimeError, match="MAIL_SECURITY must be one of none, starttls, ssl"):
+        create_app({"MAIL_SECURITY": "tls"})
+
+
+def test_a_mail_login_needs_both_username_and_password():
+    with pytest.raises(RuntimeError, match="MAIL_USERNAME and MAIL_PASSWORD"):
+        create_app({"MAIL_USERNAME": "safecase"})
+
+
+def test_production_refuses_to_send_a_mail_password_in_clear(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/safecase")
+    monkeypatch.setenv("MAIL_USERNAME", "safecase")
+    monkeypatch.setenv("MAIL_PASSWORD", "mail-secret-1")
+    monkeypatch.delenv("MAIL_SECURITY", raising=False)
+    with pytest.raises(RuntimeError, match="clear text"):
+        create_app(ProductionConfig)
+    monkeypatch.setenv("MAIL_SECURITY", "starttls")
+    ProductionConfig.check(ProductionConfig.settings())  # over TLS it is accepted

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -236,11 +237,28 @@ def build_message(note: Notification, user: User) -> EmailMessage:
 
 
 def _deliver(message: EmailMessage) -> None:
-    """One SMTP conversation. :raises OSError, smtplib.SMTPException: on any failure."""
+    """One SMTP conversation: TLS and login as configured, then the message.
+
+    :raises OSError, smtplib.SMTPException: on any failure (ssl.SSLError is an OSError), so a
+        bad certificate or a refused login is retried like a server that is down.
+    """
     config = current_app.config
-    with smtplib.SMTP(
-        config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config.get("MAIL_TIMEOUT", 10)
-    ) as smtp:
+    host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+    timeout = config.get("MAIL_TIMEOUT", 10)
+    security = config.get("MAIL_SECURITY") or "none"
+    context = None
+    if security != "none":
+        # Certificates and host names are verified; MAIL_CA_FILE adds a CA to trust.
+        context = ssl.create_default_context(cafile=config.get("MAIL_CA_FILE"))
+    if security == "ssl":
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        if security == "starttls":
+            smtp.starttls(context=context)
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
 
 

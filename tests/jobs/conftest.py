@@ -100,16 +100,20 @@ class Handler:
 
 
 class Mailbox:
-    def __init__(self) -> None:
+    def __init__(self, **options) -> None:
+        """``options`` go to aiosmtpd's Controller (TLS contexts, an authenticator…)."""
         self.port = free_port()
         self.handler = Handler()
         self.controller = None
+        self.options = options
 
     def start(self) -> Mailbox:
         from aiosmtpd.controller import Controller
 
         if self.controller is None:
-            self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+            self.controller = Controller(
+                self.handler, hostname="127.0.0.1", port=self.port, **self.options
+            )
             self.controller.start()
         return self
 
