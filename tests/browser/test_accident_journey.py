@@ -10,17 +10,10 @@ from playwright.sync_api import Page, expect
 
 from app import clock
 from app.extensions import db
+from tests.browser.pages import log_in
 from tests.factories import make_accident, make_user, victim_body
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("correct-horse-1")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/")
 
 
 def fill_victim(block, *, name: str, national_id: str, outcome: str, wage: str) -> None:

@@ -8,20 +8,13 @@ import re
 
 import pytest
 from fpdf import FPDF
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app.extensions import db
+from tests.browser.pages import log_in
 from tests.factories import act, head, make_accident, make_user
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("correct-horse-1")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/")
 
 
 def small_pdf(path) -> None:
