@@ -41,8 +41,12 @@ class Related:
         return self._get("children", lambda: store.load_children(self.case.id))
 
     def parent(self):
+        """The parent row, locked: a child's move may reconcile the parent's tasks, and two
+        children of one case moving at once must do that one after the other. (Locks are
+        always taken child first, then parent, so this cannot deadlock with the parent's own
+        transitions, which lock only the parent.)"""
         parent_id = self.case.parent_id
-        return self._get("parent", lambda: parent_id and store.load_case(parent_id))
+        return self._get("parent", lambda: parent_id and store.load_case(parent_id, lock=True))
 
     def forget(self, name: str) -> None:
         self._known.pop(name, None)
