@@ -120,3 +120,49 @@ def test_24_concurrent_declarations_get_24_distinct_codes(app, live_server, api_
     db.session.expire_all()
     stored = db.session.scalars(select(Case.code).where(Case.kind == "accident")).all()
     assert sorted(stored) == sorted(codes)
+
+
+def test_two_claims_closing_at_once_leave_their_accident_one_close_task(
+    app, live_server, api_token
+):
+    """Each claim's move reconciles the accident's tasks; it locks the accident first, so the
+    second to commit sees the first claim closed and opens "close the case" exactly once."""
+    from app.models import Task
+    from tests.api.claim_flow import announce_accident, claims_of, stamp
+    from tests.factories import act
+
+    enterprise = make_user("enterprise", username="dn_claims")
+    make_user("union", username="cd_claims", enterprise_id=enterprise.enterprise_id)
+    accident = announce_accident(enterprise, outcomes=("light", "light"))
+    claims = claims_of(accident)
+    for claim in claims:  # below 5 %: not eligible, so each may be closed straight away
+        act(claim, enterprise, "refer_for_assessment", referred_at=stamp())
+        act(claim, enterprise, "record_assessment", capacity_loss_pct=3, assessed_at=stamp())
+    for claim in claims:
+        db.session.refresh(claim)
+    requests = [(f"/api/v1/cases/{c.id}/actions/close", {"version": c.version}) for c in claims]
+    accident_id = accident.id
+    token = api_token("cd_claims")
+    db.session.commit()
+
+    barrier = threading.Barrier(len(requests))
+    results: list[tuple[int, str]] = []
+
+    def close(path: str, body: dict) -> None:
+        barrier.wait(timeout=60)
+        results.append(post_json(live_server, path, token, body))
+
+    threads = [threading.Thread(target=close, args=request) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(status for status, _ in results) == [200, 200], results
+    db.session.expire_all()
+    open_close_tasks = db.session.scalars(
+        select(Task).where(
+            Task.case_id == accident_id, Task.name == "close", Task.closed_at.is_(None)
+        )
+    ).all()
+    assert len(open_close_tasks) == 1
