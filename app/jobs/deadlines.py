@@ -137,11 +137,20 @@ def scan(as_of: str | datetime | None = None) -> ScanResult:
 scan_overdue = scan
 
 
-def _claim(task_id: int, column, at: datetime) -> bool:
-    """Set ``column`` once: True only for the one caller whose UPDATE changed the row."""
+def _claim(task: Task, column, at: datetime) -> bool:
+    """Set ``column`` once: True only for the one caller whose UPDATE changed the row.
+
+    Only while the task is still due when this scan read it: a transition that moved the
+    deadline meanwhile (and cleared the reminder marks for the new one) wins.
+    """
     changed = db.session.execute(
         update(Task)
-        .where(Task.id == task_id, Task.closed_at.is_(None), column.is_(None))
+        .where(
+            Task.id == task.id,
+            Task.closed_at.is_(None),
+            Task.due_at == task.due_at,
+            column.is_(None),
+        )
         .values({column.key: at})
         .execution_options(synchronize_session=False)
     )
@@ -157,15 +166,15 @@ def _scan_task(task_id: int, at: datetime, result: ScanResult) -> None:
             return
         due = as_utc(task.due_at)
         if due > at:
-            if task.reminded_at is None and _claim(task.id, Task.reminded_at, at):
+            if task.reminded_at is None and _claim(task, Task.reminded_at, at):
                 _notice(task, "task.reminder", (task.role,), at)
                 result.reminded += 1
             return
-        if task.overdue_at is None and _claim(task.id, Task.overdue_at, at):
+        if task.overdue_at is None and _claim(task, Task.overdue_at, at):
             _notice(task, "task.overdue", (task.role,), at)
             result.overdue += 1
         supervisors = supervisors_of(task)
-        if supervisors and task.escalated_at is None and _claim(task.id, Task.escalated_at, at):
+        if supervisors and task.escalated_at is None and _claim(task, Task.escalated_at, at):
             _notice(task, "task.escalated", supervisors, at)
             result.escalated += 1
 

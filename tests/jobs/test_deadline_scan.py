@@ -221,3 +221,20 @@ def test_a_notice_for_a_task_closed_before_dispatch_tells_nobody(enterprise_step
     assert notifications.dispatch_outbox(row.id) == 0
     assert notes("task.reminder") == []
     assert db.session.get(OutboxMessage, row.id).dispatched_at is not None
+
+
+def test_a_deadline_moved_after_the_scan_read_it_is_not_marked(enterprise_step):
+    """The scan read the task with its old due time; a transition then moved the deadline
+    (and cleared the marks for the new one). The scan's claim must not mark the new one."""
+    from sqlalchemy import update
+
+    from app.jobs.deadlines import _claim
+
+    case, task, people = enterprise_step
+    seen = task_of(case, "open_investigation")
+    db.session.expunge(seen)  # what the scan read, before the transition below
+    db.session.execute(
+        update(Task).where(Task.id == seen.id).values(due_at=seen.due_at + timedelta(days=10))
+    )
+    assert _claim(seen, Task.reminded_at, as_utc(seen.due_at) - timedelta(hours=12)) is False
+    assert task_of(case, "open_investigation").reminded_at is None
