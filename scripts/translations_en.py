@@ -544,6 +544,7 @@ EN = {
     "Vai trò của bạn không được thực hiện thao tác này.": "Your role may not take this action.",
     "Không thể thực hiện '%(trigger)s' khi vụ việc ở trạng thái '%(state)s'.": "'%(trigger)s' cannot be taken while the case is '%(state)s'.",
     "Không có bước chuyển phù hợp với dữ liệu đã nhập.": "No step matches the data entered.",
+    "Khai báo tai nạn lao động của người bị nạn": "Declare a casualty's occupational accident",
 }
 
 

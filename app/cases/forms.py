@@ -34,7 +34,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import NumberInput, TextInput
 
-from app.clock import VN_TZ
+from app.clock import VN_TZ, to_local
 from app.extensions import db
 from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
@@ -491,6 +491,16 @@ class DeclarationForm(FlaskForm):
             self.commune_code.choices = _options({**BLANK, **{c.code: c.name for c in communes}})
             if not self.commune_code.data and user.enterprise is not None:
                 self.commune_code.data = user.enterprise.commune_code
+
+    def start_from_incident(self, incident) -> None:
+        """A casualty of ``incident``: its code, and its time and place as a starting point."""
+        self.incident_code.data = incident.code
+        if incident.occurred_at is not None:
+            moment = to_local(incident.occurred_at)
+            self.occurred_date.data, self.occurred_time.data = moment.date(), moment.time()
+        if self.user.role != "commune":
+            self.commune_code.data = incident.commune_code
+        self.location.data = incident.location
 
     @property
     def labour_relation(self) -> bool:

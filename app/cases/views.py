@@ -438,6 +438,11 @@ def declare():
     user = _user()
     form = DeclarationForm(user)
     if request.method == "GET":
+        incident_id = request.args.get("incident", type=int)
+        if incident_id is not None:  # "declare a casualty" from the incident's page
+            incident = case_service.get_visible_case(user, incident_id)
+            if incident.kind == "incident":
+                form.start_from_incident(incident)
         return render_template("cases/declare.html", form=form)
     if not form.validate():
         return render_template("cases/declare.html", form=form, failed=True), 422

@@ -147,3 +147,26 @@ def test_incident_page_lists_only_the_accidents_the_viewer_may_see(signed_in):
     page = client.get(f"/cases/{in_y.id}").get_data(as_text=True)
     linked = re.search(r'data-testid="linked-incident">(.*?)</dd>', page, re.S).group(1)
     assert linked.strip() == incident_code
+
+
+def test_the_incident_owner_declares_a_casualty_from_the_incident_page(signed_in):
+    """The incident page offers its enterprise "declare a casualty": the form starts with the
+    incident's code, date, time, commune and place; others get no such link."""
+    user = make_user("enterprise", username="hoa")
+    make_user("enterprise", username="lan")  # another enterprise
+    make_user("inspector", username="thanh")
+    incident = declare_incident(user)
+    incident_id, code = incident.id, incident.code
+    db.session.commit()
+
+    owner = signed_in("hoa")
+    page = owner.get(f"/cases/{incident_id}").get_data(as_text=True)
+    assert 'data-testid="declare-casualty"' in page
+    form = owner.get(f"/cases/declare?incident={incident_id}").get_data(as_text=True)
+    assert f'value="{code}"' in form
+    assert 'value="2026-11-20"' in form and 'value="07:15"' in form  # date input: ISO
+    assert 'value="Khu lò hơi số 1"' in form
+
+    inspector_page = signed_in("thanh").get(f"/cases/{incident_id}").get_data(as_text=True)
+    assert 'data-testid="declare-casualty"' not in inspector_page
+    assert signed_in("lan").get(f"/cases/declare?incident={incident_id}").status_code == 404
