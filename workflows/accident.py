@@ -45,8 +45,10 @@ from workflows.base import (
     Task,
     Transition,
     WorkflowDefinition,
+    close,
     iso,
     local_date,
+    not_future,
     parse_iso,
 )
 from workflows.claim import assessment_data, victim_claim_data
@@ -255,13 +257,6 @@ def is_extendable(ctx: Context) -> str | None:
     return None
 
 
-def _not_future(ctx: Context, key: str, what: str) -> str | None:
-    moment = ctx.payload.get(key)
-    if moment is not None and moment > ctx.now:
-        return Reason(f"{what} không được ở tương lai.", field=key)
-    return None
-
-
 def is_valid_return(ctx: Context) -> str | None:
     referral = ctx.case.data.get("police_referral") or {}
     referred = parse_iso(referral.get("referred_at"))
@@ -270,7 +265,7 @@ def is_valid_return(ctx: Context) -> str | None:
         return Reason(
             "Ngày nhận lại hồ sơ không được trước ngày chuyển cơ quan công an.", field="returned_at"
         )
-    return _not_future(ctx, "returned_at", "Ngày nhận lại hồ sơ")
+    return not_future(ctx, "returned_at", "Ngày nhận lại hồ sơ")
 
 
 def has_living_victim(ctx: Context) -> str | None:
@@ -290,7 +285,7 @@ def is_living_victim(ctx: Context) -> str | None:
         return Reason(
             "Thời điểm tử vong không được trước thời điểm xảy ra tai nạn.", field="died_at"
         )
-    return _not_future(ctx, "died_at", "Thời điểm tử vong")
+    return not_future(ctx, "died_at", "Thời điểm tử vong")
 
 
 def is_team_head_role(ctx: Context) -> str | None:
@@ -321,10 +316,15 @@ def has_required_attendees(ctx: Context) -> str | None:
                 f"{names} (Luật ATVSLĐ Điều 35 khoản 8).",
                 field="attendees",
             )
+    return meeting_time_reason(ctx)
+
+
+def meeting_time_reason(ctx: Context) -> str | None:
+    """The announcement meeting lies between the declaration and now (accidents, incidents)."""
     meeting = ctx.payload.get("meeting_at")
     if meeting and ctx.case.declared_at and meeting < ctx.case.declared_at:
         return Reason("Cuộc họp công bố không được trước ngày khai báo.", field="meeting_at")
-    return _not_future(ctx, "meeting_at", "Thời điểm họp công bố")
+    return not_future(ctx, "meeting_at", "Thời điểm họp công bố")
 
 
 def is_within_complaint_window(ctx: Context) -> str | None:
@@ -347,7 +347,7 @@ def is_within_complaint_window(ctx: Context) -> str | None:
             f"({local_date(announced):%d/%m/%Y}); không thể điều tra lại.",
             field="complaint_received_at",
         )
-    return _not_future(ctx, "complaint_received_at", "Ngày nhận khiếu nại")
+    return not_future(ctx, "complaint_received_at", "Ngày nhận khiếu nại")
 
 
 def has_all_claims_closed_guard(ctx: Context) -> str | None:
@@ -394,14 +394,49 @@ def open_team(ctx: Context) -> Outcome:
         deadlines["investigation"] = investigation_deadline(
             outcomes(case), True, _start(case, ctx), ctx.rules
         )
-    return Outcome(
-        data={
-            "team": list(ctx.payload["team"]),
-            "needs_technical_exam": needs_exam,
-            "investigation_opened_at": iso(ctx.now),
-        },
-        deadlines=deadlines,
-    )
+    return Outcome(data=team_record(ctx), deadlines=deadlines)
+
+
+# -- what an investigation records in ``case.data`` (accidents and incidents alike) ------------
+
+
+def team_record(ctx: Context) -> dict[str, Any]:
+    return {
+        "team": list(ctx.payload["team"]),
+        "needs_technical_exam": bool(ctx.payload.get("needs_technical_exam")),
+        "investigation_opened_at": iso(ctx.now),
+    }
+
+
+def minutes_record(ctx: Context, **findings: Any) -> dict[str, Any]:
+    """The investigation minutes: causes, responsibilities, measures, dissent, plus the
+    kind's own ``findings`` (an accident's "is it a work accident, was the worker at fault")."""
+    p = ctx.payload
+    return {
+        **findings,
+        "causes": list(p["causes"]),
+        "responsibilities": p["responsibilities"],
+        "measures": list(p["measures"]),
+        "dissent": list(p.get("dissent") or ()),
+        "concluded_at": iso(ctx.now),
+        "concluded_by": ctx.actor.username,
+    }
+
+
+def announcement_record(ctx: Context) -> dict[str, Any]:
+    return {
+        "announced_at": iso(ctx.payload["meeting_at"]),
+        "attendees": list(ctx.payload["attendees"]),
+        "recorded_at": iso(ctx.now),
+    }
+
+
+def rejection_record(ctx: Context) -> dict[str, Any]:
+    return {
+        "reason": ctx.payload["reason"],
+        "duplicate_of": ctx.payload.get("duplicate_of"),
+        "rejected_at": iso(ctx.now),
+    }
 
 
 def take_over(ctx: Context) -> Outcome:
@@ -449,13 +484,7 @@ def record_event(ctx: Context) -> Outcome:
 
 def reject(ctx: Context) -> Outcome:
     return Outcome(
-        data={
-            "rejection": {
-                "reason": ctx.payload["reason"],
-                "duplicate_of": ctx.payload.get("duplicate_of"),
-                "rejected_at": iso(ctx.now),
-            }
-        },
+        data={"rejection": rejection_record(ctx)},
         deadlines=_close(ctx.case, "investigation", "scene_arrival"),
     )
 
@@ -565,20 +594,10 @@ def record_death(ctx: Context) -> Outcome:
 
 def conclude(ctx: Context) -> Outcome:
     p = ctx.payload
-    return Outcome(
-        data={
-            "minutes": {
-                "is_work_accident": p["is_work_accident"],
-                "causes": list(p["causes"]),
-                "worker_at_fault": p["worker_at_fault"],
-                "responsibilities": p["responsibilities"],
-                "measures": list(p["measures"]),
-                "dissent": list(p.get("dissent") or ()),
-                "concluded_at": iso(ctx.now),
-                "concluded_by": ctx.actor.username,
-            }
-        }
+    minutes = minutes_record(
+        ctx, is_work_accident=p["is_work_accident"], worker_at_fault=p["worker_at_fault"]
     )
+    return Outcome(data={"minutes": minutes})
 
 
 def victim_claims(
@@ -611,13 +630,7 @@ def announce(ctx: Context) -> Outcome:
     case = ctx.case
     announced_at = ctx.payload["meeting_at"]
     minutes = case.data.get("minutes") or {}
-    data: dict[str, Any] = {
-        "announcement": {
-            "announced_at": iso(announced_at),
-            "attendees": list(ctx.payload["attendees"]),
-            "recorded_at": iso(ctx.now),
-        }
-    }
+    data: dict[str, Any] = {"announcement": announcement_record(ctx)}
     children: tuple[ChildCase, ...] = ()
     if minutes.get("is_work_accident"):
         children, claimed = victim_claims(
@@ -671,10 +684,6 @@ def reopen(ctx: Context) -> Outcome:
             "investigation": investigation_deadline(outcomes(case), needs_exam, ctx.now, ctx.rules)
         },
     )
-
-
-def close(ctx: Context) -> Outcome:
-    return Outcome(data={"closed_at": iso(ctx.now)})
 
 
 # -- payload fields ------------------------------------------------------------------------------

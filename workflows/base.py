@@ -649,3 +649,16 @@ def parse_iso(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(value)
+
+
+def not_future(ctx: Context, key: str, what: str) -> str | None:
+    """A guard's reason when the payload's ``key`` (a moment) lies after now, else None."""
+    moment = ctx.payload.get(key)
+    if moment is not None and moment > ctx.now:
+        return Reason(f"{what} không được ở tương lai.", field=key)
+    return None
+
+
+def close(ctx: Context) -> Outcome:
+    """The effect of closing a case of any kind: the moment it was closed."""
+    return Outcome(data={"closed_at": iso(ctx.now)})

@@ -39,8 +39,10 @@ from workflows.base import (
     Task,
     Transition,
     WorkflowDefinition,
+    close,
     iso,
     local_date,
+    not_future,
     parse_iso,
 )
 from workflows.law.calendar import add_calendar_days
@@ -218,19 +220,12 @@ def has_both_tracks_done(ctx: Context) -> bool:
 # -- guards (pure; None = passes, else a Vietnamese reason) -------------------------------------
 
 
-def _not_future(ctx: Context, key: str, what: str) -> str | None:
-    moment = ctx.payload.get(key)
-    if moment is not None and moment > ctx.now:
-        return Reason(f"{what} không được ở tương lai.", field=key)
-    return None
-
-
 def has_valid_referral_date(ctx: Context) -> str | None:
-    return _not_future(ctx, "referred_at", "Ngày giới thiệu đi giám định")
+    return not_future(ctx, "referred_at", "Ngày giới thiệu đi giám định")
 
 
 def has_valid_assessment_date(ctx: Context) -> str | None:
-    reason = _not_future(ctx, "assessed_at", "Ngày kết luận giám định")
+    reason = not_future(ctx, "assessed_at", "Ngày kết luận giám định")
     referred = parse_iso(ctx.case.data.get("referred_at"))
     assessed = ctx.payload.get("assessed_at")
     if reason is None and referred and assessed and assessed < referred:
@@ -256,7 +251,7 @@ def has_minimum_amount(ctx: Context) -> str | None:
         return Reason(
             f"Số tiền thấp hơn mức tối thiểu phải bồi thường: {minimum:,} đồng.", field="amount_vnd"
         )
-    return _not_future(ctx, "paid_at", "Ngày thanh toán")
+    return not_future(ctx, "paid_at", "Ngày thanh toán")
 
 
 def is_receipt_confirmable(ctx: Context) -> str | None:
@@ -268,7 +263,7 @@ def is_receipt_confirmable(ctx: Context) -> str | None:
     confirmed = ctx.payload.get("confirmed_at")
     if paid_at and confirmed and confirmed < paid_at:
         return Reason("Ngày xác nhận không được trước ngày thanh toán.", field="confirmed_at")
-    return _not_future(ctx, "confirmed_at", "Ngày xác nhận")
+    return not_future(ctx, "confirmed_at", "Ngày xác nhận")
 
 
 # The insurance dossier (hồ sơ hưởng chế độ TNLĐ), Law 84/2015 Art. 57 plus the investigation
@@ -309,7 +304,7 @@ def is_insurance_fileable(ctx: Context) -> str | None:
         return "Người lao động không tham gia bảo hiểm xã hội; không có hồ sơ BHXH để nộp."
     if not is_insured_unfiled(ctx):
         return "Hồ sơ BHXH đã được nộp."
-    return _not_future(ctx, "filed_at", "Ngày nộp hồ sơ")
+    return not_future(ctx, "filed_at", "Ngày nộp hồ sơ")
 
 
 def is_insurance_decidable(ctx: Context) -> str | None:
@@ -415,10 +410,6 @@ def record_decision(ctx: Context) -> Outcome:
         reason=p.get("reason"),
     )
     return Outcome(data={"insurance": ins}, deadlines={"insurance_decision": None})
-
-
-def record_closure(ctx: Context) -> Outcome:
-    return Outcome(data={"closed_at": iso(ctx.now)})
 
 
 # -- the definition ---------------------------------------------------------------------------
@@ -662,7 +653,7 @@ TRANSITIONS = (
         "Đóng hồ sơ",
         "Close the claim",
         guards=("has_both_tracks_done",),
-        effect="record_closure",
+        effect="close",
         notify=(Notify("claim.closed", ("enterprise", "union")),),
     ),
     Transition(
@@ -672,7 +663,7 @@ TRANSITIONS = (
         ("union", "inspector"),
         "Đóng hồ sơ",
         "Close the claim",
-        effect="record_closure",
+        effect="close",
         notify=(Notify("claim.closed", ("enterprise", "union")),),
     ),
 )
@@ -743,7 +734,7 @@ WORKFLOW = WorkflowDefinition(
         "record_receipt": record_receipt,
         "record_filing": record_filing,
         "record_decision": record_decision,
-        "record_closure": record_closure,
+        "close": close,
     },
     resolvers={},
     doc=__doc__ or "",

@@ -27,6 +27,7 @@ from workflows.base import (
     Task,
     Transition,
     WorkflowDefinition,
+    close,
     iso,
 )
 
@@ -66,10 +67,6 @@ def reject(ctx: Context) -> Outcome:
     return Outcome(
         data={"rejection": {"reason": ctx.payload["reason"], "rejected_at": iso(ctx.now)}}
     )
-
-
-def close(ctx: Context) -> Outcome:
-    return Outcome(data={"closed_at": iso(ctx.now)})
 
 
 DECLARATION_FIELDS = (

@@ -13,82 +13,44 @@ UNVERIFIED, so no deadline is tracked here yet.
 
 from __future__ import annotations
 
-from workflows.accident import ANNOUNCE_FIELDS, MINUTES_FIELDS, REJECT_FIELDS, TEAM_FIELDS
+from workflows.accident import (
+    ANNOUNCE_FIELDS,
+    MINUTES_FIELDS,
+    REJECT_FIELDS,
+    TEAM_FIELDS,
+    announcement_record,
+    meeting_time_reason,
+    minutes_record,
+    rejection_record,
+    team_record,
+)
 from workflows.base import (
     Context,
     Field,
     Notify,
     Outcome,
-    Reason,
     State,
     Task,
     Transition,
     WorkflowDefinition,
-    iso,
+    close,
 )
 
 
-def is_valid_meeting_time(ctx: Context) -> str | None:
-    meeting = ctx.payload.get("meeting_at")
-    if meeting is not None and meeting > ctx.now:
-        return Reason("Thời điểm họp công bố không được ở tương lai.", field="meeting_at")
-    if meeting is not None and ctx.case.declared_at and meeting < ctx.case.declared_at:
-        return Reason("Cuộc họp công bố không được trước ngày khai báo.", field="meeting_at")
-    return None
-
-
 def open_team(ctx: Context) -> Outcome:
-    return Outcome(
-        data={
-            "team": list(ctx.payload["team"]),
-            "needs_technical_exam": bool(ctx.payload.get("needs_technical_exam")),
-            "investigation_opened_at": iso(ctx.now),
-        }
-    )
+    return Outcome(data=team_record(ctx))
 
 
 def conclude(ctx: Context) -> Outcome:
-    p = ctx.payload
-    return Outcome(
-        data={
-            "minutes": {
-                "causes": list(p["causes"]),
-                "responsibilities": p["responsibilities"],
-                "measures": list(p["measures"]),
-                "dissent": list(p.get("dissent") or ()),
-                "concluded_at": iso(ctx.now),
-                "concluded_by": ctx.actor.username,
-            }
-        }
-    )
+    return Outcome(data={"minutes": minutes_record(ctx)})
 
 
 def announce(ctx: Context) -> Outcome:
-    return Outcome(
-        data={
-            "announcement": {
-                "announced_at": iso(ctx.payload["meeting_at"]),
-                "attendees": list(ctx.payload["attendees"]),
-                "recorded_at": iso(ctx.now),
-            }
-        }
-    )
+    return Outcome(data={"announcement": announcement_record(ctx)})
 
 
 def reject(ctx: Context) -> Outcome:
-    return Outcome(
-        data={
-            "rejection": {
-                "reason": ctx.payload["reason"],
-                "duplicate_of": ctx.payload.get("duplicate_of"),
-                "rejected_at": iso(ctx.now),
-            }
-        }
-    )
-
-
-def close(ctx: Context) -> Outcome:
-    return Outcome(data={"closed_at": iso(ctx.now)})
+    return Outcome(data={"rejection": rejection_record(ctx)})
 
 
 DECLARATION_FIELDS = (
@@ -158,7 +120,7 @@ WORKFLOW = WorkflowDefinition(
     states=STATES,
     transitions=TRANSITIONS,
     deadlines=(),
-    guards={"is_valid_meeting_time": is_valid_meeting_time},
+    guards={"is_valid_meeting_time": meeting_time_reason},
     conditions={},
     effects={
         "open_team": open_team,
