@@ -14,18 +14,10 @@ from app.admin import bp
 from app.admin.users_forms import EditUserForm, NewUserForm, PasswordResetForm, UserFilterForm
 from app.auth.forms import EmptyForm
 from app.errors import Conflict, StaleVersion, ValidationFailed
-from app.i18n import localize, localize_errors
+from app.forms import attach_errors
+from app.i18n import localize
 from app.permissions import acting_user, require_permission
 from app.services import users as accounts
-
-
-def _attach(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in localize_errors(errors).items():
-        target = form._fields.get(name)
-        if target is None:
-            form.form_errors.extend(messages)
-        else:
-            target.errors = [*target.errors, *messages]
 
 
 def _page_number() -> int:
@@ -89,7 +81,7 @@ def create_user():
             actor=acting_user(),
         )
     except ValidationFailed as exc:
-        _attach(form, exc.errors)
+        attach_errors(form, exc.errors)
         return _new_page(form, 422)
     flash(_("Đã tạo tài khoản %(username)s.", username=user.username))
     return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -120,7 +112,7 @@ def update_user(user_id: int):
             commune_code=form.commune.data,
         )
     except ValidationFailed as exc:
-        _attach(form, exc.errors)
+        attach_errors(form, exc.errors)
         return _edit_page(user, form=form, status=422)
     except StaleVersion as exc:  # changed by someone else meanwhile
         form.form_errors.append(localize(exc.message))
@@ -139,7 +131,7 @@ def reset_password(user_id: int):
     try:
         accounts.reset_password(acting_user(), user_id, form.password.data)
     except ValidationFailed as exc:
-        _attach(form, exc.errors)
+        attach_errors(form, exc.errors)
         return _edit_page(user, password_form=form, status=422)
     flash(
         _(

@@ -12,18 +12,10 @@ from flask_babel import gettext as _
 from app.admin import bp
 from app.admin.rules_forms import HolidayForm, RuleValueForm, WithdrawForm
 from app.errors import ValidationFailed
-from app.i18n import localize, localize_errors
+from app.forms import attach_errors
+from app.i18n import localize
 from app.permissions import acting_user, require_permission
 from app.services import rules_admin
-
-
-def _attach(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in localize_errors(errors).items():
-        target = getattr(form, name, None)
-        if target is None:
-            form.form_errors.extend(messages)
-        else:
-            target.errors = [*target.errors, *messages]
 
 
 def _page(rule_form=None, holiday_form=None, status: int = 200):
@@ -59,7 +51,7 @@ def add_rule():
             acting_user(), form.key.data, form.valid_from.data, form.value.data, form.source.data
         )
     except ValidationFailed as exc:
-        _attach(form, exc.errors)
+        attach_errors(form, exc.errors)
         return _page(rule_form=form, status=422)
     flash(
         _(
@@ -95,7 +87,7 @@ def add_holiday():
             acting_user(), form.day.data, form.change.data, form.note.data
         )
     except ValidationFailed as exc:
-        _attach(form, exc.errors)
+        attach_errors(form, exc.errors)
         return _page(holiday_form=form, status=422)
     change = str(rules_admin.HOLIDAY_CHANGES[row.change]).lower()
     flash(_("Đã thêm %(change)s %(day)s.", change=change, day=row.day.strftime("%d/%m/%Y")))

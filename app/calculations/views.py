@@ -13,19 +13,10 @@ from app.calculations import bp
 from app.calculations.forms import CompensationForm, InsuranceForm
 from app.clock import now, to_local
 from app.errors import ValidationFailed
-from app.i18n import localize_errors
+from app.forms import attach_errors
 from app.permissions import require_permission
 from app.services import calculations
 from app.services.rulebook import load_rulebook
-
-
-def _attach(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in localize_errors(errors).items():
-        target = getattr(form, name, None)
-        if target is None:
-            form.form_errors.extend(messages)
-        else:
-            target.errors = [*target.errors, *messages]
 
 
 def _quote(form, compute):
@@ -35,7 +26,7 @@ def _quote(form, compute):
     try:
         return compute(form.payload()), 200
     except ValidationFailed as exc:
-        _attach(form, exc.errors)
+        attach_errors(form, exc.errors)
         return None, 422
 
 
