@@ -42,6 +42,7 @@ from app.models.user import ROLE_LABELS
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.declarations import declare as declare_case
+from app.services.declarations import may_name_incident
 from app.services.parties import normalise_tax_code
 from app.services.visibility import can_see, sees_medical
 from app.services.workflow_engine import available_actions, fire_transition
@@ -352,6 +353,7 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "claim_victim": victim_json(claim_victim, user, medical) if claim_victim else None,
         "parent_visible": case.parent is not None and can_see(user, case.parent),
         "links": case_service.linked_cases(user, case),
+        "may_declare_casualty": case.kind == "incident" and may_name_incident(user, case),
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
         "timeline": [event_view(definition, e, medical, names) for e in events],
@@ -441,7 +443,7 @@ def declare():
         incident_id = request.args.get("incident", type=int)
         if incident_id is not None:  # "declare a casualty" from the incident's page
             incident = case_service.get_visible_case(user, incident_id)
-            if incident.kind == "incident":
+            if incident.kind == "incident" and may_name_incident(user, incident):
                 form.start_from_incident(incident)
         return render_template("cases/declare.html", form=form)
     if not form.validate():

@@ -240,7 +240,21 @@ def _victims(
 INCIDENT_CODE = (Field("incident_code", "case_code", required=False),)
 
 
-def _linked_incident(user, body: dict, enterprise_id: int | None, errors: Errors) -> Case | None:
+# Who declares occupational accidents (Law 84/2015 Art. 34): employers, and commune officials
+# for workers without a labour contract.
+ACCIDENT_DECLARERS = ("enterprise", "commune")
+
+
+def may_name_incident(user, incident: Case) -> bool:
+    """Whether ``user`` may declare accidents as casualties of ``incident``: a case they can
+    see, of their own enterprise when they declare for one (a commune declares accidents with
+    no enterprise and keeps to the incidents it sees, those in its commune)."""
+    if user.role not in ACCIDENT_DECLARERS or not can_see(user, incident):
+        return False
+    return user.role != "enterprise" or incident.enterprise_id == user.enterprise_id
+
+
+def _linked_incident(user, body: dict, errors: Errors) -> Case | None:
     """The serious technical incident named by the optional ``incident_code``, or None.
 
     It must be a case the declarer can see (``can_see``), of kind ``incident`` and of the
@@ -257,11 +271,7 @@ def _linked_incident(user, body: dict, enterprise_id: int | None, errors: Errors
     if code is None:
         return None
     incident = db.session.scalar(select(Case).where(Case.code == code))
-    if (
-        incident is None
-        or not can_see(user, incident)
-        or (enterprise_id is not None and incident.enterprise_id != enterprise_id)
-    ):
+    if incident is None or not may_name_incident(user, incident):
         errors.add("incident_code", N_("Không tìm thấy vụ việc mã %(code)s.", code=code))
         return None
     if incident.kind != "incident":
@@ -293,7 +303,7 @@ def declare_accident(user, body: dict[str, Any], *, ip: str | None = None) -> Ca
     :raises ValidationFailed: any invalid field, including an ``incident_code`` that is not an
         incident of the declarer's own (nothing is created).
     """
-    if user.role not in ("enterprise", "commune"):
+    if user.role not in ACCIDENT_DECLARERS:
         raise PermissionDenied(
             N_("Chỉ doanh nghiệp và UBND cấp xã được khai báo tai nạn lao động.")
         )
@@ -310,7 +320,7 @@ def declare_accident(user, body: dict[str, Any], *, ip: str | None = None) -> Ca
     relation = _labour_relation(user, body, errors)
     victims = _victims(body.get("victims"), occurred, relation, errors)
     enterprise_id = user.enterprise_id if user.role == "enterprise" else None
-    incident = _linked_incident(user, body, enterprise_id, errors)
+    incident = _linked_incident(user, body, errors)
     if errors:
         raise ValidationFailed(dict(errors))
     link = {"incident_code": incident.code} if incident is not None else {}
