@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -138,6 +141,27 @@ def runner(app):
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
+
+
+@contextmanager
+def serving(app_config: dict) -> Iterator[str]:
+    """A second app instance (same database) on a free loopback port, served by a threaded
+    WSGI server as in production: each request has its own thread and connection, and sees
+    what the test committed. Yields ``127.0.0.1:PORT``."""
+    from werkzeug.serving import make_server
+
+    server_app = create_app(app_config)
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with server_app.app_context():
+            db.engine.dispose()
 
 
 def csrf_token_from(html: str) -> str:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
-from app.extensions import db
+from tests.conftest import serving
 
 CHROMIUM = os.environ.get("SAFECASE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,19 +32,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def live_server(app_config):
-    """Serve a second app instance (same database) on 127.0.0.1 in a thread."""
-    app = create_app(app_config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    """``http://127.0.0.1:PORT`` of a threaded server on the test's database."""
+    with serving(app_config) as address:
+        yield f"http://{address}"
 
 
 @pytest.fixture(scope="session")
