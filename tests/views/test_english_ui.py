@@ -18,18 +18,12 @@ CALCULATOR = "/calculations/"
 
 
 @pytest.fixture
-def browser(app):
+def browser(signed_in):
     """``browser(username, lang)`` → a client signed in through the form, then switched to
     ``lang`` with the language buttons (Vietnamese needs no switch: it is the default)."""
 
     def open_browser(username: str, lang: str = "vi"):
-        client = app.test_client()
-        token = csrf_token_from(client.get("/login").get_data(as_text=True))
-        signed_in = client.post(
-            "/login",
-            data={"username": username, "password": "correct-horse-1", "csrf_token": token},
-        )
-        assert signed_in.status_code == 302
+        client = signed_in(username)
         if lang != "vi":
             home = client.get("/").get_data(as_text=True)
             switched = client.post(
