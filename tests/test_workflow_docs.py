@@ -74,18 +74,37 @@ def render(definition: WorkflowDefinition) -> str:
         "",
         "## Thao tác / Triggers",
         "",
-        "| trigger | từ / from | đến / to | vai trò / roles | Tiếng Việt | English |",
-        "|---|---|---|---|---|---|",
+        "| trigger | từ / from | đến / to | vai trò / roles "
+        "| khi / when (conditions) | phải đúng / guards | Tiếng Việt | English |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for t in definition.transitions:
         sources = ", ".join(f"`{s}`" for s in t.sources)
         dest = "(giữ nguyên / stays)" if t.dest is None else f"`{t.dest}`"
         roles = ", ".join(t.roles)
         lines.append(
-            f"| `{t.trigger}` | {sources} | {dest} | {roles} "
-            f"| {_cell(t.label_vi)} | {_cell(t.label_en)} |"
+            f"| `{t.trigger}` | {sources} | {dest} | {roles} | {_names(t.conditions)} "
+            f"| {_names(t.guards)} | {_cell(t.label_vi)} | {_cell(t.label_en)} |"
         )
+    if definition.deadlines:
+        lines += [
+            "",
+            "## Thời hạn / Deadlines",
+            "",
+            "| deadline | Tiếng Việt | English | ngày / unit | hoàn thành bởi / met by "
+            "| ai làm / role | giám sát / supervisors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for d in definition.deadlines:
+            lines.append(
+                f"| `{d.name}` | {_cell(d.label_vi)} | {_cell(d.label_en)} | {d.unit} "
+                f"| {_names(d.met_by)} | {d.role} | {', '.join(d.supervisors) or '—'} |"
+            )
     return "\n".join(lines) + "\n"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(f"`{n}`" for n in names) or "—"
 
 
 def write_all() -> list[Path]:

@@ -27,7 +27,6 @@ old minutes (``reopen``, Decree 39/2016 Art. 17). The case is closed once every 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,26 +49,32 @@ from workflows.base import (
     local_date,
     not_future,
     parse_iso,
+    unless,
 )
-from workflows.claim import assessment_data, victim_claim_data
+from workflows.claim import has_all_claims_closed, victim_claims
+from workflows.investigation import (
+    ANNOUNCE_FIELDS,
+    HEAD_ROLE_BY_ORGANISATION,
+    MINUTES_FIELDS,
+    ORGANISATION_LABEL,
+    REJECT_FIELDS,
+    TEAM_FIELDS,
+    announcement_record,
+    head_reason,
+    is_not_own_duplicate,
+    is_valid_meeting_time,
+    minutes_record,
+    rejection_record,
+    team_head,
+    team_record,
+)
 from workflows.law import classification
 from workflows.law.calendar import add_calendar_days
 
-# The body that heads an investigation team acts in the app under this role.
-HEAD_ROLE_BY_ORGANISATION = {"inspectorate": "inspector", "employer": "enterprise"}
 # Who investigates (and so extends and closes) at each level.
 ROLE_BY_LEVEL = {"province": "inspector", "enterprise": "enterprise", "commune_record": "commune"}
 # The organisation that must head the team at each level (Law 84/2015 Art. 35(1)-(2)).
 HEAD_ORGANISATION_BY_LEVEL = {"province": "inspectorate", "enterprise": "employer"}
-ORGANISATION_LABEL = {
-    "inspectorate": "thanh tra",
-    "employer": "người sử dụng lao động",
-    "union": "công đoàn",
-    "health": "y tế",
-    "police": "công an",
-    "procuracy": "viện kiểm sát",
-    "other": "cơ quan khác",
-}
 
 # -- reading the snapshot ------------------------------------------------------------------------
 
@@ -78,18 +83,9 @@ def outcomes(case: CaseSnapshot) -> list[str]:
     return [v.get("outcome") for v in case.victims]
 
 
-def team_head(case: CaseSnapshot) -> Mapping[str, Any] | None:
-    return next((m for m in case.data.get("team") or () if m.get("role") == "head"), None)
-
-
 def _start(case: CaseSnapshot, ctx: Context) -> datetime:
     # The engine always sets declared_at; falling back to "now" keeps effects total.
     return case.declared_at or ctx.now
-
-
-def _close(case: CaseSnapshot, *names: str) -> dict[str, None]:
-    """Mark deadlines met, but only those that are open (None for a missing one is noise)."""
-    return {name: None for name in names if case.open_deadline(name) is not None}
 
 
 def investigation_deadline(
@@ -130,36 +126,54 @@ def needs_takeover_of(case: CaseSnapshot) -> bool:
     return head is not None and expected is not None and head.get("organisation") != expected
 
 
-# -- conditions (pure; also task `when`s and notify `when`s) -------------------------------------
+# -- predicates (pure; None = holds, else the Vietnamese reason it does not) ---------------------
+# Each is used wherever it applies: as a guard (refusing with its reason), as a routing
+# condition, or as a task's or notice's ``when``.
 
 
-def is_immediate_notice(ctx: Context) -> bool:
+def is_immediate_notice(ctx: Context) -> Reason | None:
+    """Law 84/2015 Art. 34: a death or two or more seriously injured is notified at once."""
     found = outcomes(ctx.case)
-    return bool(found) and classification.needs_immediate_notice(found)
+    return unless(
+        bool(found) and classification.needs_immediate_notice(found),
+        "Không có người chết hoặc từ 02 người bị thương nặng; không phải báo tin ngay.",
+    )
 
 
-def is_routine_notice(ctx: Context) -> bool:
-    return not is_immediate_notice(ctx)
+def is_routine_notice(ctx: Context) -> Reason | None:
+    return unless(is_immediate_notice(ctx) is not None, "Tai nạn thuộc diện phải báo tin ngay.")
 
 
-def has_team_investigation(ctx: Context) -> bool:
-    return ctx.case.investigation_level in ("province", "enterprise")
+def has_team_investigation(ctx: Context) -> Reason | None:
+    return unless(
+        ctx.case.investigation_level in ("province", "enterprise"),
+        "Vụ việc chỉ được UBND cấp xã ghi nhận; không thành lập đoàn điều tra.",
+    )
 
 
-def is_commune_record(ctx: Context) -> bool:
-    return ctx.case.investigation_level == "commune_record"
+def is_commune_record(ctx: Context) -> Reason | None:
+    """Decree 129/2025 Art. 43: the commune records an accident of a worker without a labour
+    relation that the province does not investigate."""
+    return unless(
+        ctx.case.investigation_level == "commune_record",
+        "Chỉ ghi nhận sự việc với tai nạn của người lao động không có quan hệ lao động "
+        "không thuộc thẩm quyền điều tra cấp tỉnh.",
+    )
 
 
-def needs_takeover(ctx: Context) -> bool:
-    return needs_takeover_of(ctx.case)
+def needs_takeover(ctx: Context) -> Reason | None:
+    return unless(
+        needs_takeover_of(ctx.case),
+        "Đoàn điều tra hiện tại đúng thẩm quyền; không cần chuyển giao.",
+    )
 
 
-def has_competent_team(ctx: Context) -> bool:
-    return not needs_takeover_of(ctx.case)
-
-
-def has_all_claims_closed(ctx: Context) -> bool:
-    return all(c.get("state") == "closed" for c in ctx.case.children if c.get("kind") == "claim")
+def has_competent_team(ctx: Context) -> Reason | None:
+    return unless(
+        not needs_takeover_of(ctx.case),
+        "Vụ việc đã chuyển thẩm quyền điều tra cấp tỉnh; đoàn điều tra cấp tỉnh phải "
+        "tiếp nhận hồ sơ trước.",
+    )
 
 
 def _declarer_role(case: CaseSnapshot) -> str:
@@ -171,81 +185,51 @@ def _declarer_role(case: CaseSnapshot) -> str:
     return "commune" if case.labour_relation is False else "enterprise"
 
 
-def is_declared_by_enterprise(ctx: Context) -> bool:
-    return _declarer_role(ctx.case) == "enterprise"
+def is_declared_by_enterprise(ctx: Context) -> Reason | None:
+    return unless(_declarer_role(ctx.case) == "enterprise", "Không do doanh nghiệp khai báo.")
 
 
-def is_declared_by_commune(ctx: Context) -> bool:
-    return _declarer_role(ctx.case) == "commune"
+def is_declared_by_commune(ctx: Context) -> Reason | None:
+    return unless(_declarer_role(ctx.case) == "commune", "Không do UBND cấp xã khai báo.")
 
 
-# -- guards (pure; None = passes, else a Vietnamese reason) -------------------------------------
-
-
-def is_investigating_body(ctx: Context) -> str | None:
+def is_investigating_body(ctx: Context) -> Reason | None:
     """The actor's role investigates at this case's level (enterprise team / province)."""
     level = ctx.case.investigation_level
     if level == "commune_record":
-        return "Vụ việc chỉ được UBND cấp xã ghi nhận; không thành lập đoàn điều tra."
+        return has_team_investigation(ctx)
     if ctx.actor.role != ROLE_BY_LEVEL.get(level or ""):
         if level == "province":
-            return "Vụ việc thuộc thẩm quyền điều tra của đoàn cấp tỉnh (thanh tra)."
-        return "Vụ việc thuộc thẩm quyền điều tra của người sử dụng lao động (đoàn cấp cơ sở)."
+            return Reason("Vụ việc thuộc thẩm quyền điều tra của đoàn cấp tỉnh (thanh tra).")
+        return Reason(
+            "Vụ việc thuộc thẩm quyền điều tra của người sử dụng lao động (đoàn cấp cơ sở)."
+        )
     return None
 
 
-def _head_reason(team: list, organisation: str) -> str | None:
-    head = next((m for m in team if m.get("role") == "head"), None)
-    if head is None or head.get("organisation") != organisation:
-        label = ORGANISATION_LABEL[organisation]
-        return Reason(f"Trưởng đoàn điều tra phải là đại diện {label}.", field="team")
-    return None
-
-
-def has_lawful_team_head(ctx: Context) -> str | None:
+def has_lawful_team_head(ctx: Context) -> Reason | None:
     """Law 84/2015 Art. 35(1)-(2): the employer heads its own team, the inspectorate a
     provincial one."""
     organisation = HEAD_ORGANISATION_BY_LEVEL.get(ctx.case.investigation_level or "")
     if organisation is None:
         return None  # is_investigating_body already refuses
-    return _head_reason(ctx.payload.get("team") or [], organisation)
+    return head_reason(ctx.payload.get("team") or [], organisation)
 
 
-def has_inspectorate_head(ctx: Context) -> str | None:
+def has_inspectorate_head(ctx: Context) -> Reason | None:
     """A re-investigation is always provincial (Decree 39/2016 Art. 17(1)(b))."""
-    return _head_reason(ctx.payload.get("team") or [], "inspectorate")
+    return head_reason(ctx.payload.get("team") or [], "inspectorate")
 
 
-def is_takeover_due(ctx: Context) -> str | None:
-    if needs_takeover_of(ctx.case):
-        return None
-    return "Đoàn điều tra hiện tại đúng thẩm quyền; không cần chuyển giao."
-
-
-def is_commune_record_guard(ctx: Context) -> str | None:
-    if is_commune_record(ctx):
-        return None
-    return (
-        "Chỉ ghi nhận sự việc với tai nạn của người lao động không có quan hệ lao động "
-        "không thuộc thẩm quyền điều tra cấp tỉnh."
-    )
-
-
-def is_not_own_duplicate(ctx: Context) -> str | None:
-    if ctx.payload.get("duplicate_of") and ctx.payload["duplicate_of"] == ctx.case.code:
-        return Reason("Vụ việc không thể trùng với chính nó.", field="duplicate_of")
-    return None
-
-
-def is_extendable(ctx: Context) -> str | None:
+def is_extendable(ctx: Context) -> Reason | None:
     """One extension, of at most the original limit, never for a light accident (Art. 35(6))."""
     if not classification.may_extend(ctx.case.severity or "light"):
-        return "Tai nạn lao động nhẹ không được gia hạn thời hạn điều tra."
+        return Reason("Tai nạn lao động nhẹ không được gia hạn thời hạn điều tra.")
     deadline = ctx.case.open_deadline("investigation")
     if deadline is None:
-        return "Không có thời hạn điều tra đang chạy."
+        return Reason("Không có thời hạn điều tra đang chạy.")
     if deadline.get("extended"):
-        return "Thời hạn điều tra chỉ được gia hạn một lần."
+        return Reason("Thời hạn điều tra chỉ được gia hạn một lần.")
     days = ctx.payload.get("days") or 0
     original = int(deadline.get("days") or 0)
     if days < 1:
@@ -257,7 +241,7 @@ def is_extendable(ctx: Context) -> str | None:
     return None
 
 
-def is_valid_return(ctx: Context) -> str | None:
+def is_valid_return(ctx: Context) -> Reason | None:
     referral = ctx.case.data.get("police_referral") or {}
     referred = parse_iso(referral.get("referred_at"))
     returned = ctx.payload.get("returned_at")
@@ -268,13 +252,14 @@ def is_valid_return(ctx: Context) -> str | None:
     return not_future(ctx, "returned_at", "Ngày nhận lại hồ sơ")
 
 
-def has_living_victim(ctx: Context) -> str | None:
-    if any(v.get("outcome") != "death" for v in ctx.case.victims):
-        return None
-    return "Mọi nạn nhân đã được ghi nhận tử vong."
+def has_living_victim(ctx: Context) -> Reason | None:
+    return unless(
+        any(v.get("outcome") != "death" for v in ctx.case.victims),
+        "Mọi nạn nhân đã được ghi nhận tử vong.",
+    )
 
 
-def is_living_victim(ctx: Context) -> str | None:
+def is_living_victim(ctx: Context) -> Reason | None:
     victim = ctx.case.victim(ctx.payload.get("victim_id"))
     if victim is None:
         return Reason("Không tìm thấy nạn nhân này trong vụ việc.", field="victim_id")
@@ -288,23 +273,20 @@ def is_living_victim(ctx: Context) -> str | None:
     return not_future(ctx, "died_at", "Thời điểm tử vong")
 
 
-def is_team_head_role(ctx: Context) -> str | None:
+def is_team_head_role(ctx: Context) -> Reason | None:
     head = team_head(ctx.case)
     if head is None:
-        return "Chưa thành lập đoàn điều tra."
+        return Reason("Chưa thành lập đoàn điều tra.")
     if needs_takeover_of(ctx.case):
-        return (
-            "Vụ việc đã chuyển thẩm quyền điều tra cấp tỉnh; đoàn điều tra cấp tỉnh phải "
-            "tiếp nhận hồ sơ trước."
-        )
+        return has_competent_team(ctx)
     organisation = head.get("organisation")
     if ctx.actor.role != HEAD_ROLE_BY_ORGANISATION.get(organisation):
         label = ORGANISATION_LABEL.get(organisation, organisation)
-        return f"Chỉ trưởng đoàn điều tra (đại diện {label}) được thực hiện thao tác này."
+        return Reason(f"Chỉ trưởng đoàn điều tra (đại diện {label}) được thực hiện thao tác này.")
     return None
 
 
-def has_required_attendees(ctx: Context) -> str | None:
+def has_required_attendees(ctx: Context) -> Reason | None:
     """Law 84/2015 Art. 35(8): police and procuracy attend the announcement of a fatal case."""
     if ctx.case.severity == "fatal":
         present = {a.get("organisation") for a in ctx.payload.get("attendees") or ()}
@@ -316,22 +298,14 @@ def has_required_attendees(ctx: Context) -> str | None:
                 f"{names} (Luật ATVSLĐ Điều 35 khoản 8).",
                 field="attendees",
             )
-    return meeting_time_reason(ctx)
+    return is_valid_meeting_time(ctx)
 
 
-def meeting_time_reason(ctx: Context) -> str | None:
-    """The announcement meeting lies between the declaration and now (accidents, incidents)."""
-    meeting = ctx.payload.get("meeting_at")
-    if meeting and ctx.case.declared_at and meeting < ctx.case.declared_at:
-        return Reason("Cuộc họp công bố không được trước ngày khai báo.", field="meeting_at")
-    return not_future(ctx, "meeting_at", "Thời điểm họp công bố")
-
-
-def is_within_complaint_window(ctx: Context) -> str | None:
+def is_within_complaint_window(ctx: Context) -> Reason | None:
     """Decree 39/2016 Art. 17: a complaint within 90 days of the announcement."""
     announced = parse_iso((ctx.case.data.get("announcement") or {}).get("announced_at"))
     if announced is None:
-        return "Biên bản điều tra chưa được công bố."
+        return Reason("Biên bản điều tra chưa được công bố.")
     received = ctx.payload.get("complaint_received_at")
     if received is None:
         return None
@@ -348,20 +322,6 @@ def is_within_complaint_window(ctx: Context) -> str | None:
             field="complaint_received_at",
         )
     return not_future(ctx, "complaint_received_at", "Ngày nhận khiếu nại")
-
-
-def has_all_claims_closed_guard(ctx: Context) -> str | None:
-    open_claims = [
-        c for c in ctx.case.children if c.get("kind") == "claim" and c.get("state") != "closed"
-    ]
-    if open_claims:
-        return f"Còn {len(open_claims)} hồ sơ bồi thường chưa đóng."
-    return None
-
-
-def is_recording_commune(ctx: Context) -> str | None:
-    # Only the commune closes a recorded event; the role check already limits it to commune.
-    return None if is_commune_record(ctx) else "Vụ việc không còn thuộc diện UBND xã ghi nhận."
 
 
 # -- effects -------------------------------------------------------------------------------------
@@ -388,55 +348,13 @@ def classify(ctx: Context) -> Outcome:
 def open_team(ctx: Context) -> Outcome:
     case = ctx.case
     needs_exam = bool(ctx.payload.get("needs_technical_exam"))
-    deadlines: dict[str, DeadlineChange | None] = _close(case, "scene_arrival")
+    deadlines: dict[str, DeadlineChange] = {}
     if needs_exam:
         # Law 84/2015 Art. 35(6)(d): 60 days, still counted from the declaration.
         deadlines["investigation"] = investigation_deadline(
             outcomes(case), True, _start(case, ctx), ctx.rules
         )
     return Outcome(data=team_record(ctx), deadlines=deadlines)
-
-
-# -- what an investigation records in ``case.data`` (accidents and incidents alike) ------------
-
-
-def team_record(ctx: Context) -> dict[str, Any]:
-    return {
-        "team": list(ctx.payload["team"]),
-        "needs_technical_exam": bool(ctx.payload.get("needs_technical_exam")),
-        "investigation_opened_at": iso(ctx.now),
-    }
-
-
-def minutes_record(ctx: Context, **findings: Any) -> dict[str, Any]:
-    """The investigation minutes: causes, responsibilities, measures, dissent, plus the
-    kind's own ``findings`` (an accident's "is it a work accident, was the worker at fault")."""
-    p = ctx.payload
-    return {
-        **findings,
-        "causes": list(p["causes"]),
-        "responsibilities": p["responsibilities"],
-        "measures": list(p["measures"]),
-        "dissent": list(p.get("dissent") or ()),
-        "concluded_at": iso(ctx.now),
-        "concluded_by": ctx.actor.username,
-    }
-
-
-def announcement_record(ctx: Context) -> dict[str, Any]:
-    return {
-        "announced_at": iso(ctx.payload["meeting_at"]),
-        "attendees": list(ctx.payload["attendees"]),
-        "recorded_at": iso(ctx.now),
-    }
-
-
-def rejection_record(ctx: Context) -> dict[str, Any]:
-    return {
-        "reason": ctx.payload["reason"],
-        "duplicate_of": ctx.payload.get("duplicate_of"),
-        "rejected_at": iso(ctx.now),
-    }
 
 
 def take_over(ctx: Context) -> Outcome:
@@ -446,7 +364,7 @@ def take_over(ctx: Context) -> Outcome:
     case = ctx.case
     had_exam = bool(case.data.get("needs_technical_exam"))
     needs_exam = had_exam or bool(ctx.payload.get("needs_technical_exam"))
-    deadlines: dict[str, DeadlineChange | None] = {}
+    deadlines: dict[str, DeadlineChange] = {}
     current = case.open_deadline("investigation")
     if needs_exam and not had_exam and current is not None:
         deadlines["investigation"] = investigation_deadline(
@@ -483,10 +401,7 @@ def record_event(ctx: Context) -> Outcome:
 
 
 def reject(ctx: Context) -> Outcome:
-    return Outcome(
-        data={"rejection": rejection_record(ctx)},
-        deadlines=_close(ctx.case, "investigation", "scene_arrival"),
-    )
+    return Outcome(data={"rejection": rejection_record(ctx)})
 
 
 def extend(ctx: Context) -> Outcome:
@@ -511,7 +426,7 @@ def extend(ctx: Context) -> Outcome:
 def refer(ctx: Context) -> Outcome:
     """Stop the clock (Law 84/2015 Art. 35(7)); the remaining time is kept for the record."""
     referral = {"reason": ctx.payload["reason"], "referred_at": iso(ctx.now)}
-    deadlines: dict[str, DeadlineChange | None] = {}
+    deadlines: dict[str, DeadlineChange] = {}
     deadline = ctx.case.open_deadline("investigation")
     if deadline is not None:
         due_at = parse_iso(deadline["due_at"])
@@ -564,7 +479,7 @@ def record_death(ctx: Context) -> Outcome:
     after = [v.get("outcome") for v in case.victims if v.get("id") != victim_id] + ["death"]
     start = max(_start(case, ctx), died_at)
     previous = case.deadlines.get("investigation") or {}
-    deadlines: dict[str, DeadlineChange | None] = {
+    deadlines: dict[str, DeadlineChange] = {
         "investigation": investigation_deadline(
             after,
             bool(case.data.get("needs_technical_exam")),
@@ -600,32 +515,6 @@ def conclude(ctx: Context) -> Outcome:
     return Outcome(data={"minutes": minutes})
 
 
-def victim_claims(
-    case: CaseSnapshot, *, worker_at_fault: bool, announced_at: datetime, rules, source: str
-) -> tuple[tuple[ChildCase, ...], list[int]]:
-    """One claim per victim who has none yet; a deceased victim's claim starts ``assessed``
-    with its compensation due ``compensation_due_days`` after ``announced_at`` (Art. 38(7))."""
-    already = set(case.data.get("claimed_victim_ids") or ())
-    children = []
-    claimed = sorted(already)
-    for victim in case.victims:
-        if victim.get("id") in already:
-            continue
-        data = victim_claim_data(
-            victim, occurred_at=case.occurred_at, worker_at_fault=worker_at_fault, source=source
-        )
-        if data["death"]:
-            extra, deadlines = assessment_data(
-                data, capacity_loss_pct=None, death=True, assessed_at=announced_at, rules=rules
-            )
-            child = ChildCase("claim", "assessed", {**data, **extra}, victim.get("id"), deadlines)
-        else:
-            child = ChildCase("claim", "treatment", data, victim.get("id"))
-        children.append(child)
-        claimed.append(victim.get("id"))
-    return tuple(children), claimed
-
-
 def announce(ctx: Context) -> Outcome:
     case = ctx.case
     announced_at = ctx.payload["meeting_at"]
@@ -641,11 +530,7 @@ def announce(ctx: Context) -> Outcome:
             source="accident",
         )
         data["claimed_victim_ids"] = claimed
-    return Outcome(
-        data=data,
-        deadlines=_close(case, "investigation", "scene_arrival"),
-        children=children,
-    )
+    return Outcome(data=data, children=children)
 
 
 def reopen(ctx: Context) -> Outcome:
@@ -685,41 +570,6 @@ def reopen(ctx: Context) -> Outcome:
         },
     )
 
-
-# -- payload fields ------------------------------------------------------------------------------
-
-TEAM_FIELDS = (
-    Field("team", "team", label_vi="Đoàn điều tra", label_en="Investigation team"),
-    Field(
-        "needs_technical_exam",
-        "bool",
-        required=False,
-        label_vi="Cần giám định kỹ thuật, pháp y",
-        label_en="Needs a technical or forensic examination",
-    ),
-)
-REJECT_FIELDS = (
-    Field("reason", "text", label_vi="Lý do", label_en="Reason"),
-    Field(
-        "duplicate_of",
-        "case_code",
-        required=False,
-        label_vi="Trùng với vụ việc",
-        label_en="Duplicate of",
-    ),
-)
-MINUTES_FIELDS = (
-    Field("causes", "list_text", label_vi="Nguyên nhân", label_en="Causes"),
-    Field("responsibilities", "text", label_vi="Trách nhiệm", label_en="Responsibilities"),
-    Field("measures", "list_text", label_vi="Biện pháp khắc phục, phòng ngừa",
-          label_en="Corrective and preventive measures"),
-    Field("dissent", "list_text", required=False, label_vi="Ý kiến khác",
-          label_en="Dissenting opinions"),
-)  # fmt: skip
-ANNOUNCE_FIELDS = (
-    Field("meeting_at", "datetime", label_vi="Thời điểm họp công bố", label_en="Meeting time"),
-    Field("attendees", "attendees", label_vi="Thành phần tham dự", label_en="Attendees"),
-)
 
 # -- the definition ------------------------------------------------------------------------------
 
@@ -862,7 +712,7 @@ TRANSITIONS = (
     Transition(
         "take_over", ("investigating",), None, ("inspector",),
         "Đoàn cấp tỉnh tiếp nhận điều tra", "Provincial team takes over",
-        guards=("is_takeover_due", "is_investigating_body", "has_lawful_team_head"),
+        guards=("needs_takeover", "is_investigating_body", "has_lawful_team_head"),
         fields=TEAM_FIELDS, effect="take_over",
         notify=(Notify("accident.investigation_opened", _PARTIES),),
     ),
@@ -907,7 +757,7 @@ TRANSITIONS = (
     Transition(
         "close", ("recorded",), "closed", ("commune",),
         "Đóng vụ việc", "Close the case",
-        guards=("is_recording_commune",), effect="close",
+        guards=("is_commune_record",), effect="close",
     ),
 )  # fmt: skip
 
@@ -929,11 +779,18 @@ WORKFLOW = WorkflowDefinition(
     states=STATES,
     transitions=TRANSITIONS,
     deadlines=DEADLINES,
-    guards={
+    predicates={
+        "is_immediate_notice": is_immediate_notice,
+        "is_routine_notice": is_routine_notice,
+        "has_team_investigation": has_team_investigation,
+        "is_commune_record": is_commune_record,
+        "needs_takeover": needs_takeover,
+        "has_competent_team": has_competent_team,
+        "is_declared_by_enterprise": is_declared_by_enterprise,
+        "is_declared_by_commune": is_declared_by_commune,
         "is_investigating_body": is_investigating_body,
         "has_lawful_team_head": has_lawful_team_head,
         "has_inspectorate_head": has_inspectorate_head,
-        "is_commune_record": is_commune_record_guard,
         "is_not_own_duplicate": is_not_own_duplicate,
         "is_extendable": is_extendable,
         "is_valid_return": is_valid_return,
@@ -942,20 +799,7 @@ WORKFLOW = WorkflowDefinition(
         "is_team_head_role": is_team_head_role,
         "has_required_attendees": has_required_attendees,
         "is_within_complaint_window": is_within_complaint_window,
-        "has_all_claims_closed": has_all_claims_closed_guard,
-        "is_recording_commune": is_recording_commune,
-        "is_takeover_due": is_takeover_due,
-    },
-    conditions={
-        "is_immediate_notice": is_immediate_notice,
-        "is_routine_notice": is_routine_notice,
-        "has_team_investigation": has_team_investigation,
-        "is_commune_record": is_commune_record,
         "has_all_claims_closed": has_all_claims_closed,
-        "is_declared_by_enterprise": is_declared_by_enterprise,
-        "is_declared_by_commune": is_declared_by_commune,
-        "needs_takeover": needs_takeover,
-        "has_competent_team": has_competent_team,
     },
     effects={
         "classify": classify,

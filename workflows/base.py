@@ -15,9 +15,8 @@ are pure predicates, effects only *describe* the change.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from types import MappingProxyType
 from typing import Any, Protocol
 
 # Every role a user (or the deadline sweeper) can hold; anything else in a definition is a typo.
@@ -32,8 +31,7 @@ FIELD_KINDS = (
     "date",
     "datetime",
     "list_text",
-    "team",
-    "attendees",
+    "members",
     "case_code",
     "victim_id",
     "documents",
@@ -67,10 +65,10 @@ class UnknownCaseKind(KeyError):
 
 
 class Reason(str):
-    """A guard's refusal message. ``field`` names the payload field at fault when the caller's
-    input is the problem (the API answers 422 with it under ``errors``, and the action is
-    still offered before any input is given); None when the case's state or the actor is
-    (409 / not offered). A plain ``str`` from a guard counts as ``field=None``."""
+    """Why a predicate does not hold. ``field`` names the payload field at fault when the
+    caller's input is the problem (the API answers 422 with it under ``errors``, and the action
+    is still offered before any input is given); None when the case's state or the actor is
+    (409 / not offered)."""
 
     field: str | None
 
@@ -78,6 +76,20 @@ class Reason(str):
         reason = super().__new__(cls, message)
         reason.field = field
         return reason
+
+    @property
+    def about_input(self) -> bool:
+        """The caller's input is at fault (422), not the case or the actor (409)."""
+        return self.field is not None
+
+
+def unless(holds: bool, message: str, field: str | None = None) -> Reason | None:
+    """A predicate's answer: None when ``holds``, else the :class:`Reason` ``message``."""
+    return None if holds else Reason(message, field)
+
+
+# The one refusal for a role that may not fire a trigger (deny by default, STYLE.md point 10).
+ROLE_REFUSAL = "Vai trò của bạn không được thực hiện thao tác này."
 
 
 class RuleBookLike(Protocol):
@@ -89,8 +101,9 @@ class RuleBookLike(Protocol):
     def base_salary(self, on: date) -> int: ...
 
 
-def _frozen(mapping: Mapping | None) -> Mapping:
-    return MappingProxyType(dict(mapping or {}))
+def _as_reason(answer: str) -> Reason:
+    # A predicate may answer with a plain str; it then faults the case, not the input.
+    return answer if isinstance(answer, Reason) else Reason(answer)
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,8 +112,21 @@ def _frozen(mapping: Mapping | None) -> Mapping:
 
 
 @dataclass(frozen=True)
+class Members:
+    """The shape of a ``members`` field, a list of people: each has a ``name`` and an
+    ``organisation`` from ``organisations``, and a ``role`` from ``roles`` when roles are given.
+    ``single`` names a role exactly one member must hold (``single_message`` says so)."""
+
+    organisations: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+    single: str | None = None
+    single_message: str = ""
+
+
+@dataclass(frozen=True)
 class Field:
-    """A payload field a trigger takes; see ``workflows.fields.parse_payload`` for each kind."""
+    """A payload field a trigger takes; see ``workflows.fields.parse_payload`` for each kind.
+    ``members`` gives the item shape of a ``members`` field (and only of one)."""
 
     name: str
     kind: str
@@ -108,6 +134,7 @@ class Field:
     label_vi: str = ""
     label_en: str = ""
     choices: tuple[str, ...] = ()
+    members: Members | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +143,7 @@ class Task:
 
     ``role`` is a role name or the name of a resolver ``(snapshot) -> role``; ``deadline``
     names a :class:`Deadline` whose current ``due_at`` is the task's due time; ``when`` names a
-    condition (None: always).
+    predicate (None: always).
     """
 
     name: str
@@ -142,9 +169,9 @@ class Notify:
 
     ``event`` is a message-template key, ``roles`` the recipient roles within the case's scope,
     ``urgent`` marks a legally immediate notice that users cannot mute, ``when`` names a
-    condition evaluated with the same :class:`Context` as the transition's guards (for
+    predicate evaluated with the same :class:`Context` as the transition's guards (for
     declaration notices: the freshly declared case, before ``on_create`` is applied — so those
-    conditions read the victims, not the derived severity).
+    predicates read the victims, not the derived severity).
     """
 
     event: str
@@ -158,9 +185,12 @@ class Transition:
     """One edge of the lifecycle.
 
     ``dest=None`` keeps the case in its state (an internal transition). ``roles`` may fire it
-    (deny by default); ``guards`` refine that with reasons; ``conditions`` silently route a
-    trigger to one of several transitions from the same source (first whose conditions all
-    hold wins); ``effect`` names a function returning the :class:`Outcome` to apply.
+    (deny by default); ``guards`` name predicates that must hold, or the firing is refused with
+    their reasons; ``conditions`` name predicates that silently route a trigger to one of
+    several transitions from the same source (first whose conditions all hold wins); ``effect``
+    names a function returning the :class:`Outcome` to apply. Guards and conditions are the
+    same kind of thing, looked up in one table (``WorkflowDefinition.predicates``): only what
+    happens when one does not hold differs.
     """
 
     trigger: str
@@ -188,9 +218,10 @@ class Transition:
 class Deadline:
     """A statutory time limit the workflow tracks; effects compute the due times.
 
-    ``met_by`` are the triggers that meet (close) it; ``role`` is who must act (a role or a
-    resolver name); ``supervisors`` are told when it is overdue (the inspector supervises
-    enterprise-level steps).
+    ``met_by`` are the triggers that meet (close) it: the engine marks it met whenever one of
+    them fires (``WorkflowDefinition.outcome``), so effects never close deadlines themselves.
+    ``role`` is who must act (a role or a resolver name); ``supervisors`` are told when it is
+    overdue (the inspector supervises enterprise-level steps).
     """
 
     name: str
@@ -260,8 +291,9 @@ class CaseSnapshot:
 
 @dataclass(frozen=True)
 class Context:
-    """What guards, conditions and effects receive. ``now`` is aware UTC; ``payload`` is the
-    clean output of ``parse_payload`` (without ``version``)."""
+    """What predicates and effects receive. ``now`` is aware UTC; ``payload`` is the clean
+    output of ``parse_payload`` (without ``version``; empty when an action is only being
+    offered)."""
 
     case: CaseSnapshot
     actor: Actor
@@ -282,6 +314,19 @@ class DeadlineChange:
     unit: str = "calendar"
     paused: bool = False
     extended: bool = False
+
+    def row(self, at: datetime) -> dict[str, Any]:
+        """The deadline's stored values once this change is applied at ``at`` (a change
+        always reopens a deadline: ``met_at`` None)."""
+        return {
+            "due_at": self.due_at,
+            "started_at": self.started_at,
+            "days": self.days,
+            "unit": self.unit,
+            "paused_at": at if self.paused else None,
+            "extended": self.extended,
+            "met_at": None,
+        }
 
 
 @dataclass(frozen=True)
@@ -305,9 +350,10 @@ class Outcome:
 
     ``set``: case column updates (only ``severity`` and ``investigation_level``); ``data``: keys
     merged into ``case.data`` (None removes a key; values are JSON-ready, datetimes as ISO
-    text); ``deadlines``: name → :class:`DeadlineChange` to (re)set, or None to mark it met;
-    ``children``: cases to create; ``victims``: victim id → column updates (datetimes as
-    aware ``datetime`` objects, since they are columns, not JSON).
+    text); ``deadlines``: name → :class:`DeadlineChange` to (re)set, or None to mark it met
+    (only ``WorkflowDefinition.outcome`` writes None, from ``Deadline.met_by``; an effect that
+    does is refused); ``children``: cases to create; ``victims``: victim id → column updates
+    (datetimes as aware ``datetime`` objects, since they are columns, not JSON).
     """
 
     set: Mapping[str, Any] = field(default_factory=dict)
@@ -316,13 +362,52 @@ class Outcome:
     children: tuple[ChildCase, ...] = ()
     victims: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
+    def merged_data(self, data: Mapping[str, Any] | None) -> dict[str, Any]:
+        """``data`` (a case's JSON) with this outcome's keys merged in, as a new dict."""
+        merged = dict(data or {})
+        for key, value in self.data.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        return merged
+
 
 SETTABLE_COLUMNS = frozenset({"severity", "investigation_level"})
 
-Guard = Callable[[Context], "str | None"]
-Condition = Callable[[Context], bool]
+# A predicate answers None when it holds, else the Reason it does not (guards, routing
+# conditions, task and notice ``when``s are all predicates).
+Predicate = Callable[[Context], "Reason | None"]
 Effect = Callable[[Context], Outcome]
 Resolver = Callable[[CaseSnapshot], str]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What ``WorkflowDefinition.decide`` says about firing a trigger now.
+
+    ``transition`` is the one the trigger routes to (None: no transition leaves this state, or
+    none whose conditions hold); ``reasons`` why it may not fire (empty: it may).
+    ``role_refused`` says the actor's role may not fire it at all (403; its one reason is
+    ``ROLE_REFUSAL``). Otherwise reasons about the input (``Reason.about_input``, 422) and about
+    the case's state (409) are told apart by :attr:`input_reasons` / :attr:`state_reasons`.
+    """
+
+    transition: Transition | None
+    reasons: tuple[Reason, ...] = ()
+    role_refused: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return self.transition is not None and not self.reasons
+
+    @property
+    def state_reasons(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if not r.about_input)
+
+    @property
+    def input_reasons(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.about_input)
 
 
 @dataclass(frozen=True)
@@ -353,8 +438,8 @@ class WorkflowDefinition:
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
     deadlines: tuple[Deadline, ...]
-    guards: Mapping[str, Guard]
-    conditions: Mapping[str, Condition]
+    # Every guard, routing condition and task/notice ``when`` by name; one table, one type.
+    predicates: Mapping[str, Predicate]
     effects: Mapping[str, Effect]
     resolvers: Mapping[str, Resolver]
     on_create: str | None = None
@@ -395,30 +480,80 @@ class WorkflowDefinition:
         found = self.transitions_for(trigger, source)
         return found[0].fields if found else ()
 
-    # -- evaluation helpers (pure; the engine may use them or do the same itself) ----------
+    # -- deciding (pure; the engine and the pure tests both call these, nothing else decides) --
+
+    def holds(self, name: str, ctx: Context) -> bool:
+        """Whether predicate ``name`` holds for ``ctx``."""
+        return self.predicates[name](ctx) is None
+
+    def may_role_fire(self, trigger: str, role: str) -> bool:
+        """Whether ``role`` may fire ``trigger`` from some state (deny by default)."""
+        return any(role in t.roles for t in self.transitions if t.trigger == trigger)
 
     def select(self, trigger: str, ctx: Context) -> Transition | None:
         """The transition ``trigger`` takes from the case's state: the first whose routing
         conditions all hold, or None."""
         for transition in self.transitions_for(trigger, ctx.case.state):
-            if all(self.conditions[name](ctx) for name in transition.conditions):
+            if all(self.holds(name, ctx) for name in transition.conditions):
                 return transition
         return None
 
-    def refusals(self, transition: Transition, ctx: Context) -> list[str]:
-        """The reasons ``ctx.actor`` may not fire ``transition`` now (empty: allowed).
+    def refusals(self, transition: Transition, ctx: Context) -> tuple[Reason, ...]:
+        """The reasons ``ctx.actor`` may not fire ``transition`` now (empty: allowed), one per
+        guard that does not hold, in declaration order."""
+        reasons = (self.predicates[name](ctx) for name in transition.guards)
+        return tuple(_as_reason(r) for r in reasons if r is not None)
+
+    def decide(self, trigger: str, ctx: Context) -> Decision:
+        """Whether ``ctx.actor`` may fire ``trigger`` with ``ctx.payload`` now, and if not why.
 
         The role check comes first and alone: guard reasons are not shown to a role that may
         not fire the trigger at all.
         """
+        transition = self.select(trigger, ctx)
+        if transition is None:
+            return Decision(None)
         if ctx.actor.role not in transition.roles:
-            return ["Vai trò của bạn không được thực hiện thao tác này."]
-        reasons = []
-        for name in transition.guards:
-            reason = self.guards[name](ctx)
-            if reason:
-                reasons.append(reason)
-        return reasons
+            return Decision(transition, (Reason(ROLE_REFUSAL),), role_refused=True)
+        return Decision(transition, self.refusals(transition, ctx))
+
+    def offered(self, ctx: Context) -> tuple[str, ...]:
+        """The triggers offered to ``ctx.actor`` before any input is given: a transition from
+        the case's state that the role may fire and whose guards hold, or fail only on input
+        still to be typed (a reason with a field). Routing conditions are not consulted: they
+        read the input, and any alternative makes the action available."""
+        found = []
+        for trigger in self.triggers():
+            for transition in self.transitions_for(trigger, ctx.case.state):
+                if ctx.actor.role in transition.roles and not any(
+                    not reason.about_input for reason in self.refusals(transition, ctx)
+                ):
+                    found.append(trigger)
+                    break
+        return tuple(found)
+
+    def outcome(self, transition: Transition, ctx: Context) -> Outcome:
+        """What firing ``transition`` changes: its effect's :class:`Outcome` plus every
+        deadline the trigger meets (``Deadline.met_by``) marked met.
+
+        :raises ValueError: when the effect itself marks a deadline met (that is
+            ``met_by``'s job, so the rule lives in one place).
+        """
+        outcome = self.effects[transition.effect](ctx) if transition.effect else Outcome()
+        closed_by_effect = [name for name, change in outcome.deadlines.items() if change is None]
+        if closed_by_effect:
+            raise ValueError(
+                f"{self.kind}.{transition.effect}: effects may not mark deadlines met "
+                f"({', '.join(closed_by_effect)}); declare it in Deadline.met_by"
+            )
+        met = {
+            deadline.name: None
+            for deadline in self.deadlines
+            if transition.trigger in deadline.met_by and deadline.name not in outcome.deadlines
+        }
+        if not met:
+            return outcome
+        return replace(outcome, deadlines={**met, **outcome.deadlines})
 
     def notices(self, transition_or_notifies: Transition | tuple[Notify, ...], ctx: Context):
         """The :class:`Notify` entries whose ``when`` holds for ``ctx``."""
@@ -427,19 +562,19 @@ class WorkflowDefinition:
             if isinstance(transition_or_notifies, Transition)
             else transition_or_notifies
         )
-        return tuple(n for n in notifies if n.when is None or self.conditions[n.when](ctx))
+        return tuple(n for n in notifies if n.when is None or self.holds(n.when, ctx))
 
     def resolve_role(self, role: str, case: CaseSnapshot) -> str:
         """A role name as is, or the role a resolver picks for ``case``."""
         return self.resolvers[role](case) if role in self.resolvers else role
 
     def open_tasks(self, case: CaseSnapshot, *, now: datetime, rules: RuleBookLike):
-        """The tasks open for ``case`` now. ``when`` conditions see a system actor and an empty
-        payload, so task conditions must read only ``ctx.case``."""
+        """The tasks open for ``case`` now. ``when`` predicates see a system actor and an empty
+        payload, so task predicates must read only ``ctx.case``."""
         ctx = Context(case=case, actor=SYSTEM_ACTOR, payload={}, now=now, rules=rules)
         result = []
         for task in self.state(case.state).tasks:
-            if task.when is not None and not self.conditions[task.when](ctx):
+            if task.when is not None and not self.holds(task.when, ctx):
                 continue
             due_at = None
             if task.deadline is not None:
@@ -520,7 +655,7 @@ class _Checker:
                 self._role_or_resolver(task.role, where)
                 if task.deadline is not None and task.deadline not in deadline_names:
                     self._add(f"{where}: unknown deadline {task.deadline!r}")
-                self._named("condition", task.when, self.d.conditions, where)
+                self._named("condition", task.when, self.d.predicates, where)
 
     def _transitions(self) -> None:
         for t in self.d.transitions:
@@ -538,9 +673,9 @@ class _Checker:
                 if role not in ROLES:
                     self._add(f"{where}: unknown role {role!r}")
             for name in t.guards:
-                self._named("guard", name, self.d.guards, where)
+                self._named("guard", name, self.d.predicates, where)
             for name in t.conditions:
-                self._named("condition", name, self.d.conditions, where)
+                self._named("condition", name, self.d.predicates, where)
             self._named("effect", t.effect, self.d.effects, where)
             self._fields(t.fields, where)
             self._notifies(t.notify, where)
@@ -557,6 +692,11 @@ class _Checker:
                 self._add(f"{where}: field {f.name!r} has unknown kind {f.kind!r}")
             if f.choices and f.kind != "text":
                 self._add(f"{where}: field {f.name!r} has choices but is not text")
+            if (f.kind == "members") != (f.members is not None):
+                self._add(f"{where}: field {f.name!r}: a members field, and only one, has members")
+            elif f.members is not None and f.members.single is not None:
+                if f.members.single not in f.members.roles:
+                    self._add(f"{where}: field {f.name!r}: single role is not one of its roles")
 
     def _notifies(self, notifies: tuple[Notify, ...], where: str) -> None:
         for n in notifies:
@@ -565,7 +705,7 @@ class _Checker:
             for role in n.roles:
                 if role not in ROLES:
                     self._add(f"{where}: notify {n.event!r} unknown role {role!r}")
-            self._named("condition", n.when, self.d.conditions, f"{where} notify {n.event!r}")
+            self._named("condition", n.when, self.d.predicates, f"{where} notify {n.event!r}")
 
     def _routing(self) -> None:
         # Same trigger from the same source: the engine parses the payload before routing, so

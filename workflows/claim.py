@@ -28,6 +28,8 @@ from datetime import datetime
 from typing import Any
 
 from workflows.base import (
+    CaseSnapshot,
+    ChildCase,
     Context,
     Deadline,
     DeadlineChange,
@@ -44,9 +46,10 @@ from workflows.base import (
     local_date,
     not_future,
     parse_iso,
+    unless,
 )
 from workflows.law.calendar import add_calendar_days
-from workflows.law.compensation import compensation, insurance_benefit
+from workflows.law.compensation import MIN_ELIGIBLE_LOSS_PCT, compensation, insurance_benefit
 
 # -- the money -------------------------------------------------------------------------------
 
@@ -164,7 +167,44 @@ def victim_claim_data(
     }
 
 
-# -- conditions (pure; also used as task `when`s) ----------------------------------------------
+def victim_claims(
+    case: CaseSnapshot, *, worker_at_fault: bool, announced_at: datetime, rules, source: str
+) -> tuple[tuple[ChildCase, ...], list[int]]:
+    """The claims a parent case opens: one per victim of ``case`` who has none yet, and the
+    victim ids that then have one. A deceased victim's claim starts ``assessed`` with its
+    compensation due ``compensation_due_days`` after ``announced_at`` (Art. 38(7)); the others
+    start in ``treatment``. ``source`` names the parent's kind ("accident", "disease")."""
+    already = set(case.data.get("claimed_victim_ids") or ())
+    children = []
+    claimed = sorted(already)
+    for victim in case.victims:
+        if victim.get("id") in already:
+            continue
+        data = victim_claim_data(
+            victim, occurred_at=case.occurred_at, worker_at_fault=worker_at_fault, source=source
+        )
+        if data["death"]:
+            extra, deadlines = assessment_data(
+                data, capacity_loss_pct=None, death=True, assessed_at=announced_at, rules=rules
+            )
+            child = ChildCase("claim", "assessed", {**data, **extra}, victim.get("id"), deadlines)
+        else:
+            child = ChildCase("claim", "treatment", data, victim.get("id"))
+        children.append(child)
+        claimed.append(victim.get("id"))
+    return tuple(children), claimed
+
+
+def has_all_claims_closed(ctx: Context) -> Reason | None:
+    """A predicate of a parent case (accident, disease): every claim it opened is closed."""
+    open_claims = [
+        c for c in ctx.case.children if c.get("kind") == "claim" and c.get("state") != "closed"
+    ]
+    return unless(not open_claims, f"Còn {len(open_claims)} hồ sơ bồi thường chưa đóng.")
+
+
+# -- predicates (pure; None = holds, else the Vietnamese reason it does not) --------------------
+# Each is used wherever it applies: as a guard, a routing condition or a task's ``when``.
 
 
 def _comp(ctx: Context) -> Mapping[str, Any]:
@@ -175,56 +215,70 @@ def _ins(ctx: Context) -> Mapping[str, Any]:
     return ctx.case.data.get("insurance") or {}
 
 
-def is_eligible_loss(ctx: Context) -> bool:
-    return (ctx.payload.get("capacity_loss_pct") or 0) >= 5
+def is_eligible_loss(ctx: Context) -> Reason | None:
+    """Law 84/2015 Art. 38(4), 45: benefits from a 5 % loss of working capacity."""
+    return unless(
+        (ctx.payload.get("capacity_loss_pct") or 0) >= MIN_ELIGIBLE_LOSS_PCT,
+        f"Tỷ lệ suy giảm khả năng lao động dưới {MIN_ELIGIBLE_LOSS_PCT}%.",
+        field="capacity_loss_pct",
+    )
 
 
-def is_below_threshold(ctx: Context) -> bool:
-    return not is_eligible_loss(ctx)
+def is_below_threshold(ctx: Context) -> Reason | None:
+    return unless(
+        is_eligible_loss(ctx) is not None,
+        f"Tỷ lệ suy giảm khả năng lao động từ {MIN_ELIGIBLE_LOSS_PCT}% trở lên.",
+        field="capacity_loss_pct",
+    )
 
 
-def is_unpaid(ctx: Context) -> bool:
-    return _comp(ctx).get("paid_at") is None
+def is_unpaid(ctx: Context) -> Reason | None:
+    return unless(
+        _comp(ctx).get("paid_at") is None, "Khoản bồi thường đã được ghi nhận thanh toán."
+    )
 
 
-def is_paid_unconfirmed(ctx: Context) -> bool:
+def is_paid_unconfirmed(ctx: Context) -> Reason | None:
     comp = _comp(ctx)
-    return comp.get("paid_at") is not None and comp.get("confirmed_at") is None
+    if comp.get("paid_at") is None:
+        return Reason("Chưa có khoản thanh toán nào để xác nhận.")
+    return unless(comp.get("confirmed_at") is None, "Việc nhận tiền đã được xác nhận.")
 
 
-def is_insurance_applicable(ctx: Context) -> bool:
-    return bool(_ins(ctx).get("applicable"))
+def is_insurance_applicable(ctx: Context) -> Reason | None:
+    return unless(
+        bool(_ins(ctx).get("applicable")),
+        "Người lao động không tham gia bảo hiểm xã hội; không có hồ sơ BHXH để nộp.",
+    )
 
 
-def is_insured_unfiled(ctx: Context) -> bool:
-    return is_insurance_applicable(ctx) and _ins(ctx).get("filed_at") is None
+def is_insured_unfiled(ctx: Context) -> Reason | None:
+    return is_insurance_applicable(ctx) or unless(
+        _ins(ctx).get("filed_at") is None, "Hồ sơ BHXH đã được nộp."
+    )
 
 
-def is_filed_undecided(ctx: Context) -> bool:
+def is_filed_undecided(ctx: Context) -> Reason | None:
     ins = _ins(ctx)
-    return ins.get("filed_at") is not None and ins.get("decided_at") is None
+    if ins.get("filed_at") is None:
+        return Reason("Chưa nộp hồ sơ BHXH.")
+    return unless(ins.get("decided_at") is None, "Hồ sơ BHXH đã có quyết định.")
 
 
-def is_compensation_done(ctx: Context) -> bool:
-    return _comp(ctx).get("confirmed_at") is not None
+def has_both_tracks_done(ctx: Context) -> Reason | None:
+    """Both tracks are done: the union confirmed the money was received, and social insurance
+    decided (or the worker was not insured, so there is nothing to decide)."""
+    if _comp(ctx).get("confirmed_at") is None:
+        return Reason("Chưa xác nhận người lao động đã nhận tiền bồi thường, trợ cấp.")
+    insurance_done = is_insurance_applicable(ctx) is not None or _ins(ctx).get("decided_at")
+    return unless(bool(insurance_done), "Chưa có quyết định của cơ quan BHXH.")
 
 
-def is_insurance_done(ctx: Context) -> bool:
-    return not is_insurance_applicable(ctx) or _ins(ctx).get("decided_at") is not None
-
-
-def has_both_tracks_done(ctx: Context) -> bool:
-    return is_compensation_done(ctx) and is_insurance_done(ctx)
-
-
-# -- guards (pure; None = passes, else a Vietnamese reason) -------------------------------------
-
-
-def has_valid_referral_date(ctx: Context) -> str | None:
+def has_valid_referral_date(ctx: Context) -> Reason | None:
     return not_future(ctx, "referred_at", "Ngày giới thiệu đi giám định")
 
 
-def has_valid_assessment_date(ctx: Context) -> str | None:
+def has_valid_assessment_date(ctx: Context) -> Reason | None:
     reason = not_future(ctx, "assessed_at", "Ngày kết luận giám định")
     referred = parse_iso(ctx.case.data.get("referred_at"))
     assessed = ctx.payload.get("assessed_at")
@@ -236,11 +290,7 @@ def has_valid_assessment_date(ctx: Context) -> str | None:
     return reason
 
 
-def is_payment_open(ctx: Context) -> str | None:
-    return None if is_unpaid(ctx) else "Khoản bồi thường đã được ghi nhận thanh toán."
-
-
-def has_minimum_amount(ctx: Context) -> str | None:
+def has_minimum_amount(ctx: Context) -> Reason | None:
     comp = _comp(ctx)
     minimum = comp.get("minimum_vnd")
     amount = ctx.payload.get("amount_vnd") or 0
@@ -254,11 +304,7 @@ def has_minimum_amount(ctx: Context) -> str | None:
     return not_future(ctx, "paid_at", "Ngày thanh toán")
 
 
-def is_receipt_confirmable(ctx: Context) -> str | None:
-    if not is_paid_unconfirmed(ctx):
-        if _comp(ctx).get("paid_at") is None:
-            return "Chưa có khoản thanh toán nào để xác nhận."
-        return "Việc nhận tiền đã được xác nhận."
+def is_valid_receipt_date(ctx: Context) -> Reason | None:
     paid_at = parse_iso(_comp(ctx).get("paid_at"))
     confirmed = ctx.payload.get("confirmed_at")
     if paid_at and confirmed and confirmed < paid_at:
@@ -292,30 +338,18 @@ def missing_dossier_items(enclosed, death: bool) -> list[str]:
     return missing
 
 
-def has_complete_dossier(ctx: Context) -> str | None:
+def has_complete_dossier(ctx: Context) -> Reason | None:
     missing = missing_dossier_items(ctx.payload.get("dossier"), bool(ctx.case.data.get("death")))
     if missing:
         return Reason("Hồ sơ BHXH còn thiếu: " + "; ".join(missing) + ".", field="dossier")
     return None
 
 
-def is_insurance_fileable(ctx: Context) -> str | None:
-    if not is_insurance_applicable(ctx):
-        return "Người lao động không tham gia bảo hiểm xã hội; không có hồ sơ BHXH để nộp."
-    if not is_insured_unfiled(ctx):
-        return "Hồ sơ BHXH đã được nộp."
+def is_valid_filing_date(ctx: Context) -> Reason | None:
     return not_future(ctx, "filed_at", "Ngày nộp hồ sơ")
 
 
-def is_insurance_decidable(ctx: Context) -> str | None:
-    if _ins(ctx).get("filed_at") is None:
-        return "Chưa nộp hồ sơ BHXH."
-    if not is_filed_undecided(ctx):
-        return "Hồ sơ BHXH đã có quyết định."
-    return None
-
-
-def has_decision_details(ctx: Context) -> str | None:
+def has_decision_details(ctx: Context) -> Reason | None:
     p = ctx.payload
     if p.get("approved") is False and not p.get("reason"):
         return Reason(
@@ -324,14 +358,6 @@ def has_decision_details(ctx: Context) -> str | None:
     if p.get("approved") and (p.get("kind") is None or p.get("amount_vnd") is None):
         field = "kind" if p.get("kind") is None else "amount_vnd"
         return Reason("Quyết định hưởng chế độ phải có loại trợ cấp và số tiền.", field=field)
-    return None
-
-
-def has_both_tracks_done_guard(ctx: Context) -> str | None:
-    if not is_compensation_done(ctx):
-        return "Chưa xác nhận người lao động đã nhận tiền bồi thường, trợ cấp."
-    if not is_insurance_done(ctx):
-        return "Chưa có quyết định của cơ quan BHXH."
     return None
 
 
@@ -368,7 +394,7 @@ def record_payment(ctx: Context) -> Outcome:
     comp["paid_at"] = iso(ctx.payload["paid_at"])
     if ctx.payload.get("proof"):
         comp["proof"] = list(ctx.payload["proof"])
-    return Outcome(data={"compensation": comp}, deadlines={"compensation": None})
+    return Outcome(data={"compensation": comp})
 
 
 def record_receipt(ctx: Context) -> Outcome:
@@ -391,7 +417,6 @@ def record_filing(ctx: Context) -> Outcome:
     return Outcome(
         data={"insurance": ins},
         deadlines={
-            "insurance_filing": None,
             "insurance_decision": DeadlineChange(
                 due_at=add_calendar_days(filed_at, days), started_at=filed_at, days=days
             ),
@@ -409,7 +434,7 @@ def record_decision(ctx: Context) -> Outcome:
         decided_vnd=p.get("amount_vnd") if p["approved"] else None,
         reason=p.get("reason"),
     )
-    return Outcome(data={"insurance": ins}, deadlines={"insurance_decision": None})
+    return Outcome(data={"insurance": ins})
 
 
 # -- the definition ---------------------------------------------------------------------------
@@ -558,7 +583,7 @@ TRANSITIONS = (
         ("enterprise",),
         "Ghi nhận chi trả bồi thường",
         "Record the compensation payment",
-        guards=("is_payment_open", "has_minimum_amount"),
+        guards=("is_unpaid", "has_minimum_amount"),
         fields=(
             Field("amount_vnd", "money", label_vi="Số tiền (đồng)", label_en="Amount (VND)"),
             Field("paid_at", "datetime", label_vi="Ngày chi trả", label_en="Payment date"),
@@ -580,7 +605,7 @@ TRANSITIONS = (
         ("union",),
         "Xác nhận đã nhận tiền",
         "Confirm receipt",
-        guards=("is_receipt_confirmable",),
+        guards=("is_paid_unconfirmed", "is_valid_receipt_date"),
         fields=(
             Field(
                 "confirmed_at", "datetime", label_vi="Ngày xác nhận", label_en="Confirmation date"
@@ -596,7 +621,7 @@ TRANSITIONS = (
         ("enterprise",),
         "Nộp hồ sơ BHXH",
         "File with social insurance",
-        guards=("is_insurance_fileable", "has_complete_dossier"),
+        guards=("is_insured_unfiled", "is_valid_filing_date", "has_complete_dossier"),
         fields=(
             Field("filed_at", "datetime", label_vi="Ngày nộp hồ sơ", label_en="Filing date"),
             Field(
@@ -622,7 +647,7 @@ TRANSITIONS = (
         ("insurance",),
         "Quyết định hưởng chế độ BHXH",
         "Decide the insurance claim",
-        guards=("is_insurance_decidable", "has_decision_details"),
+        guards=("is_filed_undecided", "has_decision_details"),
         fields=(
             Field("approved", "bool", label_vi="Chấp thuận", label_en="Approved"),
             Field(
@@ -705,19 +730,7 @@ WORKFLOW = WorkflowDefinition(
     states=STATES,
     transitions=TRANSITIONS,
     deadlines=DEADLINES,
-    guards={
-        "has_valid_referral_date": has_valid_referral_date,
-        "has_valid_assessment_date": has_valid_assessment_date,
-        "is_payment_open": is_payment_open,
-        "has_minimum_amount": has_minimum_amount,
-        "is_receipt_confirmable": is_receipt_confirmable,
-        "is_insurance_fileable": is_insurance_fileable,
-        "has_complete_dossier": has_complete_dossier,
-        "is_insurance_decidable": is_insurance_decidable,
-        "has_decision_details": has_decision_details,
-        "has_both_tracks_done": has_both_tracks_done_guard,
-    },
-    conditions={
+    predicates={
         "is_eligible_loss": is_eligible_loss,
         "is_below_threshold": is_below_threshold,
         "is_unpaid": is_unpaid,
@@ -725,6 +738,13 @@ WORKFLOW = WorkflowDefinition(
         "is_insured_unfiled": is_insured_unfiled,
         "is_filed_undecided": is_filed_undecided,
         "has_both_tracks_done": has_both_tracks_done,
+        "has_valid_referral_date": has_valid_referral_date,
+        "has_valid_assessment_date": has_valid_assessment_date,
+        "has_minimum_amount": has_minimum_amount,
+        "is_valid_receipt_date": is_valid_receipt_date,
+        "is_valid_filing_date": is_valid_filing_date,
+        "has_complete_dossier": has_complete_dossier,
+        "has_decision_details": has_decision_details,
     },
     effects={
         "record_referral": record_referral,

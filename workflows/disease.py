@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time
 
-from workflows.accident import has_all_claims_closed, has_all_claims_closed_guard, victim_claims
 from workflows.base import (
     VN_TZ,
     CaseSnapshot,
@@ -30,6 +29,7 @@ from workflows.base import (
     close,
     iso,
 )
+from workflows.claim import has_all_claims_closed, victim_claims
 
 
 def diagnosed_at(case: CaseSnapshot) -> datetime | None:
@@ -121,8 +121,7 @@ WORKFLOW = WorkflowDefinition(
     states=STATES,
     transitions=TRANSITIONS,
     deadlines=(),
-    guards={"has_all_claims_closed": has_all_claims_closed_guard},
-    conditions={"has_all_claims_closed": has_all_claims_closed},
+    predicates={"has_all_claims_closed": has_all_claims_closed},
     effects={"confirm": confirm, "reject": reject, "close": close},
     resolvers={},
     doc=__doc__ or "",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from workflows.base import ATTENDEE_ORGANISATIONS, TEAM_ORGANISATIONS, TEAM_ROLES, Field
+from workflows.base import Field
 
 REQUIRED = "Bắt buộc nhập."
 BAD_TEXT = "Phải là văn bản."
@@ -31,7 +31,6 @@ BAD_ITEM = "Phải là một đối tượng."
 BAD_CASE_CODE = "Mã vụ việc không hợp lệ (ví dụ HP-2026-A000123)."
 BAD_VICTIM_ID = "Mã nạn nhân phải là số nguyên dương."
 BAD_PAYLOAD = "Dữ liệu gửi lên phải là một đối tượng JSON."
-ONE_HEAD = "Đoàn điều tra phải có đúng một trưởng đoàn."
 
 _INT_TEXT = re.compile(r"[+-]?\d+")
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -193,13 +192,19 @@ def _list_text(value: Any, f: Field) -> list[str]:
     return items
 
 
-def _members(value: Any, *, organisations: tuple[str, ...], with_role: bool) -> list[dict]:
+def _members(value: Any, f: Field) -> list[dict]:
+    # A list of people (an investigation team, the attendees of a meeting), shaped by
+    # ``f.members``: a name, an organisation and, when the field has roles, a role each.
+    shape = f.members
     if not isinstance(value, list | tuple):
         raise _fail(BAD_LIST)
     if not value:
         raise _fail(REQUIRED)
     members: list[dict] = []
     errors: dict[str, list[str]] = {}
+    checks = [("organisation", shape.organisations)]
+    if shape.roles:
+        checks.append(("role", shape.roles))
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
             errors[str(index)] = [BAD_ITEM]
@@ -212,9 +217,6 @@ def _members(value: Any, *, organisations: tuple[str, ...], with_role: bool) -> 
             errors[f"{index}.name"] = [BAD_TEXT]
         else:
             member["name"] = name.strip()
-        checks = [("organisation", organisations)]
-        if with_role:
-            checks.append(("role", TEAM_ROLES))
         for key, allowed in checks:
             raw = item.get(key)
             if _is_blank(raw):
@@ -226,18 +228,9 @@ def _members(value: Any, *, organisations: tuple[str, ...], with_role: bool) -> 
         members.append(member)
     if errors:
         raise _Invalid(errors)
+    if shape.single is not None and sum(m["role"] == shape.single for m in members) != 1:
+        raise _fail(shape.single_message)
     return members
-
-
-def _team(value: Any, f: Field) -> list[dict]:
-    team = _members(value, organisations=TEAM_ORGANISATIONS, with_role=True)
-    if sum(1 for m in team if m["role"] == "head") != 1:
-        raise _fail(ONE_HEAD)
-    return team
-
-
-def _attendees(value: Any, f: Field) -> list[dict]:
-    return _members(value, organisations=ATTENDEE_ORGANISATIONS, with_role=False)
 
 
 _PARSERS: dict[str, Callable[[Any, Field], Any]] = {
@@ -249,8 +242,7 @@ _PARSERS: dict[str, Callable[[Any, Field], Any]] = {
     "date": _date,
     "datetime": _datetime,
     "list_text": _list_text,
-    "team": _team,
-    "attendees": _attendees,
+    "members": _members,
     "case_code": _case_code,
     "victim_id": _victim_id,
     "documents": _list_text,

@@ -13,45 +13,17 @@ UNVERIFIED, so no deadline is tracked here yet.
 
 from __future__ import annotations
 
-from workflows.accident import (
-    ANNOUNCE_FIELDS,
-    MINUTES_FIELDS,
-    REJECT_FIELDS,
-    TEAM_FIELDS,
-    announcement_record,
-    meeting_time_reason,
-    minutes_record,
-    rejection_record,
-    team_record,
-)
+from workflows import investigation
 from workflows.base import (
-    Context,
     Field,
     Notify,
-    Outcome,
     State,
     Task,
     Transition,
     WorkflowDefinition,
     close,
 )
-
-
-def open_team(ctx: Context) -> Outcome:
-    return Outcome(data=team_record(ctx))
-
-
-def conclude(ctx: Context) -> Outcome:
-    return Outcome(data={"minutes": minutes_record(ctx)})
-
-
-def announce(ctx: Context) -> Outcome:
-    return Outcome(data={"announcement": announcement_record(ctx)})
-
-
-def reject(ctx: Context) -> Outcome:
-    return Outcome(data={"rejection": rejection_record(ctx)})
-
+from workflows.investigation import ANNOUNCE_FIELDS, MINUTES_FIELDS, REJECT_FIELDS, TEAM_FIELDS
 
 DECLARATION_FIELDS = (
     Field("equipment", "text", label_vi="Máy, thiết bị", label_en="Equipment"),
@@ -120,13 +92,12 @@ WORKFLOW = WorkflowDefinition(
     states=STATES,
     transitions=TRANSITIONS,
     deadlines=(),
-    guards={"is_valid_meeting_time": meeting_time_reason},
-    conditions={},
+    predicates={"is_valid_meeting_time": investigation.is_valid_meeting_time},
     effects={
-        "open_team": open_team,
-        "conclude": conclude,
-        "announce": announce,
-        "reject": reject,
+        "open_team": investigation.record_team,
+        "conclude": investigation.record_minutes,
+        "announce": investigation.record_announcement,
+        "reject": investigation.record_rejection,
         "close": close,
     },
     resolvers={},

@@ -9,6 +9,7 @@ transition declares in its workflow definition (CTFd's dynamic-form pattern).
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,7 +40,7 @@ from app.extensions import db
 from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
 from workflows import REGISTRY
-from workflows.base import ATTENDEE_ORGANISATIONS, TEAM_ORGANISATIONS, Field
+from workflows.base import Field, Members
 
 # Choices are written as dicts {value: label}, blank first, and handed to WTForms as
 # SelectChoice lists (``_options``): its shorthand dicts take only plain-str labels, and these
@@ -228,15 +229,20 @@ def _select(label: str, choices, **kwargs) -> SelectField:
 # -- rows of people -----------------------------------------------------------------------------
 
 
-class TeamRowForm(Form):
-    name = StringField(_l("Họ tên"), validators=[Optional()])
-    organisation = _select(_l("Cơ quan"), _choices(ORGANISATION_LABELS, TEAM_ORGANISATIONS))
-    role = _select(_l("Vai trò"), _choices(TEAM_ROLE_LABELS, ("member", "head"), first={}))
-
-
-class AttendeeRowForm(Form):
-    name = StringField(_l("Họ tên"), validators=[Optional()])
-    organisation = _select(_l("Cơ quan"), _choices(ORGANISATION_LABELS, ATTENDEE_ORGANISATIONS))
+@functools.cache
+def member_row_form(shape: Members) -> type[Form]:
+    """The form of one person in a ``members`` field: name, organisation and, when the field
+    has roles, the role (the one a single member holds listed last, so a blank row defaults
+    to an ordinary member)."""
+    attrs: dict[str, Any] = {
+        "name": StringField(_l("Họ tên"), validators=[Optional()]),
+        "organisation": _select(_l("Cơ quan"), _choices(ORGANISATION_LABELS, shape.organisations)),
+    }
+    if shape.roles:
+        roles = tuple(r for r in shape.roles if r != shape.single)
+        roles += (shape.single,) if shape.single else ()
+        attrs["role"] = _select(_l("Vai trò"), _choices(TEAM_ROLE_LABELS, roles, first={}))
+    return type("MemberRowForm", (Form,), attrs)
 
 
 def _row_is_blank(row: Form) -> bool:
@@ -298,10 +304,9 @@ def _field_for(f: Field):
         return VnDateField(label, validators=check)
     if f.kind == "datetime":
         return VnDateTimeField(label, validators=check)
-    if f.kind == "team":
-        return FieldList(FormField(TeamRowForm), label=label, min_entries=TEAM_ROWS)
-    if f.kind == "attendees":
-        return FieldList(FormField(AttendeeRowForm), label=label, min_entries=ATTENDEE_ROWS)
+    if f.kind == "members":
+        rows = TEAM_ROWS if f.members.roles else ATTENDEE_ROWS
+        return FieldList(FormField(member_row_form(f.members)), label=label, min_entries=rows)
     if f.kind == "case_code":
         return StringField(label, validators=check, render_kw={"placeholder": "HP-2026-A000123"})
     raise ValueError(f"no form field for kind {f.kind!r}")
@@ -339,7 +344,7 @@ def _rows(form: ActionForm, f: Field) -> list[dict[str, str]]:
         if _row_is_blank(row):
             continue
         item = {"name": (row.name.data or "").strip(), "organisation": row.organisation.data}
-        if f.kind == "team":
+        if f.members.roles:
             item["role"] = row.role.data
         rows.append(item)
         positions.append(position)
@@ -355,7 +360,7 @@ def action_payload(form: ActionForm) -> dict[str, Any]:
     version = (form.version.data or "").strip()
     payload: dict[str, Any] = {"version": int(version) if version.isdigit() else version}
     for f in form.spec:
-        if f.kind in ("team", "attendees"):
+        if f.kind == "members":
             payload[f.name] = _rows(form, f)
         else:
             value = _scalar(f, form[f.name].data)

@@ -44,15 +44,16 @@ from app.services.unit_of_work import is_nested, unit_of_work
 from app.services.visibility import can_see
 from workflows import get_workflow
 from workflows.base import (
+    ROLE_REFUSAL,
     SETTABLE_COLUMNS,
     Actor,
     CaseSnapshot,
     ChildCase,
     Context,
     DeadlineChange,
+    Decision,
     Notify,
     Outcome,
-    Transition,
     WorkflowDefinition,
 )
 from workflows.fields import parse_payload
@@ -106,7 +107,7 @@ def machine_for(definition: WorkflowDefinition) -> Machine:
 def _build_machine(definition: WorkflowDefinition) -> Machine:
     def condition(name: str):
         # Routing conditions are the definition's pure predicates over the Context.
-        return lambda event: definition.conditions[name](event.kwargs["ctx"])
+        return lambda event: definition.holds(name, event.kwargs["ctx"])
 
     machine = Machine(
         model=None,
@@ -178,11 +179,6 @@ def actor_of(user) -> Actor:
 # --------------------------------------------------------------------------------------------
 
 
-def _is_input_problem(reason: str) -> bool:
-    """Guards flag a problem with the caller's input (→ 422) by giving it a ``field``."""
-    return getattr(reason, "field", None) is not None
-
-
 def _check_version(raw: dict[str, Any], case) -> None:
     version = raw.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
@@ -235,8 +231,8 @@ def fire_transition(
             raise NotFound(
                 N_("Không có thao tác '%(trigger)s' cho loại vụ việc này.", trigger=trigger)
             )
-        if not any(user.role in t.roles for t in definition.transitions if t.trigger == trigger):
-            raise PermissionDenied(N_("Vai trò của bạn không được thực hiện thao tác này."))
+        if not definition.may_role_fire(trigger, user.role):
+            raise PermissionDenied(N_(ROLE_REFUSAL))
         raw = raw_payload if isinstance(raw_payload, dict) else {}
         _check_version(raw, case)
         if not definition.transitions_for(trigger, case.state):
@@ -258,14 +254,13 @@ def fire_transition(
         ctx = Context(
             case=snapshot(case, related), actor=actor_of(user), payload=clean, now=at, rules=rules
         )
-        transition = definition.select(trigger, ctx)
-        if transition is None:
-            raise TransitionNotAllowed(N_("Không có bước chuyển phù hợp với dữ liệu đã nhập."))
-        _check_refusals(definition, transition, ctx)
+        decision = definition.decide(trigger, ctx)
+        _refuse_unless_allowed(decision)
+        transition = decision.transition
 
         from_state = case.state
         move(definition, case, trigger, ctx)
-        outcome = definition.effects[transition.effect](ctx) if transition.effect else Outcome()
+        outcome = definition.outcome(transition, ctx)
         apply_outcome(case, related, outcome, at, actor=user, rules=rules)
         case.version += 1
         append_event(
@@ -330,52 +325,36 @@ class LazyRuleBook:
         return getattr(self._book, name)
 
 
-def _check_refusals(definition: WorkflowDefinition, transition: Transition, ctx: Context) -> None:
-    if ctx.actor.role not in transition.roles:
-        raise PermissionDenied(N_("Vai trò của bạn không được thực hiện thao tác này."))
-    reasons = definition.refusals(transition, ctx)
-    if not reasons:
-        return
-    state_reasons = [r for r in reasons if not _is_input_problem(r)]
-    if state_reasons:
-        raise TransitionNotAllowed(" ".join(state_reasons), {"state": state_reasons})
-    errors: dict[str, list[str]] = {}
-    for reason in reasons:
-        errors.setdefault(reason.field, []).append(str(reason))
-    raise ValidationFailed(errors, " ".join(str(r) for r in reasons))
+def _refuse_unless_allowed(decision: Decision) -> None:
+    """Raise what the definition's :class:`Decision` refuses: no route 409, the role 403, the
+    case's state 409 (its reasons under ``state``), the input 422 (reasons by field)."""
+    if decision.transition is None:
+        raise TransitionNotAllowed(N_("Không có bước chuyển phù hợp với dữ liệu đã nhập."))
+    if decision.role_refused:
+        raise PermissionDenied(N_(ROLE_REFUSAL))
+    if decision.state_reasons:
+        reasons = [str(r) for r in decision.state_reasons]
+        raise TransitionNotAllowed(" ".join(reasons), {"state": reasons})
+    if decision.input_reasons:
+        errors: dict[str, list[str]] = {}
+        for reason in decision.input_reasons:
+            errors.setdefault(reason.field, []).append(str(reason))
+        raise ValidationFailed(errors, " ".join(decision.input_reasons))
 
 
 def available_actions(case: Case, user, rules: RuleBook | None = None) -> list[str]:
-    """The triggers ``user`` may fire on ``case`` now: role and state guards both pass.
-
-    Guards that only judge the caller's input (they answer with a field) are ignored,
-    since there is no input yet; routing conditions are not needed to offer an action.
-    """
+    """The triggers ``user`` may fire on ``case`` now (``WorkflowDefinition.offered``: the
+    role may, and every guard holds or faults only input still to be given)."""
     if not can_see(user, case):
         return []
-    definition = get_workflow(case.kind)
-    snap = snapshot(case)
     ctx = Context(
-        case=snap, actor=actor_of(user), payload={}, now=now(), rules=rules or load_rulebook()
+        case=snapshot(case),
+        actor=actor_of(user),
+        payload={},
+        now=now(),
+        rules=rules or load_rulebook(),
     )
-    actions = []
-    for trigger in definition.triggers():
-        for transition in definition.transitions_for(trigger, case.state):
-            if user.role in transition.roles and _passes_state_guards(definition, transition, ctx):
-                actions.append(trigger)
-                break
-    return actions
-
-
-def _passes_state_guards(definition, transition: Transition, ctx: Context) -> bool:
-    for name in transition.guards:
-        try:
-            reason = definition.guards[name](ctx)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue  # the guard needs input that is not there yet
-        if reason and not _is_input_problem(reason):
-            return False
-    return True
+    return list(get_workflow(case.kind).offered(ctx))
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,13 +373,7 @@ def apply_outcome(case, related: Related, outcome: Outcome, at: datetime, *, act
             raise ValueError(f"effects may not set column {name!r}")
         setattr(case, name, value)
     if outcome.data:
-        data = dict(case.data or {})
-        for key, value in outcome.data.items():
-            if value is None:
-                data.pop(key, None)
-            else:
-                data[key] = value
-        case.data = data  # a new dict, so SQLAlchemy sees the JSON change
+        case.data = outcome.merged_data(case.data)  # a new dict: SQLAlchemy sees the change
     for column, derive in get_workflow(case.kind).indexed_columns.items():
         setattr(case, column, derive(case.data or {}))
     if outcome.victims:
@@ -429,15 +402,7 @@ def apply_deadlines(
                 row["met_at"] = at
                 changed.append(row)
             continue
-        values = {
-            "due_at": change.due_at,
-            "started_at": change.started_at,
-            "days": change.days,
-            "unit": change.unit,
-            "paused_at": at if change.paused else None,
-            "extended": change.extended,
-            "met_at": None,
-        }
+        values = change.row(at)
         if row is None:
             rows[name] = row = {"id": None, "name": name, **values}
             added.append(row)

@@ -49,8 +49,10 @@ def sample_value(f: Field, case: Case):
         "date": now.date().isoformat(),
         "datetime": now.isoformat(),
         "list_text": ["Nội dung kiểm thử"],
-        "team": head(),
-        "attendees": [
+        # A team (a members field with roles) or a meeting's attendees.
+        "members": head()
+        if f.members and f.members.roles
+        else [
             {"name": "Trần Văn Công An", "organisation": "police"},
             {"name": "Lê Thị Kiểm Sát", "organisation": "procuracy"},
         ],

@@ -1,9 +1,12 @@
-"""Fixtures for the pure workflow tests: snapshots, contexts and a tiny in-memory "engine".
+"""Fixtures for the pure workflow tests: snapshots, contexts, and firing without a database.
 
-``fire`` does what ``app/services/workflow_engine.py`` is expected to do, minus the database:
-parse the payload against the transition's fields, route by conditions, check role and guards,
-run the effect, and fold the :class:`Outcome` into a new snapshot. It lets a test walk a case
-through several steps (e.g. extend a deadline twice) without Flask.
+``fire`` asks the definition exactly what the engine (``app/services/workflow_engine.py``)
+asks it — ``parse_payload`` for the input, ``decide`` for route, role and guards, ``outcome``
+for the effect plus the deadlines ``met_by`` closes — and folds the :class:`Outcome` into a
+new snapshot with the same pure helpers the engine writes rows with (``Outcome.merged_data``,
+``DeadlineChange.row``). Nothing here decides anything on its own, so a rule the engine does
+not run cannot pass here either. It lets a test walk a case through several steps (e.g. extend
+a deadline twice) without Flask.
 """
 
 from dataclasses import dataclass, replace
@@ -85,39 +88,23 @@ class Fired:
     ctx: Context
 
 
-def apply_outcome(case: CaseSnapshot, outcome: Outcome, dest: str, now: datetime, met=()):
-    data = dict(case.data)
-    for key, value in outcome.data.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
+def apply_outcome(case: CaseSnapshot, outcome: Outcome, dest: str, now: datetime):
+    """The snapshot after ``outcome``: what the engine's ``apply_outcome`` writes, as a copy."""
     deadlines = {name: dict(row) for name, row in case.deadlines.items()}
-    for name in met:
-        if name in deadlines and deadlines[name].get("met_at") is None:
-            deadlines[name]["met_at"] = now
     for name, change in outcome.deadlines.items():
         if change is None:
             if name in deadlines:
                 deadlines[name]["met_at"] = deadlines[name].get("met_at") or now
             continue
         assert isinstance(change, DeadlineChange)
-        deadlines[name] = {
-            "due_at": change.due_at,
-            "started_at": change.started_at,
-            "days": change.days,
-            "unit": change.unit,
-            "paused_at": now if change.paused else None,
-            "extended": change.extended,
-            "met_at": None,
-        }
+        deadlines[name] = change.row(now)
     victims = tuple({**v, **outcome.victims.get(v["id"], {})} for v in case.victims)
     assert set(outcome.set) <= {"severity", "investigation_level"}
     return replace(
         case,
         state=dest,
         version=case.version + 1,
-        data=data,
+        data=outcome.merged_data(case.data),
         deadlines=deadlines,
         victims=victims,
         **outcome.set,
@@ -157,15 +144,14 @@ def fire(rules):
         if errors:
             raise Invalid(errors)
         ctx = Context(case, who or actor(role), clean, now, rules)
-        transition = definition.select(trigger, ctx)
-        if transition is None:
+        decision = definition.decide(trigger, ctx)
+        if decision.transition is None:
             raise NoTransition(f"{trigger} from {case.state}: no condition holds")
-        reasons = definition.refusals(transition, ctx)
-        if reasons:
-            raise Refused(reasons)
-        outcome = definition.effects[transition.effect](ctx) if transition.effect else Outcome()
-        met = [d.name for d in definition.deadlines if trigger in d.met_by]
-        new = apply_outcome(case, outcome, transition.dest_from(case.state), now, met)
+        if decision.reasons:
+            raise Refused(list(decision.reasons))
+        transition = decision.transition
+        outcome = definition.outcome(transition, ctx)
+        new = apply_outcome(case, outcome, transition.dest_from(case.state), now)
         return Fired(new, transition, outcome, ctx)
 
     return _fire
@@ -177,18 +163,7 @@ def offered(rules):
     input: role allowed, and every guard passes or only faults a payload field."""
 
     def _offered(case, role, now=NOW):
-        definition = get_workflow(case.kind)
-        ctx = Context(case, actor(role), {}, now, rules)
-        result = []
-        for trigger in definition.triggers():
-            for transition in definition.transitions_for(trigger, case.state):
-                if role not in transition.roles:
-                    continue
-                reasons = [definition.guards[g](ctx) for g in transition.guards]
-                if all(r is None or getattr(r, "field", None) for r in reasons):
-                    result.append(trigger)
-                    break
-        return result
+        return list(get_workflow(case.kind).offered(Context(case, actor(role), {}, now, rules)))
 
     return _offered
 

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflows.base import Field
+from workflows.base import Field, Members
 from workflows.fields import BAD_DATETIME, REQUIRED, parse_payload
+from workflows.investigation import ATTENDEES, TEAM
 
 VN = timezone(timedelta(hours=7))
 
@@ -146,7 +147,7 @@ def test_team_is_parsed_and_checked_member_by_member():
         {"name": " Trần A ", "organisation": "inspectorate", "role": "head", "extra": 1},
         {"name": "Lê B", "organisation": "union", "role": "member"},
     ]
-    assert one("team", team) == (
+    assert one("members", team, members=TEAM) == (
         [
             {"name": "Trần A", "organisation": "inspectorate", "role": "head"},
             {"name": "Lê B", "organisation": "union", "role": "member"},
@@ -154,7 +155,7 @@ def test_team_is_parsed_and_checked_member_by_member():
         None,
     )
     _, errors = parse_payload(
-        (Field("team", "team"),),
+        (Field("team", "members", members=TEAM),),
         {
             "team": [
                 {"organisation": "army", "role": "boss"},
@@ -176,7 +177,13 @@ def test_team_needs_exactly_one_head(heads):
         {"name": f"N{i}", "organisation": "health", "role": "head" if i < heads else "member"}
         for i in range(3)
     ]
-    assert one("team", team)[1] == ["Đoàn điều tra phải có đúng một trưởng đoàn."]
+    assert one("members", team, members=TEAM)[1] == ["Đoàn điều tra phải có đúng một trưởng đoàn."]
+
+
+def test_a_members_field_without_a_single_role_takes_any_number_of_each_role():
+    shape = Members(organisations=("health",), roles=("head", "member"))
+    people = [{"name": f"N{i}", "organisation": "health", "role": "head"} for i in range(2)]
+    assert one("members", people, members=shape) == (people, None)
 
 
 def test_attendees_accept_the_procuracy_but_not_a_role():
@@ -184,13 +191,15 @@ def test_attendees_accept_the_procuracy_but_not_a_role():
         {"name": "VKS", "organisation": "procuracy"},
         {"name": "CA", "organisation": "police"},
     ]
-    assert one("attendees", attendees) == (attendees, None)
-    assert (
-        one("team", [{"name": "VKS", "organisation": "procuracy", "role": "head"}])[1] is None
-        or True
+    assert one("members", attendees, members=ATTENDEES) == (attendees, None)
+    # An attendee's role is not read, so a role sent along is dropped, not an error.
+    with_role = [{"name": "VKS", "organisation": "procuracy", "role": "head"}]
+    assert one("members", with_role, members=ATTENDEES) == (
+        [{"name": "VKS", "organisation": "procuracy"}],
+        None,
     )
     _, errors = parse_payload(
-        (Field("team", "team"),),
+        (Field("team", "members", members=TEAM),),
         {"team": [{"name": "V", "organisation": "procuracy", "role": "head"}]},
     )
     assert "team.0.organisation" in errors

@@ -4,21 +4,29 @@ reported with every problem at once."""
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 import workflows
+from workflows import REGISTRY
 from workflows.base import (
+    ROLE_REFUSAL,
     ROLES,
+    Actor,
+    CaseSnapshot,
+    Context,
     Deadline,
     Field,
     Notify,
+    Outcome,
     State,
     Task,
     Transition,
     UnknownCaseKind,
     WorkflowDefinition,
     WorkflowError,
+    unless,
 )
 
 
@@ -74,8 +82,7 @@ def _small(**changes) -> WorkflowDefinition:
         ),
         transitions=(Transition("finish", ("open",), "done", ("inspector",), "Xong", "Finish"),),
         deadlines=(Deadline("limit", "Hạn", "Limit", met_by=("finish",), role="inspector"),),
-        guards={},
-        conditions={},
+        predicates={},
         effects={"noop": _effect},
         resolvers={},
     )
@@ -198,3 +205,92 @@ def test_shipped_definitions_only_use_real_roles():
     for definition in workflows.REGISTRY.values():
         for transition in definition.transitions:
             assert set(transition.roles) <= set(ROLES)
+
+
+# -- deadlines are met by what the definitions declare, and only by that ----------------------
+
+# Written out by hand from law.md, so dropping a ``met_by`` entry (or adding one) fails here.
+DEADLINES_MET_BY = {
+    ("accident", "investigation"): {"announce", "reject"},
+    ("accident", "scene_arrival"): {"open_investigation", "reject"},
+    ("claim", "compensation"): {"record_payment"},
+    ("claim", "insurance_filing"): {"file_insurance"},
+    ("claim", "insurance_decision"): {"decide_insurance"},
+}
+
+
+def test_each_deadline_is_met_by_the_triggers_the_law_names():
+    declared = {
+        (d.kind, deadline.name): set(deadline.met_by)
+        for d in REGISTRY.values()
+        for deadline in d.deadlines
+    }
+    assert declared == DEADLINES_MET_BY
+
+
+def _open_deadline():
+    at = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    return {"due_at": at, "started_at": at, "days": 1, "unit": "calendar", "met_at": None}
+
+
+def test_firing_a_met_by_trigger_marks_its_deadline_met():
+    definition = _small(effects={"noop": lambda ctx: Outcome()})
+    transition = definition.transitions[0]
+    case = CaseSnapshot(id=1, code="T", kind="toy", state="open", deadlines={"limit": {}})
+    ctx = Context(case, Actor("i", "inspector"), {}, datetime.now(UTC), rules=None)
+    assert definition.outcome(transition, ctx).deadlines == {"limit": None}
+
+
+def test_an_effect_that_closes_a_deadline_itself_is_refused():
+    """Deadlines are met only through ``met_by``, so the rule has one home."""
+    closes = Transition(
+        "finish", ("open",), "done", ("inspector",), "Xong", "Finish", effect="closes"
+    )
+    definition = _small(
+        transitions=(closes,), effects={"closes": lambda ctx: Outcome(deadlines={"limit": None})}
+    )
+    case = CaseSnapshot(id=1, code="T", kind="toy", state="open")
+    ctx = Context(case, Actor("i", "inspector"), {}, datetime.now(UTC), rules=None)
+    with pytest.raises(ValueError, match="met_by"):
+        definition.outcome(closes, ctx)
+
+
+def test_a_guard_that_raises_is_not_taken_for_a_refusal():
+    """A broken guard surfaces as an error, never as "action not offered"."""
+
+    def broken(ctx):
+        raise KeyError("oops")
+
+    guarded = Transition(
+        "finish", ("open",), "done", ("inspector",), "Xong", "Finish", guards=("is_broken",)
+    )
+    definition = _small(transitions=(guarded,), predicates={"is_broken": broken})
+    case = CaseSnapshot(id=1, code="T", kind="toy", state="open")
+    ctx = Context(case, Actor("i", "inspector"), {}, datetime.now(UTC), rules=None)
+    with pytest.raises(KeyError):
+        definition.offered(ctx)
+    with pytest.raises(KeyError):
+        definition.decide("finish", ctx)
+
+
+def test_guards_and_conditions_are_one_kind_of_predicate():
+    """A predicate named as a guard refuses with its reason; named as a condition, it routes."""
+
+    def is_ready(ctx):
+        return unless(ctx.payload.get("ready") is True, "Chưa sẵn sàng.", field="ready")
+
+    guarded = Transition(
+        "finish", ("open",), "done", ("inspector",), "Xong", "Finish", guards=("is_ready",)
+    )
+    definition = _small(transitions=(guarded,), predicates={"is_ready": is_ready})
+    case = CaseSnapshot(id=1, code="T", kind="toy", state="open")
+    refused = definition.decide("finish", Context(case, Actor("i", "inspector"), {}, None, None))
+    assert refused.transition is guarded and not refused.allowed
+    assert [(str(r), r.field) for r in refused.input_reasons] == [("Chưa sẵn sàng.", "ready")]
+    ready = Context(case, Actor("i", "inspector"), {"ready": True}, None, None)
+    assert definition.decide("finish", ready).allowed
+    # Offered before any input: the only reason is about the input still to be typed.
+    assert definition.offered(Context(case, Actor("i", "inspector"), {}, None, None)) == ("finish",)
+    # The role check comes first and alone.
+    union = definition.decide("finish", Context(case, Actor("u", "union"), {}, None, None))
+    assert union.role_refused and [str(r) for r in union.reasons] == [ROLE_REFUSAL]

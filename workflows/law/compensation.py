@@ -19,6 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from workflows.law import InvalidInputError
 
 _LAW = "Luật ATVSLĐ 84/2015"
+# The lowest loss of working capacity that gives compensation and insurance benefits (Law
+# 84/2015 Art. 38(4), 45(b)): below it only treatment costs and wages are owed.
+MIN_ELIGIBLE_LOSS_PCT = 5
 
 # The fraction of Art. 38(4) compensation owed as an allowance when the worker is wholly at
 # fault (Art. 38(5)).
@@ -94,7 +97,7 @@ def compensation(
     """
     pct = _percent(capacity_loss_pct, death)
     wage = _vnd(monthly_wage_vnd, "monthly_wage_vnd")
-    if not death and pct < 5:
+    if not death and pct < MIN_ELIGIBLE_LOSS_PCT:
         return CompensationResult(
             eligible=False,
             months=Decimal(0),
@@ -192,7 +195,7 @@ def insurance_benefit(
             lump_sum_part_vnd=amount,
             seniority_part_vnd=0,
         )
-    if pct < 5:
+    if pct < MIN_ELIGIBLE_LOSS_PCT:
         return InsuranceResult(
             eligible=False,
             kind=None,
