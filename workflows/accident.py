@@ -52,6 +52,7 @@ from workflows.base import (
     parse_iso,
 )
 from workflows.claim import assessment_data, victim_claim_data
+from workflows.dossier import investigation_dossier
 from workflows.law import classification
 from workflows.law.calendar import add_calendar_days
 
@@ -982,5 +983,11 @@ WORKFLOW = WorkflowDefinition(
                when="is_immediate_notice"),
         Notify("accident.declared_immediate", ("union",), when="is_immediate_notice"),
         Notify("accident.declared", ("inspector",), when="is_routine_notice"),
+    ),
+    # The team's dossier, from the team's appointment on (a commune record has no team, so no
+    # dossier), with the casualties' medical papers.
+    dossier=investigation_dossier(
+        ("investigating", "suspended", "concluded", "announced", "closed"),
+        when=("team",), medical=True,
     ),
 )  # fmt: skip

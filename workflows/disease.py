@@ -30,6 +30,7 @@ from workflows.base import (
     close,
     iso,
 )
+from workflows.dossier import MEDICAL_DOSSIER
 
 
 def diagnosed_at(case: CaseSnapshot) -> datetime | None:
@@ -128,4 +129,5 @@ WORKFLOW = WorkflowDefinition(
     doc=__doc__ or "",
     create_notify=(Notify("disease.declared", ("inspector",)),),
     declaration_fields=DECLARATION_FIELDS,
+    dossier=MEDICAL_DOSSIER,
 )

@@ -35,6 +35,7 @@ from workflows.base import (
     WorkflowDefinition,
     close,
 )
+from workflows.dossier import investigation_dossier
 
 
 def open_team(ctx: Context) -> Outcome:
@@ -135,4 +136,6 @@ WORKFLOW = WorkflowDefinition(
     # means.
     create_notify=(Notify("incident.declared", ("inspector",), urgent=True),),
     declaration_fields=DECLARATION_FIELDS,
+    # The team's dossier once the investigation is opened; an incident has no casualty papers.
+    dossier=investigation_dossier(("investigating", "concluded", "announced", "closed")),
 )
