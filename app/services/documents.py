@@ -58,8 +58,6 @@ TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
 ALLOWED_HINT = N_("Chỉ nhận tệp PDF, JPEG, PNG hoặc DOCX.")
 TOO_BIG = N_("Tệp vượt quá dung lượng tối đa 20 MB.")
 
-# States after which a case's record is final: nothing more is attached.
-_FINAL_STATES = frozenset({"closed", "rejected"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -71,10 +69,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def may_upload(user, case: Case) -> bool:
     """Whether ``user`` may attach documents to ``case`` now (scope, role and state)."""
     return (
-        can_see(user, case)
-        and getattr(user, "role", None) in UPLOAD_ROLES
-        and case.state not in _FINAL_STATES
+        can_see(user, case) and getattr(user, "role", None) in UPLOAD_ROLES and not _is_final(case)
     )
+
+
+def _is_final(case: Case) -> bool:
+    """Whether ``case``'s record is final (closed or rejected: a terminal state of its kind),
+    so nothing more is attached."""
+    return get_workflow(case.kind).state(case.state).terminal
 
 
 def may_download(user, document: Document) -> bool:
@@ -299,7 +301,7 @@ def upload_document(
     case = get_visible_case(user, case_id)
     if getattr(user, "role", None) not in UPLOAD_ROLES:
         raise PermissionDenied(N_("Vai trò của bạn chỉ được xem tài liệu của vụ việc."))
-    if case.state in _FINAL_STATES:
+    if _is_final(case):
         raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
     filename = clean_original_name(getattr(file_storage, "filename", None))
     errors = _check_fields(category, note, filename)
@@ -317,7 +319,7 @@ def upload_document(
 def _record(user, case_id, stored: _Stored, kind, category, filename, note, ip) -> Document:
     with unit_of_work():
         case = _lock(case_id)
-        if case.state in _FINAL_STATES:
+        if _is_final(case):
             raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
         at = now()
         document = Document(
