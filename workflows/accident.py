@@ -52,6 +52,7 @@ from workflows.base import (
     unless,
 )
 from workflows.claim import has_all_claims_closed, victim_claims
+from workflows.dossier import investigation_dossier
 from workflows.investigation import (
     ANNOUNCE_FIELDS,
     HEAD_ROLE_BY_ORGANISATION,
@@ -826,5 +827,11 @@ WORKFLOW = WorkflowDefinition(
                when="is_immediate_notice"),
         Notify("accident.declared_immediate", ("union",), when="is_immediate_notice"),
         Notify("accident.declared", ("inspector",), when="is_routine_notice"),
+    ),
+    # The team's dossier, from the team's appointment on (a commune record has no team, so no
+    # dossier), with the casualties' medical papers.
+    dossier=investigation_dossier(
+        ("investigating", "suspended", "concluded", "announced", "closed"),
+        when=("team",), medical=True,
     ),
 )  # fmt: skip

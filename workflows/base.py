@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from workflows.dossier import CATEGORIES, Dossier
+
 # Every role a user (or the deadline sweeper) can hold; anything else in a definition is a typo.
 ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin", "system")
 
@@ -449,6 +451,11 @@ class WorkflowDefinition:
     # Columns kept in step with ``case.data`` so scopes can filter on them in SQL (e.g. the
     # claim's ``insurance_filed``): column name → pure function of the case's data.
     indexed_columns: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
+    # The documents a case of this kind must hold, when (``workflows.dossier``).
+    dossier: Dossier = field(default_factory=Dossier)
+    # Who sees a case beyond the common scope rules: role → an ``indexed_columns`` boolean that
+    # must be true (the claim is shared with ``insurance`` once ``insurance_filed``).
+    shared_with: Mapping[str, str] = field(default_factory=dict)
 
     # -- look-ups ---------------------------------------------------------------------------
 
@@ -609,6 +616,7 @@ class _Checker:
         self._deadlines()
         self._notifies(self.d.create_notify, "declaration")
         self._fields(self.d.declaration_fields, "declaration")
+        self._dossier_and_sharing()
         return self.problems
 
     def _add(self, message: str) -> None:
@@ -767,6 +775,31 @@ class _Checker:
             for role in dl.supervisors:
                 if role not in ROLES:
                     self._add(f"{where}: unknown supervisor role {role!r}")
+
+    def _dossier_and_sharing(self) -> None:
+        seen: set[str] = set()
+        for item in self.d.dossier.items:
+            where = f"dossier item {item.category!r}"
+            if item.category in seen:
+                self._add(f"{where}: declared twice")
+            seen.add(item.category)
+            if item.category not in CATEGORIES:
+                self._add(f"{where}: unknown document category")
+            if item.states is not None and not item.states:
+                self._add(f"{where}: no state requires it (None means every state)")
+            for state in item.states or ():
+                if state not in self.state_names:
+                    self._add(f"{where}: unknown state {state!r}")
+            for key in item.when:
+                if not key:
+                    self._add(f"{where}: an empty data key in 'when'")
+        for role, column in self.d.shared_with.items():
+            where = f"shared with {role!r}"
+            # The system actor and the admin read no case content; sharing with them is a typo.
+            if role not in ROLES or role in ("system", "admin"):
+                self._add(f"{where}: not a role that reads cases")
+            if column not in self.d.indexed_columns:
+                self._add(f"{where}: column {column!r} is not one of indexed_columns")
 
 
 # --------------------------------------------------------------------------------------------

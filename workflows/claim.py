@@ -48,6 +48,7 @@ from workflows.base import (
     parse_iso,
     unless,
 )
+from workflows.dossier import MEDICAL_DOSSIER
 from workflows.law.calendar import add_calendar_days
 from workflows.law.compensation import MIN_ELIGIBLE_LOSS_PCT, compensation, insurance_benefit
 
@@ -760,4 +761,6 @@ WORKFLOW = WorkflowDefinition(
     doc=__doc__ or "",
     # Insurance officers see a claim once its dossier is filed (workflows.md "Parties and roles").
     indexed_columns={"insurance_filed": is_filed_with_insurance},
+    dossier=MEDICAL_DOSSIER,
+    shared_with={"insurance": "insurance_filed"},
 )

@@ -30,6 +30,7 @@ from workflows.base import (
     iso,
 )
 from workflows.claim import has_all_claims_closed, victim_claims
+from workflows.dossier import MEDICAL_DOSSIER
 
 
 def diagnosed_at(case: CaseSnapshot) -> datetime | None:
@@ -127,4 +128,5 @@ WORKFLOW = WorkflowDefinition(
     doc=__doc__ or "",
     create_notify=(Notify("disease.declared", ("inspector",)),),
     declaration_fields=DECLARATION_FIELDS,
+    dossier=MEDICAL_DOSSIER,
 )

@@ -23,6 +23,7 @@ from workflows.base import (
     WorkflowDefinition,
     close,
 )
+from workflows.dossier import investigation_dossier
 from workflows.investigation import ANNOUNCE_FIELDS, MINUTES_FIELDS, REJECT_FIELDS, TEAM_FIELDS
 
 DECLARATION_FIELDS = (
@@ -106,4 +107,6 @@ WORKFLOW = WorkflowDefinition(
     # means.
     create_notify=(Notify("incident.declared", ("inspector",), urgent=True),),
     declaration_fields=DECLARATION_FIELDS,
+    # The team's dossier once the investigation is opened; an incident has no casualty papers.
+    dossier=investigation_dossier(("investigating", "concluded", "announced", "closed")),
 )

@@ -8,7 +8,9 @@ every file goes into the ``Document`` row and into the case's hash-chained audit
 (trigger ``attach_document``), so a swapped file can be detected. Only users who see the
 case *and* may act on it upload (enterprise own, inspector, commune own); union and
 insurance officers only read. Medical papers (category ``medical``) are medical fields:
-only roles with medical access download them, and each download is logged.
+only roles with medical access download them, and each download is logged. The categories
+are ``workflows.dossier.CATEGORIES``; which of them a case needs, and when, its kind's
+definition declares (``WorkflowDefinition.dossier``), so this module names no kind.
 """
 
 from __future__ import annotations
@@ -34,24 +36,14 @@ from app.services.audit import append_event
 from app.services.cases import get_visible_case, log_medical_read
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see, sees_medical
+from workflows import get_workflow
+from workflows.dossier import CATEGORIES, MEDICAL_CATEGORY
 
 MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 64 * 1024
 # Roles that may add documents to a case they can see; union and insurance only read.
 UPLOAD_ROLES = frozenset({"enterprise", "inspector", "commune"})
 
-# The dossier checklist (law.md §3.3; Decree 39/2016 Art. 13-15), in the order shown.
-CATEGORIES: dict[str, str] = {
-    "scene_record": "Biên bản khám nghiệm hiện trường",
-    "scene_sketch": "Sơ đồ hiện trường",
-    "photos": "Ảnh hiện trường",
-    "statements": "Biên bản lấy lời khai",
-    "examination": "Biên bản giám định kỹ thuật, pháp y",
-    "minutes": "Biên bản điều tra",
-    "medical": "Giấy tờ y tế (giấy ra viện…)",
-    "other": "Tài liệu khác",
-}
-MEDICAL_CATEGORY = "medical"
 
 # Detected type → (content type, extensions that may carry it).
 TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -66,14 +58,7 @@ TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
 ALLOWED_HINT = N_("Chỉ nhận tệp PDF, JPEG, PNG hoặc DOCX.")
 TOO_BIG = N_("Tệp vượt quá dung lượng tối đa 20 MB.")
 
-# States after which a case's record is final: nothing more is attached.
-_FINAL_STATES = frozenset({"closed", "rejected"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-# Accident states in which a team investigation is under way or done.
-_INVESTIGATED = frozenset({"investigating", "suspended", "concluded", "announced", "closed"})
-_ACCIDENT_DOSSIER = ("scene_record", "scene_sketch", "photos", "statements", "minutes", "medical")
-_INCIDENT_DOSSIER = ("scene_record", "scene_sketch", "photos", "statements", "minutes")
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,10 +69,14 @@ _INCIDENT_DOSSIER = ("scene_record", "scene_sketch", "photos", "statements", "mi
 def may_upload(user, case: Case) -> bool:
     """Whether ``user`` may attach documents to ``case`` now (scope, role and state)."""
     return (
-        can_see(user, case)
-        and getattr(user, "role", None) in UPLOAD_ROLES
-        and case.state not in _FINAL_STATES
+        can_see(user, case) and getattr(user, "role", None) in UPLOAD_ROLES and not _is_final(case)
     )
+
+
+def _is_final(case: Case) -> bool:
+    """Whether ``case``'s record is final (closed or rejected: a terminal state of its kind),
+    so nothing more is attached."""
+    return get_workflow(case.kind).state(case.state).terminal
 
 
 def may_download(user, document: Document) -> bool:
@@ -122,20 +111,9 @@ class Checklist:
 
 
 def required_categories(case: Case) -> tuple[str, ...]:
-    """The dossier items a case needs now: for an accident or incident under investigation the
-    scene record and sketch, photos, statements, the minutes (and for an accident the medical
-    papers), plus the examination record when a technical or forensic examination is needed;
-    for an occupational disease or a claim the medical papers; nothing otherwise (a declaration
-    not yet investigated, a commune record)."""
-    data = case.data or {}
-    exam = ("examination",) if data.get("needs_technical_exam") else ()
-    if case.kind == "accident" and case.state in _INVESTIGATED and data.get("team"):
-        return _ACCIDENT_DOSSIER[:4] + exam + _ACCIDENT_DOSSIER[4:]
-    if case.kind == "incident" and case.state in _INVESTIGATED:
-        return _INCIDENT_DOSSIER[:4] + exam + _INCIDENT_DOSSIER[4:]
-    if case.kind in ("disease", "claim"):
-        return (MEDICAL_CATEGORY,)
-    return ()
+    """The dossier items ``case`` needs now, as its kind's definition declares them
+    (``WorkflowDefinition.dossier``): empty when none are due yet."""
+    return get_workflow(case.kind).dossier.required(case.state, case.data or {})
 
 
 def dossier_checklist(case: Case) -> Checklist:
@@ -323,7 +301,7 @@ def upload_document(
     case = get_visible_case(user, case_id)
     if getattr(user, "role", None) not in UPLOAD_ROLES:
         raise PermissionDenied(N_("Vai trò của bạn chỉ được xem tài liệu của vụ việc."))
-    if case.state in _FINAL_STATES:
+    if _is_final(case):
         raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
     filename = clean_original_name(getattr(file_storage, "filename", None))
     errors = _check_fields(category, note, filename)
@@ -341,7 +319,7 @@ def upload_document(
 def _record(user, case_id, stored: _Stored, kind, category, filename, note, ip) -> Document:
     with unit_of_work():
         case = _lock(case_id)
-        if case.state in _FINAL_STATES:
+        if _is_final(case):
             raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
         at = now()
         document = Document(

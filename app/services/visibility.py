@@ -1,7 +1,10 @@
 """Who sees which case (workflows.md "Parties and roles"): SQL filters both ways and a check.
 
 Denied by default: a role not listed sees nothing. A case the caller may not see is
-answered exactly like a missing one (404), so its existence does not leak.
+answered exactly like a missing one (404), so its existence does not leak. Beyond the common
+scope rules here, a kind's definition may share its cases with a role while one of its indexed
+columns is true (``WorkflowDefinition.shared_with``: a claim with insurance once filed); the
+three answers below read that from the registry and name no kind.
 """
 
 from __future__ import annotations
@@ -9,14 +12,42 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, true
 
 from app.models import Case, User
+from workflows import REGISTRY
 
 # Roles that may read medical fields (injury, diagnosis, capacity-loss assessment).
 MEDICAL_ROLES = frozenset({"enterprise", "inspector", "insurance", "commune"})
 
 
+def _shared_columns(role: str | None) -> dict[str, list[str]]:
+    """Column → the kinds whose definitions share a case with ``role`` while it is true."""
+    found: dict[str, list[str]] = {}
+    for kind, definition in REGISTRY.items():
+        column = definition.shared_with.get(role)
+        if column is not None:
+            found.setdefault(column, []).append(kind)
+    return found
+
+
+def _is_shared(role: str | None, case) -> bool:
+    """Whether ``case``'s definition shares it with ``role`` now (``_shared_columns``'s twin)."""
+    definition = REGISTRY.get(case.kind)
+    column = definition.shared_with.get(role) if definition is not None else None
+    return column is not None and bool(getattr(case, column))
+
+
 def case_filter(user) -> ColumnElement[bool]:
-    """A WHERE clause selecting the cases ``user`` may see."""
+    """A WHERE clause selecting the cases ``user`` may see: its scope, or a case shared with
+    its role."""
     role = getattr(user, "role", None)
+    shared = [
+        Case.kind.in_(kinds) & getattr(Case, column).is_(True)
+        for column, kinds in _shared_columns(role).items()
+    ]
+    scope = _scope_filter(user, role)
+    return or_(scope, *shared) if shared else scope
+
+
+def _scope_filter(user, role: str | None) -> ColumnElement[bool]:
     if role == "inspector":
         return true()
     if role == "enterprise":
@@ -26,14 +57,17 @@ def case_filter(user) -> ColumnElement[bool]:
         return Case.enterprise_id == user.enterprise_id if user.enterprise_id else true()
     if role == "commune":
         return Case.commune_code == user.commune_code
-    if role == "insurance":
-        # Only claims whose dossier was filed with social insurance.
-        return (Case.kind == "claim") & Case.insurance_filed.is_(True)
     return false()
 
 
 def can_see(user, case: Case) -> bool:
+    """Whether ``user`` may see ``case`` (a ``Case`` or the engine's record): ``case_filter``'s
+    twin, so the two always agree."""
     role = getattr(user, "role", None)
+    return _in_scope(user, role, case) or _is_shared(role, case)
+
+
+def _in_scope(user, role: str | None, case) -> bool:
     if role == "inspector":
         return True
     if role == "enterprise":
@@ -42,14 +76,12 @@ def can_see(user, case: Case) -> bool:
         return not user.enterprise_id or case.enterprise_id == user.enterprise_id
     if role == "commune":
         return case.commune_code == user.commune_code
-    if role == "insurance":
-        return case.kind == "claim" and case.insurance_filed
     return False
 
 
 def viewers_filter(case: Case | None, role: str) -> ColumnElement[bool]:
     """A WHERE clause on ``User``: users of ``role`` who can see ``case`` (``can_see``'s twin)."""
-    if case is None or role == "inspector":
+    if case is None or _is_shared(role, case) or role == "inspector":
         return true()
     if role == "enterprise":
         return User.enterprise_id == case.enterprise_id if case.enterprise_id else false()
@@ -59,8 +91,6 @@ def viewers_filter(case: Case | None, role: str) -> ColumnElement[bool]:
         return or_(User.enterprise_id.is_(None), User.enterprise_id == case.enterprise_id)
     if role == "commune":
         return User.commune_code == case.commune_code
-    if role == "insurance":
-        return true() if case.kind == "claim" and case.insurance_filed else false()
     return false()
 
 

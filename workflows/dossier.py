@@ -1,0 +1,80 @@
+"""The documents a case must hold, as data each workflow definition declares (law.md §3.3).
+
+``CATEGORIES`` is the one list of document categories a case's documents are filed under
+(Decree 39/2016 Art. 13-15 for the investigation dossier), in the order pages show them; the
+app translates the labels through its catalogue. A definition's :class:`Dossier` says which
+of them a case of its kind needs, in which states, and on which facts of the case's data:
+the document service asks ``get_workflow(case.kind).dossier.required(state, data)`` and
+names no kind itself. Pure data, like the rest of ``workflows``: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+# Category code → Vietnamese label, in the order the checklist and the upload form show them.
+CATEGORIES: Mapping[str, str] = MappingProxyType(
+    {
+        "scene_record": "Biên bản khám nghiệm hiện trường",
+        "scene_sketch": "Sơ đồ hiện trường",
+        "photos": "Ảnh hiện trường",
+        "statements": "Biên bản lấy lời khai",
+        "examination": "Biên bản giám định kỹ thuật, pháp y",
+        "minutes": "Biên bản điều tra",
+        "medical": "Giấy tờ y tế (giấy ra viện…)",
+        "other": "Tài liệu khác",
+    }
+)
+# Papers under this category are medical fields: only roles with medical access read them,
+# whatever the kind of case they belong to.
+MEDICAL_CATEGORY = "medical"
+
+
+@dataclass(frozen=True)
+class DossierItem:
+    """``category`` is required while the case is in one of ``states`` (None: in every state)
+    and every key in ``when`` is set (truthy) in the case's data."""
+
+    category: str
+    states: tuple[str, ...] | None = None
+    when: tuple[str, ...] = ()
+
+    def applies(self, state: str, data: Mapping[str, Any]) -> bool:
+        return (self.states is None or state in self.states) and all(
+            data.get(key) for key in self.when
+        )
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """The items a case of one kind needs, in the order the checklist shows them."""
+
+    items: tuple[DossierItem, ...] = ()
+
+    def required(self, state: str, data: Mapping[str, Any]) -> tuple[str, ...]:
+        """The categories a case in ``state`` with ``data`` needs now (empty: none)."""
+        return tuple(item.category for item in self.items if item.applies(state, data))
+
+
+def investigation_dossier(
+    states: tuple[str, ...], *, when: tuple[str, ...] = (), medical: bool = False
+) -> Dossier:
+    """The dossier of an investigation by a team (Decree 39/2016 Art. 13-15), required in
+    ``states`` once every key in ``when`` is set: the scene record and sketch, photos,
+    statements, the technical or forensic examination record when the case's data says one
+    is needed (``needs_technical_exam``), the minutes, and with ``medical`` the casualties'
+    medical papers."""
+    scene = ("scene_record", "scene_sketch", "photos", "statements")
+    items = [DossierItem(category, states, when) for category in scene]
+    items.append(DossierItem("examination", states, when + ("needs_technical_exam",)))
+    items.append(DossierItem("minutes", states, when))
+    if medical:
+        items.append(DossierItem(MEDICAL_CATEGORY, states, when))
+    return Dossier(tuple(items))
+
+
+# The medical papers, in every state: the dossier of a case about one person's health.
+MEDICAL_DOSSIER = Dossier((DossierItem(MEDICAL_CATEGORY),))
