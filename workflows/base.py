@@ -259,7 +259,7 @@ class CaseSnapshot:
     outcome, died_at, monthly_wage_vnd, insured_wage_vnd, si_number, si_years, gender``;
     ``deadlines`` maps a deadline name to ``due_at, started_at, days, unit, paused_at,
     extended, met_at``; ``children`` are mappings with ``id, kind, state``; ``parent`` is a
-    mapping with ``kind, state, data, severity, announced_at``... or None.
+    mapping with ``id, code, kind, state, data, severity, occurred_at`` or None.
     """
 
     id: int | None

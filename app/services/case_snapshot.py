@@ -135,7 +135,6 @@ def _parent_view(parent) -> dict[str, Any] | None:
         "data": data,
         "severity": parent.severity,
         "occurred_at": parent.occurred_at,
-        "announced_at": data.get("announcement", {}).get("announced_at"),
     }
 
 

@@ -38,6 +38,11 @@ WRITABLE_CASE_COLUMNS = frozenset(
     | SETTABLE_COLUMNS
     | {column for definition in REGISTRY.values() for column in definition.indexed_columns}
 )
+# The columns a kind derives from its data (``indexed_columns``), which ``shared_with`` scopes
+# read: a case loaded by code carries them so ``can_see`` can judge it.
+_DERIVED_COLUMNS = sorted(
+    {column for definition in REGISTRY.values() for column in definition.indexed_columns}
+)
 
 # The victim fields guards and effects see (never the national ID or medical detail).
 VICTIM_VIEW = (
@@ -84,7 +89,7 @@ _by_code = select(
     CASE.c.kind,
     CASE.c.enterprise_id,
     CASE.c.commune_code,
-    CASE.c.insurance_filed,
+    *(CASE.c[column] for column in _DERIVED_COLUMNS),
 ).where(CASE.c.code == bindparam("code"))
 _open_tasks = select(TASK.c.id, TASK.c.name, TASK.c.role, TASK.c.due_at).where(
     TASK.c.case_id == bindparam("case_id"), TASK.c.closed_at.is_(None)
