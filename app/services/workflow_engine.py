@@ -489,19 +489,7 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
     if definition.on_create:
         outcome = definition.effects[definition.on_create](ctx)
         apply_outcome(case, related, outcome, at, actor=user, rules=rules)
-    append_event(
-        case,
-        actor=user.username,
-        role=user.role,
-        trigger="declare",
-        from_state=None,
-        to_state=case.state,
-        payload=new.event_payload or {},
-        at=at,
-        ip=ip,
-    )
-    db.session.flush()
-    sync_tasks(case, definition, snapshot(case, related), at, rules)
+    _log_creation(case, definition, related, user, "declare", new.event_payload, at, rules, ip)
     write_notices(case, notices, "declare", user.username, at)
     _expire_written(case)
     return case
@@ -532,20 +520,27 @@ def create_child(parent, child: ChildCase, at: datetime, *, actor, rules) -> Cas
     # ``parent`` as it is now, in this transaction (its new state and data not saved yet).
     related = LoadedRelated(case, victims=[], deadlines={}, children=[], parent=parent)
     apply_deadlines(case, related, dict(child.deadlines), at)
+    payload = {"parent": parent.code, "victim_id": child.victim_id}
+    _log_creation(case, definition, related, actor, "create", payload, at, rules)
+    _expire_written(case)
+    return case
+
+
+def _log_creation(case, definition, related, actor, trigger, payload, at, rules, ip=None) -> None:
+    """A new case's first event (``declare`` or ``create``, from no state) and its first tasks."""
     append_event(
         case,
         actor=actor.username,
         role=actor.role,
-        trigger="create",
+        trigger=trigger,
         from_state=None,
         to_state=case.state,
-        payload={"parent": parent.code, "victim_id": child.victim_id},
+        payload=payload or {},
         at=at,
+        ip=ip,
     )
     db.session.flush()
     sync_tasks(case, definition, snapshot(case, related), at, rules)
-    _expire_written(case)
-    return case
 
 
 def _expire_written(case: Case) -> None:
