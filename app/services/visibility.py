@@ -10,9 +10,6 @@ from sqlalchemy import ColumnElement, false, or_, true
 
 from app.models import Case, User
 
-# Roles that may read medical fields (injury, diagnosis, capacity-loss assessment).
-MEDICAL_ROLES = frozenset({"enterprise", "inspector", "insurance", "commune"})
-
 
 def case_filter(user) -> ColumnElement[bool]:
     """A WHERE clause selecting the cases ``user`` may see."""
@@ -62,7 +59,3 @@ def viewers_filter(case: Case | None, role: str) -> ColumnElement[bool]:
     if role == "insurance":
         return true() if case.kind == "claim" and case.insurance_filed else false()
     return false()
-
-
-def sees_medical(user) -> bool:
-    return getattr(user, "role", None) in MEDICAL_ROLES
