@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.errors import SafeCaseError
-from app.models.user import ROLES
+from workflows.base import USER_ROLES
 
 
 def fail(error: SafeCaseError) -> None:
@@ -56,7 +56,7 @@ def enterprise_add(tax_code, name, commune_code, workers, female_workers, indust
 @user_cli.command("add")
 @click.option("--username", required=True)
 @click.option("--password", required=True)
-@click.option("--role", required=True, help="|".join(ROLES))
+@click.option("--role", required=True, help="|".join(USER_ROLES))
 @click.option("--enterprise", "enterprise_tax_code", default=None, help="Mã số thuế.")
 @click.option("--commune", "commune_code", default=None, help="Mã xã/phường.")
 @click.option("--email", default=None)

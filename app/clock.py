@@ -6,9 +6,9 @@ Vietnam time (UTC+7) as dd/mm/yyyy.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
-VN_TZ = timezone(timedelta(hours=7), "ICT")
+from workflows.law.calendar import VN_TZ
 
 _frozen: datetime | None = None
 

@@ -16,9 +16,6 @@ from flask_login import current_user
 from app.errors import NotAuthenticated, PermissionDenied
 from app.i18n import N_
 
-ALL_ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin")
-CASE_ROLES = ("enterprise", "inspector", "union", "commune", "insurance")
-
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "enterprise": frozenset(
         {"cases.view", "cases.declare", "cases.act", "tasks.view", "calculations.use"}

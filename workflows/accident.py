@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from workflows.base import (
+    ORGANISATION_IN_TEXT,
     CaseSnapshot,
     ChildCase,
     Context,
@@ -57,7 +58,6 @@ from workflows.investigation import (
     ANNOUNCE_FIELDS,
     HEAD_ROLE_BY_ORGANISATION,
     MINUTES_FIELDS,
-    ORGANISATION_LABEL,
     REJECT_FIELDS,
     TEAM_FIELDS,
     announcement_record,
@@ -282,7 +282,7 @@ def is_team_head_role(ctx: Context) -> Reason | None:
         return has_competent_team(ctx)
     organisation = head.get("organisation")
     if ctx.actor.role != HEAD_ROLE_BY_ORGANISATION.get(organisation):
-        label = ORGANISATION_LABEL.get(organisation, organisation)
+        label = ORGANISATION_IN_TEXT.get(organisation, organisation)
         return Reason(f"Chỉ trưởng đoàn điều tra (đại diện {label}) được thực hiện thao tác này.")
     return None
 
@@ -293,7 +293,7 @@ def has_required_attendees(ctx: Context) -> Reason | None:
         present = {a.get("organisation") for a in ctx.payload.get("attendees") or ()}
         missing = [o for o in ("police", "procuracy") if o not in present]
         if missing:
-            names = " và ".join(ORGANISATION_LABEL[o] for o in missing)
+            names = " và ".join(ORGANISATION_IN_TEXT[o] for o in missing)
             return Reason(
                 "Tai nạn lao động chết người: cuộc họp công bố phải có đại diện "
                 f"{names} (Luật ATVSLĐ Điều 35 khoản 8).",

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from workflows.dossier import CATEGORIES, Dossier
+from workflows.law.calendar import VN_TZ
 
-# Every role a user (or the deadline sweeper) can hold; anything else in a definition is a typo.
-ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin", "system")
+# The roles a person can hold (one per account, the six of the contract).
+USER_ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin")
+# Every role that can act: a person's, or "system" (the deadline sweeper, acting only through
+# jobs and never a login); anything else in a definition is a typo.
+ROLES = USER_ROLES + ("system",)
 
 FIELD_KINDS = (
     "text",
@@ -46,10 +50,27 @@ TEAM_ORGANISATIONS = ("inspectorate", "employer", "union", "health", "police", "
 # The announcement meeting may also be attended by the People's Procuracy, which must be present
 # for a fatal accident (Law 84/2015 Art. 35(8)); it is never a team member.
 ATTENDEE_ORGANISATIONS = TEAM_ORGANISATIONS + ("procuracy",)
+# How pages and forms name each organisation: (Vietnamese, English).
+ORGANISATION_LABELS = {
+    "inspectorate": ("Thanh tra (Sở Nội vụ)", "Inspectorate"),
+    "employer": ("Người sử dụng lao động", "Employer"),
+    "union": ("Công đoàn", "Trade union"),
+    "health": ("Y tế", "Health"),
+    "police": ("Công an", "Police"),
+    "procuracy": ("Viện kiểm sát", "Procuracy"),
+    "other": ("Cơ quan khác", "Other"),
+}
+# How Vietnamese running text (the papers, a guard's refusal) names each organisation.
+ORGANISATION_IN_TEXT = {
+    "inspectorate": "thanh tra",
+    "employer": "người sử dụng lao động",
+    "union": "công đoàn",
+    "health": "y tế",
+    "police": "công an",
+    "procuracy": "viện kiểm sát",
+    "other": "cơ quan khác",
+}
 TEAM_ROLES = ("head", "member")
-
-# Vietnam keeps UTC+7 all year; legal days ("ngày") are Vietnam-local days.
-VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 
 class WorkflowError(Exception):

@@ -17,6 +17,7 @@ from typing import Any
 
 from workflows.base import (
     ATTENDEE_ORGANISATIONS,
+    ORGANISATION_IN_TEXT,
     TEAM_ORGANISATIONS,
     TEAM_ROLES,
     CaseSnapshot,
@@ -31,15 +32,6 @@ from workflows.base import (
 
 # The body that heads an investigation team acts in the app under this role.
 HEAD_ROLE_BY_ORGANISATION = {"inspectorate": "inspector", "employer": "enterprise"}
-ORGANISATION_LABEL = {
-    "inspectorate": "thanh tra",
-    "employer": "người sử dụng lao động",
-    "union": "công đoàn",
-    "health": "y tế",
-    "police": "công an",
-    "procuracy": "viện kiểm sát",
-    "other": "cơ quan khác",
-}
 
 # -- payload fields ------------------------------------------------------------------------------
 
@@ -90,7 +82,7 @@ def head_reason(team: list, organisation: str) -> Reason | None:
     """Why ``team`` (a payload's members) is not headed by ``organisation``, or None."""
     head = next((m for m in team if m.get("role") == "head"), None)
     if head is None or head.get("organisation") != organisation:
-        label = ORGANISATION_LABEL[organisation]
+        label = ORGANISATION_IN_TEXT[organisation]
         return Reason(f"Trưởng đoàn điều tra phải là đại diện {label}.", field="team")
     return None
 

@@ -13,7 +13,8 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional
 from app.extensions import db
 from app.i18n import lazy_pick
 from app.models import Commune, User
-from app.models.user import ROLE_LABELS, ROLES
+from app.models.user import ROLE_LABELS
+from workflows.base import USER_ROLES
 
 ALL = SelectChoice("", _l("Tất cả"))
 NO_COMMUNE = SelectChoice("", _l("— Không gắn xã/phường —"))
@@ -26,7 +27,7 @@ def _strip(value):
 
 
 def _role_choices() -> list[SelectChoice]:
-    return [SelectChoice(role, lazy_pick(ROLE_LABELS[role])) for role in ROLES]
+    return [SelectChoice(role, lazy_pick(ROLE_LABELS[role])) for role in USER_ROLES]
 
 
 def _commune_choices() -> list[SelectChoice]:

@@ -8,25 +8,17 @@ from flask import g, jsonify, request
 
 from app.api import bp
 from app.api.parsing import json_body
-from app.api.schemas import (
-    case_json,
-    event_json,
-    has_medical_content,
-    links_json,
-    strip_medical,
-    task_json,
-)
+from app.api.schemas import case_json, event_json, links_json, task_json
 from app.errors import ValidationFailed
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.declarations import declare
-from app.services.visibility import sees_medical
+from app.services.privacy import events_have_medical_content, read_medical
 from app.services.workflow_engine import available_actions, fire_transition
 
 
 def _detail(case, user):
-    if sees_medical(user) and has_medical_content(case):
-        case_service.log_medical_read(user, case, "victims,data")
+    read_medical(user, case, "victims,data")
     body = case_json(case, user, actions=available_actions(case, user))
     body.update(links_json(case, case_service.linked_cases(user, case)))
     return body
@@ -101,10 +93,9 @@ def act(case_id: int, trigger: str):
 @require_permission("cases.view")
 def events(case_id: int):
     rows = case_service.case_events(g.api_user, case_id)
-    if sees_medical(g.api_user) and any(strip_medical(e.payload) != e.payload for e in rows):
-        # Event payloads carry medical fields too (e.g. an assessment's capacity loss).
-        case = case_service.get_visible_case(g.api_user, case_id)
-        case_service.log_medical_read(g.api_user, case, "events")
+    # Event payloads carry medical fields too (e.g. an assessment's capacity loss).
+    case = case_service.get_visible_case(g.api_user, case_id)
+    read_medical(g.api_user, case, "events", carried=events_have_medical_content(rows))
     return jsonify([event_json(e, g.api_user) for e in rows])
 
 

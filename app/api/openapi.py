@@ -6,6 +6,8 @@ registered in the app appears here, so the two cannot drift apart silently.
 
 from __future__ import annotations
 
+from workflows.law.classification import OUTCOME_LABELS
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -28,7 +30,7 @@ VICTIM = {
         "gender": {"enum": ["male", "female", "other"]},
         "national_id": {"type": "string", "pattern": "^[0-9]{12}$"},
         "occupation": {"type": "string"},
-        "outcome": {"enum": ["death", "serious", "light"]},
+        "outcome": {"enum": list(OUTCOME_LABELS)},
         "monthly_wage_vnd": {"type": "integer", "minimum": 1},
         "insured_wage_vnd": {"type": "integer", "minimum": 1},
         "si_number": {"type": "string"},

@@ -1,7 +1,6 @@
-"""JSON shapes of the contract: case, event, task. Masking happens here, per caller.
-
-Union officers see national IDs masked and no medical detail; any role that receives
-medical fields has the read logged (workflows.md "Parties and roles").
+"""JSON shapes of the contract: case, event, task, shown to each caller as
+``app.services.privacy`` says (national IDs masked and medical detail stripped for the roles
+that may not see them).
 """
 
 from __future__ import annotations
@@ -10,39 +9,18 @@ from typing import Any
 
 from app.clock import as_utc, now
 from app.models import Case, CaseEvent, Task
-from app.services.visibility import sees_medical
-
-# Payload and data keys that carry medical detail (an occupational disease's name and code
-# are its diagnosis).
-MEDICAL_KEYS = frozenset(
-    {
-        "capacity_loss_pct",
-        "injury_description",
-        "diagnosis",
-        "assessment",
-        "disease",
-        "disease_code",
-    }
+from app.services.privacy import (
+    claim_victim,
+    medical_view,
+    national_id_for,
+    sees_medical,
+    strip_medical,
 )
 
 
 def iso(value) -> str | None:
     value = as_utc(value)
     return value.isoformat() if value is not None else None
-
-
-def mask_national_id(value: str) -> str:
-    return (
-        value[:3] + "*" * 6 + value[-3:] if value and len(value) == 12 else "*" * len(value or "")
-    )
-
-
-def strip_medical(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: strip_medical(v) for k, v in value.items() if k not in MEDICAL_KEYS}
-    if isinstance(value, list):
-        return [strip_medical(v) for v in value]
-    return value
 
 
 def victim_json(victim, user, include_medical: bool = True) -> dict[str, Any]:
@@ -52,9 +30,7 @@ def victim_json(victim, user, include_medical: bool = True) -> dict[str, Any]:
         "full_name": victim.full_name,
         "birth_date": victim.birth_date.isoformat() if victim.birth_date else None,
         "gender": victim.gender,
-        "national_id": victim.national_id
-        if user.role != "union"
-        else mask_national_id(victim.national_id),
+        "national_id": national_id_for(user, victim.national_id),
         "occupation": victim.occupation,
         "outcome": victim.outcome,
         "died_at": iso(victim.died_at),
@@ -85,11 +61,6 @@ def claim_amounts(case: Case) -> dict[str, Any]:
             "decided_vnd": ins.get("decided_vnd"),
         },
     }
-
-
-def has_medical_content(case: Case) -> bool:
-    data = case.data or {}
-    return any(v.injury_description for v in case.victims) or any(k in data for k in MEDICAL_KEYS)
 
 
 def case_json(
@@ -144,10 +115,7 @@ def case_json(
                 "severity": case.parent.severity,
                 "occurred_at": iso(case.parent.occurred_at),
             }
-        victim = next(
-            (v for v in (case.parent.victims if case.parent else []) if v.id == case.victim_id),
-            None,
-        )
+        victim = claim_victim(case)
         body["victim"] = victim_json(victim, user, medical) if victim else None
     if actions is not None:
         body["actions"] = actions
@@ -182,7 +150,6 @@ def links_json(case: Case, links) -> dict[str, Any]:
 
 
 def event_json(event: CaseEvent, user) -> dict[str, Any]:
-    payload = event.payload if sees_medical(user) else strip_medical(event.payload)
     return {
         "seq": event.seq,
         "at": iso(event.at),
@@ -191,7 +158,7 @@ def event_json(event: CaseEvent, user) -> dict[str, Any]:
         "trigger": event.trigger,
         "from": event.from_state,
         "to": event.to_state,
-        "payload": payload,
+        "payload": medical_view(user, event.payload),
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }

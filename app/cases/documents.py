@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.documents import attachment
 from app.cases import bp
-from app.cases.views import case_page as case_page_context
+from app.cases.presenter import case_page as case_page_context
 from app.errors import Conflict, ValidationFailed
 from app.i18n import localize, localize_errors
 from app.permissions import require_permission

@@ -40,7 +40,8 @@ from app.extensions import db
 from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
 from workflows import REGISTRY
-from workflows.base import Field, Members
+from workflows.base import ORGANISATION_LABELS, Field, Members
+from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 
 # Choices are written as dicts {value: label}, blank first, and handed to WTForms as
 # SelectChoice lists (``_options``): its shorthand dicts take only plain-str labels, and these
@@ -54,33 +55,10 @@ TEAM_ROWS = 4
 ATTENDEE_ROWS = 6
 VICTIM_BLOCKS = 3  # without JavaScript; cases.js keeps one and adds more on demand
 
-# (Vietnamese, English) labels of the values the forms and pages show.
-ORGANISATION_LABELS = {
-    "inspectorate": ("Thanh tra (Sở Nội vụ)", "Inspectorate"),
-    "employer": ("Người sử dụng lao động", "Employer"),
-    "union": ("Công đoàn", "Trade union"),
-    "health": ("Y tế", "Health"),
-    "police": ("Công an", "Police"),
-    "procuracy": ("Viện kiểm sát", "Procuracy"),
-    "other": ("Cơ quan khác", "Other"),
-}
+# (Vietnamese, English) labels of the values the forms and pages show; those of organisations,
+# outcomes, severities and levels live beside their values in ``workflows``.
 TEAM_ROLE_LABELS = {"head": ("Trưởng đoàn", "Head"), "member": ("Thành viên", "Member")}
-OUTCOME_LABELS = {
-    "death": ("Tử vong", "Died"),
-    "serious": ("Bị thương nặng", "Seriously injured"),
-    "light": ("Bị thương nhẹ", "Lightly injured"),
-}
 GENDER_LABELS = {"male": ("Nam", "Male"), "female": ("Nữ", "Female"), "other": ("Khác", "Other")}
-SEVERITY_LABELS = {
-    "fatal": ("Chết người", "Fatal"),
-    "serious": ("Nặng", "Serious"),
-    "light": ("Nhẹ", "Light"),
-}
-LEVEL_LABELS = {
-    "province": ("Cấp tỉnh (thanh tra)", "Provincial (inspectorate)"),
-    "enterprise": ("Cấp cơ sở (doanh nghiệp)", "Enterprise"),
-    "commune_record": ("UBND xã ghi nhận", "Commune record"),
-}
 # Labels of text fields that take one of a few values (decide_insurance's benefit kind).
 CHOICE_LABELS = {
     "one_time": _l("Trợ cấp một lần"),

@@ -48,6 +48,7 @@ from app.extensions import db
 from app.jobs import enqueue, enqueue_after_commit, jobs_inline, redis_connection
 from app.jobs.messages import RULE_VALUES, email_text, render
 from app.models import Case, Notification, OutboxMessage, Task, User
+from app.services.privacy import strip_medical
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see, viewers_filter
@@ -164,7 +165,8 @@ def dispatch_outbox(outbox_id: int) -> int:
         already = set(
             db.session.scalars(select(Notification.user_id).where(Notification.outbox_id == row.id))
         )
-        values = {**rule_values(row.created_at), **(row.payload or {})}
+        # A notice goes to every role, the union included: never a medical value in its text.
+        values = strip_medical({**rule_values(row.created_at), **(row.payload or {})})
         subject, body = render(row.event, values, urgent=row.urgent)
         at = now()
         new = [

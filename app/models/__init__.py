@@ -4,12 +4,11 @@ from app.models.audit import GENESIS_HASH, CaseEvent, MedicalAccessLog
 from app.models.case import Case, CaseCounter, CaseDeadline, Document, Victim
 from app.models.party import Commune, Enterprise
 from app.models.rules import HolidayAdjustment, RuleValue
-from app.models.user import ROLES, ApiToken, User
+from app.models.user import ApiToken, User
 from app.models.work import Notification, OutboxMessage, Task
 
 __all__ = [
     "GENESIS_HASH",
-    "ROLES",
     "ApiToken",
     "Case",
     "CaseCounter",

@@ -12,9 +12,7 @@ from app.extensions import db
 from app.models.mixins import TimestampMixin, UTCDateTime
 from app.models.party import Commune, Enterprise
 
-# The six roles of the contract; "system" acts only through jobs and is never a login.
-ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin")
-
+# How pages name each of ``workflows.base.USER_ROLES``: (Vietnamese, English).
 ROLE_LABELS = {
     "enterprise": ("Doanh nghiệp", "Enterprise"),
     "inspector": ("Thanh tra lao động", "Labour inspector"),

@@ -13,12 +13,10 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.clock import now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import Case, CaseEvent, MedicalAccessLog, Task, Victim
-from app.services.unit_of_work import unit_of_work
+from app.models import Case, CaseEvent, Task, Victim
 from app.services.visibility import can_see, case_filter
 
 PAGE_SIZE = 25
@@ -169,9 +167,3 @@ def open_tasks_for(user) -> list[Task]:
         .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
     ).all()
     return list(rows)
-
-
-def log_medical_read(user, case: Case, fields: str) -> None:
-    """Record that ``user`` read ``case``'s medical fields (its own small transaction)."""
-    with unit_of_work():
-        db.session.add(MedicalAccessLog(case_id=case.id, user_id=user.id, at=now(), fields=fields))

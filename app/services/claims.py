@@ -23,6 +23,7 @@ from app.errors import PermissionDenied
 from app.extensions import db
 from app.i18n import N_, lazy_pick
 from app.models import Case, Victim
+from app.services.privacy import national_id_for
 from app.services.rulebook import load_rulebook
 from app.services.visibility import case_filter
 from app.services.workflow_engine import available_actions, fire_transition
@@ -37,13 +38,6 @@ KIND_LABELS = {
     "monthly": _l("Trợ cấp hằng tháng"),
     "death": _l("Trợ cấp một lần khi chết"),
 }
-
-
-def mask_national_id(value: str | None) -> str:
-    """Union officers see a CCCD as 031******234 (first and last three digits)."""
-    if value and len(value) == 12:
-        return value[:3] + "*" * 6 + value[-3:]
-    return "*" * len(value or "")
 
 
 @dataclass(frozen=True)
@@ -129,7 +123,6 @@ def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[st
     comp = data.get("compensation") or {}
     ins = data.get("insurance") or {}
     due = _next_deadline(case) if case.state != "closed" else None
-    national_id = victim.national_id if victim else ""
     return WorkerRow(
         case_id=case.id,
         code=case.code,
@@ -137,7 +130,7 @@ def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[st
         state=case.state,
         state_label=_state_label(case.state),
         worker_name=victim.full_name if victim else "—",
-        national_id=mask_national_id(national_id) if user.role == "union" else national_id,
+        national_id=national_id_for(user, victim.national_id if victim else ""),
         enterprise_name=case.enterprise.name if case.enterprise else "—",
         accident_id=case.parent_id,
         accident_code=case.parent.code if case.parent else "—",

@@ -9,11 +9,11 @@
   causes, conclusion, responsibilities, measures, dissent and the signatures block.
   Available once the case has minutes (``conclude`` fired).
 
-Each function takes the reader: national ID numbers are printed only for roles with medical
-access (others see ``031******234``), medical detail (injury descriptions, the disease
-diagnosed) only for them too, and such a read is logged like any other read of medical
-fields. Each returns a :class:`Paper` with the PDF bytes and the text lines written (for
-checks and for screen-reader friendly previews).
+Each function takes the reader, and ``app.services.privacy`` decides what they see: national ID
+numbers in full only for roles with medical access (others see ``031******234``), medical
+detail (injury descriptions, the disease diagnosed) only for them too, and such a read is
+logged like any other read of medical fields. Each returns a :class:`Paper` with the PDF bytes
+and the text lines written (for checks and for screen-reader friendly previews).
 """
 
 from __future__ import annotations
@@ -27,21 +27,13 @@ from app.extensions import db
 from app.formatting import format_date, format_datetime
 from app.i18n import N_
 from app.models import Case, User
-from app.services.cases import log_medical_read
 from app.services.pdf import VietnamesePDF
-from app.services.visibility import sees_medical
-from workflows.accident import ORGANISATION_LABEL
-from workflows.base import parse_iso
+from app.services.privacy import national_id_for, read_medical, sees_medical
+from workflows.base import ORGANISATION_IN_TEXT, parse_iso
+from workflows.law.classification import LEVEL_ON_PAPERS, OUTCOME_ON_PAPERS, SEVERITY_IN_TEXT
 
 PAPERS = ("declaration", "minutes")
 
-OUTCOME_LABELS = {"death": "Chết", "serious": "Bị thương nặng", "light": "Bị thương nhẹ"}
-SEVERITY_LABELS = {"fatal": "chết người", "serious": "nặng", "light": "nhẹ"}
-LEVEL_LABELS = {
-    "province": "Đoàn điều tra cấp tỉnh (Sở Nội vụ)",
-    "enterprise": "Đoàn điều tra cấp cơ sở (người sử dụng lao động)",
-    "commune_record": "UBND cấp xã lập biên bản ghi nhận sự việc",
-}
 GENDER_LABELS = {"male": "Nam", "female": "Nữ", "other": "Khác"}
 HIDDEN = "(thông tin y tế — không hiển thị)"
 
@@ -140,16 +132,6 @@ class PaperPDF(VietnamesePDF):
 # --------------------------------------------------------------------------------------------
 
 
-def masked_id(value: str | None) -> str:
-    """``031******234``: the first three and last three digits of a 12-digit CCCD."""
-    value = value or ""
-    return value[:3] + "*" * 6 + value[-3:] if len(value) == 12 else "*" * len(value)
-
-
-def _national_id(victim, medical: bool) -> str:
-    return victim.national_id if medical else masked_id(victim.national_id)
-
-
 def _date_line(case: Case) -> str:
     place = case.commune.name if case.commune else ""
     day = to_local(now())
@@ -189,7 +171,7 @@ def _enterprise_block(pdf: PaperPDF, case: Case) -> None:
         )
 
 
-def _victim_rows(case: Case, medical: bool) -> list[list[str]]:
+def _victim_rows(case: Case, reader) -> list[list[str]]:
     return [
         [
             str(index),
@@ -197,23 +179,23 @@ def _victim_rows(case: Case, medical: bool) -> list[list[str]]:
             format_date(victim.birth_date),
             GENDER_LABELS.get(victim.gender, victim.gender or ""),
             victim.occupation or "",
-            _national_id(victim, medical),
-            OUTCOME_LABELS.get(victim.outcome, victim.outcome),
+            national_id_for(reader, victim.national_id),
+            OUTCOME_ON_PAPERS.get(victim.outcome, victim.outcome),
         ]
         for index, victim in enumerate(case.victims, start=1)
     ]
 
 
-def _victims_table(pdf: PaperPDF, case: Case, medical: bool) -> None:
+def _victims_table(pdf: PaperPDF, case: Case, reader) -> None:
     pdf.grid(
         ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Nghề nghiệp", "Số CCCD", "Hậu quả"],
-        _victim_rows(case, medical),
+        _victim_rows(case, reader),
         [10, 36, 21, 15, 30, 28, 30],
     )
     injuries = [(v.full_name, v.injury_description) for v in case.victims if v.injury_description]
     if injuries:
         pdf.section("Tình trạng thương tích:")
-        if medical:
+        if sees_medical(reader):
             pdf.bullets([f"{name}: {injury}" for name, injury in injuries])
         else:
             pdf.paragraph(HIDDEN)
@@ -222,14 +204,6 @@ def _victims_table(pdf: PaperPDF, case: Case, medical: bool) -> None:
 def _declarer_name(case: Case) -> str:
     user = db.session.get(User, case.declared_by_id) if case.declared_by_id else None
     return (user.full_name or user.username) if user is not None else ""
-
-
-def _log_if_medical(user, case: Case, medical: bool, what: str) -> None:
-    has_medical = any(v.injury_description for v in case.victims) or (
-        case.kind == "disease" and (case.data or {}).get("disease")
-    )
-    if medical and has_medical:
-        log_medical_read(user, case, f"paper:{what}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,7 +225,6 @@ def declaration_pdf(case: Case, user) -> Paper:
     """
     if case.kind not in TITLES:
         raise NotFound(N_("Vụ việc này không có tờ khai."))
-    medical = sees_medical(user)
     pdf = PaperPDF(title=f"{TITLES[case.kind]} {case.code}")
     pdf.add_page()
     _header(pdf, case, _issuer(case))
@@ -267,18 +240,18 @@ def declaration_pdf(case: Case, user) -> Paper:
     pdf.section("1. Cơ sở khai báo")
     _enterprise_block(pdf, case)
     {"accident": _accident_body, "disease": _disease_body, "incident": _incident_body}[case.kind](
-        pdf, case, medical
+        pdf, case, user
     )
     name = _declarer_name(case)
     pdf.section("Người khai báo")
     pdf.field("Họ và tên", name)
     pdf.field("Thời điểm khai báo", format_datetime(case.declared_at))
     pdf.signatures(("XÁC NHẬN CỦA CƠ QUAN TIẾP NHẬN", ""), ("NGƯỜI KHAI BÁO", name))
-    _log_if_medical(user, case, medical, "declaration")
+    read_medical(user, case, "paper:declaration")
     return Paper(f"{case.code}-to-khai.pdf", pdf.render(), pdf.lines)
 
 
-def _accident_body(pdf: PaperPDF, case: Case, medical: bool) -> None:
+def _accident_body(pdf: PaperPDF, case: Case, reader) -> None:
     pdf.section("2. Thời gian, địa điểm xảy ra tai nạn")
     pdf.field("Thời gian", format_datetime(case.occurred_at))
     commune = case.commune.name if case.commune else case.commune_code
@@ -286,19 +259,19 @@ def _accident_body(pdf: PaperPDF, case: Case, medical: bool) -> None:
     pdf.section("3. Tóm tắt diễn biến vụ tai nạn")
     pdf.paragraph(case.description)
     pdf.section(f"4. Người bị nạn ({len(case.victims)} người)")
-    _victims_table(pdf, case, medical)
+    _victims_table(pdf, case, reader)
     pdf.section("5. Phân loại")
-    pdf.field("Mức độ", f"Tai nạn lao động {SEVERITY_LABELS.get(case.severity, '')}")
-    pdf.field("Thẩm quyền điều tra", LEVEL_LABELS.get(case.investigation_level or "", ""))
+    pdf.field("Mức độ", f"Tai nạn lao động {SEVERITY_IN_TEXT.get(case.severity, '')}")
+    pdf.field("Thẩm quyền điều tra", LEVEL_ON_PAPERS.get(case.investigation_level or "", ""))
     deadline = next((d for d in case.deadlines if d.name == "investigation"), None)
     if deadline is not None:
         pdf.field("Thời hạn điều tra", f"{deadline.days} ngày, đến {format_date(deadline.due_at)}")
 
 
-def _disease_body(pdf: PaperPDF, case: Case, medical: bool) -> None:
+def _disease_body(pdf: PaperPDF, case: Case, reader) -> None:
     data = case.data or {}
     pdf.section("2. Kết quả khám bệnh nghề nghiệp")
-    if medical:
+    if sees_medical(reader):
         code = f" (mã {data['disease_code']})" if data.get("disease_code") else ""
         pdf.field("Bệnh nghề nghiệp", f"{data.get('disease', '')}{code}")
     else:
@@ -307,10 +280,10 @@ def _disease_body(pdf: PaperPDF, case: Case, medical: bool) -> None:
     pdf.field("Yếu tố tiếp xúc", data.get("exposure", ""))
     pdf.field("Cơ sở khám bệnh nghề nghiệp", data.get("facility", ""))
     pdf.section(f"3. Người lao động mắc bệnh ({len(case.victims)} người)")
-    _victims_table(pdf, case, medical)
+    _victims_table(pdf, case, reader)
 
 
-def _incident_body(pdf: PaperPDF, case: Case, medical: bool) -> None:
+def _incident_body(pdf: PaperPDF, case: Case, reader) -> None:
     data = case.data or {}
     pdf.section("2. Thời gian, địa điểm xảy ra sự cố")
     pdf.field("Thời gian", format_datetime(case.occurred_at))
@@ -351,11 +324,10 @@ def minutes_pdf(case: Case, user) -> Paper:
     minutes = (case.data or {}).get("minutes")
     if not minutes:
         raise Conflict(N_("Chưa có biên bản điều tra: đoàn điều tra chưa lập biên bản."))
-    medical = sees_medical(user)
     data = case.data or {}
     if case.kind == "accident":
         title = "BIÊN BẢN ĐIỀU TRA TAI NẠN LAO ĐỘNG"
-        subtitle = f"(Tai nạn lao động {SEVERITY_LABELS.get(case.severity, '')})"
+        subtitle = f"(Tai nạn lao động {SEVERITY_IN_TEXT.get(case.severity, '')})"
     else:
         title = "BIÊN BẢN ĐIỀU TRA SỰ CỐ KỸ THUẬT GÂY MẤT AN TOÀN, VỆ SINH LAO ĐỘNG NGHIÊM TRỌNG"
         subtitle = ""
@@ -365,7 +337,7 @@ def minutes_pdf(case: Case, user) -> Paper:
     pdf.heading(title, size=14)
     if subtitle:
         pdf.heading(subtitle, size=11)
-    _minutes_parties(pdf, case, medical, data)
+    _minutes_parties(pdf, case, user, data)
     _minutes_findings(pdf, case, minutes)
     _minutes_announcement(pdf, data)
     team = data.get("team") or []
@@ -379,15 +351,15 @@ def minutes_pdf(case: Case, user) -> Paper:
         pdf.ln(4)
         pdf.section("CÁC THÀNH VIÊN ĐOÀN ĐIỀU TRA (ký, ghi rõ họ tên)")
         pdf.bullets(members)
-    _log_if_medical(user, case, medical, "minutes")
+    read_medical(user, case, "paper:minutes")
     return Paper(f"{case.code}-bien-ban-dieu-tra.pdf", pdf.render(), pdf.lines)
 
 
-def _minutes_parties(pdf: PaperPDF, case: Case, medical: bool, data: dict) -> None:
+def _minutes_parties(pdf: PaperPDF, case: Case, reader, data: dict) -> None:
     pdf.section("1. Thành phần đoàn điều tra")
     pdf.bullets(
         [
-            f"{m.get('name', '')} — {ORGANISATION_LABEL.get(m.get('organisation'), '')}"
+            f"{m.get('name', '')} — {ORGANISATION_IN_TEXT.get(m.get('organisation'), '')}"
             f"{' (Trưởng đoàn)' if m.get('role') == 'head' else ''}"
             for m in data.get("team") or ()
         ]
@@ -396,7 +368,7 @@ def _minutes_parties(pdf: PaperPDF, case: Case, medical: bool, data: dict) -> No
     _enterprise_block(pdf, case)
     if case.kind == "accident":
         pdf.section(f"3. Người bị nạn ({len(case.victims)} người)")
-        _victims_table(pdf, case, medical)
+        _victims_table(pdf, case, reader)
     else:
         pdf.section("3. Máy, thiết bị xảy ra sự cố")
         pdf.field("Máy, thiết bị", data.get("equipment", ""))
@@ -448,7 +420,7 @@ def _minutes_announcement(pdf: PaperPDF, data: dict) -> None:
         pdf.field("Thời điểm họp công bố", _moment(announcement.get("announced_at")))
         pdf.bullets(
             [
-                f"{a.get('name', '')} — {ORGANISATION_LABEL.get(a.get('organisation'), '')}"
+                f"{a.get('name', '')} — {ORGANISATION_IN_TEXT.get(a.get('organisation'), '')}"
                 for a in announcement.get("attendees") or ()
             ]
         )

@@ -7,9 +7,9 @@ the legal grounds (the OSH law, the circular, the investigation minutes, the ass
 Article 1 naming the worker and the amount in figures and in words, Article 2 on execution, and
 the signature block. Blanks the employer fills in by hand (number, signatory) stay as dots.
 
-Who may download it is who may see the claim; a union officer gets the national ID masked and
-no capacity-loss percentage (workflows.md "Parties and roles"), and every medical read by the
-other roles is logged like on the case page.
+Who may download it is who may see the claim; ``app.services.privacy`` decides the rest: a
+union officer gets the national ID masked and no capacity-loss percentage (workflows.md
+"Parties and roles"), and every medical read by the other roles is logged like on the case page.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from app.clock import now, to_local
 from app.errors import NotFound
 from app.i18n import N_
 from app.models import Case, Victim
-from app.services.cases import get_visible_case, log_medical_read
+from app.services.cases import get_visible_case
 from app.services.pdf import VietnamesePDF
+from app.services.privacy import claim_victim, national_id_for, read_medical
 from app.services.rulebook import load_rulebook
-from app.services.visibility import sees_medical
 from workflows.base import parse_iso
 
 # States in which the claim has a computed amount (a decision can be issued).
@@ -116,20 +116,7 @@ def _day(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, date) else "…"
 
 
-def _masked(national_id: str) -> str:
-    # Same masking as the API's union view: first 3 and last 3 digits.
-    if national_id and len(national_id) == 12:
-        return national_id[:3] + "*" * 6 + national_id[-3:]
-    return "*" * len(national_id or "")
-
-
 # -- the decision --------------------------------------------------------------------------------
-
-
-def _claim_victim(claim: Case) -> Victim | None:
-    parent = claim.parent
-    victims = parent.victims if parent is not None else []
-    return next((v for v in victims if v.id == claim.victim_id), None)
 
 
 def _amount(comp: dict[str, Any]) -> tuple[int | None, str]:
@@ -151,10 +138,8 @@ def compensation_decision(user, claim_id: int) -> Paper:
     data = claim.data or {}
     if claim.kind != "claim" or claim.state not in DECIDABLE_STATES or "compensation" not in data:
         raise NotFound(N_("Hồ sơ chưa có kết luận giám định nên chưa có quyết định bồi thường."))
-    medical = sees_medical(user)
-    if medical:
-        log_medical_read(user, claim, "decision.capacity_loss_pct")
-    pdf = _render(claim, _claim_victim(claim), medical=medical, masked=user.role == "union")
+    medical = read_medical(user, claim, "decision.capacity_loss_pct")
+    pdf = _render(claim, claim_victim(claim), user, medical=medical)
     return Paper(pdf, f"quyet-dinh-boi-thuong-{claim.code}.pdf")
 
 
@@ -228,9 +213,9 @@ def _article_one(
     claim: Case,
     victim: Victim | None,
     word: str,
+    reader,
     *,
     medical: bool,
-    masked: bool,
 ) -> None:
     data = claim.data or {}
     comp = data.get("compensation") or {}
@@ -239,8 +224,7 @@ def _article_one(
     if victim is not None:
         pdf.field("Họ và tên", victim.full_name)
         pdf.field("Ngày sinh", _day(victim.birth_date))
-        national_id = _masked(victim.national_id) if masked else victim.national_id
-        pdf.field("Số định danh cá nhân/CCCD", national_id)
+        pdf.field("Số định danh cá nhân/CCCD", national_id_for(reader, victim.national_id))
         pdf.field("Nghề nghiệp", victim.occupation)
     pdf.field("Nơi làm việc", claim.enterprise.name if claim.enterprise else "—")
     pdf.field(
@@ -272,14 +256,14 @@ def _article_one(
         pdf.paragraph("Khoản tiền trên được chi trả cho thân nhân của người lao động.")
 
 
-def _render(claim: Case, victim: Victim | None, *, medical: bool, masked: bool) -> bytes:
+def _render(claim: Case, victim: Victim | None, reader, *, medical: bool) -> bytes:
     data = claim.data or {}
     word = "trợ cấp" if data.get("worker_at_fault") else "bồi thường"
     pdf = VietnamesePDF(title=f"Quyết định {word} tai nạn lao động {claim.code}")
     pdf.add_page()
     _header(pdf, claim)
     _grounds(pdf, claim, word)
-    _article_one(pdf, claim, victim, word, medical=medical, masked=masked)
+    _article_one(pdf, claim, victim, word, reader, medical=medical)
     due = _day((data.get("compensation") or {}).get("due_at"))
     # The limit is the rules table's, in force on the day the paper is printed.
     days = int(load_rulebook().get("compensation_due_days", to_local(now()).date()))

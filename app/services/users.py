@@ -24,10 +24,11 @@ from app.clock import now
 from app.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import ROLES, ApiToken, Commune, Enterprise, User
+from app.models import ApiToken, Commune, Enterprise, User
 from app.services.parties import normalise_tax_code
 from app.services.passwords import hash_password, needs_rehash, verify_password
 from app.services.unit_of_work import unit_of_work
+from workflows.base import USER_ROLES
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 MIN_PASSWORD_LENGTH = 8
@@ -50,7 +51,7 @@ def _scope_errors(
     """
     enterprise = None
     if enterprise_tax_code:
-        if role in ROLES and role not in MAY_HAVE_ENTERPRISE:
+        if role in USER_ROLES and role not in MAY_HAVE_ENTERPRISE:
             errors["enterprise"] = [N_("Vai trò %(role)s không gắn với doanh nghiệp.", role=role)]
         else:
             tax_code = normalise_tax_code(enterprise_tax_code)
@@ -64,7 +65,7 @@ def _scope_errors(
     elif role in NEEDS_ENTERPRISE:
         errors["enterprise"] = [N_("Vai trò %(role)s cần mã số thuế của doanh nghiệp.", role=role)]
     if commune_code:
-        if role in ROLES and role not in NEEDS_COMMUNE:
+        if role in USER_ROLES and role not in NEEDS_COMMUNE:
             errors["commune"] = [N_("Vai trò %(role)s không gắn với xã/phường.", role=role)]
         elif db.session.get(Commune, commune_code) is None:
             errors["commune"] = [N_("Không có xã/phường mã %(code)s.", code=commune_code)]
@@ -80,12 +81,12 @@ def _check_password(password: str | None, field: str, errors: dict) -> None:
 
 
 def _check_role(role: str, errors: dict) -> None:
-    if role not in ROLES:
+    if role not in USER_ROLES:
         errors["role"] = [
             N_(
                 "Vai trò %(role)s không tồn tại; chọn một trong: %(roles)s.",
                 role=repr(role),
-                roles=", ".join(ROLES),
+                roles=", ".join(USER_ROLES),
             )
         ]
 

@@ -14,9 +14,6 @@ from sqlalchemy import ColumnElement, false, or_, true
 from app.models import Case, User
 from workflows import REGISTRY
 
-# Roles that may read medical fields (injury, diagnosis, capacity-loss assessment).
-MEDICAL_ROLES = frozenset({"enterprise", "inspector", "insurance", "commune"})
-
 
 def _shared_columns(role: str | None) -> dict[str, list[str]]:
     """Column → the kinds whose definitions share a case with ``role`` while it is true."""
@@ -92,7 +89,3 @@ def viewers_filter(case: Case | None, role: str) -> ColumnElement[bool]:
     if role == "commune":
         return User.commune_code == case.commune_code
     return false()
-
-
-def sees_medical(user) -> bool:
-    return getattr(user, "role", None) in MEDICAL_ROLES

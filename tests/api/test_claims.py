@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Case
+from app.models import Case, MedicalAccessLog
+from app.services.privacy import MEDICAL_KEYS
 from app.services.users import issue_token
 from tests.api.claim_flow import DOSSIER, announce_accident, claims_of, stamp
 from tests.factories import make_enterprise, make_user
@@ -19,6 +21,17 @@ def bearer(app, user) -> dict[str, str]:
     """A bearer token straight from the service (the token endpoint is rate limited)."""
     token = issue_token(user, app.config["API_TOKEN_TTL"]).token
     return {"Authorization": f"Bearer {token}"}
+
+
+def medical_reads(user, case_id: int) -> list[str]:
+    """The fields of ``user``'s logged medical reads of case ``case_id``, oldest first."""
+    return list(
+        db.session.scalars(
+            select(MedicalAccessLog.fields)
+            .where(MedicalAccessLog.user_id == user.id, MedicalAccessLog.case_id == case_id)
+            .order_by(MedicalAccessLog.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -290,6 +303,22 @@ def test_union_sees_the_claim_with_masked_national_id_and_no_medical_detail(
     assert "*" in body["victim"]["national_id"]
     assert "capacity_loss_pct" not in body["data"]
     assert body["compensation"]["minimum_vnd"] == 75_000_000
+
+
+def test_reading_a_claim_logs_the_read_of_its_workers_injury(api, people, claim_in_treatment):
+    """Before assessment the claim's own data holds nothing medical, but its detail shows the
+    worker's injury (a victim row of the accident): that read is logged too, the union's not."""
+    claim_id = claim_in_treatment.id
+    assert not MEDICAL_KEYS & set(claim_in_treatment.data or {})
+    ent, union = people.users["ent"], people.users["union"]
+
+    body = api.get("ent", f"/cases/{claim_id}").get_json()
+    assert body["victim"]["injury_description"] == "Gãy xương cẳng tay phải"
+    assert medical_reads(ent, claim_id) == ["victims,data"]
+
+    body = api.get("union", f"/cases/{claim_id}").get_json()
+    assert "injury_description" not in body["victim"]
+    assert medical_reads(union, claim_id) == []
 
 
 def test_a_stale_version_is_409(api, claim_in_treatment):

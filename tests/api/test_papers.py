@@ -10,7 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Case
-from app.services.papers import declaration_pdf, masked_id, minutes_pdf
+from app.services.papers import declaration_pdf, minutes_pdf
+from app.services.privacy import mask_national_id
 from tests.api.case_api import frozen_clock
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
@@ -133,7 +134,7 @@ def test_union_paper_masks_national_ids_and_hides_injuries(api, w):
     case = fatal_case(api, w)
     text = "\n".join(declaration_pdf(row(case["id"]), w.union).lines)
     assert "031090001234" not in text and "031095005678" not in text
-    assert masked_id("031090001234") == "031******234"
+    assert mask_national_id("031090001234") == "031******234"
     assert "031******234" in text and "031******678" in text
     assert "Chấn thương sọ não" not in text and "Gãy xương" not in text
     assert "thông tin y tế — không hiển thị" in text

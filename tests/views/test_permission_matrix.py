@@ -24,14 +24,13 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, Victim
-from app.permissions import ALL_ROLES
 from app.services import users
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 from app.services.workflow_engine import NewCase, create_case
 from tests.factories import act, head, make_accident, make_user
 from workflows import REGISTRY
-from workflows.base import Field, WorkflowDefinition
+from workflows.base import USER_ROLES, Field, WorkflowDefinition
 
 REFUSALS = {403, 404, 409, 422}
 
@@ -279,7 +278,7 @@ def allowed(definition: WorkflowDefinition, role: str, trigger: str, state: str)
 def refused_pairs(definition: WorkflowDefinition, state: str) -> list[tuple[str, str]]:
     return [
         (role, trigger)
-        for role in ALL_ROLES
+        for role in USER_ROLES
         for trigger in definition.triggers()
         if not allowed(definition, role, trigger, state)
     ]
@@ -314,8 +313,8 @@ def test_roles_cannot_fire_what_the_definition_does_not_allow(client, kind, labe
     assert pairs, "every state refuses something to someone"
 
     ttl = current_app.config["API_TOKEN_TTL"]
-    tokens = {role: users.issue_token(people[role], ttl).token for role in ALL_ROLES}
-    visible = {role: can_see(people[role], case) for role in ALL_ROLES}
+    tokens = {role: users.issue_token(people[role], ttl).token for role in USER_ROLES}
+    visible = {role: can_see(people[role], case) for role in USER_ROLES}
     before = fingerprint(case.id)
     for role, trigger in pairs:
         db.session.refresh(case)
@@ -337,7 +336,7 @@ def test_roles_cannot_fire_what_the_definition_does_not_allow(client, kind, labe
         elif not any(role in t.roles for t in definition.transitions if t.trigger == trigger):
             assert response.status_code == 403, f"{role} never holds {trigger}: deny (403)"
 
-    for role in ALL_ROLES:
+    for role in USER_ROLES:
         if role == "admin" or not visible[role]:
             continue
         response = client.get(

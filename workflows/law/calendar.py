@@ -21,6 +21,8 @@ import holidays
 
 from workflows.law import InvalidInputError
 
+# Vietnam keeps UTC+7 all year; legal days ("ngày") are Vietnam-local days. The one definition:
+# the workflows, the app's clock and its forms all import it from here.
 VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 _SATURDAY = 5

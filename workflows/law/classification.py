@@ -16,8 +16,38 @@ from datetime import date
 from workflows.law import InvalidInputError
 from workflows.law.rules import RuleBook
 
-OUTCOMES = frozenset({"death", "serious", "light"})
+# How pages and forms name each victim outcome: (Vietnamese, English), in the order forms offer
+# them; and how the statutory papers word it (Form 01's "Hậu quả" column).
+OUTCOME_LABELS = {
+    "death": ("Tử vong", "Died"),
+    "serious": ("Bị thương nặng", "Seriously injured"),
+    "light": ("Bị thương nhẹ", "Lightly injured"),
+}
+OUTCOME_ON_PAPERS = {"death": "Chết", "serious": "Bị thương nặng", "light": "Bị thương nhẹ"}
+OUTCOMES = frozenset(OUTCOME_LABELS)
+
 SEVERITIES = ("fatal", "serious", "light")
+# How pages name each severity: (Vietnamese, English); and how the papers' running text does
+# ("Tai nạn lao động chết người").
+SEVERITY_LABELS = {
+    "fatal": ("Chết người", "Fatal"),
+    "serious": ("Nặng", "Serious"),
+    "light": ("Nhẹ", "Light"),
+}
+SEVERITY_IN_TEXT = {"fatal": "chết người", "serious": "nặng", "light": "nhẹ"}
+
+# How pages name each investigation level (``investigation_level``): (Vietnamese, English);
+# and how the papers state who has authority to investigate.
+LEVEL_LABELS = {
+    "province": ("Cấp tỉnh (thanh tra)", "Provincial (inspectorate)"),
+    "enterprise": ("Cấp cơ sở (doanh nghiệp)", "Enterprise"),
+    "commune_record": ("UBND xã ghi nhận", "Commune record"),
+}
+LEVEL_ON_PAPERS = {
+    "province": "Đoàn điều tra cấp tỉnh (Sở Nội vụ)",
+    "enterprise": "Đoàn điều tra cấp cơ sở (người sử dụng lao động)",
+    "commune_record": "UBND cấp xã lập biên bản ghi nhận sự việc",
+}
 
 
 def _outcomes(outcomes: Iterable[str]) -> tuple[str, ...]:
