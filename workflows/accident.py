@@ -52,6 +52,19 @@ from workflows.base import (
     parse_iso,
 )
 from workflows.claim import assessment_data, victim_claim_data
+from workflows.declaration import (
+    N_,
+    OCCURRED_IN_FUTURE,
+    VICTIM,
+    Check,
+    DeclarationSpec,
+    Declarer,
+    Input,
+    commune_code,
+    description,
+    location,
+    occurred_at,
+)
 from workflows.law import classification
 from workflows.law.calendar import add_calendar_days
 
@@ -163,12 +176,12 @@ def has_all_claims_closed(ctx: Context) -> bool:
 
 
 def _declarer_role(case: CaseSnapshot) -> str:
-    # The service records who declared; older rows fall back to the rule that a commune
-    # declares exactly the accidents without a labour relation.
+    # The service records who declared; older rows fall back to the declarer whose
+    # declarations carry the case's labour relation.
     role = case.data.get("declared_by_role")
     if role:
         return role
-    return "commune" if case.labour_relation is False else "enterprise"
+    return WORKFLOW.declaration.declarer_of(case.labour_relation)
 
 
 def is_declared_by_enterprise(ctx: Context) -> bool:
@@ -982,5 +995,30 @@ WORKFLOW = WorkflowDefinition(
                when="is_immediate_notice"),
         Notify("accident.declared_immediate", ("union",), when="is_immediate_notice"),
         Notify("accident.declared", ("inspector",), when="is_routine_notice"),
+    ),
+    # Law 84/2015 Art. 34: the employer declares its workers' accidents; the commune those of
+    # people working without a labour relation, in its own commune.
+    declaration=DeclarationSpec(
+        declarers=(
+            Declarer("enterprise", True, other_relation=N_(
+                "Doanh nghiệp khai báo tai nạn của người lao động có quan hệ lao động.")),
+            Declarer("commune", False, other_relation=N_(
+                "UBND xã khai báo tai nạn của người lao động không có quan hệ lao động.")),
+        ),
+        inputs=(
+            occurred_at(),
+            # Named explicitly: the scene may be away from the enterprise's seat.
+            commune_code(required=True,
+                         missing=N_("Bắt buộc nhập mã xã/phường nơi xảy ra tai nạn.")),
+            location(),
+            description(),
+            # The serious technical incident the victims were hurt in, if any.
+            Input("incident_code", "case_code", "Mã sự cố kỹ thuật liên quan",
+                  "Related technical incident", required=False,
+                  invalid=N_("Mã sự cố không hợp lệ (ví dụ HP-2026-I000123).")),
+        ),
+        checks=(Check("occurred_at", "not_future", OCCURRED_IN_FUTURE),),
+        states_labour_relation=True,
+        victims=VICTIM,
     ),
 )  # fmt: skip

@@ -18,7 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from workflows.declaration import DeclarationSpec
 
 # Every role a user (or the deadline sweeper) can hold; anything else in a definition is a typo.
 ROLES = ("enterprise", "inspector", "union", "commune", "insurance", "admin", "system")
@@ -361,6 +364,8 @@ class WorkflowDefinition:
     doc: str = ""
     create_notify: tuple[Notify, ...] = ()
     declaration_fields: tuple[Field, ...] = ()
+    # Who may declare the kind and what the declaration takes (None: nobody declares it).
+    declaration: DeclarationSpec | None = None
     # Columns kept in step with ``case.data`` so scopes can filter on them in SQL (e.g. the
     # claim's ``insurance_filed``): column name → pure function of the case's data.
     indexed_columns: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
@@ -474,6 +479,7 @@ class _Checker:
         self._deadlines()
         self._notifies(self.d.create_notify, "declaration")
         self._fields(self.d.declaration_fields, "declaration")
+        self._declaration()
         return self.problems
 
     def _add(self, message: str) -> None:
@@ -557,6 +563,15 @@ class _Checker:
                 self._add(f"{where}: field {f.name!r} has unknown kind {f.kind!r}")
             if f.choices and f.kind != "text":
                 self._add(f"{where}: field {f.name!r} has choices but is not text")
+
+    def _declaration(self) -> None:
+        spec = self.d.declaration
+        if spec is None:
+            if self.d.declaration_fields:
+                self._add("declaration fields without a declaration spec")
+            return
+        for problem in spec.problems(self.d.declaration_fields, ROLES):
+            self._add(f"declaration: {problem}")
 
     def _notifies(self, notifies: tuple[Notify, ...], where: str) -> None:
         for n in notifies:

@@ -35,6 +35,17 @@ from workflows.base import (
     WorkflowDefinition,
     close,
 )
+from workflows.declaration import (
+    N_,
+    OCCURRED_IN_FUTURE,
+    Check,
+    DeclarationSpec,
+    Declarer,
+    commune_code,
+    description,
+    location,
+    occurred_at,
+)
 
 
 def open_team(ctx: Context) -> Outcome:
@@ -135,4 +146,15 @@ WORKFLOW = WorkflowDefinition(
     # means.
     create_notify=(Notify("incident.declared", ("inspector",), urgent=True),),
     declaration_fields=DECLARATION_FIELDS,
-)
+    # The employer declares; an incident has no labour relation of its own, and its casualties
+    # are declared as accident cases linked to it.
+    declaration=DeclarationSpec(
+        declarers=(Declarer("enterprise", None),),
+        inputs=(occurred_at(), commune_code(), location(), description(required=False)),
+        checks=(
+            Check("occurred_at", "not_future", OCCURRED_IN_FUTURE),
+            Check("casualties", "between", N_("Số người bị nạn phải là số nguyên không âm."),
+                  (0, 10_000)),
+        ),
+    ),
+)  # fmt: skip
