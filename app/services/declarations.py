@@ -30,8 +30,10 @@ from workflows import REGISTRY, get_workflow
 from workflows.declaration import Message
 from workflows.fields import parse_declaration
 
-# The kinds a user may declare (a claim is opened by its parent case, never declared).
+# The kinds a user may declare (a claim is opened by its parent case, never declared), and the
+# kind of a body that names none.
 DECLARABLE_KINDS = tuple(kind for kind, d in REGISTRY.items() if d.declaration is not None)
+DEFAULT_KIND = "accident"
 
 
 class Errors(dict):
@@ -234,7 +236,7 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
     :raises ValidationFailed: unknown kind or invalid declaration, including an
         ``incident_code`` that is not an incident of the declarer's own (nothing is created).
     """
-    kind = body.get("kind", "accident")
+    kind = body.get("kind", DEFAULT_KIND)
     if not isinstance(kind, str) or kind not in DECLARABLE_KINDS:
         raise ValidationFailed(
             {"kind": [N_("Loại vụ việc phải là accident, disease hoặc incident.")]}
