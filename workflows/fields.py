@@ -6,6 +6,11 @@ and returns ``(clean, errors)``. Errors are keyed by field path (``team.0.name``
 Vietnamese messages, ready for the API's 422 ``errors`` object. Keys the transition does not
 declare are ignored (the engine reads ``version`` itself). An optional field that is missing
 or empty is left out of ``clean``; a present one is validated like a required one.
+
+``parse_declaration(definition, raw, role=..., now=...)`` is the one parser of a declaration
+body (``POST /cases`` and the declaration form): the kind's ``DeclarationSpec`` inputs, its own
+``declaration_fields`` (through ``parse_payload``), the declarer's labour relation and the
+victims, with the messages the API has always answered.
 """
 
 from __future__ import annotations
@@ -36,14 +41,15 @@ from workflows.declaration import (
 if TYPE_CHECKING:
     from workflows.base import WorkflowDefinition
 
-REQUIRED = "Bắt buộc nhập."
-BAD_TEXT = "Phải là văn bản."
-BAD_BOOL = "Phải là true hoặc false."
+# Messages a declaration's errors share are marked (N_) so the English catalogue keeps them.
+REQUIRED = N_("Bắt buộc nhập.")
+BAD_TEXT = N_("Phải là văn bản.")
+BAD_BOOL = N_("Phải là true hoặc false.")
 BAD_INT = "Phải là số nguyên."
 BAD_MONEY = "Số tiền phải là số nguyên đồng, không âm."
 BAD_PERCENT = "Phải là số từ 0 đến 100."
-BAD_DATE = "Ngày không hợp lệ (YYYY-MM-DD)."
-BAD_DATETIME = "Ngày giờ không hợp lệ (ISO 8601 có múi giờ)."
+BAD_DATE = N_("Ngày không hợp lệ (YYYY-MM-DD).")
+BAD_DATETIME = N_("Ngày giờ không hợp lệ (ISO 8601 có múi giờ).")
 BAD_LIST = "Phải là danh sách."
 BAD_ITEM = "Phải là một đối tượng."
 BAD_CASE_CODE = "Mã vụ việc không hợp lệ (ví dụ HP-2026-A000123)."
@@ -315,7 +321,9 @@ def parse_payload(fields: tuple[Field, ...], raw: Any) -> tuple[dict, dict[str, 
 
 # -- declarations -----------------------------------------------------------------------------
 
-TOO_LONG = "Tối đa %(n)s ký tự."
+
+def _too_long(limit: int) -> str:
+    return N_("Tối đa %(n)s ký tự.", n=limit)
 
 
 def _input_is_blank(i: Input, value: Any) -> bool:
@@ -336,7 +344,7 @@ def _input_text(i: Input, value: Any) -> str:
     if not isinstance(value, str):
         raise _fail(i.invalid or BAD_TEXT)
     if i.limit is not None and len(value if i.kind == "text" else value.strip()) > i.limit:
-        raise _fail(N_(TOO_LONG, n=i.limit) if i.kind == "text" else i.invalid or BAD_TEXT)
+        raise _fail(_too_long(i.limit) if i.kind == "text" else i.invalid or BAD_TEXT)
     return value.strip()
 
 
@@ -461,7 +469,7 @@ def _own_fields(
                 _add(errors, target, message)
     for f in fields:
         if f.kind == "text" and len(clean.get(f.name) or "") > spec.text_limit:
-            _add(errors, used.get(f.name, f.name), N_(TOO_LONG, n=spec.text_limit))
+            _add(errors, used.get(f.name, f.name), _too_long(spec.text_limit))
     return clean, used
 
 

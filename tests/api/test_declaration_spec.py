@@ -6,12 +6,16 @@ hold ``cases.declare`` are the specs' declarers."""
 from __future__ import annotations
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
 
 from app.api.openapi import openapi_document
 from app.cases.forms import VICTIM_KEYS, VictimForm
 from app.permissions import ROLE_PERMISSIONS
 from app.services.declarations import DECLARABLE_KINDS, may_declare
 from tests.api.case_api import frozen_clock
+from tests.conftest import ROOT
 from tests.factories import make_commune, make_enterprise, make_user
 from workflows import REGISTRY
 from workflows.declaration import VICTIM
@@ -161,3 +165,21 @@ def test_may_declare_asks_the_spec(role, kinds):
     user = type("U", (), {"role": role})()
     assert {kind for kind in (*REGISTRY, "other") if may_declare(user, kind)} == kinds
     assert not may_declare(None, "accident")
+
+
+def test_every_message_of_the_declaration_parser_is_in_the_english_catalogue():
+    """``scripts/translations_en.py`` extracts ``workflows/`` too: a message marked there and
+    missing from the catalogue would be shown in Vietnamese to an English user."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    marked = {
+        message
+        for _, _, message, _, _ in extract_from_dir(
+            str(ROOT / "workflows"), method_map, options_map, keywords=keywords
+        )
+    }
+    with (ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        known = {message.id for message in read_po(po, locale="en")}
+    assert "Ngày sinh phải trước ngày xảy ra tai nạn." in marked
+    assert sorted(marked - known) == []
