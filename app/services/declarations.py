@@ -136,37 +136,25 @@ def _named(victims: list[Victim]) -> list[dict]:
     return [{"full_name": v.full_name, "outcome": v.outcome} for v in victims]
 
 
-# -- one case per kind: what goes into its columns, its data and its ``declare`` event ---------
+# -- what each kind keeps: its own data and the payload of its ``declare`` event --------------
+# (the case's columns are the same for every kind; see ``declare``)
 
 
-def _accident(user, clean: dict, victims: list[Victim], incident: Case | None) -> NewCase:
+def _accident(clean: dict, victims: list[Victim], incident: Case | None) -> tuple[dict, dict]:
     link = {"incident_code": incident.code} if incident is not None else {}
-    return NewCase(
-        kind="accident",
-        enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
-        commune_code=clean["commune_code"],
-        declared_by_id=user.id,
-        occurred_at=clean["occurred_at"],
-        location=clean["location"],
-        description=clean["description"],
-        labour_relation=clean["labour_relation"],
-        data={"declared_by_role": user.role},
-        victims=victims,
-        event_payload={
-            "occurred_at": clean["occurred_at"].isoformat(),
-            "commune_code": clean["commune_code"],
-            "location": clean["location"],
-            "labour_relation": clean["labour_relation"],
-            "victims": _named(victims),
-            **link,
-        },
-        linked_incident_id=incident.id if incident is not None else None,
-    )
+    payload = {
+        "occurred_at": clean["occurred_at"].isoformat(),
+        "commune_code": clean["commune_code"],
+        "location": clean["location"],
+        "labour_relation": clean["labour_relation"],
+        "victims": _named(victims),
+        **link,
+    }
+    return {}, payload
 
 
-def _disease(user, clean: dict, victims: list[Victim], incident: Case | None) -> NewCase:
+def _disease(clean: dict, victims: list[Victim], incident: Case | None) -> tuple[dict, dict]:
     data = {
-        "declared_by_role": user.role,
         "disease": clean["disease"],
         "diagnosed_on": clean["diagnosed_on"].isoformat(),
         "exposure": clean["exposure"],
@@ -174,54 +162,27 @@ def _disease(user, clean: dict, victims: list[Victim], incident: Case | None) ->
     }
     if clean.get("disease_code"):
         data["disease_code"] = clean["disease_code"]
-    return NewCase(
-        kind="disease",
-        enterprise_id=user.enterprise_id,
-        commune_code=clean["commune_code"],
-        declared_by_id=user.id,
-        occurred_at=clean["occurred_at"],
-        location=clean.get("location", ""),
-        description=clean.get("description", ""),
-        labour_relation=clean["labour_relation"],
-        data=data,
-        victims=victims,
-        event_payload={
-            **{k: v for k, v in data.items() if k != "declared_by_role"},
-            "commune_code": clean["commune_code"],
-            "victims": _named(victims),
-        },
-    )
+    return data, {**data, "commune_code": clean["commune_code"], "victims": _named(victims)}
 
 
-def _incident(user, clean: dict, victims: list[Victim], incident: Case | None) -> NewCase:
+def _incident(clean: dict, victims: list[Victim], incident: Case | None) -> tuple[dict, dict]:
     casualties = clean.get("casualties")
     data = {
-        "declared_by_role": user.role,
         "equipment": clean["equipment"],
         "failure": clean["failure"],
         "damage": clean["damage"],
         "casualties": casualties if casualties is not None else 0,
     }
-    return NewCase(
-        kind="incident",
-        enterprise_id=user.enterprise_id,
-        commune_code=clean["commune_code"],
-        declared_by_id=user.id,
-        occurred_at=clean["occurred_at"],
-        location=clean["location"],
-        description=clean.get("description", ""),
-        labour_relation=clean["labour_relation"],
-        data=data,
-        event_payload={
-            "occurred_at": clean["occurred_at"].isoformat(),
-            "commune_code": clean["commune_code"],
-            "location": clean["location"],
-            **{k: v for k, v in data.items() if k != "declared_by_role"},
-        },
-    )
+    payload = {
+        "occurred_at": clean["occurred_at"].isoformat(),
+        "commune_code": clean["commune_code"],
+        "location": clean["location"],
+        **data,
+    }
+    return data, payload
 
 
-NEW_CASES = {"accident": _accident, "disease": _disease, "incident": _incident}
+RECORDS = {"accident": _accident, "disease": _disease, "incident": _incident}
 
 
 def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
@@ -251,4 +212,19 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
     if errors:
         raise ValidationFailed(dict(errors))
     victims = [_victim(v, clean["occurred_at"]) for v in clean.get("victims", ())]
-    return _create(NEW_CASES[kind](user, clean, victims, incident), user, ip)
+    data, payload = RECORDS[kind](clean, victims, incident)
+    new = NewCase(
+        kind=kind,
+        enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
+        commune_code=clean["commune_code"],
+        declared_by_id=user.id,
+        occurred_at=clean["occurred_at"],
+        location=clean.get("location", ""),
+        description=clean.get("description", ""),
+        labour_relation=clean["labour_relation"],
+        data={"declared_by_role": user.role, **data},
+        victims=victims,
+        event_payload=payload,
+        linked_incident_id=incident.id if incident is not None else None,
+    )
+    return _create(new, user, ip)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.case_api import frozen_clock
-from tests.factories import make_commune, make_enterprise, make_user
+from tests.factories import make_commune, make_enterprise, make_user, victim_body
 
 
 @pytest.fixture(autouse=True)
@@ -31,18 +31,11 @@ def w():
 
 
 def victim(**fields) -> dict:
-    body = {
-        "full_name": "Nguyễn Văn An",
-        "birth_date": "1990-04-02",
-        "gender": "male",
-        "national_id": "031090000001",
-        "occupation": "Thợ hàn",
-        "outcome": "serious",
-        "monthly_wage_vnd": 10_000_000,
-        "si_number": "3100000001",
-        "si_years": 6,
-        "injury_description": "Gãy xương cẳng tay phải",
-    }
+    """A valid victim with fixed values (the pinned answers must not depend on a sequence);
+    a field given as ``...`` is left out."""
+    body = victim_body(
+        full_name="Nguyễn Văn An", national_id="031090000001", si_number="3100000001"
+    )
     body.update(fields)
     return {k: v for k, v in body.items() if v is not ...}
 

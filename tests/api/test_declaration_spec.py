@@ -16,7 +16,7 @@ from app.permissions import ROLE_PERMISSIONS
 from app.services.declarations import DECLARABLE_KINDS, may_declare
 from tests.api.case_api import frozen_clock
 from tests.conftest import ROOT
-from tests.factories import make_commune, make_enterprise, make_user
+from tests.factories import make_commune, make_enterprise, make_user, victim_body
 from workflows import REGISTRY
 from workflows.declaration import VICTIM
 
@@ -38,19 +38,8 @@ def w():
 
 
 def victim() -> dict:
-    return {
-        "full_name": "Nguyễn Văn An",
-        "birth_date": "1990-04-02",
-        "gender": "male",
-        "national_id": "031090000001",
-        "occupation": "Thợ hàn",
-        "outcome": "serious",
-        "monthly_wage_vnd": 10_000_000,
-        "insured_wage_vnd": 9_000_000,
-        "si_number": "3100000001",
-        "si_years": 6,
-        "injury_description": "Gãy xương cẳng tay phải",
-    }
+    """A victim with every documented property."""
+    return victim_body(insured_wage_vnd=9_000_000)
 
 
 def full_body(kind: str, commune_code: str) -> dict:
