@@ -15,17 +15,25 @@ from flask_login import current_user
 
 from app.errors import NotAuthenticated, PermissionDenied
 from app.i18n import N_
+from workflows import REGISTRY
+from workflows.base import USER_ROLES
+
+# Who may declare which kind is each workflow's declaration spec; "cases.declare" (the
+# declaration pages and ``POST /cases``) goes to every role that may declare at least one kind.
+DECLARING_ROLES = frozenset(
+    declarer.role
+    for definition in REGISTRY.values()
+    if definition.declaration is not None
+    for declarer in definition.declaration.declarers
+)
+_CASE_WORK = frozenset({"cases.view", "cases.act", "tasks.view", "calculations.use"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "enterprise": frozenset(
-        {"cases.view", "cases.declare", "cases.act", "tasks.view", "calculations.use"}
-    ),
-    "inspector": frozenset({"cases.view", "cases.act", "tasks.view", "calculations.use"}),
-    "union": frozenset({"cases.view", "cases.act", "tasks.view", "calculations.use"}),
-    "commune": frozenset(
-        {"cases.view", "cases.declare", "cases.act", "tasks.view", "calculations.use"}
-    ),
-    "insurance": frozenset({"cases.view", "cases.act", "tasks.view", "calculations.use"}),
+    **{
+        role: _CASE_WORK | ({"cases.declare"} if role in DECLARING_ROLES else frozenset())
+        for role in USER_ROLES
+        if role != "admin"
+    },
     # The administrator manages people and rules tables; no case content by default.
     "admin": frozenset({"admin.users", "admin.rules", "admin.jobs", "calculations.use"}),
 }

@@ -1,11 +1,11 @@
 """English translations of the UI (Vietnamese is the source language).
 
 ``python scripts/translations_en.py`` extracts the messages from the templates and from every
-Python module under ``app/`` (the calls in ``KEYWORDS``: ``_``/``gettext`` in views, ``_l``/
-``lazy_gettext`` in forms and constants, ``N_`` for the messages services raise), merges them
-into ``app/translations/en/LC_MESSAGES/messages.po`` and fills every msgstr it knows from the
-table below; ``make translations`` compiles the catalogue. A message missing here is shown in
-Vietnamese, never broken.
+Python module under ``app/`` and ``workflows/`` (the calls in ``KEYWORDS``: ``_``/``gettext``
+in views, ``_l``/``lazy_gettext`` in forms and constants, ``N_`` for the messages services and
+the declaration parser raise), merges them into ``app/translations/en/LC_MESSAGES/messages.po``
+and fills every msgstr it knows from the table below; ``make translations`` compiles the
+catalogue. A message missing here is shown in Vietnamese, never broken.
 """
 
 from __future__ import annotations
@@ -562,6 +562,7 @@ def main() -> int:
             "-o",
             str(pot),
             "app",  # relative, so the catalogue's source references are not machine paths
+            "workflows",  # the declaration messages (workflows/declaration.py, fields.py)
         ],
         check=True,
         capture_output=True,

@@ -53,6 +53,19 @@ from workflows.base import (
     unless,
 )
 from workflows.claim import has_all_claims_closed, victim_claims
+from workflows.declaration import (
+    N_,
+    OCCURRED_IN_FUTURE,
+    VICTIM,
+    Check,
+    DeclarationSpec,
+    Declarer,
+    Input,
+    commune_code,
+    description,
+    location,
+    occurred_at,
+)
 from workflows.dossier import investigation_dossier
 from workflows.investigation import (
     ANNOUNCE_FIELDS,
@@ -178,12 +191,12 @@ def has_competent_team(ctx: Context) -> Reason | None:
 
 
 def _declarer_role(case: CaseSnapshot) -> str:
-    # The service records who declared; older rows fall back to the rule that a commune
-    # declares exactly the accidents without a labour relation.
+    # The service records who declared; older rows fall back to the declarer whose
+    # declarations carry the case's labour relation.
     role = case.data.get("declared_by_role")
     if role:
         return role
-    return "commune" if case.labour_relation is False else "enterprise"
+    return WORKFLOW.declaration.declarer_of(case.labour_relation)
 
 
 def is_declared_by_enterprise(ctx: Context) -> Reason | None:
@@ -833,5 +846,30 @@ WORKFLOW = WorkflowDefinition(
     dossier=investigation_dossier(
         ("investigating", "suspended", "concluded", "announced", "closed"),
         when=("team",), medical=True,
+    ),
+    # Law 84/2015 Art. 34: the employer declares its workers' accidents; the commune those of
+    # people working without a labour relation, in its own commune.
+    declaration=DeclarationSpec(
+        declarers=(
+            Declarer("enterprise", True, other_relation=N_(
+                "Doanh nghiệp khai báo tai nạn của người lao động có quan hệ lao động.")),
+            Declarer("commune", False, other_relation=N_(
+                "UBND xã khai báo tai nạn của người lao động không có quan hệ lao động.")),
+        ),
+        inputs=(
+            occurred_at(),
+            # Named explicitly: the scene may be away from the enterprise's seat.
+            commune_code(required=True,
+                         missing=N_("Bắt buộc nhập mã xã/phường nơi xảy ra tai nạn.")),
+            location(),
+            description(),
+            # The serious technical incident the victims were hurt in, if any.
+            Input("incident_code", "case_code", "Mã sự cố kỹ thuật liên quan",
+                  "Related technical incident", required=False,
+                  invalid=N_("Mã sự cố không hợp lệ (ví dụ HP-2026-I000123).")),
+        ),
+        checks=(Check("occurred_at", "not_future", OCCURRED_IN_FUTURE),),
+        states_labour_relation=True,
+        victims=VICTIM,
     ),
 )  # fmt: skip

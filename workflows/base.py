@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from workflows.declaration import DeclarationSpec
 
 from workflows.dossier import CATEGORIES, Dossier
 from workflows.law.calendar import VN_TZ
@@ -469,6 +472,8 @@ class WorkflowDefinition:
     doc: str = ""
     create_notify: tuple[Notify, ...] = ()
     declaration_fields: tuple[Field, ...] = ()
+    # Who may declare the kind and what the declaration takes (None: nobody declares it).
+    declaration: DeclarationSpec | None = None
     # Columns kept in step with ``case.data`` so scopes can filter on them in SQL (e.g. the
     # claim's ``insurance_filed``): column name → pure function of the case's data.
     indexed_columns: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
@@ -638,6 +643,7 @@ class _Checker:
         self._notifies(self.d.create_notify, "declaration")
         self._fields(self.d.declaration_fields, "declaration")
         self._dossier_and_sharing()
+        self._declaration()
         return self.problems
 
     def _add(self, message: str) -> None:
@@ -726,6 +732,15 @@ class _Checker:
             elif f.members is not None and f.members.single is not None:
                 if f.members.single not in f.members.roles:
                     self._add(f"{where}: field {f.name!r}: single role is not one of its roles")
+
+    def _declaration(self) -> None:
+        spec = self.d.declaration
+        if spec is None:
+            if self.d.declaration_fields:
+                self._add("declaration fields without a declaration spec")
+            return
+        for problem in spec.problems(self.d.declaration_fields, ROLES):
+            self._add(f"declaration: {problem}")
 
     def _notifies(self, notifies: tuple[Notify, ...], where: str) -> None:
         for n in notifies:

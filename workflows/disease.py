@@ -30,6 +30,17 @@ from workflows.base import (
     iso,
 )
 from workflows.claim import has_all_claims_closed, victim_claims
+from workflows.declaration import (
+    N_,
+    VICTIM,
+    Check,
+    DeclarationSpec,
+    Declarer,
+    Input,
+    commune_code,
+    description,
+    location,
+)
 from workflows.dossier import MEDICAL_DOSSIER
 
 
@@ -129,4 +140,25 @@ WORKFLOW = WorkflowDefinition(
     create_notify=(Notify("disease.declared", ("inspector",)),),
     declaration_fields=DECLARATION_FIELDS,
     dossier=MEDICAL_DOSSIER,
-)
+    # The employer declares, after the occupational-disease examination, for the workers
+    # concerned (sent as victims or workers; serious unless the worker died).
+    declaration=DeclarationSpec(
+        declarers=(Declarer("enterprise", True),),
+        inputs=(
+            Input("disease_code", "code", "Mã bệnh", "Disease code", required=False, limit=20,
+                  invalid=N_("Mã phải là văn bản, tối đa 20 ký tự.")),
+            commune_code(),
+            location(required=False),
+            description(required=False),
+        ),
+        aliases={"diagnosed_at": "diagnosed_on"},
+        checks=(
+            Check("diagnosed_on", "not_future", N_("Ngày chẩn đoán không được ở tương lai.")),
+            Check("diagnosed_on", "from_year", N_("Ngày chẩn đoán không hợp lý."), (1950,)),
+        ),
+        victims=VICTIM,
+        victims_keys=("victims", "workers"),
+        default_outcome="serious",
+        occurred_on="diagnosed_on",
+    ),
+)  # fmt: skip

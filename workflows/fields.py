@@ -6,6 +6,11 @@ and returns ``(clean, errors)``. Errors are keyed by field path (``team.0.name``
 Vietnamese messages, ready for the API's 422 ``errors`` object. Keys the transition does not
 declare are ignored (the engine reads ``version`` itself). An optional field that is missing
 or empty is left out of ``clean``; a present one is validated like a required one.
+
+``parse_declaration(definition, raw, role=..., now=...)`` is the one parser of a declaration
+body (``POST /cases`` and the declaration form): the kind's ``DeclarationSpec`` inputs, its own
+``declaration_fields`` (through ``parse_payload``), the declarer's labour relation and the
+victims, with the messages the API has always answered.
 """
 
 from __future__ import annotations
@@ -13,19 +18,38 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
-from workflows.base import Field
+from workflows.base import VN_TZ, Field
+from workflows.declaration import (
+    BORN_AFTER,
+    MAX_AGE,
+    MIN_WORKING_AGE,
+    MOMENT_NAIVE,
+    N_,
+    NO_VICTIMS,
+    TOO_OLD,
+    TOO_YOUNG,
+    VICTIM_NOT_AN_OBJECT,
+    VICTIM_TWICE,
+    Check,
+    DeclarationSpec,
+    Input,
+)
 
-REQUIRED = "Bắt buộc nhập."
-BAD_TEXT = "Phải là văn bản."
-BAD_BOOL = "Phải là true hoặc false."
+if TYPE_CHECKING:
+    from workflows.base import WorkflowDefinition
+
+# Messages a declaration's errors share are marked (N_) so the English catalogue keeps them.
+REQUIRED = N_("Bắt buộc nhập.")
+BAD_TEXT = N_("Phải là văn bản.")
+BAD_BOOL = N_("Phải là true hoặc false.")
 BAD_INT = "Phải là số nguyên."
 BAD_MONEY = "Số tiền phải là số nguyên đồng, không âm."
 BAD_PERCENT = "Phải là số từ 0 đến 100."
-BAD_DATE = "Ngày không hợp lệ (YYYY-MM-DD)."
-BAD_DATETIME = "Ngày giờ không hợp lệ (ISO 8601 có múi giờ)."
+BAD_DATE = N_("Ngày không hợp lệ (YYYY-MM-DD).")
+BAD_DATETIME = N_("Ngày giờ không hợp lệ (ISO 8601 có múi giờ).")
 BAD_LIST = "Phải là danh sách."
 BAD_ITEM = "Phải là một đối tượng."
 BAD_CASE_CODE = "Mã vụ việc không hợp lệ (ví dụ HP-2026-A000123)."
@@ -284,4 +308,256 @@ def parse_payload(fields: tuple[Field, ...], raw: Any) -> tuple[dict, dict[str, 
         except ValueError as invalid:
             for sub, messages in invalid.args[0].items():
                 errors[f"{f.name}.{sub}" if sub else f.name] = messages
+    return clean, errors
+
+
+# -- declarations -----------------------------------------------------------------------------
+
+
+def _too_long(limit: int) -> str:
+    return N_("Tối đa %(n)s ký tự.", n=limit)
+
+
+def _input_is_blank(i: Input, value: Any) -> bool:
+    # What counts as "not sent" differs by kind, as the API has always answered: a wage or code
+    # sent as "" is missing, a count only when absent, a victim's optional text when falsy.
+    if i.kind in ("money", "code", "reference"):
+        return value is None or value == ""
+    if i.kind == "case_code":
+        return _is_blank(value)
+    if i.kind == "count":
+        return value is None
+    if i.on_item or (i.kind == "digits" and not i.required):
+        return not value
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _input_text(i: Input, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(i.invalid or BAD_TEXT)
+    if i.limit is not None and len(value if i.kind == "text" else value.strip()) > i.limit:
+        raise _fail(_too_long(i.limit) if i.kind == "text" else i.invalid or BAD_TEXT)
+    return value.strip()
+
+
+def _input_case_code(i: Input, value: Any) -> str:
+    try:
+        return _case_code(value, Field(i.name, "case_code"))
+    except _Invalid:
+        raise _fail(i.invalid or BAD_CASE_CODE) from None
+
+
+def _input_date(i: Input, value: Any) -> date:
+    # A date (or moment) that is not text at all counts as not sent, as the API always said.
+    if not isinstance(value, str):
+        raise _fail(i.missing or REQUIRED)
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise _fail(i.invalid or BAD_DATE) from None
+
+
+def _input_moment(i: Input, value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise _fail(i.missing or REQUIRED)
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise _fail(i.invalid or BAD_DATETIME) from None
+    if moment.tzinfo is None:
+        raise _fail(MOMENT_NAIVE)
+    return moment
+
+
+def _input_choice(i: Input, value: Any) -> str:
+    if value not in i.choices:
+        raise _fail(i.invalid or _choices_message(i.choices))
+    return value
+
+
+def _input_digits(i: Input, value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(rf"\d{{{i.digits}}}", value.strip()):
+        raise _fail(i.invalid or BAD_TEXT)
+    return value.strip()
+
+
+def _input_number(i: Input, value: Any) -> int:
+    invalid = _fail(i.invalid or (BAD_MONEY if i.kind == "money" else BAD_INT))
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid
+    low = 1 if i.kind == "money" else i.minimum
+    if (low is not None and value < low) or (i.maximum is not None and value > i.maximum):
+        raise invalid
+    return value
+
+
+_INPUT_PARSERS: dict[str, Callable[[Input, Any], Any]] = {
+    "text": _input_text,
+    "code": _input_text,
+    "reference": lambda i, value: value,
+    "case_code": _input_case_code,
+    "date": _input_date,
+    "moment": _input_moment,
+    "choice": _input_choice,
+    "digits": _input_digits,
+    "money": _input_number,
+    "count": _input_number,
+}
+
+
+def _parse_inputs(
+    inputs: tuple[Input, ...], raw: Mapping, labour_relation: bool | None, prefix: str = ""
+) -> tuple[dict, dict[str, list[str]]]:
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for i in inputs:
+        value = raw.get(i.name)
+        path = prefix.rstrip(".") if i.on_item else prefix + i.name
+        if _input_is_blank(i, value):
+            if i.required_for(labour_relation):
+                _add(errors, path, i.missing or REQUIRED)
+            continue
+        try:
+            clean[i.name] = _INPUT_PARSERS[i.kind](i, value)
+        except _Invalid as problem:
+            _add(errors, path, problem.errors[""][0])
+    return clean, errors
+
+
+def _add(errors: dict[str, list[str]], path: str, message: str) -> None:
+    messages = errors.setdefault(path, [])
+    if message not in messages:  # one input's problem is said once, however many share it
+        messages.append(message)
+
+
+def _labour_relation(spec: DeclarationSpec, raw: Mapping, role: str, errors: dict) -> bool | None:
+    declarer = spec.declarer(role)
+    if not spec.states_labour_relation:
+        return declarer.labour_relation
+    stated = raw.get("labour_relation", declarer.labour_relation)
+    if not isinstance(stated, bool):
+        _add(errors, "labour_relation", BAD_BOOL)
+        return declarer.labour_relation
+    if stated is not declarer.labour_relation:
+        _add(errors, "labour_relation", declarer.other_relation)
+    return stated
+
+
+def _own_fields(
+    spec: DeclarationSpec, fields: tuple[Field, ...], raw: Mapping, errors: dict
+) -> tuple[dict, dict[str, str]]:
+    """The kind's own fields; returns them and the name each was sent under (an alias or its
+    own), under which its errors are reported (a field missing under both: under both)."""
+    body = dict(raw)
+    for alias, name in spec.aliases.items():
+        if body.get(name) in (None, "") and body.get(alias) not in (None, ""):
+            body[name] = body[alias]
+    clean, field_errors = parse_payload(fields, body)
+    used = {name: alias for alias, name in spec.aliases.items() if raw.get(alias) not in (None, "")}
+    for path, messages in field_errors.items():
+        missing = [a for a, n in spec.aliases.items() if n == path and path not in used]
+        for target in [used.get(path, path), *missing]:
+            for message in messages:
+                _add(errors, target, message)
+    for f in fields:
+        if f.kind == "text" and len(clean.get(f.name) or "") > spec.text_limit:
+            _add(errors, used.get(f.name, f.name), _too_long(spec.text_limit))
+    return clean, used
+
+
+def _age(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _victim(
+    spec: DeclarationSpec, raw: Any, path: str, relation: bool | None, occurred: datetime | None
+) -> tuple[dict | None, dict[str, list[str]]]:
+    if not isinstance(raw, Mapping):
+        return None, {path: [VICTIM_NOT_AN_OBJECT]}
+    if spec.default_outcome and raw.get("outcome") in (None, ""):
+        raw = {**raw, "outcome": spec.default_outcome}
+    victim, errors = _parse_inputs(spec.victims, raw, relation, prefix=f"{path}.")
+    birth = victim.get("birth_date")
+    if birth and occurred:
+        day = occurred.date()
+        if birth >= day:
+            _add(errors, f"{path}.birth_date", BORN_AFTER)
+        elif _age(birth, day) < MIN_WORKING_AGE:
+            _add(errors, f"{path}.birth_date", TOO_YOUNG)
+        elif _age(birth, day) > MAX_AGE:
+            _add(errors, f"{path}.birth_date", TOO_OLD)
+    return (None if errors else victim), errors
+
+
+def _victims(
+    spec: DeclarationSpec, raw: Mapping, relation: bool | None, occurred, errors: dict
+) -> list[dict]:
+    key = next((k for k in spec.victims_keys if k in raw), spec.victims_keys[0])
+    items = raw.get(key)
+    if not isinstance(items, list) or not items:
+        _add(errors, "victims", NO_VICTIMS)
+        return []
+    victims = []
+    for index, item in enumerate(items):
+        victim, victim_errors = _victim(spec, item, f"victims.{index}", relation, occurred)
+        for path, messages in victim_errors.items():
+            for message in messages:
+                _add(errors, path, message)
+        if victim is not None:
+            victims.append(victim)
+    ids = [v["national_id"] for v in victims]
+    if len(set(ids)) != len(ids):
+        _add(errors, "victims", VICTIM_TWICE)
+    return victims
+
+
+def _check(check: Check, value: Any, now: datetime) -> bool:
+    """Whether ``value`` passes ``check``."""
+    if check.rule == "not_future":
+        if isinstance(value, datetime):
+            return value <= now
+        return value <= now.astimezone(VN_TZ).date()
+    if check.rule == "from_year":
+        return value.year >= check.bounds[0]
+    low, high = check.bounds
+    return low <= value <= high
+
+
+def parse_declaration(
+    definition: WorkflowDefinition, raw: Any, *, role: str, now: datetime
+) -> tuple[dict, dict[str, list[str]]]:
+    """Validate and coerce a declaration body of ``definition``'s kind made by ``role``.
+
+    Returns ``(clean, errors)``: ``clean`` holds the spec's inputs and the kind's own fields
+    that are valid and present, ``labour_relation`` (the declarer's), ``occurred_at`` (an aware
+    datetime or None: from the body, or the Vietnam midnight of ``occurred_on``) and, when the
+    kind lists victims, ``victims`` (one dict per valid victim, keyed by :data:`VICTIM`'s
+    names); ``errors`` maps field paths (``victims.0.national_id``) to Vietnamese messages
+    (:class:`~workflows.declaration.Message` when they carry parameters). Looking codes up
+    (commune, incident) is the caller's part.
+
+    :raises KeyError: ``role`` may not declare this kind (ask ``may_declare`` first).
+    """
+    spec = definition.declaration
+    if not isinstance(raw, Mapping):
+        return {}, {"payload": [BAD_PAYLOAD]}
+    errors: dict[str, list[str]] = {}
+    relation = _labour_relation(spec, raw, role, errors)
+    clean, input_errors = _parse_inputs(spec.inputs, raw, relation)
+    for path, messages in input_errors.items():
+        for message in messages:
+            _add(errors, path, message)
+    own, used = _own_fields(spec, definition.declaration_fields, raw, errors)
+    clean.update(own)
+    clean["labour_relation"] = relation
+    if spec.occurred_on is not None:
+        day = clean.get(spec.occurred_on)
+        clean["occurred_at"] = datetime.combine(day, time(), tzinfo=VN_TZ) if day else None
+    clean.setdefault("occurred_at", None)
+    for check in spec.checks:
+        value = clean.get(check.field)
+        if value is not None and not _check(check, value, now):
+            _add(errors, used.get(check.field, check.field), check.message)
+    if spec.victims:
+        clean["victims"] = _victims(spec, raw, relation, clean["occurred_at"], errors)
     return clean, errors

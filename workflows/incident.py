@@ -23,6 +23,17 @@ from workflows.base import (
     WorkflowDefinition,
     close,
 )
+from workflows.declaration import (
+    N_,
+    OCCURRED_IN_FUTURE,
+    Check,
+    DeclarationSpec,
+    Declarer,
+    commune_code,
+    description,
+    location,
+    occurred_at,
+)
 from workflows.dossier import investigation_dossier
 from workflows.investigation import ANNOUNCE_FIELDS, MINUTES_FIELDS, REJECT_FIELDS, TEAM_FIELDS
 
@@ -109,4 +120,15 @@ WORKFLOW = WorkflowDefinition(
     declaration_fields=DECLARATION_FIELDS,
     # The team's dossier once the investigation is opened; an incident has no casualty papers.
     dossier=investigation_dossier(("investigating", "concluded", "announced", "closed")),
-)
+    # The employer declares; an incident has no labour relation of its own, and its casualties
+    # are declared as accident cases linked to it.
+    declaration=DeclarationSpec(
+        declarers=(Declarer("enterprise", None),),
+        inputs=(occurred_at(), commune_code(), location(), description(required=False)),
+        checks=(
+            Check("occurred_at", "not_future", OCCURRED_IN_FUTURE),
+            Check("casualties", "between", N_("Số người bị nạn phải là số nguyên không âm."),
+                  (0, 10_000)),
+        ),
+    ),
+)  # fmt: skip

@@ -1,12 +1,17 @@
 """The OpenAPI 3.1 document the app serves at /api/v1/openapi.json.
 
 It describes the same contract as ../shared/contract.md; a test checks every API route
-registered in the app appears here, so the two cannot drift apart silently.
+registered in the app appears here, so the two cannot drift apart silently. The declaration
+bodies and the victim's shape are generated from the workflows' declaration specs, the same
+data ``workflows.fields.parse_declaration`` parses.
 """
 
 from __future__ import annotations
 
-from workflows.law.classification import OUTCOME_LABELS
+from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND
+from workflows import REGISTRY
+from workflows.base import Field
+from workflows.declaration import DeclarationSpec, Input
 
 ERROR = {
     "type": "object",
@@ -21,85 +26,99 @@ ERROR = {
 }
 
 DATETIME = {"type": "string", "format": "date-time"}
-VICTIM = {
-    "type": "object",
-    "required": ["full_name", "birth_date", "gender", "national_id", "outcome"],
-    "properties": {
-        "full_name": {"type": "string"},
-        "birth_date": {"type": "string", "format": "date"},
-        "gender": {"enum": ["male", "female", "other"]},
-        "national_id": {"type": "string", "pattern": "^[0-9]{12}$"},
-        "occupation": {"type": "string"},
-        "outcome": {"enum": list(OUTCOME_LABELS)},
-        "monthly_wage_vnd": {"type": "integer", "minimum": 1},
-        "insured_wage_vnd": {"type": "integer", "minimum": 1},
-        "si_number": {"type": "string"},
-        "si_years": {"type": "integer", "minimum": 0},
-        "injury_description": {"type": "string"},
+
+# What the generated declaration schemas cannot say by themselves: (kind, name) → notes.
+NOTES: dict[tuple[str, str], dict] = {
+    ("accident", "incident_code"): {
+        "description": "optional: the code of the serious technical incident the victims"
+        " were hurt in; an incident the declarer can see, of its own enterprise",
+        "examples": ["HP-2026-I000005"],
     },
+    ("disease", "disease"): {"description": "from the Ministry of Health list"},
+    ("disease", "facility"): {"description": "the examining facility"},
+}
+DEFAULT_COMMUNE = {"description": "default: the enterprise's"}
+
+
+def input_schema(i: Input) -> dict:
+    """The JSON schema of one input of a declaration body (or of a victim)."""
+    if i.kind == "choice":
+        return {"enum": list(i.choices)}
+    if i.kind in ("date", "moment"):
+        return {"type": "string", "format": "date" if i.kind == "date" else "date-time"}
+    if i.kind in ("money", "count"):
+        low = 1 if i.kind == "money" else i.minimum
+        bounds = {"minimum": low, "maximum": i.maximum}
+        return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+    if i.kind == "digits":
+        return {"type": "string", "pattern": f"^[0-9]{{{i.digits}}}$"}
+    if i.kind == "code" and i.limit is not None:
+        return {"type": "string", "maxLength": i.limit}
+    return {"type": "string"}
+
+
+def _field_schema(f: Field, spec: DeclarationSpec) -> dict:
+    if f.kind == "date":
+        return {"type": "string", "format": "date"}
+    if f.kind in ("int", "money"):
+        schema: dict = {"type": "integer"}
+        for check in spec.checks:
+            if check.field == f.name and check.rule == "between":
+                schema.update(minimum=check.bounds[0], maximum=check.bounds[1])
+        return schema
+    return {"enum": list(f.choices)} if f.choices else {"type": "string"}
+
+
+def _object(inputs: tuple[Input, ...]) -> dict:
+    return {
+        "type": "object",
+        "required": [i.name for i in inputs if i.required is True],
+        "properties": {i.name: input_schema(i) for i in inputs},
+    }
+
+
+def declaration_schema(definition) -> dict:
+    """The body of ``POST /cases`` for ``definition``'s kind, from its declaration spec and
+    its own ``declaration_fields`` (a field with an alias is documented under the alias)."""
+    kind, spec = definition.kind, definition.declaration
+    schema = _object(spec.inputs)
+    required, properties = schema["required"], schema["properties"]
+    if kind == DEFAULT_KIND:
+        properties = {"kind": {"enum": [kind], "default": kind}, **properties}
+    else:
+        required.insert(0, "kind")
+        properties = {"kind": {"enum": [kind]}, **properties}
+    commune = spec.input("commune_code")
+    if commune is not None and commune.required is not True:
+        properties["commune_code"] = {**properties["commune_code"], **DEFAULT_COMMUNE}
+    if spec.states_labour_relation:
+        properties["labour_relation"] = {"type": "boolean"}
+    documented = {name: alias for alias, name in spec.aliases.items()}
+    for f in definition.declaration_fields:
+        name = documented.get(f.name, f.name)
+        properties[name] = _field_schema(f, spec)
+        if f.required:
+            required.append(name)
+    if spec.victims:
+        victim = _object(spec.victims)
+        if spec.default_outcome is not None:  # a victim sent without one gets the default
+            victim["required"] = [name for name in victim["required"] if name != "outcome"]
+        properties["victims"] = {"type": "array", "minItems": 1, "items": victim}
+        required.append("victims")
+    for name in properties:
+        properties[name] = {**properties[name], **NOTES.get((kind, name), {})}
+    return {"type": "object", "required": required, "properties": properties}
+
+
+DECLARATION_SCHEMAS = {
+    f"{kind.title()}Declaration": declaration_schema(REGISTRY[kind]) for kind in DECLARABLE_KINDS
 }
 SCHEMAS = {
     "Declaration": {
-        "oneOf": [
-            {"$ref": "#/components/schemas/AccidentDeclaration"},
-            {"$ref": "#/components/schemas/DiseaseDeclaration"},
-            {"$ref": "#/components/schemas/IncidentDeclaration"},
-        ],
+        "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in DECLARATION_SCHEMAS],
         "discriminator": {"propertyName": "kind"},
     },
-    "AccidentDeclaration": {
-        "type": "object",
-        "required": ["occurred_at", "commune_code", "location", "description", "victims"],
-        "properties": {
-            "kind": {"enum": ["accident"], "default": "accident"},
-            "occurred_at": DATETIME,
-            "commune_code": {"type": "string"},
-            "location": {"type": "string"},
-            "description": {"type": "string"},
-            "labour_relation": {"type": "boolean"},
-            "victims": {"type": "array", "minItems": 1, "items": VICTIM},
-            "incident_code": {
-                "type": "string",
-                "description": "optional: the code of the serious technical incident the victims"
-                " were hurt in; an incident the declarer can see, of its own enterprise",
-                "examples": ["HP-2026-I000005"],
-            },
-        },
-    },
-    # Enterprise only. The workers are sent as victims (outcome optional: serious unless
-    # death); occurred_at becomes the diagnosis day. diagnosed_on is accepted for diagnosed_at.
-    "DiseaseDeclaration": {
-        "type": "object",
-        "required": ["kind", "disease", "diagnosed_at", "exposure", "facility", "victims"],
-        "properties": {
-            "kind": {"enum": ["disease"]},
-            "disease": {"type": "string", "description": "from the Ministry of Health list"},
-            "disease_code": {"type": "string", "maxLength": 20},
-            "diagnosed_at": {"type": "string", "format": "date"},
-            "exposure": {"type": "string"},
-            "facility": {"type": "string", "description": "the examining facility"},
-            "commune_code": {"type": "string", "description": "default: the enterprise's"},
-            "location": {"type": "string"},
-            "description": {"type": "string"},
-            "victims": {"type": "array", "minItems": 1, "items": VICTIM},
-        },
-    },
-    # Enterprise only; casualties are declared as linked accident cases.
-    "IncidentDeclaration": {
-        "type": "object",
-        "required": ["kind", "occurred_at", "location", "equipment", "failure", "damage"],
-        "properties": {
-            "kind": {"enum": ["incident"]},
-            "occurred_at": DATETIME,
-            "commune_code": {"type": "string", "description": "default: the enterprise's"},
-            "location": {"type": "string"},
-            "description": {"type": "string"},
-            "equipment": {"type": "string"},
-            "failure": {"type": "string"},
-            "damage": {"type": "string"},
-            "casualties": {"type": "integer", "minimum": 0},
-        },
-    },
+    **DECLARATION_SCHEMAS,
     "Case": {
         "type": "object",
         "properties": {

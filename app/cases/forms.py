@@ -41,6 +41,7 @@ from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
+from workflows.declaration import GENDER_LABELS, VICTIM, Input
 from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 
 # Choices are written as dicts {value: label}, blank first, and handed to WTForms as
@@ -58,7 +59,8 @@ VICTIM_BLOCKS = 3  # without JavaScript; cases.js keeps one and adds more on dem
 # (Vietnamese, English) labels of the values the forms and pages show; those of organisations,
 # outcomes, severities and levels live beside their values in ``workflows``.
 TEAM_ROLE_LABELS = {"head": ("Trưởng đoàn", "Head"), "member": ("Thành viên", "Member")}
-GENDER_LABELS = {"male": ("Nam", "Male"), "female": ("Nữ", "Female"), "other": ("Khác", "Other")}
+# Labels of the values a victim's choice inputs take.
+VALUE_LABELS = {**GENDER_LABELS, **OUTCOME_LABELS}
 # Labels of text fields that take one of a few values (decide_insurance's benefit kind).
 CHOICE_LABELS = {
     "one_time": _l("Trợ cấp một lần"),
@@ -390,45 +392,28 @@ def _apply_row_error(form, target: FieldList, head: str, rest: str, messages, po
 # -- the declaration ----------------------------------------------------------------------------
 
 
-class VictimForm(Form):
-    full_name = StringField(_l("Họ và tên"), validators=[Optional()])
-    birth_date = VnDateField(_l("Ngày sinh"), validators=[Optional()])
-    gender = _select(_l("Giới tính"), _choices(GENDER_LABELS))
-    national_id = StringField(
-        _l("Số CCCD (12 chữ số)"),
-        validators=[Optional()],
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
-    )
-    occupation = StringField(_l("Nghề nghiệp"), validators=[Optional()])
-    outcome = _select(_l("Hậu quả"), _choices(OUTCOME_LABELS))
-    monthly_wage_vnd = MoneyField(
-        _l("Lương bình quân 6 tháng trước tai nạn (đồng)"), validators=[Optional()]
-    )
-    insured_wage_vnd = MoneyField(_l("Lương đóng BHXH (đồng, nếu khác)"), validators=[Optional()])
-    si_number = StringField(
-        _l("Mã số BHXH (nếu có)"),
-        validators=[Optional()],
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 10},
-    )
-    si_years = WholeNumberField(_l("Số năm đóng BHXH (nếu có)"), validators=[Optional()])
-    injury_description = TextAreaField(
-        _l("Mô tả thương tích"), validators=[Optional()], render_kw={"rows": 2}
-    )
+def _victim_input(i: Input):
+    """The form input for one field of the victim's shape (``workflows.declaration.VICTIM``);
+    every one is optional here: a blank block is skipped, and the service says what is missing."""
+    label = lazy_pick((i.label_vi, i.label_en))
+    if i.kind == "choice":
+        return _select(label, _choices(VALUE_LABELS, i.choices))
+    if i.kind == "date":
+        return VnDateField(label, validators=[Optional()])
+    if i.kind == "money":
+        return MoneyField(label, validators=[Optional()])
+    if i.kind == "count":
+        return WholeNumberField(label, validators=[Optional()])
+    if i.kind == "digits":
+        numeric = {"inputmode": "numeric", "autocomplete": "off", "maxlength": i.digits}
+        return StringField(label, validators=[Optional()], render_kw=numeric)
+    if i.multiline:
+        return TextAreaField(label, validators=[Optional()], render_kw={"rows": 2})
+    return StringField(label, validators=[Optional()])
 
 
-VICTIM_KEYS = (
-    "full_name",
-    "birth_date",
-    "gender",
-    "national_id",
-    "occupation",
-    "outcome",
-    "monthly_wage_vnd",
-    "insured_wage_vnd",
-    "si_number",
-    "si_years",
-    "injury_description",
-)
+VictimForm = type("VictimForm", (Form,), {i.name: _victim_input(i) for i in VICTIM})
+VICTIM_KEYS = tuple(i.name for i in VICTIM)
 
 
 def _victim_body(victim: VictimForm) -> dict[str, Any] | None:
@@ -446,6 +431,10 @@ def _victim_body(victim: VictimForm) -> dict[str, Any] | None:
 
 
 class DeclarationForm(FlaskForm):
+    """The accident declaration (the kind's ``DeclarationSpec`` says who may make it)."""
+
+    KIND = "accident"
+
     occurred_date = VnDateField(_l("Ngày xảy ra"), validators=[InputRequired(REQUIRED)])
     occurred_time = VnTimeField(_l("Giờ xảy ra"), validators=[InputRequired(REQUIRED)])
     commune_code = _select(_l("Xã/phường nơi xảy ra tai nạn"), BLANK)
@@ -486,9 +475,9 @@ class DeclarationForm(FlaskForm):
         self.location.data = incident.location
 
     @property
-    def labour_relation(self) -> bool:
-        # Fixed by the declarer's role (Law 84/2015 Art. 34): enterprise yes, commune no.
-        return self.user.role == "enterprise"
+    def labour_relation(self) -> bool | None:
+        """Fixed by the declarer's role (Law 84/2015 Art. 34), as the kind's spec says."""
+        return REGISTRY[self.KIND].declaration.labour_relation(self.user.role)
 
     def body(self) -> dict[str, Any]:
         """The declaration for ``app.services.declarations.declare``."""
@@ -504,7 +493,7 @@ class DeclarationForm(FlaskForm):
                 self.victim_rows.append(position)
         commune = self.user.commune_code if self.user.role == "commune" else None
         return {
-            "kind": "accident",
+            "kind": self.KIND,
             "occurred_at": occurred,
             "commune_code": commune or self.commune_code.data or None,
             "location": (self.location.data or "").strip(),

@@ -30,11 +30,11 @@ from app.models import Case, User
 from app.services.pdf import VietnamesePDF
 from app.services.privacy import national_id_for, read_medical, sees_medical
 from workflows.base import ORGANISATION_IN_TEXT, parse_iso
+from workflows.declaration import GENDER_LABELS
 from workflows.law.classification import LEVEL_ON_PAPERS, OUTCOME_ON_PAPERS, SEVERITY_IN_TEXT
 
 PAPERS = ("declaration", "minutes")
 
-GENDER_LABELS = {"male": "Nam", "female": "Nữ", "other": "Khác"}
 HIDDEN = "(thông tin y tế — không hiển thị)"
 
 
@@ -177,7 +177,7 @@ def _victim_rows(case: Case, reader) -> list[list[str]]:
             str(index),
             victim.full_name,
             format_date(victim.birth_date),
-            GENDER_LABELS.get(victim.gender, victim.gender or ""),
+            GENDER_LABELS.get(victim.gender, (victim.gender or "",))[0],
             victim.occupation or "",
             national_id_for(reader, victim.national_id),
             OUTCOME_ON_PAPERS.get(victim.outcome, victim.outcome),

@@ -1,0 +1,312 @@
+"""What declaring (khai báo) a case of a kind takes, and who may do it, as data.
+
+Each declarable :class:`~workflows.base.WorkflowDefinition` carries a :class:`DeclarationSpec`
+(``definition.declaration``; None for a kind nobody declares, such as the claim, which its parent
+case opens). It says who may declare the kind and which labour relation each declarer implies
+(Law 84/2015 Art. 34: an employer declares the accidents of its workers, who have a labour
+relation; the commune (UBND cấp xã) those of people working without one), the common inputs of
+the body (when and where it happened...), extra checks on the kind's own ``declaration_fields``,
+and whether the body lists victims, each of the shape :data:`VICTIM`.
+
+``workflows.fields.parse_declaration`` is the one parser of a declaration body; the web form
+(``app/cases/forms.py``) builds its victim inputs from :data:`VICTIM` and the OpenAPI schema
+(``app/api/openapi.py``) is generated from the same inputs, so the three cannot drift apart.
+Messages are Vietnamese, marked with :func:`N_` so the app can show them in English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from workflows.law.classification import OUTCOMES
+
+
+class Message(str):
+    """A Vietnamese message that keeps its msgid and ``%(name)s`` parameters, so the app can
+    translate it (``app.i18n`` turns it into its own ``Message``)."""
+
+    msgid: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, msgid: str, params: Mapping[str, Any]) -> Message:
+        text = super().__new__(cls, msgid % dict(params) if params else msgid)
+        text.msgid = msgid
+        text.params = MappingProxyType(dict(params))
+        return text
+
+
+def N_(msgid: str, **params: Any) -> Message:  # the gettext "no-op" marker, as in app.i18n
+    """Mark a message for translation; it equals ``msgid % params``."""
+    return Message(msgid, params)
+
+
+# An input required exactly when the declarer's labour relation is true (the wage a claim is
+# computed from: a worker without a labour relation has no employer-paid wage to declare).
+WITH_LABOUR_RELATION = "with_labour_relation"
+
+# The kinds an :class:`Input` may be, each parsed by ``workflows.fields``:
+#   text      a string, stripped; ``limit`` is the longest accepted (counted before stripping)
+#   code      a short string (``limit``), stripped
+#   reference a value the app looks up (a commune code), passed on as sent
+#   case_code a case code such as HP-2026-I000123, upper-cased
+#   date      an ISO date (YYYY-MM-DD)
+#   moment    an ISO 8601 date and time with its offset
+#   choice    one of ``choices``
+#   digits    exactly ``digits`` digits, as text
+#   money     whole đồng, more than 0
+#   count     a whole number from ``minimum`` to ``maximum``
+INPUT_KINDS = ("text", "code", "reference", "case_code", "date", "moment", "choice", "digits",
+               "money", "count")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of a declaration body beyond the kind's own ``declaration_fields``.
+
+    ``required`` is True, False or :data:`WITH_LABOUR_RELATION`; ``missing`` is the message
+    when a required input is blank, ``invalid`` when a given one is wrong (when empty: the
+    parser's usual message for the kind). ``on_item`` reports a victim's error on the victim itself
+    (``victims.0``) rather than on the input. ``multiline`` asks forms for a text area.
+    """
+
+    name: str
+    kind: str
+    label_vi: str = ""
+    label_en: str = ""
+    required: bool | str = True
+    missing: str = ""
+    invalid: str = ""
+    limit: int | None = None
+    choices: tuple[str, ...] = ()
+    digits: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    on_item: bool = False
+    multiline: bool = False
+
+    def required_for(self, labour_relation: bool | None) -> bool:
+        if self.required == WITH_LABOUR_RELATION:
+            return bool(labour_relation)
+        return bool(self.required)
+
+
+@dataclass(frozen=True)
+class Declarer:
+    """A role that may declare the kind, the labour relation its declarations carry (None: the
+    kind has none, e.g. a technical incident) and the message when a body claims another."""
+
+    role: str
+    labour_relation: bool | None
+    other_relation: str = ""
+
+
+# Rules a :class:`Check` may apply to a parsed value.
+CHECK_RULES = ("not_future", "from_year", "between")
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule on one parsed value (an input or one of the kind's own fields).
+
+    ``not_future``: a moment after now, or a date after today in Vietnam, is refused;
+    ``from_year``: a date before ``bounds[0]``-01-01 is refused; ``between``: a number outside
+    ``bounds`` (both included) is refused.
+    """
+
+    field: str
+    rule: str
+    message: str
+    bounds: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeclarationSpec:
+    """How a kind is declared.
+
+    ``inputs`` are the common inputs of the body; ``aliases`` map another name a body may use
+    for one of the kind's own fields to that field (an error is reported under the name the
+    caller used); ``checks`` refine parsed values; ``states_labour_relation`` lets the body say
+    ``labour_relation`` (checked against the declarer's); ``victims`` is the shape of each victim
+    (empty: the kind lists none), ``victims_keys`` the body keys that may hold them (the first
+    present wins) and ``default_outcome`` the outcome of a victim sent without one;
+    ``occurred_on`` names a date field whose Vietnam midnight stands in for ``occurred_at``;
+    ``text_limit`` is the longest text accepted in the kind's own fields.
+    """
+
+    declarers: tuple[Declarer, ...]
+    inputs: tuple[Input, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()
+    states_labour_relation: bool = False
+    victims: tuple[Input, ...] = ()
+    victims_keys: tuple[str, ...] = ("victims",)
+    default_outcome: str | None = None
+    occurred_on: str | None = None
+    text_limit: int = 2000
+
+    def may_declare(self, role: str | None) -> bool:
+        """Whether a user holding ``role`` may declare this kind."""
+        return any(d.role == role for d in self.declarers)
+
+    def declarer(self, role: str) -> Declarer:
+        """:raises KeyError: for a role that may not declare this kind."""
+        for declarer in self.declarers:
+            if declarer.role == role:
+                return declarer
+        raise KeyError(role)
+
+    def labour_relation(self, role: str) -> bool | None:
+        """The labour relation a declaration by ``role`` carries.
+
+        :raises KeyError: for a role that may not declare this kind.
+        """
+        return self.declarer(role).labour_relation
+
+    def declarer_of(self, labour_relation: bool | None) -> str:
+        """The role whose declarations carry ``labour_relation`` (the first declarer when none
+        does): who declared a case recorded before the declarer's role was kept."""
+        for declarer in self.declarers:
+            if declarer.labour_relation is labour_relation:
+                return declarer.role
+        return self.declarers[0].role
+
+    def input(self, name: str) -> Input | None:
+        return next((i for i in self.inputs if i.name == name), None)
+
+    def problems(self, own_fields: tuple[Any, ...], roles: tuple[str, ...]) -> list[str]:
+        """Every inconsistency of the spec, given the kind's own fields and the known roles."""
+        problems: list[str] = []
+        if not self.declarers:
+            problems.append("nobody may declare it")
+        seen_roles = [d.role for d in self.declarers]
+        for role in seen_roles:
+            if role not in roles:
+                problems.append(f"unknown declarer role {role!r}")
+        if len(set(seen_roles)) != len(seen_roles):
+            problems.append("a declarer is listed twice")
+        own = {f.name for f in own_fields}
+        problems += _input_problems(self.inputs, "input", taken=own)
+        problems += _input_problems(self.victims, "victim input", taken=set())
+        names = own | {i.name for i in self.inputs}
+        for alias, name in self.aliases.items():
+            if name not in own:
+                problems.append(f"alias {alias!r} names no field of the kind ({name!r})")
+        for check in self.checks:
+            if check.field not in names:
+                problems.append(f"check on unknown field {check.field!r}")
+            if check.rule not in CHECK_RULES:
+                problems.append(f"check on {check.field!r} has unknown rule {check.rule!r}")
+        if self.occurred_on is not None and self.occurred_on not in own:
+            problems.append(f"occurred_on names no field of the kind ({self.occurred_on!r})")
+        if self.states_labour_relation and any(
+            d.labour_relation is None or not d.other_relation for d in self.declarers
+        ):
+            problems.append("a stated labour relation needs each declarer's relation and message")
+        if self.default_outcome is not None and self.default_outcome not in OUTCOMES:
+            problems.append(f"default outcome {self.default_outcome!r} is not an outcome")
+        if self.default_outcome is not None and not self.victims:
+            problems.append("a default outcome without victims")
+        return problems
+
+
+def _input_problems(inputs: tuple[Input, ...], what: str, *, taken: set[str]) -> list[str]:
+    problems: list[str] = []
+    names: set[str] = set()
+    for i in inputs:
+        if i.name in names or i.name in taken:
+            problems.append(f"{what} {i.name!r} declared twice")
+        names.add(i.name)
+        if i.kind not in INPUT_KINDS:
+            problems.append(f"{what} {i.name!r} has unknown kind {i.kind!r}")
+        if (i.kind == "choice") != bool(i.choices):
+            problems.append(f"{what} {i.name!r}: choices go with the kind 'choice' only")
+        if (i.kind == "digits") != (i.digits is not None):
+            problems.append(f"{what} {i.name!r}: digits go with the kind 'digits' only")
+        if i.required not in (True, False, WITH_LABOUR_RELATION):
+            problems.append(f"{what} {i.name!r} has unknown required {i.required!r}")
+    return problems
+
+
+# -- the common inputs --------------------------------------------------------------------------
+
+# A person's gender as recorded (Vietnamese, English labels); the keys are the accepted values.
+GENDER_LABELS = {"male": ("Nam", "Male"), "female": ("Nữ", "Female"), "other": ("Khác", "Other")}
+GENDERS = tuple(GENDER_LABELS)
+# Labour Code 2019 Art. 143 (and Decree 143/2024 for voluntary insurance): a worker is at least
+# 15 on the day of the accident; an age above MAX_AGE is taken for a typing mistake.
+MIN_WORKING_AGE = 15
+MAX_AGE = 100
+
+MOMENT_MISSING = N_("Bắt buộc nhập ngày giờ (ISO 8601 có múi giờ).")
+MOMENT_INVALID = N_("Ngày giờ không hợp lệ (ISO 8601 có múi giờ).")
+MOMENT_NAIVE = N_("Ngày giờ phải có múi giờ, ví dụ +07:00.")
+ITEM_TEXT = N_("Nghề nghiệp và mô tả thương tích phải là văn bản.")
+WAGE_INVALID = N_("Tiền lương phải là số nguyên đồng lớn hơn 0.")
+NO_VICTIMS = N_("Cần ít nhất một nạn nhân.")
+VICTIM_NOT_AN_OBJECT = N_("Mỗi nạn nhân phải là một đối tượng.")
+VICTIM_TWICE = N_("Một người không thể được khai báo hai lần trong cùng vụ.")
+BORN_AFTER = N_("Ngày sinh phải trước ngày xảy ra tai nạn.")
+TOO_YOUNG = N_(
+    "Người lao động phải từ đủ %(age)s tuổi trở lên khi xảy ra tai nạn.", age=MIN_WORKING_AGE
+)
+TOO_OLD = N_("Ngày sinh không hợp lý.")
+OCCURRED_IN_FUTURE = N_("Thời điểm xảy ra không được ở tương lai.")
+
+
+def occurred_at(*, required: bool = True) -> Input:
+    return Input("occurred_at", "moment", "Thời điểm xảy ra", "When it happened",
+                 required=required, missing=MOMENT_MISSING, invalid=MOMENT_INVALID)  # fmt: skip
+
+
+def commune_code(*, required: bool = False, missing: str = "") -> Input:
+    """The commune where it happened; when not required, the enterprise's by default."""
+    return Input("commune_code", "reference", "Xã/phường nơi xảy ra", "Commune",
+                 required=required, missing=missing)  # fmt: skip
+
+
+def location(*, required: bool = True) -> Input:
+    return Input("location", "text", "Nơi xảy ra", "Location", required=required, limit=300)
+
+
+def description(*, required: bool = True) -> Input:
+    return Input("description", "text", "Diễn biến", "Description", required=required,
+                 limit=5000, multiline=True)  # fmt: skip
+
+
+# The shape of one victim (or, for a disease, one worker concerned), in the order forms show it.
+VICTIM = (
+    Input("full_name", "text", "Họ và tên", "Full name",
+          missing=N_("Bắt buộc nhập họ tên."), invalid=N_("Bắt buộc nhập họ tên.")),
+    Input("birth_date", "date", "Ngày sinh", "Birth date",
+          missing=N_("Bắt buộc nhập ngày (YYYY-MM-DD)."),
+          invalid=N_("Ngày không hợp lệ (YYYY-MM-DD).")),
+    Input("gender", "choice", "Giới tính", "Gender", choices=GENDERS,
+          missing=N_("Giới tính phải là male, female hoặc other."),
+          invalid=N_("Giới tính phải là male, female hoặc other.")),
+    Input("national_id", "digits", "Số CCCD (12 chữ số)", "National ID number (12 digits)",
+          digits=12, missing=N_("Số CCCD phải gồm đúng 12 chữ số."),
+          invalid=N_("Số CCCD phải gồm đúng 12 chữ số.")),
+    Input("occupation", "text", "Nghề nghiệp", "Occupation", required=False,
+          invalid=ITEM_TEXT, on_item=True),
+    Input("outcome", "choice", "Hậu quả", "Outcome", choices=("death", "serious", "light"),
+          missing=N_("Hậu quả phải là death, serious hoặc light."),
+          invalid=N_("Hậu quả phải là death, serious hoặc light.")),
+    Input("monthly_wage_vnd", "money", "Lương bình quân 6 tháng trước tai nạn (đồng)",
+          "Average wage of the 6 months before the accident (đồng)",
+          required=WITH_LABOUR_RELATION, missing=N_("Bắt buộc nhập tiền lương (đồng)."),
+          invalid=WAGE_INVALID),
+    Input("insured_wage_vnd", "money", "Lương đóng BHXH (đồng, nếu khác)",
+          "Wage for social insurance (đồng, if different)", required=False,
+          invalid=WAGE_INVALID),
+    Input("si_number", "digits", "Mã số BHXH (nếu có)", "Social insurance number (if any)",
+          required=False, digits=10, invalid=N_("Mã số BHXH gồm 10 chữ số.")),
+    Input("si_years", "count", "Số năm đóng BHXH (nếu có)",
+          "Years of social insurance contributions (if any)", required=False,
+          minimum=0, maximum=60,
+          invalid=N_("Số năm đóng BHXH phải là số nguyên từ 0 đến 60.")),
+    Input("injury_description", "text", "Mô tả thương tích", "Description of the injuries",
+          required=False, invalid=ITEM_TEXT, on_item=True, multiline=True),
+)  # fmt: skip
