@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from workflows.law.classification import OUTCOMES
+from workflows.law.classification import OUTCOME_LABELS, OUTCOMES
 
 
 class Message(str):
@@ -291,7 +291,7 @@ VICTIM = (
           invalid=N_("Số CCCD phải gồm đúng 12 chữ số.")),
     Input("occupation", "text", "Nghề nghiệp", "Occupation", required=False,
           invalid=ITEM_TEXT, on_item=True),
-    Input("outcome", "choice", "Hậu quả", "Outcome", choices=("death", "serious", "light"),
+    Input("outcome", "choice", "Hậu quả", "Outcome", choices=tuple(OUTCOME_LABELS),
           missing=N_("Hậu quả phải là death, serious hoặc light."),
           invalid=N_("Hậu quả phải là death, serious hoặc light.")),
     Input("monthly_wage_vnd", "money", "Lương bình quân 6 tháng trước tai nạn (đồng)",
