@@ -657,6 +657,15 @@ class _Checker:
         elif not callable(table[name]):
             self._add(f"{where}: {what} {name!r} is not callable")
 
+    def _once(self, what: str, names: list[str]) -> None:
+        for name in dict.fromkeys(n for n in names if names.count(n) > 1):
+            self._add(f"{what} {name!r}: declared twice")
+
+    def _roles(self, roles: tuple[str, ...], problem: str) -> None:
+        for role in roles:
+            if role not in ROLES:
+                self._add(f"{problem} {role!r}")
+
     def _role_or_resolver(self, role: str, where: str) -> None:
         if role not in ROLES and role not in self.d.resolvers:
             self._add(f"{where}: {role!r} is neither a role nor a resolver")
@@ -704,9 +713,7 @@ class _Checker:
                 self._add(f"{where}: unknown dest {t.dest!r}")
             if not t.roles:
                 self._add(f"{where}: no role may fire it (deny by default makes it dead)")
-            for role in t.roles:
-                if role not in ROLES:
-                    self._add(f"{where}: unknown role {role!r}")
+            self._roles(t.roles, f"{where}: unknown role")
             for name in t.guards:
                 self._named("guard", name, self.d.predicates, where)
             for name in t.conditions:
@@ -746,9 +753,7 @@ class _Checker:
         for n in notifies:
             if not n.roles:
                 self._add(f"{where}: notify {n.event!r} has no roles")
-            for role in n.roles:
-                if role not in ROLES:
-                    self._add(f"{where}: notify {n.event!r} unknown role {role!r}")
+            self._roles(n.roles, f"{where}: notify {n.event!r} unknown role")
             self._named("condition", n.when, self.d.predicates, f"{where} notify {n.event!r}")
 
     def _routing(self) -> None:
@@ -794,12 +799,9 @@ class _Checker:
 
     def _deadlines(self) -> None:
         triggers = set(self.d.triggers())
-        seen: set[str] = set()
+        self._once("deadline", [dl.name for dl in self.d.deadlines])
         for dl in self.d.deadlines:
             where = f"deadline {dl.name!r}"
-            if dl.name in seen:
-                self._add(f"{where}: declared twice")
-            seen.add(dl.name)
             if dl.unit not in DEADLINE_UNITS:
                 self._add(f"{where}: unknown unit {dl.unit!r}")
             if not dl.met_by:
@@ -808,17 +810,12 @@ class _Checker:
                 if trigger not in triggers:
                     self._add(f"{where}: met_by unknown trigger {trigger!r}")
             self._role_or_resolver(dl.role, where)
-            for role in dl.supervisors:
-                if role not in ROLES:
-                    self._add(f"{where}: unknown supervisor role {role!r}")
+            self._roles(dl.supervisors, f"{where}: unknown supervisor role")
 
     def _dossier_and_sharing(self) -> None:
-        seen: set[str] = set()
+        self._once("dossier item", [item.category for item in self.d.dossier.items])
         for item in self.d.dossier.items:
             where = f"dossier item {item.category!r}"
-            if item.category in seen:
-                self._add(f"{where}: declared twice")
-            seen.add(item.category)
             if item.category not in CATEGORIES:
                 self._add(f"{where}: unknown document category")
             if item.states is not None and not item.states:

@@ -347,23 +347,25 @@ def _input_case_code(i: Input, value: Any) -> str:
         raise _fail(i.invalid or BAD_CASE_CODE) from None
 
 
-def _input_date(i: Input, value: Any) -> date:
+def _input_iso(i: Input, value: Any, parse: Callable[[str], Any], bad: str) -> Any:
     # A date (or moment) that is not text at all counts as not sent, as the API always said.
     if not isinstance(value, str):
         raise _fail(i.missing or REQUIRED)
     try:
-        return date.fromisoformat(value.strip())
+        return parse(value.strip())
     except ValueError:
-        raise _fail(i.invalid or BAD_DATE) from None
+        raise _fail(i.invalid or bad) from None
+
+
+def _input_date(i: Input, value: Any) -> date:
+    return _input_iso(i, value, date.fromisoformat, BAD_DATE)
 
 
 def _input_moment(i: Input, value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise _fail(i.missing or REQUIRED)
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise _fail(i.invalid or BAD_DATETIME) from None
+    def parse(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    moment = _input_iso(i, value, parse, BAD_DATETIME)
     if moment.tzinfo is None:
         raise _fail(MOMENT_NAIVE)
     return moment
