@@ -21,8 +21,9 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db, limiter
+from tests.factories import NOW
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -126,6 +127,21 @@ def app(app_config):
         if POSTGRES:
             _truncate_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def frozen():
+    """``frozen(at)`` freezes the clock at ``at`` (aware); it is always unfrozen after the test."""
+    yield clock.freeze
+    clock.freeze(None)
+
+
+@pytest.fixture
+def declaration_day(frozen):
+    """The clock stands at ``factories.NOW`` (10:00 on 20/11/2026 in Vietnam), the day the
+    factories' declarations are made; ``frozen(at)`` moves it. Returns NOW."""
+    frozen(NOW)
+    return NOW
 
 
 @pytest.fixture
