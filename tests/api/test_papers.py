@@ -297,8 +297,7 @@ def test_web_papers_of_another_tenant_are_not_found(api, w, t, client, login):
 
 
 def test_papers_partial_on_the_case_page(api, w, t, client, login):
-    if "cases.detail" not in w.app.view_functions:
-        pytest.skip("the case page (cases.detail) is not built yet")
+    assert "cases.detail" in w.app.view_functions, "the case page (cases.detail) is missing"
     case = fatal_case(api, w)
     login(w.insp.username)
     html = client.get(f"/cases/{case['id']}").get_data(as_text=True)
