@@ -78,6 +78,26 @@ class Observed:
     children: int
 
 
+def observe(case_id: int) -> Observed:
+    """What a refused call must leave unchanged, read afresh from the database."""
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    return Observed(
+        state=case.state,
+        version=case.version,
+        events=db.session.scalar(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
+        ),
+        severity=case.severity,
+        level=case.investigation_level,
+        deadlines=tuple(
+            (d.name, d.due_at, d.paused_at, d.extended, d.met_at) for d in case.deadlines
+        ),
+        data=dict(case.data or {}),
+        children=len(case.children),
+    )
+
+
 class Api:
     def __init__(self, client) -> None:
         self.client = client
@@ -119,22 +139,7 @@ class Api:
         return response.get_json()
 
     def observe(self, case_id: int) -> Observed:
-        db.session.expire_all()
-        case = db.session.get(Case, case_id)
-        return Observed(
-            state=case.state,
-            version=case.version,
-            events=db.session.scalar(
-                select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
-            ),
-            severity=case.severity,
-            level=case.investigation_level,
-            deadlines=tuple(
-                (d.name, d.due_at, d.paused_at, d.extended, d.met_at) for d in case.deadlines
-            ),
-            data=dict(case.data or {}),
-            children=len(case.children),
-        )
+        return observe(case_id)
 
     def refused(self, case_id: int, trigger: str, user, status: int, **payload) -> dict:
         """Fire ``trigger`` expecting ``status`` and assert the case did not change at all."""
