@@ -4,43 +4,12 @@ other tenants; minutes only once concluded. Through the API, the web and the ser
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import pytest
-
 from app.extensions import db
 from app.models import Case
 from app.services.papers import declaration_pdf, masked_id, minutes_pdf
-from tests.api.case_api import frozen_clock, medical_reads, observe
+from tests.api.case_api import medical_reads, observe
 from tests.conftest import csrf_token_from
-from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
-
-
-@pytest.fixture
-def w(app):
-    commune = make_commune(name="Phường Hồng Bàng")
-    enterprise = make_enterprise(
-        commune, name="Công ty TNHH Cơ khí Đông Hải", tax_code="0201234567"
-    )
-    return SimpleNamespace(
-        app=app,
-        commune=commune,
-        enterprise=enterprise,
-        ent=make_user("enterprise", enterprise=enterprise, full_name="Trần Thị Huệ"),
-        insp=make_user("inspector"),
-        union=make_user("union", enterprise=enterprise),
-        comm=make_user("commune", commune=commune),
-        insurance=make_user("insurance"),
-        other_ent=make_user("enterprise"),
-        other_union=make_user("union", enterprise=make_enterprise()),
-        other_comm=make_user("commune"),
-    )
-
+from tests.factories import accident_body, victim_body
 
 VICTIMS = [
     victim_body(

@@ -21,7 +21,7 @@ from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import Case, Document
-from tests.api.case_api import Helpers, frozen_clock
+from tests.api.case_api import Helpers
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
 
@@ -33,11 +33,6 @@ FULL_DOSSIER = [
     "request_form",
     "investigation_minutes",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
 
 
 PDF = b"%PDF-1.4\n%%EOF\n"
