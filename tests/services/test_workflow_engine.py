@@ -294,20 +294,19 @@ def test_effect_that_raises_rolls_everything_back(fatal, monkeypatch):
     assert all(flow._case is None for flow in machine_for(get_workflow("accident")).models)
 
 
-def test_failure_after_event_tasks_and_outbox_were_flushed_rolls_all_back(fatal, monkeypatch):
+def test_failure_after_event_tasks_and_outbox_were_flushed_rolls_all_back(
+    fatal, monkeypatch, crash_after_notices
+):
     """The event, task changes and outbox rows are already in the transaction; none survive."""
     case, _enterprise, inspector = fatal
     before = fingerprint(case)
-    real_write_notices = workflow_engine.write_notices
     queued: list[int] = []
     monkeypatch.setattr("app.jobs.notifications.queue_outbox", queued.append)
 
-    def write_then_fail(*args, **kwargs):
-        real_write_notices(*args, **kwargs)
+    def outbox_rows_flushed():
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) > before["outbox"]
-        raise RuntimeError("crash after the outbox rows were flushed")
 
-    monkeypatch.setattr(workflow_engine, "write_notices", write_then_fail)
+    crash_after_notices(outbox_rows_flushed)
     with pytest.raises(RuntimeError):
         act(case, inspector, "open_investigation", team=head())
     assert queued, "the failing call did write outbox rows before it crashed"
