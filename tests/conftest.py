@@ -21,8 +21,9 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db, limiter
+from tests.factories import NOW, PASSWORD
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -129,6 +130,42 @@ def app(app_config):
 
 
 @pytest.fixture
+def frozen():
+    """``frozen(at)`` freezes the clock at ``at`` (aware); it is always unfrozen after the test."""
+    yield clock.freeze
+    clock.freeze(None)
+
+
+@pytest.fixture
+def declaration_day(frozen):
+    """The clock stands at ``factories.NOW`` (10:00 on 20/11/2026 in Vietnam), the day the
+    factories' declarations are made; ``frozen(at)`` moves it. Returns NOW."""
+    frozen(NOW)
+    return NOW
+
+
+@pytest.fixture
+def crash_after_notices(monkeypatch):
+    """``crash_after_notices(check=None)``: from then on the engine writes a transition's
+    notices (its outbox rows are flushed into the transaction), runs ``check()`` and then
+    raises ``RuntimeError`` — a move that fails after its side effects were written."""
+    from app.services import workflow_engine
+
+    real_write_notices = workflow_engine.write_notices
+
+    def arm(check=None):
+        def write_then_fail(*args, **kwargs):
+            real_write_notices(*args, **kwargs)
+            if check is not None:
+                check()
+            raise RuntimeError("crash after the notices were written")
+
+        monkeypatch.setattr(workflow_engine, "write_notices", write_then_fail)
+
+    return arm
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -170,24 +207,35 @@ def csrf_token_from(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def post_login(client, username: str, password: str = PASSWORD, next_url: str = ""):
+    """Sign ``client`` in through the real login form; returns the form POST's response."""
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": next_url},
+    )
+
+
 @pytest.fixture
 def login(client):
-    """``login(username, password)`` signs the test client in through the real form."""
+    """``login(username, password, next_url)`` signs the test client in through the real form."""
 
-    def do_login(username: str, password: str = "correct-horse-1", next_url: str = ""):
-        page = client.get("/login")
-        token = csrf_token_from(page.get_data(as_text=True))
-        return client.post(
-            "/login",
-            data={
-                "username": username,
-                "password": password,
-                "csrf_token": token,
-                "next": next_url,
-            },
-        )
+    def do_login(username: str, password: str = PASSWORD, next_url: str = ""):
+        return post_login(client, username, password, next_url)
 
     return do_login
+
+
+@pytest.fixture
+def signed_in(app):
+    """``signed_in(username)`` → a fresh test client signed in through the login form."""
+
+    def sign_in(username: str):
+        client = app.test_client()
+        assert post_login(client, username).status_code == 302
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
 from app.models import Case, Commune, Enterprise, User
 from app.services.passwords import hash_password
 
 PASSWORD = "correct-horse-1"
+VN = timezone(timedelta(hours=7))
+# The declarations below are made at 10:00 on 20/11/2026 (Vietnam) for an accident at 08:30.
+# A test that declares through them and then reads the clock (deadlines, "not in the
+# future" guards, countdowns) runs at NOW through the ``declaration_day`` fixture, so it
+# does not depend on the day the suite runs.
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
+OCCURRED = "2026-11-20T08:30:00+07:00"
 _seq = itertools.count(1)
 _HASH_CACHE: dict[str, str] = {}
 
@@ -89,7 +97,7 @@ def accident_body(commune_code: str, outcomes=("serious",), **fields) -> dict:
     """A valid accident declaration for ``POST /api/v1/cases``."""
     body = {
         "kind": "accident",
-        "occurred_at": "2026-11-20T08:30:00+07:00",
+        "occurred_at": OCCURRED,
         "commune_code": commune_code,
         "location": "Xưởng cơ khí số 2",
         "description": "Công nhân bị máy dập kẹp tay khi đang vận hành.",

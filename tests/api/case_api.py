@@ -1,7 +1,7 @@
 """Helpers for the case API tests (accident rules, declarations, documents, papers, tenant
-matrix): a frozen clock, bearer tokens without the login rate limit, and an ``Api`` object that
-declares, acts and reads a case's observable state. Each test module wires them as its own
-fixtures (this folder is shared with other areas, so nothing here is autouse).
+matrix): bearer tokens without the login rate limit, and an ``Api`` object that declares, acts
+and reads a case's observable state. ``tests/api/conftest.py`` wires them as fixtures and
+holds the clock at the declaration day (``factories.NOW``).
 
 Tokens are issued through the users service (what ``POST /api/v1/tokens`` calls) with a long
 lifetime, so tests can move the clock by months and create many users without tripping the
@@ -11,7 +11,7 @@ token endpoint's rate limit (``tests/views/test_api_tokens.py`` covers that endp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,43 +20,8 @@ from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, Document, MedicalAccessLog
 from app.services.users import issue_token
-
-VN = timezone(timedelta(hours=7))
-# Declarations are made at 10:00 on 20/11/2026 (Vietnam) for an accident at 08:30.
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
-OCCURRED = "2026-11-20T08:30:00+07:00"
-
-PROVINCE_TEAM = [
-    {"name": "Trần Thanh Tra", "organisation": "inspectorate", "role": "head"},
-    {"name": "Lê Công Đoàn", "organisation": "union", "role": "member"},
-    {"name": "Phạm Y Tế", "organisation": "health", "role": "member"},
-]
-ENTERPRISE_TEAM = [
-    {"name": "Nguyễn Giám Đốc", "organisation": "employer", "role": "head"},
-    {"name": "Lê Công Đoàn", "organisation": "union", "role": "member"},
-]
-MINUTES = {
-    "is_work_accident": True,
-    "causes": ["Không sử dụng phương tiện bảo vệ cá nhân"],
-    "worker_at_fault": False,
-    "responsibilities": "Người sử dụng lao động chưa huấn luyện an toàn",
-    "measures": ["Huấn luyện lại", "Kiểm tra thiết bị"],
-}
-ATTENDEES = [
-    {"name": "Trần Thanh Tra", "organisation": "inspectorate"},
-    {"name": "Nguyễn Giám Đốc", "organisation": "employer"},
-]
-FATAL_ATTENDEES = ATTENDEES + [
-    {"name": "Đại úy Công An", "organisation": "police"},
-    {"name": "Kiểm sát viên Vũ", "organisation": "procuracy"},
-]
-
-
-def frozen_clock():
-    """Generator for an autouse fixture: the clock stands at NOW during the test."""
-    clock.freeze(NOW)
-    yield
-    clock.freeze(None)
+from tests.factories import NOW, OCCURRED, VN
+from tests.samples import ATTENDEES, ENTERPRISE_TEAM, FATAL_ATTENDEES, MINUTES, PROVINCE_TEAM
 
 
 def at(**delta) -> datetime:
@@ -76,6 +41,26 @@ class Observed:
     deadlines: tuple
     data: dict
     children: int
+
+
+def observe(case_id: int) -> Observed:
+    """What a refused call must leave unchanged, read afresh from the database."""
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    return Observed(
+        state=case.state,
+        version=case.version,
+        events=db.session.scalar(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
+        ),
+        severity=case.severity,
+        level=case.investigation_level,
+        deadlines=tuple(
+            (d.name, d.due_at, d.paused_at, d.extended, d.met_at) for d in case.deadlines
+        ),
+        data=dict(case.data or {}),
+        children=len(case.children),
+    )
 
 
 class Api:
@@ -119,22 +104,7 @@ class Api:
         return response.get_json()
 
     def observe(self, case_id: int) -> Observed:
-        db.session.expire_all()
-        case = db.session.get(Case, case_id)
-        return Observed(
-            state=case.state,
-            version=case.version,
-            events=db.session.scalar(
-                select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
-            ),
-            severity=case.severity,
-            level=case.investigation_level,
-            deadlines=tuple(
-                (d.name, d.due_at, d.paused_at, d.extended, d.met_at) for d in case.deadlines
-            ),
-            data=dict(case.data or {}),
-            children=len(case.children),
-        )
+        return observe(case_id)
 
     def refused(self, case_id: int, trigger: str, user, status: int, **payload) -> dict:
         """Fire ``trigger`` expecting ``status`` and assert the case did not change at all."""

@@ -7,34 +7,10 @@ level, deadlines, data and children (``api.refused``).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
-from tests.api.case_api import frozen_clock
-from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
-
-
-@pytest.fixture
-def w():
-    """One enterprise in commune X, its users, an inspector and the commune's officer."""
-    commune = make_commune()
-    enterprise = make_enterprise(commune)
-    return SimpleNamespace(
-        commune=commune,
-        enterprise=enterprise,
-        ent=make_user("enterprise", enterprise=enterprise),
-        insp=make_user("inspector"),
-        union=make_user("union", enterprise=enterprise),
-        comm=make_user("commune", commune=commune),
-        other_comm=make_user("commune"),
-        insurance=make_user("insurance"),
-    )
+from tests.factories import accident_body, victim_body
 
 
 def declare(api, w, outcomes=("serious",), *, by=None, **fields):

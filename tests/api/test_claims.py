@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Case, MedicalAccessLog
+from app.models import Case, MedicalAccessLog, Victim
 from app.services.privacy import MEDICAL_KEYS
 from app.services.users import issue_token
+from tests.api.case_api import count, observe
 from tests.api.claim_flow import DOSSIER, announce_accident, claims_of, stamp
 from tests.factories import make_enterprise, make_user
 
@@ -81,7 +82,56 @@ def api(client, people):
         def get(self, who, path):
             return client.get(f"/api/v1{path}", headers=people.headers[who])
 
+        def refused(self, who, case_id, trigger, status, version=None, **payload) -> dict:
+            """Fire ``trigger`` expecting ``status``; assert the case did not change at all
+            (``case_api.Api.refused``) and, when the caller is turned away (403, 404), that
+            the answer carries nothing of the case."""
+            before = observe(case_id)
+            response = self.act(who, case_id, trigger, version=version, **payload)
+            assert response.status_code == status, (trigger, response.get_json())
+            body = response.get_json()
+            assert "error" in body
+            assert observe(case_id) == before
+            if status in (403, 404):
+                assert leaks(response, case_id) == [], (who, trigger)
+            return body
+
+        def hidden(self, who, path, case_id, status=404):
+            """``GET path`` answers ``status`` with nothing of the case in it, no PDF, and
+            logs no medical read for the caller."""
+            user = people.users[who]
+            before = (observe(case_id), medical_read_count(user))
+            response = self.get(who, path)
+            assert response.status_code == status, (who, path)
+            assert leaks(response, case_id) == [], (who, path)
+            assert (observe(case_id), medical_read_count(user)) == before, (who, path)
+            return response
+
     return Api()
+
+
+def medical_read_count(user) -> int:
+    return count(MedicalAccessLog, MedicalAccessLog.user_id == user.id)
+
+
+def leaks(response, case_id) -> list[str]:
+    """What of the case (and its parent: codes, victims' names and national IDs, a PDF) a
+    response carries."""
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    cases = [case] + ([case.parent] if case.parent else [])
+    secrets = [c.code for c in cases]
+    victims = [v for c in cases for v in c.victims]
+    if case.victim_id is not None:
+        victims.append(db.session.get(Victim, case.victim_id))
+    assert victims, "a claim's victim is known: the check below would be empty"
+    for victim in victims:
+        secrets += [victim.full_name, victim.national_id]
+    text = response.get_data().decode("utf-8", "replace")
+    found = [s for s in secrets if s in text]
+    if b"%PDF" in response.data:
+        found.append("a PDF")
+    return found
 
 
 @pytest.fixture
@@ -162,8 +212,8 @@ def test_payment_track_first_then_insurance_then_close_and_accident_closes(
     assert union_view["actions"] == ["confirm_receipt"]
     api.ok("union", claim_id, "confirm_receipt", confirmed_at=stamp())
     # The accident waits for its claims.
-    assert api.act("ent", accident_id, "close").status_code == 409
-    assert api.act("union", claim_id, "close").status_code == 409
+    api.refused("ent", accident_id, "close", 409)
+    api.refused("union", claim_id, "close", 409)
 
     api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
     decided = api.ok(
@@ -198,9 +248,9 @@ def test_insurance_track_first_then_payment_and_the_inspector_closes(api, claim_
     claim_id = claim_in_treatment.id
     assess(api, claim_id)
     file_and_decide(api, claim_id)
-    assert api.act("inspector", claim_id, "close").status_code == 409
+    api.refused("inspector", claim_id, "close", 409)
     api.ok("ent", claim_id, "record_payment", amount_vnd=80_000_000, paid_at=stamp())
-    assert api.act("inspector", claim_id, "close").status_code == 409
+    api.refused("inspector", claim_id, "close", 409)
     api.ok("city_union", claim_id, "confirm_receipt", confirmed_at=stamp())
     assert api.ok("inspector", claim_id, "close")["state"] == "closed"
 
@@ -209,9 +259,8 @@ def test_insurance_may_refuse_with_a_reason_and_the_claim_can_then_close(api, cl
     claim_id = claim_in_treatment.id
     assess(api, claim_id)
     api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
-    no_reason = api.act("insurance", claim_id, "decide_insurance", approved=False)
-    assert no_reason.status_code == 422
-    assert "reason" in no_reason.get_json()["errors"]
+    no_reason = api.refused("insurance", claim_id, "decide_insurance", 422, approved=False)
+    assert "reason" in no_reason["errors"]
     refused = api.ok(
         "insurance", claim_id, "decide_insurance", approved=False, reason="Thiếu giấy ra viện"
     )
@@ -228,9 +277,9 @@ def test_payment_below_the_minimum_is_422_and_states_the_minimum(api, claim_in_t
     claim_id = claim_in_treatment.id
     assess(api, claim_id)
     version = db.session.get(Case, claim_id).version
-    response = api.act("ent", claim_id, "record_payment", amount_vnd=74_999_999, paid_at=stamp())
-    assert response.status_code == 422
-    body = response.get_json()
+    body = api.refused(
+        "ent", claim_id, "record_payment", 422, amount_vnd=74_999_999, paid_at=stamp()
+    )
     assert "75,000,000" in body["error"]
     assert "75,000,000" in body["errors"]["amount_vnd"][0]
     claim = db.session.get(Case, claim_id)
@@ -243,36 +292,30 @@ def test_enterprise_cannot_confirm_receipt_nor_decide_insurance(api, claim_in_tr
     assess(api, claim_id)
     api.ok("ent", claim_id, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
     api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
-    assert api.act("ent", claim_id, "confirm_receipt", confirmed_at=stamp()).status_code == 403
-    assert (
-        api.act(
-            "ent", claim_id, "decide_insurance", approved=True, kind="one_time", amount_vnd=1
-        ).status_code
-        == 403
+    api.refused("ent", claim_id, "confirm_receipt", 403, confirmed_at=stamp())
+    api.refused(
+        "ent", claim_id, "decide_insurance", 403, approved=True, kind="one_time", amount_vnd=1
     )
-    assert api.act("ent", claim_id, "close").status_code == 403
+    api.refused("ent", claim_id, "close", 403)
 
 
 def test_union_and_inspector_cannot_pay_and_nobody_but_insurance_decides(api, claim_in_treatment):
     claim_id = claim_in_treatment.id
     assess(api, claim_id)
     for who in ("union", "inspector"):
-        response = api.act(who, claim_id, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
-        assert response.status_code == 403
+        api.refused(who, claim_id, "record_payment", 403, amount_vnd=75_000_000, paid_at=stamp())
     api.ok("ent", claim_id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
     for who in ("union", "inspector"):
-        response = api.act(who, claim_id, "decide_insurance", approved=False, reason="x")
-        assert response.status_code == 403
+        api.refused(who, claim_id, "decide_insurance", 403, approved=False, reason="x")
 
 
 def test_insurance_sees_only_claims_filed_with_it_and_never_the_accident(api, claim_in_treatment):
     claim_id = claim_in_treatment.id
     accident_id = claim_in_treatment.parent_id
     assess(api, claim_id)
-    assert api.get("insurance", f"/cases/{claim_id}").status_code == 404
-    decide = api.act("insurance", claim_id, "decide_insurance", approved=False, reason="x")
-    assert decide.status_code == 404
-    assert api.get("insurance", f"/cases/{accident_id}").status_code == 404
+    api.hidden("insurance", f"/cases/{claim_id}", claim_id)
+    api.refused("insurance", claim_id, "decide_insurance", 404, approved=False, reason="x")
+    api.hidden("insurance", f"/cases/{accident_id}", accident_id)
     listed = api.get("insurance", "/cases").get_json()
     assert listed["total"] == 0
 
@@ -280,7 +323,7 @@ def test_insurance_sees_only_claims_filed_with_it_and_never_the_accident(api, cl
     seen = api.get("insurance", f"/cases/{claim_id}").get_json()
     assert seen["actions"] == ["decide_insurance"]
     assert seen["insurance"]["expected_vnd"] == 57_950_000
-    assert api.get("insurance", f"/cases/{accident_id}").status_code == 404
+    api.hidden("insurance", f"/cases/{accident_id}", accident_id)
     assert [c["id"] for c in api.get("insurance", "/cases").get_json()["items"]] == [claim_id]
 
 
@@ -288,10 +331,12 @@ def test_other_enterprises_and_their_unions_do_not_see_the_claim(api, claim_in_t
     claim_id = claim_in_treatment.id
     assess(api, claim_id)
     api.ok("ent", claim_id, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
-    assert api.get("other_ent", f"/cases/{claim_id}").status_code == 404
-    assert api.get("other_union", f"/cases/{claim_id}").status_code == 404
-    response = api.act("other_union", claim_id, "confirm_receipt", confirmed_at=stamp())
-    assert response.status_code == 404
+    # The leak check finds the claim in what its own enterprise is shown, so its silence
+    # below means something.
+    assert leaks(api.get("ent", f"/cases/{claim_id}"), claim_id)
+    api.hidden("other_ent", f"/cases/{claim_id}", claim_id)
+    api.hidden("other_union", f"/cases/{claim_id}", claim_id)
+    api.refused("other_union", claim_id, "confirm_receipt", 404, confirmed_at=stamp())
 
 
 def test_union_sees_the_claim_with_masked_national_id_and_no_medical_detail(
@@ -325,28 +370,24 @@ def test_a_stale_version_is_409(api, claim_in_treatment):
     claim_id = claim_in_treatment.id
     version = db.session.get(Case, claim_id).version
     api.ok("ent", claim_id, "refer_for_assessment", referred_at=stamp())
-    response = api.act(
+    api.refused(
         "ent",
         claim_id,
         "record_assessment",
+        409,
         version=version,
         capacity_loss_pct=25,
         assessed_at=stamp(),
     )
-    assert response.status_code == 409
 
 
 def test_close_before_both_tracks_end_is_refused(api, claim_in_treatment):
     claim_id = claim_in_treatment.id
-    assert api.act("union", claim_id, "close").status_code == 409  # still in treatment
+    api.refused("union", claim_id, "close", 409)  # still in treatment
     assess(api, claim_id)
-    response = api.act("union", claim_id, "close")
-    assert response.status_code == 409
-    assert "nhận tiền" in response.get_json()["error"]
+    assert "nhận tiền" in api.refused("union", claim_id, "close", 409)["error"]
     pay_and_confirm(api, claim_id)
-    response = api.act("union", claim_id, "close")
-    assert response.status_code == 409
-    assert "BHXH" in response.get_json()["error"]
+    assert "BHXH" in api.refused("union", claim_id, "close", 409)["error"]
 
 
 # -- other paths --------------------------------------------------------------------------------
@@ -357,9 +398,7 @@ def test_assessment_below_5_percent_is_not_eligible_and_can_be_closed(api, claim
     body, _ = assess(api, claim_id, 4)
     assert body["state"] == "not_eligible"
     assert body["compensation"]["minimum_vnd"] is None
-    assert (
-        api.act("ent", claim_id, "record_payment", amount_vnd=1, paid_at=stamp()).status_code == 409
-    )
+    api.refused("ent", claim_id, "record_payment", 409, amount_vnd=1, paid_at=stamp())
     assert api.get("union", f"/cases/{claim_id}").get_json()["actions"] == ["close"]
     assert api.ok("union", claim_id, "close")["state"] == "closed"
     assert api.ok("ent", claim_in_treatment.parent_id, "close")["state"] == "closed"
@@ -383,8 +422,7 @@ def test_a_deceased_workers_claim_starts_assessed_with_30_months_due_5_days_afte
     # 36 × 2,530,000 (base salary of the month of death).
     assert body["insurance"]["expected_kind"] == "death"
     assert body["insurance"]["expected_vnd"] == 91_080_000
-    low = api.act("ent", claim.id, "record_payment", amount_vnd=299_000_000, paid_at=stamp())
-    assert low.status_code == 422
+    api.refused("ent", claim.id, "record_payment", 422, amount_vnd=299_000_000, paid_at=stamp())
     pay_and_confirm(api, claim.id, amount=300_000_000)
     file_and_decide(api, claim.id, approved=True, kind="death", amount_vnd=91_080_000)
     assert api.ok("inspector", claim.id, "close")["state"] == "closed"
@@ -403,8 +441,7 @@ def test_a_worker_without_social_insurance_has_no_insurance_track(api, people):
     # one year or less of contributions counts as one: 15 × 2,530,000 + 0.5 × 10,000,000.
     assert body["data"]["compensation"]["equivalent_si_vnd"] == 42_950_000
     assert "insurance_filing" not in [d["name"] for d in body["deadlines"]]
-    response = api.act("ent", claim.id, "file_insurance", filed_at=stamp(), dossier=DOSSIER)
-    assert response.status_code == 409
+    api.refused("ent", claim.id, "file_insurance", 409, filed_at=stamp(), dossier=DOSSIER)
     pay_and_confirm(api, claim.id)
     assert api.ok("union", claim.id, "close")["state"] == "closed"
     assert api.ok("ent", accident.id, "close")["state"] == "closed"
@@ -423,9 +460,7 @@ def test_an_accident_with_two_claims_closes_only_when_both_are_closed(api, peopl
     for claim in (first, second):
         assess(api, claim.id, 3)
     api.ok("union", first.id, "close")
-    response = api.act("ent", accident.id, "close")
-    assert response.status_code == 409
-    assert "1 hồ sơ" in response.get_json()["error"]
+    assert "1 hồ sơ" in api.refused("ent", accident.id, "close", 409)["error"]
     api.ok("city_union", second.id, "close")
     assert api.ok("ent", accident.id, "close")["state"] == "closed"
 
@@ -436,7 +471,7 @@ def test_an_accident_with_two_claims_closes_only_when_both_are_closed(api, peopl
 def test_decision_pdf_once_assessed_for_those_who_see_the_claim(api, claim_in_treatment):
     claim_id = claim_in_treatment.id
     path = f"/claims/{claim_id}/decision.pdf"
-    assert api.get("ent", path).status_code == 404  # not assessed yet
+    api.hidden("ent", path, claim_id)  # not assessed yet
     assess(api, claim_id)
     for who in ("ent", "union", "city_union", "inspector"):
         response = api.get(who, path)
@@ -444,7 +479,7 @@ def test_decision_pdf_once_assessed_for_those_who_see_the_claim(api, claim_in_tr
         assert response.mimetype == "application/pdf"
         assert response.data.startswith(b"%PDF")
     for who in ("other_ent", "other_union", "insurance"):
-        assert api.get(who, path).status_code == 404, who
-    assert api.get("admin", path).status_code == 403
+        api.hidden(who, path, claim_id)
+    api.hidden("admin", path, claim_id, status=403)
     accident_path = f"/claims/{claim_in_treatment.parent_id}/decision.pdf"
-    assert api.get("ent", accident_path).status_code == 404
+    api.hidden("ent", accident_path, claim_in_treatment.parent_id)

@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.case_api import frozen_clock
 from tests.factories import make_commune, make_enterprise, make_user, victim_body
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
-
-
 @pytest.fixture
-def w():
+def declarers():
     commune = make_commune(code="31001", name="Xã Một")
     other = make_commune(code="31002", name="Xã Hai")
     enterprise = make_enterprise(commune)
@@ -226,15 +220,15 @@ def test_every_mistake_has_its_pinned_answer():
 
 
 @pytest.mark.parametrize("label", list(CASES))
-def test_each_mistake_gets_its_exact_field_errors(api, w, t, label):
+def test_each_mistake_gets_its_exact_field_errors(api, declarers, t, label):
     who, body = CASES[label]
-    response = api.declare(w[who], body)
+    response = api.declare(declarers[who], body)
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["errors"] == EXPECTED[label]
     assert t.case_count() == 0
 
 
 @pytest.mark.parametrize("label", list(ACCEPTED))
-def test_edge_cases_accepted_today_stay_accepted(api, w, label):
+def test_edge_cases_accepted_today_stay_accepted(api, declarers, label):
     who, body = ACCEPTED[label]
-    api.declared(w[who], body)
+    api.declared(declarers[who], body)

@@ -14,27 +14,10 @@ from app.api.openapi import openapi_document
 from app.cases.forms import VICTIM_KEYS, VictimForm
 from app.permissions import ROLE_PERMISSIONS
 from app.services.declarations import DECLARABLE_KINDS, may_declare
-from tests.api.case_api import frozen_clock
 from tests.conftest import ROOT
-from tests.factories import make_commune, make_enterprise, make_user, victim_body
+from tests.factories import victim_body
 from workflows import REGISTRY
 from workflows.declaration import VICTIM
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
-
-
-@pytest.fixture
-def w():
-    commune = make_commune()
-    enterprise = make_enterprise(commune)
-    return {
-        "enterprise": make_user("enterprise", enterprise=enterprise),
-        "commune": make_user("commune", commune=commune),
-        "code": commune.code,
-    }
 
 
 def victim() -> dict:
@@ -67,7 +50,7 @@ def full_body(kind: str, commune_code: str) -> dict:
 
 def declarer(w, kind: str):
     # The accident is declared by the commune, whose workers' wages are optional.
-    return w["commune"] if kind == "accident" else w["enterprise"]
+    return w.comm if kind == "accident" else w.ent
 
 
 def schema(kind: str) -> dict:
@@ -83,7 +66,7 @@ def test_every_declarable_kind_is_documented():
 
 @pytest.mark.parametrize("kind", ["accident", "disease", "incident"])
 def test_the_documented_body_is_accepted_with_every_property(api, w, kind):
-    body = full_body(kind, w["code"])
+    body = full_body(kind, w.commune.code)
     documented = set(schema(kind)["properties"]) - {"incident_code"}
     assert set(body) == documented
     api.declared(declarer(w, kind), body)
@@ -94,7 +77,7 @@ def test_each_documented_required_property_is_required(api, w, kind):
     required = schema(kind)["required"]
     assert required
     for name in required:
-        body = full_body(kind, w["code"])
+        body = full_body(kind, w.commune.code)
         del body[name]
         response = api.declare(declarer(w, kind), body)
         assert response.status_code == 422, name
@@ -106,7 +89,7 @@ def test_each_documented_required_property_is_required(api, w, kind):
 def test_each_documented_optional_property_may_be_left_out(api, w, kind):
     properties, required = schema(kind)["properties"], schema(kind)["required"]
     for name in set(properties) - set(required) - {"incident_code"}:
-        body = full_body(kind, w["code"])
+        body = full_body(kind, w.commune.code)
         del body[name]
         api.declared(declarer(w, kind), body)
 
@@ -115,9 +98,9 @@ def test_the_documented_victim_is_the_parsers(api, w):
     item = schema("accident")["properties"]["victims"]["items"]
     assert list(item["properties"]) == [i.name for i in VICTIM] == list(VICTIM_KEYS)
     for name in item["properties"]:
-        body = full_body("accident", w["code"])
+        body = full_body("accident", w.commune.code)
         del body["victims"][0][name]
-        response = api.declare(w["commune"], body)
+        response = api.declare(w.comm, body)
         if name in item["required"]:
             assert response.status_code == 422, name
             assert f"victims.0.{name}" in response.get_json()["errors"], name

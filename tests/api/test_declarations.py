@@ -10,32 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxMessage
-from tests.api.case_api import frozen_clock
-from tests.factories import make_commune, make_enterprise, make_user, victim_body
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
-
-
-@pytest.fixture
-def w():
-    commune = make_commune()
-    enterprise = make_enterprise(commune)
-    return type(
-        "W",
-        (),
-        {
-            "commune": commune,
-            "enterprise": enterprise,
-            "ent": make_user("enterprise", enterprise=enterprise),
-            "insp": make_user("inspector"),
-            "union": make_user("union", enterprise=enterprise),
-            "comm": make_user("commune", commune=commune),
-            "insurance": make_user("insurance"),
-        },
-    )
+from tests.factories import make_commune, victim_body
 
 
 def disease_body(**fields) -> dict:

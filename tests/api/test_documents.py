@@ -9,7 +9,6 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -19,15 +18,8 @@ from werkzeug.test import encode_multipart
 from app.extensions import db
 from app.models import CaseEvent, Document
 from app.services.documents import MAX_BYTES
-from tests.api.case_api import frozen_clock
 from tests.conftest import csrf_token_from
-from tests.factories import accident_body, make_commune, make_enterprise, make_user
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
-
+from tests.factories import accident_body, make_enterprise, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
@@ -43,26 +35,6 @@ def docx(*, extra: dict[str, bytes] | None = None, document: bool = True) -> byt
         for name, content in (extra or {}).items():
             archive.writestr(name, content)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def w(app):
-    commune = make_commune()
-    enterprise = make_enterprise(commune)
-    ns = SimpleNamespace(
-        app=app,
-        commune=commune,
-        enterprise=enterprise,
-        ent=make_user("enterprise", enterprise=enterprise),
-        insp=make_user("inspector"),
-        union=make_user("union", enterprise=enterprise),
-        comm=make_user("commune", commune=commune),
-        insurance=make_user("insurance"),
-        admin=make_user("admin"),
-        other_ent=make_user("enterprise"),
-    )
-    ns.upload_dir = Path(app.config["UPLOAD_DIR"])
-    return ns
 
 
 def stored_files(w) -> list[Path]:
@@ -430,8 +402,7 @@ def test_web_union_may_not_upload(api, w, t, client, login):
 
 
 def test_documents_partial_on_the_case_page(api, w, t, client, login):
-    if "cases.detail" not in w.app.view_functions:
-        pytest.skip("the case page (cases.detail) is not built yet")
+    assert "cases.detail" in w.app.view_functions, "the case page (cases.detail) is missing"
     case = investigating(api, w, t)
     uploaded(api, w.ent, case["id"], category="photos", content=PNG, name="hien-truong.png")
     uploaded(api, w.ent, case["id"], category="medical", name="giay-ra-vien.pdf")
@@ -463,8 +434,7 @@ def test_web_body_over_the_request_limit_flashes_and_writes_nothing(api, w, t, c
 
 
 def test_upload_form_preselects_the_first_missing_item(api, w, t, client, login):
-    if "cases.detail" not in w.app.view_functions:
-        pytest.skip("the case page (cases.detail) is not built yet")
+    assert "cases.detail" in w.app.view_functions, "the case page (cases.detail) is missing"
     case = investigating(api, w, t)
     uploaded(api, w.ent, case["id"], category="scene_record")
     login(w.ent.username)

@@ -5,20 +5,13 @@ missing), and the link shown both ways in the case detail, kept to what each rol
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, CaseEvent
-from tests.api.case_api import Helpers, frozen_clock
-from tests.factories import accident_body, make_commune, make_enterprise, make_user
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
+from tests.api.case_api import Helpers
+from tests.factories import accident_body
 
 
 def incident_body(**fields) -> dict:
@@ -36,22 +29,9 @@ def incident_body(**fields) -> dict:
 
 
 @pytest.fixture
-def w(api):
+def w(api, tenants):
     """Enterprise A (commune X) with an incident; enterprise B (commune Y) with its own."""
-    x, y = make_commune(), make_commune()
-    a, b = make_enterprise(x), make_enterprise(y)
-    ns = SimpleNamespace(
-        x=x,
-        y=y,
-        ent_a=make_user("enterprise", enterprise=a),
-        ent_b=make_user("enterprise", enterprise=b),
-        union_a=make_user("union", enterprise=a),
-        city_union=make_user("union"),
-        comm_x=make_user("commune", commune=x),
-        comm_y=make_user("commune", commune=y),
-        insp=make_user("inspector"),
-        insurance=make_user("insurance"),
-    )
+    ns = tenants
     ns.incident = api.declared(ns.ent_a, incident_body())
     ns.b_incident = api.declared(ns.ent_b, incident_body())
     return ns

@@ -4,44 +4,13 @@ other tenants; minutes only once concluded. Through the API, the web and the ser
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import pytest
-
 from app.extensions import db
 from app.models import Case
 from app.services.papers import declaration_pdf, minutes_pdf
 from app.services.privacy import mask_national_id
-from tests.api.case_api import frozen_clock
+from tests.api.case_api import medical_reads, observe
 from tests.conftest import csrf_token_from
-from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
-
-
-@pytest.fixture
-def w(app):
-    commune = make_commune(name="Phường Hồng Bàng")
-    enterprise = make_enterprise(
-        commune, name="Công ty TNHH Cơ khí Đông Hải", tax_code="0201234567"
-    )
-    return SimpleNamespace(
-        app=app,
-        commune=commune,
-        enterprise=enterprise,
-        ent=make_user("enterprise", enterprise=enterprise, full_name="Trần Thị Huệ"),
-        insp=make_user("inspector"),
-        union=make_user("union", enterprise=enterprise),
-        comm=make_user("commune", commune=commune),
-        insurance=make_user("insurance"),
-        other_ent=make_user("enterprise"),
-        other_union=make_user("union", enterprise=make_enterprise()),
-        other_comm=make_user("commune"),
-    )
-
+from tests.factories import accident_body, victim_body
 
 VICTIMS = [
     victim_body(
@@ -75,6 +44,22 @@ def concluded(api, w, t, case) -> dict:
 def row(case_id) -> Case:
     db.session.expire_all()
     return db.session.get(Case, case_id)
+
+
+def refused_paper(get, case_id: int, user, status: int, *, code: str | None = None):
+    """``get()`` answers ``status`` with no PDF bytes and no victim's name or national ID
+    (nor ``code``, the case's code, when given), and changes nothing: the case (as
+    ``Api.refused`` observes it) and the caller's medical-read log stay as they were."""
+    before = (observe(case_id), medical_reads(user))
+    response = get()
+    assert response.status_code == status, response.get_data(as_text=True)[:200]
+    assert b"%PDF" not in response.data
+    text = response.get_data(as_text=True)
+    secrets = [v[key] for v in VICTIMS for key in ("full_name", "national_id")]
+    assert [s for s in [*secrets, code] if s and s in text] == []
+    assert (observe(case_id), medical_reads(user)) == before
+    response.close()
+    return response
 
 
 def assert_pdf(response):
@@ -199,8 +184,8 @@ def test_disease_and_incident_reports(api, w):
 
 def test_minutes_only_once_concluded(api, w, t):
     case = fatal_case(api, w)
-    response = api.get(f"/cases/{case['id']}/papers/minutes.pdf", w.insp)
-    assert response.status_code == 409
+    path = f"/cases/{case['id']}/papers/minutes.pdf"
+    response = refused_paper(lambda: api.get(path, w.insp), case["id"], w.insp, 409)
     assert "error" in response.get_json()
     concluded(api, w, t, case)
     assert_pdf(api.get(f"/cases/{case['id']}/papers/minutes.pdf", w.insp))
@@ -255,7 +240,14 @@ def test_other_tenants_get_404_for_every_paper(api, w, t):
     concluded(api, w, t, case)
     for user in (w.other_ent, w.other_union, w.other_comm, w.insurance):
         for name in ("declaration", "minutes"):
-            response = api.get(f"/cases/{case['id']}/papers/{name}.pdf", user)
+            path = f"/cases/{case['id']}/papers/{name}.pdf"
+            response = refused_paper(
+                lambda path=path, user=user: api.get(path, user),
+                case["id"],
+                user,
+                404,
+                code=case["code"],
+            )
             assert response.status_code == 404, (user.username, name)
             assert not response.data.startswith(b"%PDF")
             assert "Nguyễn Văn Đức" not in response.get_data(as_text=True)
@@ -263,15 +255,17 @@ def test_other_tenants_get_404_for_every_paper(api, w, t):
 
 def test_unknown_papers_and_kinds_without_them(api, w, t):
     case = fatal_case(api, w)
-    assert api.get(f"/cases/{case['id']}/papers/secret.pdf", w.insp).status_code == 404
+    path = f"/cases/{case['id']}/papers/secret.pdf"
+    refused_paper(lambda: api.get(path, w.insp), case["id"], w.insp, 404)
     assert api.get("/cases/999999/papers/declaration.pdf", w.insp).status_code == 404
     concluded(api, w, t, case)
     api.acted(
         case["id"], "announce", w.insp, meeting_at=t.NOW.isoformat(), attendees=t.FATAL_ATTENDEES
     )
     claim = row(case["id"]).children[0].id
-    assert api.get(f"/cases/{claim}/papers/declaration.pdf", w.ent).status_code == 404
-    assert api.get(f"/cases/{claim}/papers/minutes.pdf", w.ent).status_code == 404
+    for name in ("declaration", "minutes"):
+        path = f"/cases/{claim}/papers/{name}.pdf"
+        refused_paper(lambda path=path: api.get(path, w.ent), claim, w.ent, 404)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,21 +279,24 @@ def test_web_papers(api, w, t, client, login):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     login(w.ent.username)
     assert_pdf(client.get(f"/cases/{case['id']}/papers/declaration.pdf"))
-    assert client.get(f"/cases/{case['id']}/papers/minutes.pdf").status_code == 409
-    assert client.get(f"/cases/{case['id']}/papers/other.pdf").status_code == 404
+    for name, status in (("minutes", 409), ("other", 404)):
+        path = f"/cases/{case['id']}/papers/{name}.pdf"
+        refused_paper(lambda path=path: client.get(path), case["id"], w.ent, status)
 
 
 def test_web_papers_of_another_tenant_are_not_found(api, w, t, client, login):
     case = fatal_case(api, w)
     login(w.other_ent.username)
-    response = client.get(f"/cases/{case['id']}/papers/declaration.pdf")
+    path = f"/cases/{case['id']}/papers/declaration.pdf"
+    response = refused_paper(
+        lambda: client.get(path), case["id"], w.other_ent, 404, code=case["code"]
+    )
     assert response.status_code == 404
     assert "Nguyễn Văn Đức" not in response.get_data(as_text=True)
 
 
 def test_papers_partial_on_the_case_page(api, w, t, client, login):
-    if "cases.detail" not in w.app.view_functions:
-        pytest.skip("the case page (cases.detail) is not built yet")
+    assert "cases.detail" in w.app.view_functions, "the case page (cases.detail) is missing"
     case = fatal_case(api, w)
     login(w.insp.username)
     html = client.get(f"/cases/{case['id']}").get_data(as_text=True)

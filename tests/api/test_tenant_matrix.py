@@ -5,7 +5,8 @@ and commune X has declared an accident of its own. The outsiders — enterprise 
 (another commune), B's grassroots union, the officer of another commune, and a social
 insurance officer before any claim is filed with it — try every API route and every web route
 on each of those cases: all answer 404, no answer carries anything of the case, and nothing
-changes. Web routes whose endpoint is not registered are skipped with a reason.
+changes. Every path tried must reach the route it names (a renamed or missing route fails
+here: a 404 from a path that matches nothing would prove nothing).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from types import SimpleNamespace
 
 import pytest
 from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import HTTPException
 from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import Case, Document
-from tests.api.case_api import Helpers, frozen_clock
+from tests.api.case_api import Helpers
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
 
@@ -31,11 +33,6 @@ FULL_DOSSIER = [
     "request_form",
     "investigation_minutes",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
 
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -201,6 +198,34 @@ def observe_all(world, api):
     )
 
 
+def endpoint_of(app, method: str, path: str) -> str:
+    """The endpoint ``method path`` is routed to; fails the test if no route matches."""
+    try:
+        endpoint, _args = app.url_map.bind("localhost").match(path, method=method.upper())
+    except HTTPException as error:
+        pytest.fail(f"{method.upper()} {path} reaches no route: {error}")
+    return endpoint
+
+
+API_ENDPOINTS = {
+    "GET case": "api.get_case",
+    "GET events": "api.events",
+    "GET documents": "api.list_documents",
+    "GET document": "api.download_document",
+    "GET declaration.pdf": "api.paper",
+    "GET minutes.pdf": "api.paper",
+    "POST document": "api.upload_document",
+}
+
+
+def test_every_api_route_tried_exists(world):
+    """The matrix below would pass on a renamed route (404 for everyone): pin each path."""
+    case_id = world.case_ids["accident"]
+    for route, method, path, _kwargs in api_routes(world, case_id):
+        expected = "api.act" if route.startswith("POST action") else API_ENDPOINTS[route]
+        assert endpoint_of(world.app, method, f"/api/v1{path}") == expected, route
+
+
 @pytest.mark.parametrize("outsider", OUTSIDERS)
 def test_every_api_route_is_404_for_other_tenants(world, api, outsider):
     user = world.outsiders[outsider]
@@ -258,8 +283,7 @@ WEB_ROUTES = [
 
 @pytest.mark.parametrize(("endpoint", "method", "pattern"), WEB_ROUTES)
 def test_every_web_route_is_404_for_other_tenants(world, api, endpoint, method, pattern):
-    if endpoint not in world.app.view_functions:
-        pytest.skip(f"web endpoint {endpoint} is not registered yet")
+    assert endpoint in world.app.view_functions, f"web endpoint {endpoint} is not registered"
     before = observe_all(world, api)
     failures = []
     for outsider, user in world.outsiders.items():
@@ -269,6 +293,7 @@ def test_every_web_route_is_404_for_other_tenants(world, api, endpoint, method, 
             triggers = ["open_investigation", "close", "reject"] if "{trigger}" in pattern else [""]
             for trigger in triggers:
                 path = pattern.format(id=case_id, doc=doc, trigger=trigger)
+                assert endpoint_of(world.app, method, path) == endpoint, path
                 if method == "get":
                     response = client.get(path)
                 elif endpoint == "cases.upload_document":

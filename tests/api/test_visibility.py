@@ -5,34 +5,15 @@ admin nothing."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from tests.api.case_api import frozen_clock
-from tests.factories import accident_body, make_commune, make_enterprise, make_user, victim_body
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    yield from frozen_clock()
+from tests.factories import accident_body, victim_body
 
 
 @pytest.fixture
-def world(api):
-    x, y = make_commune(), make_commune()
-    a, b = make_enterprise(x), make_enterprise(y)
-    ns = SimpleNamespace(
-        ent_a=make_user("enterprise", enterprise=a),
-        ent_b=make_user("enterprise", enterprise=b),
-        union_a=make_user("union", enterprise=a),
-        city_union=make_user("union"),
-        comm_x=make_user("commune", commune=x),
-        comm_y=make_user("commune", commune=y),
-        insp=make_user("inspector"),
-        insurance=make_user("insurance"),
-        admin=make_user("admin"),
-    )
+def world(api, tenants):
+    ns = tenants
+    x, y = ns.x, ns.y
     ns.a_accident = api.declared(ns.ent_a, accident_body(x.code))["id"]
     # Enterprise A's worker hurt on a site in commune Y: the case happened in commune Y.
     ns.a_in_y = api.declared(ns.ent_a, accident_body(y.code))["id"]
@@ -83,6 +64,7 @@ def test_each_role_lists_exactly_its_scope(api, world):
         "ent_a": a_cases,
         "ent_b": {w.b_accident},
         "union_a": a_cases,
+        "union_b": {w.b_accident},
         "city_union": w.all,
         "comm_x": {w.a_accident, w.a_disease, w.a_incident, w.x_commune},
         "comm_y": {w.a_in_y, w.b_accident},

@@ -134,18 +134,15 @@ def test_without_mail_server_notifications_are_in_app_only(app, smtp):
     assert smtp.messages == []
 
 
-def test_a_rolled_back_transition_sends_nothing(people, smtp, monkeypatch):
+def test_a_rolled_back_transition_sends_nothing(people, smtp, crash_after_notices):
     case = make_accident(people["declarant"], outcomes=("death",))
     smtp.wait_for(5)
     outbox_before, notes_before = count(OutboxMessage), len(notes())
-    real_write_notices = workflow_engine.write_notices
 
-    def write_then_fail(*args, **kwargs):
-        real_write_notices(*args, **kwargs)  # the outbox rows are flushed …
+    def outbox_rows_flushed():
         assert count(OutboxMessage) > outbox_before
-        raise RuntimeError("crash after the notices were written")  # … then the move fails
 
-    monkeypatch.setattr(workflow_engine, "write_notices", write_then_fail)
+    crash_after_notices(outbox_rows_flushed)  # the outbox rows are flushed, then the move fails
     with pytest.raises(RuntimeError):
         workflow_engine.fire_transition(
             case.id,

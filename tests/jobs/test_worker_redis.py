@@ -60,20 +60,14 @@ def test_fatal_declaration_emails_every_inspector_through_the_worker(smtp, worke
     assert dispatched and all(dispatched)
 
 
-def test_a_rolled_back_transition_enqueues_nothing(smtp, redis_conn, monkeypatch):
+def test_a_rolled_back_transition_enqueues_nothing(smtp, redis_conn, crash_after_notices):
     make_user("inspector")
     declarant = make_user("enterprise")
     case = make_accident(declarant, outcomes=("death",))
     queue = get_queue("notifications")
     queued_before = set(queue.job_ids)
     assert queued_before, "the declaration's dispatch jobs are waiting (no worker yet)"
-    real_write_notices = workflow_engine.write_notices
-
-    def write_then_fail(*args, **kwargs):
-        real_write_notices(*args, **kwargs)
-        raise RuntimeError("crash after the notices were written")
-
-    monkeypatch.setattr(workflow_engine, "write_notices", write_then_fail)
+    crash_after_notices()
     with pytest.raises(RuntimeError):
         workflow_engine.fire_transition(
             case.id,

@@ -8,9 +8,11 @@ it refuses again.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,8 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
-from app.models import CaseEvent
+from app.models import GENESIS_HASH, CaseEvent
+from app.services.audit import canonical_content, chain_hash
 from tests.factories import act, head, make_accident, make_user
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
@@ -240,3 +243,96 @@ def test_restored_guard_leaves_a_verifiable_database(cases, runner):
         pass
     result = verify(runner)
     assert result.exit_code == 0, result.output
+
+
+# -- the hash itself, against answers worked out by hand ----------------------------------------
+#
+# architecture.md: hash = SHA-256(prev_hash + canonical JSON of {actor, role, trigger, from, to,
+# payload, at}), the JSON with sorted keys, no spaces, UTF-8 as is, the time in UTC with
+# microseconds. The strings below were written by hand in that form and the digests computed
+# once with ``hashlib.sha256``: a change to the field names, their order, the separators or the
+# time format turns these red, where a test comparing the production function with itself
+# would not.
+
+FIRST_CONTENT = (
+    '{"actor":"thanhtra.hp","at":"2026-11-20T03:00:00.000000+00:00","from":"declared",'
+    '"payload":{"needs_technical_exam":false,"team":[{"name":"Trần Thanh Tra",'
+    '"organisation":"inspectorate","role":"head"}]},'
+    '"role":"inspector","to":"investigating","trigger":"open_investigation"}'
+)
+FIRST_HASH = "92f702e8efef681d10728f12061430952a6e54f1059822cd4d56ab2787f35d10"
+LINKED_PREV = "603c9d5ab593f7e65af7d9cf9afaf09bf43f31d8405eae9639f6addde1939b49"
+LINKED_CONTENT = (
+    '{"actor":"system","at":"2026-11-21T05:00:00.000000+00:00","from":null,"payload":{},'
+    '"role":"system","to":"declared","trigger":"declare"}'
+)
+LINKED_HASH = "008f0e13fcc47befe9ccfa247ff962ec9da5cdb07b417a2df2cb368b73c3ced5"
+
+
+def test_known_answer_vectors_hold_for_sha256_itself():
+    """The literals above are what SHA-256 gives for the hand-written bytes."""
+    first = hashlib.sha256(("0" * 64 + FIRST_CONTENT).encode("utf-8")).hexdigest()
+    linked = hashlib.sha256((LINKED_PREV + LINKED_CONTENT).encode("utf-8")).hexdigest()
+    assert (first, linked) == (FIRST_HASH, LINKED_HASH)
+
+
+def test_canonical_content_is_the_documented_json():
+    vn = timezone(timedelta(hours=7))
+    first = canonical_content(
+        actor="thanhtra.hp",
+        role="inspector",
+        trigger="open_investigation",
+        from_state="declared",
+        to_state="investigating",
+        payload={"team": head("Trần Thanh Tra"), "needs_technical_exam": False},
+        at=datetime(2026, 11, 20, 10, 0, tzinfo=vn),
+    )
+    linked = canonical_content(
+        actor="system",
+        role="system",
+        trigger="declare",
+        from_state=None,
+        to_state="declared",
+        payload={},
+        at=datetime(2026, 11, 21, 5, 0),  # naive, as SQLite reads it back: UTC
+    )
+    assert (first, linked) == (FIRST_CONTENT, LINKED_CONTENT)
+
+
+def test_chain_hash_gives_the_known_answers():
+    assert GENESIS_HASH == "0" * 64
+    assert chain_hash(GENESIS_HASH, FIRST_CONTENT) == FIRST_HASH
+    assert chain_hash(LINKED_PREV, LINKED_CONTENT) == LINKED_HASH
+
+
+def _content_by_hand(e: CaseEvent) -> str:
+    """The documented canonical JSON, assembled field by field in sorted-key order."""
+
+    def dump(value) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    at = e.at.replace(tzinfo=UTC) if e.at.tzinfo is None else e.at.astimezone(UTC)
+    fields = [
+        ("actor", e.actor),
+        ("at", at.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")),
+        ("from", e.from_state),
+        ("payload", e.payload),
+        ("role", e.role),
+        ("to", e.to_state),
+        ("trigger", e.trigger),
+    ]
+    return "{" + ",".join(f'"{name}":{dump(value)}' for name, value in fields) + "}"
+
+
+def test_stored_events_hash_the_documented_bytes(cases):
+    """Every event the engine wrote hashes to SHA-256 of bytes built here by hand."""
+    target, _other = cases
+    events = db.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == target.id).order_by(CaseEvent.seq)
+    ).all()
+    assert [e.seq for e in events] == [1, 2, 3]
+    prev = "0" * 64
+    for e in events:
+        expected = hashlib.sha256((prev + _content_by_hand(e)).encode("utf-8")).hexdigest()
+        assert (e.prev_hash, e.hash) == (prev, expected), e.seq
+        prev = expected

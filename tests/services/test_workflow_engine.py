@@ -6,10 +6,13 @@ so these tests check what the engine writes, not what a definition says.
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from app import clock
+from app.clock import as_utc
 from app.errors import StaleVersion, TransitionNotAllowed, ValidationFailed
 from app.extensions import db
 from app.models import GENESIS_HASH, Case, CaseEvent, OutboxMessage, Task
@@ -291,20 +294,19 @@ def test_effect_that_raises_rolls_everything_back(fatal, monkeypatch):
     assert all(flow._case is None for flow in machine_for(get_workflow("accident")).models)
 
 
-def test_failure_after_event_tasks_and_outbox_were_flushed_rolls_all_back(fatal, monkeypatch):
+def test_failure_after_event_tasks_and_outbox_were_flushed_rolls_all_back(
+    fatal, monkeypatch, crash_after_notices
+):
     """The event, task changes and outbox rows are already in the transaction; none survive."""
     case, _enterprise, inspector = fatal
     before = fingerprint(case)
-    real_write_notices = workflow_engine.write_notices
     queued: list[int] = []
     monkeypatch.setattr("app.jobs.notifications.queue_outbox", queued.append)
 
-    def write_then_fail(*args, **kwargs):
-        real_write_notices(*args, **kwargs)
+    def outbox_rows_flushed():
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) > before["outbox"]
-        raise RuntimeError("crash after the outbox rows were flushed")
 
-    monkeypatch.setattr(workflow_engine, "write_notices", write_then_fail)
+    crash_after_notices(outbox_rows_flushed)
     with pytest.raises(RuntimeError):
         act(case, inspector, "open_investigation", team=head())
     assert queued, "the failing call did write outbox rows before it crashed"
@@ -410,20 +412,30 @@ def test_binding_a_case_keeps_its_current_state(fatal):
 # -- plain-row writes and the ORM --------------------------------------------------------------
 
 
-def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(fatal):
+def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(declaration_day, fatal):
     """The engine writes plain rows; a caller that joined it reads the new state, data and
     deadlines in the same transaction, not what its ORM objects held before."""
     from app.services.unit_of_work import unit_of_work
 
+    at = declaration_day.astimezone(UTC)
     case, _enterprise, inspector = fatal
     db.session.refresh(case)
     with unit_of_work():
         held = db.session.get(Case, case.id)
+        # The declaration (made at ``at``): the 2-hour scene arrival and the 30-day
+        # investigation, both open; one event.
+        open_before = {
+            "investigation": (at + timedelta(days=30), None),
+            "scene_arrival": (at + timedelta(hours=2), None),
+        }
         assert (held.state, held.version, len(held.deadlines)) == (
             "declared",
             1,
             len(held.deadlines),
         )
+        assert (held.state, held.version, held.last_event_seq) == ("declared", 1, 1)
+        assert deadline_rows(held) == open_before
+        assert "team" not in held.data
         deadlines_before = {row.name for row in held.deadlines}
         moved = fire_transition(
             case.id, "open_investigation", inspector, {"version": 1, "team": head()}
@@ -432,11 +444,30 @@ def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(fatal):
         assert held.data["team"][0]["role"] == "head"
         assert {row.name for row in held.deadlines} >= deadlines_before
         assert held.last_event_seq == moved.version  # one event per version
+        # What the engine wrote, as the ORM now holds it, against values known beforehand.
+        assert held.data["team"] == head()
+        assert held.data["investigation_opened_at"] == at.isoformat()
+        assert deadline_rows(held) == {
+            "investigation": (at + timedelta(days=30), None),
+            "scene_arrival": (at + timedelta(hours=2), at),
+        }
+        [event] = db.session.execute(
+            select(CaseEvent.seq, CaseEvent.trigger, CaseEvent.hash).where(
+                CaseEvent.case_id == case.id, CaseEvent.seq == 2
+            )
+        ).all()
+        assert (held.last_event_seq, held.last_event_hash) == (event.seq, event.hash)
+        assert event.trigger == "open_investigation"
     assert (moved.from_state, moved.to_state, moved.case_id) == (
         "declared",
         "investigating",
         case.id,
     )
+
+
+def deadline_rows(case) -> dict[str, tuple]:
+    """``{name: (due_at, met_at)}`` of a case's deadlines, in UTC."""
+    return {d.name: (as_utc(d.due_at), as_utc(d.met_at)) for d in case.deadlines}
 
 
 def test_chain_head_on_the_case_names_its_last_event(fatal):

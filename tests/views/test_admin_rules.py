@@ -15,6 +15,11 @@ from tests.factories import make_user
 URL = "/admin/"
 
 
+# "Future" and "in force" are judged against the clock: the tests add values valid from
+# 01/07/2027, which stop being future that day. They run on the declaration day instead.
+pytestmark = pytest.mark.usefixtures("declaration_day")
+
+
 @pytest.fixture
 def admin(client, login):
     make_user("admin", username="qt1")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import ApiToken, User
 from app.services import users as accounts
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, post_login
 from tests.factories import PASSWORD, make_commune, make_enterprise, make_user
 
 LIST = "/admin/users"
@@ -33,11 +33,7 @@ def sign_in(app):
 
     def open_browser(username: str, password: str = PASSWORD):
         other = app.test_client()
-        token = csrf_token_from(other.get("/login").get_data(as_text=True))
-        response = other.post(
-            "/login", data={"username": username, "password": password, "csrf_token": token}
-        )
-        return other, response.status_code
+        return other, post_login(other, username, password).status_code
 
     return open_browser
 

@@ -36,7 +36,8 @@ def ins_form(token, **changes):
 
 
 @pytest.fixture
-def signed_in(client, login):
+def page_token(client, login):
+    """A city union officer signed in through ``login``; the calculator page's CSRF token."""
     make_user("union", username="cd1")
     login("cd1")
     page = client.get(URL)
@@ -67,8 +68,8 @@ def test_anonymous_is_sent_to_login(client):
     assert "/login" in response.headers["Location"]
 
 
-def test_compensation_result_shows_months_amount_and_article(client, signed_in):
-    response = client.post(URL, data=comp_form(signed_in))
+def test_compensation_result_shows_months_amount_and_article(client, page_token):
+    response = client.post(URL, data=comp_form(page_token))
     assert response.status_code == 200
     html = text(response)
     assert 'data-testid="months">7,5<' in html
@@ -76,15 +77,15 @@ def test_compensation_result_shows_months_amount_and_article(client, signed_in):
     assert "Điều 38 khoản 4 điểm a" in html
 
 
-def test_compensation_for_a_death_without_percentage(client, signed_in):
-    data = comp_form(signed_in, **{"comp-capacity_loss_pct": None, "comp-death": "y"})
+def test_compensation_for_a_death_without_percentage(client, page_token):
+    data = comp_form(page_token, **{"comp-capacity_loss_pct": None, "comp-death": "y"})
     html = text(client.post(URL, data=data))
     assert "300.000.000 đ" in html
     assert "khoản 4 điểm b" in html
 
 
-def test_insurance_result_shows_kind_amount_base_salary_and_article(client, signed_in):
-    response = client.post(URL, data=ins_form(signed_in))
+def test_insurance_result_shows_kind_amount_base_salary_and_article(client, page_token):
+    response = client.post(URL, data=ins_form(page_token))
     assert response.status_code == 200
     html = text(response)
     assert "Trợ cấp hằng tháng" in html
@@ -93,13 +94,13 @@ def test_insurance_result_shows_kind_amount_base_salary_and_article(client, sign
     assert "Điều 49" in html
 
 
-def test_insurance_accepts_an_iso_date_too(client, signed_in):
-    html = text(client.post(URL, data=ins_form(signed_in, **{"ins-on_date": "2026-07-01"})))
+def test_insurance_accepts_an_iso_date_too(client, page_token):
+    html = text(client.post(URL, data=ins_form(page_token, **{"ins-on_date": "2026-07-01"})))
     assert "1.667.400 đ" in html and "2.530.000 đ (ngày 01/07/2026)" in html
 
 
-def test_below_5_percent_says_not_eligible(client, signed_in):
-    html = text(client.post(URL, data=comp_form(signed_in, **{"comp-capacity_loss_pct": "3"})))
+def test_below_5_percent_says_not_eligible(client, page_token):
+    html = text(client.post(URL, data=comp_form(page_token, **{"comp-capacity_loss_pct": "3"})))
     assert "Không thuộc diện được bồi thường" in html
 
 
@@ -113,8 +114,8 @@ def test_below_5_percent_says_not_eligible(client, signed_in):
         ({"comp-capacity_loss_pct": ""}, "comp-capacity_loss_pct", "Bắt buộc"),
     ],
 )
-def test_compensation_errors_are_next_to_the_field(client, signed_in, changes, field_id, message):
-    response = client.post(URL, data=comp_form(signed_in, **changes))
+def test_compensation_errors_are_next_to_the_field(client, page_token, changes, field_id, message):
+    response = client.post(URL, data=comp_form(page_token, **changes))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     match = re.search(rf'<p class="field-error" id="{field_id}-error">([^<]*)</p>', html)
@@ -133,8 +134,8 @@ def test_compensation_errors_are_next_to_the_field(client, signed_in, changes, f
         ({"ins-insured_wage_vnd": "-5"}, "ins-insured_wage_vnd", "số nguyên đồng"),
     ],
 )
-def test_insurance_errors_are_next_to_the_field(client, signed_in, changes, field_id, message):
-    response = client.post(URL, data=ins_form(signed_in, **changes))
+def test_insurance_errors_are_next_to_the_field(client, page_token, changes, field_id, message):
+    response = client.post(URL, data=ins_form(page_token, **changes))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     match = re.search(rf'<p class="field-error" id="{field_id}-error">([^<]*)</p>', html)
@@ -142,22 +143,22 @@ def test_insurance_errors_are_next_to_the_field(client, signed_in, changes, fiel
     assert message in match.group(1)
 
 
-def test_typed_values_are_kept_after_an_error(client, signed_in):
+def test_typed_values_are_kept_after_an_error(client, page_token):
     html = client.post(
-        URL, data=comp_form(signed_in, **{"comp-capacity_loss_pct": "250"})
+        URL, data=comp_form(page_token, **{"comp-capacity_loss_pct": "250"})
     ).get_data(as_text=True)
     assert 'value="250"' in html and 'value="10.000.000"' in html
 
 
-def test_post_without_csrf_is_refused(client, signed_in):
-    data = comp_form(signed_in)
+def test_post_without_csrf_is_refused(client, page_token):
+    data = comp_form(page_token)
     del data["csrf_token"]
     assert client.post(URL, data=data).status_code == 400
 
 
-def test_insurance_result_shows_the_rate_of_the_base_salary(client, signed_in):
-    monthly = text(client.post(URL, data=ins_form(signed_in)))
+def test_insurance_result_shows_the_rate_of_the_base_salary(client, page_token):
+    monthly = text(client.post(URL, data=ins_form(page_token)))
     assert 'data-testid="rate">(58% mức lương cơ sở)' in monthly
-    one_time = text(client.post(URL, data=ins_form(signed_in, **{"ins-capacity_loss_pct": "20"})))
+    one_time = text(client.post(URL, data=ins_form(page_token, **{"ins-capacity_loss_pct": "20"})))
     assert 'data-testid="rate">(12,5 lần mức lương cơ sở)' in one_time
     assert "49.250.000 đ" in one_time

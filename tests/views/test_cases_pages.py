@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from app import clock
@@ -30,13 +29,6 @@ from tests.factories import (
 
 # 2026-11-20 10:00 in Vietnam.
 T0 = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def frozen():
-    """``frozen(at)`` freezes the clock; it is always unfrozen after the test."""
-    yield clock.freeze
-    clock.freeze(None)
 
 
 def text_of(response) -> str:

@@ -17,10 +17,8 @@ from tests.factories import act, make_enterprise, make_user
 URL = "/claims/"
 
 
-@pytest.fixture(autouse=True)
-def unfreeze():
-    yield
-    clock.freeze(None)
+# Tests here move the clock with clock.freeze; the shared ``frozen`` fixture unfreezes it.
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 def rows(html: str) -> list[str]:

@@ -8,18 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from app import clock
 from app.clock import VN_TZ, as_utc
 from app.extensions import db
 from app.models import Task
 from app.tasks.views import open_task_count
 from tests.factories import make_accident, make_enterprise, make_user
-
-
-@pytest.fixture
-def frozen():
-    yield clock.freeze
-    clock.freeze(None)
 
 
 @pytest.fixture

@@ -6,33 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from tests.samples import ENTERPRISE_TEAM, FATAL_ATTENDEES, MINUTES, PROVINCE_TEAM
 from workflows import get_workflow
 from workflows.base import Context
 
 WF = get_workflow("accident")
-
-PROVINCE_TEAM = [
-    {"name": "Trần Thanh Tra", "organisation": "inspectorate", "role": "head"},
-    {"name": "Lê Công Đoàn", "organisation": "union", "role": "member"},
-    {"name": "Phạm Y Tế", "organisation": "health", "role": "member"},
-]
-ENTERPRISE_TEAM = [
-    {"name": "Nguyễn Giám Đốc", "organisation": "employer", "role": "head"},
-    {"name": "Lê Công Đoàn", "organisation": "union", "role": "member"},
-]
-MINUTES = {
-    "is_work_accident": True,
-    "causes": ["Không sử dụng dây an toàn"],
-    "worker_at_fault": False,
-    "responsibilities": "Người sử dụng lao động chưa huấn luyện",
-    "measures": ["Huấn luyện lại", "Kiểm tra thiết bị"],
-}
-FATAL_ATTENDEES = [
-    {"name": "A", "organisation": "inspectorate"},
-    {"name": "B", "organisation": "police"},
-    {"name": "C", "organisation": "procuracy"},
-    {"name": "D", "organisation": "employer"},
-]
 
 
 def _ctx(h, rules, case, role="system", payload=None):

@@ -1,21 +1,72 @@
 """The Mermaid diagrams: deterministic text that shows every state, trigger and the current
 state when asked."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import workflows
 from workflows.diagram import mermaid
 
 KINDS = sorted(workflows.REGISTRY)
+ROOT = Path(__file__).resolve().parents[2]
+
+# Two processes with different string hashes: a diagram that followed set or hash order would
+# differ between them. ``probe`` is a set of the same names in the same process, to show the
+# seeds really do reorder sets.
+_DIAGRAMS_IN_A_FRESH_PROCESS = """
+import json, workflows
+from workflows.diagram import mermaid
+diagrams = {}
+names = set()
+for kind, d in sorted(workflows.REGISTRY.items()):
+    diagrams[kind] = [mermaid(d), mermaid(d, current=d.initial)]
+    names.update(s.name for s in d.states)
+    names.update(t.trigger for t in d.transitions)
+print(json.dumps({"diagrams": diagrams, "probe": list(names)}))
+"""
+HASH_SEEDS = ("1", "2")
+
+
+@pytest.fixture(scope="module")
+def diagrams_by_seed() -> dict[str, dict]:
+    """``{PYTHONHASHSEED: {"diagrams": {kind: [plain, highlighted]}, "probe": [...]}}``."""
+    found = {}
+    for seed in HASH_SEEDS:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _DIAGRAMS_IN_A_FRESH_PROCESS],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found[seed] = json.loads(done.stdout)
+    return found
+
+
+def test_the_hash_seeds_used_reorder_sets(diagrams_by_seed):
+    """Without this, the determinism test below could compare two identical orders."""
+    first, second = (diagrams_by_seed[seed]["probe"] for seed in HASH_SEEDS)
+    assert sorted(first) == sorted(second)
+    assert first != second
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_mermaid_is_deterministic(kind):
+def test_mermaid_is_deterministic(kind, diagrams_by_seed):
     definition = workflows.get_workflow(kind)
     assert mermaid(definition) == mermaid(definition)
     assert mermaid(definition, current=definition.initial) == mermaid(
         definition, current=definition.initial
     )
+    here = [mermaid(definition), mermaid(definition, current=definition.initial)]
+    for seed in HASH_SEEDS:
+        assert diagrams_by_seed[seed]["diagrams"][kind] == here, f"PYTHONHASHSEED={seed}"
 
 
 @pytest.mark.parametrize("kind", KINDS)
