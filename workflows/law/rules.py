@@ -1,13 +1,14 @@
 """Dated legal parameters (base salary, statutory time limits) and their lookup.
 
-Vietnamese law changes its numbers on fixed dates: the base salary (mức lương cơ sở) is raised
-by decree every year or two, and time limits could in principle be amended the same way. Each
+Vietnamese law changes its numbers on fixed dates: the base salary (mức lương cơ sở) is raised by
+decree every year or two, and time limits could in principle be amended the same way. Each
 parameter is therefore a list of ``(valid_from, value)`` rows, and the value that applies to an
 event is the one in force on the event's date (for the base salary, Law 84/2015 Art. 53 uses the
-month of death, and the one-time and monthly allowances the month they start, Art. 50). This module holds the defaults, taken from law.md §3.2, §5, §7 and §13, and a
-small immutable :class:`RuleBook` that answers "what was the value on that day?". The database
-stores administrator-added rows and calendar adjustments; services load them and build a
-``RuleBook.with_rows(...)``, so nothing in here touches the database.
+month of death, and the one-time and monthly allowances the month they start, Art. 50). This module
+holds the defaults, taken from law.md §3.2, §5, §7 and §13, and a small immutable :class:`RuleBook`
+that answers "what was the value on that day?". The database stores administrator-added rows and
+calendar adjustments; services load them and build a ``RuleBook.with_rows(...)``, so nothing in
+here touches the database.
 """
 
 from bisect import bisect_right
