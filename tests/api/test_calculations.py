@@ -399,3 +399,19 @@ def test_compensation_accident_type_nonsense_is_422(client, auth, changes, field
     response = client.post(COMP, json=comp_body(**changes), headers=auth)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
+
+
+def test_openapi_describes_the_new_calculator_inputs(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    def request_properties(path):
+        body = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        return body["properties"]
+
+    assert {"accident_type", "third_party"} <= set(request_properties("/calculations/compensation"))
+    assert {"treatment_ended_on", "outpatient", "council_concluded_on"} <= set(
+        request_properties("/calculations/insurance")
+    )
+    answer = paths["/calculations/insurance"]["post"]["responses"]["200"]["content"]
+    properties = answer["application/json"]["schema"]["properties"]
+    assert {"start_month", "convalescence"} <= set(properties)
