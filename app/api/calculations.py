@@ -52,7 +52,7 @@ register_paths(
     {
         "/calculations/compensation": {
             "post": {
-                "summary": "Minimum employer compensation (Law 84/2015 Art. 38(4)-(5))",
+                "summary": "Minimum employer compensation (Law 84/2015 Art. 38(4)-(5), 39(1))",
                 "requestBody": {
                     "content": _json(
                         {
@@ -69,6 +69,20 @@ register_paths(
                                 },
                                 "death": {"type": "boolean", "default": False},
                                 "worker_at_fault": {"type": "boolean", "default": False},
+                                "accident_type": {
+                                    "type": "string",
+                                    "enum": ["at_work", "commuting"],
+                                    "default": "at_work",
+                                    "description": "commuting: on the way between home and "
+                                    "work (Art. 39(1), 45(1)(c))",
+                                },
+                                "third_party": {
+                                    "type": "boolean",
+                                    "default": False,
+                                    "description": "caused by a third party or an unknown "
+                                    "person; a commuting accident is then owed at least 40 % "
+                                    "(Art. 39(1)); not with worker_at_fault",
+                                },
                             },
                         }
                     )
@@ -97,12 +111,13 @@ register_paths(
         "/calculations/insurance": {
             "post": {
                 "summary": "Social-insurance benefit (Law 84/2015 Art. 48, 49, 52, 53) with the "
-                "base salary in force on on_date",
+                "base salary in force in the benefit's start month (Art. 50) or on on_date; "
+                "convalescence (Art. 54)",
                 "requestBody": {
                     "content": _json(
                         {
                             "type": "object",
-                            "required": ["insured_wage_vnd", "contribution_years", "on_date"],
+                            "required": ["insured_wage_vnd", "contribution_years"],
                             "properties": {
                                 "capacity_loss_pct": {
                                     **_PCT,
@@ -120,7 +135,30 @@ register_paths(
                                     "default": False,
                                     "description": "Art. 52, only from 81 %",
                                 },
-                                "on_date": {"type": "string", "format": "date"},
+                                "on_date": {
+                                    "type": "string",
+                                    "format": "date",
+                                    "description": "the accident day, or the day of death; "
+                                    "required for a death and when no Art. 50 input is given",
+                                },
+                                "treatment_ended_on": {
+                                    "type": "string",
+                                    "format": "date",
+                                    "description": "hospital discharge or end of treatment "
+                                    "(Art. 50(1))",
+                                },
+                                "outpatient": {
+                                    "type": "boolean",
+                                    "default": False,
+                                    "description": "no inpatient treatment: the benefit starts "
+                                    "in the month of the Council's conclusion",
+                                },
+                                "council_concluded_on": {
+                                    "type": "string",
+                                    "format": "date",
+                                    "description": "the Medical Council's conclusion; required "
+                                    "for an outpatient or when no discharge date is known",
+                                },
                             },
                         }
                     )
@@ -140,10 +178,26 @@ register_paths(
                                     "amount_vnd": {"type": "integer"},
                                     "base_salary_vnd": {"type": "integer"},
                                     "basis": {"type": "string"},
-                                    "on_date": {"type": "string", "format": "date"},
+                                    "on_date": {"type": ["string", "null"], "format": "date"},
                                     "lump_sum_part_vnd": {"type": "integer"},
                                     "seniority_part_vnd": {"type": "integer"},
                                     "serving_allowance_vnd": {"type": "integer"},
+                                    "start_month": {
+                                        "type": "string",
+                                        "pattern": "^[0-9]{4}-[0-9]{2}$",
+                                        "description": "only when an Art. 50 input was given",
+                                    },
+                                    "start_month_basis": {"type": "string"},
+                                    "convalescence": {
+                                        "type": "object",
+                                        "description": "Art. 54; a living eligible worker only",
+                                        "properties": {
+                                            "max_days": {"type": "integer"},
+                                            "per_day_vnd": {"type": "integer"},
+                                            "max_amount_vnd": {"type": "integer"},
+                                            "basis": {"type": "string"},
+                                        },
+                                    },
                                 },
                             }
                         ),

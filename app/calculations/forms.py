@@ -13,7 +13,8 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, SubmitField
+from wtforms import BooleanField, Field, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import TextInput
 
@@ -122,8 +123,19 @@ class CompensationForm(FlaskForm):
         _l("Tiền lương bình quân 6 tháng liền kề trước khi bị tai nạn (đồng/tháng)"),
         validators=[InputRequired(REQUIRED)],
     )
+    accident_type = SelectField(
+        _l("Loại tai nạn"),
+        choices=[
+            SelectChoice("at_work", _l("Tại nơi làm việc, trong giờ làm việc")),
+            SelectChoice("commuting", _l("Trên đường đi từ nơi ở đến nơi làm việc hoặc ngược lại")),
+        ],
+        default="at_work",
+    )
     death = BooleanField(_l("Người lao động bị chết"))
     worker_at_fault = BooleanField(_l("Tai nạn hoàn toàn do lỗi của người lao động"))
+    third_party = BooleanField(
+        _l("Tai nạn do lỗi của người khác hoặc không xác định được người gây ra")
+    )
     submit = SubmitField(_l("Tính bồi thường"))
 
     def payload(self) -> dict:
@@ -133,6 +145,8 @@ class CompensationForm(FlaskForm):
             "monthly_wage_vnd": self.monthly_wage_vnd.data,
             "death": bool(self.death.data),
             "worker_at_fault": bool(self.worker_at_fault.data),
+            "accident_type": self.accident_type.data,
+            "third_party": bool(self.third_party.data),
         }
 
 
@@ -147,9 +161,14 @@ class InsuranceForm(FlaskForm):
     contribution_years = WholeNumberField(
         _l("Số năm đóng bảo hiểm TNLĐ-BNN"), validators=[InputRequired(REQUIRED)]
     )
-    on_date = VNDateField(
-        _l("Ngày bị tai nạn hoặc ngày chết (ngày/tháng/năm)"),
-        validators=[InputRequired(REQUIRED)],
+    # Required by the service unless a Law 84/2015 Art. 50 date decides the month instead.
+    on_date = VNDateField(_l("Ngày bị tai nạn hoặc ngày chết (ngày/tháng/năm)"))
+    treatment_ended_on = VNDateField(
+        _l("Ngày điều trị xong, ra viện (ngày/tháng/năm, nếu điều trị nội trú)")
+    )
+    outpatient = BooleanField(_l("Điều trị ngoại trú (không nằm viện)"))
+    council_concluded_on = VNDateField(
+        _l("Ngày Hội đồng giám định y khoa kết luận (ngày/tháng/năm)")
     )
     death = BooleanField(_l("Người lao động bị chết"))
     serving_allowance = BooleanField(
@@ -163,7 +182,14 @@ class InsuranceForm(FlaskForm):
             "capacity_loss_pct": self.capacity_loss_pct.data,
             "insured_wage_vnd": self.insured_wage_vnd.data,
             "contribution_years": self.contribution_years.data,
-            "on_date": self.on_date.data.isoformat() if self.on_date.data else None,
+            "on_date": _iso(self.on_date.data),
+            "treatment_ended_on": _iso(self.treatment_ended_on.data),
+            "outpatient": bool(self.outpatient.data),
+            "council_concluded_on": _iso(self.council_concluded_on.data),
             "death": bool(self.death.data),
             "serving_allowance": bool(self.serving_allowance.data),
         }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

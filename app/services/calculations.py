@@ -2,8 +2,9 @@
 
 This module only checks and converts the input and picks the base salary in force; the law
 itself lives in the pure functions of ``workflows/law/compensation.py`` (employer compensation,
-Law 84/2015 Art. 38(4)-(5); insurance benefit, Art. 48, 49, 52, 53). Input is taken as parsed
-JSON: numbers must be JSON numbers, flags JSON booleans and ``on_date`` an ISO date (the web
+Law 84/2015 Art. 38(4)-(5), 39(1); insurance benefit, Art. 48, 49, 52, 53) and
+``workflows/law/benefits.py`` (the Art. 50 start month, convalescence Art. 54). Input is taken
+as parsed JSON: numbers must be JSON numbers, flags JSON booleans and dates ISO dates (the web
 form converts its text fields before calling). Every problem is collected per field and raised
 together as ``ValidationFailed`` (422); nothing here touches the database except reading the
 rules table (``load_rulebook``).
@@ -20,7 +21,8 @@ from typing import Any
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.services.rulebook import load_rulebook
-from workflows.law.compensation import compensation, insurance_benefit
+from workflows.law.benefits import benefit_start_month, convalescence, insurance_benefit_from
+from workflows.law.compensation import ACCIDENT_TYPES, compensation, insurance_benefit
 from workflows.law.rules import RuleBook
 
 REQUIRED = N_("Bắt buộc nhập.")
@@ -29,10 +31,15 @@ BAD_WAGE = N_("Tiền lương phải là số nguyên đồng, lớn hơn 0.")
 BAD_YEARS = N_("Số năm đóng bảo hiểm phải là số nguyên từ 0 đến 60.")
 BAD_BOOL = N_("Phải là true hoặc false.")
 BAD_DATE = N_("Ngày không hợp lệ (YYYY-MM-DD).")
+BAD_ACCIDENT_TYPE = N_(
+    "Loại tai nạn phải là at_work (tại nơi làm việc) hoặc commuting (trên đường đi và về)."
+)
 # A wage above this (VND per month) is a typing slip, not a salary; it also keeps the
 # arithmetic well inside a PostgreSQL BIGINT.
 MAX_WAGE_VND = 10_000_000_000
 MAX_YEARS = 60
+# The optional Law 84/2015 Art. 50 inputs of the insurance calculator.
+_ART50_FIELDS = ("treatment_ended_on", "outpatient", "council_concluded_on")
 
 
 class _Errors(dict):
@@ -106,10 +113,14 @@ def _years(body: Mapping[str, Any], errors: _Errors) -> int | None:
     return years
 
 
-def _on_date(body: Mapping[str, Any], errors: _Errors) -> date | None:
-    value = body.get("on_date")
+def _date(
+    body: Mapping[str, Any], name: str, errors: _Errors, *, required: bool = True
+) -> date | None:
+    """An ISO date (``"2026-05-10"``); absent or blank is an error only when ``required``."""
+    value = body.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        errors.add("on_date", REQUIRED)
+        if required:
+            errors.add(name, REQUIRED)
         return None
     if isinstance(value, date):
         return value
@@ -118,8 +129,18 @@ def _on_date(body: Mapping[str, Any], errors: _Errors) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    errors.add("on_date", BAD_DATE)
+    errors.add(name, BAD_DATE)
     return None
+
+
+def _accident_type(body: Mapping[str, Any], errors: _Errors) -> str:
+    value = body.get("accident_type")
+    if value is None:
+        return "at_work"
+    if value not in ACCIDENT_TYPES:
+        errors.add("accident_type", BAD_ACCIDENT_TYPE)
+        return "at_work"
+    return value
 
 
 def _body(raw: Any) -> Mapping[str, Any]:
@@ -137,8 +158,10 @@ def compensation_quote(raw: Any) -> dict[str, Any]:
 
     ``raw``: ``capacity_loss_pct`` (0-100; may be omitted for a death), ``monthly_wage_vnd``
     (the 6-month average wage, whole VND > 0), optional ``death`` and ``worker_at_fault``
-    (booleans, default false). Returns the contract's ``{"eligible", "months", "amount_vnd",
-    "basis"}``.
+    (booleans, default false), ``accident_type`` (``"at_work"``, the default, or
+    ``"commuting"``) and ``third_party`` (boolean: a third party or an unknown person caused
+    it; a commuting accident is then owed the Art. 39(1) allowance of 40 %). Returns the
+    contract's ``{"eligible", "months", "amount_vnd", "basis"}``.
 
     :raises ValidationFailed: with an error list per field.
     """
@@ -146,11 +169,23 @@ def compensation_quote(raw: Any) -> dict[str, Any]:
     errors = _Errors()
     death = _flag(body, "death", errors)
     at_fault = _flag(body, "worker_at_fault", errors)
+    third_party = _flag(body, "third_party", errors)
+    accident_type = _accident_type(body, errors)
     pct = _percent(body, death, errors)
     wage = _wage(body, "monthly_wage_vnd", errors)
+    if third_party and at_fault:
+        errors.add(
+            "third_party",
+            N_(
+                "Tai nạn do người khác gây ra thì không thể hoàn toàn do lỗi của người lao "
+                "động; chỉ chọn một trong hai."
+            ),
+        )
     if errors:
         raise ValidationFailed(dict(errors))
-    result = compensation(pct, wage, death, at_fault)
+    result = compensation(
+        pct, wage, death, at_fault, accident_type=accident_type, third_party=third_party
+    )
     return {
         "eligible": result.eligible,
         "months": _months(result.months),
@@ -159,10 +194,10 @@ def compensation_quote(raw: Any) -> dict[str, Any]:
     }
 
 
-def base_salary_on(rules: RuleBook, on: date) -> int:
+def base_salary_on(rules: RuleBook, on: date, field: str = "on_date") -> int:
     """The base salary in force on ``on``.
 
-    :raises ValidationFailed: on ``on_date`` when no base salary was in force yet.
+    :raises ValidationFailed: on ``field`` when no base salary was in force yet.
     """
     try:
         return rules.base_salary(on)
@@ -170,7 +205,7 @@ def base_salary_on(rules: RuleBook, on: date) -> int:
         first = rules.history("base_salary_vnd")[0][0]
         raise ValidationFailed(
             {
-                "on_date": [
+                field: [
                     N_(
                         "Chưa có mức lương cơ sở áp dụng vào ngày này "
                         "(bảng quy định bắt đầu từ %(day)s).",
@@ -181,16 +216,72 @@ def base_salary_on(rules: RuleBook, on: date) -> int:
         ) from None
 
 
+def _start_month(
+    body: Mapping[str, Any], death: bool, on: date | None, errors: _Errors
+) -> tuple[date, str, str] | None:
+    """The Art. 50 start month when the body gives any of its inputs, else None.
+
+    Returns ``(first day of the month, reason, the field that decided it)``.
+    """
+    ended = _date(body, "treatment_ended_on", errors, required=False)
+    concluded = _date(body, "council_concluded_on", errors, required=False)
+    outpatient = _flag(body, "outpatient", errors)
+    if ended is None and concluded is None and not outpatient:
+        return None
+    if death:
+        errors.add(
+            "death",
+            N_(
+                "Trợ cấp khi chết tính theo mức lương cơ sở tháng người lao động chết (Luật "
+                "ATVSLĐ Điều 53): bỏ ngày ra viện và ngày kết luận giám định, chỉ nhập ngày chết."
+            ),
+        )
+        return None
+    for name, day in (("treatment_ended_on", ended), ("council_concluded_on", concluded)):
+        if day is not None and on is not None and day < on:
+            errors.add(name, N_("Không được trước ngày bị tai nạn."))
+    if errors:
+        return None
+    try:
+        month, reason = benefit_start_month(
+            treatment_ended_on=ended, outpatient=outpatient, council_concluded_on=concluded
+        )
+    except ValueError:
+        errors.add(
+            "council_concluded_on",
+            N_(
+                "Bắt buộc nhập khi điều trị ngoại trú hoặc không rõ ngày ra viện: trợ cấp hưởng "
+                "từ tháng có kết luận giám định (Luật ATVSLĐ Điều 50 khoản 1)."
+            ),
+        )
+        return None
+    decided_by = (
+        "council_concluded_on"
+        if concluded is not None and month == concluded.replace(day=1)
+        else "treatment_ended_on"
+    )
+    return month, reason, decided_by
+
+
 def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
-    """The social-insurance benefit with the base salary in force on ``on_date``.
+    """The social-insurance benefit with the base salary in force in the benefit's month.
 
     ``raw``: ``capacity_loss_pct`` (0-100; may be omitted for a death), ``insured_wage_vnd``
     (whole VND > 0), ``contribution_years`` (whole years 0-60; a year or less counts as one),
     ``on_date`` (ISO date: the accident day, or the day of death), optional ``death`` and
-    ``serving_allowance`` (Art. 52; only with 81 % or more). The base salary comes from the
-    rules table (defaults plus the administrator's dated rows). Returns the contract's
-    ``{"eligible", "kind", "amount_vnd", "base_salary_vnd", "basis"}`` plus ``on_date`` and
-    the parts ``lump_sum_part_vnd``, ``seniority_part_vnd``, ``serving_allowance_vnd``.
+    ``serving_allowance`` (Art. 52; only with 81 % or more). Optional Art. 50 inputs:
+    ``treatment_ended_on`` (ISO date of discharge or end of treatment), ``outpatient``
+    (boolean) and ``council_concluded_on`` (ISO date); when a date is given or ``outpatient``
+    is true, the base salary is the one in force in the benefit's start month (Law 84/2015
+    Art. 50(1); Circular 28/2021 Art. 9(1)), ``on_date`` becomes optional and the answer adds
+    ``start_month`` (``"YYYY-MM"``) and ``start_month_basis``; otherwise ``on_date`` decides,
+    as before. A death always uses ``on_date``, the day of death (Art. 53). The base salary
+    comes from the rules table (defaults plus the administrator's dated rows).
+
+    Returns the contract's ``{"eligible", "kind", "amount_vnd", "base_salary_vnd", "basis"}``
+    plus ``on_date`` (null when not given), the parts ``lump_sum_part_vnd``,
+    ``seniority_part_vnd``, ``serving_allowance_vnd`` and, for a living eligible worker,
+    ``convalescence``: ``{"max_days", "per_day_vnd", "max_amount_vnd", "basis"}`` (Art. 54).
 
     :raises ValidationFailed: with an error list per field.
     """
@@ -201,7 +292,9 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
     pct = _percent(body, death, errors)
     wage = _wage(body, "insured_wage_vnd", errors)
     years = _years(body, errors)
-    on = _on_date(body, errors)
+    art50 = any(body.get(name) not in (None, "", False) for name in _ART50_FIELDS)
+    on = _date(body, "on_date", errors, required=death or not art50)
+    start = _start_month(body, death, on, errors)
     if serving and not errors and (death or pct < 81):
         errors.add(
             "serving_allowance",
@@ -212,16 +305,40 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
         )
     if errors:
         raise ValidationFailed(dict(errors))
-    base = base_salary_on(rules or load_rulebook(), on)
-    result = insurance_benefit(pct, wage, years, death, base, serving_allowance=serving)
-    return {
+    rules = rules or load_rulebook()
+    if start is None:
+        base = base_salary_on(rules, on)
+        result = insurance_benefit(pct, wage, years, death, base, serving_allowance=serving)
+    else:
+        base = base_salary_on(rules, start[0], start[2])
+        result = insurance_benefit_from(
+            capacity_loss_pct=pct,
+            insured_wage_vnd=wage,
+            contribution_years=years,
+            start_month=start[0],
+            rules=rules,
+            serving_allowance=serving,
+        )
+    answer: dict[str, Any] = {
         "eligible": result.eligible,
         "kind": result.kind,
         "amount_vnd": result.amount_vnd,
         "base_salary_vnd": result.base_salary_vnd,
         "basis": result.basis,
-        "on_date": on.isoformat(),
+        "on_date": on.isoformat() if on else None,
         "lump_sum_part_vnd": result.lump_sum_part_vnd,
         "seniority_part_vnd": result.seniority_part_vnd,
         "serving_allowance_vnd": result.serving_allowance_vnd,
     }
+    if start is not None:
+        answer["start_month"] = start[0].strftime("%Y-%m")
+        answer["start_month_basis"] = start[1]
+    if result.eligible and not death:
+        rest = convalescence(pct, base)
+        answer["convalescence"] = {
+            "max_days": rest.max_days,
+            "per_day_vnd": rest.per_day_vnd,
+            "max_amount_vnd": rest.max_amount_vnd,
+            "basis": rest.basis,
+        }
+    return answer

@@ -224,3 +224,194 @@ def test_calculators_are_in_the_openapi_document(client):
     assert "post" in paths["/calculations/compensation"]
     assert "post" in paths["/calculations/insurance"]
     assert "get" in paths["/claims/{claim_id}/decision.pdf"]
+
+
+# --- the benefit's start month (Art. 50), convalescence (Art. 54), commuting (Art. 39(1)) -----
+
+
+def example_body(**changes):
+    """The issue's example: accident 20/6/2026, 25 %, 4 years, insured wage 8,400,000."""
+    body = {
+        "capacity_loss_pct": 25,
+        "insured_wage_vnd": 8_400_000,
+        "contribution_years": 4,
+        "on_date": "2026-06-20",
+    }
+    body.update(changes)
+    return body
+
+
+def test_issue_example_council_after_the_rise_gets_the_new_base_salary(client, auth):
+    old = client.post(INS, json=example_body(), headers=auth).get_json()
+    # on_date alone decides, as before: 15 × 2,340,000 + 1.4 × 8,400,000
+    assert (old["amount_vnd"], old["base_salary_vnd"]) == (46_860_000, 2_340_000)
+    assert "start_month" not in old
+    body = client.post(
+        INS,
+        json=example_body(outpatient=True, council_concluded_on="2026-11-12"),
+        headers=auth,
+    ).get_json()
+    # 15 × 2,530,000 = 37,950,000 + 1.4 × 8,400,000 = 11,760,000
+    assert (body["amount_vnd"], body["base_salary_vnd"]) == (49_710_000, 2_530_000)
+    assert body["start_month"] == "2026-11"
+    assert "Điều 50 khoản 1" in body["start_month_basis"]
+    assert "Điều 48" in body["basis"] and "Điều 9 khoản 1" in body["basis"]
+    assert body["on_date"] == "2026-06-20"
+
+
+@pytest.mark.parametrize(
+    ("changes", "month", "base", "amount"),
+    [
+        # inpatient discharged in June: June's base salary, 15 × 2,340,000 + 11,760,000
+        (
+            {"treatment_ended_on": "2026-06-30", "council_concluded_on": "2026-11-12"},
+            "2026-06",
+            2_340_000,
+            46_860_000,
+        ),
+        # discharged 1 July: 15 × 2,530,000 + 11,760,000
+        ({"treatment_ended_on": "2026-07-01"}, "2026-07", 2_530_000, 49_710_000),
+        # discharge unknown: the Council's month
+        ({"council_concluded_on": "2026-11-12"}, "2026-11", 2_530_000, 49_710_000),
+        # outpatient: the Council's month even with a treatment end date
+        (
+            {
+                "outpatient": True,
+                "treatment_ended_on": "2026-06-25",
+                "council_concluded_on": "2026-07-02",
+            },
+            "2026-07",
+            2_530_000,
+            49_710_000,
+        ),
+        # on_date may be left out when the Art. 50 dates are given
+        ({"on_date": None, "council_concluded_on": "2026-11-12"}, "2026-11", 2_530_000, 49_710_000),
+    ],
+)
+def test_start_month_decides_the_base_salary(client, auth, changes, month, base, amount):
+    response = client.post(INS, json=example_body(**changes), headers=auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["start_month"], body["base_salary_vnd"], body["amount_vnd"]) == (
+        month,
+        base,
+        amount,
+    )
+
+
+@pytest.mark.parametrize(
+    ("pct", "days"),
+    [(10, 0), (15, 5), (30, 5), (31, 7), (50, 7), (51, 10), (85, 10)],
+)
+def test_insurance_answer_carries_convalescence(client, auth, pct, days):
+    body = client.post(
+        INS, json=ins_body(capacity_loss_pct=pct, on_date="2026-07-01"), headers=auth
+    ).get_json()
+    assert body["convalescence"]["max_days"] == days
+    assert body["convalescence"]["per_day_vnd"] == 759_000  # 0.3 × 2,530,000
+    assert body["convalescence"]["max_amount_vnd"] == days * 759_000
+
+
+def test_convalescence_uses_the_start_months_base_salary(client, auth):
+    body = client.post(
+        INS, json=example_body(council_concluded_on="2026-11-12"), headers=auth
+    ).get_json()
+    # 25 %: 5 days × 0.3 × 2,530,000 (the accident day's base salary would give 702,000)
+    assert body["convalescence"]["max_days"] == 5
+    assert body["convalescence"]["per_day_vnd"] == 759_000
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"capacity_loss_pct": 3}, {"capacity_loss_pct": None, "death": True}],
+)
+def test_no_convalescence_for_a_death_or_an_ineligible_worker(client, auth, changes):
+    body = client.post(INS, json=ins_body(**changes), headers=auth).get_json()
+    assert "convalescence" not in body
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (example_body(treatment_ended_on="12/11/2026"), "treatment_ended_on"),
+        (example_body(council_concluded_on="2026-13-01"), "council_concluded_on"),
+        (example_body(council_concluded_on=20261112), "council_concluded_on"),
+        (example_body(outpatient="yes", council_concluded_on="2026-11-12"), "outpatient"),
+        (example_body(outpatient=True), "council_concluded_on"),
+        (example_body(treatment_ended_on="2026-06-01"), "treatment_ended_on"),
+        (example_body(council_concluded_on="2026-06-19"), "council_concluded_on"),
+        (example_body(council_concluded_on="2019-01-10", on_date=None), "council_concluded_on"),
+        (
+            example_body(capacity_loss_pct=None, death=True, council_concluded_on="2026-11-12"),
+            "death",
+        ),
+        ({k: v for k, v in example_body().items() if k != "on_date"}, "on_date"),
+    ],
+)
+def test_start_month_nonsense_is_422_with_field_errors(client, auth, body, field):
+    response = client.post(INS, json=body, headers=auth)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "eligible", "months", "amount", "clause"),
+    [
+        # 0.4 × 7.5 months × 10,000,000
+        (
+            {"accident_type": "commuting", "third_party": True},
+            True,
+            3,
+            30_000_000,
+            "Điều 39 khoản 1",
+        ),
+        # 0.4 × 30 months
+        (
+            {"accident_type": "commuting", "third_party": True, "death": True},
+            True,
+            12,
+            120_000_000,
+            "Điều 39 khoản 1",
+        ),
+        ({"accident_type": "commuting"}, False, 0, 0, "Điều 45 khoản 1 điểm c"),
+        ({"accident_type": "at_work", "third_party": True}, True, 7.5, 75_000_000, "khoản 4"),
+    ],
+)
+def test_compensation_by_accident_type(client, auth, changes, eligible, months, amount, clause):
+    response = client.post(COMP, json=comp_body(**changes), headers=auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {"eligible", "months", "amount_vnd", "basis"}
+    assert (body["eligible"], body["months"], body["amount_vnd"]) == (eligible, months, amount)
+    assert clause in body["basis"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"accident_type": "holiday"}, "accident_type"),
+        ({"accident_type": 1}, "accident_type"),
+        ({"third_party": "true"}, "third_party"),
+        ({"third_party": True, "worker_at_fault": True}, "third_party"),
+    ],
+)
+def test_compensation_accident_type_nonsense_is_422(client, auth, changes, field):
+    response = client.post(COMP, json=comp_body(**changes), headers=auth)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+
+
+def test_openapi_describes_the_new_calculator_inputs(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    def request_properties(path):
+        body = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        return body["properties"]
+
+    assert {"accident_type", "third_party"} <= set(request_properties("/calculations/compensation"))
+    assert {"treatment_ended_on", "outpatient", "council_concluded_on"} <= set(
+        request_properties("/calculations/insurance")
+    )
+    answer = paths["/calculations/insurance"]["post"]["responses"]["200"]["content"]
+    properties = answer["application/json"]["schema"]["properties"]
+    assert {"start_month", "convalescence"} <= set(properties)

@@ -162,3 +162,94 @@ def test_insurance_result_shows_the_rate_of_the_base_salary(client, page_token):
     one_time = text(client.post(URL, data=ins_form(page_token, **{"ins-capacity_loss_pct": "20"})))
     assert 'data-testid="rate">(12,5 lần mức lương cơ sở)' in one_time
     assert "49.250.000 đ" in one_time
+
+
+def test_page_has_the_new_inputs_with_vietnamese_labels(client, signed_in):
+    html = text(client.get(URL))
+    for name in (
+        "comp-accident_type",
+        "comp-third_party",
+        "ins-treatment_ended_on",
+        "ins-outpatient",
+        "ins-council_concluded_on",
+    ):
+        assert f'name="{name}"' in html
+    assert "Trên đường đi từ nơi ở đến nơi làm việc" in html
+    assert "Ngày Hội đồng giám định y khoa kết luận" in html
+
+
+def test_issue_example_on_the_page_uses_the_councils_month(client, signed_in):
+    data = ins_form(
+        signed_in,
+        **{
+            "ins-capacity_loss_pct": "25",
+            "ins-insured_wage_vnd": "8.400.000",
+            "ins-contribution_years": "4",
+            "ins-on_date": "20/06/2026",
+            "ins-outpatient": "y",
+            "ins-council_concluded_on": "12/11/2026",
+        },
+    )
+    response = client.post(URL, data=data)
+    assert response.status_code == 200
+    html = text(response)
+    # 15 × 2,530,000 + 1.4 × 8,400,000
+    assert "49.710.000 đ" in html
+    assert 'data-testid="start-month">11/2026' in html
+    assert 'data-testid="base-salary">2.530.000 đ (tháng 11/2026)' in html
+    # Art. 54 at 25 %: 5 days × 0.3 × 2,530,000 = 5 × 759.000
+    assert 'data-testid="convalescence">tối đa 5 ngày × 759.000 đ = 3.795.000 đ' in html
+
+
+def test_convalescence_below_15_percent_says_none(client, signed_in):
+    html = text(client.post(URL, data=ins_form(signed_in, **{"ins-capacity_loss_pct": "10"})))
+    assert 'data-testid="convalescence">không có (suy giảm dưới 15%)' in html
+
+
+def test_commuting_accident_caused_by_a_third_party_on_the_page(client, signed_in):
+    data = comp_form(signed_in, **{"comp-accident_type": "commuting", "comp-third_party": "y"})
+    html = text(client.post(URL, data=data))
+    # 0.4 × 7.5 months × 10,000,000
+    assert 'data-testid="months">3<' in html and "30.000.000 đ" in html
+    assert "Điều 39 khoản 1" in html
+
+
+@pytest.mark.parametrize(
+    ("form", "changes", "field_id", "message"),
+    [
+        (
+            ins_form,
+            {"ins-council_concluded_on": "31/11/2026"},
+            "ins-council_concluded_on",
+            "Ngày không hợp lệ",
+        ),
+        (ins_form, {"ins-outpatient": "y"}, "ins-council_concluded_on", "Bắt buộc"),
+        (
+            ins_form,
+            {"ins-treatment_ended_on": "01/05/2026"},
+            "ins-treatment_ended_on",
+            "trước ngày bị tai nạn",
+        ),
+        (
+            comp_form,
+            {"comp-third_party": "y", "comp-worker_at_fault": "y"},
+            "comp-third_party",
+            "người khác gây ra",
+        ),
+    ],
+)
+def test_new_inputs_errors_are_next_to_the_field(
+    client, signed_in, form, changes, field_id, message
+):
+    response = client.post(URL, data=form(signed_in, **changes))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<p class="field-error" id="{field_id}-error">([^<]*)</p>', html)
+    assert match, html
+    assert message in match.group(1)
+
+
+def test_an_unknown_accident_type_is_422(client, signed_in):
+    response = client.post(URL, data=comp_form(signed_in, **{"comp-accident_type": "holiday"}))
+    assert response.status_code == 422
+    assert 'id="comp-accident_type-error"' in response.get_data(as_text=True)

@@ -1,11 +1,12 @@
 """Pure Vietnamese occupational-accident law for SafeCase.
 
-This package turns the statutory rules of Law 84/2015/QH13 on occupational safety and health
-(Luật ATVSLĐ) and its decrees into plain functions: dated rules tables an administrator can
-change (`rules`), calendar and working-day arithmetic (`calendar`), accident classification
-and investigation limits (`classification`), and the employer-compensation and
-social-insurance calculators (`compensation`). It imports neither Flask nor the database, so
-every rule can be tested on its own and reused by services, jobs and views alike.
+This package turns the statutory rules of Law 84/2015/QH13 on occupational safety and health (Luật
+ATVSLĐ) and its decrees into plain functions: dated rules tables an administrator can change
+(`rules`), calendar and working-day arithmetic (`calendar`), accident classification and
+investigation limits (`classification`), the employer-compensation and social-insurance calculators
+(`compensation`), and the benefits' start month, re-basing, re-assessment, convalescence,
+retraining and assistive devices (`benefits`). It imports neither Flask nor the database, so every
+rule can be tested on its own and reused by services, jobs and views alike.
 """
 
 

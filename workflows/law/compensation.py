@@ -3,14 +3,18 @@
 Two payers, two calculators, and the amounts add up (law.md §14). The employer owes compensation
 (bồi thường) under Law 84/2015 Art. 38(4) in months of the worker's average wage of the six
 months before the accident (Circular 28/2021 Art. 5), or 40 % of it as an allowance (trợ cấp)
-when the worker was wholly at fault (Art. 38(5)); below 5 % loss only treatment costs and wages
-are owed (Art. 38(2)-(3)). The TNLĐ-BNN insurance fund pays a one-time allowance for 5-30 %
-(Art. 48), a monthly allowance from 31 % (Art. 49), a serving allowance for the most severe
-cases (Art. 52) and a death lump sum of 36 base salaries (Art. 53). The law sets minimums
-("ít nhất"), so these are the floors an employer must reach. All arithmetic is exact in Decimal;
-the VND amount is rounded half up to a whole dong only at the end. Every invalid input raises
-ValueError (a wrong type raises InvalidInputError, which is both a ValueError and a TypeError)
-so a caller can turn it into a 400 answer.
+when the worker was wholly at fault (Art. 38(5)) or, for an accident on the way to or from
+work, when a third party or an unknown person caused it (Art. 39(1)); below 5 % loss only
+treatment costs and wages are owed (Art. 38(2)-(3)). When a commercial accident insurer the
+employer bought cover from pays less than that minimum, the employer pays the rest (Art.
+39(2)). The TNLĐ-BNN insurance fund pays a one-time allowance for 5-30 % (Art. 48), a monthly
+allowance from 31 % (Art. 49), a serving allowance for the most severe cases (Art. 52) and a
+death lump sum of 36 base salaries (Art. 53); the dates and the other benefits (Art. 47, 50,
+51, 54, 55) are in ``benefits``. The law sets minimums ("ít nhất"), so these are the floors an
+employer must reach. All arithmetic is exact in Decimal; the VND amount is rounded half up to
+a whole dong only at the end. Every invalid input raises ValueError (a wrong type raises
+InvalidInputError, which is both a ValueError and a TypeError) so a caller can turn it into a
+400 answer.
 """
 
 from dataclasses import dataclass
@@ -24,8 +28,14 @@ _LAW = "Luật ATVSLĐ 84/2015"
 MIN_ELIGIBLE_LOSS_PCT = 5
 
 # The fraction of Art. 38(4) compensation owed as an allowance when the worker is wholly at
-# fault (Art. 38(5)).
+# fault (Art. 38(5)), and as the allowance for a commuting accident caused by a third party or
+# an unknown person (Art. 39(1)): both say "at least 40 %".
 AT_FAULT_SHARE = Decimal("0.4")
+COMMUTING_SHARE = Decimal("0.4")
+
+# Where the accident happened: at work (Art. 38), or on the way between home and work at a
+# reasonable time and route (Art. 39(1); for insurance, Art. 45(1)(c)).
+ACCIDENT_TYPES = ("at_work", "commuting")
 
 Percent = int | float | Decimal
 
@@ -83,8 +93,11 @@ def compensation(
     monthly_wage_vnd: int,
     death: bool = False,
     worker_at_fault: bool = False,
+    *,
+    accident_type: str = "at_work",
+    third_party: bool = False,
 ) -> CompensationResult:
-    """Minimum compensation in months of wage and VND (Law 84/2015 Art. 38(4)-(5)).
+    """Minimum compensation in months of wage and VND (Law 84/2015 Art. 38(4)-(5), 39(1)).
 
     Below 5 % the worker is not eligible (0 months). 5-10 % gives 1.5 months; above 10 % up to
     below 81 % gives 1.5 + (a - 10) × 0.4 months (so 11 % → 1.9, 80 % → 29.5); 81 % or more, or
@@ -93,10 +106,34 @@ def compensation(
     the two whole-point values; likewise 80-81. When the worker was wholly at fault the months
     are multiplied by 0.4 (Art. 38(5)). ``capacity_loss_pct`` may be None only when ``death``.
 
-    :raises ValueError: for a percentage outside 0-100, a negative or non-integer wage.
+    ``accident_type`` is ``"at_work"`` (the default, Art. 38) or ``"commuting"``. A commuting
+    accident caused by a third party or an unknown person (``third_party``) is owed an
+    allowance of at least 40 % of the Art. 38(4) amount (Art. 39(1)); one not caused by
+    someone else is owed nothing by the employer under Art. 38-39 (not eligible, 0 months),
+    though the insurance fund still pays (Art. 45(1)(c)). ``third_party`` with
+    ``worker_at_fault`` is a contradiction (someone else caused it, or the worker did wholly).
+
+    :raises ValueError: for a percentage outside 0-100, a negative or non-integer wage, an
+        unknown ``accident_type`` or ``third_party`` together with ``worker_at_fault``.
     """
     pct = _percent(capacity_loss_pct, death)
     wage = _vnd(monthly_wage_vnd, "monthly_wage_vnd")
+    if accident_type not in ACCIDENT_TYPES:
+        raise ValueError(f"accident_type must be one of {ACCIDENT_TYPES}, got {accident_type!r}")
+    if third_party and worker_at_fault:
+        raise ValueError("an accident caused by a third party is not wholly the worker's fault")
+    if accident_type == "commuting" and not third_party:
+        return CompensationResult(
+            eligible=False,
+            months=Decimal(0),
+            amount_vnd=0,
+            basis=(
+                f"{_LAW} Điều 39 khoản 1: tai nạn trên đường đi và về giữa nơi ở và nơi làm việc "
+                "chỉ được người sử dụng lao động trợ cấp khi do lỗi của người khác hoặc không xác "
+                "định được người gây ra; người lao động vẫn được hưởng chế độ bảo hiểm tai nạn "
+                "lao động (Điều 45 khoản 1 điểm c)"
+            ),
+        )
     if not death and pct < MIN_ELIGIBLE_LOSS_PCT:
         return CompensationResult(
             eligible=False,
@@ -116,7 +153,13 @@ def compensation(
     else:
         months = Decimal("1.5") + (pct - 10) * Decimal("0.4")
         clause = "Điều 38 khoản 4 điểm a"
-    if worker_at_fault:
+    if accident_type == "commuting":
+        months *= COMMUTING_SHARE
+        basis = (
+            f"{_LAW} Điều 39 khoản 1 (tai nạn trên đường đi và về do lỗi của người khác hoặc "
+            f"không xác định được người gây ra: trợ cấp ít nhất 40% mức {clause})"
+        )
+    elif worker_at_fault:
         months *= AT_FAULT_SHARE
         basis = f"{_LAW} Điều 38 khoản 5 (trợ cấp 40% mức {clause})"
     else:
@@ -124,6 +167,21 @@ def compensation(
     return CompensationResult(
         eligible=True, months=_plain(months), amount_vnd=round_vnd(months * wage), basis=basis
     )
+
+
+def employer_top_up(minimum_vnd: int, insurer_paid_vnd: int) -> int:
+    """What the employer still owes (VND) after a commercial accident insurer paid.
+
+    Law 84/2015 Art. 39(2): when the insurer the employer bought accident cover from pays the
+    worker less than the Art. 38(4)/(5) minimum (``minimum_vnd``, e.g.
+    ``compensation(...).amount_vnd``), the employer pays the difference so the worker gets at
+    least the minimum; nothing when the insurer paid as much or more.
+
+    :raises ValueError: for a negative or non-integer amount.
+    """
+    minimum = _vnd(minimum_vnd, "minimum_vnd")
+    paid = _vnd(insurer_paid_vnd, "insurer_paid_vnd")
+    return int(max(minimum - paid, Decimal(0)))
 
 
 @dataclass(frozen=True)

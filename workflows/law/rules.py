@@ -1,13 +1,14 @@
 """Dated legal parameters (base salary, statutory time limits) and their lookup.
 
-Vietnamese law changes its numbers on fixed dates: the base salary (mức lương cơ sở) is raised
-by decree every year or two, and time limits could in principle be amended the same way. Each
+Vietnamese law changes its numbers on fixed dates: the base salary (mức lương cơ sở) is raised by
+decree every year or two, and time limits could in principle be amended the same way. Each
 parameter is therefore a list of ``(valid_from, value)`` rows, and the value that applies to an
 event is the one in force on the event's date (for the base salary, Law 84/2015 Art. 53 uses the
-month of death). This module holds the defaults, taken from law.md §3.2, §5, §7 and §13, and a
-small immutable :class:`RuleBook` that answers "what was the value on that day?". The database
-stores administrator-added rows and calendar adjustments; services load them and build a
-``RuleBook.with_rows(...)``, so nothing in here touches the database.
+month of death, and the one-time and monthly allowances the month they start, Art. 50). This module
+holds the defaults, taken from law.md §3.2, §5, §7 and §13, and a small immutable :class:`RuleBook`
+that answers "what was the value on that day?". The database stores administrator-added rows and
+calendar adjustments; services load them and build a ``RuleBook.with_rows(...)``, so nothing in
+here touches the database.
 """
 
 from bisect import bisect_right
@@ -42,6 +43,12 @@ DEFAULT_RULES: dict[str, list[tuple[date, RuleValue]]] = {
     "scene_arrival_hours": [(_LAW_IN_FORCE, 2)],
     "minutes_distribution_working_days": [(_LAW_IN_FORCE, 3)],
     "reminder_before_hours": [(_LAW_IN_FORCE, 24)],
+    # UNVERIFIED (law.md §6, §7.2): whether a re-assessment that stays within 5-30 % pays the
+    # new one-time allowance less what was already paid ("difference") or in full ("full").
+    "reassessment_one_time_settlement": [(_LAW_IN_FORCE, "difference")],
+    # UNVERIFIED (law.md §7.2, §14 F11): whether the 3-month lump sum of a worker who settles
+    # abroad (Art. 49) counts the Art. 52 serving allowance ("yes") or not ("no").
+    "abroad_lump_sum_includes_serving": [(_LAW_IN_FORCE, "no")],
 }
 
 RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -100,6 +107,16 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "reminder_before_hours": (
         "Nhắc việc trước hạn (giờ)",
         "Quy định nội bộ SafeCase, không phải quy định pháp luật",
+    ),
+    "reassessment_one_time_settlement": (
+        "Giám định lại vẫn hưởng trợ cấp một lần: trả phần chênh lệch (difference) "
+        "hay trả đủ mức mới (full)",
+        "Luật ATVSLĐ 84/2015 Điều 47, 50 khoản 3; Thông tư 28/2021/TT-BLĐTBXH Điều 9 khoản 2 "
+        "(CHƯA KIỂM CHỨNG)",
+    ),
+    "abroad_lump_sum_includes_serving": (
+        "Ra nước ngoài định cư: khoản 3 tháng có tính trợ cấp phục vụ (yes/no)",
+        "Luật ATVSLĐ 84/2015 Điều 49, 52 (CHƯA KIỂM CHỨNG)",
     ),
 }
 
