@@ -164,7 +164,7 @@ def test_insurance_result_shows_the_rate_of_the_base_salary(client, page_token):
     assert "49.250.000 đ" in one_time
 
 
-def test_page_has_the_new_inputs_with_vietnamese_labels(client, signed_in):
+def test_page_has_the_new_inputs_with_vietnamese_labels(client, page_token):
     html = text(client.get(URL))
     for name in (
         "comp-accident_type",
@@ -178,9 +178,9 @@ def test_page_has_the_new_inputs_with_vietnamese_labels(client, signed_in):
     assert "Ngày Hội đồng giám định y khoa kết luận" in html
 
 
-def test_issue_example_on_the_page_uses_the_councils_month(client, signed_in):
+def test_issue_example_on_the_page_uses_the_councils_month(client, page_token):
     data = ins_form(
-        signed_in,
+        page_token,
         **{
             "ins-capacity_loss_pct": "25",
             "ins-insured_wage_vnd": "8.400.000",
@@ -201,13 +201,13 @@ def test_issue_example_on_the_page_uses_the_councils_month(client, signed_in):
     assert 'data-testid="convalescence">tối đa 5 ngày × 759.000 đ = 3.795.000 đ' in html
 
 
-def test_convalescence_below_15_percent_says_none(client, signed_in):
-    html = text(client.post(URL, data=ins_form(signed_in, **{"ins-capacity_loss_pct": "10"})))
+def test_convalescence_below_15_percent_says_none(client, page_token):
+    html = text(client.post(URL, data=ins_form(page_token, **{"ins-capacity_loss_pct": "10"})))
     assert 'data-testid="convalescence">không có (suy giảm dưới 15%)' in html
 
 
-def test_commuting_accident_caused_by_a_third_party_on_the_page(client, signed_in):
-    data = comp_form(signed_in, **{"comp-accident_type": "commuting", "comp-third_party": "y"})
+def test_commuting_accident_caused_by_a_third_party_on_the_page(client, page_token):
+    data = comp_form(page_token, **{"comp-accident_type": "commuting", "comp-third_party": "y"})
     html = text(client.post(URL, data=data))
     # 0.4 × 7.5 months × 10,000,000
     assert 'data-testid="months">3<' in html and "30.000.000 đ" in html
@@ -239,9 +239,9 @@ def test_commuting_accident_caused_by_a_third_party_on_the_page(client, signed_i
     ],
 )
 def test_new_inputs_errors_are_next_to_the_field(
-    client, signed_in, form, changes, field_id, message
+    client, page_token, form, changes, field_id, message
 ):
-    response = client.post(URL, data=form(signed_in, **changes))
+    response = client.post(URL, data=form(page_token, **changes))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     match = re.search(rf'<p class="field-error" id="{field_id}-error">([^<]*)</p>', html)
@@ -249,7 +249,7 @@ def test_new_inputs_errors_are_next_to_the_field(
     assert message in match.group(1)
 
 
-def test_an_unknown_accident_type_is_422(client, signed_in):
-    response = client.post(URL, data=comp_form(signed_in, **{"comp-accident_type": "holiday"}))
+def test_an_unknown_accident_type_is_422(client, page_token):
+    response = client.post(URL, data=comp_form(page_token, **{"comp-accident_type": "holiday"}))
     assert response.status_code == 422
     assert 'id="comp-accident_type-error"' in response.get_data(as_text=True)
