@@ -18,13 +18,22 @@ straight away for a death, the claim is ``assessed`` and two tracks run independ
   ``decide_insurance``. A worker without social insurance has no such track; the employer owes
   the equivalent benefit itself (Art. 39(4)), recorded as ``compensation.equivalent_si_vnd``.
 
+The expected insurance benefit uses the base salary of the month it starts (Art. 50(1)): the
+month of hospital discharge (``treatment_ended_on``), or, for an ``outpatient`` or when no
+discharge day is known, the month of the Council's conclusion; a death keeps the month of death
+(Art. 53). When the injury worsens, or several accidents are assessed together, the employer or
+the inspector records the new conclusion (``reassess``, Art. 47): the earlier one is kept in
+the claim's assessment history and in its event chain, and the new benefit starts in the new
+conclusion's month (Art. 50(3)).
+
 When both tracks are done the union or the inspector ``close``\\s the claim.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from workflows.base import (
@@ -49,14 +58,42 @@ from workflows.base import (
     unless,
 )
 from workflows.dossier import MEDICAL_DOSSIER
+from workflows.law.benefits import (
+    benefit_start_month,
+    earliest_reassessment,
+    insurance_benefit_from,
+    reassessed_benefit,
+)
 from workflows.law.calendar import add_calendar_days
 from workflows.law.compensation import MIN_ELIGIBLE_LOSS_PCT, compensation, insurance_benefit
 
 # -- the money -------------------------------------------------------------------------------
 
 
+# Law 84/2015 Art. 53: the death grant is 36 base salaries of the month of death.
+DEATH_START_BASIS = (
+    "Luật ATVSLĐ 84/2015 Điều 53: trợ cấp một lần khi chết, mức lương cơ sở tại tháng người lao "
+    "động chết"
+)
+
+
 def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+def month_text(month: date) -> str:
+    """A benefit month as the claim stores it: "YYYY-MM"."""
+    return f"{month:%Y-%m}"
+
+
+def parse_month(value: Any) -> date | None:
+    """ "YYYY-MM" → the first day of that month; None for anything else."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}", value):
+        return None
+    try:
+        return date(int(value[:4]), int(value[5:]), 1)
+    except ValueError:
+        return None
 
 
 def assessment_data(
@@ -66,15 +103,20 @@ def assessment_data(
     death: bool,
     assessed_at: datetime,
     rules,
+    treatment_ended_on: date | None = None,
+    outpatient: bool = False,
 ) -> tuple[dict[str, Any], dict[str, DeadlineChange]]:
     """The ``data`` keys and deadlines a claim gets on entering ``assessed``.
 
     ``assessed_at`` is the Council's conclusion, or the announcement for a death (Law 84/2015
     Art. 38(7)). The minimum compensation uses the 6-month average wage
     (``monthly_wage_vnd``); the expected insurance benefit uses the insured wage and the base
-    salary in force on the accident day (the day of death for a death, Art. 53). An unknown
-    wage leaves the amount None rather than guessing; an unknown ``si_years`` counts as one
-    year (a year or less counts as one, Art. 48(2)(b)).
+    salary in force in the month the benefit starts (``insurance.start_month`` "YYYY-MM", with
+    its reason in ``insurance.start_month_basis``): by Art. 50(1) the month of
+    ``treatment_ended_on`` (hospital discharge) for an inpatient, else — an ``outpatient`` or
+    no discharge day known — the month of the Council's conclusion; for a death the month of
+    death (Art. 53). An unknown wage leaves the amount None rather than guessing; an unknown
+    ``si_years`` counts as one year (a year or less counts as one, Art. 48(2)(b)).
     """
     wage = _int_or_none(claim_data.get("monthly_wage_vnd"))
     insured_wage = _int_or_none(claim_data.get("insured_wage_vnd"))
@@ -86,14 +128,27 @@ def assessment_data(
     due_days = int(rules.get("compensation_due_days", local_date(assessed_at)))
     due_at = add_calendar_days(assessed_at, due_days)
 
-    reference = parse_iso(claim_data.get("died_at") if death else None) or parse_iso(
-        claim_data.get("occurred_at")
-    )
-    on = local_date(reference or assessed_at)
-    base = rules.base_salary(on)
-    benefit = insurance_benefit(
-        capacity_loss_pct, insured_wage or 0, int(claim_data.get("si_years") or 0), death, base
-    )
+    years = int(claim_data.get("si_years") or 0)
+    if death:
+        reference = parse_iso(claim_data.get("died_at")) or parse_iso(claim_data.get("occurred_at"))
+        on = local_date(reference or assessed_at)
+        start, start_basis = on.replace(day=1), DEATH_START_BASIS
+        base = rules.base_salary(on)
+        benefit = insurance_benefit(capacity_loss_pct, insured_wage or 0, years, death, base)
+    else:
+        start, start_basis = benefit_start_month(
+            treatment_ended_on=treatment_ended_on,
+            outpatient=outpatient,
+            council_concluded_on=local_date(assessed_at),
+        )
+        base = rules.base_salary(start)
+        benefit = insurance_benefit_from(
+            capacity_loss_pct=capacity_loss_pct,
+            insured_wage_vnd=insured_wage or 0,
+            contribution_years=years,
+            start_month=start,
+            rules=rules,
+        )
     # Without any wage only the death lump sum (36 × base salary) is knowable.
     expected_vnd = benefit.amount_vnd if (insured_wage is not None or death) else None
 
@@ -117,6 +172,8 @@ def assessment_data(
         "expected_vnd": expected_vnd,
         "base_salary_vnd": base,
         "basis": benefit.basis,
+        "start_month": month_text(start),
+        "start_month_basis": start_basis,
         "filed_at": None,
         "decided_at": None,
         "approved": None,
@@ -140,6 +197,8 @@ def assessment_data(
     data = {
         "capacity_loss_pct": capacity_loss_pct,
         "assessed_at": iso(assessed_at),
+        "treatment_ended_on": treatment_ended_on.isoformat() if treatment_ended_on else None,
+        "outpatient": outpatient,
         "compensation": comp_data,
         "insurance": insurance,
     }
@@ -291,6 +350,64 @@ def has_valid_assessment_date(ctx: Context) -> Reason | None:
     return reason
 
 
+def has_valid_treatment_end(ctx: Context) -> Reason | None:
+    """The end of treatment (hospital discharge) lies between the accident day and the
+    Council's conclusion."""
+    ended = ctx.payload.get("treatment_ended_on")
+    if ended is None:
+        return None
+    occurred = parse_iso(ctx.case.data.get("occurred_at"))
+    if occurred is not None and ended < local_date(occurred):
+        return Reason(
+            "Ngày điều trị xong, ra viện không được trước ngày xảy ra tai nạn.",
+            field="treatment_ended_on",
+        )
+    assessed = ctx.payload.get("assessed_at")
+    if assessed is not None and ended > local_date(assessed):
+        return Reason(
+            "Ngày điều trị xong, ra viện không được sau ngày kết luận giám định.",
+            field="treatment_ended_on",
+        )
+    return None
+
+
+# The reasons a re-assessment is asked for (Law 84/2015 Art. 47(1)(b), (2), (3)).
+REASSESSMENT_REASONS = ("relapse", "combined")
+
+
+def is_reassessable(ctx: Context) -> Reason | None:
+    """A deceased worker's claim has no assessment to redo."""
+    return unless(
+        not ctx.case.data.get("death"), "Hồ sơ người lao động đã chết không có giám định lại."
+    )
+
+
+def has_valid_reassessment_date(ctx: Context) -> Reason | None:
+    """The new conclusion is not in the future nor before the previous one; for a relapse
+    (``reason`` "relapse") it is not earlier than 24 months after the previous conclusion
+    (Art. 47(3), ``earliest_reassessment``). A combined assessment of several accidents
+    (``reason`` "combined", Art. 47(2)) has no waiting time: it follows the new accident."""
+    reason = not_future(ctx, "assessed_at", "Ngày kết luận giám định lại")
+    if reason is not None:
+        return reason
+    assessed = ctx.payload.get("assessed_at")
+    previous = parse_iso(ctx.case.data.get("assessed_at"))
+    if assessed is None or previous is None:
+        return None
+    if assessed < previous:
+        return Reason(
+            "Ngày kết luận giám định lại không được trước lần kết luận trước.", field="assessed_at"
+        )
+    earliest = earliest_reassessment(local_date(previous))
+    if ctx.payload.get("reason") == "relapse" and local_date(assessed) < earliest:
+        return Reason(
+            "Giám định lại khi tái phát chỉ sau 24 tháng kể từ lần kết luận trước (Luật ATVSLĐ "
+            f"Điều 47 khoản 3): sớm nhất ngày {earliest:%d/%m/%Y}.",
+            field="assessed_at",
+        )
+    return None
+
+
 def has_minimum_amount(ctx: Context) -> Reason | None:
     comp = _comp(ctx)
     minimum = comp.get("minimum_vnd")
@@ -376,17 +493,86 @@ def record_eligible_assessment(ctx: Context) -> Outcome:
         death=False,
         assessed_at=ctx.payload["assessed_at"],
         rules=ctx.rules,
+        treatment_ended_on=ctx.payload.get("treatment_ended_on"),
+        outpatient=bool(ctx.payload.get("outpatient")),
     )
     return Outcome(data=data, deadlines=deadlines)
 
 
 def record_ineligible_assessment(ctx: Context) -> Outcome:
+    ended = ctx.payload.get("treatment_ended_on")
     return Outcome(
         data={
             "capacity_loss_pct": ctx.payload["capacity_loss_pct"],
             "assessed_at": iso(ctx.payload["assessed_at"]),
+            "treatment_ended_on": ended.isoformat() if ended else None,
+            "outpatient": bool(ctx.payload.get("outpatient")),
         }
     )
+
+
+def record_reassessment(ctx: Context) -> Outcome:
+    """Art. 47, 50(3): the new conclusion replaces the current one, which joins
+    ``data["assessments"]`` (oldest first: ``capacity_loss_pct``, ``assessed_at``,
+    ``reason`` — None for the first —, ``start_month``, ``expected_kind``, ``expected_vnd``,
+    ``base_salary_vnd``); the insurance benefit becomes ``reassessed_benefit``'s, from the new
+    conclusion's month. The compensation track is left as it is."""
+    data = ctx.case.data
+    ins = dict(_ins(ctx))
+    previous = {
+        "capacity_loss_pct": data.get("capacity_loss_pct"),
+        "assessed_at": data.get("assessed_at"),
+        "reason": data.get("assessment_reason"),
+        "start_month": ins.get("start_month"),
+        "expected_kind": ins.get("expected_kind"),
+        "expected_vnd": ins.get("expected_vnd"),
+        "base_salary_vnd": ins.get("base_salary_vnd"),
+    }
+    wage = _int_or_none(data.get("insured_wage_vnd"))
+    wage = _int_or_none(data.get("monthly_wage_vnd")) if wage is None else wage
+    # What was granted before: the insurer's decided amount once there is one, else the
+    # expected amount (a benefit that fell below 5 % counts as a one-time benefit of 0).
+    decided = ins.get("decided_vnd")
+    paid = decided if decided is not None else ins.get("expected_vnd")
+    previous_kind = ins.get("expected_kind")
+    if previous_kind not in ("one_time", "monthly"):
+        previous_kind, paid = "one_time", 0
+    concluded = local_date(ctx.payload["assessed_at"])
+    result = reassessed_benefit(
+        previous_kind=previous_kind,
+        previous_amount_vnd=int(paid or 0),
+        previous_pct=data.get("capacity_loss_pct") or 0,
+        new_pct=ctx.payload["capacity_loss_pct"],
+        concluded_on=concluded,
+        contribution_years=int(data.get("si_years") or 0),
+        insured_wage_vnd=wage or 0,
+        rules=ctx.rules,
+    )
+    _start, start_basis = benefit_start_month(
+        treatment_ended_on=None, outpatient=False, council_concluded_on=concluded, reassessment=True
+    )
+    expected = result.amount_due_vnd if wage is not None else None
+    ins.update(
+        expected_kind=result.kind,
+        expected_vnd=expected,
+        base_salary_vnd=result.benefit.base_salary_vnd,
+        basis=result.basis,
+        start_month=month_text(result.start_month),
+        start_month_basis=start_basis,
+    )
+    changes: dict[str, Any] = {
+        "capacity_loss_pct": ctx.payload["capacity_loss_pct"],
+        "assessed_at": iso(ctx.payload["assessed_at"]),
+        "assessment_reason": ctx.payload["reason"],
+        "assessments": [*(data.get("assessments") or ()), previous],
+        "insurance": ins,
+    }
+    if "equivalent_si_vnd" in _comp(ctx):
+        # Art. 39(4): the uninsured worker's equivalent follows the new benefit.
+        comp = dict(_comp(ctx))
+        comp.update(equivalent_si_vnd=expected, equivalent_si_kind=result.kind)
+        changes["compensation"] = comp
+    return Outcome(data=changes)
 
 
 def record_payment(ctx: Context) -> Outcome:
@@ -440,7 +626,7 @@ def record_decision(ctx: Context) -> Outcome:
 
 # -- the definition ---------------------------------------------------------------------------
 
-_ASSESSMENT_FIELDS = (
+_CONCLUSION_FIELDS = (
     Field(
         "capacity_loss_pct",
         "percent",
@@ -452,6 +638,33 @@ _ASSESSMENT_FIELDS = (
         "datetime",
         label_vi="Ngày kết luận giám định",
         label_en="Assessment conclusion date",
+    ),
+)
+# Art. 50(1): the benefit starts in the month of discharge, or of the conclusion for an
+# outpatient or when the discharge day is not known.
+_ASSESSMENT_FIELDS = _CONCLUSION_FIELDS + (
+    Field(
+        "treatment_ended_on",
+        "date",
+        required=False,
+        label_vi="Ngày điều trị xong, ra viện",
+        label_en="Treatment ended / hospital discharge",
+    ),
+    Field(
+        "outpatient",
+        "bool",
+        required=False,
+        label_vi="Điều trị ngoại trú",
+        label_en="Outpatient treatment",
+    ),
+)
+_REASSESSMENT_FIELDS = _CONCLUSION_FIELDS + (
+    Field(
+        "reason",
+        "text",
+        label_vi="Lý do giám định lại",
+        label_en="Reason for re-assessment",
+        choices=REASSESSMENT_REASONS,
     ),
 )
 
@@ -558,7 +771,7 @@ TRANSITIONS = (
         ("enterprise", "inspector"),
         "Ghi nhận kết luận giám định",
         "Record the assessment",
-        guards=("has_valid_assessment_date",),
+        guards=("has_valid_assessment_date", "has_valid_treatment_end"),
         conditions=("is_eligible_loss",),
         fields=_ASSESSMENT_FIELDS,
         effect="record_eligible_assessment",
@@ -571,7 +784,7 @@ TRANSITIONS = (
         ("enterprise", "inspector"),
         "Ghi nhận kết luận giám định",
         "Record the assessment",
-        guards=("has_valid_assessment_date",),
+        guards=("has_valid_assessment_date", "has_valid_treatment_end"),
         conditions=("is_below_threshold",),
         fields=_ASSESSMENT_FIELDS,
         effect="record_ineligible_assessment",
@@ -671,6 +884,19 @@ TRANSITIONS = (
         effect="record_decision",
         notify=(Notify("claim.insurance_decided", ("enterprise", "union")),),
     ),
+    # Art. 47: the injury worsened, or several accidents are assessed together; the claim
+    # stays assessed with a new benefit from the new conclusion's month.
+    Transition(
+        "reassess",
+        ("assessed",),
+        None,
+        ("enterprise", "inspector"),
+        "Ghi nhận kết luận giám định lại",
+        "Record a re-assessment",
+        guards=("is_reassessable", "has_valid_reassessment_date"),
+        fields=_REASSESSMENT_FIELDS,
+        effect="record_reassessment",
+    ),
     Transition(
         "close",
         ("assessed",),
@@ -741,6 +967,9 @@ WORKFLOW = WorkflowDefinition(
         "has_both_tracks_done": has_both_tracks_done,
         "has_valid_referral_date": has_valid_referral_date,
         "has_valid_assessment_date": has_valid_assessment_date,
+        "has_valid_treatment_end": has_valid_treatment_end,
+        "is_reassessable": is_reassessable,
+        "has_valid_reassessment_date": has_valid_reassessment_date,
         "has_minimum_amount": has_minimum_amount,
         "is_valid_receipt_date": is_valid_receipt_date,
         "is_valid_filing_date": is_valid_filing_date,
@@ -751,6 +980,7 @@ WORKFLOW = WorkflowDefinition(
         "record_referral": record_referral,
         "record_eligible_assessment": record_eligible_assessment,
         "record_ineligible_assessment": record_ineligible_assessment,
+        "record_reassessment": record_reassessment,
         "record_payment": record_payment,
         "record_receipt": record_receipt,
         "record_filing": record_filing,

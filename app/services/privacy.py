@@ -33,6 +33,14 @@ MEDICAL_KEYS = frozenset(
         "assessment",
         "disease",
         "disease_code",
+        # A claim's benefit dates and re-assessments: the start month and the discharge day
+        # (with the kind of benefit they give) let one work back to the assessment.
+        "treatment_ended_on",
+        "outpatient",
+        "start_month",
+        "start_month_basis",
+        "assessments",
+        "assessment_reason",
     }
 )
 

@@ -194,7 +194,7 @@ def test_assessment_computes_minimum_due_date_and_expected_benefit(api, claim_in
     # Accident on 20/11/2026: base salary 2,530,000 (Decree 161/2026);
     # [5 + 20 × 0.5] × 2,530,000 + [0.5 + 5 × 0.3] × 10,000,000.
     assert ins == {"expected_kind": "one_time", "expected_vnd": 57_950_000, "decided_vnd": None}
-    assert sorted(body["actions"]) == ["file_insurance", "record_payment"]
+    assert sorted(body["actions"]) == ["file_insurance", "reassess", "record_payment"]
 
 
 # -- both tracks, either order ---------------------------------------------------------------
@@ -435,7 +435,7 @@ def test_a_worker_without_social_insurance_has_no_insurance_track(api, people):
     )
     (claim,) = claims_of(accident)
     body, _ = assess(api, claim.id, 25)
-    assert body["actions"] == ["record_payment"]
+    assert body["actions"] == ["record_payment", "reassess"]
     assert body["data"]["insurance"]["applicable"] is False
     # The employer owes the equivalent of the insurance benefit (Law 84/2015 Art. 39(4)):
     # one year or less of contributions counts as one: 15 × 2,530,000 + 0.5 × 10,000,000.

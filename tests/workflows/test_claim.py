@@ -19,6 +19,7 @@ EXPECTED_TABLE = [
     ("assessed", "confirm_receipt", "assessed"),
     ("assessed", "decide_insurance", "assessed"),
     ("assessed", "file_insurance", "assessed"),
+    ("assessed", "reassess", "assessed"),
     ("assessed", "record_payment", "assessed"),
     ("awaiting_assessment", "record_assessment", "assessed"),
     ("awaiting_assessment", "record_assessment", "not_eligible"),
@@ -468,12 +469,12 @@ def test_unknown_wage_leaves_the_minimum_open(claim, fire, rules):
 
 def test_actions_offered_in_assessed_follow_the_tracks(assessed, fire, offered):
     case = assessed(25)
-    assert offered(case, "enterprise", now=NOW) == ["record_payment", "file_insurance"]
+    assert offered(case, "enterprise", now=NOW) == ["record_payment", "file_insurance", "reassess"]
     assert offered(case, "union", now=NOW) == []
     assert offered(case, "insurance", now=NOW) == []
     done = _walk(assessed, fire, pay=True, confirm=True, file=True, decide=True)
     assert offered(done, "union", now=NOW) == ["close"]
-    assert offered(done, "enterprise", now=NOW) == []
+    assert offered(done, "enterprise", now=NOW) == ["reassess"]
 
 
 def test_payment_below_minimum_faults_the_amount_field(assessed, fire, h):

@@ -120,6 +120,7 @@ def test_claim_diagram_snapshot():
         "    assessed --> assessed : confirm_receipt\n"
         "    assessed --> assessed : file_insurance\n"
         "    assessed --> assessed : decide_insurance\n"
+        "    assessed --> assessed : reassess\n"
         "    assessed --> closed : close\n"
         "    not_eligible --> closed : close\n"
         "    closed --> [*]\n"
