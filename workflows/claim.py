@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -59,9 +60,11 @@ from workflows.base import (
 )
 from workflows.dossier import MEDICAL_DOSSIER
 from workflows.law.benefits import (
+    MonthlyBenefit,
     benefit_start_month,
     earliest_reassessment,
     insurance_benefit_from,
+    monthly_amount_due,
     reassessed_benefit,
 )
 from workflows.law.calendar import add_calendar_days
@@ -69,6 +72,8 @@ from workflows.law.compensation import MIN_ELIGIBLE_LOSS_PCT, compensation, insu
 
 # -- the money -------------------------------------------------------------------------------
 
+
+_LAW = "Luật ATVSLĐ 84/2015"
 
 # Law 84/2015 Art. 53: the death grant is 36 base salaries of the month of death.
 DEATH_START_BASIS = (
@@ -203,6 +208,95 @@ def assessment_data(
         "insurance": insurance,
     }
     return data, deadlines
+
+
+@dataclass(frozen=True)
+class BenefitDue:
+    """The insurance benefit due to a claim's worker in one month: ``kind`` ("one_time",
+    "monthly", "death" or None), ``amount_vnd`` (None when the insured wage is unknown),
+    the base salary in force that month, and ``basis`` naming the articles."""
+
+    month: date
+    kind: str | None
+    amount_vnd: int | None
+    base_salary_vnd: int
+    basis: str
+
+
+def _period_start(assessment: Mapping[str, Any]) -> date | None:
+    # A claim assessed before start months were stored starts in its conclusion's month.
+    start = parse_month(assessment.get("start_month"))
+    if start is None and parse_iso(assessment.get("assessed_at")) is not None:
+        start = local_date(parse_iso(assessment["assessed_at"])).replace(day=1)
+    return start
+
+
+def _vnd_text(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def benefit_due(data: Mapping[str, Any], month: date, rules) -> BenefitDue:
+    """What the insurance benefit of an assessed claim (its ``data``) pays in ``month``.
+
+    Each assessment — the ones kept in ``data["assessments"]`` by a re-assessment, then the
+    current one — governs from its start month until the next one starts (Art. 47, 50(3)). A
+    monthly allowance (Art. 49) is due every month from its start, re-based on the base salary
+    in force that month (``monthly_amount_due``); a one-time allowance (Art. 48) or death grant
+    (Art. 53) is due in its start month only, as the claim computed it. Before the first start
+    month nothing is due.
+
+    :raises LookupError: when the rules table has no base salary in force in ``month``.
+    """
+    month = month.replace(day=1)
+    base = rules.base_salary(month)
+    ins = data.get("insurance") or {}
+    current = {
+        "capacity_loss_pct": data.get("capacity_loss_pct"),
+        "assessed_at": data.get("assessed_at"),
+        "start_month": ins.get("start_month"),
+        "expected_kind": ins.get("expected_kind"),
+        "expected_vnd": ins.get("expected_vnd"),
+    }
+    periods = [(_period_start(p), p) for p in (*(data.get("assessments") or ()), current)]
+    started = [(start, p) for start, p in periods if start is not None and start <= month]
+    if not started:
+        first = periods[0][0]
+        when = f" (từ tháng {first:%m/%Y})" if first else ""
+        return BenefitDue(month, None, 0, base, f"{_LAW} Điều 50: chưa đến tháng hưởng{when}")
+    start, period = started[-1]
+    kind = period.get("expected_kind")
+    known = period.get("expected_vnd") is not None
+    if kind == "monthly":
+        wage = _int_or_none(data.get("insured_wage_vnd"))
+        wage = _int_or_none(data.get("monthly_wage_vnd")) if wage is None else wage
+        amount = None
+        if known and wage is not None:
+            benefit = MonthlyBenefit(
+                period["capacity_loss_pct"], wage, int(data.get("si_years") or 0), start
+            )
+            amount = monthly_amount_due(benefit, month, rules)
+        return BenefitDue(
+            month,
+            kind,
+            amount,
+            base,
+            f"{_LAW} Điều 49 (trợ cấp hằng tháng), hưởng từ tháng {start:%m/%Y} (Điều 50); "
+            f"mức lương cơ sở tháng {month:%m/%Y}: {_vnd_text(base)} đồng",
+        )
+    if kind in ("one_time", "death"):
+        article = (
+            "Điều 53 (trợ cấp một lần khi chết)" if kind == "death" else "Điều 48 (trợ cấp một lần)"
+        )
+        if month == start:
+            amount = period.get("expected_vnd")
+            paid = f"chi trả tại tháng {start:%m/%Y}"
+        else:
+            amount = 0
+            paid = f"đã chi trả một lần tại tháng {start:%m/%Y}"
+        return BenefitDue(month, kind, amount, base, f"{_LAW} {article}, {paid}")
+    return BenefitDue(
+        month, None, 0, base, f"{_LAW} Điều 45: suy giảm khả năng lao động dưới 5% không được hưởng"
+    )
 
 
 def victim_claim_data(

@@ -7,11 +7,13 @@ from datetime import datetime
 from flask import g, jsonify, request
 
 from app.api import bp
+from app.api.openapi import ERROR, register_paths
 from app.api.parsing import json_body
 from app.api.schemas import case_json, event_json, links_json, task_json
 from app.errors import ValidationFailed
 from app.permissions import require_permission
 from app.services import cases as case_service
+from app.services.claim_benefits import benefit_for_month
 from app.services.declarations import declare
 from app.services.privacy import events_have_medical_content, read_medical
 from app.services.workflow_engine import available_actions, fire_transition
@@ -97,6 +99,66 @@ def events(case_id: int):
     case = case_service.get_visible_case(g.api_user, case_id)
     read_medical(g.api_user, case, "events", carried=events_have_medical_content(rows))
     return jsonify([event_json(e, g.api_user) for e in rows])
+
+
+@bp.get("/cases/<int:case_id>/benefit")
+@require_permission("cases.view")
+def benefit(case_id: int):
+    """A claim's insurance benefit due in ``?month=YYYY-MM`` (docs/api.md)."""
+    return jsonify(benefit_for_month(g.api_user, case_id, request.args.get("month")))
+
+
+register_paths(
+    {
+        "/cases/{case_id}/benefit": {
+            "get": {
+                "summary": "A claim's insurance benefit due in a month (Law 84/2015 Art. 48-53)",
+                "parameters": [
+                    {
+                        "name": "case_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                    {
+                        "name": "month",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": (
+                            "month, kind (null for roles without medical access), amount_vnd "
+                            "(null when the insured wage is unknown), base_salary_vnd, basis "
+                            "(null for roles without medical access)"
+                        ),
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "month": {"type": "string"},
+                                        "kind": {"enum": ["one_time", "monthly", "death", None]},
+                                        "amount_vnd": {"type": ["integer", "null"]},
+                                        "base_salary_vnd": {"type": "integer"},
+                                        "basis": {"type": ["string", "null"]},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "404": {"description": "not visible, not a claim, or not assessed yet"},
+                    "422": {
+                        "description": "month missing, not YYYY-MM, or no base salary then",
+                        "content": {"application/json": {"schema": ERROR}},
+                    },
+                },
+            }
+        }
+    }
+)
 
 
 @bp.get("/tasks")

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.clock import as_utc, now
 from app.models import Case, CaseEvent, Task
+from app.services.claim_benefits import monthly_due
 from app.services.privacy import (
     claim_victim,
     medical_view,
@@ -44,11 +45,13 @@ def victim_json(victim, user, include_medical: bool = True) -> dict[str, Any]:
     return body
 
 
-def claim_amounts(case: Case) -> dict[str, Any]:
+def claim_amounts(case: Case, medical: bool = True) -> dict[str, Any]:
+    """A claim's money at the top level; ``insurance.monthly_due`` (``claim_benefits.
+    benefit_json`` for this month) only while its current benefit is a monthly allowance."""
     data = case.data or {}
     comp = data.get("compensation") or {}
     ins = data.get("insurance") or {}
-    return {
+    amounts = {
         "victim_id": case.victim_id,
         "compensation": {
             "minimum_vnd": comp.get("minimum_vnd"),
@@ -61,6 +64,10 @@ def claim_amounts(case: Case) -> dict[str, Any]:
             "decided_vnd": ins.get("decided_vnd"),
         },
     }
+    due = monthly_due(case, medical=medical)
+    if due is not None:
+        amounts["insurance"]["monthly_due"] = due
+    return amounts
 
 
 def case_json(
@@ -107,7 +114,7 @@ def case_json(
         "data": data if medical else strip_medical(data),
     }
     if case.kind == "claim":
-        body.update(claim_amounts(case))
+        body.update(claim_amounts(case, medical))
         if case.parent is not None:
             body["parent"] = {
                 "code": case.parent.code,
