@@ -2,12 +2,12 @@
 insurance benefit, and the two independent tracks (employer payment, social insurance)."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from workflows import get_workflow
-from workflows.claim import assessment_data
+from workflows.claim import assessment_data, benefit_due
 
 WF = get_workflow("claim")
 VN = timezone(timedelta(hours=7))
@@ -487,3 +487,168 @@ def test_payment_below_minimum_faults_the_amount_field(assessed, fire, h):
             now=NOW,
         )
     assert [r.field for r in info.value.reasons] == ["amount_vnd"]
+
+
+# -- the benefit's start month (Art. 50) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("occurred", "extra", "month", "base", "amount"),
+    [
+        # Issue 13's example, outpatient: accident 20/6/2026, concluded 12/11/2026, 25 %, 4
+        # years, 8,400,000: 15 × 2,530,000 + 1.4 × 8,400,000 = 37,950,000 + 11,760,000.
+        ("2026-06-20", {"outpatient": True}, "2026-11", 2_530_000, 49_710_000),
+        # No discharge day known: the Council's month too.
+        ("2026-06-20", {}, "2026-11", 2_530_000, 49_710_000),
+        # Inpatient discharged 30/6/2026: June's 2,340,000: 35,100,000 + 11,760,000.
+        ("2026-06-20", {"treatment_ended_on": date(2026, 6, 30)}, "2026-06", 2_340_000, 46_860_000),
+        # Discharged 1/7/2026: July's 2,530,000.
+        ("2026-06-20", {"treatment_ended_on": date(2026, 7, 1)}, "2026-07", 2_530_000, 49_710_000),
+    ],
+)
+def test_the_insurance_benefit_starts_in_the_art_50_month(
+    rules, occurred, extra, month, base, amount
+):
+    data = claim_data(
+        occurred_at=f"{occurred}T08:00:00+07:00",
+        monthly_wage_vnd=8_400_000,
+        insured_wage_vnd=8_400_000,
+        si_years=4,
+    )
+    concluded = datetime(2026, 11, 12, 9, 0, tzinfo=VN)
+    extra_data, _ = assessment_data(
+        data, capacity_loss_pct=25, death=False, assessed_at=concluded, rules=rules, **extra
+    )
+    ins = extra_data["insurance"]
+    assert (ins["start_month"], ins["base_salary_vnd"], ins["expected_vnd"]) == (
+        month,
+        base,
+        amount,
+    )
+    assert "Điều 50 khoản 1" in ins["start_month_basis"]
+    assert extra_data["outpatient"] is bool(extra.get("outpatient"))
+
+
+def test_the_death_grant_keeps_the_month_of_death(rules):
+    data = claim_data(
+        death=True, occurred_at="2026-06-25T08:00:00+07:00", died_at="2026-06-30T22:00:00+07:00"
+    )
+    announced = datetime(2026, 7, 20, 9, 0, tzinfo=VN)
+    extra, _ = assessment_data(
+        data, capacity_loss_pct=None, death=True, assessed_at=announced, rules=rules
+    )
+    # 36 × 2,340,000 (June 2026), not July's base salary.
+    assert (extra["insurance"]["start_month"], extra["insurance"]["expected_vnd"]) == (
+        "2026-06",
+        84_240_000,
+    )
+    assert "Điều 53" in extra["insurance"]["start_month_basis"]
+
+
+def test_a_treatment_end_after_the_conclusion_faults_its_field(claim, fire, h):
+    payload = {
+        "capacity_loss_pct": 25,
+        "assessed_at": ASSESSED.isoformat(),
+        "treatment_ended_on": "2026-06-11",
+    }
+    with pytest.raises(h.Refused) as info:
+        fire(claim(), "record_assessment", "enterprise", payload, now=NOW)
+    assert [r.field for r in info.value.reasons] == ["treatment_ended_on"]
+
+
+# -- re-assessment (Art. 47) ----------------------------------------------------------------------
+
+
+def _reassess(case, fire, pct, at, reason="relapse", role="enterprise"):
+    payload = {"capacity_loss_pct": pct, "assessed_at": at.isoformat(), "reason": reason}
+    return fire(case, "reassess", role, payload, now=at).case
+
+
+def test_a_relapse_is_re_assessed_24_months_after_the_last_conclusion_not_before(assessed, fire, h):
+    case = assessed(25)
+    eve = datetime(2028, 6, 9, 23, 0, tzinfo=VN)
+    with pytest.raises(h.Refused) as info:
+        _reassess(case, fire, 40, eve)
+    assert [r.field for r in info.value.reasons] == ["assessed_at"]
+    assert "10/06/2028" in info.value.reasons[0]
+    day = datetime(2028, 6, 10, 9, 0, tzinfo=VN)
+    assert _reassess(case, fire, 40, day).data["capacity_loss_pct"] == 40
+
+
+def test_a_combined_assessment_has_no_waiting_time_but_not_before_the_last(assessed, fire, h):
+    case = assessed(25)
+    with pytest.raises(h.Refused) as info:
+        _reassess(case, fire, 30, ASSESSED - timedelta(days=1), reason="combined")
+    assert [r.field for r in info.value.reasons] == ["assessed_at"]
+    assert _reassess(case, fire, 30, NOW, reason="combined").state == "assessed"
+
+
+def test_a_one_time_re_assessment_pays_the_difference_from_its_month(assessed, fire):
+    case = assessed(25)
+    new = _reassess(case, fire, 28, NOW, reason="combined")
+    ins = new.data["insurance"]
+    # 28 % at 2,340,000 (June 2026): (5 + 23 × 0.5) × 2,340,000 + (0.5 + 5 × 0.3) × 10,000,000
+    # = 38,610,000 + 20,000,000 = 58,610,000, less the 55,100,000 of the first: 3,510,000.
+    assert (ins["expected_kind"], ins["expected_vnd"], ins["start_month"]) == (
+        "one_time",
+        3_510_000,
+        "2026-06",
+    )
+    (first,) = new.data["assessments"]
+    assert (first["capacity_loss_pct"], first["expected_vnd"], first["reason"]) == (
+        25,
+        55_100_000,
+        None,
+    )
+    assert new.data["assessment_reason"] == "combined"
+    assert new.data["compensation"] == case.data["compensation"]
+
+
+def test_a_second_re_assessment_keeps_both_earlier_ones(assessed, fire):
+    case = assessed(25)
+    second = _reassess(case, fire, 35, NOW, reason="combined")
+    later = datetime(2028, 7, 1, 9, 0, tzinfo=VN)
+    third = _reassess(second, fire, 50, later)
+    assert [a["capacity_loss_pct"] for a in third.data["assessments"]] == [25, 35]
+    assert [a["reason"] for a in third.data["assessments"]] == [None, "combined"]
+    # 50 % from July 2028 at 2,530,000: (30 + 19 × 2) % = 68 % → 1,720,400, plus 2 % ×
+    # 10,000,000 = 200,000.
+    assert third.data["insurance"]["expected_vnd"] == 1_920_400
+    assert third.data["insurance"]["start_month"] == "2028-07"
+
+
+def test_a_deceased_workers_claim_is_not_re_assessed(rules, fire, h):
+    data = claim_data(death=True, died_at="2026-05-10T08:00:00+07:00")
+    extra, _ = assessment_data(
+        data, capacity_loss_pct=None, death=True, assessed_at=ASSESSED, rules=rules
+    )
+    case = h.snapshot("claim", "assessed", code="HP-2026-C000001", data={**data, **extra})
+    with pytest.raises(h.Refused):
+        _reassess(case, fire, 40, NOW, reason="combined")
+
+
+# -- the amount due in a month --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "kind", "amount"),
+    [
+        # Both assessments conclude in June 2026; the later one governs from then: monthly,
+        # 41 % → 50 % of B plus (0.5 + 5 × 0.3) % × 10,000,000 = 200,000. Nothing before.
+        (date(2026, 5, 1), None, 0),
+        (date(2026, 6, 1), "monthly", 1_370_000),  # 0.5 × 2,340,000 + 200,000
+        (date(2026, 7, 1), "monthly", 1_465_000),  # 0.5 × 2,530,000 + 200,000
+    ],
+)
+def test_the_amount_due_follows_each_assessment_and_the_base_salary(
+    assessed, fire, rules, month, kind, amount
+):
+    case = _reassess(assessed(25), fire, 41, NOW, reason="combined")
+    due = benefit_due(case.data, month, rules)
+    assert (due.kind, due.amount_vnd) == (kind, amount)
+
+
+def test_nothing_is_due_before_the_first_start_month(assessed, rules):
+    due = benefit_due(assessed(25).data, date(2026, 5, 1), rules)
+    assert (due.kind, due.amount_vnd, due.base_salary_vnd) == (None, 0, 2_340_000)
+    assert "06/2026" in due.basis
