@@ -181,6 +181,15 @@ EN = {
     "Bồi thường, trợ cấp tối thiểu": "Minimum compensation",
     "Đã chi trả": "Paid",
     "Trợ cấp BHXH dự kiến": "Expected insurance benefit",
+    "Tháng bắt đầu hưởng": "Benefit starts in",
+    "Trợ cấp hằng tháng phải trả tháng %(month)s": "Monthly allowance due for %(month)s",
+    "Các lần giám định trước": "Earlier assessments",
+    "từ tháng": "from",
+    "Tháng không hợp lệ (YYYY-MM).": "Invalid month (YYYY-MM).",
+    "Chưa có mức lương cơ sở áp dụng cho tháng này.": "No base salary is in force in that month.",
+    "Hồ sơ chưa có kết luận giám định nên chưa có trợ cấp.": (
+        "The claim has no assessment yet, so no benefit."
+    ),
     "BHXH đã quyết định": "Insurance decided",
     "Điều tra": "Investigation",
     "Đoàn điều tra": "Investigation team",

@@ -22,6 +22,7 @@ from app.clock import as_utc, now, to_local
 from app.i18n import english, pick
 from app.models.user import ROLE_LABELS
 from app.services import cases as case_service
+from app.services.claim_benefits import monthly_due
 from app.services.declarations import may_name_incident
 from app.services.privacy import claim_victim, medical_view, read_medical
 from app.services.visibility import can_see
@@ -326,6 +327,8 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "data": medical_view(user, case.data or {}),
         "victims": [victim_json(v, user, medical) for v in case.victims],
         "claim_victim": victim_json(worker, user, medical) if worker else None,
+        # A monthly allowance's amount this month, re-based on this month's base salary.
+        "monthly_due": monthly_due(case, medical=medical),
         "parent_visible": case.parent is not None and can_see(user, case.parent),
         "links": case_service.linked_cases(user, case),
         "may_declare_casualty": case.kind == "incident" and may_name_incident(user, case),

@@ -23,6 +23,7 @@ from app.errors import NotFound
 from app.i18n import N_
 from app.models import Case, Victim
 from app.services.cases import get_visible_case
+from app.services.claim_benefits import monthly_due
 from app.services.pdf import VietnamesePDF
 from app.services.privacy import claim_victim, national_id_for, read_medical
 from app.services.rulebook import load_rulebook
@@ -125,6 +126,44 @@ def _amount(comp: dict[str, Any]) -> tuple[int | None, str]:
     if paid:
         return paid, "đã chi trả"
     return comp.get("minimum_vnd"), "mức tối thiểu theo quy định"
+
+
+def insurance_lines(data: dict[str, Any], due: dict[str, Any] | None, *, medical: bool):
+    """The decision's lines on the insurance benefit, ``[(label, value)]``, each amount with its
+    article: the expected benefit (Art. 48, 49 or 53, at the base salary of its start month),
+    the start month and why (Art. 50), the monthly amount due this month (``due``, from
+    ``claim_benefits.monthly_due``) and the earlier assessments' benefits (Art. 47). The
+    articles and months tell the benefit's kind, so a reader without medical access
+    (``medical`` False) gets the amounts only."""
+    ins = data.get("insurance") or {}
+    lines: list[tuple[str, str]] = []
+    if ins.get("expected_vnd") is not None:
+        amount = _money(ins["expected_vnd"])
+        if medical and ins.get("basis"):
+            amount += f" ({ins['basis']})"
+        lines.append(("Trợ cấp bảo hiểm tai nạn lao động dự kiến", amount))
+    if not medical:
+        return lines
+    if ins.get("start_month"):
+        month = f"{ins['start_month'][5:]}/{ins['start_month'][:4]}"
+        lines.append(("Tháng bắt đầu hưởng", f"{month} ({ins.get('start_month_basis') or '—'})"))
+    if due is not None and due.get("amount_vnd") is not None:
+        month = f"{due['month'][5:]}/{due['month'][:4]}"
+        lines.append(
+            (f"Trợ cấp hằng tháng tháng {month}", f"{_money(due['amount_vnd'])} ({due['basis']})")
+        )
+    for earlier in data.get("assessments") or ():
+        if earlier.get("expected_vnd") is None:
+            continue
+        start = earlier.get("start_month") or ""
+        lines.append(
+            (
+                f"Theo kết luận giám định ngày {_day(earlier.get('assessed_at'))}",
+                f"{_money(earlier['expected_vnd'])}, hưởng từ tháng {start[5:]}/{start[:4]} "
+                "(đã được thay thế khi giám định lại, Luật ATVSLĐ Điều 47)",
+            )
+        )
+    return lines
 
 
 def compensation_decision(user, claim_id: int) -> Paper:
@@ -252,6 +291,8 @@ def _article_one(
             "chi trả thêm khoản tiền ngang với mức hưởng chế độ bảo hiểm tai nạn lao động "
             f"(Luật ATVSLĐ Điều 39 khoản 4): {_money(comp['equivalent_si_vnd'])}."
         )
+    for label, value in insurance_lines(data, monthly_due(claim, medical=medical), medical=medical):
+        pdf.field(label, value)
     if data.get("death"):
         pdf.paragraph("Khoản tiền trên được chi trả cho thân nhân của người lao động.")
 
