@@ -305,3 +305,24 @@ def test_a_combined_assessment_needs_no_waiting_time_and_only_enterprise_or_insp
         "2026-11",
     )
     assert body["insurance"]["monthly_due"]["amount_vnd"] == 1_079_000
+
+
+def test_a_deceased_workers_claim_offers_no_re_assessment(api, w):
+    accident = announce_accident(w.ent, outcomes=("death",), inspector=w.insp)
+    (claim,) = claims_of(accident)
+    body = api.get(f"/cases/{claim.id}", w.ent).get_json()
+    assert "reassess" not in body["actions"]
+    # 36 × 2,530,000: the month of death, November 2026.
+    assert (body["data"]["insurance"]["start_month"], body["insurance"]["expected_vnd"]) == (
+        "2026-11",
+        91_080_000,
+    )
+    api.refused(
+        claim.id,
+        "reassess",
+        w.ent,
+        409,
+        capacity_loss_pct=40,
+        assessed_at=stamp(),
+        reason="combined",
+    )
