@@ -66,6 +66,9 @@ CHOICE_LABELS = {
     "one_time": _l("Trợ cấp một lần"),
     "monthly": _l("Trợ cấp hằng tháng"),
     "death": _l("Trợ cấp khi người lao động chết"),
+    # The reasons for a claim's re-assessment (Law 84/2015 Art. 47).
+    "relapse": _l("Thương tật tái phát, tiến triển"),
+    "combined": _l("Giám định tổng hợp nhiều lần tai nạn"),
 }
 
 NOT_A_NUMBER = _l("Phải là số nguyên.")

@@ -53,6 +53,9 @@ def test_the_claim_page_states_each_amount_with_its_article(signed_in, monthly_c
     assert due.startswith('data-testid="monthly-due">1.465.000')
     assert "11/2026" in due[: due.index("</dd>")]
     assert "Điều 38 khoản 4" in text
+    # The re-assessment form names its reasons.
+    assert "Thương tật tái phát, tiến triển" in text
+    assert "Giám định tổng hợp nhiều lần tai nạn" in text
 
 
 def test_the_union_sees_the_amounts_without_articles_or_months(signed_in, ent, monthly_claim):
