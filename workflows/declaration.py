@@ -321,7 +321,8 @@ def description(*, required: bool = True) -> Input:
 
 # The shape of one victim (or, for a disease, one worker concerned), in the order forms show it.
 VICTIM = (
-    Input("full_name", "text", "Họ và tên", "Full name",
+    # Limits are the stored columns' (victim.full_name, victim.occupation: 200 characters).
+    Input("full_name", "text", "Họ và tên", "Full name", limit=200,
           missing=N_("Bắt buộc nhập họ tên."), invalid=N_("Bắt buộc nhập họ tên.")),
     Input("birth_date", "date", "Ngày sinh", "Birth date",
           missing=N_("Bắt buộc nhập ngày (YYYY-MM-DD)."),
@@ -332,7 +333,7 @@ VICTIM = (
     Input("national_id", "digits", "Số CCCD (12 chữ số)", "National ID number (12 digits)",
           digits=12, missing=N_("Số CCCD phải gồm đúng 12 chữ số."),
           invalid=N_("Số CCCD phải gồm đúng 12 chữ số.")),
-    Input("occupation", "text", "Nghề nghiệp", "Occupation", required=False,
+    Input("occupation", "text", "Nghề nghiệp", "Occupation", required=False, limit=200,
           invalid=ITEM_TEXT, on_item=True),
     Input("outcome", "choice", "Hậu quả", "Outcome", choices=tuple(OUTCOME_LABELS),
           missing=N_("Hậu quả phải là death, serious hoặc light."),
