@@ -61,10 +61,12 @@ from workflows.declaration import (
     DeclarationSpec,
     Declarer,
     Input,
+    accident_type,
     commune_code,
     description,
     location,
     occurred_at,
+    third_party,
 )
 from workflows.dossier import investigation_dossier
 from workflows.investigation import (
@@ -867,6 +869,9 @@ WORKFLOW = WorkflowDefinition(
             Input("incident_code", "case_code", "Mã sự cố kỹ thuật liên quan",
                   "Related technical incident", required=False,
                   invalid=N_("Mã sự cố không hợp lệ (ví dụ HP-2026-I000123).")),
+            # At work or commuting, and who caused it: what the employer owes (Art. 38-39).
+            accident_type(),
+            third_party(),
         ),
         checks=(Check("occurred_at", "not_future", OCCURRED_IN_FUTURE),),
         states_labour_relation=True,

@@ -58,6 +58,7 @@ from workflows.base import (
     parse_iso,
     unless,
 )
+from workflows.declaration import DEFAULT_ACCIDENT_TYPE
 from workflows.dossier import MEDICAL_DOSSIER
 from workflows.law.benefits import (
     MonthlyBenefit,
@@ -129,7 +130,17 @@ def assessment_data(
     at_fault = bool(claim_data.get("worker_at_fault"))
     insured = bool(claim_data.get("insured"))
 
-    comp = compensation(capacity_loss_pct, wage or 0, death, at_fault)
+    # The type as declared (a claim opened before it was recorded: at work). A worker the
+    # minutes find wholly at fault did not have the accident caused by someone else, so the
+    # declared third party no longer counts (Art. 39(1) needs another's fault or an unknown one).
+    comp = compensation(
+        capacity_loss_pct,
+        wage or 0,
+        death,
+        at_fault,
+        accident_type=claim_data.get("accident_type") or DEFAULT_ACCIDENT_TYPE,
+        third_party=bool(claim_data.get("third_party")) and not at_fault,
+    )
     due_days = int(rules.get("compensation_due_days", local_date(assessed_at)))
     due_at = add_calendar_days(assessed_at, due_days)
 
@@ -300,13 +311,29 @@ def benefit_due(data: Mapping[str, Any], month: date, rules) -> BenefitDue:
 
 
 def victim_claim_data(
-    victim: Mapping[str, Any], *, occurred_at: datetime | None, worker_at_fault: bool, source: str
+    victim: Mapping[str, Any],
+    *,
+    occurred_at: datetime | None,
+    worker_at_fault: bool,
+    source: str,
+    parent_data: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The starting ``data`` of a victim's claim, copied from the parent so the claim stands on
-    its own (the wage and insurance facts as they were when the claim was opened)."""
+    its own (the wage and insurance facts as they were when the claim was opened). An
+    accident's ``accident_type`` and ``third_party`` come from ``parent_data`` (an accident
+    declared before they were recorded happened at work); a disease's claim has neither."""
     died_at = parse_iso(victim.get("died_at"))
     wage = victim.get("monthly_wage_vnd")
     insured_wage = victim.get("insured_wage_vnd")
+    parent_data = parent_data or {}
+    accident = (
+        {
+            "accident_type": parent_data.get("accident_type") or DEFAULT_ACCIDENT_TYPE,
+            "third_party": bool(parent_data.get("third_party")),
+        }
+        if source == "accident"
+        else {}
+    )
     return {
         "victim_id": victim.get("id"),
         "source": source,
@@ -318,6 +345,7 @@ def victim_claim_data(
         "si_years": victim.get("si_years"),
         "occurred_at": iso(occurred_at),
         "died_at": iso(died_at),
+        **accident,
     }
 
 
@@ -335,7 +363,11 @@ def victim_claims(
         if victim.get("id") in already:
             continue
         data = victim_claim_data(
-            victim, occurred_at=case.occurred_at, worker_at_fault=worker_at_fault, source=source
+            victim,
+            occurred_at=case.occurred_at,
+            worker_at_fault=worker_at_fault,
+            source=source,
+            parent_data=case.data,
         )
         if data["death"]:
             extra, deadlines = assessment_data(

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from workflows.law.classification import OUTCOME_LABELS, OUTCOMES
+from workflows.law.compensation import ACCIDENT_TYPES
 
 
 class Message(str):
@@ -58,8 +59,9 @@ WITH_LABOUR_RELATION = "with_labour_relation"
 #   digits    exactly ``digits`` digits, as text
 #   money     whole đồng, more than 0
 #   count     a whole number from ``minimum`` to ``maximum``
+#   flag      a JSON boolean (true or false, nothing that merely looks like one)
 INPUT_KINDS = ("text", "code", "reference", "case_code", "date", "moment", "choice", "digits",
-               "money", "count")  # fmt: skip
+               "money", "count", "flag")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,10 @@ class Input:
 
     ``required`` is True, False or :data:`WITH_LABOUR_RELATION`; ``missing`` is the message
     when a required input is blank, ``invalid`` when a given one is wrong (when empty: the
-    parser's usual message for the kind). ``on_item`` reports a victim's error on the victim itself
-    (``victims.0``) rather than on the input. ``multiline`` asks forms for a text area.
+    parser's usual message for the kind). ``default`` is the value of an optional input that is
+    not sent (None: it is left out of the parsed body). ``on_item`` reports a victim's error on
+    the victim itself (``victims.0``) rather than on the input. ``multiline`` asks forms for a
+    text area.
     """
 
     name: str
@@ -84,6 +88,7 @@ class Input:
     digits: int | None = None
     minimum: int | None = None
     maximum: int | None = None
+    default: Any = None
     on_item: bool = False
     multiline: bool = False
 
@@ -227,6 +232,12 @@ def _input_problems(inputs: tuple[Input, ...], what: str, *, taken: set[str]) ->
             problems.append(f"{what} {i.name!r}: digits go with the kind 'digits' only")
         if i.required not in (True, False, WITH_LABOUR_RELATION):
             problems.append(f"{what} {i.name!r} has unknown required {i.required!r}")
+        if i.default is not None and i.required is not False:
+            problems.append(f"{what} {i.name!r}: a default goes with an optional input only")
+        if i.kind == "choice" and i.default is not None and i.default not in i.choices:
+            problems.append(f"{what} {i.name!r}: its default is not one of its choices")
+        if i.kind == "flag" and i.default not in (None, True, False):
+            problems.append(f"{what} {i.name!r}: a flag's default is true or false")
     return problems
 
 
@@ -267,6 +278,38 @@ def commune_code(*, required: bool = False, missing: str = "") -> Input:
                  required=required, missing=missing)  # fmt: skip
 
 
+# Where an accident happened (Vietnamese, English labels), keyed by the values
+# ``workflows.law.compensation`` computes with: at work (Law 84/2015 Art. 38), or on the way
+# between home and work (Art. 39(1); for insurance Art. 45(1)(c)).
+ACCIDENT_TYPE_LABELS = {
+    "at_work": ("Tai nạn tại nơi làm việc / trong giờ làm việc", "At work / during working hours"),
+    "commuting": ("Tai nạn trên đường đi và về", "On the way to or from work"),
+}
+THIRD_PARTY_LABELS = (
+    "Do người thứ ba hoặc không xác định được người gây ra",
+    "Caused by a third party or an unknown person",
+)
+# An accident declared before its type was recorded, or sent without one, happened at work.
+DEFAULT_ACCIDENT_TYPE = "at_work"
+ACCIDENT_TYPE_INVALID = N_(
+    "Loại tai nạn phải là at_work (tại nơi làm việc) hoặc commuting (trên đường đi và về)."
+)
+
+
+def accident_type() -> Input:
+    """At work or commuting: a commuting accident is the employer's to compensate only when a
+    third party or an unknown person caused it (Art. 39(1))."""
+    return Input("accident_type", "choice", "Loại tai nạn", "Type of accident", required=False,
+                 choices=ACCIDENT_TYPES, default=DEFAULT_ACCIDENT_TYPE,
+                 invalid=ACCIDENT_TYPE_INVALID)  # fmt: skip
+
+
+def third_party() -> Input:
+    """Whether a third party or an unknown person caused the accident (what decides a
+    commuting accident's allowance, Art. 39(1))."""
+    return Input("third_party", "flag", *THIRD_PARTY_LABELS, required=False, default=False)
+
+
 def location(*, required: bool = True) -> Input:
     return Input("location", "text", "Nơi xảy ra", "Location", required=required, limit=300)
 
@@ -278,7 +321,8 @@ def description(*, required: bool = True) -> Input:
 
 # The shape of one victim (or, for a disease, one worker concerned), in the order forms show it.
 VICTIM = (
-    Input("full_name", "text", "Họ và tên", "Full name",
+    # Limits are the stored columns' (victim.full_name, victim.occupation: 200 characters).
+    Input("full_name", "text", "Họ và tên", "Full name", limit=200,
           missing=N_("Bắt buộc nhập họ tên."), invalid=N_("Bắt buộc nhập họ tên.")),
     Input("birth_date", "date", "Ngày sinh", "Birth date",
           missing=N_("Bắt buộc nhập ngày (YYYY-MM-DD)."),
@@ -289,7 +333,7 @@ VICTIM = (
     Input("national_id", "digits", "Số CCCD (12 chữ số)", "National ID number (12 digits)",
           digits=12, missing=N_("Số CCCD phải gồm đúng 12 chữ số."),
           invalid=N_("Số CCCD phải gồm đúng 12 chữ số.")),
-    Input("occupation", "text", "Nghề nghiệp", "Occupation", required=False,
+    Input("occupation", "text", "Nghề nghiệp", "Occupation", required=False, limit=200,
           invalid=ITEM_TEXT, on_item=True),
     Input("outcome", "choice", "Hậu quả", "Outcome", choices=tuple(OUTCOME_LABELS),
           missing=N_("Hậu quả phải là death, serious hoặc light."),

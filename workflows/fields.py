@@ -325,7 +325,7 @@ def _input_is_blank(i: Input, value: Any) -> bool:
         return value is None or value == ""
     if i.kind == "case_code":
         return _is_blank(value)
-    if i.kind == "count":
+    if i.kind in ("count", "flag"):
         return value is None
     if i.on_item or (i.kind == "digits" and not i.required):
         return not value
@@ -393,6 +393,13 @@ def _input_number(i: Input, value: Any) -> int:
     return value
 
 
+def _input_flag(i: Input, value: Any) -> bool:
+    # A real boolean only, as ``labour_relation``: "yes" or 1 must not mean true in a record.
+    if not isinstance(value, bool):
+        raise _fail(i.invalid or BAD_BOOL)
+    return value
+
+
 _INPUT_PARSERS: dict[str, Callable[[Input, Any], Any]] = {
     "text": _input_text,
     "code": _input_text,
@@ -404,6 +411,7 @@ _INPUT_PARSERS: dict[str, Callable[[Input, Any], Any]] = {
     "digits": _input_digits,
     "money": _input_number,
     "count": _input_number,
+    "flag": _input_flag,
 }
 
 
@@ -418,6 +426,8 @@ def _parse_inputs(
         if _input_is_blank(i, value):
             if i.required_for(labour_relation):
                 _add(errors, path, i.missing or REQUIRED)
+            elif i.default is not None:
+                clean[i.name] = i.default
             continue
         try:
             clean[i.name] = _INPUT_PARSERS[i.kind](i, value)
@@ -531,10 +541,11 @@ def parse_declaration(
     """Validate and coerce a declaration body of ``definition``'s kind made by ``role``.
 
     Returns ``(clean, errors)``: ``clean`` holds the spec's inputs and the kind's own fields
-    that are valid and present, ``labour_relation`` (the declarer's), ``occurred_at`` (an aware
-    datetime or None: from the body, or the Vietnam midnight of ``occurred_on``) and, when the
-    kind lists victims, ``victims`` (one dict per valid victim, keyed by :data:`VICTIM`'s
-    names); ``errors`` maps field paths (``victims.0.national_id``) to Vietnamese messages
+    that are valid and present (an optional input not sent: its ``default``, if any),
+    ``labour_relation`` (the declarer's), ``occurred_at`` (an aware datetime or None: from the
+    body, or the Vietnam midnight of ``occurred_on``) and, when the kind lists victims,
+    ``victims`` (one dict per valid victim, keyed by :data:`VICTIM`'s names); ``errors`` maps
+    field paths (``victims.0.national_id``) to Vietnamese messages
     (:class:`~workflows.declaration.Message` when they carry parameters). Looking codes up
     (commune, incident) is the caller's part.
 

@@ -41,7 +41,14 @@ DEFAULT_COMMUNE = {"description": "default: the enterprise's"}
 
 
 def input_schema(i: Input) -> dict:
-    """The JSON schema of one input of a declaration body (or of a victim)."""
+    """The JSON schema of one input of a declaration body (or of a victim), with its default."""
+    schema = _input_type(i)
+    return schema if i.default is None else {**schema, "default": i.default}
+
+
+def _input_type(i: Input) -> dict:
+    if i.kind == "flag":
+        return {"type": "boolean"}
     if i.kind == "choice":
         return {"enum": list(i.choices)}
     if i.kind in ("date", "moment"):

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     DecimalField,
@@ -41,7 +42,7 @@ from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
-from workflows.declaration import GENDER_LABELS, VICTIM, Input
+from workflows.declaration import ACCIDENT_TYPE_LABELS, GENDER_LABELS, VICTIM, Input
 from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 
 # Choices are written as dicts {value: label}, blank first, and handed to WTForms as
@@ -59,8 +60,8 @@ VICTIM_BLOCKS = 3  # without JavaScript; cases.js keeps one and adds more on dem
 # (Vietnamese, English) labels of the values the forms and pages show; those of organisations,
 # outcomes, severities and levels live beside their values in ``workflows``.
 TEAM_ROLE_LABELS = {"head": ("Trưởng đoàn", "Head"), "member": ("Thành viên", "Member")}
-# Labels of the values a victim's choice inputs take.
-VALUE_LABELS = {**GENDER_LABELS, **OUTCOME_LABELS}
+# Labels of the values a declaration's choice inputs take (a victim's, the accident's type).
+VALUE_LABELS = {**GENDER_LABELS, **OUTCOME_LABELS, **ACCIDENT_TYPE_LABELS}
 # Labels of text fields that take one of a few values (decide_insurance's benefit kind).
 CHOICE_LABELS = {
     "one_time": _l("Trợ cấp một lần"),
@@ -415,6 +416,19 @@ def _victim_input(i: Input):
     return StringField(label, validators=[Optional()])
 
 
+def _case_input(i: Input):
+    """The form input for one of the accident's own choice or flag inputs (its type, who caused
+    it), with the spec's default: the spec is their one description, as for the victim."""
+    label = lazy_pick((i.label_vi, i.label_en))
+    if i.kind == "flag":
+        return BooleanField(label, default=bool(i.default))
+    return _select(label, _choices(VALUE_LABELS, i.choices, first={}), default=i.default)
+
+
+def _accident_input(name: str):
+    return _case_input(REGISTRY["accident"].declaration.input(name))
+
+
 VictimForm = type("VictimForm", (Form,), {i.name: _victim_input(i) for i in VICTIM})
 VICTIM_KEYS = tuple(i.name for i in VICTIM)
 
@@ -445,6 +459,8 @@ class DeclarationForm(FlaskForm):
     description = TextAreaField(
         _l("Diễn biến vụ tai nạn"), validators=[Optional()], render_kw={"rows": 5}
     )
+    accident_type = _accident_input("accident_type")
+    third_party = _accident_input("third_party")
     victims = FieldList(FormField(VictimForm), min_entries=VICTIM_BLOCKS)
     incident_code = StringField(
         _l("Mã sự cố kỹ thuật liên quan (nếu có)"),
@@ -502,6 +518,8 @@ class DeclarationForm(FlaskForm):
             "location": (self.location.data or "").strip(),
             "description": (self.description.data or "").strip(),
             "labour_relation": self.labour_relation,
+            "accident_type": self.accident_type.data or None,
+            "third_party": bool(self.third_party.data),
             "victims": victims,
             "incident_code": (self.incident_code.data or "").strip() or None,
         }

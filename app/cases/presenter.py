@@ -29,6 +29,11 @@ from app.services.visibility import can_see
 from app.services.workflow_engine import available_actions
 from workflows import get_workflow
 from workflows.base import ORGANISATION_LABELS
+from workflows.declaration import (
+    ACCIDENT_TYPE_LABELS,
+    DEFAULT_ACCIDENT_TYPE,
+    THIRD_PARTY_LABELS,
+)
 from workflows.diagram import mermaid
 from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 
@@ -48,6 +53,8 @@ PAYLOAD_LABELS = {
     "parent": ("Vụ việc gốc", "Parent case"),
     "victim_id": ("Nạn nhân", "Victim"),
     "incident_code": ("Sự cố kỹ thuật liên quan", "Related incident"),
+    "accident_type": ("Loại tai nạn", "Type of accident"),
+    "third_party": THIRD_PARTY_LABELS,
 }
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
@@ -98,6 +105,9 @@ def template_helpers() -> dict[str, Any]:
         "GENDER_LABELS": GENDER_LABELS,
         "ORGANISATION_LABELS": ORGANISATION_LABELS,
         "TEAM_ROLE_LABELS": TEAM_ROLE_LABELS,
+        "ACCIDENT_TYPE_LABELS": ACCIDENT_TYPE_LABELS,
+        "DEFAULT_ACCIDENT_TYPE": DEFAULT_ACCIDENT_TYPE,
+        "THIRD_PARTY_LABELS": THIRD_PARTY_LABELS,
     }
 
 

@@ -142,15 +142,19 @@ def _named(victims: list[Victim]) -> list[dict]:
 
 def _accident(clean: dict, victims: list[Victim], incident: Case | None) -> tuple[dict, dict]:
     link = {"incident_code": incident.code} if incident is not None else {}
+    # At work or commuting, and whether someone else caused it: the victims' claims copy these
+    # to compute what the employer owes (Law 84/2015 Art. 38-39).
+    data = {"accident_type": clean["accident_type"], "third_party": clean["third_party"]}
     payload = {
         "occurred_at": clean["occurred_at"].isoformat(),
         "commune_code": clean["commune_code"],
         "location": clean["location"],
         "labour_relation": clean["labour_relation"],
+        **data,
         "victims": _named(victims),
         **link,
     }
-    return {}, payload
+    return data, payload
 
 
 def _disease(clean: dict, victims: list[Victim], incident: Case | None) -> tuple[dict, dict]:
@@ -191,7 +195,9 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
     The body is parsed by ``workflows.fields.parse_declaration`` against the kind's
     ``DeclarationSpec`` (see ``app/api/openapi.py`` for each kind's body). An accident's
     optional ``incident_code`` links it to the serious technical incident its victims were hurt
-    in (``Case.linked_incident_id``; the code goes into the ``declare`` event's payload).
+    in (``Case.linked_incident_id``; the code goes into the ``declare`` event's payload). Its
+    ``accident_type`` (``at_work`` by default, or ``commuting``) and ``third_party`` (default
+    false) go into ``Case.data`` and the event's payload.
 
     :raises PermissionDenied: the role may not declare this kind.
     :raises ValidationFailed: unknown kind or invalid declaration, including an

@@ -36,6 +36,7 @@ def full_body(kind: str, commune_code: str) -> dict:
     }
     return {
         "accident": {"kind": "accident", **common, "labour_relation": False,
+                     "accident_type": "commuting", "third_party": True,
                      "victims": [victim()]},
         "disease": {"kind": "disease", "disease": "Bệnh bụi phổi silic", "disease_code": "N01",
                     "diagnosed_at": "2026-10-01", "exposure": "Bụi silic",

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from workflows import get_workflow
-from workflows.claim import assessment_data, benefit_due
+from workflows.claim import assessment_data, benefit_due, victim_claim_data
 
 WF = get_workflow("claim")
 VN = timezone(timedelta(hours=7))
@@ -652,3 +652,80 @@ def test_nothing_is_due_before_the_first_start_month(assessed, rules):
     due = benefit_due(assessed(25).data, date(2026, 5, 1), rules)
     assert (due.kind, due.amount_vnd, due.base_salary_vnd) == (None, 0, 2_340_000)
     assert "06/2026" in due.basis
+
+
+# -- the accident's type (Law 84/2015 Art. 39(1)) ---------------------------------------------
+
+
+def test_a_victims_claim_copies_the_accidents_type():
+    victim = {"id": 7, "outcome": "serious", "monthly_wage_vnd": 10_000_000, "si_number": None}
+    commuting = victim_claim_data(
+        victim,
+        occurred_at=ASSESSED,
+        worker_at_fault=False,
+        source="accident",
+        parent_data={"accident_type": "commuting", "third_party": True},
+    )
+    assert (commuting["accident_type"], commuting["third_party"]) == ("commuting", True)
+    # An accident declared before the type was recorded happened at work.
+    old = victim_claim_data(victim, occurred_at=ASSESSED, worker_at_fault=False, source="accident")
+    assert (old["accident_type"], old["third_party"]) == ("at_work", False)
+    # A disease is no accident: its claim has no type.
+    disease = victim_claim_data(
+        victim, occurred_at=ASSESSED, worker_at_fault=False, source="disease", parent_data={}
+    )
+    assert "accident_type" not in disease and "third_party" not in disease
+
+
+def test_a_commuting_accident_caused_by_a_third_party_owes_40_percent(assessed, fire):
+    case = assessed(25, accident_type="commuting", third_party=True)
+    comp = case.data["compensation"]
+    # Art. 38(4): 1.5 + (25 - 10) × 0.4 = 7.5 months; Art. 39(1): 40 % of it = 3 months;
+    # 3 × 10,000,000 = 30,000,000.
+    assert comp["minimum_vnd"] == 30_000_000
+    assert comp["months"] == 3.0
+    assert "Điều 39 khoản 1" in comp["basis"]
+    paid = fire(
+        case,
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 30_000_000, "paid_at": NOW.isoformat()},
+        now=NOW,
+    )
+    assert paid.case.data["compensation"]["paid_vnd"] == 30_000_000
+
+
+def test_a_commuting_accident_nobody_else_caused_owes_no_employer_minimum(assessed, fire):
+    case = assessed(25, accident_type="commuting", third_party=False)
+    comp = case.data["compensation"]
+    assert comp["minimum_vnd"] == 0 and comp["months"] == 0.0
+    assert "Điều 39 khoản 1" in comp["basis"]
+    # The insurance fund still pays (Art. 45(1)(c)): 25 % gives the one-time benefit.
+    assert case.data["insurance"]["expected_kind"] == "one_time"
+    paid = fire(
+        case,
+        "record_payment",
+        "enterprise",
+        {"amount_vnd": 1_000_000, "paid_at": NOW.isoformat()},
+        now=NOW,
+    )
+    assert paid.case.data["compensation"]["paid_vnd"] == 1_000_000
+
+
+def test_minutes_finding_the_worker_wholly_at_fault_outweigh_a_declared_third_party(assessed):
+    """Art. 39(1) needs someone else's fault or an unknown one; the minutes say neither."""
+    case = assessed(25, accident_type="commuting", third_party=True, worker_at_fault=True)
+    assert case.data["compensation"]["minimum_vnd"] == 0
+    # At work, a declared third party changes nothing: Art. 38(5)'s 40 % for the worker's fault,
+    # 7.5 × 0.4 = 3 months × 10,000,000 = 30,000,000.
+    at_work = assessed(25, accident_type="at_work", third_party=True, worker_at_fault=True)
+    assert at_work.data["compensation"]["minimum_vnd"] == 30_000_000
+    assert "Điều 38 khoản 5" in at_work.data["compensation"]["basis"]
+
+
+def test_an_accident_at_work_is_compensated_in_full_whoever_caused_it(assessed):
+    # 7.5 months × 10,000,000 = 75,000,000 (Art. 38(4)(a)).
+    for data in ({}, {"accident_type": "at_work", "third_party": True}):
+        comp = assessed(25, **data).data["compensation"]
+        assert comp["minimum_vnd"] == 75_000_000
+        assert "Điều 38 khoản 4 điểm a" in comp["basis"]

@@ -12,6 +12,7 @@ import pytest
 from workflows import REGISTRY, get_workflow
 from workflows.base import WorkflowError
 from workflows.declaration import (
+    ACCIDENT_TYPE_LABELS,
     VICTIM,
     Check,
     Declarer,
@@ -20,6 +21,7 @@ from workflows.declaration import (
 )
 from workflows.fields import parse_declaration
 from workflows.law.classification import OUTCOMES
+from workflows.law.compensation import ACCIDENT_TYPES
 
 VN = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
@@ -243,4 +245,73 @@ def test_a_stated_relation_needs_each_declarers_message():
         replace(definition, declaration=spec).validate()
     assert raised.value.problems == [
         "declaration: a stated labour relation needs each declarer's relation and message"
+    ]
+
+
+# -- the accident's type ----------------------------------------------------------------------
+
+
+def test_an_accident_sent_without_a_type_happened_at_work_with_no_third_party():
+    clean, errors = parse("accident", accident())
+    assert errors == {}
+    assert (clean["accident_type"], clean["third_party"]) == ("at_work", False)
+    # A blank choice (a form's empty select) is "not sent" as well.
+    clean, errors = parse("accident", accident(accident_type=""))
+    assert errors == {}
+    assert clean["accident_type"] == "at_work"
+
+
+def test_a_commuting_accident_caused_by_a_third_party_is_parsed():
+    clean, errors = parse("accident", accident(accident_type="commuting", third_party=True))
+    assert errors == {}
+    assert (clean["accident_type"], clean["third_party"]) == ("commuting", True)
+    # A commune declares the type too (a worker without a labour relation also commutes).
+    body = accident(accident_type="commuting", third_party=False, labour_relation=False,
+                    victims=[victim(monthly_wage_vnd=None)])  # fmt: skip
+    clean, errors = parse("accident", body, role="commune")
+    assert errors == {}
+    assert (clean["accident_type"], clean["third_party"]) == ("commuting", False)
+
+
+@pytest.mark.parametrize("value", ["on_the_road", "Commuting", 1, ["commuting"]])
+def test_an_unknown_accident_type_is_refused_on_its_field(value):
+    clean, errors = parse("accident", accident(accident_type=value))
+    assert "accident_type" not in clean
+    assert errors == {
+        "accident_type": [
+            "Loại tai nạn phải là at_work (tại nơi làm việc) hoặc commuting (trên đường đi và về)."
+        ]
+    }
+
+
+@pytest.mark.parametrize("value", ["true", "yes", 1, 0, "on"])
+def test_third_party_is_a_real_boolean(value):
+    clean, errors = parse("accident", accident(accident_type="commuting", third_party=value))
+    assert errors == {"third_party": ["Phải là true hoặc false."]}
+    assert "third_party" not in clean
+
+
+def test_each_accident_type_the_law_computes_with_has_its_labels():
+    assert tuple(ACCIDENT_TYPE_LABELS) == ACCIDENT_TYPES == ("at_work", "commuting")
+    assert ACCIDENT_TYPE_LABELS["at_work"][0] == "Tai nạn tại nơi làm việc / trong giờ làm việc"
+    assert ACCIDENT_TYPE_LABELS["commuting"][0] == "Tai nạn trên đường đi và về"
+
+
+def test_validate_checks_the_defaults_of_inputs():
+    definition = get_workflow("accident")
+    spec = replace(
+        definition.declaration,
+        inputs=definition.declaration.inputs
+        + (
+            Input("shift", "choice", choices=("day", "night"), required=False, default="noon"),
+            Input("witnessed", "flag", required=False, default="yes"),
+            Input("team", "text", default="A"),
+        ),
+    )
+    with pytest.raises(WorkflowError) as raised:
+        replace(definition, declaration=spec).validate()
+    assert raised.value.problems == [
+        "declaration: input 'shift': its default is not one of its choices",
+        "declaration: input 'witnessed': a flag's default is true or false",
+        "declaration: input 'team': a default goes with an optional input only",
     ]
