@@ -168,7 +168,12 @@ def assessment_data(
     # Without any wage only the death lump sum (36 × base salary) is knowable.
     expected_vnd = benefit.amount_vnd if (insured_wage is not None or death) else None
 
+    # Nothing is owed by the employer for a commuting accident nobody else caused (Art. 39(1)
+    # gives the allowance only when a third party or an unknown person caused it) — unless it
+    # did not insure the worker, when it still owes the insurance equivalent (Art. 39(4)).
+    owed = comp.eligible or not insured
     comp_data: dict[str, Any] = {
+        "owed": owed,
         "minimum_vnd": comp.amount_vnd if wage is not None else None,
         "months": float(comp.months),
         "basis": comp.basis,
@@ -197,11 +202,11 @@ def assessment_data(
         "kind": None,
         "reason": None,
     }
-    deadlines = {
-        "compensation": DeadlineChange(
+    deadlines = {}
+    if owed:
+        deadlines["compensation"] = DeadlineChange(
             due_at=due_at, started_at=assessed_at, days=due_days, unit="calendar"
         )
-    }
     if insured:
         filing_days = int(rules.get("insurance_filing_days", local_date(assessed_at)))
         deadlines["insurance_filing"] = DeadlineChange(
@@ -393,6 +398,12 @@ def has_all_claims_closed(ctx: Context) -> Reason | None:
 # Each is used wherever it applies: as a guard, a routing condition or a task's ``when``.
 
 
+NOTHING_OWED = (
+    "Người sử dụng lao động không phải bồi thường, trợ cấp cho tai nạn trên đường đi và về "
+    "không do người khác gây ra (Luật ATVSLĐ Điều 39 khoản 1)."
+)
+
+
 def _comp(ctx: Context) -> Mapping[str, Any]:
     return ctx.case.data.get("compensation") or {}
 
@@ -418,7 +429,14 @@ def is_below_threshold(ctx: Context) -> Reason | None:
     )
 
 
+def _owed(ctx: Context) -> bool:
+    # Claims assessed before the accident type was recorded always owed compensation.
+    return _comp(ctx).get("owed", True) is not False
+
+
 def is_unpaid(ctx: Context) -> Reason | None:
+    if not _owed(ctx):
+        return Reason(NOTHING_OWED)
     return unless(
         _comp(ctx).get("paid_at") is None, "Khoản bồi thường đã được ghi nhận thanh toán."
     )
@@ -454,7 +472,7 @@ def is_filed_undecided(ctx: Context) -> Reason | None:
 def has_both_tracks_done(ctx: Context) -> Reason | None:
     """Both tracks are done: the union confirmed the money was received, and social insurance
     decided (or the worker was not insured, so there is nothing to decide)."""
-    if _comp(ctx).get("confirmed_at") is None:
+    if _owed(ctx) and _comp(ctx).get("confirmed_at") is None:
         return Reason("Chưa xác nhận người lao động đã nhận tiền bồi thường, trợ cấp.")
     insurance_done = is_insurance_applicable(ctx) is not None or _ins(ctx).get("decided_at")
     return unless(bool(insurance_done), "Chưa có quyết định của cơ quan BHXH.")

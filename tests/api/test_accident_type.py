@@ -106,10 +106,14 @@ def test_a_commuting_accident_nobody_else_caused_demands_no_employer_minimum(api
     assert claim["state"] == "assessed"
     assert claim["compensation"]["minimum_vnd"] == 0
     assert "Điều 39 khoản 1" in claim["data"]["compensation"]["basis"]
-    paid = api.acted(
-        claim["id"], "record_payment", w.ent, amount_vnd=1_000_000, paid_at=t.NOW.isoformat()
+    # Nothing is owed by the employer (the insured worker gets the fund's benefit): no payment
+    # to record, no compensation deadline.
+    assert "record_payment" not in claim["actions"]
+    assert all(d["name"] != "compensation" for d in claim["deadlines"])
+    body = api.refused(
+        claim["id"], "record_payment", w.ent, 409, amount_vnd=1_000_000, paid_at=t.NOW.isoformat()
     )
-    assert paid["compensation"]["paid_vnd"] == 1_000_000
+    assert "Điều 39 khoản 1" in body["error"]
 
 
 def test_the_case_page_shows_the_type_and_the_third_party(api, w, signed_in):

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from workflows import get_workflow
-from workflows.claim import assessment_data, benefit_due, victim_claim_data
+from workflows.base import Context
+from workflows.claim import NOTHING_OWED, assessment_data, benefit_due, victim_claim_data
 
 WF = get_workflow("claim")
 VN = timezone(timedelta(hours=7))
@@ -695,21 +696,31 @@ def test_a_commuting_accident_caused_by_a_third_party_owes_40_percent(assessed, 
     assert paid.case.data["compensation"]["paid_vnd"] == 30_000_000
 
 
-def test_a_commuting_accident_nobody_else_caused_owes_no_employer_minimum(assessed, fire):
+def test_a_commuting_accident_nobody_else_caused_owes_no_employer_minimum(
+    assessed, refusal, offered, h, rules
+):
     case = assessed(25, accident_type="commuting", third_party=False)
     comp = case.data["compensation"]
     assert comp["minimum_vnd"] == 0 and comp["months"] == 0.0
     assert "Điều 39 khoản 1" in comp["basis"]
     # The insurance fund still pays (Art. 45(1)(c)): 25 % gives the one-time benefit.
     assert case.data["insurance"]["expected_kind"] == "one_time"
-    paid = fire(
-        case,
-        "record_payment",
-        "enterprise",
-        {"amount_vnd": 1_000_000, "paid_at": NOW.isoformat()},
-        now=NOW,
+    # The insured worker is owed nothing by the employer: no payment, no deadline, no task,
+    # and the compensation track does not hold the claim open.
+    assert case.data["compensation"]["owed"] is False
+    assert "compensation" not in case.deadlines
+    assert (
+        refusal(
+            case,
+            "record_payment",
+            "enterprise",
+            {"amount_vnd": 1_000_000, "paid_at": NOW.isoformat()},
+        )
+        == NOTHING_OWED
     )
-    assert paid.case.data["compensation"]["paid_vnd"] == 1_000_000
+    assert "record_payment" not in offered(case, "enterprise")
+    reason = WF.predicates["has_both_tracks_done"](Context(case, h.actor("union"), {}, NOW, rules))
+    assert str(reason) == "Chưa có quyết định của cơ quan BHXH."
 
 
 def test_minutes_finding_the_worker_wholly_at_fault_outweigh_a_declared_third_party(assessed):
