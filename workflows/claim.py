@@ -893,203 +893,122 @@ STATES = (
     State("closed", "Đã đóng", "Closed", terminal=True),
 )
 
-TRANSITIONS = (
-    Transition(
-        "refer_for_assessment",
-        ("treatment",),
-        "awaiting_assessment",
-        ("enterprise",),
-        "Giới thiệu đi giám định y khoa",
-        "Refer for medical assessment",
-        guards=("has_valid_referral_date",),
-        fields=(
-            Field("referred_at", "datetime", label_vi="Ngày giới thiệu", label_en="Referral date"),
-        ),
-        effect="record_referral",
-    ),
-    # Same trigger, routed by the Council's percentage (Law 84/2015 Art. 38(4), 45: from 5 %).
-    Transition(
-        "record_assessment",
-        ("awaiting_assessment",),
-        "assessed",
-        ("enterprise", "inspector"),
-        "Ghi nhận kết luận giám định",
-        "Record the assessment",
-        guards=("has_valid_assessment_date", "has_valid_treatment_end"),
-        conditions=("is_eligible_loss",),
-        fields=_ASSESSMENT_FIELDS,
-        effect="record_eligible_assessment",
-        notify=(Notify("claim.compensation_due", ("enterprise", "union")),),
-    ),
-    Transition(
-        "record_assessment",
-        ("awaiting_assessment",),
-        "not_eligible",
-        ("enterprise", "inspector"),
-        "Ghi nhận kết luận giám định",
-        "Record the assessment",
-        guards=("has_valid_assessment_date", "has_valid_treatment_end"),
-        conditions=("is_below_threshold",),
-        fields=_ASSESSMENT_FIELDS,
-        effect="record_ineligible_assessment",
-        notify=(Notify("claim.not_eligible", ("enterprise", "union")),),
-    ),
-    Transition(
-        "record_payment",
-        ("assessed",),
-        None,
-        ("enterprise",),
-        "Ghi nhận chi trả bồi thường",
-        "Record the compensation payment",
-        guards=("is_unpaid", "has_minimum_amount"),
-        fields=(
-            Field("amount_vnd", "money", label_vi="Số tiền (đồng)", label_en="Amount (VND)"),
-            Field("paid_at", "datetime", label_vi="Ngày chi trả", label_en="Payment date"),
-            Field(
-                "proof",
-                "documents",
-                required=False,
-                label_vi="Chứng từ chi trả",
-                label_en="Proof of payment",
-            ),
-        ),
-        effect="record_payment",
-        notify=(Notify("claim.payment_recorded", ("union",)),),
-    ),
-    Transition(
-        "confirm_receipt",
-        ("assessed",),
-        None,
-        ("union",),
-        "Xác nhận đã nhận tiền",
-        "Confirm receipt",
-        guards=("is_paid_unconfirmed", "is_valid_receipt_date"),
-        fields=(
-            Field(
-                "confirmed_at", "datetime", label_vi="Ngày xác nhận", label_en="Confirmation date"
-            ),
-        ),
-        effect="record_receipt",
-        notify=(Notify("claim.receipt_confirmed", ("enterprise",)),),
-    ),
-    Transition(
-        "file_insurance",
-        ("assessed",),
-        None,
-        ("enterprise",),
-        "Nộp hồ sơ BHXH",
-        "File with social insurance",
-        guards=("is_insured_unfiled", "is_valid_filing_date", "has_complete_dossier"),
-        fields=(
-            Field("filed_at", "datetime", label_vi="Ngày nộp hồ sơ", label_en="Filing date"),
-            Field(
-                "dossier",
-                "documents",
-                label_vi=(
-                    "Thành phần hồ sơ (Điều 57): sổ BHXH, giấy ra viện, biên bản giám định, "
-                    "văn bản đề nghị mẫu 05A-HSB, biên bản điều tra — mỗi dòng một tài liệu"
-                ),
-                label_en=(
-                    "Documents enclosed (Art. 57): SI book, discharge paper, assessment record, "
-                    "request form 05A-HSB, investigation minutes — one per line"
-                ),
-            ),
-        ),
-        effect="record_filing",
-        notify=(Notify("claim.insurance_filed", ("insurance",)),),
-    ),
-    Transition(
-        "decide_insurance",
-        ("assessed",),
-        None,
-        ("insurance",),
-        "Quyết định hưởng chế độ BHXH",
-        "Decide the insurance claim",
-        guards=("is_filed_undecided", "has_decision_details"),
-        fields=(
-            Field("approved", "bool", label_vi="Chấp thuận", label_en="Approved"),
-            Field(
-                "kind",
-                "text",
-                required=False,
-                label_vi="Loại trợ cấp",
-                label_en="Benefit kind",
-                choices=("one_time", "monthly", "death"),
-            ),
-            Field(
-                "amount_vnd",
-                "money",
-                required=False,
-                label_vi="Số tiền (đồng)",
-                label_en="Amount (VND)",
-            ),
-            Field("reason", "text", required=False, label_vi="Lý do", label_en="Reason"),
-        ),
-        effect="record_decision",
-        notify=(Notify("claim.insurance_decided", ("enterprise", "union")),),
-    ),
-    # Art. 47: the injury worsened, or several accidents are assessed together; the claim
-    # stays assessed with a new benefit from the new conclusion's month.
-    Transition(
-        "reassess",
-        ("assessed",),
-        None,
-        ("enterprise", "inspector"),
-        "Ghi nhận kết luận giám định lại",
-        "Record a re-assessment",
-        guards=("is_reassessable", "has_valid_reassessment_date"),
-        fields=_REASSESSMENT_FIELDS,
-        effect="record_reassessment",
-    ),
-    Transition(
-        "close",
-        ("assessed",),
-        "closed",
-        ("union", "inspector"),
-        "Đóng hồ sơ",
-        "Close the claim",
-        guards=("has_both_tracks_done",),
-        effect="close",
-        notify=(Notify("claim.closed", ("enterprise", "union")),),
-    ),
-    Transition(
-        "close",
-        ("not_eligible",),
-        "closed",
-        ("union", "inspector"),
-        "Đóng hồ sơ",
-        "Close the claim",
-        effect="close",
-        notify=(Notify("claim.closed", ("enterprise", "union")),),
+_REFER_FOR_ASSESSMENT_FIELDS = (
+    Field("referred_at", "datetime", label_vi="Ngày giới thiệu", label_en="Referral date"),
+)
+
+_RECORD_PAYMENT_FIELDS = (
+    Field("amount_vnd", "money", label_vi="Số tiền (đồng)", label_en="Amount (VND)"),
+    Field("paid_at", "datetime", label_vi="Ngày chi trả", label_en="Payment date"),
+    Field(
+        "proof",
+        "documents",
+        required=False,
+        label_vi="Chứng từ chi trả",
+        label_en="Proof of payment",
     ),
 )
 
-DEADLINES = (
-    Deadline(
-        "compensation",
-        "Hạn chi trả bồi thường, trợ cấp (Điều 38 khoản 7)",
-        "Compensation due (Art. 38(7))",
-        met_by=("record_payment",),
-        role="enterprise",
-        supervisors=("union", "inspector"),
-    ),
-    Deadline(
-        "insurance_filing",
-        "Hạn nộp hồ sơ BHXH (Điều 59 khoản 1)",
-        "Insurance filing due (Art. 59(1))",
-        met_by=("file_insurance",),
-        role="enterprise",
-        supervisors=("union", "inspector"),
-    ),
-    Deadline(
-        "insurance_decision",
-        "Hạn BHXH giải quyết hồ sơ (Điều 59 khoản 2)",
-        "Insurance decision due (Art. 59(2))",
-        met_by=("decide_insurance",),
-        role="insurance",
-        supervisors=("enterprise", "union"),
+_CONFIRM_RECEIPT_FIELDS = (
+    Field("confirmed_at", "datetime", label_vi="Ngày xác nhận", label_en="Confirmation date"),
+)
+
+_FILE_INSURANCE_FIELDS = (
+    Field("filed_at", "datetime", label_vi="Ngày nộp hồ sơ", label_en="Filing date"),
+    Field(
+        "dossier",
+        "documents",
+        label_vi=(
+            "Thành phần hồ sơ (Điều 57): sổ BHXH, giấy ra viện, biên bản giám định, "
+            "văn bản đề nghị mẫu 05A-HSB, biên bản điều tra — mỗi dòng một tài liệu"
+        ),
+        label_en=(
+            "Documents enclosed (Art. 57): SI book, discharge paper, assessment record, "
+            "request form 05A-HSB, investigation minutes — one per line"
+        ),
     ),
 )
+
+_DECIDE_INSURANCE_FIELDS = (
+    Field("approved", "bool", label_vi="Chấp thuận", label_en="Approved"),
+    Field(
+        "kind",
+        "text",
+        required=False,
+        label_vi="Loại trợ cấp",
+        label_en="Benefit kind",
+        choices=("one_time", "monthly", "death"),
+    ),
+    Field(
+        "amount_vnd",
+        "money",
+        required=False,
+        label_vi="Số tiền (đồng)",
+        label_en="Amount (VND)",
+    ),
+    Field("reason", "text", required=False, label_vi="Lý do", label_en="Reason"),
+)
+
+TRANSITIONS = (
+    Transition("refer_for_assessment", ("treatment",), "awaiting_assessment", ("enterprise",),
+        "Giới thiệu đi giám định y khoa", "Refer for medical assessment",
+        guards=("has_valid_referral_date",), fields=_REFER_FOR_ASSESSMENT_FIELDS,
+        effect="record_referral"),
+    # Same trigger, routed by the Council's percentage (Law 84/2015 Art. 38(4), 45: from 5 %).
+    Transition("record_assessment", ("awaiting_assessment",), "assessed",
+        ("enterprise", "inspector"), "Ghi nhận kết luận giám định", "Record the assessment",
+        guards=("has_valid_assessment_date", "has_valid_treatment_end"),
+        conditions=("is_eligible_loss",), fields=_ASSESSMENT_FIELDS,
+        effect="record_eligible_assessment",
+        notify=(Notify("claim.compensation_due", ("enterprise", "union")),)),
+    Transition("record_assessment", ("awaiting_assessment",), "not_eligible",
+        ("enterprise", "inspector"), "Ghi nhận kết luận giám định", "Record the assessment",
+        guards=("has_valid_assessment_date", "has_valid_treatment_end"),
+        conditions=("is_below_threshold",), fields=_ASSESSMENT_FIELDS,
+        effect="record_ineligible_assessment",
+        notify=(Notify("claim.not_eligible", ("enterprise", "union")),)),
+    Transition("record_payment", ("assessed",), None, ("enterprise",),
+        "Ghi nhận chi trả bồi thường", "Record the compensation payment",
+        guards=("is_unpaid", "has_minimum_amount"), fields=_RECORD_PAYMENT_FIELDS,
+        effect="record_payment", notify=(Notify("claim.payment_recorded", ("union",)),)),
+    Transition("confirm_receipt", ("assessed",), None, ("union",), "Xác nhận đã nhận tiền",
+        "Confirm receipt", guards=("is_paid_unconfirmed", "is_valid_receipt_date"),
+        fields=_CONFIRM_RECEIPT_FIELDS, effect="record_receipt",
+        notify=(Notify("claim.receipt_confirmed", ("enterprise",)),)),
+    Transition("file_insurance", ("assessed",), None, ("enterprise",), "Nộp hồ sơ BHXH",
+        "File with social insurance",
+        guards=("is_insured_unfiled", "is_valid_filing_date", "has_complete_dossier"),
+        fields=_FILE_INSURANCE_FIELDS, effect="record_filing",
+        notify=(Notify("claim.insurance_filed", ("insurance",)),)),
+    Transition("decide_insurance", ("assessed",), None, ("insurance",),
+        "Quyết định hưởng chế độ BHXH", "Decide the insurance claim",
+        guards=("is_filed_undecided", "has_decision_details"), fields=_DECIDE_INSURANCE_FIELDS,
+        effect="record_decision",
+        notify=(Notify("claim.insurance_decided", ("enterprise", "union")),)),
+    # Art. 47: the injury worsened, or several accidents are assessed together; the claim
+    # stays assessed with a new benefit from the new conclusion's month.
+    Transition("reassess", ("assessed",), None, ("enterprise", "inspector"),
+        "Ghi nhận kết luận giám định lại", "Record a re-assessment",
+        guards=("is_reassessable", "has_valid_reassessment_date"), fields=_REASSESSMENT_FIELDS,
+        effect="record_reassessment"),
+    Transition("close", ("assessed",), "closed", ("union", "inspector"), "Đóng hồ sơ",
+        "Close the claim", guards=("has_both_tracks_done",), effect="close",
+        notify=(Notify("claim.closed", ("enterprise", "union")),)),
+    Transition("close", ("not_eligible",), "closed", ("union", "inspector"), "Đóng hồ sơ",
+        "Close the claim", effect="close",
+        notify=(Notify("claim.closed", ("enterprise", "union")),)),
+)  # fmt: skip
+DEADLINES = (
+    Deadline("compensation", "Hạn chi trả bồi thường, trợ cấp (Điều 38 khoản 7)",
+             "Compensation due (Art. 38(7))", met_by=("record_payment",), role="enterprise",
+             supervisors=("union", "inspector")),
+    Deadline("insurance_filing", "Hạn nộp hồ sơ BHXH (Điều 59 khoản 1)",
+             "Insurance filing due (Art. 59(1))", met_by=("file_insurance",), role="enterprise",
+             supervisors=("union", "inspector")),
+    Deadline("insurance_decision", "Hạn BHXH giải quyết hồ sơ (Điều 59 khoản 2)",
+             "Insurance decision due (Art. 59(2))", met_by=("decide_insurance",),
+             role="insurance", supervisors=("enterprise", "union")),
+)  # fmt: skip
 
 
 WORKFLOW = WorkflowDefinition(
