@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask.globals import _cv_app
@@ -23,7 +24,7 @@ from sqlalchemy import text
 
 from app import clock, create_app
 from app.extensions import db, limiter
-from tests.factories import NOW, PASSWORD
+from tests.factories import NOW, PASSWORD, make_commune, make_enterprise, make_user
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -261,3 +262,28 @@ def pytest_collection_modifyitems(config, items):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def tenants(app):
+    """Enterprise A in commune X and enterprise B in commune Y, each with its officer and
+    grassroots union; the city union, both communes' officers, an inspector, an insurance
+    officer and an admin."""
+    x, y = make_commune(), make_commune()
+    a, b = make_enterprise(x), make_enterprise(y)
+    return SimpleNamespace(
+        x=x,
+        y=y,
+        a=a,
+        b=b,
+        ent_a=make_user("enterprise", enterprise=a),
+        ent_b=make_user("enterprise", enterprise=b),
+        union_a=make_user("union", enterprise=a),
+        union_b=make_user("union", enterprise=b),
+        city_union=make_user("union"),
+        comm_x=make_user("commune", commune=x),
+        comm_y=make_user("commune", commune=y),
+        insp=make_user("inspector"),
+        insurance=make_user("insurance"),
+        admin=make_user("admin"),
+    )

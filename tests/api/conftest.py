@@ -53,28 +53,3 @@ def w(app):
         other_union=make_user("union", enterprise=make_enterprise()),
         other_comm=make_user("commune"),
     )
-
-
-@pytest.fixture
-def tenants(app):
-    """Enterprise A in commune X and enterprise B in commune Y, each with its officer and
-    grassroots union; the city union, both communes' officers, an inspector, an insurance
-    officer and an admin."""
-    x, y = make_commune(), make_commune()
-    a, b = make_enterprise(x), make_enterprise(y)
-    return SimpleNamespace(
-        x=x,
-        y=y,
-        a=a,
-        b=b,
-        ent_a=make_user("enterprise", enterprise=a),
-        ent_b=make_user("enterprise", enterprise=b),
-        union_a=make_user("union", enterprise=a),
-        union_b=make_user("union", enterprise=b),
-        city_union=make_user("union"),
-        comm_x=make_user("commune", commune=x),
-        comm_y=make_user("commune", commune=y),
-        insp=make_user("inspector"),
-        insurance=make_user("insurance"),
-        admin=make_user("admin"),
-    )

@@ -15,25 +15,13 @@ from app.extensions import db
 from app.models import Case, User
 from app.services.visibility import can_see, case_filter, viewers_filter
 from tests.api.claim_flow import DOSSIER, announce_accident, assessed_claim, claims_of, stamp
-from tests.factories import act, make_accident, make_commune, make_enterprise, make_user
+from tests.factories import act, make_accident
 
 
 @pytest.fixture
-def world(app, declaration_day):
-    x, y = make_commune(), make_commune()
-    a, b = make_enterprise(x), make_enterprise(y)
-    users = SimpleNamespace(
-        ent_a=make_user("enterprise", enterprise=a),
-        ent_b=make_user("enterprise", enterprise=b),
-        union_a=make_user("union", enterprise=a),
-        union_b=make_user("union", enterprise=b),
-        city_union=make_user("union"),
-        comm_x=make_user("commune", commune=x),
-        comm_y=make_user("commune", commune=y),
-        insp=make_user("inspector"),
-        insurance=make_user("insurance"),
-        admin=make_user("admin"),
-    )
+def world(app, declaration_day, tenants):
+    # The people of the two tenants (``tenants`` also names their communes and enterprises).
+    users = SimpleNamespace(**{k: v for k, v in vars(tenants).items() if isinstance(v, User)})
     make_accident(users.ent_a)
     make_accident(users.ent_b)
     make_accident(users.comm_x)
