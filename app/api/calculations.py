@@ -47,6 +47,7 @@ def _json(schema: dict) -> dict:
 _INVALID = {"description": "invalid input, errors per field", "content": _json(ERROR)}
 _PCT = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
 _WAGE = {"type": "integer", "minimum": 1}
+_VND = {"type": "integer", "minimum": 0}
 
 register_paths(
     {
@@ -83,6 +84,11 @@ register_paths(
                                     "person; a commuting accident is then owed at least 40 % "
                                     "(Art. 39(1)); not with worker_at_fault",
                                 },
+                                "insurer_paid_vnd": {
+                                    **_VND,
+                                    "description": "what a commercial accident insurer paid; "
+                                    "the answer then adds top_up (Art. 39(2))",
+                                },
                             },
                         }
                     )
@@ -98,6 +104,15 @@ register_paths(
                                     "months": {"type": "number"},
                                     "amount_vnd": {"type": "integer"},
                                     "basis": {"type": "string"},
+                                    "top_up": {
+                                        "type": "object",
+                                        "description": "only with insurer_paid_vnd: what the "
+                                        "employer still owes so the worker gets the minimum",
+                                        "properties": {
+                                            "amount_vnd": {"type": "integer"},
+                                            "basis": {"type": "string"},
+                                        },
+                                    },
                                 },
                             }
                         ),
@@ -112,7 +127,8 @@ register_paths(
             "post": {
                 "summary": "Social-insurance benefit (Law 84/2015 Art. 48, 49, 52, 53) with the "
                 "base salary in force in the benefit's start month (Art. 50) or on on_date; "
-                "convalescence (Art. 54)",
+                "convalescence (Art. 54); optional assistive device (Art. 51), retraining "
+                "(Art. 55) and settling-abroad (Art. 49) items",
                 "requestBody": {
                     "content": _json(
                         {
@@ -159,6 +175,32 @@ register_paths(
                                     "description": "the Medical Council's conclusion; required "
                                     "for an outpatient or when no discharge date is known",
                                 },
+                                "device_cost_vnd": {
+                                    **_VND,
+                                    "description": "cost of a prescribed assistive device or "
+                                    "orthosis; with device_cap_vnd (Art. 51); not for a death",
+                                },
+                                "device_cap_vnd": {
+                                    **_VND,
+                                    "description": "the amount the prescribed list allows for "
+                                    "that device; with device_cost_vnd",
+                                },
+                                "tuition_vnd": {
+                                    **_VND,
+                                    "description": "retraining tuition (Art. 55); not for a death",
+                                },
+                                "retraining_on": {
+                                    "type": "string",
+                                    "format": "date",
+                                    "description": "the day retraining support is decided "
+                                    "(its base salary); default the start month or on_date",
+                                },
+                                "settling_abroad": {
+                                    "type": "boolean",
+                                    "default": False,
+                                    "description": "the worker settles abroad: 3 months of the "
+                                    "monthly allowance at once (Art. 49); monthly allowance only",
+                                },
                             },
                         }
                     )
@@ -196,6 +238,28 @@ register_paths(
                                             "per_day_vnd": {"type": "integer"},
                                             "max_amount_vnd": {"type": "integer"},
                                             "basis": {"type": "string"},
+                                        },
+                                    },
+                                    "items": {
+                                        "type": "array",
+                                        "description": "only the items asked, in this order: "
+                                        "assistive_device, retraining, settling_abroad",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "item": {
+                                                    "type": "string",
+                                                    "enum": [
+                                                        "assistive_device",
+                                                        "retraining",
+                                                        "settling_abroad",
+                                                    ],
+                                                },
+                                                "eligible": {"type": "boolean"},
+                                                "amount_vnd": {"type": "integer"},
+                                                "cap_vnd": {"type": "integer"},
+                                                "basis": {"type": "string"},
+                                            },
                                         },
                                     },
                                 },

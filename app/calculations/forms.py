@@ -136,6 +136,9 @@ class CompensationForm(FlaskForm):
     third_party = BooleanField(
         _l("Tai nạn do lỗi của người khác hoặc không xác định được người gây ra")
     )
+    insurer_paid_vnd = MoneyField(
+        _l("Số tiền doanh nghiệp bảo hiểm tai nạn đã chi trả (đồng, nếu có mua bảo hiểm)")
+    )
     submit = SubmitField(_l("Tính bồi thường"))
 
     def payload(self) -> dict:
@@ -147,6 +150,7 @@ class CompensationForm(FlaskForm):
             "worker_at_fault": bool(self.worker_at_fault.data),
             "accident_type": self.accident_type.data,
             "third_party": bool(self.third_party.data),
+            "insurer_paid_vnd": self.insurer_paid_vnd.data,
         }
 
 
@@ -174,6 +178,13 @@ class InsuranceForm(FlaskForm):
     serving_allowance = BooleanField(
         _l("Có trợ cấp phục vụ (từ 81% và liệt cột sống, mù hai mắt, cụt/liệt hai chi…)")
     )
+    device_cost_vnd = MoneyField(_l("Chi phí phương tiện trợ giúp, dụng cụ chỉnh hình (đồng)"))
+    device_cap_vnd = MoneyField(_l("Mức tối đa được chi trả cho phương tiện đó (đồng)"))
+    tuition_vnd = MoneyField(_l("Học phí chuyển đổi nghề nghiệp (đồng)"))
+    retraining_on = VNDateField(
+        _l("Ngày quyết định hỗ trợ chuyển đổi nghề (ngày/tháng/năm, mặc định tháng bắt đầu hưởng)")
+    )
+    settling_abroad = BooleanField(_l("Ra nước ngoài định cư (đang hưởng trợ cấp hằng tháng)"))
     submit = SubmitField(_l("Tính trợ cấp BHXH"))
 
     def payload(self) -> dict:
@@ -188,6 +199,11 @@ class InsuranceForm(FlaskForm):
             "council_concluded_on": _iso(self.council_concluded_on.data),
             "death": bool(self.death.data),
             "serving_allowance": bool(self.serving_allowance.data),
+            "device_cost_vnd": self.device_cost_vnd.data,
+            "device_cap_vnd": self.device_cap_vnd.data,
+            "tuition_vnd": self.tuition_vnd.data,
+            "retraining_on": _iso(self.retraining_on.data),
+            "settling_abroad": bool(self.settling_abroad.data),
         }
 
 

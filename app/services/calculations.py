@@ -3,7 +3,8 @@
 This module only checks and converts the input and picks the base salary in force; the law
 itself lives in the pure functions of ``workflows/law/compensation.py`` (employer compensation,
 Law 84/2015 Art. 38(4)-(5), 39(1); insurance benefit, Art. 48, 49, 52, 53) and
-``workflows/law/benefits.py`` (the Art. 50 start month, convalescence Art. 54). Input is taken
+``workflows/law/benefits.py`` (the Art. 50 start month, convalescence Art. 54, assistive devices
+Art. 51, retraining Art. 55, the lump sum on settling abroad Art. 49). Input is taken
 as parsed JSON: numbers must be JSON numbers, flags JSON booleans and dates ISO dates (the web
 form converts its text fields before calling). Every problem is collected per field and raised
 together as ``ValidationFailed`` (422); nothing here touches the database except reading the
@@ -21,8 +22,21 @@ from typing import Any
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.services.rulebook import load_rulebook
-from workflows.law.benefits import benefit_start_month, convalescence, insurance_benefit_from
-from workflows.law.compensation import ACCIDENT_TYPES, compensation, insurance_benefit
+from workflows.law.benefits import (
+    MonthlyBenefit,
+    assistive_device,
+    benefit_start_month,
+    convalescence,
+    insurance_benefit_from,
+    retraining_support,
+    settling_abroad_lump_sum,
+)
+from workflows.law.compensation import (
+    ACCIDENT_TYPES,
+    compensation,
+    employer_top_up,
+    insurance_benefit,
+)
 from workflows.law.rules import RuleBook
 
 REQUIRED = N_("Bắt buộc nhập.")
@@ -31,15 +45,21 @@ BAD_WAGE = N_("Tiền lương phải là số nguyên đồng, lớn hơn 0.")
 BAD_YEARS = N_("Số năm đóng bảo hiểm phải là số nguyên từ 0 đến 60.")
 BAD_BOOL = N_("Phải là true hoặc false.")
 BAD_DATE = N_("Ngày không hợp lệ (YYYY-MM-DD).")
+BAD_AMOUNT = N_("Số tiền phải là số nguyên đồng, không âm.")
+ONLY_LIVING = N_("Chỉ áp dụng cho người lao động còn sống; bỏ mục này khi tính trợ cấp chết.")
 BAD_ACCIDENT_TYPE = N_(
     "Loại tai nạn phải là at_work (tại nơi làm việc) hoặc commuting (trên đường đi và về)."
 )
 # A wage above this (VND per month) is a typing slip, not a salary; it also keeps the
 # arithmetic well inside a PostgreSQL BIGINT.
 MAX_WAGE_VND = 10_000_000_000
+# Likewise for the other amounts (insurer's payment, device cost and cap, tuition).
+MAX_AMOUNT_VND = 100_000_000_000
 MAX_YEARS = 60
 # The optional Law 84/2015 Art. 50 inputs of the insurance calculator.
 _ART50_FIELDS = ("treatment_ended_on", "outpatient", "council_concluded_on")
+# The optional claim items of the insurance calculator (Art. 51, 55, 49).
+_ITEM_FIELDS = ("device_cost_vnd", "device_cap_vnd", "tuition_vnd", "settling_abroad")
 
 
 class _Errors(dict):
@@ -101,6 +121,22 @@ def _wage(body: Mapping[str, Any], name: str, errors: _Errors) -> int | None:
     return wage
 
 
+def _amount(body: Mapping[str, Any], name: str, errors: _Errors) -> int | None:
+    """An optional amount of whole VND, 0 or more; None when absent."""
+    value = body.get(name)
+    if value is None:
+        return None
+    amount = _whole(value)
+    if amount is None or amount < 0:
+        errors.add(name, BAD_AMOUNT)
+        return None
+    if amount > MAX_AMOUNT_VND:
+        limit = f"{MAX_AMOUNT_VND:,}".replace(",", ".")
+        errors.add(name, N_("Số tiền không được vượt quá %(amount)s đồng.", amount=limit))
+        return None
+    return amount
+
+
 def _years(body: Mapping[str, Any], errors: _Errors) -> int | None:
     value = body.get("contribution_years")
     if value is None:
@@ -160,8 +196,11 @@ def compensation_quote(raw: Any) -> dict[str, Any]:
     (the 6-month average wage, whole VND > 0), optional ``death`` and ``worker_at_fault``
     (booleans, default false), ``accident_type`` (``"at_work"``, the default, or
     ``"commuting"``) and ``third_party`` (boolean: a third party or an unknown person caused
-    it; a commuting accident is then owed the Art. 39(1) allowance of 40 %). Returns the
-    contract's ``{"eligible", "months", "amount_vnd", "basis"}``.
+    it; a commuting accident is then owed the Art. 39(1) allowance of 40 %) and
+    ``insurer_paid_vnd`` (whole VND ≥ 0: what a commercial accident insurer already paid).
+    Returns the contract's ``{"eligible", "months", "amount_vnd", "basis"}``, plus, when
+    ``insurer_paid_vnd`` is given, ``top_up``: ``{"amount_vnd", "basis"}``, what the employer
+    still owes so the worker gets at least the minimum (Art. 39(2)).
 
     :raises ValidationFailed: with an error list per field.
     """
@@ -173,6 +212,7 @@ def compensation_quote(raw: Any) -> dict[str, Any]:
     accident_type = _accident_type(body, errors)
     pct = _percent(body, death, errors)
     wage = _wage(body, "monthly_wage_vnd", errors)
+    insurer_paid = _amount(body, "insurer_paid_vnd", errors)
     if third_party and at_fault:
         errors.add(
             "third_party",
@@ -186,12 +226,25 @@ def compensation_quote(raw: Any) -> dict[str, Any]:
     result = compensation(
         pct, wage, death, at_fault, accident_type=accident_type, third_party=third_party
     )
-    return {
+    answer: dict[str, Any] = {
         "eligible": result.eligible,
         "months": _months(result.months),
         "amount_vnd": result.amount_vnd,
         "basis": result.basis,
     }
+    if insurer_paid is not None:
+        answer["top_up"] = {
+            "amount_vnd": employer_top_up(result.amount_vnd, insurer_paid),
+            "basis": TOP_UP_BASIS,
+        }
+    return answer
+
+
+TOP_UP_BASIS = (
+    "Luật ATVSLĐ 84/2015 Điều 39 khoản 2: doanh nghiệp mua bảo hiểm tai nạn mà số tiền "
+    "bảo hiểm chi trả thấp hơn mức bồi thường, trợ cấp tối thiểu thì người sử dụng lao động "
+    "trả phần còn thiếu"
+)
 
 
 def base_salary_on(rules: RuleBook, on: date, field: str = "on_date") -> int:
@@ -283,6 +336,16 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
     ``seniority_part_vnd``, ``serving_allowance_vnd`` and, for a living eligible worker,
     ``convalescence``: ``{"max_days", "per_day_vnd", "max_amount_vnd", "basis"}`` (Art. 54).
 
+    Optional claim items of a living worker, each answered in ``items`` (a list of
+    ``{"item", "eligible", "amount_vnd", "cap_vnd", "basis"}`` in this order, only those
+    asked): ``device_cost_vnd`` with ``device_cap_vnd`` (whole VND ≥ 0, both or neither; item
+    ``"assistive_device"``, Art. 51: the cost up to the cap), ``tuition_vnd`` (whole VND ≥ 0)
+    with an optional ``retraining_on`` (ISO date the support is decided, by default the start
+    month or ``on_date``; item ``"retraining"``, Art. 55: at most 50 % of the tuition and 15
+    base salaries in force that day) and ``settling_abroad`` (boolean; only for a monthly
+    allowance; item ``"settling_abroad"``, Art. 49: 3 months of the allowance of the start
+    month, ``cap_vnd`` the same sum).
+
     :raises ValidationFailed: with an error list per field.
     """
     body = _body(raw)
@@ -295,6 +358,7 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
     art50 = any(body.get(name) not in (None, "", False) for name in _ART50_FIELDS)
     on = _date(body, "on_date", errors, required=death or not art50)
     start = _start_month(body, death, on, errors)
+    asked = _items_asked(body, death, errors)
     if serving and not errors and (death or pct < 81):
         errors.add(
             "serving_allowance",
@@ -333,6 +397,9 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
     if start is not None:
         answer["start_month"] = start[0].strftime("%Y-%m")
         answer["start_month_basis"] = start[1]
+    if asked:
+        month = start[0] if start is not None else on.replace(day=1)
+        answer["items"] = _items(asked, result.kind, pct, wage, years, serving, month, rules)
     if result.eligible and not death:
         rest = convalescence(pct, base)
         answer["convalescence"] = {
@@ -342,3 +409,103 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
             "basis": rest.basis,
         }
     return answer
+
+
+def _items_asked(body: Mapping[str, Any], death: bool, errors: _Errors) -> dict[str, Any]:
+    """The checked inputs of the Art. 51, 55 and 49 items that were asked for."""
+    asked: dict[str, Any] = {}
+    cost = _amount(body, "device_cost_vnd", errors)
+    cap = _amount(body, "device_cap_vnd", errors)
+    for name, other in (
+        ("device_cost_vnd", "device_cap_vnd"),
+        ("device_cap_vnd", "device_cost_vnd"),
+    ):
+        if body.get(name) is None and body.get(other) is not None:
+            errors.add(
+                name,
+                N_(
+                    "Nhập cả chi phí phương tiện trợ giúp và mức tối đa được chi trả cho phương "
+                    "tiện đó (Luật ATVSLĐ Điều 51)."
+                ),
+            )
+    if cost is not None and cap is not None:
+        asked["assistive_device"] = (cost, cap)
+    tuition = _amount(body, "tuition_vnd", errors)
+    retraining_on = _date(body, "retraining_on", errors, required=False)
+    if tuition is not None:
+        asked["retraining"] = (tuition, retraining_on)
+    elif retraining_on is not None:
+        errors.add("tuition_vnd", REQUIRED)
+    if _flag(body, "settling_abroad", errors):
+        asked["settling_abroad"] = True
+    if death:
+        for name in (*_ITEM_FIELDS, "retraining_on"):
+            if body.get(name) not in (None, "", False):
+                errors.add(name, ONLY_LIVING)
+    return asked
+
+
+def _items(
+    asked: dict[str, Any],
+    kind: str | None,
+    pct: int | float,
+    wage: int,
+    years: int,
+    serving: bool,
+    month: date,
+    rules: RuleBook,
+) -> list[dict[str, Any]]:
+    """The answers of the asked items (see ``insurance_quote``).
+
+    :raises ValidationFailed: on ``settling_abroad`` for anything but a monthly allowance, or
+        on ``retraining_on`` when no base salary was in force that day.
+    """
+    items = []
+    if "assistive_device" in asked:
+        items.append(("assistive_device", assistive_device(*asked["assistive_device"])))
+    if "retraining" in asked:
+        tuition, day = asked["retraining"]
+        day = day or month
+        base = base_salary_on(rules, day, "retraining_on")
+        items.append(("retraining", retraining_support(tuition, base, on=day)))
+    answers = [
+        {
+            "item": name,
+            "eligible": item.eligible,
+            "amount_vnd": item.amount_vnd,
+            "cap_vnd": item.cap_vnd,
+            "basis": item.basis,
+        }
+        for name, item in items
+    ]
+    if "settling_abroad" in asked:
+        if kind != "monthly":
+            raise ValidationFailed(
+                {
+                    "settling_abroad": [
+                        N_(
+                            "Trợ cấp một lần khi ra nước ngoài định cư chỉ dành cho người đang "
+                            "hưởng trợ cấp hằng tháng (suy giảm từ 31% trở lên, Luật ATVSLĐ "
+                            "Điều 49)."
+                        )
+                    ]
+                }
+            )
+        benefit = MonthlyBenefit(pct, wage, years, month, serving_allowance=serving)
+        amount = settling_abroad_lump_sum(benefit, month, rules)
+        answers.append(
+            {
+                "item": "settling_abroad",
+                "eligible": True,
+                "amount_vnd": amount,
+                "cap_vnd": amount,
+                "basis": ABROAD_BASIS,
+            }
+        )
+    return answers
+
+
+ABROAD_BASIS = (
+    "Luật ATVSLĐ 84/2015 Điều 49: người đang hưởng trợ cấp hằng tháng ra nước ngoài định cư "
+    "được giải quyết hưởng trợ cấp một lần bằng 03 tháng mức trợ cấp đang hưởng"
+)

@@ -415,3 +415,174 @@ def test_openapi_describes_the_new_calculator_inputs(client):
     answer = paths["/calculations/insurance"]["post"]["responses"]["200"]["content"]
     properties = answer["application/json"]["schema"]["properties"]
     assert {"start_month", "convalescence"} <= set(properties)
+
+
+# --- top-up after an insurer (Art. 39(2)); devices, retraining, settling abroad (51, 55, 49) ---
+
+
+@pytest.mark.parametrize(
+    ("paid", "top_up"),
+    [
+        (50_000_000, 25_000_000),  # minimum 7.5 × 10,000,000 = 75,000,000; 75 M − 50 M
+        (75_000_000, 0),  # paid exactly the minimum
+        (90_000_000, 0),  # paid more than the minimum: nothing more
+        (0, 75_000_000),  # paid nothing: the whole minimum
+    ],
+)
+def test_compensation_top_up_after_the_insurer_paid(client, auth, paid, top_up):
+    response = client.post(COMP, json=comp_body(insurer_paid_vnd=paid), headers=auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["amount_vnd"] == 75_000_000
+    assert body["top_up"]["amount_vnd"] == top_up
+    assert "Điều 39 khoản 2" in body["top_up"]["basis"]
+
+
+def test_compensation_without_insurer_has_no_top_up(client, auth):
+    body = client.post(COMP, json=comp_body(), headers=auth).get_json()
+    assert "top_up" not in body
+
+
+@pytest.mark.parametrize("paid", [-1, "50000000", 1.5, True, 100_000_000_001])
+def test_compensation_top_up_nonsense_is_422(client, auth, paid):
+    response = client.post(COMP, json=comp_body(insurer_paid_vnd=paid), headers=auth)
+    assert response.status_code == 422
+    assert "insurer_paid_vnd" in response.get_json()["errors"]
+
+
+def items_of(body):
+    return {item["item"]: item for item in body["items"]}
+
+
+@pytest.mark.parametrize(
+    ("cost", "cap", "amount"),
+    [
+        (3_000_000, 5_000_000, 3_000_000),  # below the cap: the cost
+        (8_000_000, 5_000_000, 5_000_000),  # above the cap: the cap
+    ],
+)
+def test_assistive_device_up_to_its_cap(client, auth, cost, cap, amount):
+    body = client.post(
+        INS, json=ins_body(device_cost_vnd=cost, device_cap_vnd=cap), headers=auth
+    ).get_json()
+    device = items_of(body)["assistive_device"]
+    assert device["eligible"] is True
+    assert device["amount_vnd"] == amount
+    assert device["cap_vnd"] == cap
+    assert "Điều 51" in device["basis"]
+    assert body["amount_vnd"] == 1_557_200  # the benefit itself is unchanged
+
+
+@pytest.mark.parametrize(
+    ("tuition", "on", "amount", "cap"),
+    [
+        # 50 % × 60,000,000 = 30,000,000 < 15 × 2,530,000 = 37,950,000
+        (60_000_000, "2026-07-15", 30_000_000, 37_950_000),
+        # 50 % × 100,000,000 = 50,000,000 > 37,950,000: the cap
+        (100_000_000, "2026-07-15", 37_950_000, 37_950_000),
+        # before 1/7/2026: 15 × 2,340,000 = 35,100,000 < 50,000,000
+        (100_000_000, "2026-06-30", 35_100_000, 35_100_000),
+    ],
+)
+def test_retraining_capped_at_half_the_tuition_and_15_base_salaries(
+    client, auth, tuition, on, amount, cap
+):
+    body = client.post(
+        INS, json=ins_body(tuition_vnd=tuition, retraining_on=on), headers=auth
+    ).get_json()
+    retraining = items_of(body)["retraining"]
+    assert retraining["eligible"] is True
+    assert retraining["amount_vnd"] == amount
+    assert retraining["cap_vnd"] == cap
+    assert "Điều 55" in retraining["basis"]
+
+
+def test_retraining_defaults_to_the_start_month(client, auth):
+    # Council concluded 3/7/2026: start month 7/2026, base 2,530,000; 15 × = 37,950,000.
+    body = client.post(
+        INS,
+        json=ins_body(council_concluded_on="2026-07-03", outpatient=True, tuition_vnd=100_000_000),
+        headers=auth,
+    ).get_json()
+    assert items_of(body)["retraining"]["amount_vnd"] == 37_950_000
+    # on_date 10/5/2026 alone: base 2,340,000; 15 × = 35,100,000.
+    body = client.post(INS, json=ins_body(tuition_vnd=100_000_000), headers=auth).get_json()
+    assert items_of(body)["retraining"]["amount_vnd"] == 35_100_000
+
+
+def test_settling_abroad_is_three_monthly_allowances(client, auth):
+    body = client.post(INS, json=ins_body(settling_abroad=True), headers=auth).get_json()
+    # 45 %, 6 years, wage 10,000,000, base 2,340,000: monthly 1,557,200 (the contract example);
+    # 3 × 1,557,200 = 4,671,600.
+    abroad = items_of(body)["settling_abroad"]
+    assert abroad["eligible"] is True
+    assert abroad["amount_vnd"] == 4_671_600
+    assert "Điều 49" in abroad["basis"]
+
+
+def test_items_come_in_order_and_only_when_asked(client, auth):
+    body = client.post(INS, json=ins_body(), headers=auth).get_json()
+    assert "items" not in body
+    body = client.post(
+        INS,
+        json=ins_body(
+            settling_abroad=True,
+            tuition_vnd=10_000_000,
+            device_cost_vnd=1_000_000,
+            device_cap_vnd=2_000_000,
+        ),
+        headers=auth,
+    ).get_json()
+    assert [item["item"] for item in body["items"]] == [
+        "assistive_device",
+        "retraining",
+        "settling_abroad",
+    ]
+    assert set(body["items"][0]) == {"item", "eligible", "amount_vnd", "cap_vnd", "basis"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"device_cost_vnd": 1_000_000}, "device_cap_vnd"),
+        ({"device_cap_vnd": 1_000_000}, "device_cost_vnd"),
+        ({"device_cost_vnd": -1, "device_cap_vnd": 1}, "device_cost_vnd"),
+        ({"device_cost_vnd": 1, "device_cap_vnd": "many"}, "device_cap_vnd"),
+        ({"tuition_vnd": 1.5}, "tuition_vnd"),
+        ({"tuition_vnd": 10_000_000, "retraining_on": "30/02/2026"}, "retraining_on"),
+        ({"tuition_vnd": 10_000_000, "retraining_on": "1990-01-01"}, "retraining_on"),
+        ({"retraining_on": "2026-07-15"}, "tuition_vnd"),
+        ({"settling_abroad": "yes"}, "settling_abroad"),
+        ({"settling_abroad": True, "capacity_loss_pct": 25}, "settling_abroad"),
+        ({"settling_abroad": True, "capacity_loss_pct": 3}, "settling_abroad"),
+        ({"death": True, "capacity_loss_pct": None, "tuition_vnd": 1}, "tuition_vnd"),
+        ({"death": True, "capacity_loss_pct": None, "settling_abroad": True}, "settling_abroad"),
+    ],
+)
+def test_item_nonsense_is_422_with_field_errors(client, auth, changes, field):
+    response = client.post(INS, json=ins_body(**changes), headers=auth)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+
+
+def test_openapi_describes_the_claim_items(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    def schemas(path):
+        operation = paths[path]["post"]
+        request = operation["requestBody"]["content"]["application/json"]["schema"]
+        answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        return request["properties"], answer["properties"]
+
+    request, answer = schemas("/calculations/compensation")
+    assert "insurer_paid_vnd" in request
+    assert "top_up" in answer
+    request, answer = schemas("/calculations/insurance")
+    assert {
+        "device_cost_vnd",
+        "device_cap_vnd",
+        "tuition_vnd",
+        "retraining_on",
+        "settling_abroad",
+    } <= set(request)
+    assert "items" in answer

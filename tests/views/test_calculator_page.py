@@ -253,3 +253,75 @@ def test_an_unknown_accident_type_is_422(client, page_token):
     response = client.post(URL, data=comp_form(page_token, **{"comp-accident_type": "holiday"}))
     assert response.status_code == 422
     assert 'id="comp-accident_type-error"' in response.get_data(as_text=True)
+
+
+# --- top-up after an insurer (Art. 39(2)); devices, retraining, settling abroad (51, 55, 49) ---
+
+
+def test_page_has_the_claim_item_inputs_with_vietnamese_labels(client, page_token):
+    html = text(client.get(URL))
+    for name in (
+        "comp-insurer_paid_vnd",
+        "ins-device_cost_vnd",
+        "ins-device_cap_vnd",
+        "ins-tuition_vnd",
+        "ins-retraining_on",
+        "ins-settling_abroad",
+    ):
+        assert f'name="{name}"' in html
+    assert "Số tiền doanh nghiệp bảo hiểm tai nạn đã chi trả" in html
+    assert "Học phí chuyển đổi nghề nghiệp" in html
+
+
+def test_top_up_on_the_page(client, page_token):
+    data = comp_form(page_token, **{"comp-insurer_paid_vnd": "50.000.000"})
+    html = text(client.post(URL, data=data))
+    # minimum 7.5 × 10,000,000 = 75,000,000; the insurer paid 50,000,000 → 25,000,000
+    assert "(Điều 39 khoản 2)" in html
+    assert 'data-testid="top-up">25.000.000 đ<' in html
+
+
+def test_claim_items_on_the_page_with_their_articles(client, page_token):
+    data = ins_form(
+        page_token,
+        **{
+            "ins-device_cost_vnd": "8.000.000",
+            "ins-device_cap_vnd": "5.000.000",
+            "ins-tuition_vnd": "100.000.000",
+            "ins-retraining_on": "15/07/2026",
+            "ins-settling_abroad": "y",
+        },
+    )
+    response = client.post(URL, data=data)
+    assert response.status_code == 200
+    html = text(response)
+    # the device costs 8,000,000, above its cap of 5,000,000: the cap
+    assert "dụng cụ chỉnh hình (Điều 51)" in html
+    assert 'data-testid="item-assistive_device">5.000.000 đ (tối đa 5.000.000 đ)' in html
+    # 50 % × 100,000,000 = 50,000,000 > 15 × 2,530,000 = 37,950,000
+    assert "Hỗ trợ chuyển đổi nghề nghiệp (Điều 55)" in html
+    assert 'data-testid="item-retraining">37.950.000 đ (tối đa 37.950.000 đ)' in html
+    # 3 × 1,557,200 (45 %, 6 years, 10,000,000, base 2,340,000) = 4,671,600
+    assert "ra nước ngoài định cư (Điều 49)" in html
+    assert 'data-testid="item-settling_abroad">4.671.600 đ (03 tháng' in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_id", "message"),
+    [
+        ({"ins-device_cost_vnd": "1.000.000"}, "ins-device_cap_vnd", "Nhập cả"),
+        ({"ins-tuition_vnd": "nhiều"}, "ins-tuition_vnd", "Số tiền"),
+        (
+            {"ins-settling_abroad": "y", "ins-capacity_loss_pct": "25"},
+            "ins-settling_abroad",
+            "hằng tháng",
+        ),
+    ],
+)
+def test_claim_item_errors_are_next_to_the_field(client, page_token, changes, field_id, message):
+    response = client.post(URL, data=ins_form(page_token, **changes))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<p class="field-error" id="{field_id}-error">([^<]*)</p>', html)
+    assert match, html
+    assert message in match.group(1)
