@@ -105,20 +105,29 @@ def _whole(value: Any) -> int | None:
     return None
 
 
+def _vnd(value: Any, name: str, errors: _Errors, *, low: int, high: int, bad, too_big):
+    """A whole-VND amount (int) from ``low`` to ``high`` — one place for the bounds of every
+    amount the calculators take — or None with an error on ``name``; ``too_big(limit_text)``
+    gives the message for an amount above ``high``."""
+    amount = _whole(value)
+    if amount is None or amount < low:
+        errors.add(name, bad)
+        return None
+    if amount > high:
+        errors.add(name, too_big(f"{high:,}".replace(",", ".")))
+        return None
+    return amount
+
+
 def _wage(body: Mapping[str, Any], name: str, errors: _Errors) -> int | None:
     value = body.get(name)
     if value is None:
         errors.add(name, REQUIRED)
         return None
-    wage = _whole(value)
-    if wage is None or wage <= 0:
-        errors.add(name, BAD_WAGE)
-        return None
-    if wage > MAX_WAGE_VND:
-        limit = f"{MAX_WAGE_VND:,}".replace(",", ".")
-        errors.add(name, N_("Tiền lương không được vượt quá %(amount)s đồng.", amount=limit))
-        return None
-    return wage
+    return _vnd(
+        value, name, errors, low=1, high=MAX_WAGE_VND, bad=BAD_WAGE,
+        too_big=lambda limit: N_("Tiền lương không được vượt quá %(amount)s đồng.", amount=limit),
+    )  # fmt: skip
 
 
 def _amount(body: Mapping[str, Any], name: str, errors: _Errors) -> int | None:
@@ -126,15 +135,10 @@ def _amount(body: Mapping[str, Any], name: str, errors: _Errors) -> int | None:
     value = body.get(name)
     if value is None:
         return None
-    amount = _whole(value)
-    if amount is None or amount < 0:
-        errors.add(name, BAD_AMOUNT)
-        return None
-    if amount > MAX_AMOUNT_VND:
-        limit = f"{MAX_AMOUNT_VND:,}".replace(",", ".")
-        errors.add(name, N_("Số tiền không được vượt quá %(amount)s đồng.", amount=limit))
-        return None
-    return amount
+    return _vnd(
+        value, name, errors, low=0, high=MAX_AMOUNT_VND, bad=BAD_AMOUNT,
+        too_big=lambda limit: N_("Số tiền không được vượt quá %(amount)s đồng.", amount=limit),
+    )  # fmt: skip
 
 
 def _years(body: Mapping[str, Any], errors: _Errors) -> int | None:
