@@ -7,12 +7,18 @@ the tests call it too). This package imports neither Flask nor the database; the
 it relies on live in ``workflows.law``.
 """
 
-from workflows import accident, claim, disease, incident
+from workflows import accident, claim, disease, incident, report
 from workflows.base import UnknownCaseKind, WorkflowDefinition, WorkflowError
 
 REGISTRY: dict[str, WorkflowDefinition] = {
     definition.kind: definition
-    for definition in (accident.WORKFLOW, claim.WORKFLOW, disease.WORKFLOW, incident.WORKFLOW)
+    for definition in (
+        accident.WORKFLOW,
+        claim.WORKFLOW,
+        disease.WORKFLOW,
+        incident.WORKFLOW,
+        report.WORKFLOW,
+    )
 }
 
 

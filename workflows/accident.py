@@ -28,6 +28,7 @@ old minutes (``reopen``, Decree 39/2016 Art. 17). The case is closed once every 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from collections.abc import Mapping
 from typing import Any
 
 from workflows.base import (
@@ -54,6 +55,7 @@ from workflows.base import (
 )
 from workflows.claim import has_all_claims_closed, victim_claims
 from workflows.declaration import (
+    DEFAULT_ACCIDENT_TYPE,
     N_,
     OCCURRED_IN_FUTURE,
     VICTIM,
@@ -786,6 +788,22 @@ DEADLINES = (
              supervisors=("inspector",)),
 )  # fmt: skip
 
+def _minutes(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    return data.get("minutes") or {}
+
+
+# Columns kept in step with the accident's data so the statistics group and filter in SQL:
+# the type (at work / commuting), the minutes' main cause and injuring factor (yếu tố gây chấn
+# thương), whether the minutes concluded it is not a work accident, the property damage.
+STATISTICS_COLUMNS: Mapping[str, Any] = {
+    "accident_type": lambda data: data.get("accident_type") or DEFAULT_ACCIDENT_TYPE,
+    "cause_code": lambda data: _minutes(data).get("cause_code"),
+    "injuring_factor_code": lambda data: _minutes(data).get("injuring_factor_code"),
+    "not_work_accident": lambda data: _minutes(data).get("is_work_accident") is False,
+    "property_damage_vnd": lambda data: data.get("property_damage_vnd"),
+}
+
+
 WORKFLOW = WorkflowDefinition(
     kind="accident",
     letter="A",
@@ -833,6 +851,8 @@ WORKFLOW = WorkflowDefinition(
         "close": close,
     },
     resolvers={"level_role": level_role, "team_head_role": team_head_role},
+    # The coded facts the statistics group by, as columns (docs/statistics.md).
+    indexed_columns=STATISTICS_COLUMNS,
     on_create="classify",
     doc=__doc__ or "",
     create_notify=(

@@ -44,6 +44,9 @@ FIELD_KINDS = (
     "case_code",
     "victim_id",
     "documents",
+    "count",
+    "record",
+    "code",
 )
 
 DEADLINE_UNITS = ("calendar", "working")
@@ -152,7 +155,8 @@ class Members:
 @dataclass(frozen=True)
 class Field:
     """A payload field a trigger takes; see ``workflows.fields.parse_payload`` for each kind.
-    ``members`` gives the item shape of a ``members`` field (and only of one)."""
+    ``members`` gives the item shape of a ``members`` field (and only of one), ``parts`` the
+    fields of a ``record`` and ``code_list`` the list of a ``code``."""
 
     name: str
     kind: str
@@ -161,6 +165,11 @@ class Field:
     label_en: str = ""
     choices: tuple[str, ...] = ()
     members: Members | None = None
+    # A ``record`` field's own fields (an object such as a report's ``figures``).
+    parts: tuple[Field, ...] = ()
+    # A ``code`` field's code list (``CodeEntry.list_name``: cause, injuring_factor, …); the
+    # application checks the code exists in it (``app/services/codes.py``).
+    code_list: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +312,9 @@ class CaseSnapshot:
     deadlines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     children: tuple[Mapping[str, Any], ...] = ()
     parent: Mapping[str, Any] | None = None
+    # Values the application computes for the case from other cases, named in the kind's
+    # ``WorkflowDefinition.facts`` (e.g. a report's live totals); read on first use.
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
     def victim(self, victim_id: int) -> Mapping[str, Any] | None:
         return next((v for v in self.victims if v.get("id") == victim_id), None)
@@ -482,6 +494,9 @@ class WorkflowDefinition:
     # Who sees a case beyond the common scope rules: role → an ``indexed_columns`` boolean that
     # must be true (the claim is shared with ``insurance`` once ``insurance_filed``).
     shared_with: Mapping[str, str] = field(default_factory=dict)
+    # Facts the application supplies in ``CaseSnapshot.facts`` (computed from other cases, so
+    # this package cannot): names registered in ``app/services/case_facts.py``.
+    facts: tuple[str, ...] = ()
 
     # -- look-ups ---------------------------------------------------------------------------
 
@@ -734,6 +749,10 @@ class _Checker:
                 self._add(f"{where}: field {f.name!r} has unknown kind {f.kind!r}")
             if f.choices and f.kind != "text":
                 self._add(f"{where}: field {f.name!r} has choices but is not text")
+            if (f.kind == "record") != bool(f.parts):
+                self._add(f"{where}: field {f.name!r}: parts go with kind 'record' only")
+            if (f.kind == "code") != (f.code_list is not None):
+                self._add(f"{where}: field {f.name!r}: code_list goes with kind 'code' only")
             if (f.kind == "members") != (f.members is not None):
                 self._add(f"{where}: field {f.name!r}: a members field, and only one, has members")
             elif f.members is not None and f.members.single is not None:

@@ -257,7 +257,44 @@ def _members(value: Any, f: Field) -> list[dict]:
     return members
 
 
+# Head counts (workers, samples): whole, not negative, and below any real workforce.
+MAX_COUNT = 10_000_000
+BAD_COUNT = "Phải là số nguyên từ 0 đến 10.000.000."
+BAD_CODE = "Mã không hợp lệ: chữ, số, dấu chấm hoặc gạch ngang, tối đa 20 ký tự."
+BAD_RECORD = "Phải là một đối tượng JSON."
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_]{0,19}")
+
+
+def _count(value: Any, f: Field) -> int:
+    try:
+        number = _int(value, f)
+    except _Invalid:
+        raise _fail(BAD_COUNT) from None
+    if not 0 <= number <= MAX_COUNT:
+        raise _fail(BAD_COUNT)
+    return number
+
+
+def _code(value: Any, f: Field) -> str:
+    # The shape only; whether the code is in ``f.code_list`` is the application's check.
+    if not isinstance(value, str) or not _CODE.fullmatch(value.strip()):
+        raise _fail(BAD_CODE)
+    return value.strip().upper()
+
+
+def _record(value: Any, f: Field) -> dict:
+    if not isinstance(value, Mapping):
+        raise _fail(BAD_RECORD)
+    clean, errors = parse_payload(f.parts, value)
+    if errors:
+        raise _Invalid(errors)
+    return clean
+
+
 _PARSERS: dict[str, Callable[[Any, Field], Any]] = {
+    "count": _count,
+    "code": _code,
+    "record": _record,
     "text": _text,
     "bool": _bool,
     "int": _int,

@@ -25,6 +25,9 @@ class Case(TimestampMixin, db.Model):
         Index("ix_case_kind_state", "kind", "state"),
         Index("ix_case_enterprise_declared", "enterprise_id", "declared_at"),
         Index("ix_case_commune_declared", "commune_code", "declared_at"),
+        # The statistics read accidents by kind and occurrence (Vietnam-time periods).
+        Index("ix_case_kind_occurred", "kind", "occurred_at"),
+        Index("uq_case_report_key", "report_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +60,24 @@ class Case(TimestampMixin, db.Model):
     )
     # Set once the employer files the insurance dossier: what insurance officers may see.
     insurance_filed: Mapped[bool] = mapped_column(default=False, index=True)
+    # -- coded facts the statistics count by (docs/statistics.md) -----------------------------
+    # The employer's industry (VSIC) and type of ownership in force at declaration, copied so a
+    # later reclassification of the enterprise does not rewrite old reports.
+    industry_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    ownership: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # at_work / commuting (TNLĐ hưởng trợ cấp): kept in step with data["accident_type"].
+    accident_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # From the investigation minutes: the main cause and the injuring factor (yếu tố gây chấn
+    # thương), code lists ``cause`` and ``injuring_factor``; kept in step with data["minutes"].
+    cause_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    injuring_factor_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The minutes concluded it is not a work accident: left out of the statistics.
+    not_work_accident: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Property damage (thiệt hại tài sản), whole VND.
+    property_damage_vnd: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # A periodic report's identity "form:party:period" (unique: opening a period is idempotent
+    # even when two openers race); None for other kinds.
+    report_key: Mapped[str | None] = mapped_column(String(60), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The head of the case's audit chain (its last event's seq and hash), kept on the locked
     # case row so appending an event need not look the last one up; 0 / 64 zeros: no event.
@@ -101,6 +122,8 @@ class Victim(TimestampMixin, db.Model):
     # CCCD: 12 digits; masked for union officers.
     national_id: Mapped[str] = mapped_column(String(12))
     occupation: Mapped[str] = mapped_column(String(200), default="")
+    # Occupation code from the Vietnamese occupation list (code list ``occupation``).
+    occupation_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
     outcome: Mapped[str] = mapped_column(String(10))
     died_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Average monthly wage of the 6 months before the accident (compensation basis).
@@ -109,6 +132,13 @@ class Victim(TimestampMixin, db.Model):
     insured_wage_vnd: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     si_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
     si_years: Mapped[int | None] = mapped_column(nullable=True)
+    # Recorded as the claim goes (Decree 39 Appendix XII): days off work (ngày nghỉ), the
+    # employer's costs — medical (chi phí y tế), wages during treatment, compensation or
+    # allowance paid — in whole VND.
+    days_off: Mapped[int | None] = mapped_column(nullable=True)
+    medical_costs_vnd: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    wage_costs_vnd: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    compensation_paid_vnd: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # Medical detail: shown only to roles allowed to see it, each read logged.
     injury_description: Mapped[str] = mapped_column(Text, default="")
 

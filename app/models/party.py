@@ -33,8 +33,12 @@ class Enterprise(TimestampMixin, db.Model):
     tax_code: Mapped[str] = mapped_column(String(13), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"), index=True)
-    # VSIC industry code such as C25 (manufacture of fabricated metal products).
+    # VSIC 2018 industry: section letter + division, e.g. C25 (manufacture of fabricated metal
+    # products); code list ``industry``. Copied onto each case at declaration.
     industry_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    # Type of ownership (loại hình doanh nghiệp), code list ``ownership``: state, non_state,
+    # foreign, cooperative, household. Copied onto each case at declaration.
+    ownership: Mapped[str | None] = mapped_column(String(20), nullable=True)
     workers: Mapped[int] = mapped_column(default=0)
     female_workers: Mapped[int] = mapped_column(default=0)
 

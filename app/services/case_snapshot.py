@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.services import case_store as store
+from app.services.case_facts import case_facts
 from workflows.base import CaseSnapshot
 
 
@@ -117,6 +118,7 @@ class StoredSnapshot(CaseSnapshot):
     deadlines = _OnFirstRead()
     children = _OnFirstRead()
     parent = _OnFirstRead()
+    facts = _OnFirstRead()
 
 
 def _deadline_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -165,4 +167,5 @@ def snapshot(case, related: Related | None = None) -> CaseSnapshot:
         ),
         children=_Load(lambda: tuple(dict(c) for c in related.children())),
         parent=_Load(lambda: _parent_view(related.parent())),
+        facts=_Load(lambda: case_facts(case)),
     )

@@ -35,7 +35,7 @@ from app.errors import (
 )
 from app.extensions import db
 from app.i18n import N_
-from app.models import Case, CaseCounter
+from app.models import Case, CaseCounter, Enterprise
 from app.services import case_store as store
 from app.services.audit import append_event
 from app.services.case_snapshot import LoadedRelated, Related, snapshot
@@ -374,8 +374,7 @@ def apply_outcome(case, related: Related, outcome: Outcome, at: datetime, *, act
         setattr(case, name, value)
     if outcome.data:
         case.data = outcome.merged_data(case.data)  # a new dict: SQLAlchemy sees the change
-    for column, derive in get_workflow(case.kind).indexed_columns.items():
-        setattr(case, column, derive(case.data or {}))
+    _derive_columns(case, get_workflow(case.kind))
     if outcome.victims:
         victims = {v["id"]: v for v in related.victims()}
         for victim_id, changes in outcome.victims.items():
@@ -450,6 +449,8 @@ class NewCase:
     event_payload: dict[str, Any] | None = None
     # An accident whose victims were hurt in a serious technical incident (its casualties).
     linked_incident_id: int | None = None
+    # A periodic report's identity (``Case.report_key``); None for other kinds.
+    report_key: str | None = None
 
 
 def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> Case:
@@ -476,7 +477,10 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
         labour_relation=new.labour_relation,
         linked_incident_id=new.linked_incident_id,
         data=dict(new.data or {}),
+        report_key=new.report_key,
     )
+    _copy_classification(case)
+    _derive_columns(case, definition)
     case.victims.extend(new.victims)
     db.session.add(case)
     db.session.flush()
@@ -493,6 +497,23 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
     write_notices(case, notices, "declare", user.username, at)
     _expire_written(case)
     return case
+
+
+def _copy_classification(case: Case) -> None:
+    """Copy the enterprise's industry and type of ownership in force now onto the case, so a
+    later reclassification of the enterprise does not rewrite old statistics."""
+    if case.enterprise_id is None:
+        return
+    enterprise = db.session.get(Enterprise, case.enterprise_id)
+    if enterprise is not None:
+        case.industry_code = enterprise.industry_code
+        case.ownership = enterprise.ownership
+
+
+def _derive_columns(case: Case, definition) -> None:
+    """Set the columns the kind keeps in step with its data (``indexed_columns``)."""
+    for column, derive in definition.indexed_columns.items():
+        setattr(case, column, derive(case.data or {}))
 
 
 def create_child(parent, child: ChildCase, at: datetime, *, actor, rules) -> Case:
@@ -514,7 +535,11 @@ def create_child(parent, child: ChildCase, at: datetime, *, actor, rules) -> Cas
         labour_relation=parent.labour_relation,
         victim_id=child.victim_id,
         data=dict(child.data),
+        # The classification in force when the parent was declared, not today's.
+        industry_code=parent.industry_code,
+        ownership=parent.ownership,
     )
+    _derive_columns(case, definition)
     db.session.add(case)
     db.session.flush()
     # ``parent`` as it is now, in this transaction (its new state and data not saved yet).

@@ -34,9 +34,9 @@ def test_every_registered_workflow_validates():
     workflows.validate_all()
 
 
-def test_registry_holds_the_four_kinds_with_distinct_letters():
-    assert set(workflows.REGISTRY) == {"accident", "claim", "disease", "incident"}
-    assert len({d.letter for d in workflows.REGISTRY.values()}) == 4
+def test_registry_holds_the_five_kinds_with_distinct_letters():
+    assert set(workflows.REGISTRY) == {"accident", "claim", "disease", "incident", "report"}
+    assert len({d.letter for d in workflows.REGISTRY.values()}) == 5
     for kind, definition in workflows.REGISTRY.items():
         assert definition.kind == kind
         assert definition.doc.strip(), f"{kind} has no process description"
@@ -216,6 +216,8 @@ DEADLINES_MET_BY = {
     ("claim", "compensation"): {"record_payment"},
     ("claim", "insurance_filing"): {"file_insurance"},
     ("claim", "insurance_decision"): {"decide_insurance"},
+    # Decree 39/2016 Art. 24(1)-(2): the periodic report is filed by its due day.
+    ("report", "report_due"): {"submit"},
 }
 
 

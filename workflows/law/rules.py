@@ -49,6 +49,19 @@ DEFAULT_RULES: dict[str, list[tuple[date, RuleValue]]] = {
     # UNVERIFIED (law.md §7.2, §14 F11): whether the 3-month lump sum of a worker who settles
     # abroad (Art. 49) counts the Art. 52 serving allowance ("yes") or not ("no").
     "abroad_lump_sum_includes_serving": [(_LAW_IN_FORCE, "no")],
+    # The last day to file each periodic report, as MM-DD ("before 5 July" → 07-04); a
+    # half-year report is due in its own year, an annual one in the next (law.md §9).
+    "report_due.enterprise_accidents.half": [(_LAW_IN_FORCE, "07-04")],
+    "report_due.enterprise_accidents.year": [(_LAW_IN_FORCE, "01-09")],
+    "report_due.commune_accidents.half": [(_LAW_IN_FORCE, "07-04")],
+    "report_due.commune_accidents.year": [(_LAW_IN_FORCE, "01-04")],
+    # Directive 31-CT/TW (19/3/2024) targets, % change a year against the year before: the
+    # fatal-accident rate down at least 4 %, workers examined for occupational disease and
+    # workplaces whose working environment is monitored up at least 5 %. The province's plan
+    # may set other figures: administrators change them here (UNVERIFIED for Hải Phòng).
+    "target.fatal_rate_pct": [(_LAW_IN_FORCE, -4)],
+    "target.od_examinations_pct": [(_LAW_IN_FORCE, 5)],
+    "target.monitored_workplaces_pct": [(_LAW_IN_FORCE, 5)],
 }
 
 RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -117,6 +130,34 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "abroad_lump_sum_includes_serving": (
         "Ra nước ngoài định cư: khoản 3 tháng có tính trợ cấp phục vụ (yes/no)",
         "Luật ATVSLĐ 84/2015 Điều 49, 52 (CHƯA KIỂM CHỨNG)",
+    ),
+    "report_due.enterprise_accidents.half": (
+        "Hạn báo cáo TNLĐ 6 tháng của doanh nghiệp (ngày cuối, MM-DD)",
+        "Nghị định 39/2016/NĐ-CP Điều 24(1), Phụ lục XII: trước ngày 05/7",
+    ),
+    "report_due.enterprise_accidents.year": (
+        "Hạn báo cáo TNLĐ năm của doanh nghiệp (ngày cuối năm sau, MM-DD)",
+        "Nghị định 39/2016/NĐ-CP Điều 24(1), Phụ lục XII: trước ngày 10/01 năm sau",
+    ),
+    "report_due.commune_accidents.half": (
+        "Hạn báo cáo 6 tháng của UBND xã, người lao động không có quan hệ lao động (MM-DD)",
+        "Nghị định 39/2016/NĐ-CP Điều 24(2), Phụ lục XVI: trước ngày 05/7",
+    ),
+    "report_due.commune_accidents.year": (
+        "Hạn báo cáo năm của UBND xã, người lao động không có quan hệ lao động (MM-DD năm sau)",
+        "Nghị định 39/2016/NĐ-CP Điều 24(2), Phụ lục XVI: trước ngày 05/01 năm sau",
+    ),
+    "target.fatal_rate_pct": (
+        "Mục tiêu: tần suất TNLĐ chết người thay đổi mỗi năm (%)",
+        "Chỉ thị 31-CT/TW ngày 19/3/2024: giảm ít nhất 4 %/năm (kế hoạch của tỉnh: UNVERIFIED)",
+    ),
+    "target.od_examinations_pct": (
+        "Mục tiêu: số người lao động được khám phát hiện bệnh nghề nghiệp thay đổi mỗi năm (%)",
+        "Chỉ thị 31-CT/TW ngày 19/3/2024: tăng ít nhất 5 %/năm",
+    ),
+    "target.monitored_workplaces_pct": (
+        "Mục tiêu: số cơ sở được quan trắc môi trường lao động thay đổi mỗi năm (%)",
+        "Chỉ thị 31-CT/TW ngày 19/3/2024: tăng ít nhất 5 %/năm",
     ),
 }
 
