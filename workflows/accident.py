@@ -27,8 +27,8 @@ old minutes (``reopen``, Decree 39/2016 Art. 17). The case is closed once every 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from workflows.base import (

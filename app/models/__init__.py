@@ -1,8 +1,8 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from app.models.audit import GENESIS_HASH, CaseEvent, MedicalAccessLog
-from app.models.codes import CodeEntry
 from app.models.case import Case, CaseCounter, CaseDeadline, Document, Victim
+from app.models.codes import CodeEntry
 from app.models.party import Commune, Enterprise
 from app.models.rules import HolidayAdjustment, RuleValue
 from app.models.user import ApiToken, User

@@ -122,6 +122,9 @@ class Victim(TimestampMixin, db.Model):
     # CCCD: 12 digits; masked for union officers.
     national_id: Mapped[str] = mapped_column(String(12))
     occupation: Mapped[str] = mapped_column(String(200), default="")
+    # Whole years of age on the day of the accident (Vietnam time), set at declaration: the
+    # statistics' age bands group by it without date arithmetic in SQL.
+    age_at_accident: Mapped[int | None] = mapped_column(nullable=True)
     # Occupation code from the Vietnamese occupation list (code list ``occupation``).
     occupation_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
     outcome: Mapped[str] = mapped_column(String(10))

@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from app.clock import now
+from app.clock import VN_TZ, now
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
@@ -29,6 +29,7 @@ from app.services.workflow_engine import NewCase, create_case
 from workflows import REGISTRY, get_workflow
 from workflows.declaration import Message
 from workflows.fields import parse_declaration
+from workflows.law.reporting import age_on
 
 # The kinds a user may declare (a claim is opened by its parent case, never declared), and the
 # kind of a body that names none.
@@ -119,6 +120,9 @@ def _victim(clean: dict, occurred) -> Victim:
     return Victim(
         full_name=clean["full_name"],
         birth_date=clean["birth_date"],
+        age_at_accident=(
+            age_on(clean["birth_date"], occurred.astimezone(VN_TZ).date()) if occurred else None
+        ),
         gender=clean["gender"],
         national_id=clean["national_id"],
         occupation=clean.get("occupation", ""),

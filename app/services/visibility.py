@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from app.models import Case, User
+from app.models import Case, Enterprise, User
 from workflows import REGISTRY
 
 
@@ -54,6 +54,21 @@ def _scope_filter(user, role: str | None) -> ColumnElement[bool]:
         return Case.enterprise_id == user.enterprise_id if user.enterprise_id else true()
     if role == "commune":
         return Case.commune_code == user.commune_code
+    return false()
+
+
+def enterprise_filter(user) -> ColumnElement[bool]:
+    """A WHERE clause on ``Enterprise``: the enterprises whose figures (workforce, reports)
+    ``user`` may see — ``_scope_filter``'s rule for the enterprise itself."""
+    role = getattr(user, "role", None)
+    if role == "inspector":
+        return true()
+    if role == "enterprise":
+        return Enterprise.id == user.enterprise_id
+    if role == "union":
+        return Enterprise.id == user.enterprise_id if user.enterprise_id else true()
+    if role == "commune":
+        return Enterprise.commune_code == user.commune_code
     return false()
 
 

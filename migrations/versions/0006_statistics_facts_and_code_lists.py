@@ -19,8 +19,13 @@ Create Date: 2026-11-30 06:10:00
 
 """
 
+from datetime import date, datetime, timedelta, timezone
+
 import sqlalchemy as sa
 from alembic import op
+
+# Vietnam has kept UTC+7 without daylight saving since 1975 (a migration must not import the app).
+VIETNAM = timezone(timedelta(hours=7))
 
 
 revision = "0006"
@@ -40,6 +45,7 @@ CASE_COLUMNS = (
     sa.Column("report_key", sa.String(length=60), nullable=True),
 )
 VICTIM_COLUMNS = (
+    sa.Column("age_at_accident", sa.Integer(), nullable=True),
     sa.Column("occupation_code", sa.String(length=20), nullable=True),
     sa.Column("days_off", sa.Integer(), nullable=True),
     sa.Column("medical_costs_vnd", sa.BigInteger(), nullable=True),
@@ -79,10 +85,34 @@ def upgrade():
         f"UPDATE \"case\" SET accident_type = COALESCE({declared_type}, 'at_work')"
         " WHERE kind = 'accident'"
     )
+    _backfill_ages()
     op.execute(
         'UPDATE "case" SET industry_code = (SELECT e.industry_code FROM enterprise e'
         ' WHERE e.id = "case".enterprise_id) WHERE enterprise_id IS NOT NULL'
     )
+
+
+def _backfill_ages():
+    """Each existing victim's age on the day of its case's accident (Vietnam time)."""
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            'SELECT v.id, v.birth_date, c.occurred_at FROM victim v JOIN "case" c'
+            " ON c.id = v.case_id WHERE v.birth_date IS NOT NULL AND c.occurred_at IS NOT NULL"
+        )
+    ).all()
+    for victim_id, birth, occurred in rows:
+        birth = birth if isinstance(birth, date) else date.fromisoformat(str(birth)[:10])
+        if isinstance(occurred, str):
+            occurred = datetime.fromisoformat(occurred)
+        if occurred.tzinfo is None:
+            occurred = occurred.replace(tzinfo=timezone.utc)
+        day = occurred.astimezone(VIETNAM).date()
+        age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+        bind.execute(
+            sa.text("UPDATE victim SET age_at_accident = :age WHERE id = :id"),
+            {"age": age, "id": victim_id},
+        )
 
 
 def downgrade():

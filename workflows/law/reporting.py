@@ -159,6 +159,7 @@ def target_status(
     """``met`` when the change reaches the goal (a fall of at least |goal| when lower is
     better, a rise of at least goal otherwise); for a running year whose value is not final,
     ``on_track`` / ``off_track`` by the projected change; ``no_data`` without figures."""
+
     def reaches(pct: float) -> bool:
         return pct <= goal_pct if lower_is_better else pct >= goal_pct
 

@@ -1,0 +1,458 @@
+"""Accident statistics: the counts the statutory reports and the city's summaries ask for.
+
+One definition of what counts (law.md §9; contract.md "Statistics and reports"): an accident
+case counts from its occurrence day in Vietnam time, unless it was rejected or its minutes
+concluded it is not a work accident; a victim who died later counts as a death (the victim's
+``outcome`` is updated by ``record_death``). Everything is computed in SQL over the coded
+columns (``Case.industry_code``, ``cause_code``…, ``Victim.occupation_code``, ``age_at_accident``)
+in two statements whatever the period: one per accident rolled up by the accident's own
+dimensions, one per victim by the victim's (occupation, gender, age band).
+
+Shapes (``Figures``): ``accidents, fatal_accidents, accidents_2plus_victims, victims,
+female_victims, deaths, serious, days_off`` (days), ``costs_vnd`` ``{medical, wages,
+compensation, total}`` and ``property_damage_vnd`` (whole VND).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+
+from app.extensions import db
+from app.models import Case, CodeEntry, Commune, Enterprise, Victim
+from app.services.visibility import case_filter, enterprise_filter
+from workflows.declaration import GENDER_LABELS
+from workflows.law.calendar import VN_TZ
+from workflows.law.reporting import (
+    AGE_BANDS,
+    COMMUNE_ACCIDENTS,
+    UNKNOWN,
+    parse_period,
+    per_thousand,
+)
+
+# The counts every block and report carries, in the order the forms list them.
+COUNTS = (
+    "accidents",
+    "fatal_accidents",
+    "accidents_2plus_victims",
+    "victims",
+    "female_victims",
+    "deaths",
+    "serious",
+    "days_off",
+)
+COSTS = ("medical", "wages", "compensation")
+# Breakdowns by the accident's own coded facts, and by the victim's.
+CASE_DIMENSIONS = {
+    "industry": Case.industry_code,
+    "commune": Case.commune_code,
+    "enterprise_type": Case.ownership,
+    "cause": Case.cause_code,
+    "injuring_factor": Case.injuring_factor_code,
+}
+VICTIM_DIMENSIONS = ("occupation", "gender", "age_band")
+BREAKDOWNS = ("industry", "commune", "enterprise_type", "occupation", "cause",
+              "injuring_factor", "gender", "age_band")  # fmt: skip
+# Which code list labels each breakdown's keys (the rest are labelled below).
+CODE_LISTS = {
+    "industry": "industry",
+    "enterprise_type": "ownership",
+    "occupation": "occupation",
+    "cause": "cause",
+    "injuring_factor": "injuring_factor",
+}
+AGE_BAND_LABELS = {
+    "under_18": ("Dưới 18 tuổi", "Under 18"),
+    "18_29": ("Từ 18 đến 29 tuổi", "18 to 29"),
+    "30_39": ("Từ 30 đến 39 tuổi", "30 to 39"),
+    "40_49": ("Từ 40 đến 49 tuổi", "40 to 49"),
+    "50_59": ("Từ 50 đến 59 tuổi", "50 to 59"),
+    "60_plus": ("Từ 60 tuổi", "60 and over"),
+    UNKNOWN: ("Không rõ", "Unknown"),
+}
+NOT_CODED = ("Chưa mã hoá", "Not coded")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to count: accidents that occurred from ``first`` to ``last`` (Vietnam-local days,
+    both inclusive), optionally of one enterprise, commune, industry (a VSIC section letter
+    such as ``C`` or a division such as ``C25``) or labour relation."""
+
+    first: date
+    last: date
+    enterprise_id: int | None = None
+    commune_code: str | None = None
+    industry: str | None = None
+    labour_relation: bool | None = None
+
+    @property
+    def start(self) -> datetime:
+        """The first instant counted (aware UTC): local midnight opening ``first``."""
+        return datetime.combine(self.first, time(), tzinfo=VN_TZ)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant not counted: local midnight after ``last``."""
+        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=VN_TZ)
+
+
+@dataclass
+class _Block:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    costs: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COSTS, 0))
+    property_damage_vnd: int = 0
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        for name in COUNTS:
+            self.counts[name] += int(row[name] or 0)
+        for name in COSTS:
+            self.costs[name] += int(row[f"cost_{name}"] or 0)
+        self.property_damage_vnd += int(row["property_damage_vnd"] or 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.counts,
+            "costs_vnd": {**self.costs, "total": sum(self.costs.values())},
+            "property_damage_vnd": self.property_damage_vnd,
+        }
+
+
+# -- which accidents count ---------------------------------------------------------------------
+
+
+def counted_accidents(query: Query) -> list[ColumnElement[bool]]:
+    """The WHERE terms selecting the accidents ``query`` counts (no role scope): occurred in
+    the period (Vietnam time), not rejected, not concluded a non-work accident, and the
+    filters."""
+    terms: list[ColumnElement[bool]] = [
+        Case.kind == "accident",
+        Case.occurred_at >= query.start,
+        Case.occurred_at < query.end,
+        Case.state != "rejected",
+        Case.not_work_accident.is_(False),
+    ]
+    if query.enterprise_id is not None:
+        terms.append(Case.enterprise_id == query.enterprise_id)
+    if query.commune_code is not None:
+        terms.append(Case.commune_code == query.commune_code)
+    if query.industry:
+        terms.append(_industry_term(Case.industry_code, query.industry))
+    if query.labour_relation is not None:
+        terms.append(_labour_relation_term(query.labour_relation))
+    return terms
+
+
+def _industry_term(column, industry: str) -> ColumnElement[bool]:
+    # A section (one letter) holds every division starting with it.
+    return column.like(f"{industry}%") if len(industry) == 1 else column == industry
+
+
+def _labour_relation_term(value: bool) -> ColumnElement[bool]:
+    # A case declared before the field existed has NULL: it was an employer's, so "with".
+    if value:
+        return or_(Case.labour_relation.is_(True), Case.labour_relation.is_(None))
+    return Case.labour_relation.is_(False)
+
+
+def _with_relation(value: Any) -> bool:
+    return value is not False
+
+
+# -- the two statements ------------------------------------------------------------------------
+
+
+def _victim_sums():
+    """Per-victim terms summed by both statements."""
+    return {
+        "victims": func.count(Victim.id),
+        "deaths": func.sum(case((Victim.outcome == "death", 1), else_=0)),
+        "female_victims": func.sum(case((Victim.gender == "female", 1), else_=0)),
+        "serious": func.sum(case((Victim.outcome == "serious", 1), else_=0)),
+        "days_off": func.coalesce(func.sum(Victim.days_off), 0),
+        "cost_medical": func.coalesce(func.sum(Victim.medical_costs_vnd), 0),
+        "cost_wages": func.coalesce(func.sum(Victim.wage_costs_vnd), 0),
+        "cost_compensation": func.coalesce(func.sum(Victim.compensation_paid_vnd), 0),
+    }
+
+
+def _per_accident(where: Iterable[ColumnElement[bool]]) -> list[Mapping[str, Any]]:
+    """One row per combination of the accidents' own dimensions present, with its sums."""
+    dims = {
+        "labour_relation": Case.labour_relation,
+        "accident_type": Case.accident_type,
+        **CASE_DIMENSIONS,
+    }
+    sums = _victim_sums()
+    per_case = (
+        select(
+            Case.id.label("case_id"),
+            *(column.label(name) for name, column in dims.items()),
+            func.coalesce(Case.property_damage_vnd, 0).label("property_damage_vnd"),
+            *(term.label(name) for name, term in sums.items()),
+        )
+        .select_from(Case)
+        .outerjoin(Victim, Victim.case_id == Case.id)
+        .where(*where)
+        .group_by(Case.id, *dims.values(), Case.property_damage_vnd)
+        .subquery("per_case")
+    )
+    c = per_case.c
+    rolled = select(
+        *(c[name] for name in dims),
+        func.count().label("accidents"),
+        func.sum(case((c.deaths > 0, 1), else_=0)).label("fatal_accidents"),
+        func.sum(case((c.victims >= 2, 1), else_=0)).label("accidents_2plus_victims"),
+        *(func.sum(c[name]).label(name) for name in sums),
+        func.sum(c.property_damage_vnd).label("property_damage_vnd"),
+    ).group_by(*(c[name] for name in dims))
+    return list(db.session.execute(rolled).mappings())
+
+
+def _age_band_case():
+    bands = [
+        (and_(Victim.age_at_accident >= low, Victim.age_at_accident <= high), key)
+        if high is not None
+        else (Victim.age_at_accident >= low, key)
+        for key, low, high in AGE_BANDS
+    ]
+    return case(*bands, else_=literal(UNKNOWN))
+
+
+def _per_victim(where: Iterable[ColumnElement[bool]]) -> list[Mapping[str, Any]]:
+    """For each victim dimension, one row per value: accidents with a victim in it, victims,
+    deaths (one statement: a UNION ALL of three groupings of the same join)."""
+    where = list(where)
+    keyed = {
+        "occupation": Victim.occupation_code,
+        "gender": Victim.gender,
+        "age_band": _age_band_case(),
+    }
+    parts = [
+        select(
+            literal(name).label("dimension"),
+            cast(key, String).label("key"),
+            func.count(func.distinct(Case.id)).label("accidents"),
+            func.count(Victim.id).label("victims"),
+            func.sum(case((Victim.outcome == "death", 1), else_=0)).label("deaths"),
+        )
+        .select_from(Victim)
+        .join(Case, Case.id == Victim.case_id)
+        .where(*where)
+        .group_by(key)
+        for name, key in keyed.items()
+    ]
+    return list(db.session.execute(union_all(*parts)).mappings())
+
+
+# -- the answer --------------------------------------------------------------------------------
+
+
+def accident_figures(user, query: Query, *, lang: str = "vi") -> dict[str, Any]:
+    """``GET /statistics/accidents``: the figures for the accidents ``user`` may see.
+
+    Shape: ``{"from", "to", **Figures, "workers", "k", "k_fatal", "with_labour_relation":
+    Figures, "without_labour_relation": Figures, "by": {dimension: [{"key", "label",
+    "accidents", "victims", "deaths"}]}}``. No victim is named: only counts leave here.
+    """
+    return figures_for(
+        query, scope=case_filter(user), enterprise_scope=enterprise_filter(user), lang=lang
+    )
+
+
+def figures_for(
+    query: Query,
+    *,
+    scope: ColumnElement[bool] | None = None,
+    enterprise_scope: ColumnElement[bool] | None = None,
+    lang: str = "vi",
+) -> dict[str, Any]:
+    """The figures of :func:`accident_figures` within ``scope`` (a WHERE clause on cases) and
+    ``enterprise_scope`` (on enterprises, for the workforce); None: the whole city, for
+    reports and jobs."""
+    where = counted_accidents(query) + ([scope] if scope is not None else [])
+    total, with_rel, without = _Block(), _Block(), _Block()
+    by: dict[str, dict[Any, dict[str, int]]] = {
+        name: defaultdict(lambda: {"accidents": 0, "victims": 0, "deaths": 0})
+        for name in BREAKDOWNS
+    }
+    for row in _per_accident(where):
+        total.add(row)
+        (with_rel if _with_relation(row["labour_relation"]) else without).add(row)
+        for name in CASE_DIMENSIONS:
+            item = by[name][row[name]]
+            for count in ("accidents", "victims", "deaths"):
+                item[count] += int(row[count] or 0)
+    for row in _per_victim(where):
+        item = by[row["dimension"]][row["key"]]
+        for count in ("accidents", "victims", "deaths"):
+            item[count] += int(row[count] or 0)
+    workers = workforce(query, enterprise_scope=enterprise_scope)
+    answer = total.as_dict()
+    return {
+        "from": query.first.isoformat(),
+        "to": query.last.isoformat(),
+        **answer,
+        "workers": workers,
+        "k": per_thousand(answer["victims"], workers),
+        "k_fatal": per_thousand(answer["deaths"], workers),
+        "with_labour_relation": with_rel.as_dict(),
+        "without_labour_relation": without.as_dict(),
+        "by": {name: _items(name, values, lang) for name, values in by.items()},
+    }
+
+
+def _items(name: str, values: Mapping[Any, Mapping[str, int]], lang: str) -> list[dict]:
+    labels = _labels(name, [key for key in values if key is not None], lang)
+    items = [
+        {
+            "key": key if key is not None else "",
+            "label": labels.get(key) or NOT_CODED[lang == "en"],
+            **counts,
+        }
+        for key, counts in values.items()
+        if counts["accidents"] or counts["victims"]
+    ]
+    # Most accidents first; ties by key so the order is stable.
+    return sorted(items, key=lambda item: (-item["accidents"], -item["victims"], item["key"]))
+
+
+def _labels(name: str, keys: list[Any], lang: str) -> dict[Any, str]:
+    english = lang == "en"
+    if name == "gender":
+        return {k: GENDER_LABELS[k][english] for k in keys if k in GENDER_LABELS}
+    if name == "age_band":
+        return {k: AGE_BAND_LABELS[k][english] for k in keys if k in AGE_BAND_LABELS}
+    if name == "commune":
+        rows = db.session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(keys)))
+        return dict(rows.all())
+    rows = db.session.execute(
+        select(CodeEntry.code, CodeEntry.label_vi, CodeEntry.label_en).where(
+            CodeEntry.list_name == CODE_LISTS[name], CodeEntry.code.in_(keys)
+        )
+    )
+    return {
+        code: (label_en or label_vi) if english else label_vi for code, label_vi, label_en in rows
+    }
+
+
+# -- the denominator ---------------------------------------------------------------------------
+
+
+def workforce(query: Query, *, enterprise_scope: ColumnElement[bool] | None = None) -> int:
+    """The workers of the enterprises in scope (contract.md: each enterprise's latest filed
+    report's ``figures.workers`` for a period ending by ``query.last``, else its registered
+    ``workers``). The filters select enterprises as they select cases (enterprise, commune,
+    industry) within ``enterprise_scope`` (``visibility.enterprise_filter``; None: all). Workers
+    without a labour relation have no known workforce: a ``labour_relation=false`` query has 0."""
+    if query.labour_relation is False:
+        return 0
+    enterprises = select(Enterprise.id, Enterprise.workers)
+    if query.enterprise_id is not None:
+        enterprises = enterprises.where(Enterprise.id == query.enterprise_id)
+    if query.commune_code is not None:
+        enterprises = enterprises.where(Enterprise.commune_code == query.commune_code)
+    if query.industry:
+        enterprises = enterprises.where(_industry_term(Enterprise.industry_code, query.industry))
+    if enterprise_scope is not None:
+        enterprises = enterprises.where(enterprise_scope)
+    registered = dict(db.session.execute(enterprises).all())
+    if not registered:
+        return 0
+    reported = reported_workers(registered.keys(), by=query.last)
+    return sum(reported.get(eid, workers or 0) for eid, workers in registered.items())
+
+
+def reported_workers(enterprise_ids: Iterable[int], *, by: date) -> dict[int, int]:
+    """Enterprise id → ``figures.workers`` of its latest submitted report for a period that
+    ended on or before ``by`` (reports are few: read and picked in Python)."""
+    ids = list(enterprise_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Case.enterprise_id, Case.data).where(
+            Case.kind == "report",
+            Case.state.in_(("submitted", "accepted")),
+            Case.enterprise_id.in_(ids) if len(ids) < 5000 else true(),
+        )
+    )
+    best: dict[int, tuple[date, int]] = {}
+    wanted = set(ids)
+    for enterprise_id, data in rows:
+        if enterprise_id not in wanted:
+            continue
+        period = parse_period((data or {}).get("period"))
+        submitted = (data or {}).get("submitted") or {}
+        workers = (submitted.get("figures") or {}).get("workers")
+        if period is None or workers is None or period.last > by:
+            continue
+        if enterprise_id not in best or period.last > best[enterprise_id][0]:
+            best[enterprise_id] = (period.last, int(workers))
+    return {eid: workers for eid, (_, workers) in best.items()}
+
+
+# -- a periodic report's totals ------------------------------------------------------------------
+
+
+def report_query(case) -> Query:
+    """What report ``case`` counts: its party's accidents in its period — an enterprise's own
+    (with a labour relation), or a commune's workers without one (Appendix XVI).
+
+    :raises ValueError: the report's period is not a period.
+    """
+    data = case.data or {}
+    period = parse_period(data.get("period"))
+    if period is None:
+        raise ValueError(f"report {case.code}: bad period {data.get('period')!r}")
+    if data.get("form") == COMMUNE_ACCIDENTS:
+        return Query(period.first, period.last, commune_code=case.commune_code,
+                     labour_relation=False)  # fmt: skip
+    return Query(period.first, period.last, enterprise_id=case.enterprise_id)
+
+
+def report_totals(case) -> dict[str, Any]:
+    """The totals report ``case`` carries, from the cases as they are now: the counts and costs
+    (``Figures``), the commuting accidents entitled to an allowance apart (Appendix XII's
+    second block, ``commuting``), and the accidents by occupation, cause and injuring factor.
+    JSON-ready; ``submit`` freezes it in ``data["submitted"]["totals"]``."""
+    query = report_query(case)
+    figures = figures_for(query)
+    where = counted_accidents(query) + [Case.accident_type == "commuting"]
+    commuting = _Block()
+    for row in _per_accident(where):
+        commuting.add(row)
+    return {
+        **{name: figures[name] for name in (*COUNTS, "costs_vnd", "property_damage_vnd")},
+        "commuting": commuting.as_dict(),
+        "by": {name: figures["by"][name] for name in ("occupation", "cause", "injuring_factor")},
+    }
+
+
+def differences(frozen: Mapping[str, Any] | None, live: Mapping[str, Any]) -> list[str]:
+    """The top-level totals in which a submitted report differs from the cases now (their
+    names, in the forms' order); empty when it still agrees or was never submitted."""
+    if not frozen:
+        return []
+    names = [*COUNTS, "property_damage_vnd"]
+    changed = [name for name in names if frozen.get(name) != live.get(name)]
+    if (frozen.get("costs_vnd") or {}) != (live.get("costs_vnd") or {}):
+        changed.append("costs_vnd")
+    return changed
