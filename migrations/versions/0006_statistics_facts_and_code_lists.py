@@ -64,8 +64,8 @@ def upgrade():
         sa.Column("parent", sa.String(length=20), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("sort", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("list_name", "code", name=op.f("pk_code_entry")),
     )
     op.add_column("enterprise", sa.Column("ownership", sa.String(length=20), nullable=True))
