@@ -123,8 +123,14 @@ def test_an_annual_report_asks_the_osh_figures(api, w, t):
     assert report["due_on"] == "2027-01-09"  # rules report_due.enterprise_accidents.year
     body = api.refused(report["id"], "submit", w.ent, 422, figures=FIGURES)
     assert list(body["errors"]) == ["figures.exposed_workers"]
-    osh = {"exposed_workers": 40, "od_examined_workers": 35, "environment_monitored": True,
-           "monitoring_date": "2026-09-15", "monitoring_samples": 20, "samples_over_limit": 2}  # fmt: skip
+    osh = {
+        "exposed_workers": 40,
+        "od_examined_workers": 35,
+        "environment_monitored": True,
+        "monitoring_date": "2026-09-15",
+        "monitoring_samples": 20,
+        "samples_over_limit": 2,
+    }
     assert api.acted(report["id"], "submit", w.ent, figures={**FIGURES, **osh})["state"] == (
         "submitted"
     )
