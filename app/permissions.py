@@ -28,14 +28,24 @@ DECLARING_ROLES = frozenset(
 )
 _CASE_WORK = frozenset({"cases.view", "cases.act", "tasks.view", "calculations.use"})
 
+# Who reads statutory periodic reports (each within its scope: an enterprise its own, a commune
+# its commune's, a union its scope, the inspector all); insurance files none and sees none.
+REPORT_READERS = frozenset({"enterprise", "commune", "union", "inspector"})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     **{
-        role: _CASE_WORK | ({"cases.declare"} if role in DECLARING_ROLES else frozenset())
+        role: _CASE_WORK
+        | ({"cases.declare"} if role in DECLARING_ROLES else frozenset())
+        | ({"reports.view"} if role in REPORT_READERS else frozenset())
+        | ({"reports.open"} if role == "inspector" else frozenset())
         for role in USER_ROLES
         if role != "admin"
     },
-    # The administrator manages people and rules tables; no case content by default.
-    "admin": frozenset({"admin.users", "admin.rules", "admin.jobs", "calculations.use"}),
+    # The administrator manages people and rules tables; no case content by default. It may
+    # open a period's reports (the scheduler's job, by hand) without reading them.
+    "admin": frozenset(
+        {"admin.users", "admin.rules", "admin.jobs", "calculations.use", "reports.open"}
+    ),
 }
 
 

@@ -10,7 +10,8 @@ accident counts are pre-filled from the cases; the reporter completes what only 
 ``figures`` — and ``submit``\\s before the due day (rules ``report_due.*``). What was
 submitted is frozen in ``data["submitted"]`` (the figures and the totals as they stood), so a
 later change to a case does not rewrite it; the report page compares it with the live totals
-and the reporter may submit a correction (``submit`` again from ``accepted``). An inspector
+and the reporter may submit a correction (``submit`` again, from ``submitted`` while the
+inspector has not decided yet, or from ``accepted``; the inspector reviews it afresh). An inspector
 ``accept``\\s the report or ``send_back``\\s it with a reason.
 """
 
@@ -85,6 +86,21 @@ def is_reporter(ctx: Context) -> Reason | None:
     its own); the common scope rules already keep others' reports out of reach."""
     if ctx.actor.role != reporter_role(ctx.case.data):
         return Reason("Chỉ đơn vị lập báo cáo mới được nộp báo cáo này.")
+    return None
+
+
+def files_enterprise(ctx: Context) -> Reason | None:
+    """The report is an enterprise's (its notices go to the enterprise, not to the commune
+    officers who also see the enterprises of their commune)."""
+    if reporter_role(ctx.case.data) != "enterprise":
+        return Reason("Báo cáo của UBND cấp xã.")
+    return None
+
+
+def files_commune(ctx: Context) -> Reason | None:
+    """The report is a commune's (Appendix XVI)."""
+    if reporter_role(ctx.case.data) != "commune":
+        return Reason("Báo cáo của doanh nghiệp.")
     return None
 
 
@@ -191,7 +207,8 @@ STATES = (
 
 TRANSITIONS = (
     Transition(
-        "submit", ("open", "returned", "accepted"), "submitted", ("enterprise", "commune"),
+        "submit", ("open", "returned", "submitted", "accepted"), "submitted",
+        ("enterprise", "commune"),
         "Nộp báo cáo", "File the report",
         guards=("is_reporter", "has_consistent_figures", "has_annual_figures"),
         fields=(FIGURES,),
@@ -203,13 +220,15 @@ TRANSITIONS = (
         "Trả lại báo cáo", "Return the report",
         fields=(Field("reason", "text", label_vi="Lý do trả lại", label_en="Reason"),),
         effect="send_back",
-        notify=(Notify("report.returned", ("enterprise", "commune")),),
+        notify=(Notify("report.returned", ("enterprise",), when="files_enterprise"),
+                Notify("report.returned", ("commune",), when="files_commune")),
     ),
     Transition(
         "accept", ("submitted",), "accepted", ("inspector",),
         "Chấp nhận báo cáo", "Accept the report",
         effect="accept",
-        notify=(Notify("report.accepted", ("enterprise", "commune")),),
+        notify=(Notify("report.accepted", ("enterprise",), when="files_enterprise"),
+                Notify("report.accepted", ("commune",), when="files_commune")),
     ),
 )  # fmt: skip
 
@@ -231,6 +250,8 @@ WORKFLOW = WorkflowDefinition(
         "is_reporter": is_reporter,
         "has_annual_figures": has_annual_figures,
         "has_consistent_figures": has_consistent_figures,
+        "files_enterprise": files_enterprise,
+        "files_commune": files_commune,
     },
     effects={"open_report": open_report, "submit": submit, "send_back": send_back,
              "accept": accept},

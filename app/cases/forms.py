@@ -278,8 +278,12 @@ def _field_for(f: Field):
         return _select(label, BLANK, validators=check)
     if f.kind in ("text", "list_text", "documents"):
         return TextAreaField(label, validators=check, render_kw={"rows": 3})
-    if f.kind == "int":
+    if f.kind in ("int", "count"):
         return WholeNumberField(label, validators=check)
+    if f.kind == "record":
+        return FormField(record_form(f), label=label)
+    if f.kind == "code":
+        return StringField(label, validators=check)
     if f.kind == "money":
         return MoneyField(label, validators=check)
     if f.kind == "percent":
@@ -294,6 +298,15 @@ def _field_for(f: Field):
     if f.kind == "case_code":
         return StringField(label, validators=check, render_kw={"placeholder": "HP-2026-A000123"})
     raise ValueError(f"no form field for kind {f.kind!r}")
+
+
+@functools.cache
+def record_form(f: Field) -> type[Form]:
+    """The sub-form of a ``record`` field (a report's ``figures``): one input per part, with
+    the parts' own labels; shape checks only, the engine checks the rest."""
+    attrs: dict[str, Any] = {"spec": f.parts}
+    attrs.update({part.name: _field_for(part) for part in f.parts})
+    return type(f"{f.name.title()}RecordForm", (Form,), attrs)
 
 
 def action_form(definition, trigger: str, state: str) -> type[ActionForm]:
@@ -336,6 +349,11 @@ def _rows(form: ActionForm, f: Field) -> list[dict[str, str]]:
     return rows
 
 
+def _record(sub: Form, f: Field) -> dict[str, Any]:
+    values = {part.name: _scalar(part, sub[part.name].data) for part in f.parts}
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def action_payload(form: ActionForm) -> dict[str, Any]:
     """The engine's payload (``version`` included) from a submitted action form.
 
@@ -346,6 +364,8 @@ def action_payload(form: ActionForm) -> dict[str, Any]:
     for f in form.spec:
         if f.kind == "members":
             payload[f.name] = _rows(form, f)
+        elif f.kind == "record":
+            payload[f.name] = _record(form[f.name].form, f)
         else:
             value = _scalar(f, form[f.name].data)
             if value is not None:
@@ -376,6 +396,13 @@ def apply_errors(form, errors: dict[str, list[str]], rows: dict[str, list[int]])
             _apply_row_error(form, target, head, rest, messages, rows[head])
         elif isinstance(target, FieldList):
             form.group_errors.setdefault(head, []).extend(messages)
+        elif isinstance(target, FormField):
+            # A record's part (``figures.workers``) beside its own input.
+            part = target.form._fields.get(rest) if rest else None
+            if part is None:
+                form.group_errors.setdefault(head, []).extend(messages)
+            else:
+                _add(part, messages)
         else:
             # A list item's error (``causes.1``) is shown on its textarea.
             _add(target, messages)

@@ -87,6 +87,8 @@ def index():
 @require_permission("cases.view")
 def detail(case_id: int):
     case = case_service.get_visible_case(_user(), case_id)
+    if case.kind == "report":  # the statutory form has its own page (app/reports)
+        return redirect(url_for("reports.detail", case_id=case.id))
     return render_template("cases/detail.html", **case_page(case, _user()))
 
 

@@ -167,6 +167,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã đóng vụ việc sự cố — {case_code}",
         "Vụ việc sự cố {case_code} đã được đóng ({actor}).",
     ),
+    # -- report ----------------------------------------------------------------------------
+    "report.submitted": (
+        "Báo cáo định kỳ đã được nộp — {case_code}",
+        "Báo cáo định kỳ {case_code} vừa được nộp ({actor}). Vui lòng xem xét, chấp nhận hoặc "
+        "trả lại báo cáo kèm lý do.",
+    ),
+    "report.returned": (
+        "Báo cáo định kỳ bị trả lại — {case_code}",
+        "Báo cáo định kỳ {case_code} đã bị trả lại ({actor}). Xem lý do trong báo cáo, sửa và "
+        "nộp lại.",
+    ),
+    "report.accepted": (
+        "Báo cáo định kỳ đã được chấp nhận — {case_code}",
+        "Báo cáo định kỳ {case_code} đã được chấp nhận ({actor}).",
+    ),
     # -- deadline scan (app.jobs.deadlines) -------------------------------------------------
     "task.reminder": (
         "Sắp đến hạn: {title} — {case_code}",

@@ -62,6 +62,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         300,
         "Task reminders, overdue notices and escalation (flask deadlines scan)",
     ),
+    PeriodicJob(
+        "reports-open",
+        "app.jobs.reports.open_reports",
+        86_400,
+        "Open the statutory periodic reports of the periods ended by today (idempotent)",
+    ),
 )
 
 

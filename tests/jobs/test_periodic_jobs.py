@@ -24,7 +24,7 @@ from tests.jobs.conftest import db_read, wait_until
 
 def test_periodic_jobs_are_data_with_stable_ids():
     ids = [job.id for job in PERIODIC_JOBS]
-    assert ids == ["outbox-relay", "email-retry", "deadlines-scan"]
+    assert ids == ["outbox-relay", "email-retry", "deadlines-scan", "reports-open"]
     assert len(set(ids)) == len(ids)
     for job in PERIODIC_JOBS:
         assert callable(job.resolve()) and job.every > 0 and job.description
@@ -67,8 +67,10 @@ def test_scheduler_once_runs_every_periodic_job(app, runner, smtp):
         "outbox-relay",
         "email-retry",
         "deadlines-scan",
+        "reports-open",
     ]
-    assert "reminded" in lines[-1]
+    assert "reminded" in lines[-2]
+    assert "opened" in lines[-1]
 
 
 def test_scheduler_process_scans_and_stops_cleanly_on_sigterm(app, tmp_path, smtp):

@@ -56,6 +56,9 @@ def sample_value(f: Field, case: Case):
             {"name": "Lê Thị Kiểm Sát", "organisation": "procuracy"},
         ],
         "case_code": None,
+        "count": 5,
+        # A record (a report's figures): its required parts, each with its own sample.
+        "record": {p.name: sample_value(p, case) for p in f.parts if p.required},
         "victim_id": case.victims[0].id if case.victims else 1,
         # Every item of the Art. 57 insurance dossier, so file_insurance's guard passes.
         "documents": [
@@ -223,6 +226,32 @@ def declared_directly(
     return build
 
 
+def report(steps) -> Callable[[], tuple[Case, People]]:
+    """An enterprise's half-year report, opened as the scheduler opens it."""
+
+    def build():
+        people = _people_for(make_user("enterprise"))
+        enterprise = people["enterprise"].enterprise
+        with unit_of_work():
+            case = create_case(
+                NewCase(
+                    kind="report",
+                    enterprise_id=enterprise.id,
+                    commune_code=enterprise.commune_code,
+                    declared_by_id=None,
+                    data={"period": "2026-H1", "form": "enterprise_accidents",
+                          "due_on": "2026-07-04"},
+                    report_key=f"enterprise_accidents:{enterprise.tax_code}:2026-H1",
+                ),
+                people["inspector"],
+                province=current_app.config["SAFECASE_PROVINCE"],
+            )  # fmt: skip
+        return run(case, people, steps), people
+
+    return build
+
+
+SUBMIT = ("submit", "enterprise", {})
 REFER = ("refer_for_assessment", "enterprise", {})
 BELOW_5 = ("record_assessment", "enterprise", {"capacity_loss_pct": 3})
 FROM_5 = ("record_assessment", "enterprise", {"capacity_loss_pct": 30})
@@ -260,6 +289,10 @@ PATHS: dict[tuple[str, str], Callable[[], tuple[Case, People]]] = {
         claim_steps=[REFER, BELOW_5, CLOSE_CLAIM],
         then=[("close", "inspector", {})],
     ),
+    ("report", "open"): report([]),
+    ("report", "submitted"): report([SUBMIT]),
+    ("report", "returned"): report([SUBMIT, ("send_back", "inspector", {})]),
+    ("report", "accepted"): report([SUBMIT, ("accept", "inspector", {})]),
     ("incident", "declared"): declared_directly("incident", []),
     ("incident", "investigating"): declared_directly("incident", [OPEN]),
     ("incident", "concluded"): declared_directly("incident", [OPEN, NOT_WORK_ACCIDENT]),
