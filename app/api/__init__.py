@@ -21,4 +21,4 @@ def authenticate_bearer():
     g.api_user = user
 
 
-from app.api import calculations, cases, documents, notifications, views  # noqa: E402,F401
+from app.api import calculations, cases, documents, notifications, tracker, views  # noqa: E402,F401
