@@ -46,12 +46,15 @@ class MonthCount:
 @dataclass(frozen=True)
 class YearProjection:
     """The projected total of the running year: ``value`` (expected), ``low`` / ``high`` (90 %
-    band), all counts (not rounded); ``observed`` is the part already counted."""
+    band), all counts (not rounded); ``observed`` is the part already counted; ``rest`` the
+    expected count of each month still to come, ``(month, count)`` (the running month's for its
+    remaining days)."""
 
     value: float
     low: float
     high: float
     observed: int
+    rest: tuple[tuple[int, float], ...] = ()
 
 
 def project_year(
@@ -134,6 +137,12 @@ def _project(
     # Cap the linear predictor: a wild draw of a barely identified trend must not overflow.
     means = np.exp(np.clip(betas @ future.T, -50, 20)) * exposure
     totals = observed + rng.poisson(means).sum(axis=1)
-    expected = observed + float(np.exp(future @ params) @ exposure)
+    monthly = np.exp(future @ params) * exposure
     low, high = np.percentile(totals, BAND)
-    return YearProjection(expected, float(low), float(high), observed)
+    return YearProjection(
+        observed + float(monthly.sum()),
+        float(low),
+        float(high),
+        observed,
+        tuple((m, float(v)) for (m, _), v in zip(rest, monthly, strict=True)),
+    )

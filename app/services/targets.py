@@ -253,6 +253,25 @@ def project_deaths(year: int, today: date) -> YearProjection | None:
     )
 
 
+def monthly_chart(year: int, *, today: date | None = None) -> list[dict[str, Any]]:
+    """The tracker's chart: deaths by month of ``year`` (``deaths``; None for months to come)
+    and, for the running year, the model's expected deaths of each month still to come
+    (``projected``, 1 decimal; the running month's for its remaining days)."""
+    today = today or local_today()
+    months = monthly_deaths(date(year, 1, 1), min(date(year, 12, 31), today))
+    projection = project_deaths(year, today) if year == today.year else None
+    rest = dict(projection.rest) if projection is not None else {}
+    return [
+        {
+            "month": month,
+            "deaths": months.get((year, month), 0) if (year, month) <= (today.year, today.month)
+            else None,
+            "projected": round(rest[month], 1) if month in rest else None,
+        }
+        for month in range(1, 13)
+    ]  # fmt: skip
+
+
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
