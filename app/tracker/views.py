@@ -5,7 +5,6 @@ the numbers are there without JavaScript."""
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import get_locale
 from flask_login import login_required
 
 from app.errors import PermissionDenied, ValidationFailed
@@ -24,7 +23,8 @@ def targets_page():
     try:
         year = targets.parse_year(request.args.get("year"))
     except ValidationFailed as error:
-        return render_template("tracker/targets.html", errors=localize_errors(error.errors), year=None), 422
+        errors = localize_errors(error.errors)
+        return render_template("tracker/targets.html", errors=errors, year=None), 422
     return render_template(
         "tracker/targets.html",
         errors={},
@@ -42,12 +42,12 @@ def process_page():
     try:
         query = analytics.parse_process_query(request.args, user)
     except ValidationFailed as error:
-        return render_template("tracker/process.html", errors=localize_errors(error.errors), body=None), 422
-    english = str(get_locale()) == "en"
+        errors = localize_errors(error.errors)
+        return render_template("tracker/process.html", errors=errors, body=None), 422
     return render_template(
         "tracker/process.html",
         errors={},
-        body=analytics.process_analytics(query, lang="en" if english else "vi"),
+        body=analytics.process_analytics(query, lang="en" if english() else "vi"),
         own=user.role in ("enterprise", "union") and user.enterprise_id is not None,
     )
 
