@@ -2,17 +2,20 @@
 
 Method (docs/statistics.md "Directive tracker and process analytics"): a Poisson generalised
 linear model (statsmodels ``GLM``, log link) of the monthly counts of the full months before
-today, with the month's workforce as exposure (offset ``log(workers)``), a linear trend in
-years, and — once two years of history exist — one annual harmonic (``sin``/``cos`` of the
-month) for seasonality. The rest of the year is predicted by simulation: 4,000 draws of the
-coefficients from their estimated normal distribution, and for each draw a Poisson count for
-every remaining month (the running month only for its remaining days); the year-end value is
-the count observed so far plus the simulated rest, and its 90 % band is the 5th and 95th
-percentiles of the draws (the band carries both the parameter uncertainty and the Poisson
-noise). A fixed random seed makes the answer reproducible.
+today, with the month's workforce as exposure (offset ``log(workers)``). With a rich history —
+two years or more and at least 30 events — the model also has a linear trend in years and one
+annual harmonic (``sin``/``cos`` of the month) for seasonality; with less it is a constant
+rate per worker, since a trend fitted to a handful of deaths extrapolates wildly.
 
-Pure: no Flask, no database. statsmodels is imported on first use (it takes a second or two)
-and each answer is cached for the same inputs.
+The rest of the year is predicted by simulation: 4,000 draws of the coefficients from their
+estimated normal distribution, and for each draw a Poisson count for every remaining month
+(the running month only for its remaining days). The year-end value is the count observed so
+far plus the expected rest; its 90 % band is the 5th and 95th percentiles of the simulated
+totals (the band carries both the parameter uncertainty and the Poisson noise). A fixed random
+seed makes the answer reproducible.
+
+Pure: no Flask, no database. statsmodels is imported on first use (it takes a second or two
+once per process) and each answer is cached for the same inputs.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ BAND = (5.0, 95.0)
 SEED = 20240319  # Directive 31-CT/TW's date: any fixed seed makes the answer reproducible
 # Fewer full months than this: no model is fitted, the projection is None.
 MIN_MONTHS = 6
-# Two years of history let the model see a season once more than it sees noise.
-SEASONAL_MONTHS = 24
+# The trend and the season need two years of history and enough events to be told from noise.
+RICH_MONTHS = 24
+RICH_EVENTS = 30
 
 
 @dataclass(frozen=True)
@@ -93,12 +97,11 @@ def project_year(
     )
 
 
-def _design(year_offset: float, month: int, seasonal: bool) -> list[float]:
-    row = [1.0, year_offset]
-    if seasonal:
-        angle = 2 * math.pi * (month - 1) / 12
-        row += [math.sin(angle), math.cos(angle)]
-    return row
+def _design(year_offset: float, month: int, rich: bool) -> list[float]:
+    if not rich:
+        return [1.0]
+    angle = 2 * math.pi * (month - 1) / 12
+    return [1.0, year_offset, math.sin(angle), math.cos(angle)]
 
 
 @lru_cache(maxsize=64)
@@ -113,9 +116,9 @@ def _project(
     import numpy as np
     import statsmodels.api as sm
 
-    seasonal = len(history) >= SEASONAL_MONTHS
+    rich = len(history) >= RICH_MONTHS and sum(h.count for h in history) >= RICH_EVENTS
     # The trend is in years from the running year's start (its January has offset 0).
-    x = np.array([_design(h.year + (h.month - 1) / 12 - year, h.month, seasonal) for h in history])
+    x = np.array([_design(h.year + (h.month - 1) / 12 - year, h.month, rich) for h in history])
     y = np.array([h.count for h in history], dtype=float)
     offset = np.log(np.array([h.workers / 12 for h in history], dtype=float))
     with warnings.catch_warnings():
@@ -130,7 +133,7 @@ def _project(
     rest = [(m, share) for m, share in rest if share > 0]
     if not rest:
         return YearProjection(float(observed), float(observed), float(observed), observed)
-    future = np.array([_design((m - 1) / 12, m, seasonal) for m, _ in rest])
+    future = np.array([_design((m - 1) / 12, m, rich) for m, _ in rest])
     exposure = np.array([workers / 12 * share for _, share in rest])
     rng = np.random.default_rng(SEED)
     betas = rng.multivariate_normal(params, cov, size=DRAWS, method="eigh")

@@ -73,6 +73,13 @@
     }).join(", "));
     holder.appendChild(canvas);
     var horizontal = table.getAttribute("data-horizontal") === "true";
+    // Counts get whole-number ticks; durations and projections keep their decimals.
+    var whole = data.datasets.every(function (d) {
+      return d.data.every(function (v) {
+        return v === null || Math.round(v) === v;
+      });
+    });
+    var ticks = whole ? { precision: 0 } : {};
     var stacked = table.getAttribute("data-stacked") === "true";
     holder.classList.add("drawn");
     if (horizontal) holder.style.height = Math.max(12, data.labels.length * 2.4 + 6) + "rem";
@@ -85,8 +92,8 @@
         animation: false,
         indexAxis: horizontal ? "y" : "x",
         scales: {
-          x: { stacked: stacked, beginAtZero: true },
-          y: { stacked: stacked, beginAtZero: true }
+          x: { stacked: stacked, beginAtZero: true, ticks: horizontal ? ticks : {} },
+          y: { stacked: stacked, beginAtZero: true, ticks: horizontal ? {} : ticks }
         },
         plugins: { legend: { position: "bottom" } }
       }
