@@ -1,10 +1,12 @@
-"""Home: who is signed in, with which role and scope."""
+"""Home: who is signed in, with which role and scope; for an inspector the city's situation,
+for an enterprise its own (``app/services/dashboards.py``)."""
 
 from flask import render_template
 from flask_login import current_user, login_required
 
 from app.main import bp
 from app.main.navigation import nav_items_for
+from app.services import dashboards
 
 
 @bp.app_context_processor
@@ -18,7 +20,12 @@ def inject_navigation():
 @bp.get("/")
 @login_required
 def home():
-    return render_template("main/home.html", user=current_user)
+    dashboard = None
+    if current_user.role == "inspector":
+        dashboard = dashboards.city_dashboard(current_user)
+    elif current_user.role == "enterprise" and current_user.enterprise_id:
+        dashboard = dashboards.enterprise_dashboard(current_user)
+    return render_template("main/home.html", user=current_user, dashboard=dashboard)
 
 
 @bp.get("/healthz")
