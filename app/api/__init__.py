@@ -21,4 +21,11 @@ def authenticate_bearer():
     g.api_user = user
 
 
-from app.api import calculations, cases, documents, notifications, views  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    calculations,
+    cases,
+    documents,
+    notifications,
+    statistics,
+    views,
+)
