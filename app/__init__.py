@@ -88,7 +88,7 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, calculations, cases, claims, notifications, tasks
+    from app import admin, calculations, cases, claims, notifications, statistics, tasks
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calculations.bp, url_prefix="/calculations")
     app.register_blueprint(notifications.bp, url_prefix="/notifications")
     app.register_blueprint(tasks.bp, url_prefix="/tasks")
+    app.register_blueprint(statistics.bp, url_prefix="/statistics")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies

@@ -15,6 +15,7 @@ NAV = (
     ("cases.view", "cases.index", "Vụ việc", "Cases", None),
     ("cases.declare", "cases.declare", "Khai báo tai nạn", "Declare an accident", None),
     ("cases.view", "claims.my_workers", "Người lao động của tôi", "My workers", None),
+    ("statistics.view", "statistics.page", "Thống kê", "Statistics", None),
     ("calculations.use", "calculations.page", "Tính bồi thường, trợ cấp", "Calculators", None),
     ("cases.view", "notifications.index", "Thông báo", "Notifications", "notifications"),
     ("admin.users", "admin.users", "Tài khoản", "Accounts", None),

@@ -87,6 +87,15 @@ def parse_query(args: Mapping[str, str], user) -> Query:
 
     :raises ValidationFailed: errors keyed by argument name (all of them at once).
     """
+    query, errors = check_query(args, user)
+    if errors:
+        raise ValidationFailed(errors)
+    return query
+
+
+def check_query(args: Mapping[str, str], user) -> tuple[Query | None, dict[str, list[str]]]:
+    """:func:`parse_query` for a page that shows the errors beside its fields: ``(query,
+    {})`` or ``(None, errors)``."""
     errors: dict[str, list[str]] = {}
     first, last = _period(args, errors)
     enterprise_id = _enterprise(_arg(args, "enterprise"), user, errors)
@@ -94,9 +103,9 @@ def parse_query(args: Mapping[str, str], user) -> Query:
     industry = _industry(_arg(args, "industry"), errors)
     relation = _boolean(_arg(args, "labour_relation"), "labour_relation", errors)
     if errors:
-        raise ValidationFailed(errors)
+        return None, errors
     return Query(first, last, enterprise_id=enterprise_id, commune_code=commune,
-                 industry=industry, labour_relation=relation)  # fmt: skip
+                 industry=industry, labour_relation=relation), {}  # fmt: skip
 
 
 def _period(args: Mapping[str, str], errors: dict[str, list[str]]) -> tuple[date, date]:
