@@ -6,7 +6,7 @@ clock stands at ``factories.NOW`` (20/11/2026). Accidents, Vietnam time:
 
 | case | who | occurred | victims | counted in 2026? |
 |---|---|---|---|---|
-| ``a1`` | E1 (C25) | 10/03/2026 | serious ♀ (occupation 7212; 30 days off, medical 5 000 000, wages 2 000 000, compensation 10 000 000), light ♂ (10 days off, medical 1 000 000); property 50 000 000; cause NN01 | yes |
+| ``a1`` | E1 (C25) | 10/03/2026 | serious ♀, light ♂ (below) | yes |
 | ``b1`` | E2 | 31/12/2025 23:59 | death | no: 2025 |
 | ``b2`` | E2 | 01/01/2026 00:00 (still 2025 in UTC) | serious ♂; property 20 000 000 | yes |
 | ``dup`` | E1 | 10/03/2026 | light | no: rejected as a duplicate of a1 |
@@ -14,6 +14,10 @@ clock stands at ``factories.NOW`` (20/11/2026). Accidents, Vietnam time:
 | ``a5`` | E2 | 20/06/2026 | serious → died 15/07/2026, light ♂ (medical 3 000 000) | yes |
 | ``a6`` | commune X (no labour relation) | 05/08/2026 | serious ♀ (5 days off) | yes |
 | ``a7`` | E1 after its reclassification to C10 | 01/09/2026 | light ♂ | yes |
+
+a1's serious victim: occupation 7212, 30 days off, medical 5 000 000, wages 2 000 000,
+compensation 10 000 000 VND; its light one: 10 days off, medical 1 000 000; the case: property
+damage 50 000 000, cause NN01.
 """
 
 from __future__ import annotations
@@ -95,8 +99,8 @@ def city(app, declaration_day):
     _set(db.session.get(Enterprise, e1.id), industry_code="C10")  # reclassified
     a7 = make_accident(ent1, ("light",), occurred_at=_at(2026, 9, 1, 10, 0))
 
-    cases = {n: db.session.get(Case, c.id)
-             for n, c in dict(a1=a1, b1=b1, b2=b2, dup=dup, nwa=nwa, a5=a5, a6=a6, a7=a7).items()}  # fmt: skip
+    built = dict(a1=a1, b1=b1, b2=b2, dup=dup, nwa=nwa, a5=a5, a6=a6, a7=a7)
+    cases = {name: db.session.get(Case, case.id) for name, case in built.items()}
     return SimpleNamespace(
         x=x, y=y, e1=e1, e2=e2, ent1=ent1, ent2=ent2, comm_x=comm_x, insp=insp,
         comm_y=make_user("commune", commune=y),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -13,6 +14,10 @@ from tests.factories import make_user, victim_body
 from tests.statistics.conftest import people_named
 
 YEAR = {"from": "2026-01-01", "to": "2026-12-31"}
+PATHS = ("/statistics/accidents", "/statistics/accidents.xlsx", "/statistics/accidents.csv",
+         "/statistics/diseases", "/statistics/incidents")  # fmt: skip
+COUNTED = ("accidents", "fatal_accidents", "accidents_2plus_victims", "victims",
+           "female_victims", "deaths", "serious", "days_off", "property_damage_vnd")  # fmt: skip
 
 
 @pytest.fixture
@@ -40,8 +45,7 @@ def api(client):
 )
 def test_bad_filters_are_422_with_every_field(api, app, args, fields):
     user = make_user("inspector")
-    for path in ("/statistics/accidents", "/statistics/accidents.xlsx",
-                 "/statistics/accidents.csv", "/statistics/diseases", "/statistics/incidents"):  # fmt: skip
+    for path in PATHS:
         response = api.get(path, user, query_string=args)
         assert response.status_code == 422, (path, response.data[:200])
         assert set(response.get_json()["errors"]) == fields
@@ -65,8 +69,7 @@ def _totals_from_rows(rows) -> dict[str, tuple]:
 def _json_totals(answer) -> dict[str, tuple]:
     blocks = (answer, answer["with_labour_relation"], answer["without_labour_relation"])
     expected = {}
-    for name in ("accidents", "fatal_accidents", "accidents_2plus_victims", "victims",
-                 "female_victims", "deaths", "serious", "days_off", "property_damage_vnd"):  # fmt: skip
+    for name in COUNTED:
         expected[name] = tuple(b[name] for b in blocks)
     for name in ("medical", "wages", "compensation", "total"):
         expected[f"costs_vnd.{name}"] = tuple(b["costs_vnd"][name] for b in blocks)
@@ -101,9 +104,7 @@ def test_xlsx_and_csv_carry_the_jsons_figures(api, city):
     tables = raw.decode("utf-8-sig").split("\r\n\r\n")
     assert len(tables) == 1 + 8
     rows = list(csv.reader(io.StringIO(tables[0])))[1:]
-    parsed = {
-        row[0]: tuple(_number(cell) for cell in row[2:5]) for row in rows
-    }
+    parsed = {row[0]: tuple(_number(cell) for cell in row[2:5]) for row in rows}
     assert parsed == expected
     commune = list(csv.reader(io.StringIO(tables[2])))
     assert {r[1]: tuple(map(int, r[3:6])) for r in commune[1:]} == {
@@ -181,9 +182,10 @@ def test_incidents_count_and_casualties(api, city):
         city.x.code: (1, 3), city.y.code: (1, 0),
     }  # fmt: skip
     assert {i["key"]: i["incidents"] for i in answer["by"]["industry"]} == {"C10": 1, "F41": 1}
-    assert api.get("/statistics/incidents", city.comm_x, query_string=YEAR).get_json()[
-        "casualties"
-    ] == 3
+    assert (
+        api.get("/statistics/incidents", city.comm_x, query_string=YEAR).get_json()["casualties"]
+        == 3
+    )
 
 
 def test_a_large_xlsx_is_built_in_the_background_for_its_requester_only(api, city):
@@ -204,9 +206,12 @@ def test_a_large_xlsx_is_built_in_the_background_for_its_requester_only(api, cit
     other = make_user("inspector")
     for url in (export["status_url"], export["file_url"]):
         assert api.client.get(url, headers=api.headers(other)).status_code == 404
-    assert api.client.get(
-        "/api/v1/statistics/exports/../../etc", headers=api.headers(city.insp)
-    ).status_code == 404
+    assert (
+        api.client.get(
+            "/api/v1/statistics/exports/../../etc", headers=api.headers(city.insp)
+        ).status_code
+        == 404
+    )
 
 
 def test_async_flag_and_a_bad_flag(api, city):
