@@ -1,5 +1,6 @@
 """The accident figures through ``GET /api/v1/statistics/accidents``, against numbers worked
-out by hand from the city in ``conftest.py`` (its table says which case counts where)."""
+out by hand from the city of ``tests/statistics/city.py`` (its table says which case counts
+where)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from app.services.statistics import report_totals
 from tests.api.case_api import Api
-from tests.statistics.conftest import people_named
+from tests.statistics.city import people_named
 
 YEAR = {"from": "2026-01-01", "to": "31/12/2026"}
 M = 1_000_000

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tests.api.case_api import Api
 from tests.factories import make_user, victim_body
-from tests.statistics.conftest import finish_export, people_named
+from tests.statistics.city import finish_export, people_named
 
 YEAR = {"from": "2026-01-01", "to": "2026-12-31"}
 PATHS = ("/statistics/accidents", "/statistics/accidents.xlsx", "/statistics/accidents.csv",

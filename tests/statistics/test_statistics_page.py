@@ -9,7 +9,7 @@ import re
 
 from openpyxl import load_workbook
 
-from tests.statistics.conftest import finish_export, people_named
+from tests.statistics.city import finish_export, people_named
 
 YEAR = "from=01/01/2026&to=31/12/2026"
 
