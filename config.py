@@ -87,6 +87,8 @@ class Config:
             "SAFECASE_PROVINCE": env_str("SAFECASE_PROVINCE", "HP"),
             # Where uploaded documents are stored under server-made names.
             "UPLOAD_DIR": env_str("UPLOAD_DIR", str(instance_dir / "uploads")),
+            # Where background statistics exports are built and kept for their requester.
+            "EXPORT_DIR": env_str("EXPORT_DIR", str(instance_dir / "exports")),
             # Largest request body accepted: one 20 MB document plus form overhead.
             "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
             # SMTP for email notifications; no MAIL_SERVER means in-app notifications only.

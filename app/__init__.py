@@ -88,7 +88,17 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, calculations, cases, claims, notifications, reports, tasks, tracker
+    from app import (
+        admin,
+        calculations,
+        cases,
+        claims,
+        notifications,
+        reports,
+        statistics,
+        tasks,
+        tracker,
+    )
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
@@ -101,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications.bp, url_prefix="/notifications")
     app.register_blueprint(tasks.bp, url_prefix="/tasks")
     app.register_blueprint(reports.bp, url_prefix="/reports")
+    app.register_blueprint(statistics.bp, url_prefix="/statistics")
     app.register_blueprint(tracker.bp, url_prefix="/statistics")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -26,7 +26,11 @@ DECLARING_ROLES = frozenset(
     if definition.declaration is not None
     for declarer in definition.declaration.declarers
 )
-_CASE_WORK = frozenset({"cases.view", "cases.act", "tasks.view", "calculations.use"})
+# Statistics: every role that works on cases, each within its own scope (contract.md "all
+# (scoped)"); the administrator sees no case content, so not the statistics either.
+_CASE_WORK = frozenset(
+    {"cases.view", "cases.act", "tasks.view", "calculations.use", "statistics.view"}
+)
 
 # Who reads statutory periodic reports (each within its scope: an enterprise its own, a commune
 # its commune's, a union its scope, the inspector all); insurance files none and sees none.

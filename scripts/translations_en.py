@@ -720,6 +720,53 @@ EN = {
     "Số người chết theo tháng, năm %(year)s": "Deaths by month, %(year)s",
     "Các tháng còn lại: số dự báo theo mô hình (Poisson) từ số liệu các tháng trước.": "The months to come: the model's (Poisson) expected deaths from the months before.",
     "Dự báo": "Projected",
+    # City statistics (#11): the page, its filters, the background export.
+    "Không tìm thấy bản xuất dữ liệu.": "No such export.",
+    "Bản xuất dữ liệu chưa xong.": "The export is not finished yet.",
+    "Ngày không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd).": "Invalid date (dd/mm/yyyy or yyyy-mm-dd).",
+    "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.": "The start must be on or before the end.",
+    "Khoảng thời gian tối đa là %(years)s năm.": "The period may be at most %(years)s years.",
+    "Nhập mã doanh nghiệp (số) hoặc mã số thuế (10 chữ số).": (
+        "Enter an enterprise id (a number) or a tax code (10 digits)."
+    ),
+    "Không có xã, phường mang mã này.": "No commune has this code.",
+    "Mã ngành VSIC không hợp lệ (một chữ cái A–U, có thể kèm 2 chữ số, ví dụ C25).": (
+        "Invalid VSIC industry code (a letter A–U, optionally with 2 digits, e.g. C25)."
+    ),
+    "Không có ngành mang mã này.": "No industry has this code.",
+    "Chỉ nhận true hoặc false.": "Only true or false.",
+    "Xuất dữ liệu thống kê": "Statistics export",
+    "Xuất dữ liệu thống kê (XLSX)": "Statistics export (XLSX)",
+    "Tiến độ": "Progress",
+    "Đang tạo tệp… Trang tự cập nhật.": "Building the file… This page updates itself.",
+    "Không tạo được tệp. Vui lòng thử lại.": "The file could not be built. Please try again.",
+    "Đã xong.": "Done.",
+    "Tải tệp XLSX": "Download the XLSX file",
+    "Quay lại trang thống kê": "Back to the statistics",
+    "Bộ lọc": "Filters",
+    "Bộ lọc có lỗi, xem bên cạnh từng ô.": "Some filters are invalid: see beside each field.",
+    "Từ ngày": "From",
+    "Doanh nghiệp (mã số thuế)": "Enterprise (tax code)",
+    "Xã, phường (mã)": "Commune (code)",
+    "Ngành (VSIC, ví dụ C hoặc C25)": "Industry (VSIC, e.g. C or C25)",
+    "Có quan hệ lao động": "With a labour relation",
+    "Không có quan hệ lao động": "Without a labour relation",
+    "Xem thống kê": "Show statistics",
+    "Tải CSV": "Download CSV",
+    "Từ %(first)s đến %(last)s, trong phạm vi bạn được xem; không tính vụ không thụ lý và vụ "
+    "được kết luận không phải tai nạn lao động.": (
+        "From %(first)s to %(last)s, within what you may see; rejected accidents and those "
+        "concluded not to be work accidents are left out."
+    ),
+    "Tổng hợp": "Totals",
+    "K = số người bị nạn ÷ số lao động × 1.000; K chết = số người chết ÷ số lao động × 1.000. "
+    "Số lao động: báo cáo gần nhất của các doanh nghiệp trong phạm vi, nếu chưa có thì số đăng "
+    "ký.": (
+        "K = victims ÷ workers × 1,000; fatal K = deaths ÷ workers × 1,000. Workers: the latest "
+        "report of each enterprise in scope, else its registered workforce."
+    ),
+    "Theo %(dimension)s": "By %(dimension)s",
+    "Không có số liệu.": "No figures.",
 }
 
 

@@ -88,6 +88,7 @@ def app_config(tmp_path, database_template) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": uri,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "EXPORT_DIR": str(tmp_path / "exports"),
         "REDIS_URL": REDIS_URL,
         "JOBS_INLINE": REDIS_URL is None,
         "SAFECASE_INSTANCE_DIR": str(tmp_path),

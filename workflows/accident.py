@@ -788,6 +788,7 @@ DEADLINES = (
              supervisors=("inspector",)),
 )  # fmt: skip
 
+
 def _minutes(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return data.get("minutes") or {}
 

@@ -16,6 +16,7 @@ NAV = (
     ("cases.declare", "cases.declare", "Khai báo tai nạn", "Declare an accident", None),
     ("cases.view", "claims.my_workers", "Người lao động của tôi", "My workers", None),
     ("reports.view", "reports.index", "Báo cáo định kỳ", "Periodic reports", None),
+    ("statistics.view", "statistics.page", "Thống kê", "Statistics", None),
     ("calculations.use", "calculations.page", "Tính bồi thường, trợ cấp", "Calculators", None),
     ("cases.view", "notifications.index", "Thông báo", "Notifications", "notifications"),
     ("admin.users", "admin.users", "Tài khoản", "Accounts", None),

@@ -27,6 +27,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    false,
     func,
     literal,
     or_,
@@ -89,6 +90,39 @@ AGE_BAND_LABELS = {
     UNKNOWN: ("Không rõ", "Unknown"),
 }
 NOT_CODED = ("Chưa mã hoá", "Not coded")
+# What the pages and the exports call each count and breakdown, (Vietnamese, English).
+COUNT_LABELS = {
+    "accidents": ("Số vụ tai nạn", "Accidents"),
+    "fatal_accidents": ("Số vụ có người chết", "Fatal accidents"),
+    "accidents_2plus_victims": ("Số vụ có từ 2 người bị nạn trở lên", "Accidents with 2+ victims"),
+    "victims": ("Số người bị nạn", "Victims"),
+    "female_victims": ("Số lao động nữ bị nạn", "Female victims"),
+    "deaths": ("Số người chết", "Deaths"),
+    "serious": ("Số người bị thương nặng", "Seriously injured"),
+    "days_off": ("Tổng số ngày nghỉ vì tai nạn", "Days off work"),
+}
+COST_LABELS = {
+    "medical": ("Chi phí y tế (đồng)", "Medical costs (VND)"),
+    "wages": ("Trả lương trong thời gian điều trị (đồng)", "Wages during treatment (VND)"),
+    "compensation": ("Bồi thường, trợ cấp (đồng)", "Compensation paid (VND)"),
+    "total": ("Tổng chi phí (đồng)", "Total costs (VND)"),
+}
+PROPERTY_DAMAGE_LABEL = ("Thiệt hại tài sản (đồng)", "Property damage (VND)")
+RATE_LABELS = {
+    "workers": ("Số lao động", "Workers"),
+    "k": ("Tần suất tai nạn K (‰)", "Frequency rate K (per 1,000)"),
+    "k_fatal": ("Tần suất tai nạn chết người K chết (‰)", "Fatal frequency rate (per 1,000)"),
+}
+BREAKDOWN_LABELS = {
+    "industry": ("Ngành kinh tế", "Industry"),
+    "commune": ("Xã, phường", "Commune"),
+    "enterprise_type": ("Loại hình doanh nghiệp", "Type of ownership"),
+    "occupation": ("Nghề nghiệp", "Occupation"),
+    "cause": ("Nguyên nhân", "Cause"),
+    "injuring_factor": ("Yếu tố gây chấn thương", "Injuring factor"),
+    "gender": ("Giới tính", "Gender"),
+    "age_band": ("Nhóm tuổi", "Age band"),
+}
 
 
 @dataclass(frozen=True)
@@ -456,3 +490,146 @@ def differences(frozen: Mapping[str, Any] | None, live: Mapping[str, Any]) -> li
     if (frozen.get("costs_vnd") or {}) != (live.get("costs_vnd") or {}):
         changed.append("costs_vnd")
     return changed
+
+
+# -- occupational diseases and serious incidents ------------------------------------------------
+
+
+def _counted_events(kind: str, query: Query) -> list[ColumnElement[bool]]:
+    """The WHERE terms for diseases or incidents ``query`` counts: of ``kind``, dated in the
+    period (Vietnam time: a disease from its diagnosis day, an incident from its occurrence),
+    not rejected, and the filters (a labour-relation filter does not apply: both kinds are
+    declared by employers)."""
+    terms: list[ColumnElement[bool]] = [
+        Case.kind == kind,
+        Case.occurred_at >= query.start,
+        Case.occurred_at < query.end,
+        Case.state != "rejected",
+    ]
+    if query.enterprise_id is not None:
+        terms.append(Case.enterprise_id == query.enterprise_id)
+    if query.commune_code is not None:
+        terms.append(Case.commune_code == query.commune_code)
+    if query.industry:
+        terms.append(_industry_term(Case.industry_code, query.industry))
+    if query.labour_relation is False:
+        # Only employers declare these: workers without a labour relation have none.
+        terms.append(false())
+    return terms
+
+
+def _grouped(where, dims: Mapping[str, Any], sums: Mapping[str, Any]) -> dict[str, list]:
+    """For each dimension, ``[(key, {sum: value})]`` — one GROUP BY per dimension, run as one
+    UNION ALL statement."""
+    parts = [
+        select(
+            literal(name).label("dimension"),
+            cast(key, String).label("key"),
+            *(term.label(sum_name) for sum_name, term in sums.items()),
+        )
+        .select_from(Case)
+        .where(*where)
+        .group_by(key)
+        for name, key in dims.items()
+    ]
+    found: dict[str, list] = {name: [] for name in dims}
+    for row in db.session.execute(union_all(*parts)).mappings():
+        found[row["dimension"]].append((row["key"], {name: int(row[name] or 0) for name in sums}))
+    return found
+
+
+def _event_items(name: str, rows: list, lang: str, first: str) -> list[dict[str, Any]]:
+    labels = _labels(name, [key for key, _ in rows if key], lang)
+    items = [
+        {"key": key or "", "label": labels.get(key) or NOT_CODED[lang == "en"], **counts}
+        for key, counts in rows
+    ]
+    return sorted(items, key=lambda item: (-item[first], item["key"]))
+
+
+def disease_figures(user, query: Query, *, lang: str = "vi") -> dict[str, Any]:
+    """``GET /statistics/diseases``: the new occupational-disease cases ``user`` may see,
+    diagnosed (Vietnam time) from ``query.first`` to ``query.last``, rejected ones left out.
+
+    Shape: ``{"from", "to", "cases", "workers", "deaths", "by": {"disease": [{"key" (the
+    Ministry of Health code, or "" when the employer gave none), "label" (the disease as
+    declared), "cases", "workers"}], "industry": [{"key", "label", "cases", "workers"}],
+    "commune": […]}}``. ``workers`` counts the workers concerned (each case's victims).
+    """
+    where = _counted_events("disease", query) + [case_filter(user)]
+    workers = (
+        select(func.count(Victim.id))
+        .where(Victim.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    deaths = (
+        select(func.count(Victim.id))
+        .where(Victim.case_id == Case.id, Victim.outcome == "death")
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    totals = db.session.execute(
+        select(
+            func.count(Case.id),
+            func.coalesce(func.sum(workers), 0),
+            func.coalesce(func.sum(deaths), 0),
+        ).where(*where)  # fmt: skip
+    ).one()
+    sums = {"cases": func.count(Case.id), "workers": func.coalesce(func.sum(workers), 0)}
+    grouped = _grouped(where, {"industry": Case.industry_code, "commune": Case.commune_code}, sums)
+    return {
+        "from": query.first.isoformat(),
+        "to": query.last.isoformat(),
+        "cases": int(totals[0]),
+        "workers": int(totals[1]),
+        "deaths": int(totals[2]),
+        "by": {
+            "disease": _by_disease(where, sums),
+            **{name: _event_items(name, rows, lang, "cases") for name, rows in grouped.items()},
+        },
+    }
+
+
+def _by_disease(where, sums) -> list[dict[str, Any]]:
+    """Cases by disease: by its code when the employer gave one (labelled with the name first
+    declared under it), else by the name as declared."""
+    code = Case.data["disease_code"].as_string()
+    name = Case.data["disease"].as_string()
+    rows = db.session.execute(
+        select(code.label("code"), name.label("name"), *(t.label(n) for n, t in sums.items()))
+        .where(*where)
+        .group_by(code, name)
+        .order_by(code, name)
+    ).mappings()
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["code"] or "", "" if row["code"] else (row["name"] or ""))
+        item = merged.setdefault(
+            key, {"key": key[0], "label": row["name"] or "", "cases": 0, "workers": 0}
+        )
+        item["cases"] += int(row["cases"] or 0)
+        item["workers"] += int(row["workers"] or 0)
+    return sorted(merged.values(), key=lambda i: (-i["cases"], i["key"], i["label"]))
+
+
+def incident_figures(user, query: Query, *, lang: str = "vi") -> dict[str, Any]:
+    """``GET /statistics/incidents``: the serious technical incidents ``user`` may see that
+    occurred (Vietnam time) in the period, rejected ones left out.
+
+    Shape: ``{"from", "to", "incidents", "casualties", "by": {"industry": [{"key", "label",
+    "incidents", "casualties"}], "commune": […]}}``; ``casualties`` is the number of people
+    hurt the employer declared with each incident (its ``data["casualties"]``).
+    """
+    where = _counted_events("incident", query) + [case_filter(user)]
+    casualties = func.coalesce(func.sum(Case.data["casualties"].as_integer()), 0)
+    totals = db.session.execute(select(func.count(Case.id), casualties).where(*where)).one()
+    sums = {"incidents": func.count(Case.id), "casualties": casualties}
+    grouped = _grouped(where, {"industry": Case.industry_code, "commune": Case.commune_code}, sums)
+    return {
+        "from": query.first.isoformat(),
+        "to": query.last.isoformat(),
+        "incidents": int(totals[0]),
+        "casualties": int(totals[1]),
+        "by": {name: _event_items(name, rows, lang, "incidents") for name, rows in grouped.items()},
+    }
