@@ -45,6 +45,7 @@ import random
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
@@ -393,7 +394,8 @@ class City:
     def _event(self, batch: Batch, case: dict, actor: tuple, trigger: str, payload: dict) -> None:
         """The case's first event, hash-chained from 64 zeros as ``app.services.audit`` does."""
         at = case["declared_at"]
-        payload = json.loads(json.dumps(payload, ensure_ascii=False))
+        # ``payload`` holds only JSON values (str, int, bool, lists, dicts), so it hashes as
+        # it will be stored, without the round trip ``append_event`` needs for arbitrary input.
         role = actor[2]
         content = self.canonical(
             actor=actor[1],
@@ -1158,10 +1160,17 @@ def generate(options: Options, *, say: Callable[[str], None] = print) -> dict[st
         say(f"Dropped {len(drops)} indexes and constraints; rebuilt after the load.")
     writer.write(city.parties())
     done = 0
-    for batch in city.cases(city.declared_times()):
-        writer.write(batch)
-        done += min(options.batch, options.cases - done)
-        say(f"  {done:>10,} / {options.cases:,} cases  ({perf_counter() - started:,.1f} s)")
+    # One batch is written (the server parses and stores it) while the next is generated.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        for batch in city.cases(city.declared_times()):
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write, batch)
+            done += min(options.batch, options.cases - done)
+            say(f"  {done:>10,} / {options.cases:,} cases  ({perf_counter() - started:,.1f} s)")
+        if pending is not None:
+            pending.result()
     if options.annual_reports:
         writer.write(city.reports())
         say(f"  {city.counts['report']:,} periodic reports  ({perf_counter() - started:,.1f} s)")
