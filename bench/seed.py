@@ -51,6 +51,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 from typing import Any
 
+from app.services.parties import OWNERSHIP_TYPES
 from workflows.law.calendar import VN_TZ
 
 SQLITE_LIMIT = 20_000
@@ -96,7 +97,7 @@ INDUSTRIES: dict[str, tuple[float, float, float]] = {
     "N81": (2, 0.55, 0.7),  # services to buildings
 }
 # Type of ownership (code list ``ownership``) and its share of enterprises.
-OWNERSHIP = {"state": 4, "non_state": 70, "foreign": 16, "cooperative": 4, "household": 6}
+OWNERSHIP = dict(zip(OWNERSHIP_TYPES, (4, 70, 16, 4, 6), strict=True))
 # Vietnamese occupation list, 2-digit groups (Decision 34/2020/QĐ-TTg; UNVERIFIED labels).
 OCCUPATIONS = {
     "31": "Kỹ thuật viên khoa học và kỹ thuật",
