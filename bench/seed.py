@@ -22,7 +22,8 @@ enterprise and per commune plus an inspector, a union officer and a social-insur
 - an open ``case_deadline`` row for each running legal limit (some already overdue);
 - case codes ``HP-YYYY-A000123`` in declaration order, and ``case_counter`` set past them so
   the app keeps declaring after them;
-- ``--annual-reports``: each enterprise's half-year and annual report (kind ``report``) for
+- ``--annual-reports``: each enterprise's half-year and annual report (kind ``report``, key
+  ``enterprise_accidents:<tax code>:<period>`` as ``app.services.reports`` opens them) for
   every complete period, figures growing a little year on year, most accepted, some open.
 
 Audit trail: each generated case carries one event, its first (``declare``, or ``create`` for a
@@ -950,10 +951,12 @@ class City:
                 opened = datetime.combine(period.last + timedelta(days=1), time(7),
                                           tzinfo=VN_TZ)  # fmt: skip
                 due_on = report_due_on(ENTERPRISE_ACCIDENTS, period, self.rules)
-                key = f"{ENTERPRISE_ACCIDENTS}:{enterprise['id']}:{period.text}"
+                # As app.services.reports opens them: form, the enterprise's tax code, period.
+                key = f"{ENTERPRISE_ACCIDENTS}:{enterprise['tax_code']}:{period.text}"
                 years = period.year - first_year
                 data = {"period": period.text, "form": ENTERPRISE_ACCIDENTS,
-                        "due_on": due_on.isoformat()}  # fmt: skip
+                        "due_on": due_on.isoformat(), "enterprise_name": enterprise["name"],
+                        "tax_code": enterprise["tax_code"]}  # fmt: skip
                 case = self._case(
                     "report", "R", opened.timestamp(), None, enterprise_id=enterprise["id"],
                     commune_code=enterprise["commune_code"], declared_by_id=inspector[0],

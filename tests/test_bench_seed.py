@@ -100,10 +100,10 @@ def test_reports_have_a_key_a_period_and_figures_when_filed(city):
     states = Counter(r.state for r in reports)
     assert states["accepted"] > states["open"] > 0
     for report in reports:
-        form, enterprise_id, period = report.report_key.split(":")
-        assert (form, int(enterprise_id), period) == (
+        form, tax_code, period = report.report_key.split(":")
+        assert (form, tax_code, period) == (
             report.data["form"],
-            report.enterprise_id,
+            report.enterprise.tax_code,
             report.data["period"],
         )
         if report.state != "open":

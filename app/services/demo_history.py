@@ -23,7 +23,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -35,7 +35,12 @@ from app.services.declarations import declare
 from app.services.unit_of_work import unit_of_work
 from app.services.workflow_engine import NewCase, create_case, fire_transition
 from workflows import get_workflow
-from workflows.law.reporting import ENTERPRISE_ACCIDENTS, periods_ended_by, report_due_on
+from workflows.law.reporting import (
+    ENTERPRISE_ACCIDENTS,
+    Period,
+    periods_ended_by,
+    report_due_on,
+)
 
 SEED = 2026
 HISTORY_DAYS = 730
@@ -477,54 +482,77 @@ class _Player:
     # -- periodic reports ----------------------------------------------------------------------
 
     def reports(self) -> tuple[int, int]:
-        """Each enterprise's reports for the last complete periods: most filed (with figures
-        through ``submit``), some of those accepted, a few left unfiled."""
-        from app.services.rulebook import load_rulebook
-
-        rules = load_rulebook()
-        can_file = importlib.util.find_spec("app.services.statistics") is not None
+        """Each enterprise's reports for the last complete periods, opened the day after the
+        period ends: most filed (with figures through ``submit``), some of those accepted, a
+        few left unfiled. Commune reports, when the opener makes them, stay unfiled."""
         today = self.today.astimezone(VN_TZ).date()
+        can_file = importlib.util.find_spec("app.services.statistics") is not None
         opened = filed = 0
         for period in periods_ended_by(today):
-            for user in sorted(self.enterprise_users, key=lambda u: u.enterprise_id):
-                enterprise = db.session.get(Enterprise, user.enterprise_id)
-                opens_at = datetime.combine(period.last + timedelta(days=1), datetime.min.time(),
-                                            VN_TZ) + timedelta(hours=7)  # fmt: skip
-                due_on = report_due_on(ENTERPRISE_ACCIDENTS, period, rules)
-                if not self.at(opens_at):
-                    continue
-                report = self.open_report(enterprise, period.text, due_on)
+            opens_at = datetime.combine(period.last + timedelta(days=1), time(7), VN_TZ)
+            if not self.at(opens_at):
+                continue
+            for report in self.open_period(period):
                 opened += 1
-                if not can_file or self.rnd.random() < 0.15:
+                user = next(
+                    (u for u in self.enterprise_users if u.enterprise_id == report.enterprise_id),
+                    None,
+                )
+                if user is None or not can_file or self.rnd.random() < 0.15:
                     continue
                 moment = opens_at + timedelta(days=self.rnd.uniform(2, 20))
                 if not self.at(moment):
                     continue
-                figures = self.figures(enterprise, period.year, half=period.half)
+                figures = self.figures(report.enterprise, period.year, half=period.half)
                 self.fire(report, "submit", user, {"figures": figures})
                 filed += 1
                 if self.rnd.random() < 0.6 and self.at(moment + timedelta(days=4)):
                     self.fire(report, "accept", self.inspector, {})
         return opened, filed
 
-    def open_report(self, enterprise: Enterprise, period: str, due_on: date) -> Case:
-        """Open the enterprise's report for ``period`` as the period-end opener would."""
+    def open_period(self, period: Period) -> list[Case]:
+        """The period's reports, opened by ``app.services.reports.open_period`` when the app
+        has it (every report owed), else one per enterprise here, the same way."""
+        if importlib.util.find_spec("app.services.reports") is not None:
+            from app.services.reports import open_period
+
+            open_period(period)
+        else:
+            for enterprise in db.session.scalars(select(Enterprise).order_by(Enterprise.id)):
+                self.open_report(enterprise, period)
+        return list(
+            db.session.scalars(
+                select(Case)
+                .where(Case.kind == "report", Case.report_key.like(f"%:{period.text}"))
+                .order_by(Case.id)
+            )
+        )
+
+    def open_report(self, enterprise: Enterprise, period: Period) -> Case:
+        """Open one enterprise's report for ``period``, keyed as the reports service keys it."""
+        from flask import current_app
+
+        from app.services.rulebook import load_rulebook
+
+        due_on = report_due_on(ENTERPRISE_ACCIDENTS, period, load_rulebook())
         new = NewCase(
             kind="report",
             enterprise_id=enterprise.id,
             commune_code=enterprise.commune_code,
-            declared_by_id=self.inspector.id,
-            data={"period": period, "form": ENTERPRISE_ACCIDENTS, "due_on": due_on.isoformat()},
-            event_payload={"period": period, "form": ENTERPRISE_ACCIDENTS},
-            report_key=f"{ENTERPRISE_ACCIDENTS}:{enterprise.id}:{period}",
+            declared_by_id=None,
+            data={
+                "period": period.text,
+                "form": ENTERPRISE_ACCIDENTS,
+                "due_on": due_on.isoformat(),
+                "enterprise_name": enterprise.name,
+                "tax_code": enterprise.tax_code,
+            },
+            report_key=f"{ENTERPRISE_ACCIDENTS}:{enterprise.tax_code}:{period.text}",
         )
-        from flask import current_app
-
         with unit_of_work():
-            case = create_case(
+            return create_case(
                 new, self.inspector, province=current_app.config["SAFECASE_PROVINCE"]
             )
-        return case
 
     def figures(self, enterprise: Enterprise, year: int, *, half: bool) -> dict[str, Any]:
         """The reporter's own figures, the workforce and the OSH ones growing year on year."""
