@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import functools
 import itertools
 import json
 import random
@@ -54,6 +55,7 @@ from typing import Any
 
 from app.services.parties import OWNERSHIP_TYPES
 from workflows.law.calendar import VN_TZ
+from workflows.law.reporting import age_on
 
 SQLITE_LIMIT = 20_000
 BENCH_PASSWORD = "safecase-bench"
@@ -213,7 +215,7 @@ class Batch:
     rows: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, table: str, row: dict[str, Any]) -> None:
-        self.rows[table].append(tuple(row.get(c) for c in COLUMNS[table]))
+        self.rows[table].append(tuple(row.get(c) for c in table_columns(table)))
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -239,6 +241,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "case_deadline": ("id", "case_id", "name", "due_at", "started_at", "days", "unit",
                       "paused_at", "extended", "met_at"),
 }  # fmt: skip
+# Columns written when the schema has them (added by later versions of the models).
+OPTIONAL_COLUMNS = {"victim": ("age_at_accident",)}
+
+
+@functools.cache
+def table_columns(table: str) -> tuple[str, ...]:
+    """``COLUMNS[table]`` and those of ``OPTIONAL_COLUMNS[table]`` the models declare."""
+    from app.extensions import db
+
+    declared = db.metadata.tables[table].columns
+    return COLUMNS[table] + tuple(c for c in OPTIONAL_COLUMNS.get(table, ()) if c in declared)
+
+
 JSON_COLUMNS = {"case": ("data",), "case_event": ("payload",)}
 # Tables in the order they are written (parents before children).
 TABLE_ORDER = ("enterprise", "user", "case", "victim", "claim", "case_event", "case_deadline")
@@ -489,6 +504,7 @@ class City:
                 (rnd.choice(SURNAMES), rnd.choice(MIDDLE[gender]), rnd.choice(GIVEN[gender]))
             ),
             "birth_date": born,
+            "age_at_accident": age_on(born, _ts(occurred + 7 * 3600).date()),
             "gender": gender,
             "national_id": f"031{(2 if born.year < 2000 else 3) + (gender == 'female')}"
             f"{born.year % 100:02d}{rnd.randrange(10**6):06d}",
@@ -1065,7 +1081,7 @@ class Writer:
                 (self._copy if self.postgres else self._insert)(name, rows)
 
     def _copy(self, table: str, rows: list[tuple]) -> None:
-        columns = COLUMNS[table]
+        columns = table_columns(table)
         json_at = [columns.index(c) for c in JSON_COLUMNS.get(table, ())]
         raw = self.connection.connection.driver_connection
         names = ", ".join(f'"{c}"' for c in columns)
@@ -1081,7 +1097,7 @@ class Writer:
     def _insert(self, table: str, rows: list[tuple]) -> None:
         from app.extensions import db
 
-        columns = COLUMNS[table]
+        columns = table_columns(table)
         self.connection.execute(
             db.metadata.tables[table].insert(), [dict(zip(columns, r, strict=True)) for r in rows]
         )
