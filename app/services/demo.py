@@ -1,7 +1,9 @@
-"""A believable Hải Phòng for demos: communes, enterprises, one user per role.
+"""A believable Hải Phòng for demos: communes, enterprises, one user per role, two years.
 
 Demo users all have the password ``safecase-demo`` (documented in the README); the
-seed refuses to run twice so it never overwrites real data.
+seed refuses to run twice so it never overwrites real data. Besides a few cases of the last
+days (``seed_demo_cases``), ``app.services.demo_history`` plays two years of cases through the
+real services with the clock set back (``seed_demo_history``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from app.clock import VN_TZ, now
 from app.extensions import db
 from app.models import Commune, User
 from app.services.declarations import declare
+from app.services.demo_history import seed_demo_history
 from app.services.parties import DEMO_COMMUNES, add_enterprise, import_communes_file
 from app.services.users import add_user
 from app.services.workflow_engine import fire_transition
@@ -21,23 +24,31 @@ from app.services.workflow_engine import fire_transition
 DEMO_PASSWORD = "safecase-demo"
 
 ENTERPRISES = (
-    # tax code, name, commune, workers, female workers, VSIC industry
-    ("0201234567", "Công ty TNHH Cơ khí Hồng Bàng", "11311", 250, 80, "C25"),
-    ("0200456789", "Công ty CP Đóng tàu Bạch Đằng", "11411", 1500, 120, "C30"),
-    ("0201987654", "Công ty TNHH Xây dựng Lê Chân", "11383", 320, 40, "F41"),
-    ("0202345678", "Công ty CP Cảng Đình Vũ", "11443", 900, 150, "H52"),
-    ("0800112233", "Công ty TNHH May mặc Hải Dương", "10533", 2100, 1700, "C14"),
+    # tax code, name, commune, workers, female workers, VSIC industry, type of ownership
+    ("0201234567", "Công ty TNHH Cơ khí Hồng Bàng", "11311", 250, 80, "C25", "non_state"),
+    ("0200456789", "Công ty CP Đóng tàu Bạch Đằng", "11411", 1500, 120, "C30", "state"),
+    ("0201987654", "Công ty TNHH Xây dựng Lê Chân", "11383", 320, 40, "F41", "non_state"),
+    ("0202345678", "Công ty CP Cảng Đình Vũ", "11443", 900, 150, "H52", "state"),
+    ("0800112233", "Công ty TNHH May mặc Hải Dương", "10533", 2100, 1700, "C14", "foreign"),
+    ("0203456781", "Công ty TNHH Vận tải Hải An", "11411", 180, 20, "H49", "non_state"),
+    ("0204567812", "Hợp tác xã Thủy sản Cát Hải", "12077", 60, 25, "A03", "cooperative"),
 )
 
 USERS = (
     # username, role, enterprise tax code, commune, full name, email
     ("dn_cokhi", "enterprise", "0201234567", None, "Trần Thị Hoa", "hoa@cokhihb.example.vn"),
     ("dn_dongtau", "enterprise", "0200456789", None, "Phạm Văn Dũng", "dung@bachdang.example.vn"),
+    ("dn_xaydung", "enterprise", "0201987654", None, "Ngô Văn Sơn", "son@xdlechan.example.vn"),
+    ("dn_cang", "enterprise", "0202345678", None, "Đặng Thị Hạnh", "hanh@dinhvu.example.vn"),
+    ("dn_maymac", "enterprise", "0800112233", None, "Park Ji-won", "jiwon@maymachd.example.vn"),
+    ("dn_vantai", "enterprise", "0203456781", None, "Bùi Văn Long", "long@vantaiha.example.vn"),
+    ("dn_thuysan", "enterprise", "0204567812", None, "Phan Thị Yến", "yen@htxcathai.example.vn"),
     ("thanhtra1", "inspector", None, None, "Nguyễn Văn Thanh", "thanh@snv.haiphong.example.vn"),
     ("thanhtra2", "inspector", None, None, "Lê Thị Mai", "mai@snv.haiphong.example.vn"),
     ("congdoan", "union", None, None, "Đỗ Minh Tuấn", "tuan@ldld.haiphong.example.vn"),
     ("cd_cokhi", "union", "0201234567", None, "Vũ Thị Lan", "lan@cokhihb.example.vn"),
     ("xa_hongbang", "commune", None, "11311", "Hoàng Văn Nam", "nam@hongbang.example.vn"),
+    ("xa_kienthuy", "commune", None, "11824", "Vũ Văn Thắng", "thang@kienthuy.example.vn"),
     ("bhxh1", "insurance", None, None, "Bùi Thị Thu", "thu@bhxh.haiphong.example.vn"),
     ("quantri", "admin", None, None, "Quản trị viên", "admin@safecase.example.vn"),
 )
@@ -53,7 +64,7 @@ def seed_demo_data() -> str:
         return "Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu mẫu."
     if not db.session.scalar(select(func.count()).select_from(Commune)):
         import_communes_file(DEMO_COMMUNES)
-    for tax_code, name, commune, workers, female, industry in ENTERPRISES:
+    for tax_code, name, commune, workers, female, industry, ownership in ENTERPRISES:
         add_enterprise(
             tax_code=tax_code,
             name=name,
@@ -61,6 +72,7 @@ def seed_demo_data() -> str:
             workers=workers,
             female_workers=female,
             industry_code=industry,
+            ownership=ownership,
         )
     for username, role, tax_code, commune, full_name, email in USERS:
         add_user(
@@ -72,10 +84,12 @@ def seed_demo_data() -> str:
             email=email,
             full_name=full_name,
         )
+    history = seed_demo_history()
     cases = seed_demo_cases()
     return (
         f"Đã tạo dữ liệu mẫu: {len(ENTERPRISES)} doanh nghiệp, {len(USERS)} người dùng "
-        f"(mật khẩu {DEMO_PASSWORD}), {cases} vụ việc."
+        f"(mật khẩu {DEMO_PASSWORD}), {cases + history.cases} vụ việc trong hai năm, "
+        f"{history.reports} báo cáo định kỳ ({history.filed} đã nộp)."
     )
 
 

@@ -16,6 +16,9 @@ from app.services.unit_of_work import unit_of_work
 
 TAX_CODE_RE = re.compile(r"^(\d{10}|\d{13})$")
 INDUSTRY_RE = re.compile(r"^[A-U]\d{0,5}$")
+# Types of ownership (loại hình doanh nghiệp, code list ``ownership``): state-owned, non-state
+# domestic, foreign-invested, cooperative, household business.
+OWNERSHIP_TYPES = ("state", "non_state", "foreign", "cooperative", "household")
 DEMO_COMMUNES = Path(__file__).resolve().parent.parent / "data" / "communes_hai_phong.csv"
 
 
@@ -32,6 +35,7 @@ def add_enterprise(
     workers: int,
     female_workers: int = 0,
     industry_code: str | None = None,
+    ownership: str | None = None,
 ) -> Enterprise:
     """Create an enterprise.
 
@@ -53,6 +57,8 @@ def add_enterprise(
         errors["female_workers"] = ["Số lao động nữ phải từ 0 đến tổng số lao động."]
     if industry_code and not INDUSTRY_RE.match(industry_code.strip().upper()):
         errors["industry"] = ["Mã ngành VSIC không hợp lệ (ví dụ C25)."]
+    if ownership is not None and ownership not in OWNERSHIP_TYPES:
+        errors["ownership"] = [f"Loại hình phải là một trong: {', '.join(OWNERSHIP_TYPES)}."]
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
@@ -63,6 +69,7 @@ def add_enterprise(
             workers=workers,
             female_workers=female_workers,
             industry_code=industry_code.strip().upper() if industry_code else None,
+            ownership=ownership,
         )
         db.session.add(enterprise)
     return enterprise
