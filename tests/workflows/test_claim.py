@@ -21,10 +21,14 @@ EXPECTED_TABLE = [
     ("assessed", "decide_insurance", "assessed"),
     ("assessed", "file_insurance", "assessed"),
     ("assessed", "reassess", "assessed"),
+    ("assessed", "record_costs", "assessed"),
     ("assessed", "record_payment", "assessed"),
     ("awaiting_assessment", "record_assessment", "assessed"),
     ("awaiting_assessment", "record_assessment", "not_eligible"),
+    ("awaiting_assessment", "record_costs", "awaiting_assessment"),
     ("not_eligible", "close", "closed"),
+    ("not_eligible", "record_costs", "not_eligible"),
+    ("treatment", "record_costs", "treatment"),
     ("treatment", "refer_for_assessment", "awaiting_assessment"),
 ]
 
@@ -470,12 +474,17 @@ def test_unknown_wage_leaves_the_minimum_open(claim, fire, rules):
 
 def test_actions_offered_in_assessed_follow_the_tracks(assessed, fire, offered):
     case = assessed(25)
-    assert offered(case, "enterprise", now=NOW) == ["record_payment", "file_insurance", "reassess"]
+    assert offered(case, "enterprise", now=NOW) == [
+        "record_payment",
+        "file_insurance",
+        "reassess",
+        "record_costs",
+    ]
     assert offered(case, "union", now=NOW) == []
     assert offered(case, "insurance", now=NOW) == []
     done = _walk(assessed, fire, pay=True, confirm=True, file=True, decide=True)
     assert offered(done, "union", now=NOW) == ["close"]
-    assert offered(done, "enterprise", now=NOW) == ["reassess"]
+    assert offered(done, "enterprise", now=NOW) == ["reassess", "record_costs"]
 
 
 def test_payment_below_minimum_faults_the_amount_field(assessed, fire, h):
