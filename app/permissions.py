@@ -34,8 +34,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         for role in USER_ROLES
         if role != "admin"
     },
-    # The administrator manages people and rules tables; no case content by default.
-    "admin": frozenset({"admin.users", "admin.rules", "admin.jobs", "calculations.use"}),
+    # The administrator manages people, rules tables, code lists and the enterprises'
+    # classification; no case content by default.
+    "admin": frozenset(
+        {"admin.users", "admin.rules", "admin.jobs", "admin.codes", "calculations.use"}
+    ),
 }
 
 
