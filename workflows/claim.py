@@ -749,7 +749,9 @@ def record_payment(ctx: Context) -> Outcome:
 # statutory accident reports count them (Decree 39/2016 Appendix XII: số ngày nghỉ, chi phí
 # y tế, trả lương trong thời gian điều trị). Each is the total to date.
 COST_FIELDS = ("days_off", "medical_costs_vnd", "wage_costs_vnd")
-NO_COSTS = "Cần nhập ít nhất một trong: số ngày nghỉ, chi phí y tế, tiền lương trong thời gian điều trị."
+NO_COSTS = (
+    "Cần nhập ít nhất một trong: số ngày nghỉ, chi phí y tế, tiền lương trong thời gian điều trị."
+)
 
 
 def has_some_cost(ctx: Context) -> Reason | None:

@@ -639,7 +639,5 @@ def parse_declaration(
         if value is not None and not _check(check, value, now):
             _add(errors, used.get(check.field, check.field), check.message)
     if spec.victims:
-        clean["victims"] = _victims(
-            spec, raw, relation, clean["occurred_at"], errors, code_exists
-        )
+        clean["victims"] = _victims(spec, raw, relation, clean["occurred_at"], errors, code_exists)
     return clean, errors

@@ -43,7 +43,6 @@ def _list_page(list_name: str, code_form=None, upload_form=None, status: int = 2
             entries=list(codes.entries(list_name).values()),
             code_form=code_form or CodeForm(prefix="new", formdata=None),
             upload_form=upload_form or UploadForm(prefix="upload", formdata=None),
-            
         ),
         status,
     )

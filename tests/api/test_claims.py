@@ -194,7 +194,12 @@ def test_assessment_computes_minimum_due_date_and_expected_benefit(api, claim_in
     # Accident on 20/11/2026: base salary 2,530,000 (Decree 161/2026);
     # [5 + 20 × 0.5] × 2,530,000 + [0.5 + 5 × 0.3] × 10,000,000.
     assert ins == {"expected_kind": "one_time", "expected_vnd": 57_950_000, "decided_vnd": None}
-    assert sorted(body["actions"]) == ["file_insurance", "reassess", "record_costs", "record_payment"]
+    assert sorted(body["actions"]) == [
+        "file_insurance",
+        "reassess",
+        "record_costs",
+        "record_payment",
+    ]
 
 
 # -- both tracks, either order ---------------------------------------------------------------

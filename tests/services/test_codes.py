@@ -131,7 +131,8 @@ def test_nfd_text_is_stored_as_nfc(app):
 
 
 def test_a_semicolon_separated_file_from_vietnamese_excel_loads(app):
-    codes.load_csv("injuring_factor", "code;label_vi;label_en;parent\r\nYT11;Sét đánh;Lightning;\r\n")
+    content = "code;label_vi;label_en;parent\r\nYT11;Sét đánh;Lightning;\r\n"
+    codes.load_csv("injuring_factor", content)
     assert rows_of("injuring_factor")["YT11"] == ("Sét đánh", "Lightning", None, True)
 
 
@@ -141,11 +142,11 @@ def test_a_semicolon_separated_file_from_vietnamese_excel_loads(app):
         (b"\xff\xfe\x00c", "Tệp phải là CSV mã hóa UTF-8."),
         (b"ma,ten\nA,B\n", "Dòng đầu phải là tiêu đề code,label_vi,label_en,parent."),
         (b"code,label_vi\n", "Tệp không có dòng mã nào."),
-        ("code,label_vi\nX1,\n".encode(), "Dòng 2: thiếu tên tiếng Việt."),
+        (b"code,label_vi\nX1,\n", "Dòng 2: thiếu tên tiếng Việt."),
         ("code,label_vi\nX 1,Tên\n".encode(), "Dòng 2: mã “X 1” không hợp lệ."),
-        ("code,label_vi\nX1,A\nX1,B\n".encode(), "Dòng 3: mã X1 lặp lại."),
+        (b"code,label_vi\nX1,A\nX1,B\n", "Dòng 3: mã X1 lặp lại."),
         (
-            "code,label_vi,label_en,parent\nX1,A,,ZZ\n".encode(),
+            b"code,label_vi,label_en,parent\nX1,A,,ZZ\n",
             "Dòng 2: mã cha ZZ không có trong danh mục.",
         ),
     ],
