@@ -31,6 +31,7 @@ browser:
 
 migrate: install
 	$(FLASK) db upgrade
+	$(FLASK) codes load-defaults
 
 seed: migrate
 	$(FLASK) seed demo

@@ -26,6 +26,7 @@ enterprise_cli = AppGroup("enterprise", help="Doanh nghiệp (enterprises).")
 user_cli = AppGroup("user", help="Người dùng (users).")
 seed_cli = AppGroup("seed", help="Dữ liệu mẫu (demo data).")
 commune_cli = AppGroup("commune", help="Xã/phường (communes).")
+codes_cli = AppGroup("codes", help="Danh mục mã (code lists).")
 
 
 @enterprise_cli.command("add")
@@ -98,12 +99,46 @@ def commune_import(path: Path, province: str | None):
     click.echo(f"Đã nhập {changed} xã/phường.")
 
 
+@codes_cli.command("load")
+@click.argument("list_name", metavar="LIST")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def codes_load(list_name: str, path: Path):
+    """Add or update the codes of LIST from a CSV FILE (code,label_vi,label_en,parent)."""
+    from app.services.codes import load_csv
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Không đọc được tệp {path}: {error.strerror}") from None
+    try:
+        result = load_csv(list_name, data)
+    except SafeCaseError as error:
+        fail(error)
+    click.echo(f"Đã nạp danh mục {result.summary()}.")
+
+
+@codes_cli.command("load-defaults")
+def codes_load_defaults():
+    """Load every code list shipped in app/data/codes (idempotent)."""
+    from app.services.codes import load_defaults
+
+    try:
+        results = load_defaults()
+    except SafeCaseError as error:
+        fail(error)
+    click.echo("Đã nạp danh mục: " + "; ".join(r.summary() for r in results) + ".")
+
+
 @seed_cli.command("demo")
 def seed_demo():
-    """Load a believable Hải Phòng: communes, enterprises, one user per role, a few cases."""
+    """Load a believable Hải Phòng: communes, enterprises, one user per role, a few cases.
+
+    The shipped code lists are loaded first (idempotent), so the demo's coded facts resolve."""
+    from app.services.codes import load_defaults
     from app.services.demo import seed_demo_data
 
     try:
+        load_defaults()
         message = seed_demo_data()
     except SafeCaseError as error:
         fail(error)
@@ -228,6 +263,7 @@ def init_app(app: Flask) -> None:
         user_cli,
         seed_cli,
         commune_cli,
+        codes_cli,
         workflows_cli,
         audit_cli,
         deadlines_cli,

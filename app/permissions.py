@@ -45,10 +45,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         for role in USER_ROLES
         if role != "admin"
     },
-    # The administrator manages people and rules tables; no case content by default. It may
-    # open a period's reports (the scheduler's job, by hand) without reading them.
+    # The administrator manages people, rules tables, code lists and the enterprises'
+    # classification; no case content by default.
     "admin": frozenset(
-        {"admin.users", "admin.rules", "admin.jobs", "calculations.use", "reports.open"}
+        {
+            "admin.users",
+            "admin.rules",
+            "admin.jobs",
+            "admin.codes",
+            "calculations.use",
+            "reports.open",
+        }
     ),
 }
 

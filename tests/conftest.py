@@ -32,10 +32,18 @@ POSTGRES = bool(DATABASE_URL and DATABASE_URL.startswith("postgres"))
 
 
 def _migrate(app) -> None:
+    """Migrate, then load the shipped code lists, as ``make run`` does (``make migrate``)."""
     from flask_migrate import upgrade
 
     with app.app_context():
         upgrade()
+        _load_codes()
+
+
+def _load_codes() -> None:
+    from app.services.codes import load_defaults
+
+    load_defaults()
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +78,7 @@ def _truncate_all() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     db.session.execute(text(f"TRUNCATE {', '.join(map(_quote, tables))} RESTART IDENTITY CASCADE"))
     db.session.commit()
+    _load_codes()  # the next test starts from the shipped lists, as after migrating
 
 
 def _quote(name: str) -> str:

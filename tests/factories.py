@@ -83,6 +83,7 @@ def victim_body(outcome: str = "serious", **fields) -> dict:
         "gender": "male",
         "national_id": f"{next(_national_ids):012d}",
         "occupation": "Thợ hàn",
+        "occupation_code": "72",  # thợ kim loại, thợ cơ khí (Decision 34/2020/QĐ-TTg)
         "outcome": outcome,
         "monthly_wage_vnd": 10_000_000,
         "si_number": f"31{next(_seq):08d}",

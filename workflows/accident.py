@@ -526,11 +526,16 @@ def record_death(ctx: Context) -> Outcome:
 
 
 def conclude(ctx: Context) -> Outcome:
+    """The minutes; the property damage they assess (VND), when given, goes on the case
+    (``data["property_damage_vnd"]``, a statistics column)."""
     p = ctx.payload
     minutes = minutes_record(
         ctx, is_work_accident=p["is_work_accident"], worker_at_fault=p["worker_at_fault"]
     )
-    return Outcome(data={"minutes": minutes})
+    data: dict[str, Any] = {"minutes": minutes}
+    if p.get("property_damage_vnd") is not None:
+        data["property_damage_vnd"] = p["property_damage_vnd"]
+    return Outcome(data=data)
 
 
 def announce(ctx: Context) -> Outcome:
@@ -743,7 +748,10 @@ TRANSITIONS = (
                   label_en="Is a work accident"),
             Field("worker_at_fault", "bool", label_vi="Lỗi hoàn toàn do người lao động",
                   label_en="Wholly the worker's fault"),
-        ) + MINUTES_FIELDS,
+        ) + MINUTES_FIELDS + (
+            Field("property_damage_vnd", "money", required=False,
+                  label_vi="Thiệt hại về tài sản (đồng)", label_en="Property damage (VND)"),
+        ),
         effect="conclude",
         notify=(Notify("accident.concluded", _PARTIES),),
     ),

@@ -26,6 +26,10 @@ the inspector records the new conclusion (``reassess``, Art. 47): the earlier on
 the claim's assessment history and in its event chain, and the new benefit starts in the new
 conclusion's month (Art. 50(3)).
 
+As the claim goes, the employer (or the inspector) records the worker's days off work and
+the costs of treatment it bore (``record_costs``, totals to date); they and the compensation
+paid are written on the victim, where the statutory accident reports count them.
+
 When both tracks are done the union or the inspector ``close``\\s the claim.
 """
 
@@ -719,13 +723,53 @@ def record_reassessment(ctx: Context) -> Outcome:
     return Outcome(data=changes)
 
 
+def _victim_columns(ctx: Context, columns: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    """``columns`` to write on the claim's victim (the parent's row the statistics count)."""
+    victim_id = ctx.case.data.get("victim_id")
+    return {victim_id: dict(columns)} if victim_id is not None and columns else {}
+
+
 def record_payment(ctx: Context) -> Outcome:
+    """The employer's payment, added to what it paid before; the victim's
+    ``compensation_paid_vnd`` follows the claim's total (one claim per victim, so the total
+    is the victim's)."""
     comp = dict(_comp(ctx))
     comp["paid_vnd"] = (comp.get("paid_vnd") or 0) + ctx.payload["amount_vnd"]
     comp["paid_at"] = iso(ctx.payload["paid_at"])
     if ctx.payload.get("proof"):
         comp["proof"] = list(ctx.payload["proof"])
-    return Outcome(data={"compensation": comp})
+    return Outcome(
+        data={"compensation": comp},
+        victims=_victim_columns(ctx, {"compensation_paid_vnd": comp["paid_vnd"]}),
+    )
+
+
+# The employer's costs of the worker's treatment (Law 84/2015 Art. 38(1)-(3): first aid and
+# treatment paid in advance, full wages while off work) and the days off work, as the
+# statutory accident reports count them (Decree 39/2016 Appendix XII: số ngày nghỉ, chi phí
+# y tế, trả lương trong thời gian điều trị). Each is the total to date.
+COST_FIELDS = ("days_off", "medical_costs_vnd", "wage_costs_vnd")
+NO_COSTS = (
+    "Cần nhập ít nhất một trong: số ngày nghỉ, chi phí y tế, tiền lương trong thời gian điều trị."
+)
+
+
+def has_some_cost(ctx: Context) -> Reason | None:
+    return unless(any(k in ctx.payload for k in COST_FIELDS), NO_COSTS, field="days_off")
+
+
+def record_costs(ctx: Context) -> Outcome:
+    """The totals to date of the days off and the costs given (the others keep their last
+    value), each record kept in ``costs.history``; the victim's columns take the totals."""
+    given = {k: ctx.payload[k] for k in COST_FIELDS if k in ctx.payload}
+    costs = dict(ctx.case.data.get("costs") or {})
+    entry = {**given, "recorded_at": iso(ctx.now), "recorded_by": ctx.actor.username}
+    history = [*(costs.get("history") or ()), entry]
+    totals = {k: costs.get(k) for k in COST_FIELDS} | given
+    return Outcome(
+        data={"costs": {**totals, "history": history}},
+        victims=_victim_columns(ctx, given),
+    )
 
 
 def record_receipt(ctx: Context) -> Outcome:
@@ -909,6 +953,17 @@ _RECORD_PAYMENT_FIELDS = (
     ),
 )
 
+_RECORD_COSTS_FIELDS = (
+    Field("days_off", "count", required=False, label_vi="Số ngày nghỉ việc (tổng đến nay)",
+          label_en="Days off work (total to date)"),
+    Field("medical_costs_vnd", "money", required=False,
+          label_vi="Chi phí y tế (đồng, tổng đến nay)",
+          label_en="Medical costs (VND, total to date)"),
+    Field("wage_costs_vnd", "money", required=False,
+          label_vi="Tiền lương trả trong thời gian điều trị (đồng, tổng đến nay)",
+          label_en="Wages paid during treatment (VND, total to date)"),
+)  # fmt: skip
+
 _CONFIRM_RECEIPT_FIELDS = (
     Field("confirmed_at", "datetime", label_vi="Ngày xác nhận", label_en="Confirmation date"),
 )
@@ -997,6 +1052,12 @@ TRANSITIONS = (
     Transition("close", ("not_eligible",), "closed", ("union", "inspector"), "Đóng hồ sơ",
         "Close the claim", effect="close",
         notify=(Notify("claim.closed", ("enterprise", "union")),)),
+    # The employer's costs and the days off, recorded whenever they are known, in any open
+    # state (the statistics count them per victim).
+    Transition("record_costs", ("treatment", "awaiting_assessment", "assessed", "not_eligible"),
+        None, ("enterprise", "inspector"), "Ghi nhận ngày nghỉ, chi phí điều trị",
+        "Record days off and treatment costs", guards=("has_some_cost",),
+        fields=_RECORD_COSTS_FIELDS, effect="record_costs"),
 )  # fmt: skip
 DEADLINES = (
     Deadline("compensation", "Hạn chi trả bồi thường, trợ cấp (Điều 38 khoản 7)",
@@ -1038,6 +1099,7 @@ WORKFLOW = WorkflowDefinition(
         "is_valid_filing_date": is_valid_filing_date,
         "has_complete_dossier": has_complete_dossier,
         "has_decision_details": has_decision_details,
+        "has_some_cost": has_some_cost,
     },
     effects={
         "record_referral": record_referral,
@@ -1048,6 +1110,7 @@ WORKFLOW = WorkflowDefinition(
         "record_receipt": record_receipt,
         "record_filing": record_filing,
         "record_decision": record_decision,
+        "record_costs": record_costs,
         "close": close,
     },
     resolvers={},

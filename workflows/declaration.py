@@ -91,6 +91,9 @@ class Input:
     default: Any = None
     on_item: bool = False
     multiline: bool = False
+    # A ``code`` input's code list (``CodeEntry.list_name``); the parser asks the caller's
+    # ``code_exists`` whether a code is in it.
+    code_list: str | None = None
 
     def required_for(self, labour_relation: bool | None) -> bool:
         if self.required == WITH_LABOUR_RELATION:
@@ -236,6 +239,8 @@ def _input_problems(inputs: tuple[Input, ...], what: str, *, taken: set[str]) ->
             problems.append(f"{what} {i.name!r}: a default goes with an optional input only")
         if i.kind == "choice" and i.default is not None and i.default not in i.choices:
             problems.append(f"{what} {i.name!r}: its default is not one of its choices")
+        if i.code_list is not None and i.kind != "code":
+            problems.append(f"{what} {i.name!r}: code_list goes with the kind 'code' only")
         if i.kind == "flag" and i.default not in (None, True, False):
             problems.append(f"{what} {i.name!r}: a flag's default is true or false")
     return problems
@@ -335,6 +340,11 @@ VICTIM = (
           invalid=N_("Số CCCD phải gồm đúng 12 chữ số.")),
     Input("occupation", "text", "Nghề nghiệp", "Occupation", required=False, limit=200,
           invalid=ITEM_TEXT, on_item=True),
+    # The occupation as a code of the Vietnamese occupation list (Decision 34/2020/QĐ-TTg),
+    # which the statistics count by; the free text above stays.
+    Input("occupation_code", "code", "Mã nghề nghiệp (Danh mục nghề nghiệp Việt Nam)",
+          "Occupation code (Vietnamese occupation list)", required=False, limit=20,
+          invalid=N_("Mã nghề nghiệp không hợp lệ."), code_list="occupation"),
     Input("outcome", "choice", "Hậu quả", "Outcome", choices=tuple(OUTCOME_LABELS),
           missing=N_("Hậu quả phải là death, serious hoặc light."),
           invalid=N_("Hậu quả phải là death, serious hoặc light.")),

@@ -452,8 +452,17 @@ _INPUT_PARSERS: dict[str, Callable[[Input, Any], Any]] = {
 }
 
 
+# ``code_exists(list_name, code)``: whether ``code`` may be given from the code list (the
+# application's database answers; None: codes are checked for their shape only).
+CodeExists = Callable[[str, str], bool]
+
+
 def _parse_inputs(
-    inputs: tuple[Input, ...], raw: Mapping, labour_relation: bool | None, prefix: str = ""
+    inputs: tuple[Input, ...],
+    raw: Mapping,
+    labour_relation: bool | None,
+    prefix: str = "",
+    code_exists: CodeExists | None = None,
 ) -> tuple[dict, dict[str, list[str]]]:
     clean: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -470,6 +479,9 @@ def _parse_inputs(
             clean[i.name] = _INPUT_PARSERS[i.kind](i, value)
         except _Invalid as problem:
             _add(errors, path, problem.errors[""][0])
+            continue
+        if i.code_list and code_exists and not code_exists(i.code_list, clean[i.name]):
+            _add(errors, path, N_("Mã %(code)s không có trong danh mục.", code=clean.pop(i.name)))
     return clean, errors
 
 
@@ -519,13 +531,18 @@ def _age(birth: date, day: date) -> int:
 
 
 def _victim(
-    spec: DeclarationSpec, raw: Any, path: str, relation: bool | None, occurred: datetime | None
+    spec: DeclarationSpec,
+    raw: Any,
+    path: str,
+    relation: bool | None,
+    occurred: datetime | None,
+    code_exists: CodeExists | None = None,
 ) -> tuple[dict | None, dict[str, list[str]]]:
     if not isinstance(raw, Mapping):
         return None, {path: [VICTIM_NOT_AN_OBJECT]}
     if spec.default_outcome and raw.get("outcome") in (None, ""):
         raw = {**raw, "outcome": spec.default_outcome}
-    victim, errors = _parse_inputs(spec.victims, raw, relation, prefix=f"{path}.")
+    victim, errors = _parse_inputs(spec.victims, raw, relation, f"{path}.", code_exists)
     birth = victim.get("birth_date")
     if birth and occurred:
         day = occurred.date()
@@ -539,7 +556,12 @@ def _victim(
 
 
 def _victims(
-    spec: DeclarationSpec, raw: Mapping, relation: bool | None, occurred, errors: dict
+    spec: DeclarationSpec,
+    raw: Mapping,
+    relation: bool | None,
+    occurred,
+    errors: dict,
+    code_exists: CodeExists | None = None,
 ) -> list[dict]:
     key = next((k for k in spec.victims_keys if k in raw), spec.victims_keys[0])
     items = raw.get(key)
@@ -548,7 +570,9 @@ def _victims(
         return []
     victims = []
     for index, item in enumerate(items):
-        victim, victim_errors = _victim(spec, item, f"victims.{index}", relation, occurred)
+        victim, victim_errors = _victim(
+            spec, item, f"victims.{index}", relation, occurred, code_exists
+        )
         for path, messages in victim_errors.items():
             for message in messages:
                 _add(errors, path, message)
@@ -573,7 +597,12 @@ def _check(check: Check, value: Any, now: datetime) -> bool:
 
 
 def parse_declaration(
-    definition: WorkflowDefinition, raw: Any, *, role: str, now: datetime
+    definition: WorkflowDefinition,
+    raw: Any,
+    *,
+    role: str,
+    now: datetime,
+    code_exists: CodeExists | None = None,
 ) -> tuple[dict, dict[str, list[str]]]:
     """Validate and coerce a declaration body of ``definition``'s kind made by ``role``.
 
@@ -584,7 +613,8 @@ def parse_declaration(
     ``victims`` (one dict per valid victim, keyed by :data:`VICTIM`'s names); ``errors`` maps
     field paths (``victims.0.national_id``) to Vietnamese messages
     (:class:`~workflows.declaration.Message` when they carry parameters). Looking codes up
-    (commune, incident) is the caller's part.
+    (commune, incident) is the caller's part; an input with a ``code_list`` is checked with
+    ``code_exists(list_name, code)`` when it is given.
 
     :raises KeyError: ``role`` may not declare this kind (ask ``may_declare`` first).
     """
@@ -593,7 +623,7 @@ def parse_declaration(
         return {}, {"payload": [BAD_PAYLOAD]}
     errors: dict[str, list[str]] = {}
     relation = _labour_relation(spec, raw, role, errors)
-    clean, input_errors = _parse_inputs(spec.inputs, raw, relation)
+    clean, input_errors = _parse_inputs(spec.inputs, raw, relation, "", code_exists)
     for path, messages in input_errors.items():
         for message in messages:
             _add(errors, path, message)
@@ -609,5 +639,5 @@ def parse_declaration(
         if value is not None and not _check(check, value, now):
             _add(errors, used.get(check.field, check.field), check.message)
     if spec.victims:
-        clean["victims"] = _victims(spec, raw, relation, clean["occurred_at"], errors)
+        clean["victims"] = _victims(spec, raw, relation, clean["occurred_at"], errors, code_exists)
     return clean, errors

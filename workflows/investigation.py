@@ -63,7 +63,16 @@ MINUTES_FIELDS = (
           label_en="Corrective and preventive measures"),
     Field("dissent", "list_text", required=False, label_vi="Ý kiến khác",
           label_en="Dissenting opinions"),
+    # The main cause and the injuring factor as codes the statistics count by, beside the
+    # free-text causes (code lists ``cause`` and ``injuring_factor``, docs/statistics.md).
+    Field("cause_code", "code", required=False, label_vi="Nguyên nhân chính (mã)",
+          label_en="Main cause (code)", code_list="cause"),
+    Field("injuring_factor_code", "code", required=False,
+          label_vi="Yếu tố gây chấn thương (mã)", label_en="Injuring factor (code)",
+          code_list="injuring_factor"),
 )  # fmt: skip
+# The coded findings of the minutes, kept in ``data["minutes"]`` when given.
+MINUTES_CODES = ("cause_code", "injuring_factor_code")
 ANNOUNCE_FIELDS = (
     Field("meeting_at", "datetime", label_vi="Thời điểm họp công bố", label_en="Meeting time"),
     Field("attendees", "members", label_vi="Thành phần tham dự", label_en="Attendees",
@@ -116,11 +125,13 @@ def team_record(ctx: Context) -> dict[str, Any]:
 
 
 def minutes_record(ctx: Context, **findings: Any) -> dict[str, Any]:
-    """The investigation minutes: causes, responsibilities, measures, dissent, plus the
-    kind's own ``findings`` (an accident's "is it a work accident, was the worker at fault")."""
+    """The investigation minutes: causes, responsibilities, measures, dissent, the coded
+    main cause and injuring factor when given, plus the kind's own ``findings`` (an
+    accident's "is it a work accident, was the worker at fault")."""
     p = ctx.payload
     return {
         **findings,
+        **{name: p[name] for name in MINUTES_CODES if p.get(name)},
         "causes": list(p["causes"]),
         "responsibilities": p["responsibilities"],
         "measures": list(p["measures"]),

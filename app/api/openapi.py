@@ -59,6 +59,9 @@ def _input_type(i: Input) -> dict:
         return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
     if i.kind == "digits":
         return {"type": "string", "pattern": f"^[0-9]{{{i.digits}}}$"}
+    if i.kind == "code" and i.code_list is not None:
+        listed = f"a code of the code list '{i.code_list}' (see docs/statistics.md)"
+        return {"type": "string", "maxLength": i.limit or 20, "description": listed}
     if i.kind == "code" and i.limit is not None:
         return {"type": "string", "maxLength": i.limit}
     return {"type": "string"}

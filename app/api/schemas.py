@@ -33,12 +33,18 @@ def victim_json(victim, user, include_medical: bool = True) -> dict[str, Any]:
         "gender": victim.gender,
         "national_id": national_id_for(user, victim.national_id),
         "occupation": victim.occupation,
+        "occupation_code": victim.occupation_code,
         "outcome": victim.outcome,
         "died_at": iso(victim.died_at),
         "monthly_wage_vnd": victim.monthly_wage_vnd,
         "insured_wage_vnd": victim.insured_wage_vnd,
         "si_number": victim.si_number,
         "si_years": victim.si_years,
+        # What the employer recorded on the claim (record_costs, record_payment).
+        "days_off": victim.days_off,
+        "medical_costs_vnd": victim.medical_costs_vnd,
+        "wage_costs_vnd": victim.wage_costs_vnd,
+        "compensation_paid_vnd": victim.compensation_paid_vnd,
     }
     if medical:
         body["injury_description"] = victim.injury_description

@@ -40,6 +40,7 @@ from app.clock import VN_TZ, to_local
 from app.extensions import db
 from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
+from app.services import codes
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
 from workflows.declaration import ACCIDENT_TYPE_LABELS, GENDER_LABELS, VICTIM, Input
@@ -258,12 +259,29 @@ class ActionForm(FlaskForm):
         self.group_errors: dict[str, list[str]] = {}
         # For each row field: the position in ``entries`` of each row sent in the payload.
         self.row_map: dict[str, list[int]] = {}
+        for f in self.spec:
+            if f.kind == "code":
+                fill_code_choices(self[f.name], f.code_list)
 
     def set_victims(self, victims) -> None:
         for f in self.spec:
             if f.kind == "victim_id":
                 choices = {str(v.id): f"{v.full_name} (…{v.national_id[-3:]})" for v in victims}
                 self[f.name].choices = _options({**BLANK, **choices})
+
+
+def code_options(list_name: str, current: str | None = None) -> list[SelectChoice]:
+    """A code list's active codes as select options, blank first; ``current`` (what the user
+    sent, or what is stored) stays among them even when it is no longer offered, so a refused
+    form shows what was chosen."""
+    options = dict(codes.choices(list_name))
+    if current and current not in options:
+        options[current] = f"{current} — {codes.label(list_name, current)}"
+    return _options({**BLANK, **options})
+
+
+def fill_code_choices(field: SelectField, list_name: str) -> None:
+    field.choices = code_options(list_name, field.data)
 
 
 def _field_for(f: Field):
@@ -278,12 +296,12 @@ def _field_for(f: Field):
         return _select(label, BLANK, validators=check)
     if f.kind in ("text", "list_text", "documents"):
         return TextAreaField(label, validators=check, render_kw={"rows": 3})
+    if f.kind == "code":
+        return _select(label, BLANK, validators=check)  # choices: ``fill_code_choices``
     if f.kind in ("int", "count"):
         return WholeNumberField(label, validators=check)
     if f.kind == "record":
         return FormField(record_form(f), label=label)
-    if f.kind == "code":
-        return StringField(label, validators=check)
     if f.kind == "money":
         return MoneyField(label, validators=check)
     if f.kind == "percent":
@@ -429,6 +447,8 @@ def _victim_input(i: Input):
     label = lazy_pick((i.label_vi, i.label_en))
     if i.kind == "choice":
         return _select(label, _choices(VALUE_LABELS, i.choices))
+    if i.code_list:
+        return _select(label, BLANK)  # choices: ``DeclarationForm`` fills them
     if i.kind == "date":
         return VnDateField(label, validators=[Optional()])
     if i.kind == "money":
@@ -501,6 +521,10 @@ class DeclarationForm(FlaskForm):
         self.general_errors: list[str] = []
         self.group_errors: dict[str, list[str]] = {}
         self.victim_rows: list[int] = []
+        for entry in self.victims.entries:
+            for i in VICTIM:
+                if i.code_list:
+                    fill_code_choices(entry.form[i.name], i.code_list)
         if user.role == "commune":
             self.commune_code.choices = _options({user.commune.code: user.commune.name})
             self.commune_code.data = user.commune.code

@@ -23,6 +23,7 @@ from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import Case, Commune, Victim
+from app.services import codes
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 from app.services.workflow_engine import NewCase, create_case
@@ -126,6 +127,7 @@ def _victim(clean: dict, occurred) -> Victim:
         gender=clean["gender"],
         national_id=clean["national_id"],
         occupation=clean.get("occupation", ""),
+        occupation_code=clean.get("occupation_code"),
         outcome=clean["outcome"],
         died_at=occurred if clean["outcome"] == "death" else None,
         monthly_wage_vnd=wage,
@@ -214,7 +216,9 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
         )
     if not may_declare(user, kind):
         raise PermissionDenied(N_("Vai trò của bạn không được khai báo loại vụ việc này."))
-    clean, problems = parse_declaration(get_workflow(kind), body, role=user.role, now=now())
+    clean, problems = parse_declaration(
+        get_workflow(kind), body, role=user.role, now=now(), code_exists=codes.exists
+    )
     errors = _marked(problems)
     if "commune_code" not in errors:
         clean["commune_code"] = _commune_code(user, clean.get("commune_code"), errors)

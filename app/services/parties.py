@@ -9,9 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import Commune, Enterprise
+from app.services import codes
 from app.services.unit_of_work import unit_of_work
 
 TAX_CODE_RE = re.compile(r"^(\d{10}|\d{13})$")
@@ -72,6 +74,48 @@ def add_enterprise(
             ownership=ownership,
         )
         db.session.add(enterprise)
+    return enterprise
+
+
+def list_enterprises() -> list[Enterprise]:
+    """Every enterprise, by name (the administrator's list)."""
+    return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name, Enterprise.id)))
+
+
+def get_enterprise(enterprise_id: int) -> Enterprise:
+    """:raises NotFound: no such enterprise."""
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound(N_("Không tìm thấy doanh nghiệp."))
+    return enterprise
+
+
+def classify_enterprise(
+    enterprise_id: int, *, industry_code: str | None, ownership: str | None
+) -> Enterprise:
+    """Set an enterprise's industry (a VSIC code of the ``industry`` list, section or division)
+    and type of ownership (a code of the ``ownership`` list); None or "" clears one. Cases
+    already declared keep the classification copied onto them at declaration.
+
+    :raises NotFound: no such enterprise.
+    :raises ValidationFailed: a code that is not an active code of its list (under
+        ``industry_code`` / ``ownership``); nothing is changed.
+    """
+    industry_code = codes.nfc(industry_code or "").upper() or None
+    ownership = codes.nfc(ownership or "") or None
+    errors: dict[str, list[str]] = {}
+    for field, list_name, value in (
+        ("industry_code", "industry", industry_code),
+        ("ownership", "ownership", ownership),
+    ):
+        if value is not None and not codes.exists(list_name, value):
+            errors[field] = [codes.unknown_code_message(list_name, value)]
+    with unit_of_work():
+        enterprise = get_enterprise(enterprise_id)
+        if errors:
+            raise ValidationFailed(errors)
+        enterprise.industry_code = industry_code
+        enterprise.ownership = ownership
     return enterprise
 
 

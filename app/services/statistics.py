@@ -37,7 +37,8 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
-from app.models import Case, CodeEntry, Commune, Enterprise, Victim
+from app.models import Case, Commune, Enterprise, Victim
+from app.services import codes
 from app.services.visibility import case_filter, enterprise_filter
 from workflows.declaration import GENDER_LABELS
 from workflows.law.calendar import VN_TZ
@@ -378,14 +379,9 @@ def _labels(name: str, keys: list[Any], lang: str) -> dict[Any, str]:
     if name == "commune":
         rows = db.session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(keys)))
         return dict(rows.all())
-    rows = db.session.execute(
-        select(CodeEntry.code, CodeEntry.label_vi, CodeEntry.label_en).where(
-            CodeEntry.list_name == CODE_LISTS[name], CodeEntry.code.in_(keys)
-        )
-    )
-    return {
-        code: (label_en or label_vi) if english else label_vi for code, label_vi, label_en in rows
-    }
+    # The code lists' own labels (inactive codes too: old cases keep theirs).
+    known = codes.entries(CODE_LISTS[name])
+    return {k: known[k].label(lang) for k in keys if k in known}
 
 
 # -- the denominator ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CaseCounter, Enterprise
 from app.services import case_store as store
+from app.services import codes
 from app.services.audit import append_event
 from app.services.case_snapshot import LoadedRelated, Related, snapshot
 from app.services.rulebook import load_rulebook
@@ -245,6 +246,9 @@ def fire_transition(
             )
         fields = definition.fields_for(trigger, case.state)
         clean, errors = parse_payload(fields, raw)
+        # A code must be an active code of its field's list (records' parts too), told
+        # together with the payload's other problems.
+        errors = {**errors, **codes.unknown_codes(fields, clean)}
         errors = errors or _unknown_case_codes(fields, clean, user)
         if errors:
             raise ValidationFailed(errors)
@@ -378,7 +382,12 @@ def apply_outcome(case, related: Related, outcome: Outcome, at: datetime, *, act
     if outcome.victims:
         victims = {v["id"]: v for v in related.victims()}
         for victim_id, changes in outcome.victims.items():
-            victims[victim_id].update(changes)  # KeyError: not this case's victim
+            if victim_id in victims:
+                victims[victim_id].update(changes)
+            elif victim_id != getattr(case, "victim_id", None):
+                # A case writes its own victims, and a claim the one it is for (a row of its
+                # parent: the employer's costs are recorded as the claim goes).
+                raise KeyError(f"victim {victim_id} is not case {case.id}'s")
         store.update_victims(outcome.victims)
     apply_deadlines(case, related, outcome.deadlines, at)
     if outcome.children:

@@ -174,7 +174,7 @@ def test_announcing_a_work_accident_opens_one_claim_per_victim_in_the_contract_s
     assert body["victim_id"] == accident.victims[0].id
     assert set(body["compensation"]) >= {"minimum_vnd", "paid_vnd", "due_at"}
     assert set(body["insurance"]) >= {"expected_kind", "expected_vnd", "decided_vnd"}
-    assert body["actions"] == ["refer_for_assessment"]
+    assert body["actions"] == ["refer_for_assessment", "record_costs"]
     parent = api.get("ent", f"/cases/{accident.id}").get_json()
     assert parent["children"] == [c.id for c in claims]
 
@@ -194,7 +194,12 @@ def test_assessment_computes_minimum_due_date_and_expected_benefit(api, claim_in
     # Accident on 20/11/2026: base salary 2,530,000 (Decree 161/2026);
     # [5 + 20 × 0.5] × 2,530,000 + [0.5 + 5 × 0.3] × 10,000,000.
     assert ins == {"expected_kind": "one_time", "expected_vnd": 57_950_000, "decided_vnd": None}
-    assert sorted(body["actions"]) == ["file_insurance", "reassess", "record_payment"]
+    assert sorted(body["actions"]) == [
+        "file_insurance",
+        "reassess",
+        "record_costs",
+        "record_payment",
+    ]
 
 
 # -- both tracks, either order ---------------------------------------------------------------
@@ -435,7 +440,7 @@ def test_a_worker_without_social_insurance_has_no_insurance_track(api, people):
     )
     (claim,) = claims_of(accident)
     body, _ = assess(api, claim.id, 25)
-    assert body["actions"] == ["record_payment", "reassess"]
+    assert body["actions"] == ["record_payment", "reassess", "record_costs"]
     assert body["data"]["insurance"]["applicable"] is False
     # The employer owes the equivalent of the insurance benefit (Law 84/2015 Art. 39(4)):
     # one year or less of contributions counts as one: 15 × 2,530,000 + 0.5 × 10,000,000.

@@ -437,6 +437,23 @@ def test_only_the_team_heads_role_concludes(h, declare, fire, refusal, outcome, 
     assert fired.case.data["minutes"]["causes"] == MINUTES["causes"]
 
 
+def test_coded_minutes_and_property_damage_derive_the_statistics_columns(h, declare, fire):
+    from workflows.accident import STATISTICS_COLUMNS
+
+    coded = {**MINUTES, "cause_code": "nsd01", "injuring_factor_code": "YT02",
+             "property_damage_vnd": "40000000"}  # fmt: skip
+    case = _concluded(h, declare, fire, h.victim(1, "light"), minutes=coded)
+    assert case.data["minutes"]["cause_code"] == "NSD01"
+    assert case.data["minutes"]["injuring_factor_code"] == "YT02"
+    assert case.data["property_damage_vnd"] == 40_000_000
+    columns = {name: derive(case.data) for name, derive in STATISTICS_COLUMNS.items()}
+    assert columns == {"accident_type": "at_work", "cause_code": "NSD01",
+                       "injuring_factor_code": "YT02", "not_work_accident": False,
+                       "property_damage_vnd": 40_000_000}  # fmt: skip
+    plain = _concluded(h, declare, fire, h.victim(1, "light"))
+    assert "cause_code" not in plain.data["minutes"] and "property_damage_vnd" not in plain.data
+
+
 def test_fatal_announcement_without_procuracy_is_refused(h, declare, fire, refusal):
     case = _concluded(h, declare, fire, h.victim(1, "death"))
     attendees = [a for a in FATAL_ATTENDEES if a["organisation"] != "procuracy"]

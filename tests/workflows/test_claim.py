@@ -21,10 +21,14 @@ EXPECTED_TABLE = [
     ("assessed", "decide_insurance", "assessed"),
     ("assessed", "file_insurance", "assessed"),
     ("assessed", "reassess", "assessed"),
+    ("assessed", "record_costs", "assessed"),
     ("assessed", "record_payment", "assessed"),
     ("awaiting_assessment", "record_assessment", "assessed"),
     ("awaiting_assessment", "record_assessment", "not_eligible"),
+    ("awaiting_assessment", "record_costs", "awaiting_assessment"),
     ("not_eligible", "close", "closed"),
+    ("not_eligible", "record_costs", "not_eligible"),
+    ("treatment", "record_costs", "treatment"),
     ("treatment", "refer_for_assessment", "awaiting_assessment"),
 ]
 
@@ -470,12 +474,17 @@ def test_unknown_wage_leaves_the_minimum_open(claim, fire, rules):
 
 def test_actions_offered_in_assessed_follow_the_tracks(assessed, fire, offered):
     case = assessed(25)
-    assert offered(case, "enterprise", now=NOW) == ["record_payment", "file_insurance", "reassess"]
+    assert offered(case, "enterprise", now=NOW) == [
+        "record_payment",
+        "file_insurance",
+        "reassess",
+        "record_costs",
+    ]
     assert offered(case, "union", now=NOW) == []
     assert offered(case, "insurance", now=NOW) == []
     done = _walk(assessed, fire, pay=True, confirm=True, file=True, decide=True)
     assert offered(done, "union", now=NOW) == ["close"]
-    assert offered(done, "enterprise", now=NOW) == ["reassess"]
+    assert offered(done, "enterprise", now=NOW) == ["reassess", "record_costs"]
 
 
 def test_payment_below_minimum_faults_the_amount_field(assessed, fire, h):
@@ -740,3 +749,44 @@ def test_an_accident_at_work_is_compensated_in_full_whoever_caused_it(assessed):
         comp = assessed(25, **data).data["compensation"]
         assert comp["minimum_vnd"] == 75_000_000
         assert "Điều 38 khoản 4 điểm a" in comp["basis"]
+
+
+# -- the employer's costs and the compensation paid, on the victim ---------------------------------
+
+
+def test_record_costs_keeps_totals_to_date_and_a_history(claim, fire):
+    first = fire(claim("treatment"), "record_costs", "enterprise",
+                 {"days_off": 10, "medical_costs_vnd": "3000000"}, now=NOW)  # fmt: skip
+    assert first.case.state == "treatment"
+    assert first.outcome.victims == {1: {"days_off": 10, "medical_costs_vnd": 3_000_000}}
+    later = NOW + timedelta(days=7)
+    second = fire(first.case, "record_costs", "inspector", {"wage_costs_vnd": 5_000_000},
+                  now=later)  # fmt: skip
+    assert second.outcome.victims == {1: {"wage_costs_vnd": 5_000_000}}
+    costs = second.case.data["costs"]
+    assert (costs["days_off"], costs["medical_costs_vnd"], costs["wage_costs_vnd"]) == (
+        10,
+        3_000_000,
+        5_000_000,
+    )
+    assert costs["history"] == [
+        {"days_off": 10, "medical_costs_vnd": 3_000_000, "recorded_at": NOW.isoformat(),
+         "recorded_by": "enterprise1"},
+        {"wage_costs_vnd": 5_000_000, "recorded_at": later.isoformat(),
+         "recorded_by": "inspector1"},
+    ]  # fmt: skip
+
+
+def test_record_costs_needs_one_figure_and_is_not_the_unions(claim, fire, h):
+    with pytest.raises(h.Refused) as info:
+        fire(claim("treatment"), "record_costs", "enterprise", {}, now=NOW)
+    assert [r.field for r in info.value.reasons] == ["days_off"]
+    assert not WF.may_role_fire("record_costs", "union")
+    assert WF.transitions_for("record_costs", "closed") == ()
+
+
+def test_payment_writes_the_claims_total_on_the_victim(assessed, fire):
+    case = assessed(25)
+    paid = fire(case, "record_payment", "enterprise",
+                {"amount_vnd": 80_000_000, "paid_at": NOW.isoformat()}, now=NOW)  # fmt: skip
+    assert paid.outcome.victims == {1: {"compensation_paid_vnd": 80_000_000}}

@@ -123,5 +123,9 @@ def test_claim_diagram_snapshot():
         "    assessed --> assessed : reassess\n"
         "    assessed --> closed : close\n"
         "    not_eligible --> closed : close\n"
+        "    treatment --> treatment : record_costs\n"
+        "    awaiting_assessment --> awaiting_assessment : record_costs\n"
+        "    assessed --> assessed : record_costs\n"
+        "    not_eligible --> not_eligible : record_costs\n"
         "    closed --> [*]\n"
     )
