@@ -32,7 +32,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    true,
     union_all,
 )
 
@@ -46,6 +45,7 @@ from workflows.law.reporting import (
     AGE_BANDS,
     COMMUNE_ACCIDENTS,
     UNKNOWN,
+    Period,
     parse_period,
     per_thousand,
 )
@@ -384,6 +384,20 @@ def _labels(name: str, keys: list[Any], lang: str) -> dict[Any, str]:
     return {k: known[k].label(lang) for k in keys if k in known}
 
 
+def deaths(query: Query, *, scope: ColumnElement[bool] | None = None) -> int:
+    """The deaths among the accidents ``query`` counts (one statement, no breakdowns): the
+    numerator of K_fatal for the tracker, which needs nothing else of :func:`figures_for`."""
+    statement = (
+        select(func.count(Victim.id))
+        .select_from(Victim)
+        .join(Case, Case.id == Victim.case_id)
+        .where(*counted_accidents(query), Victim.outcome == "death")
+    )
+    if scope is not None:
+        statement = statement.where(scope)
+    return int(db.session.scalar(statement) or 0)
+
+
 # -- the denominator ---------------------------------------------------------------------------
 
 
@@ -411,32 +425,42 @@ def workforce(query: Query, *, enterprise_scope: ColumnElement[bool] | None = No
     return sum(reported.get(eid, workers or 0) for eid, workers in registered.items())
 
 
+# How far back a workforce is looked for: a report older than this says little of today's.
+WORKFORCE_LOOKBACK_YEARS = 2
+
+
 def reported_workers(enterprise_ids: Iterable[int], *, by: date) -> dict[int, int]:
-    """Enterprise id → ``figures.workers`` of its latest submitted report for a period that
-    ended on or before ``by`` (reports are few: read and picked in Python)."""
+    """Enterprise id → ``figures.workers`` of its latest filed report for a period that ended
+    on or before ``by`` (and at most :data:`WORKFORCE_LOOKBACK_YEARS` before it). Only the
+    period and the figure are read from each report's JSON, in SQL."""
     ids = list(enterprise_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Case.enterprise_id, Case.data).where(
-            Case.kind == "report",
-            Case.state.in_(("submitted", "accepted")),
-            Case.enterprise_id.in_(ids) if len(ids) < 5000 else true(),
-        )
+    periods = {
+        p.text: p.last
+        for year in range(by.year - WORKFORCE_LOOKBACK_YEARS, by.year + 1)
+        for p in (Period(year, True), Period(year, False))
+        if p.last <= by
+    }
+    period = Case.data["period"].as_string()
+    workers = Case.data["submitted"]["figures"]["workers"].as_integer()
+    statement = select(Case.enterprise_id, period, workers).where(
+        Case.kind == "report",
+        Case.state.in_(("submitted", "accepted")),
+        Case.enterprise_id.is_not(None),
+        period.in_(list(periods)),
     )
-    best: dict[int, tuple[date, int]] = {}
+    if len(ids) < 1000:  # a few enterprises: let the database pick them
+        statement = statement.where(Case.enterprise_id.in_(ids))
     wanted = set(ids)
-    for enterprise_id, data in rows:
-        if enterprise_id not in wanted:
+    best: dict[int, tuple[date, int]] = {}
+    for enterprise_id, text, count in db.session.execute(statement):
+        if enterprise_id not in wanted or count is None:
             continue
-        period = parse_period((data or {}).get("period"))
-        submitted = (data or {}).get("submitted") or {}
-        workers = (submitted.get("figures") or {}).get("workers")
-        if period is None or workers is None or period.last > by:
-            continue
-        if enterprise_id not in best or period.last > best[enterprise_id][0]:
-            best[enterprise_id] = (period.last, int(workers))
-    return {eid: workers for eid, (_, workers) in best.items()}
+        last = periods[text]
+        if enterprise_id not in best or last > best[enterprise_id][0]:
+            best[enterprise_id] = (last, int(count))
+    return {eid: count for eid, (_, count) in best.items()}
 
 
 # -- a periodic report's totals ------------------------------------------------------------------

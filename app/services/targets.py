@@ -3,8 +3,8 @@
 ``GET /statistics/targets?year=`` and the tracker page (contract.md "Statistics and reports"):
 
 - ``fatal_rate``: K_fatal of the year — deaths per 1,000 workers among the city's accidents with
-  a labour relation (``statistics.figures_for``, the one definition of what counts) over the
-  city's workforce;
+  a labour relation (``statistics.deaths`` and ``workforce``, on the one definition of what
+  counts) over the city's workforce;
 - ``od_examinations``: the workers examined for occupational disease, the sum of
   ``od_examined_workers`` in the enterprises' annual reports of the year;
 - ``monitored_workplaces``: the enterprises whose annual report says their working environment
@@ -34,7 +34,7 @@ from app.i18n import N_
 from app.models import Case, Victim
 from app.services.projection import MonthCount, YearProjection, project_year
 from app.services.rulebook import load_rulebook
-from app.services.statistics import Query, counted_accidents, figures_for, workforce
+from app.services.statistics import Query, counted_accidents, deaths, workforce
 from workflows.law.calendar import VN_TZ
 from workflows.law.reporting import (
     ENTERPRISE_ACCIDENTS,
@@ -177,8 +177,9 @@ def fatal_rate(year: int, *, until: date | None = None) -> float | None:
     """K_fatal of ``year`` (to ``until`` when given): deaths per 1,000 workers among the city's
     accidents with a labour relation; None without a known workforce."""
     last = min(date(year, 12, 31), until) if until else date(year, 12, 31)
-    figures = figures_for(Query(date(year, 1, 1), last, labour_relation=True))
-    return figures["k_fatal"]
+    query = Query(date(year, 1, 1), last, labour_relation=True)
+    # The same numbers as figures_for's k_fatal, without its breakdowns.
+    return per_thousand(deaths(query), workforce(query))
 
 
 def _year_workforce(year: int) -> int:
