@@ -825,6 +825,21 @@ EN = {
     "Không tìm thấy doanh nghiệp.": "Enterprise not found.",
     "Mã nghề nghiệp không hợp lệ.": "The occupation code is not valid.",
     "Mã %(code)s không có trong danh mục.": "Code %(code)s is not in the code list.",
+    # The quick report of Form 06 (app/services/quick_report.py, the home dashboard)
+    "Báo cáo nhanh tai nạn lao động (mẫu số 06)": "Quick accident report (Form 06)",
+    "Cần báo cáo nhanh": "Quick reports due",
+    "Tai nạn chết người hoặc làm bị thương nặng từ 2 người trở lên, khai báo trong 30 ngày qua "
+    "(mẫu số 06 Phụ lục II Nghị định 129/2025/NĐ-CP).": "Fatal accidents and accidents "
+    "seriously injuring 2 or more workers, declared in the last 30 days (Form 06, Decree "
+    "129/2025 Appendix II).",
+    "Thời gian xảy ra": "Time of the accident",
+    "Bị thương nặng": "Seriously injured",
+    "Báo cáo nhanh": "Quick report",
+    "Mẫu số 06 (PDF)": "Form 06 (PDF)",
+    "Không có vụ nào cần báo cáo nhanh.": "No accident needs a quick report.",
+    "Vụ việc này không thuộc diện báo cáo nhanh.": "This case does not need a quick report.",
+    "Chỉ thanh tra lập báo cáo nhanh tai nạn lao động.": "Only the inspectorate files the quick "
+    "accident report.",
 }
 
 

@@ -3,7 +3,9 @@
 ``POST /cases/{id}/documents`` (multipart: ``file``, ``category``, ``note``) attaches a
 dossier document; ``GET /cases/{id}/documents`` lists them with the dossier checklist;
 ``GET /cases/{id}/documents/{doc_id}`` downloads one as an attachment;
-``GET /cases/{id}/papers/{name}.pdf`` renders the declaration or the investigation minutes.
+``GET /cases/{id}/papers/{name}.pdf`` renders the declaration, the investigation minutes or
+the quick report (Form 06); ``GET /cases/{id}/papers/quick_report`` answers the quick
+report's content as JSON (inspectors only; the same content the PDF draws).
 A case the caller cannot see is answered 404 on every route.
 """
 
@@ -19,6 +21,7 @@ from app.errors import NotFound, ValidationFailed
 from app.permissions import require_permission
 from app.services import documents as document_service
 from app.services import papers as paper_service
+from app.services import quick_report
 from app.services.cases import get_visible_case
 
 
@@ -125,8 +128,83 @@ def paper(case_id: int, name: str):
     return pdf_response(paper_service.render(name, case, g.api_user))
 
 
+@bp.get("/cases/<int:case_id>/papers/quick_report")
+@require_permission("cases.view")
+def quick_report_json(case_id: int):
+    case = get_visible_case(g.api_user, case_id)
+    return jsonify(quick_report.quick_report_content(case, g.api_user))
+
+
 _CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _JSON_ERROR = {"content": {"application/json": {"schema": ERROR}}}
+_TEXT = {"type": "string"}
+_OPT_TEXT = {"type": ["string", "null"]}
+QUICK_REPORT = {
+    "type": "object",
+    "properties": {
+        "form": {"const": "06"},
+        "title": _TEXT,
+        "authority": _TEXT,
+        "province": _TEXT,
+        "number": _TEXT,
+        "date": {"type": "string", "format": "date"},
+        "recipient": _TEXT,
+        "case_id": {"type": "integer"},
+        "case_code": _TEXT,
+        "severity": {"enum": ["fatal", "serious"]},
+        "labour_relation": {"type": "boolean"},
+        "enterprise": {
+            "type": ["object", "null"],
+            "properties": {
+                key: _OPT_TEXT
+                for key in (
+                    "name",
+                    "tax_code",
+                    "industry_code",
+                    "industry_label",
+                    "ownership",
+                    "ownership_label",
+                    "commune_code",
+                    "commune_name",
+                )  # fmt: skip
+            },
+        },
+        "reporter": _OPT_TEXT,
+        "occurred_at": {"type": ["string", "null"], "format": "date-time"},
+        "occurred_at_local": {"type": "string", "description": "dd/mm/yyyy HH:MM, Vietnam"},
+        "location": _TEXT,
+        "commune_code": _TEXT,
+        "commune_name": _TEXT,
+        "counts": {
+            "type": "object",
+            "properties": {k: {"type": "integer"} for k in ("victims", "deaths", "serious")},
+        },
+        "victims": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "full_name": _TEXT,
+                    "gender": _OPT_TEXT,
+                    "birth_year": {"type": ["integer", "null"]},
+                    "occupation": _TEXT,
+                    "occupation_code": _OPT_TEXT,
+                    "outcome": {"enum": ["death", "serious", "light"]},
+                },
+            },
+        },
+        "account": _TEXT,
+        "cause": {
+            "type": ["object", "null"],
+            "properties": {
+                "causes": {"type": "array", "items": _TEXT},
+                "cause_code": _OPT_TEXT,
+                "cause_label": _TEXT,
+            },
+        },
+        "measures": {"type": "array", "items": _TEXT},
+    },
+}
 DOCUMENT = {
     "type": "object",
     "properties": {
@@ -228,8 +306,9 @@ register_paths(
         },
         "/cases/{case_id}/papers/{name}.pdf": {
             "get": {
-                "summary": "A printable paper: declaration (Form 01 shape) or minutes "
-                "(investigation minutes, once concluded)",
+                "summary": "A printable paper: declaration (Form 01 shape), minutes "
+                "(investigation minutes, once concluded) or quick_report (Form 06: fatal or "
+                "2+ seriously injured accidents, inspectors only)",
                 "parameters": [
                     _CASE_ID,
                     {
@@ -244,8 +323,31 @@ register_paths(
                         "description": "PDF",
                         "content": {"application/pdf": {"schema": {"type": "string"}}},
                     },
-                    "404": {"description": "missing, not visible or no such paper"},
+                    "403": {"description": "quick_report, for a role other than inspector"},
+                    "404": {
+                        "description": "missing, not visible or no such paper (a quick "
+                        "report of an accident that does not qualify)"
+                    },
                     "409": {"description": "no minutes yet", **_JSON_ERROR},
+                },
+            }
+        },
+        "/cases/{case_id}/papers/quick_report": {
+            "get": {
+                "summary": "The quick report of a fatal or 2+ seriously injured accident "
+                "(Decree 129/2025 Appendix II Form 06) as JSON: the content the PDF draws; "
+                "no national ID, no medical detail",
+                "parameters": [_CASE_ID],
+                "responses": {
+                    "200": {
+                        "description": "the report's content",
+                        "content": {"application/json": {"schema": QUICK_REPORT}},
+                    },
+                    "403": {"description": "a role other than inspector", **_JSON_ERROR},
+                    "404": {
+                        "description": "missing, not visible, or not qualifying",
+                        **_JSON_ERROR,
+                    },
                 },
             }
         },

@@ -1,5 +1,6 @@
-"""Printable papers of a case in the browser (PDF): the declaration and the investigation
-minutes, and the ``case_papers(case)`` helper the ``cases/_papers.html`` partial reads."""
+"""Printable papers of a case in the browser (PDF): the declaration, the investigation
+minutes and (inspectors only, qualifying accidents) the quick report of Form 06, and the
+``case_papers(case)`` helper the ``cases/_papers.html`` partial reads."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.errors import NotFound
 from app.i18n import N_
 from app.permissions import require_permission
 from app.services import papers as paper_service
+from app.services import quick_report
 from app.services.cases import get_visible_case
 
 
@@ -44,6 +46,15 @@ def case_papers(case) -> list[dict]:
                 "name": "minutes",
                 "url": url_for("cases.paper", case_id=case.id, name="minutes"),
                 "ready": bool((case.data or {}).get("minutes")),
+            }
+        )
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if quick_report.offered(case, user):
+        papers.append(
+            {
+                "name": "quick_report",
+                "url": url_for("cases.paper", case_id=case.id, name="quick_report"),
+                "ready": True,
             }
         )
     return papers

@@ -22,6 +22,7 @@ from app.clock import as_utc, now
 from app.extensions import db
 from app.models import Case, CaseDeadline, Commune, Enterprise, Victim
 from app.services.cases import open_tasks_for
+from app.services.quick_report import recent_due
 from app.services.statistics import Query, counted_accidents, figures_for
 from app.services.targets import local_today, targets_for
 from app.services.visibility import case_filter, enterprise_filter
@@ -214,7 +215,8 @@ def _date(text: Any) -> date | None:
 def city_dashboard(user) -> dict[str, Any]:
     """The inspector's home page: this year against last to the same day (accidents, deaths,
     victims), the monthly trend, the top industries and communes this year, the directive's
-    three targets, open cases by stage, overdue steps and unfiled reports."""
+    three targets, open cases by stage, overdue steps, unfiled reports, and the accidents
+    declared in the last 30 days that need the province's quick report (Form 06)."""
     today = local_today()
     scope = case_filter(user)
     comparison, this_year = _compare(scope, enterprise_filter(user), today)
@@ -230,6 +232,7 @@ def city_dashboard(user) -> dict[str, Any]:
         "overdue_count": overdue_count,
         "overdue": overdue,
         "reports": unfiled_reports(scope, today),
+        "quick_reports": recent_due(scope),
     }
 
 

@@ -8,6 +8,8 @@
   IX/X as reproduced in law.md §3.3): the team, the enterprise, the victims, circumstances,
   causes, conclusion, responsibilities, measures, dissent and the signatures block.
   Available once the case has minutes (``conclude`` fired).
+* ``quick_report`` — the province's quick report of a fatal or 2+ seriously injured accident
+  (Form 06, Decree 129/2025 Appendix II), for inspectors only: ``app/services/quick_report.py``.
 
 Each function takes the reader, and ``app.services.privacy`` decides what they see: national ID
 numbers in full only for roles with medical access (others see ``031******234``), medical
@@ -33,7 +35,7 @@ from workflows.base import ORGANISATION_IN_TEXT, parse_iso
 from workflows.declaration import GENDER_LABELS
 from workflows.law.classification import LEVEL_ON_PAPERS, OUTCOME_ON_PAPERS, SEVERITY_IN_TEXT
 
-PAPERS = ("declaration", "minutes")
+PAPERS = ("declaration", "minutes", "quick_report")
 
 HIDDEN = "(thông tin y tế — không hiển thị)"
 
@@ -432,13 +434,20 @@ def _moment(value) -> str:
 
 
 def render(name: str, case: Case, user) -> Paper:
-    """The paper ``name`` (``declaration`` or ``minutes``) of ``case`` for ``user``.
+    """The paper ``name`` (one of ``PAPERS``) of ``case`` for ``user``.
 
-    :raises NotFound: an unknown paper, or one this kind of case does not have.
+    :raises NotFound: an unknown paper, or one this case does not have (a quick report of an
+        accident that does not qualify).
     :raises Conflict: the minutes are not written yet.
+    :raises PermissionDenied: the quick report, for a role other than the inspector.
     """
     if name == "declaration":
         return declaration_pdf(case, user)
     if name == "minutes":
         return minutes_pdf(case, user)
+    if name == "quick_report":
+        # Imported here: quick_report builds on this module's PaperPDF.
+        from app.services.quick_report import quick_report_pdf
+
+        return quick_report_pdf(case, user)
     raise NotFound(N_("Không có giấy tờ này."))

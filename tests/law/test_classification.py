@@ -10,6 +10,7 @@ from workflows.law.classification import (
     max_extension_days,
     may_extend,
     needs_immediate_notice,
+    needs_quick_report,
     severity,
 )
 from workflows.law.rules import RuleBook
@@ -92,3 +93,32 @@ def test_extension_is_at_most_the_original_limit(days):
 def test_nonsense_raises_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "due"),
+    [
+        (["death"], True),
+        (["light", "death"], True),
+        (["serious", "serious"], True),
+        (["serious", "light", "serious"], True),
+        (["serious"], False),
+        (["serious", "light", "light"], False),
+        (["light", "light", "light"], False),
+    ],
+)
+def test_quick_report_for_fatal_or_two_seriously_injured(outcomes, due):
+    # Law 84/2015 Art. 36(3)(a): each fatal accident and each with 2+ seriously injured.
+    assert needs_quick_report(outcomes) is due
+
+
+def test_a_death_recorded_later_makes_an_accident_need_a_quick_report():
+    declared = ["serious", "light"]
+    assert needs_quick_report(declared) is False
+    assert needs_quick_report(["death", "light"]) is True  # the seriously injured worker died
+
+
+@pytest.mark.parametrize("outcomes", [[], ["dead"], "death"])
+def test_quick_report_rule_refuses_bad_outcomes(outcomes):
+    with pytest.raises(ValueError):
+        needs_quick_report(outcomes)

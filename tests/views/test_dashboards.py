@@ -130,3 +130,27 @@ def test_the_process_page(city, signed_in):
     own = signed_in(city.ent_b.username).get("/statistics/process").get_data(as_text=True)
     assert "Công ty Đóng tàu An" not in own
     assert signed_in(make_user("commune").username).get("/statistics/process").status_code == 403
+
+
+def test_the_inspector_sees_the_accidents_needing_a_quick_report(city, signed_in):
+    from app.models import Victim
+
+    # Today is 20/11/2026 10:00 Vietnam time; the list covers declarations since 21/10 10:00.
+    fatal = accident_on(city.ent_a, vn(2026, 11, 5), ("death", "light"))
+    two_serious = accident_on(city.ent_b, vn(2026, 11, 19), ("serious", "serious"))
+    one_serious = accident_on(city.ent_b, vn(2026, 11, 10), ("serious", "light"))
+    died_later = accident_on(city.ent_a, vn(2026, 11, 12), ("serious",))
+    too_old = accident_on(city.ent_a, vn(2026, 10, 15), ("death",))
+    act(died_later, city.ent_a, "record_death", victim_id=died_later.victims[0].id,
+        died_at=vn(2026, 11, 15).isoformat())  # fmt: skip
+    page = signed_in(city.insp.username).get("/").get_data(as_text=True)
+    assert text_of(page, "quick-count") == "3"
+    listed = re.findall(r'data-quick="([^"]+)"', page)
+    assert listed == [two_serious.code, died_later.code, fatal.code]  # newest declared first
+    for case in (one_serious, too_old, city.first):
+        assert case.code not in listed
+    assert f"/cases/{fatal.id}/papers/quick_report.pdf" in page
+    for victim in Victim.query.all():
+        assert victim.full_name not in page
+    own = signed_in(city.ent_a.username).get("/").get_data(as_text=True)
+    assert "quick_report" not in own and 'data-testid="quick-reports"' not in own

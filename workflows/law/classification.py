@@ -158,3 +158,16 @@ def needs_immediate_notice(outcomes: Iterable[str]) -> bool:
     :raises ValueError: for no outcomes or an unknown outcome.
     """
     return _is_province_case(_outcomes(outcomes))
+
+
+def needs_quick_report(outcomes: Iterable[str]) -> bool:
+    """Whether the provincial labour authority owes the ministry a quick report (báo cáo nhanh)
+    of this accident: fatal, or 2+ seriously injured (Law 84/2015 Art. 36(3)(a); Decree
+    39/2016 Art. 24(4)(a) and Appendix XIII, now Decree 129/2025 Appendix II Form No. 06;
+    law.md §9). ``outcomes`` are the victims' outcomes as they stand now, so a death recorded
+    later (``record_death``) makes an accident qualify. The same accidents need an immediate
+    notice and a provincial investigation.
+
+    :raises ValueError: for no outcomes or an unknown outcome.
+    """
+    return _is_province_case(_outcomes(outcomes))
