@@ -129,32 +129,32 @@ OCCUPATIONS_BY_SECTION = {
     "I": ("52", "91", "75"),
     "N": ("91", "93"),
 }
-# The main cause in the minutes (code list ``cause``; after Circular 07/2024 Appendix, UNVERIFIED).
+# The main cause in the minutes and its share (codes of app/data/codes/cause.csv).
 CAUSES = {
-    "01": ("Thiết bị không đảm bảo an toàn", 8),
-    "02": ("Không có thiết bị an toàn, phương tiện bảo vệ cá nhân", 10),
-    "03": ("Tổ chức lao động chưa hợp lý", 9),
-    "04": ("Chưa huấn luyện an toàn, vệ sinh lao động", 11),
-    "05": ("Không có quy trình, biện pháp làm việc an toàn", 10),
-    "06": ("Điều kiện làm việc không tốt", 5),
-    "07": ("Người lao động vi phạm quy trình, quy chuẩn an toàn", 22),
-    "08": ("Người lao động không sử dụng phương tiện bảo vệ cá nhân", 9),
-    "09": ("Người khác gây ra (giao thông...)", 9),
-    "10": ("Nguyên nhân khác, khách quan khó tránh", 7),
+    "NSD02": ("Thiết bị không đảm bảo an toàn", 8),
+    "NSD04": ("Không có hoặc không đủ phương tiện bảo vệ cá nhân", 10),
+    "NSD05": ("Tổ chức lao động và điều kiện lao động không hợp lý", 14),
+    "NSD03": ("Không huấn luyện an toàn, vệ sinh lao động", 11),
+    "NSD01": ("Không có quy trình, biện pháp làm việc an toàn", 10),
+    "NLD01": ("Người lao động vi phạm quy trình, quy chuẩn an toàn", 22),
+    "NLD02": ("Người lao động không sử dụng phương tiện bảo vệ cá nhân", 9),
+    "KHAC": ("Người khác gây ra (giao thông...)", 9),
+    "KQ": ("Khách quan khó tránh", 7),
 }
-# The injuring factor (yếu tố gây chấn thương, code list ``injuring_factor``; UNVERIFIED).
+# The injuring factor and its share (codes of app/data/codes/injuring_factor.csv).
 INJURING_FACTORS = {
-    "01": ("Điện giật", 9),
-    "02": ("Ngã từ trên cao", 22),
-    "03": ("Vật rơi, đổ, sập", 16),
-    "04": ("Máy, thiết bị cuốn, kẹp, cắt", 20),
-    "05": ("Tai nạn giao thông", 14),
-    "06": ("Vật văng, bắn", 6),
-    "07": ("Bỏng", 5),
-    "08": ("Hóa chất, nhiễm độc", 2),
-    "09": ("Đuối nước", 2),
-    "10": ("Yếu tố khác", 4),
+    "YT03": ("Điện giật", 9),
+    "YT01": ("Ngã từ trên cao", 22),
+    "YT02": ("Vật rơi, đổ, sập", 16),
+    "YT04": ("Máy, thiết bị cuốn, kẹp, cắt", 20),
+    "YT08": ("Tai nạn giao thông", 14),
+    "YT10": ("Vật văng, bắn", 6),
+    "YT05": ("Bỏng", 5),
+    "YT07": ("Hóa chất, nhiễm độc", 2),
+    "YT09": ("Đuối nước", 2),
+    "YT99": ("Yếu tố khác", 4),
 }
+COMMUTING_FACTOR = "YT08"
 DISEASES = (
     ("01", "Bệnh bụi phổi silic nghề nghiệp", "Bụi silic tự do"),
     ("08", "Bệnh điếc nghề nghiệp do tiếng ồn", "Tiếng ồn trên 85 dBA"),
@@ -667,7 +667,7 @@ class City:
         factor = rnd.choices(list(INJURING_FACTORS),
                              weights=[v[1] for v in INJURING_FACTORS.values()])[0]  # fmt: skip
         if data["accident_type"] == "commuting":
-            factor = "05"
+            factor = COMMUTING_FACTOR
         head = team[0]["organisation"]
         data["minutes"] = {
             "is_work_accident": work,
@@ -933,7 +933,7 @@ class City:
                 data.update(team=list(TEAM_MEMBERS), investigation_opened_at=_iso(at))
             elif state == "concluded":
                 data["minutes"] = {
-                    "causes": [CAUSES["01"][0]],
+                    "causes": [CAUSES["NSD02"][0]],
                     "responsibilities": "",
                     "measures": ["Kiểm định thiết bị"],
                     "dissent": [],

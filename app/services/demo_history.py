@@ -48,9 +48,11 @@ ACCIDENTS = 230
 DISEASES = 16
 INCIDENTS = 6
 
-# Codes sent when the minutes declare them (UNVERIFIED; the code lists ship in app/data/codes/).
-CAUSES = ("01", "02", "03", "04", "05", "07", "07", "08", "09")
-INJURING_FACTORS = ("01", "02", "02", "03", "04", "04", "06", "07")
+# Codes sent when the minutes declare them, from the shipped lists (app/data/codes/), repeated
+# for a believable mix.
+CAUSES = ("NSD01", "NSD02", "NSD03", "NSD04", "NSD05", "NLD01", "NLD01", "NLD02", "KQ")
+INJURING_FACTORS = ("YT01", "YT01", "YT02", "YT03", "YT04", "YT04", "YT05", "YT10")
+COMMUTING_FACTOR = "YT08"
 OCCUPATIONS = {
     "C": (("72", "Thợ cơ khí"), ("81", "Công nhân vận hành máy"), ("75", "Công nhân may")),
     "F": (("71", "Thợ xây"), ("93", "Lao động phổ thông xây dựng"), ("74", "Thợ điện")),
@@ -288,7 +290,7 @@ class _Player:
                 "worker_at_fault": work and rnd.random() < 0.08,
                 "causes": [rnd.choice(CAUSE_TEXT)],
                 "cause_code": rnd.choice(CAUSES),
-                "injuring_factor_code": "05"
+                "injuring_factor_code": COMMUTING_FACTOR
                 if case.data.get("accident_type") == "commuting"
                 else rnd.choice(INJURING_FACTORS),
                 "property_damage_vnd": rnd.randrange(5, 300) * 1_000_000
