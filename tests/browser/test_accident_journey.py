@@ -132,7 +132,9 @@ def test_inspector_investigates_concludes_and_announces_a_fatal_accident(app, pa
     form = open_action(page, "conclude")
     form.get_by_label("Là tai nạn lao động").select_option(label="Có")
     form.get_by_label("Lỗi hoàn toàn do người lao động").select_option(label="Không")
-    form.get_by_role("textbox", name="Nguyên nhân", exact=True).fill("Giàn giáo không được neo giữ\nKhông kiểm tra trước ca")
+    form.get_by_role("textbox", name="Nguyên nhân", exact=True).fill(
+        "Giàn giáo không được neo giữ\nKhông kiểm tra trước ca"
+    )
     form.get_by_label("Trách nhiệm").fill("Người sử dụng lao động không kiểm tra giàn giáo.")
     form.get_by_label("Biện pháp khắc phục, phòng ngừa").fill("Neo giàn giáo\nHuấn luyện lại")
     form.get_by_role("button", name="Lập biên bản điều tra").click()
