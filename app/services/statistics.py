@@ -22,16 +22,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     String,
-    and_,
     case,
     cast,
     false,
     func,
     literal,
+    null,
     or_,
     select,
+    text,
     union_all,
 )
 
@@ -212,16 +214,39 @@ def _with_relation(value: Any) -> bool:
     return value is not False
 
 
-# -- the two statements ------------------------------------------------------------------------
+# -- the one statement -------------------------------------------------------------------------
+#
+# One join of the counted accidents with their victims, grouped per accident and per the
+# victim's occupation, gender and age band (``per_case_victims``: about one row per victim);
+# from it, per accident (``per_case``); from those two, every rollup, glued by UNION ALL so the
+# database joins the rows once. A victim dimension counts the accidents with a victim in each
+# value as the distinct accidents of its rows.
+
+SUMS = ("victims", "deaths", "female_victims", "serious", "days_off", "cost_medical",
+        "cost_wages", "cost_compensation")  # fmt: skip
+ROLLUP_COLUMNS = ("accidents", "fatal_accidents", "accidents_2plus_victims", *SUMS,
+                  "property_damage_vnd")  # fmt: skip
 
 
-def _victim_sums():
-    """Per-victim terms summed by both statements."""
+def _one(condition) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _age_band_case():
+    age = Victim.age_at_accident
+    bands = [
+        ((age >= low) & (age <= high) if high is not None else age >= low, key)
+        for key, low, high in AGE_BANDS
+    ]
+    return case(*bands, else_=literal(UNKNOWN))
+
+
+def _victim_terms() -> dict[str, Any]:
     return {
         "victims": func.count(Victim.id),
-        "deaths": func.sum(case((Victim.outcome == "death", 1), else_=0)),
-        "female_victims": func.sum(case((Victim.gender == "female", 1), else_=0)),
-        "serious": func.sum(case((Victim.outcome == "serious", 1), else_=0)),
+        "deaths": _one(Victim.outcome == "death"),
+        "female_victims": _one(Victim.gender == "female"),
+        "serious": _one(Victim.outcome == "serious"),
         "days_off": func.coalesce(func.sum(Victim.days_off), 0),
         "cost_medical": func.coalesce(func.sum(Victim.medical_costs_vnd), 0),
         "cost_wages": func.coalesce(func.sum(Victim.wage_costs_vnd), 0),
@@ -229,72 +254,93 @@ def _victim_sums():
     }
 
 
-def _per_accident(where: Iterable[ColumnElement[bool]]) -> list[Mapping[str, Any]]:
-    """One row per combination of the accidents' own dimensions present, with its sums."""
-    dims = {
-        "labour_relation": Case.labour_relation,
-        "accident_type": Case.accident_type,
-        **CASE_DIMENSIONS,
-    }
-    sums = _victim_sums()
-    per_case = (
+# PostgreSQL settings for this one read (``SET LOCAL``: until the transaction ends). Its JIT
+# compiler spends seconds compiling the rollup's sixty-odd aggregates for a query that runs in
+# about one second without it, and sorting a city-year's accidents needs more than the default
+# 4 MB of memory not to spill to disk.
+ANALYTIC_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+
+
+def analytic_session() -> None:
+    """Apply :data:`ANALYTIC_SETTINGS` to the current transaction (PostgreSQL only)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for name, value in ANALYTIC_SETTINGS.items():
+            db.session.execute(text(f"SET LOCAL {name} = '{value}'"))
+
+
+def _rollups(where: Iterable[ColumnElement[bool]]) -> list[Mapping[str, Any]]:
+    """Rows ``{"dimension", "key", "labour_relation", "accident_type", *ROLLUP_COLUMNS}``:
+    ``dimension`` "total" grouped by labour relation and accident type, then one row per value
+    of each accident dimension and of each victim dimension."""
+    dims = {"labour_relation": Case.labour_relation, "accident_type": Case.accident_type,
+            **CASE_DIMENSIONS}  # fmt: skip
+    victim_keys = {"occupation": Victim.occupation_code, "gender": Victim.gender,
+                   "age_band": _age_band_case()}  # fmt: skip
+    victim_terms = _victim_terms()
+    pcv = (
         select(
             Case.id.label("case_id"),
             *(column.label(name) for name, column in dims.items()),
             func.coalesce(Case.property_damage_vnd, 0).label("property_damage_vnd"),
-            *(term.label(name) for name, term in sums.items()),
+            *(key.label(name) for name, key in victim_keys.items()),
+            *(term.label(name) for name, term in victim_terms.items()),
         )
         .select_from(Case)
         .outerjoin(Victim, Victim.case_id == Case.id)
         .where(*where)
-        .group_by(Case.id, *dims.values(), Case.property_damage_vnd)
-        .subquery("per_case")
+        .group_by(Case.id, *dims.values(), Case.property_damage_vnd, *victim_keys.values())
+        .cte("per_case_victims")
     )
-    c = per_case.c
-    rolled = select(
-        *(c[name] for name in dims),
-        func.count().label("accidents"),
-        func.sum(case((c.deaths > 0, 1), else_=0)).label("fatal_accidents"),
-        func.sum(case((c.victims >= 2, 1), else_=0)).label("accidents_2plus_victims"),
-        *(func.sum(c[name]).label(name) for name in sums),
-        func.sum(c.property_damage_vnd).label("property_damage_vnd"),
-    ).group_by(*(c[name] for name in dims))
-    return list(db.session.execute(rolled).mappings())
-
-
-def _age_band_case():
-    bands = [
-        (and_(Victim.age_at_accident >= low, Victim.age_at_accident <= high), key)
-        if high is not None
-        else (Victim.age_at_accident >= low, key)
-        for key, low, high in AGE_BANDS
-    ]
-    return case(*bands, else_=literal(UNKNOWN))
-
-
-def _per_victim(where: Iterable[ColumnElement[bool]]) -> list[Mapping[str, Any]]:
-    """For each victim dimension, one row per value: accidents with a victim in it, victims,
-    deaths (one statement: a UNION ALL of three groupings of the same join)."""
-    where = list(where)
-    keyed = {
-        "occupation": Victim.occupation_code,
-        "gender": Victim.gender,
-        "age_band": _age_band_case(),
-    }
-    parts = [
+    v = pcv.c
+    pc = (
         select(
-            literal(name).label("dimension"),
-            cast(key, String).label("key"),
-            func.count(func.distinct(Case.id)).label("accidents"),
-            func.count(Victim.id).label("victims"),
-            func.sum(case((Victim.outcome == "death", 1), else_=0)).label("deaths"),
+            v.case_id,
+            *(v[name] for name in dims),
+            func.max(v.property_damage_vnd).label("property_damage_vnd"),
+            *(func.sum(v[name]).label(name) for name in victim_terms),
         )
-        .select_from(Victim)
-        .join(Case, Case.id == Victim.case_id)
-        .where(*where)
-        .group_by(key)
-        for name, key in keyed.items()
-    ]
+        .group_by(v.case_id, *(v[name] for name in dims))
+        .cte("per_case")
+    )
+    c = pc.c
+    accident_sums = {
+        "accidents": func.count(),
+        "fatal_accidents": _one(c.deaths > 0),
+        "accidents_2plus_victims": _one(c.victims >= 2),
+        **{name: func.sum(c[name]) for name in SUMS},
+        "property_damage_vnd": func.sum(c.property_damage_vnd),
+    }
+    zero, none = literal(0), null()
+
+    def part(dimension, key, relation, kind, sums, source, group_by):
+        return (
+            select(
+                literal(dimension).label("dimension"),
+                cast(key, String).label("key"),
+                cast(relation, Boolean).label("labour_relation"),
+                cast(kind, String).label("accident_type"),
+                *(sums.get(name, zero).label(name) for name in ROLLUP_COLUMNS),
+            )
+            .select_from(source)
+            .group_by(*group_by)
+        )
+
+    parts = [
+        part("total", none, c.labour_relation, c.accident_type, accident_sums, pc,
+             (c.labour_relation, c.accident_type)),
+        *(
+            part(name, c[name], none, none, accident_sums, pc, (c[name],))
+            for name in CASE_DIMENSIONS
+        ),
+        *(
+            part(name, v[name], none, none,
+                 {"accidents": func.count(func.distinct(v.case_id)),
+                  "victims": func.sum(v.victims), "deaths": func.sum(v.deaths)},
+                 pcv, (v[name],))
+            for name in victim_keys
+        ),
+    ]  # fmt: skip
+    analytic_session()
     return list(db.session.execute(union_all(*parts)).mappings())
 
 
@@ -324,22 +370,9 @@ def figures_for(
     ``enterprise_scope`` (on enterprises, for the workforce); None: the whole city, for
     reports and jobs."""
     where = counted_accidents(query) + ([scope] if scope is not None else [])
-    total, with_rel, without = _Block(), _Block(), _Block()
-    by: dict[str, dict[Any, dict[str, int]]] = {
-        name: defaultdict(lambda: {"accidents": 0, "victims": 0, "deaths": 0})
-        for name in BREAKDOWNS
-    }
-    for row in _per_accident(where):
-        total.add(row)
-        (with_rel if _with_relation(row["labour_relation"]) else without).add(row)
-        for name in CASE_DIMENSIONS:
-            item = by[name][row[name]]
-            for count in ("accidents", "victims", "deaths"):
-                item[count] += int(row[count] or 0)
-    for row in _per_victim(where):
-        item = by[row["dimension"]][row["key"]]
-        for count in ("accidents", "victims", "deaths"):
-            item[count] += int(row[count] or 0)
+    blocks = _blocks(_rollups(where))
+    total, with_rel, without = blocks["total"], blocks["with"], blocks["without"]
+    by = blocks["by"]
     workers = workforce(query, enterprise_scope=enterprise_scope)
     answer = total.as_dict()
     return {
@@ -347,11 +380,43 @@ def figures_for(
         "to": query.last.isoformat(),
         **answer,
         "workers": workers,
-        "k": per_thousand(answer["victims"], workers),
-        "k_fatal": per_thousand(answer["deaths"], workers),
-        "with_labour_relation": with_rel.as_dict(),
-        "without_labour_relation": without.as_dict(),
+        # K and K_fatal divide by the enterprises' workforce, so they count only the victims
+        # of that workforce: those with a labour relation (a commune's workers without one
+        # have no known headcount; counting them would inflate a commune's K).
+        **{name: value for name, value in _rates(with_rel, workers).items() if name != "workers"},
+        "with_labour_relation": {**with_rel.as_dict(), **_rates(with_rel, workers)},
+        "without_labour_relation": {**without.as_dict(), **_rates(without, 0)},
         "by": {name: _items(name, values, lang) for name, values in by.items()},
+    }
+
+
+def _blocks(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The rollup rows as blocks: ``total``, ``with`` / ``without`` a labour relation,
+    ``commuting``, and ``by`` dimension → key → ``{accidents, victims, deaths}``."""
+    total, with_rel, without, commuting = _Block(), _Block(), _Block(), _Block()
+    by: dict[str, dict[Any, dict[str, int]]] = {
+        name: defaultdict(lambda: {"accidents": 0, "victims": 0, "deaths": 0})
+        for name in BREAKDOWNS
+    }
+    for row in rows:
+        if row["dimension"] != "total":
+            item = by[row["dimension"]][row["key"]]
+            for count in ("accidents", "victims", "deaths"):
+                item[count] += int(row[count] or 0)
+            continue
+        total.add(row)
+        (with_rel if _with_relation(row["labour_relation"]) else without).add(row)
+        if row["accident_type"] == "commuting":
+            commuting.add(row)
+    return {"total": total, "with": with_rel, "without": without, "commuting": commuting,
+            "by": by}  # fmt: skip
+
+
+def _rates(block: _Block, workers: int) -> dict[str, Any]:
+    return {
+        "workers": workers,
+        "k": per_thousand(block.counts["victims"], workers),
+        "k_fatal": per_thousand(block.counts["deaths"], workers),
     }
 
 
@@ -454,10 +519,10 @@ def reported_workers(enterprise_ids: Iterable[int], *, by: date) -> dict[int, in
         statement = statement.where(Case.enterprise_id.in_(ids))
     wanted = set(ids)
     best: dict[int, tuple[date, int]] = {}
-    for enterprise_id, text, count in db.session.execute(statement):
+    for enterprise_id, period_text, count in db.session.execute(statement):
         if enterprise_id not in wanted or count is None:
             continue
-        last = periods[text]
+        last = periods[period_text]
         if enterprise_id not in best or last > best[enterprise_id][0]:
             best[enterprise_id] = (last, int(count))
     return {eid: count for eid, (_, count) in best.items()}
@@ -488,11 +553,12 @@ def report_totals(case) -> dict[str, Any]:
     second block, ``commuting``), and the accidents by occupation, cause and injuring factor.
     JSON-ready; ``submit`` freezes it in ``data["submitted"]["totals"]``."""
     query = report_query(case)
-    figures = figures_for(query)
-    where = counted_accidents(query) + [Case.accident_type == "commuting"]
-    commuting = _Block()
-    for row in _per_accident(where):
-        commuting.add(row)
+    blocks = _blocks(_rollups(counted_accidents(query)))
+    figures = {**blocks["total"].as_dict(), "by": {
+        name: _items(name, blocks["by"][name], "vi")
+        for name in ("occupation", "cause", "injuring_factor")
+    }}  # fmt: skip
+    commuting = blocks["commuting"]
     return {
         **{name: figures[name] for name in (*COUNTS, "costs_vnd", "property_damage_vnd")},
         "commuting": commuting.as_dict(),

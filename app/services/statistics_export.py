@@ -64,7 +64,8 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 def totals_rows(figures: Mapping[str, Any], lang: str = "vi") -> list[tuple]:
     """The totals table: ``(key, label, total, with, without)`` per measure, in the forms'
-    order; ``with`` and ``without`` are None for the workforce, K and K_fatal."""
+    order; the workforce, K and K_fatal of each block as the figures give them (none for the
+    block without a labour relation)."""
     blocks = (figures, figures["with_labour_relation"], figures["without_labour_relation"])
     rows: list[tuple] = [
         (name, _pick(COUNT_LABELS[name], lang), *(block[name] for block in blocks))
@@ -79,7 +80,8 @@ def totals_rows(figures: Mapping[str, Any], lang: str = "vi") -> list[tuple]:
          *(block["property_damage_vnd"] for block in blocks))
     )  # fmt: skip
     rows += [
-        (name, _pick(label, lang), figures[name], None, None) for name, label in RATE_LABELS.items()
+        (name, _pick(label, lang), *(block.get(name) for block in blocks))
+        for name, label in RATE_LABELS.items()
     ]
     return rows
 

@@ -74,7 +74,7 @@ def _json_totals(answer) -> dict[str, tuple]:
     for name in ("medical", "wages", "compensation", "total"):
         expected[f"costs_vnd.{name}"] = tuple(b["costs_vnd"][name] for b in blocks)
     for name in ("workers", "k", "k_fatal"):
-        expected[name] = (answer[name], None, None)
+        expected[name] = tuple(b[name] for b in blocks)
     return expected
 
 
