@@ -141,7 +141,13 @@ def seed_demo():
         load_defaults()
         message = seed_demo_data()
     except SafeCaseError as error:
-        fail(error)
+        # The demo is made of many units of work: a failure half-way leaves the accounts, and
+        # a re-run would skip the demo on a database that has users. Say how to start over.
+        details = "; ".join(m for messages in error.errors.values() for m in messages)
+        raise click.ClickException(
+            f"dữ liệu mẫu chưa tạo xong ({details or error.message}). Xoá instance/safecase.db"
+            " rồi chạy lại make run."
+        ) from None
     click.echo(message)
 
 

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date_vn")
     app.add_template_filter(format_datetime, "datetime_vn")
     app.add_template_filter(format_vnd, "vnd")
+    app.add_template_filter(format_period, "period")
 
     from flask_babel import get_locale
 
@@ -47,3 +48,15 @@ def init_app(app: Flask) -> None:
             "has_permission": has_permission,
             "get_locale": get_locale,
         }
+
+
+def format_period(text: str | None) -> str:
+    """A reporting period as people read it: "2026-H1" → "6 tháng đầu năm 2026" (English:
+    "First half of 2026"); anything else as it is."""
+    from app.i18n import english
+    from workflows.law.reporting import parse_period
+
+    period = parse_period(text)
+    if period is None:
+        return text or ""
+    return period.label_en if english() else period.label_vi

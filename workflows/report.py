@@ -120,22 +120,39 @@ def has_annual_figures(ctx: Context) -> Reason | None:
     return None
 
 
-def has_consistent_figures(ctx: Context) -> Reason | None:
-    """Parts never exceed their whole: female ≤ all workers, examined ≤ exposed, samples over
-    the limit ≤ samples; a monitoring date is not after the day of filing."""
-    figures = ctx.payload.get("figures") or {}
-    pairs = (
-        ("female_workers", "workers", "Số lao động nữ không được lớn hơn tổng số lao động."),
-        ("od_examined_workers", "exposed_workers",
-         "Số người được khám không được lớn hơn số người tiếp xúc yếu tố có hại."),
-        ("samples_over_limit", "monitoring_samples",
-         "Số mẫu vượt tiêu chuẩn không được lớn hơn số mẫu quan trắc."),
-    )  # fmt: skip
-    for part, whole, message in pairs:
+def _no_more_than(part: str, whole: str, message: str):
+    """A guard: ``figures[part]`` does not exceed ``figures[whole]`` (when both are given)."""
+
+    def check(ctx: Context) -> Reason | None:
+        figures = ctx.payload.get("figures") or {}
         if figures.get(part) is not None and figures.get(whole) is not None:
             if figures[part] > figures[whole]:
                 return Reason(message, field=f"figures.{part}")
-    day = figures.get("monitoring_date")
+        return None
+
+    check.__doc__ = f"figures.{part} ≤ figures.{whole}: {message}"
+    return check
+
+
+# Parts never exceed their whole; one guard each, so a form shows every such mistake at once.
+PART_OF_WHOLE = {
+    "has_female_within_workers": _no_more_than(
+        "female_workers", "workers", "Số lao động nữ không được lớn hơn tổng số lao động."
+    ),
+    "has_examined_within_exposed": _no_more_than(
+        "od_examined_workers", "exposed_workers",
+        "Số người được khám không được lớn hơn số người tiếp xúc yếu tố có hại.",
+    ),
+    "has_over_limit_within_samples": _no_more_than(
+        "samples_over_limit", "monitoring_samples",
+        "Số mẫu vượt tiêu chuẩn không được lớn hơn số mẫu quan trắc.",
+    ),
+}  # fmt: skip
+
+
+def has_past_monitoring_date(ctx: Context) -> Reason | None:
+    """A monitoring date is not after the day of filing."""
+    day = (ctx.payload.get("figures") or {}).get("monitoring_date")
     if isinstance(day, date) and day > ctx.now.astimezone(VN_TZ).date():
         return Reason("Ngày quan trắc không được ở tương lai.", field="figures.monitoring_date")
     return None
@@ -210,7 +227,8 @@ TRANSITIONS = (
         "submit", ("open", "returned", "submitted", "accepted"), "submitted",
         ("enterprise", "commune"),
         "Nộp báo cáo", "File the report",
-        guards=("is_reporter", "has_consistent_figures", "has_annual_figures"),
+        guards=("is_reporter", *PART_OF_WHOLE, "has_past_monitoring_date",
+                "has_annual_figures"),
         fields=(FIGURES,),
         effect="submit",
         notify=(Notify("report.submitted", ("inspector",)),),
@@ -249,7 +267,8 @@ WORKFLOW = WorkflowDefinition(
     predicates={
         "is_reporter": is_reporter,
         "has_annual_figures": has_annual_figures,
-        "has_consistent_figures": has_consistent_figures,
+        **PART_OF_WHOLE,
+        "has_past_monitoring_date": has_past_monitoring_date,
         "files_enterprise": files_enterprise,
         "files_commune": files_commune,
     },

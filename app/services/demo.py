@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.clock import VN_TZ, now
 from app.extensions import db
-from app.models import Commune, User
+from app.models import Case, Commune, User
 from app.services.declarations import declare
 from app.services.demo_history import seed_demo_history
 from app.services.parties import DEMO_COMMUNES, add_enterprise, import_communes_file
@@ -61,6 +61,12 @@ def seed_demo_data() -> str:
     obeys the same validation as real input.
     """
     if db.session.scalar(select(func.count()).select_from(User)):
+        if not db.session.scalar(select(func.count()).select_from(Case)):
+            # Accounts but no case: an earlier demo stopped half-way (or an empty install).
+            return (
+                "Cơ sở dữ liệu đã có tài khoản nhưng chưa có vụ việc nào; bỏ qua dữ liệu mẫu. "
+                "Nếu lần tạo dữ liệu mẫu trước bị lỗi: xoá instance/safecase.db rồi chạy lại."
+            )
         return "Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu mẫu."
     if not db.session.scalar(select(func.count()).select_from(Commune)):
         import_communes_file(DEMO_COMMUNES)
