@@ -759,11 +759,14 @@ EN = {
         "concluded not to be work accidents are left out."
     ),
     "Tổng hợp": "Totals",
-    "K = số người bị nạn ÷ số lao động × 1.000; K chết = số người chết ÷ số lao động × 1.000. "
-    "Số lao động: báo cáo gần nhất của các doanh nghiệp trong phạm vi, nếu chưa có thì số đăng "
-    "ký.": (
-        "K = victims ÷ workers × 1,000; fatal K = deaths ÷ workers × 1,000. Workers: the latest "
-        "report of each enterprise in scope, else its registered workforce."
+    "K = số người bị nạn có quan hệ lao động ÷ số lao động × 1.000; K chết = số người chết có "
+    "quan hệ lao động ÷ số lao động × 1.000. Số lao động: báo cáo gần nhất của các doanh nghiệp "
+    "trong phạm vi, nếu chưa có thì số đăng ký; người lao động không có quan hệ lao động không có "
+    "số lao động nên không tính vào K.": (
+        "K = victims with a labour relation ÷ workers × 1,000; fatal K = deaths with a labour "
+        "relation ÷ workers × 1,000. Workers: the latest report of each enterprise in scope, else "
+        "its registered workforce; workers without a labour relation have no known workforce, so "
+        "they are not in K."
     ),
     "Theo %(dimension)s": "By %(dimension)s",
     "Không có số liệu.": "No figures.",
