@@ -769,6 +769,7 @@ EN = {
         "they are not in K."
     ),
     "Theo %(dimension)s": "By %(dimension)s",
+    "Tình hình trên địa bàn xã từ đầu năm %(year)s": "The commune's situation since 1 January %(year)s",
     "Không có số liệu.": "No figures.",
     # Code lists and the enterprises' classification (issue 11).
     "Tên tiếng Việt": "Vietnamese name",

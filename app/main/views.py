@@ -21,9 +21,13 @@ def inject_navigation():
 @login_required
 def home():
     dashboard = None
-    if current_user.role == "inspector":
+    role = current_user.role
+    if role == "inspector" or (role == "union" and not current_user.enterprise_id):
+        # The city's union federation follows the whole city, as the inspectorate does.
         dashboard = dashboards.city_dashboard(current_user)
-    elif current_user.role == "enterprise" and current_user.enterprise_id:
+    elif (role == "enterprise" and current_user.enterprise_id) or (
+        role == "commune" and current_user.commune_code
+    ):
         dashboard = dashboards.enterprise_dashboard(current_user)
     return render_template("main/home.html", user=current_user, dashboard=dashboard)
 

@@ -232,17 +232,24 @@ def city_dashboard(user) -> dict[str, Any]:
         "overdue_count": overdue_count,
         "overdue": overdue,
         "reports": unfiled_reports(scope, today),
-        "quick_reports": recent_due(scope),
+        # The quick report (Form 06) is the inspectorate's paper: only it is shown the list.
+        "quick_reports": recent_due(scope) if user.role == "inspector" else [],
     }
 
 
 def enterprise_dashboard(user) -> dict[str, Any]:
-    """An enterprise's home page: its own figures this year against last (to the same day),
-    the monthly trend, the reports it owes and its open tasks."""
+    """An enterprise's home page — or a commune's: its own figures this year against last (to
+    the same day), the monthly trend, the reports it owes and its open tasks. A commune's own
+    are the accidents in its area and the reports it files itself (not its enterprises')."""
     today = local_today()
     scope = case_filter(user)
-    own = user.enterprise_id
-    comparison, _ = _compare(scope, enterprise_filter(user), today, enterprise_id=own)
+    if user.role == "commune":
+        own_filter = {"commune_code": user.commune_code}
+        owed_scope = scope & Case.enterprise_id.is_(None)
+    else:
+        own_filter = {"enterprise_id": user.enterprise_id}
+        owed_scope = scope
+    comparison, _ = _compare(scope, enterprise_filter(user), today, **own_filter)
     at = now()
     tasks = [
         {
@@ -255,7 +262,7 @@ def enterprise_dashboard(user) -> dict[str, Any]:
     return {
         "today": today,
         "comparison": comparison,
-        "trend": monthly_trend(scope, today, enterprise_id=own),
-        "reports": unfiled_reports(scope, today),
+        "trend": monthly_trend(scope, today, **own_filter),
+        "reports": unfiled_reports(owed_scope, today),
         "tasks": tasks,
     }

@@ -119,7 +119,9 @@ def test_figures_errors_come_back_per_field_all_at_once(api, w, declared):
                  "od_examined_workers": 11, "monitoring_samples": 10, "samples_over_limit": 12},
     )  # fmt: skip
     assert set(body["errors"]) == {
-        "figures.female_workers", "figures.od_examined_workers", "figures.samples_over_limit"
+        "figures.female_workers",
+        "figures.od_examined_workers",
+        "figures.samples_over_limit",
     }
     body = api.refused(report["id"], "submit", w.ent, 422, figures="250")
     assert set(body["errors"]) == {"figures"}

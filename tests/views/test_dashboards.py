@@ -103,6 +103,32 @@ def test_other_roles_keep_their_home_page(city, signed_in):
     assert 'data-testid="username"' in page and "dashboard" not in page
 
 
+def test_the_city_union_sees_the_city_without_the_inspectorates_quick_reports(city, signed_in):
+    union = make_user("union")  # the city federation: no enterprise
+    page = signed_in(union.username).get("/").get_data(as_text=True)
+    assert 'data-testid="city-dashboard"' in page
+    assert text_of(page, "accidents-this") == "3"  # the same city as the inspector's
+    assert 'data-testid="quick-count"' not in page
+
+
+def test_a_commune_sees_its_area_and_the_reports_it_files_itself(city, signed_in):
+    commune = make_user("commune", commune_code=city.a.commune_code)
+    # A worker without a labour relation hurt in the commune on 03/03/2026.
+    accident_on(commune, vn(2026, 3, 3), ("serious",))
+    own = filed_report(city.a, 2026, "open")  # reshaped below into the commune's own report
+    own.enterprise_id = None
+    own.data = {**own.data, "form": "commune_accidents", "period": "2026-H1",
+                "due_on": "2026-07-04"}  # fmt: skip
+    db.session.commit()
+    page = signed_in(commune.username).get("/").get_data(as_text=True)
+    assert 'data-testid="enterprise-dashboard"' in page and "Tình hình trên địa bàn xã" in page
+    # This year in the commune: A's two, B's one (same commune) and the worker's: 4 accidents.
+    assert text_of(page, "accidents-this") == "4"
+    # The commune owes its own report only, not the enterprises' in its area.
+    assert own.code in page
+    assert city.open_report.code not in page and city.returned.code not in page
+
+
 def test_the_tracker_page_shows_the_targets_and_the_monthly_chart(city, signed_in):
     filed_report(city.a, 2024, od_examined_workers=100)
     filed_report(city.a, 2025, od_examined_workers=110)
