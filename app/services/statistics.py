@@ -460,6 +460,7 @@ def deaths(query: Query, *, scope: ColumnElement[bool] | None = None) -> int:
     )
     if scope is not None:
         statement = statement.where(scope)
+    analytic_session()
     return int(db.session.scalar(statement) or 0)
 
 

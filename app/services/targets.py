@@ -40,7 +40,6 @@ from workflows.law.reporting import (
     ENTERPRISE_ACCIDENTS,
     TARGETS,
     change_pct,
-    parse_period,
     per_thousand,
     target_status,
 )
@@ -288,21 +287,18 @@ class FiledFigures:
 
 def annual_report_figures(year: int) -> list[FiledFigures]:
     """The figures of the enterprises' annual reports for ``year`` as filed (submitted or
-    accepted), one per enterprise (reports are few: read and picked in Python)."""
+    accepted), one per enterprise. The year's reports are picked by their key
+    (``reports.report_key``: form, party, period) and only their filed figures are read."""
+    pattern = f"{ENTERPRISE_ACCIDENTS}:%:{year}"
     rows = db.session.execute(
-        select(Case.enterprise_id, Case.data).where(
-            Case.kind == "report", Case.state.in_(FILED), Case.enterprise_id.is_not(None)
+        select(Case.enterprise_id, Case.data["submitted"]["figures"]).where(
+            Case.kind == "report",
+            Case.state.in_(FILED),
+            Case.enterprise_id.is_not(None),
+            Case.report_key.like(pattern),
         )
     )
-    found: dict[int, dict[str, Any]] = {}
-    for enterprise_id, data in rows:
-        data = data or {}
-        period = parse_period(data.get("period"))
-        if period is None or period.half or period.year != year:
-            continue
-        if data.get("form", ENTERPRISE_ACCIDENTS) != ENTERPRISE_ACCIDENTS:
-            continue
-        found[enterprise_id] = dict((data.get("submitted") or {}).get("figures") or {})
+    found = {eid: dict(figures or {}) for eid, figures in rows}
     return [FiledFigures(eid, figures) for eid, figures in sorted(found.items())]
 
 
