@@ -158,6 +158,12 @@ def has_past_monitoring_date(ctx: Context) -> Reason | None:
     return None
 
 
+def filed_workers(data) -> int | None:
+    """The workforce the report filed (``submitted.figures.workers``), None before filing."""
+    workers = ((data.get("submitted") or {}).get("figures") or {}).get("workers")
+    return int(workers) if isinstance(workers, int) else None
+
+
 # -- effects ----------------------------------------------------------------------------------
 
 
@@ -278,4 +284,6 @@ WORKFLOW = WorkflowDefinition(
     on_create="open_report",
     doc=__doc__ or "",
     facts=("report_totals",),
+    # The filed workforce as a column: the statistics' denominator (K) reads it in SQL.
+    indexed_columns={"report_workers": filed_workers},
 )  # fmt: skip

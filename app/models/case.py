@@ -78,6 +78,9 @@ class Case(TimestampMixin, db.Model):
     # A periodic report's identity "form:party:period" (unique: opening a period is idempotent
     # even when two openers race); None for other kinds.
     report_key: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    # A filed report's workforce (figures.workers as submitted): the denominator of K, kept
+    # in step with the report's data so the statistics need not parse every report's JSON.
+    report_workers: Mapped[int | None] = mapped_column(nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The head of the case's audit chain (its last event's seq and hash), kept on the locked
     # case row so appending an event need not look the last one up; 0 / 64 zeros: no event.

@@ -261,6 +261,14 @@ def _victim_terms() -> dict[str, Any]:
 ANALYTIC_SETTINGS = {"jit": "off", "work_mem": "64MB"}
 
 
+def local_month(column) -> Any:
+    """SQL for the "YYYY-MM" of an aware UTC timestamp column in Vietnam time (UTC+7 all year;
+    law.md §13)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Asia/Ho_Chi_Minh", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+7 hours")
+
+
 def analytic_session() -> None:
     """Apply :data:`ANALYTIC_SETTINGS` to the current transaction (PostgreSQL only)."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -497,8 +505,8 @@ WORKFORCE_LOOKBACK_YEARS = 2
 
 def reported_workers(enterprise_ids: Iterable[int], *, by: date) -> dict[int, int]:
     """Enterprise id → ``figures.workers`` of its latest filed report for a period that ended
-    on or before ``by`` (and at most :data:`WORKFORCE_LOOKBACK_YEARS` before it). Only the
-    period and the figure are read from each report's JSON, in SQL."""
+    on or before ``by`` (and at most :data:`WORKFORCE_LOOKBACK_YEARS` before it), read from the
+    reports' key and ``Case.report_workers`` columns."""
     ids = list(enterprise_ids)
     if not ids:
         return {}
@@ -508,22 +516,21 @@ def reported_workers(enterprise_ids: Iterable[int], *, by: date) -> dict[int, in
         for p in (Period(year, True), Period(year, False))
         if p.last <= by
     }
-    period = Case.data["period"].as_string()
-    workers = Case.data["submitted"]["figures"]["workers"].as_integer()
-    statement = select(Case.enterprise_id, period, workers).where(
+    # The period is the last part of a report's key (``reports.report_key``: form:party:period).
+    statement = select(Case.enterprise_id, Case.report_key, Case.report_workers).where(
         Case.kind == "report",
         Case.state.in_(("submitted", "accepted")),
         Case.enterprise_id.is_not(None),
-        period.in_(list(periods)),
+        or_(*(Case.report_key.like(f"%:{text}") for text in periods)),
     )
     if len(ids) < 1000:  # a few enterprises: let the database pick them
         statement = statement.where(Case.enterprise_id.in_(ids))
     wanted = set(ids)
     best: dict[int, tuple[date, int]] = {}
-    for enterprise_id, period_text, count in db.session.execute(statement):
-        if enterprise_id not in wanted or count is None:
+    for enterprise_id, key, count in db.session.execute(statement):
+        last = periods.get((key or "").rsplit(":", 1)[-1])
+        if enterprise_id not in wanted or count is None or last is None:
             continue
-        last = periods[period_text]
         if enterprise_id not in best or last > best[enterprise_id][0]:
             best[enterprise_id] = (last, int(count))
     return {eid: count for eid, (_, count) in best.items()}

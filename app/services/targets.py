@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from app.clock import now
 from app.errors import PermissionDenied, ValidationFailed
@@ -34,7 +34,14 @@ from app.i18n import N_
 from app.models import Case, Victim
 from app.services.projection import MonthCount, YearProjection, project_year
 from app.services.rulebook import load_rulebook
-from app.services.statistics import Query, counted_accidents, deaths, workforce
+from app.services.statistics import (
+    Query,
+    analytic_session,
+    counted_accidents,
+    deaths,
+    local_month,
+    workforce,
+)
 from workflows.law.calendar import VN_TZ
 from workflows.law.reporting import (
     ENTERPRISE_ACCIDENTS,
@@ -187,21 +194,23 @@ def _year_workforce(year: int) -> int:
 
 def monthly_deaths(first: date, last: date) -> Counter[tuple[int, int]]:
     """(year, month) → deaths of the city's accidents with a labour relation that occurred in
-    that month (Vietnam time), from ``first`` to ``last``. Only accidents with a death are
-    read: one row each."""
-    deaths = func.sum(case((Victim.outcome == "death", 1), else_=0))
+    that month (Vietnam time), from ``first`` to ``last``; counted by month in SQL."""
+    month = local_month(Case.occurred_at)
+    analytic_session()
     rows = db.session.execute(
-        select(Case.occurred_at, deaths.label("deaths"))
+        select(month, func.count(Victim.id))
         .select_from(Case)
         .join(Victim, Victim.case_id == Case.id)
-        .where(*counted_accidents(Query(first, last, labour_relation=True)))
-        .group_by(Case.id, Case.occurred_at)
-        .having(deaths > 0)
+        .where(
+            *counted_accidents(Query(first, last, labour_relation=True)),
+            Victim.outcome == "death",
+        )
+        .group_by(month)
     )
     months: Counter[tuple[int, int]] = Counter()
-    for occurred_at, count in rows:
-        local = occurred_at.astimezone(VN_TZ)
-        months[(local.year, local.month)] += int(count)
+    for text, count in rows:
+        year, number = (int(part) for part in text.split("-"))
+        months[(year, number)] += int(count)
     return months
 
 

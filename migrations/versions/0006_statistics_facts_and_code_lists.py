@@ -43,6 +43,7 @@ CASE_COLUMNS = (
     sa.Column("not_work_accident", sa.Boolean(), nullable=False, server_default="0"),
     sa.Column("property_damage_vnd", sa.BigInteger(), nullable=True),
     sa.Column("report_key", sa.String(length=60), nullable=True),
+    sa.Column("report_workers", sa.Integer(), nullable=True),
 )
 VICTIM_COLUMNS = (
     sa.Column("age_at_accident", sa.Integer(), nullable=True),

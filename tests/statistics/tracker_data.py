@@ -53,6 +53,8 @@ def filed_report(enterprise, year: int, state: str = "accepted", **figures) -> C
         commune_code=enterprise.commune_code,
         declared_at=datetime(year + 1, 1, 2, 9, 0, tzinfo=VN),
         report_key=_key(enterprise, year, n),
+        # What the report workflow's indexed_columns keep in step with the data.
+        report_workers=filed["workers"] if "submitted" in data else None,
         data=data,
     )
     db.session.add(report)
