@@ -388,10 +388,10 @@ def figures_for(
         "to": query.last.isoformat(),
         **answer,
         "workers": workers,
-        # K and K_fatal divide by the enterprises' workforce, so they count only the victims
-        # of that workforce: those with a labour relation (a commune's workers without one
-        # have no known headcount; counting them would inflate a commune's K).
-        **{name: value for name, value in _rates(with_rel, workers).items() if name != "workers"},
+        # contract.md: K and K_fatal over every victim counted. The block with a labour
+        # relation carries the workforce's own K (its victims over its headcount), which the
+        # directive tracker's fatal rate is; the block without one has no headcount.
+        **{name: value for name, value in _rates(total, workers).items() if name != "workers"},
         "with_labour_relation": {**with_rel.as_dict(), **_rates(with_rel, workers)},
         "without_labour_relation": {**without.as_dict(), **_rates(without, 0)},
         "by": {name: _items(name, values, lang) for name, values in by.items()},

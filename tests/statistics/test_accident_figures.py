@@ -67,10 +67,10 @@ def test_each_count_of_the_year_for_the_inspector(api, city):
     assert answer["without_labour_relation"] == {**WITHOUT, "workers": 0, "k": None,
                                                  "k_fatal": None}  # fmt: skip
     assert (answer["from"], answer["to"]) == ("2026-01-01", "2026-12-31")
-    # K = victims with a labour relation ÷ workers × 1,000 over E1 (400) and E2 (600): a6's
-    # victim, without one, is not of that workforce.
+    # K = victims ÷ workers × 1,000 over E1 (400) and E2 (600) (contract.md: every victim);
+    # the block with a labour relation has the workforce's own K (a6's victim is not in it).
     assert answer["workers"] == 1000
-    assert answer["k"] == 6.0 and answer["k_fatal"] == 1.0
+    assert answer["k"] == 7.0 and answer["k_fatal"] == 1.0
 
 
 def test_breakdowns_use_the_industry_copied_at_declaration(api, city):
@@ -138,9 +138,9 @@ ROLE_VIEWS = {
     "ent1": (2, 3, 0, 400, 7.5),  # a1, a7
     "ent2": (2, 3, 1, 600, 5.0),  # b2, a5
     "union2": (2, 3, 1, 600, 5.0),
-    "comm_x": (3, 4, 0, 400, 7.5),  # a1, a6, a7; E1's workforce over a1's and a7's 3 victims
+    "comm_x": (3, 4, 0, 400, 10.0),  # a1, a6, a7; E1's workforce
     "comm_y": (2, 3, 1, 600, 5.0),
-    "city_union": (5, 7, 1, 1000, 6.0),
+    "city_union": (5, 7, 1, 1000, 7.0),
     "insurance": (0, 0, 0, 0, None),
 }
 

@@ -28,8 +28,8 @@ def test_inspector_sees_the_citys_figures_side_by_side(signed_in, city):
     assert _row(html, "accidents") == ["5", "4", "1"]
     assert _row(html, "victims") == ["7", "6", "1"]
     assert _row(html, "costs_vnd.total") == ["21.000.000 đ", "21.000.000 đ", "0 đ"]
-    # K counts the victims of the enterprises' workforce: those with a labour relation.
-    assert _row(html, "k") == ["6,00", "6,00", "—"]
+    # K over every victim (contract.md); the with-a-labour-relation column: the workforce's own.
+    assert _row(html, "k") == ["7,00", "6,00", "—"]
     assert _row(html, "k_fatal") == ["1,00", "1,00", "—"]
     assert 'data-testid="by-industry"' in html and 'data-testid="charts"' in html
     assert 'href="/statistics"' in html and ">Thống kê<" in html  # in the navigation
