@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CaseDeadline, CaseEvent, CodeEntry, Enterprise
 from workflows import REGISTRY
-from workflows.law.calendar import VN_TZ
+from workflows.law.calendar import VN_TZ, local_day_bounds
 
 # measure → (the trigger ending it, on the accident or on its claims; None: the declaration)
 MEASURES: dict[str, tuple[str | None, str]] = {
@@ -91,11 +91,11 @@ class ProcessQuery:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(), tzinfo=VN_TZ)
+        return local_day_bounds(self.first, self.last)[0]
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=VN_TZ)
+        return local_day_bounds(self.first, self.last)[1]
 
 
 def parse_process_query(args, user, *, today: date | None = None) -> ProcessQuery:

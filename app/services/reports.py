@@ -30,7 +30,7 @@ import base64
 import binascii
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -48,7 +48,7 @@ from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see, case_filter
 from app.services.workflow_engine import NewCase, available_actions, create_case
 from workflows import get_workflow
-from workflows.law.calendar import VN_TZ
+from workflows.law.calendar import VN_TZ, local_day_bounds
 from workflows.law.reporting import (
     COMMUNE_ACCIDENTS,
     ENTERPRISE_ACCIDENTS,
@@ -108,9 +108,7 @@ def _occurred_in(period: Period):
 
 
 def _bounds(period: Period):
-    start = datetime.combine(period.first, time(), tzinfo=VN_TZ)
-    end = datetime.combine(period.last + timedelta(days=1), time(), tzinfo=VN_TZ)
-    return start, end
+    return local_day_bounds(period.first, period.last)
 
 
 def active_enterprises(period: Period) -> list[Enterprise]:

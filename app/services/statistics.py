@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -42,7 +42,7 @@ from app.models import Case, Commune, Enterprise, Victim
 from app.services import codes
 from app.services.visibility import case_filter, enterprise_filter
 from workflows.declaration import GENDER_LABELS
-from workflows.law.calendar import VN_TZ
+from workflows.law.calendar import local_day_bounds
 from workflows.law.reporting import (
     AGE_BANDS,
     COMMUNE_ACCIDENTS,
@@ -143,13 +143,13 @@ class Query:
 
     @property
     def start(self) -> datetime:
-        """The first instant counted (aware UTC): local midnight opening ``first``."""
-        return datetime.combine(self.first, time(), tzinfo=VN_TZ)
+        """The first instant counted (aware): local midnight opening ``first``."""
+        return local_day_bounds(self.first, self.last)[0]
 
     @property
     def end(self) -> datetime:
         """The first instant not counted: local midnight after ``last``."""
-        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=VN_TZ)
+        return local_day_bounds(self.first, self.last)[1]
 
 
 @dataclass

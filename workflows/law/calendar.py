@@ -14,7 +14,7 @@ working day; that rule is not applied here and is left to the caller.
 """
 
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 import holidays
@@ -96,3 +96,13 @@ def add_working_days(
     # Shift in local time (fixed offset, so whole days stay whole) and hand back in start's zone.
     shifted = local + timedelta(days=(day - local.date()).days)
     return shifted.astimezone(start.tzinfo)
+
+
+def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants that bound the Vietnam-local days ``first`` to ``last`` (inclusive): local
+    midnight opening ``first`` and local midnight after ``last`` (the first instant not
+    included). Every count "by occurrence day in Vietnam time" filters with these."""
+    return (
+        datetime.combine(first, time(), tzinfo=VN_TZ),
+        datetime.combine(last + timedelta(days=1), time(), tzinfo=VN_TZ),
+    )
