@@ -762,16 +762,19 @@ EN = {
     "K = số người bị nạn ÷ số lao động × 1.000; K chết = số người chết ÷ số lao động × 1.000. Số "
     "lao động: báo cáo gần nhất của các doanh nghiệp trong phạm vi, nếu chưa có thì số đăng ký. "
     "Người lao động không có quan hệ lao động không có số lao động: cột tổng cộng tính cả họ, cột "
-    "\"có quan hệ lao động\" là tần suất của chính lực lượng lao động đó — cũng là số mà chỉ tiêu "
+    '"có quan hệ lao động" là tần suất của chính lực lượng lao động đó — cũng là số mà chỉ tiêu '
     "tần suất TNLĐ chết người dùng.": (
         "K = victims ÷ workers × 1,000; fatal K = deaths ÷ workers × 1,000. Workers: the latest "
         "report of each enterprise in scope, else its registered workforce. Workers without a "
-        "labour relation have no known workforce: the total column counts them too; the \"with a "
+        'labour relation have no known workforce: the total column counts them too; the "with a '
         "labour relation\" column is that workforce's own rate — the one the fatal-accident "
         "target uses."
     ),
     "Theo %(dimension)s": "By %(dimension)s",
-    "Tình hình trên địa bàn xã từ đầu năm %(year)s": "The commune's situation since 1 January %(year)s",
+    "Hiện %(shown)s bước quá hạn lâu nhất trong %(total)s; xem tất cả trong danh sách việc cần làm.": (
+        "The %(shown)s longest overdue of %(total)s steps; see them all in the task list."
+    ),
+    "Tình hình trên địa bàn từ đầu năm %(year)s": "The commune's situation since 1 January %(year)s",
     "Không có số liệu.": "No figures.",
     # Code lists and the enterprises' classification (issue 11).
     "Tên tiếng Việt": "Vietnamese name",

@@ -160,7 +160,8 @@ def overdue_steps(scope, *, limit: int = LIST_LIMIT) -> tuple[int, list[dict[str
                 "code": code,
                 "deadline": _deadline_label(kind, name),
                 "due_at": due,
-                "days_overdue": (at - due).days,
+                # Whole local days past the due day, as the reports' "days left" count them.
+                "days_overdue": (at.astimezone(VN_TZ).date() - due.astimezone(VN_TZ).date()).days,
             }
         )
     return total, items

@@ -43,6 +43,11 @@ from workflows.law.reporting import (
 )
 
 SEED = 2026
+# The enterprise whose latest report the inspector sends back in the demo, and why.
+RETURNED_TO = "dn_cokhi"
+RETURN_REASON = (
+    "Số lao động nữ chưa khớp với danh sách lao động của doanh nghiệp; đề nghị kiểm tra và nộp lại."
+)
 HISTORY_DAYS = 730
 ACCIDENTS = 230
 DISEASES = 16
@@ -490,7 +495,8 @@ class _Player:
         today = self.today.astimezone(VN_TZ).date()
         can_file = importlib.util.find_spec("app.services.statistics") is not None
         opened = filed = 0
-        for period in periods_ended_by(today):
+        periods = periods_ended_by(today)
+        for period in periods:
             opens_at = datetime.combine(period.last + timedelta(days=1), time(7), VN_TZ)
             if not self.at(opens_at):
                 continue
@@ -508,6 +514,11 @@ class _Player:
                 figures = self.figures(report.enterprise, period.year, half=period.half)
                 self.fire(report, "submit", user, {"figures": figures})
                 filed += 1
+                if period == periods[-1] and user.username == RETURNED_TO:
+                    # A newcomer signed in as this enterprise finds a report to correct.
+                    if self.at(moment + timedelta(days=3)):
+                        self.fire(report, "send_back", self.inspector, {"reason": RETURN_REASON})
+                    continue
                 if self.rnd.random() < 0.6 and self.at(moment + timedelta(days=4)):
                     self.fire(report, "accept", self.inspector, {})
         return opened, filed

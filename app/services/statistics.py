@@ -439,6 +439,9 @@ def _items(name: str, values: Mapping[Any, Mapping[str, int]], lang: str) -> lis
         for key, counts in values.items()
         if counts["accidents"] or counts["victims"]
     ]
+    if name == "age_band":  # bands read youngest first, "unknown" last
+        order = {key: index for index, key in enumerate(AGE_BAND_LABELS)}
+        return sorted(items, key=lambda item: order.get(item["key"], len(order)))
     # Most accidents first; ties by key so the order is stable.
     return sorted(items, key=lambda item: (-item["accidents"], -item["victims"], item["key"]))
 

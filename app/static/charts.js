@@ -56,6 +56,19 @@
     return { labels: labels, datasets: datasets };
   }
 
+  // Long category names (industries, communes) on a horizontal chart are shortened with "…"
+  // so Chart.js does not clip them at the canvas edge; the full name is in the tooltip and
+  // in the table below the chart.
+  function categoryTicks(canvas) {
+    return {
+      callback: function (value) {
+        var label = String(this.getLabelForValue(value));
+        var room = Math.max(12, Math.floor((canvas.parentNode.clientWidth || 360) / 18));
+        return label.length > room ? label.slice(0, room - 1) + "…" : label;
+      }
+    };
+  }
+
   function draw(table) {
     var data = datasetsOf(table);
     if (!data.datasets.length || !data.labels.length) return;
@@ -93,7 +106,7 @@
         indexAxis: horizontal ? "y" : "x",
         scales: {
           x: { stacked: stacked, beginAtZero: true, ticks: horizontal ? ticks : {} },
-          y: { stacked: stacked, beginAtZero: true, ticks: horizontal ? {} : ticks }
+          y: { stacked: stacked, beginAtZero: true, ticks: horizontal ? categoryTicks(canvas) : ticks }
         },
         plugins: { legend: { position: "bottom" } }
       }

@@ -121,7 +121,8 @@ def test_a_commune_sees_its_area_and_the_reports_it_files_itself(city, signed_in
                 "due_on": "2026-07-04"}  # fmt: skip
     db.session.commit()
     page = signed_in(commune.username).get("/").get_data(as_text=True)
-    assert 'data-testid="enterprise-dashboard"' in page and "Tình hình trên địa bàn xã" in page
+    assert 'data-testid="enterprise-dashboard"' in page
+    assert "Tình hình trên địa bàn từ đầu năm" in page
     # This year in the commune: A's two, B's one (same commune) and the worker's: 4 accidents.
     assert text_of(page, "accidents-this") == "4"
     # The commune owes its own report only, not the enterprises' in its area.
