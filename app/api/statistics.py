@@ -25,7 +25,8 @@ def _query():
 
 def _attachment(content: bytes, mimetype: str, name: str) -> Response:
     disposition = f'attachment; filename="{name}"'
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    # content_type, not mimetype: Werkzeug appends a second charset to a text/* mimetype.
+    return Response(content, content_type=mimetype, headers={"Content-Disposition": disposition})
 
 
 def export_json(record: dict) -> dict:

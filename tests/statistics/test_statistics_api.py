@@ -99,6 +99,7 @@ def test_xlsx_and_csv_carry_the_jsons_figures(api, city):
                         for i in answer["by"]["industry"]}  # fmt: skip
 
     response = api.get("/statistics/accidents.csv", city.insp, query_string=YEAR)
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     raw = response.data
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw and b"\n\n" not in raw
     tables = raw.decode("utf-8-sig").split("\r\n\r\n")

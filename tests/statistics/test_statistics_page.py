@@ -73,6 +73,7 @@ def test_csv_download_carries_the_filters(signed_in, city):
     client = signed_in(city.comm_x.username)
     response = client.get(f"/statistics/accidents.csv?{YEAR}&labour_relation=false")
     assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = response.data.decode("utf-8-sig")
     assert "accidents,Số vụ tai nạn,1,0,1\r\n" in text
 
