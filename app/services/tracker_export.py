@@ -157,6 +157,19 @@ def process_tables(body: dict[str, Any], lang: str = "vi") -> list[Table]:
     measures = body["measures"]
     days = {1: ONE_DECIMAL, 2: ONE_DECIMAL}
     grouped = {3: ONE_DECIMAL, 4: ONE_DECIMAL}
+
+    def grouped_table(titled: Pair, sheet: Pair, group_headers, group: str) -> Table:
+        # Each step's durations per group (industry or enterprise), one row per step and group.
+        return Table(
+            title=title(titled),
+            sheet=pick(sheet),
+            headers=[pick(STEP), *_headers(group_headers, lang), *_headers(SUMMARY_HEADERS, lang)],
+            rows=[
+                [m["label"], g["key"], g["label"], *_summary(g)] for m in measures for g in m[group]
+            ],  # fmt: skip
+            formats=grouped,
+        )
+
     return [
         Table(
             title=title(("Thời gian xử lý: toàn bộ", "Time taken: overall")),
@@ -165,35 +178,17 @@ def process_tables(body: dict[str, Any], lang: str = "vi") -> list[Table]:
             rows=[[m["label"], *_summary(m["overall"])] for m in measures],
             formats=days,
         ),
-        Table(
-            title=title(("Thời gian xử lý theo ngành", "Time taken by industry")),
-            sheet=pick(("Theo ngành", "By industry")),
-            headers=[
-                pick(STEP),
-                *_headers(INDUSTRY_HEADERS, lang),
-                *_headers(SUMMARY_HEADERS, lang),
-            ],  # fmt: skip
-            rows=[
-                [m["label"], g["key"], g["label"], *_summary(g)]
-                for m in measures
-                for g in m["by_industry"]
-            ],  # fmt: skip
-            formats=grouped,
+        grouped_table(
+            ("Thời gian xử lý theo ngành", "Time taken by industry"),
+            ("Theo ngành", "By industry"),
+            INDUSTRY_HEADERS,
+            "by_industry",
         ),
-        Table(
-            title=title(("Thời gian xử lý theo doanh nghiệp", "Time taken by enterprise")),
-            sheet=pick(("Theo doanh nghiệp", "By enterprise")),
-            headers=[
-                pick(STEP),
-                *_headers(ENTERPRISE_HEADERS, lang),
-                *_headers(SUMMARY_HEADERS, lang),
-            ],  # fmt: skip
-            rows=[
-                [m["label"], g["key"], g["label"], *_summary(g)]
-                for m in measures
-                for g in m["by_enterprise"]
-            ],  # fmt: skip
-            formats=grouped,
+        grouped_table(
+            ("Thời gian xử lý theo doanh nghiệp", "Time taken by enterprise"),
+            ("Theo doanh nghiệp", "By enterprise"),
+            ENTERPRISE_HEADERS,
+            "by_enterprise",
         ),
         Table(
             title=title(("Doanh nghiệp hay trễ hạn nhất", "Enterprises late most often")),
