@@ -15,13 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases import bp
+from app.cases.actions import act_from_page
 from app.cases.forms import (
     ActionForm,
     CaseFilterForm,
     DeclarationForm,
     action_form,
-    action_payload,
-    apply_errors,
 )
 from app.cases.presenter import (
     case_page,
@@ -29,16 +28,13 @@ from app.cases.presenter import (
     nearest_deadline,
     severity_label,
     template_helpers,
-    trigger_label,
 )
-from app.errors import Conflict, ValidationFailed
-from app.i18n import localize
+from app.errors import ValidationFailed
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.declarations import declare as declare_case
 from app.services.declarations import may_name_incident
 from app.services.parties import normalise_tax_code
-from app.services.workflow_engine import available_actions, fire_transition
 from workflows import get_workflow
 
 bp.context_processor(template_helpers)
@@ -98,22 +94,14 @@ def transition(case_id: int, trigger: str):
     user = _user()
     case = case_service.get_visible_case(user, case_id)
     form = posted_action_form(case, trigger)
-    offered = trigger in available_actions(case, user)
-    if not form.validate() and offered:
-        return _failed_action(case_id, user, form, trigger, 422)
-    try:
-        fire_transition(case_id, trigger, user, action_payload(form), ip=request.remote_addr)
-    except ValidationFailed as exc:
-        apply_errors(form, exc.errors, form.row_map)
-        if not offered:  # no form on the page to show them next to
-            flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
-        return _failed_action(case_id, user, form, trigger, 422)
-    except Conflict as exc:
-        flash(localize(exc.message), "error")
-        return _failed_action(case_id, user, None, None, 409)
-    label = trigger_label(get_workflow(case.kind), trigger)
-    flash(_("Đã thực hiện: %(action)s.", action=label), "info")
-    return redirect(url_for("cases.detail", case_id=case_id))
+    return act_from_page(
+        case,
+        user,
+        trigger,
+        form,
+        failed=lambda form, trigger, status: _failed_action(case_id, user, form, trigger, status),
+        done_url=url_for("cases.detail", case_id=case_id),
+    )
 
 
 def _failed_action(case_id: int, user, form, trigger, status: int):

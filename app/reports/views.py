@@ -15,16 +15,16 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.cases.forms import ActionForm, action_form, action_payload, apply_errors
+from app.cases.actions import act_from_page
+from app.cases.forms import ActionForm, action_form
 from app.cases.presenter import ActionView, template_helpers, trigger_label
-from app.errors import Conflict, ValidationFailed
+from app.errors import ValidationFailed
 from app.formatting import format_date, format_datetime
 from app.i18n import localize
 from app.permissions import has_permission, require_permission
 from app.reports import bp
 from app.services import reports
 from app.services.report_files import XLSX_TYPE, report_pdf, report_xlsx
-from app.services.workflow_engine import available_actions, fire_transition
 from workflows import get_workflow
 from workflows.base import parse_iso
 from workflows.report import FIGURES
@@ -143,22 +143,14 @@ def transition(case_id: int, trigger: str):
     user = _user()
     case = reports.get_report(user, case_id)
     form = action_form(get_workflow(case.kind), trigger, case.state)(prefix=trigger)
-    offered = trigger in available_actions(case, user)
-    if not form.validate() and offered:
-        return _failed(case_id, user, form, trigger, 422)
-    try:
-        fire_transition(case_id, trigger, user, action_payload(form), ip=request.remote_addr)
-    except ValidationFailed as exc:
-        apply_errors(form, exc.errors, form.row_map)
-        if not offered:
-            flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
-        return _failed(case_id, user, form, trigger, 422)
-    except Conflict as exc:
-        flash(localize(exc.message), "error")
-        return _failed(case_id, user, None, None, 409)
-    label = trigger_label(get_workflow(case.kind), trigger)
-    flash(_("Đã thực hiện: %(action)s.", action=label), "info")
-    return redirect(url_for("reports.detail", case_id=case_id))
+    return act_from_page(
+        case,
+        user,
+        trigger,
+        form,
+        failed=lambda form, trigger, status: _failed(case_id, user, form, trigger, status),
+        done_url=url_for("reports.detail", case_id=case_id),
+    )
 
 
 def _failed(case_id: int, user, form, trigger, status: int):
