@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.errors import SafeCaseError
+from app.jobs import QUEUES
 from workflows.base import USER_ROLES
 
 
@@ -198,13 +199,20 @@ def audit_verify():
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-def worker(burst: bool):
-    """Start an RQ worker for all of SafeCase's queues (needs REDIS_URL)."""
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    type=click.Choice(QUEUES),
+    help="Only this queue (repeatable); default: all of them.",
+)
+def worker(burst: bool, queues: tuple[str, ...]):
+    """Start an RQ worker for SafeCase's queues (needs REDIS_URL)."""
     from app.jobs import run_worker
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in-process.")
-    run_worker(burst=burst)
+    run_worker(burst=burst, queues=queues or QUEUES)
 
 
 deadlines_cli = AppGroup("deadlines", help="Thời hạn (deadline reminders and escalation).")

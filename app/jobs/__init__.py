@@ -151,8 +151,10 @@ def _warm_up(app: Flask) -> None:
     db.engine.dispose()
 
 
-def run_worker(burst: bool = False) -> None:
-    """Run an RQ worker for every queue of the app (``flask --app wsgi worker``).
+def run_worker(burst: bool = False, queues: tuple[str, ...] = QUEUES) -> None:
+    """Run an RQ worker for ``queues`` (default: every queue of the app; ``flask --app wsgi
+    worker [--queue NAME]…``). A deployment may dedicate workers to a queue, e.g. one for
+    the mail so that long exports on ``default`` never delay a notice.
 
     ``with_scheduler`` makes the worker move RQ-scheduled retries (``Retry(interval=…)``)
     back onto their queues; it is RQ's ordinary scheduler, not the beta cron one.
@@ -161,7 +163,7 @@ def run_worker(burst: bool = False) -> None:
     _warm_up(app)
     cls = worker_class()
     cls.flask_app = app
-    worker = cls([get_queue(name) for name in QUEUES], connection=redis_connection())
+    worker = cls([get_queue(name) for name in queues], connection=redis_connection())
     worker.work(burst=burst, with_scheduler=True)
 
 
