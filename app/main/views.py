@@ -1,7 +1,7 @@
 """Home: who is signed in, with which role and scope; for an inspector the city's situation,
 for an enterprise its own (``app/services/dashboards.py``)."""
 
-from flask import render_template
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.main import bp
@@ -35,3 +35,9 @@ def home():
 @bp.get("/healthz")
 def health():
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and tools that ask for /favicon.ico before reading the page's icon link."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -125,3 +125,12 @@ def test_open_redirect_after_login_is_refused(client, login):
     make_user("inspector", username="thanh")
     response = login("thanh", next_url="https://evil.example/")
     assert response.headers["Location"] == "/"
+
+
+def test_every_page_names_its_icon_and_the_old_icon_address_leads_to_it(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    old = client.get("/favicon.ico")
+    assert old.status_code == 301 and old.headers["Location"].endswith("/static/favicon.svg")
+    with client.get("/static/favicon.svg") as icon:  # a file response: closed after use
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
