@@ -43,7 +43,13 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, Commune, Enterprise, User
 from app.services.rulebook import load_rulebook
-from app.services.statistics import differences, report_totals
+from app.services.statistics import (
+    COST_LABELS,
+    COUNT_LABELS,
+    PROPERTY_DAMAGE_LABEL,
+    differences,
+    report_totals,
+)
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see, case_filter
 from app.services.workflow_engine import NewCase, available_actions, create_case
@@ -406,26 +412,13 @@ def _counts(where) -> dict[str, int]:
 
 # The totals of a report as the forms name them (Appendix XII / XVI), in the forms' order;
 # the page, the PDF, the XLSX and the "differs" warning all read these labels.
+# The statutory forms' row labels: the statistics' own, but for the first row, which the form
+# words in full.
 TOTAL_LABELS: dict[str, tuple[str, str]] = {
+    **COUNT_LABELS,
     "accidents": ("Số vụ tai nạn lao động", "Accidents"),
-    "fatal_accidents": ("Số vụ có người chết", "Fatal accidents"),
-    "accidents_2plus_victims": (
-        "Số vụ có từ 2 người bị nạn trở lên",
-        "Accidents with 2 or more victims",
-    ),
-    "victims": ("Số người bị nạn", "Victims"),
-    "female_victims": ("Số lao động nữ bị nạn", "Female victims"),
-    "deaths": ("Số người chết", "Deaths"),
-    "serious": ("Số người bị thương nặng", "Seriously injured"),
-    "days_off": ("Tổng số ngày nghỉ vì tai nạn lao động", "Days off work"),
-    "costs_vnd": ("Tổng chi phí (đồng)", "Total costs (VND)"),
-    "property_damage_vnd": ("Thiệt hại tài sản (đồng)", "Property damage (VND)"),
-}
-COST_LABELS: dict[str, tuple[str, str]] = {
-    "medical": ("Chi phí y tế (đồng)", "Medical costs (VND)"),
-    "wages": ("Trả lương trong thời gian điều trị (đồng)", "Wages during treatment (VND)"),
-    "compensation": ("Bồi thường, trợ cấp (đồng)", "Compensation and allowances (VND)"),
-    "total": ("Tổng chi phí (đồng)", "Total costs (VND)"),
+    "costs_vnd": COST_LABELS["total"],
+    "property_damage_vnd": PROPERTY_DAMAGE_LABEL,
 }
 BREAKDOWN_LABELS: dict[str, tuple[str, str]] = {
     "occupation": ("Theo nghề nghiệp", "By occupation"),

@@ -30,6 +30,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CodeEntry, Commune, Enterprise
+from app.services.codes import nfc
 from app.services.statistics import Query
 from app.services.visibility import enterprise_filter
 from workflows.law.calendar import VN_TZ
@@ -78,8 +79,9 @@ def parse_day(text: str) -> date | None:
 
 
 def _arg(args: Mapping[str, str], name: str) -> str:
+    # NFC like every other text the app takes (a commune's name typed on a Mac is NFD).
     value = args.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return nfc(value).strip() if isinstance(value, str) else ""
 
 
 def parse_query(args: Mapping[str, str], user) -> Query:
