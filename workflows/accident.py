@@ -194,7 +194,9 @@ def has_competent_team(ctx: Context) -> Reason | None:
     )
 
 
-def _declarer_role(case: CaseSnapshot) -> str:
+def declarer_role(case: CaseSnapshot) -> str:
+    """The role that declared ``case`` (a resolver: the dossier lets the declarer add the
+    papers it holds)."""
     # The service records who declared; older rows fall back to the declarer whose
     # declarations carry the case's labour relation.
     role = case.data.get("declared_by_role")
@@ -204,11 +206,11 @@ def _declarer_role(case: CaseSnapshot) -> str:
 
 
 def is_declared_by_enterprise(ctx: Context) -> Reason | None:
-    return unless(_declarer_role(ctx.case) == "enterprise", "Không do doanh nghiệp khai báo.")
+    return unless(declarer_role(ctx.case) == "enterprise", "Không do doanh nghiệp khai báo.")
 
 
 def is_declared_by_commune(ctx: Context) -> Reason | None:
-    return unless(_declarer_role(ctx.case) == "commune", "Không do UBND cấp xã khai báo.")
+    return unless(declarer_role(ctx.case) == "commune", "Không do UBND cấp xã khai báo.")
 
 
 def is_investigating_body(ctx: Context) -> Reason | None:
@@ -859,7 +861,11 @@ WORKFLOW = WorkflowDefinition(
         "reopen": reopen,
         "close": close,
     },
-    resolvers={"level_role": level_role, "team_head_role": team_head_role},
+    resolvers={
+        "level_role": level_role,
+        "team_head_role": team_head_role,
+        "declarer_role": declarer_role,
+    },
     # The coded facts the statistics group by, as columns (docs/statistics.md).
     indexed_columns=STATISTICS_COLUMNS,
     on_create="classify",
@@ -874,9 +880,13 @@ WORKFLOW = WorkflowDefinition(
     ),
     # The team's dossier, from the team's appointment on (a commune record has no team, so no
     # dossier), with the casualties' medical papers.
+    # The team's papers are the investigating body's to add (the inspector's at any time); the
+    # photos and the medical papers also the declarer's — never a commune's on an employer's
+    # accident, nor the union's.
     dossier=investigation_dossier(
         ("investigating", "suspended", "concluded", "announced", "closed"),
-        when=("team",), medical=True,
+        when=("team",), medical=True, team=("team_head_role",),
+        parties=("declarer_role", "team_head_role", "inspector"),
     ),
     # Law 84/2015 Art. 34: the employer declares its workers' accidents; the commune those of
     # people working without a labour relation, in its own commune.

@@ -170,6 +170,10 @@ class Field:
     # A ``code`` field's code list (``CodeEntry.list_name``: cause, injuring_factor, …); the
     # application checks the code exists in it (``app/services/codes.py``).
     code_list: str | None = None
+    # The value is medical detail, or one can work a medical figure back from it (a benefit's
+    # kind tells the capacity-loss band): the event trail shows it only to the roles with
+    # medical access (``app/services/privacy.py``).
+    medical: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,11 +195,17 @@ class Task:
 
 @dataclass(frozen=True)
 class State:
+    """A state of the lifecycle. ``public_label_vi``/``public_label_en`` name it to the roles
+    without medical access when its own label tells medical detail (e.g. a capacity-loss
+    band); empty: the label is fit for everyone (``app/services/privacy.py`` chooses)."""
+
     name: str
     label_vi: str
     label_en: str
     terminal: bool = False
     tasks: tuple[Task, ...] = ()
+    public_label_vi: str = ""
+    public_label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -497,6 +507,11 @@ class WorkflowDefinition:
     # Facts the application supplies in ``CaseSnapshot.facts`` (computed from other cases, so
     # this package cannot): names registered in ``app/services/case_facts.py``.
     facts: tuple[str, ...] = ()
+    # Where ``case.data`` holds medical detail or what one can work it back from (a benefit's
+    # kind, a number of months, an article quoting a band): dotted paths, each a key or a
+    # whole subtree ("insurance.expected_kind", "assessments"). Only the roles with medical
+    # access see them; every surface asks ``app/services/privacy.py``, which reads this.
+    medical_data: tuple[str, ...] = ()
 
     # -- look-ups ---------------------------------------------------------------------------
 
@@ -705,6 +720,8 @@ class _Checker:
             if state.name in seen:
                 self._add(f"state {state.name!r} is declared twice")
             seen.add(state.name)
+            if bool(state.public_label_vi) != bool(state.public_label_en):
+                self._add(f"state {state.name!r}: a public label needs both languages")
             task_names: set[str] = set()
             for task in state.tasks:
                 where = f"state {state.name!r} task {task.name!r}"
@@ -845,6 +862,24 @@ class _Checker:
             for key in item.when:
                 if not key:
                     self._add(f"{where}: an empty data key in 'when'")
+        for path in self.d.medical_data:
+            if not path or any(not part for part in path.split(".")):
+                self._add(f"medical data path {path!r}: empty key")
+        self._once("medical data path", list(self.d.medical_data))
+        for uploader in self.d.dossier.uploaders:
+            where = f"dossier uploader {uploader.categories}"
+            if not uploader.categories or not uploader.roles:
+                self._add(f"{where}: names no category or no role")
+            for category in uploader.categories:
+                if category not in CATEGORIES:
+                    self._add(f"{where}: unknown document category {category!r}")
+            for role in uploader.roles:
+                self._role_or_resolver(role, where)
+            if uploader.states is not None and not uploader.states:
+                self._add(f"{where}: no state allows it (None means every open state)")
+            for state in uploader.states or ():
+                if state not in self.state_names:
+                    self._add(f"{where}: unknown state {state!r}")
         for role, column in self.d.shared_with.items():
             where = f"shared with {role!r}"
             # The system actor and the admin read no case content; sharing with them is a typo.

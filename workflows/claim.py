@@ -814,12 +814,37 @@ def record_decision(ctx: Context) -> Outcome:
 
 # -- the definition ---------------------------------------------------------------------------
 
+# What of a claim's data is medical, or lets one work the capacity-loss percentage back: the
+# assessment and its dates, the number of months of wages (1.5 + (pct − 10) × 0.4), a
+# benefit's kind (one-time below 31 %, monthly from 31 %), the articles quoting the band, the
+# start month and its base salary (the discharge month), the earlier assessments, the
+# insurer's decided kind and reason. Amounts owed and paid are not: the union checks them.
+# A new key that tells the same belongs here (docs/architecture.md "Privacy").
+MEDICAL_DATA = (
+    "capacity_loss_pct",
+    "treatment_ended_on",
+    "outpatient",
+    "assessment_reason",
+    "assessments",
+    "compensation.months",
+    "compensation.basis",
+    "compensation.equivalent_si_kind",
+    "insurance.expected_kind",
+    "insurance.basis",
+    "insurance.base_salary_vnd",
+    "insurance.start_month",
+    "insurance.start_month_basis",
+    "insurance.kind",
+    "insurance.reason",
+)
+
 _CONCLUSION_FIELDS = (
     Field(
         "capacity_loss_pct",
         "percent",
         label_vi="Tỷ lệ suy giảm khả năng lao động (%)",
         label_en="Loss of working capacity (%)",
+        medical=True,
     ),
     Field(
         "assessed_at",
@@ -837,6 +862,7 @@ _ASSESSMENT_FIELDS = _CONCLUSION_FIELDS + (
         required=False,
         label_vi="Ngày điều trị xong, ra viện",
         label_en="Treatment ended / hospital discharge",
+        medical=True,
     ),
     Field(
         "outpatient",
@@ -844,6 +870,7 @@ _ASSESSMENT_FIELDS = _CONCLUSION_FIELDS + (
         required=False,
         label_vi="Điều trị ngoại trú",
         label_en="Outpatient treatment",
+        medical=True,
     ),
 )
 _REASSESSMENT_FIELDS = _CONCLUSION_FIELDS + (
@@ -853,6 +880,7 @@ _REASSESSMENT_FIELDS = _CONCLUSION_FIELDS + (
         label_vi="Lý do giám định lại",
         label_en="Reason for re-assessment",
         choices=REASSESSMENT_REASONS,
+        medical=True,
     ),
 )
 
@@ -933,6 +961,10 @@ STATES = (
         "Dưới 5% — không được bồi thường",
         "Below 5 % — not eligible",
         tasks=(Task("close", "union", "Đóng hồ sơ bồi thường", "Close the claim"),),
+        # The band is medical detail: the roles without medical access read only that the
+        # Council concluded (that nothing is owed they see from the amounts).
+        public_label_vi="Đã có kết luận giám định",
+        public_label_en="Assessment concluded",
     ),
     State("closed", "Đã đóng", "Closed", terminal=True),
 )
@@ -993,6 +1025,7 @@ _DECIDE_INSURANCE_FIELDS = (
         label_vi="Loại trợ cấp",
         label_en="Benefit kind",
         choices=("one_time", "monthly", "death"),
+        medical=True,
     ),
     Field(
         "amount_vnd",
@@ -1001,7 +1034,8 @@ _DECIDE_INSURANCE_FIELDS = (
         label_vi="Số tiền (đồng)",
         label_en="Amount (VND)",
     ),
-    Field("reason", "text", required=False, label_vi="Lý do", label_en="Reason"),
+    # Written on a medical decision, it may quote the assessment.
+    Field("reason", "text", required=False, label_vi="Lý do", label_en="Reason", medical=True),
 )
 
 TRANSITIONS = (
@@ -1119,4 +1153,5 @@ WORKFLOW = WorkflowDefinition(
     indexed_columns={"insurance_filed": is_filed_with_insurance},
     dossier=MEDICAL_DOSSIER,
     shared_with={"insurance": "insurance_filed"},
+    medical_data=MEDICAL_DATA,
 )

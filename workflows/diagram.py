@@ -10,6 +10,8 @@ once per source as ``source --> dest : trigger``; terminal states lead to ``[*]`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from workflows.base import WorkflowDefinition
 
 
@@ -18,8 +20,13 @@ def _label(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
-def mermaid(definition: WorkflowDefinition, current: str | None = None) -> str:
-    """The diagram text, ending with a newline. ``current`` (a state name) is highlighted.
+def mermaid(
+    definition: WorkflowDefinition,
+    current: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The diagram text, ending with a newline. ``current`` (a state name) is highlighted;
+    ``labels`` (state name → text) replaces some states' Vietnamese labels.
 
     :raises KeyError: when ``current`` is not a state of ``definition``.
     """
@@ -30,7 +37,8 @@ def mermaid(definition: WorkflowDefinition, current: str | None = None) -> str:
         f"    %% {definition.kind}: {definition.label_vi} ({definition.label_en})",
     ]
     for state in definition.states:
-        lines.append(f'    state "{_label(state.label_vi)}" as {state.name}')
+        text = (labels or {}).get(state.name, state.label_vi)
+        lines.append(f'    state "{_label(text)}" as {state.name}')
     lines.append(f"    [*] --> {definition.initial}")
     edges: list[str] = []
     for transition in definition.transitions:

@@ -5,7 +5,11 @@
 app translates the labels through its catalogue. A definition's :class:`Dossier` says which
 of them a case of its kind needs, in which states, and on which facts of the case's data:
 the document service asks ``get_workflow(case.kind).dossier.required(state, data)`` and
-names no kind itself. Pure data, like the rest of ``workflows``: no Flask, no database.
+names no kind itself. The same declaration says who may add a paper of each category, and in
+which states (:class:`Uploader`): the investigating body files the investigation's papers, the
+declarer and the employer what they hold (photos, medical papers); a party with no part in the
+case (a commune on an enterprise's accident, the trade union, social insurance) adds nothing.
+Pure data, like the rest of ``workflows``: no Flask, no database.
 """
 
 from __future__ import annotations
@@ -49,32 +53,80 @@ class DossierItem:
 
 
 @dataclass(frozen=True)
+class Uploader:
+    """``roles`` — role names, or names of the definition's role resolvers ("the body
+    investigating this case") — may add papers of ``categories`` while the case is in one of
+    ``states`` (None: any state that is not terminal; a terminal state never takes papers)."""
+
+    categories: tuple[str, ...]
+    roles: tuple[str, ...]
+    states: tuple[str, ...] | None = None
+
+    def allows(self, category: str, state: str) -> bool:
+        return category in self.categories and (self.states is None or state in self.states)
+
+
+@dataclass(frozen=True)
 class Dossier:
-    """The items a case of one kind needs, in the order the checklist shows them."""
+    """The items a case of one kind needs, in the order the checklist shows them, and who may
+    add papers to it (deny by default: a category no :class:`Uploader` names takes none)."""
 
     items: tuple[DossierItem, ...] = ()
+    uploaders: tuple[Uploader, ...] = ()
 
     def required(self, state: str, data: Mapping[str, Any]) -> tuple[str, ...]:
         """The categories a case in ``state`` with ``data`` needs now (empty: none)."""
         return tuple(item.category for item in self.items if item.applies(state, data))
 
+    def uploader_roles(self, category: str, state: str) -> tuple[str, ...]:
+        """The roles and resolver names that may add a ``category`` paper in ``state``."""
+        found = (u.roles for u in self.uploaders if u.allows(category, state))
+        return tuple(dict.fromkeys(role for roles in found for role in roles))
+
+
+# The papers the investigation team itself draws up (Decree 39/2016 Art. 13-15).
+TEAM_PAPERS = ("scene_record", "scene_sketch", "statements", "examination", "minutes")
+# Papers a party to the case holds and brings: photos, the casualties' medical papers, others.
+PARTY_PAPERS = ("photos", MEDICAL_CATEGORY, "other")
+
 
 def investigation_dossier(
-    states: tuple[str, ...], *, when: tuple[str, ...] = (), medical: bool = False
+    states: tuple[str, ...],
+    *,
+    when: tuple[str, ...] = (),
+    medical: bool = False,
+    team: tuple[str, ...] = ("inspector",),
+    parties: tuple[str, ...] = ("inspector",),
 ) -> Dossier:
     """The dossier of an investigation by a team (Decree 39/2016 Art. 13-15), required in
     ``states`` once every key in ``when`` is set: the scene record and sketch, photos,
     statements, the technical or forensic examination record when the case's data says one
     is needed (``needs_technical_exam``), the minutes, and with ``medical`` the casualties'
-    medical papers."""
+    medical papers.
+
+    Who adds them: the team's papers (``TEAM_PAPERS``) ``team`` — the roles (or resolver
+    names) of the investigating body — while the team works (``states``), and the inspector
+    at any time it supervises; photos, medical papers (with ``medical``) and other papers
+    ``parties`` (e.g. the declarer and the investigating body) in any open state."""
     scene = ("scene_record", "scene_sketch", "photos", "statements")
     items = [DossierItem(category, states, when) for category in scene]
     items.append(DossierItem("examination", states, when + ("needs_technical_exam",)))
     items.append(DossierItem("minutes", states, when))
     if medical:
         items.append(DossierItem(MEDICAL_CATEGORY, states, when))
-    return Dossier(tuple(items))
+    held = PARTY_PAPERS if medical else tuple(c for c in PARTY_PAPERS if c != MEDICAL_CATEGORY)
+    uploaders = (
+        Uploader(TEAM_PAPERS, ("inspector",)),
+        Uploader(TEAM_PAPERS, team, states),
+        Uploader(held, parties),
+    )
+    return Dossier(tuple(items), uploaders)
 
 
-# The medical papers, in every state: the dossier of a case about one person's health.
-MEDICAL_DOSSIER = Dossier((DossierItem(MEDICAL_CATEGORY),))
+# The medical papers, in every state: the dossier of a case about one person's health. The
+# employer (who holds the worker's papers and files them with social insurance) and the
+# inspector add them, and other papers (proof of payment…); nobody adds investigation papers.
+MEDICAL_DOSSIER = Dossier(
+    (DossierItem(MEDICAL_CATEGORY),),
+    (Uploader((MEDICAL_CATEGORY, "other"), ("enterprise", "inspector")),),
+)

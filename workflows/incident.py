@@ -119,7 +119,10 @@ WORKFLOW = WorkflowDefinition(
     create_notify=(Notify("incident.declared", ("inspector",), urgent=True),),
     declaration_fields=DECLARATION_FIELDS,
     # The team's dossier once the investigation is opened; an incident has no casualty papers.
-    dossier=investigation_dossier(("investigating", "concluded", "announced", "closed")),
+    # The inspectorate's team adds its papers; the employer its photos and other papers.
+    dossier=investigation_dossier(
+        ("investigating", "concluded", "announced", "closed"), parties=("enterprise", "inspector")
+    ),
     # The employer declares; an incident has no labour relation of its own, and its casualties
     # are declared as accident cases linked to it.
     declaration=DeclarationSpec(

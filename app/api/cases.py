@@ -97,8 +97,8 @@ def events(case_id: int):
     rows = case_service.case_events(g.api_user, case_id)
     # Event payloads carry medical fields too (e.g. an assessment's capacity loss).
     case = case_service.get_visible_case(g.api_user, case_id)
-    read_medical(g.api_user, case, "events", carried=events_have_medical_content(rows))
-    return jsonify([event_json(e, g.api_user) for e in rows])
+    read_medical(g.api_user, case, "events", carried=events_have_medical_content(case, rows))
+    return jsonify([event_json(e, g.api_user, case.kind) for e in rows])
 
 
 @bp.get("/cases/<int:case_id>/benefit")

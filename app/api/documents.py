@@ -109,6 +109,11 @@ def list_documents(case_id: int):
         items=[document_json(d, g.api_user) for d in rows],
         checklist=checklist_json(document_service.dossier_checklist(case)),
         can_upload=document_service.may_upload(g.api_user, case),
+        upload_categories=(
+            list(document_service.upload_categories(g.api_user, case))
+            if document_service.may_upload(g.api_user, case)
+            else []
+        ),
     )
 
 
@@ -231,8 +236,9 @@ register_paths(
                 "responses": {
                     "200": {
                         "description": "{items: [document], checklist: {items, missing, "
-                        "complete}, can_upload}; a medical paper's name and note are null "
-                        "for roles without medical access",
+                        "complete}, can_upload, upload_categories}; a medical paper's name "
+                        "and note are null for roles without medical access (a list naming "
+                        "one to a medical role is a logged medical read)",
                         "content": {
                             "application/json": {
                                 "schema": {
@@ -241,6 +247,12 @@ register_paths(
                                         "items": {"type": "array", "items": DOCUMENT},
                                         "checklist": {"type": "object"},
                                         "can_upload": {"type": "boolean"},
+                                        "upload_categories": {
+                                            "type": "array",
+                                            "items": {
+                                                "enum": list(document_service.CATEGORIES)
+                                            },
+                                        },
                                     },
                                 }
                             }
@@ -250,8 +262,9 @@ register_paths(
                 },
             },
             "post": {
-                "summary": "Attach a document (enterprise own, inspector, commune own): PDF, "
-                "JPEG, PNG or DOCX by content, at most 20 MB",
+                "summary": "Attach a document (a category the kind's dossier lets the caller's "
+                "role add in the case's state: see upload_categories): PDF, JPEG, PNG or "
+                "DOCX by content, at most 20 MB",
                 "parameters": [_CASE_ID],
                 "requestBody": {
                     "content": {
@@ -273,7 +286,11 @@ register_paths(
                         "description": "the document",
                         "content": {"application/json": {"schema": DOCUMENT}},
                     },
-                    "403": {"description": "read-only role (union, insurance)", **_JSON_ERROR},
+                    "403": {
+                        "description": "no part in this case's papers (union, insurance, a "
+                        "commune on an enterprise's case) or not this category now",
+                        **_JSON_ERROR,
+                    },
                     "404": {"description": "missing or not visible", **_JSON_ERROR},
                     "409": {"description": "the case is closed or rejected", **_JSON_ERROR},
                     "422": {

@@ -12,10 +12,10 @@ from app.models import Case, CaseEvent, Task
 from app.services.claim_benefits import monthly_due
 from app.services.privacy import (
     claim_victim,
-    medical_view,
+    data_view,
+    event_payload_view,
     national_id_for,
     sees_medical,
-    strip_medical,
 )
 
 
@@ -51,10 +51,12 @@ def victim_json(victim, user, include_medical: bool = True) -> dict[str, Any]:
     return body
 
 
-def claim_amounts(case: Case, medical: bool = True) -> dict[str, Any]:
-    """A claim's money at the top level; ``insurance.monthly_due`` (``claim_benefits.
-    benefit_json`` for this month) only while its current benefit is a monthly allowance."""
-    data = case.data or {}
+def claim_amounts(case: Case, user, medical: bool = True) -> dict[str, Any]:
+    """A claim's money at the top level, read from ``case.data`` as ``user`` may see it (the
+    benefit's kind is withheld from a role without medical access); ``insurance.monthly_due``
+    (``claim_benefits.benefit_json`` for this month) only while its current benefit is a
+    monthly allowance, and only for a role that may know it is one."""
+    data = data_view(user, case, medical=medical)
     comp = data.get("compensation") or {}
     ins = data.get("insurance") or {}
     amounts = {
@@ -70,7 +72,7 @@ def claim_amounts(case: Case, medical: bool = True) -> dict[str, Any]:
             "decided_vnd": ins.get("decided_vnd"),
         },
     }
-    due = monthly_due(case, medical=medical)
+    due = monthly_due(case, medical=medical) if medical and sees_medical(user) else None
     if due is not None:
         amounts["insurance"]["monthly_due"] = due
     return amounts
@@ -81,7 +83,6 @@ def case_json(
 ) -> dict[str, Any]:
     """The contract's case object; medical fields only when asked for and allowed."""
     medical = include_medical and sees_medical(user)
-    data = case.data or {}
     body: dict[str, Any] = {
         "id": case.id,
         "code": case.code,
@@ -117,10 +118,10 @@ def case_json(
         "victims": [victim_json(v, user, medical) for v in case.victims],
         "parent_id": case.parent_id,
         "children": [c.id for c in case.children],
-        "data": data if medical else strip_medical(data),
+        "data": data_view(user, case, medical=medical),
     }
     if case.kind == "claim":
-        body.update(claim_amounts(case, medical))
+        body.update(claim_amounts(case, user, medical))
         if case.parent is not None:
             body["parent"] = {
                 "code": case.parent.code,
@@ -162,7 +163,8 @@ def links_json(case: Case, links) -> dict[str, Any]:
     return {}
 
 
-def event_json(event: CaseEvent, user) -> dict[str, Any]:
+def event_json(event: CaseEvent, user, kind: str) -> dict[str, Any]:
+    """An event of a case of ``kind``, its payload as ``user`` may see it."""
     return {
         "seq": event.seq,
         "at": iso(event.at),
@@ -171,7 +173,7 @@ def event_json(event: CaseEvent, user) -> dict[str, Any]:
         "trigger": event.trigger,
         "from": event.from_state,
         "to": event.to_state,
-        "payload": medical_view(user, event.payload),
+        "payload": event_payload_view(user, kind, event),
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }

@@ -83,17 +83,20 @@ def download_document(case_id: int, document_id: int):
 def case_documents_panel(case) -> dict:
     """What the documents partial shows ``current_user`` for ``case``: the dossier checklist,
     the documents (a medical paper's name hidden from roles without medical access), whether
-    the user may upload, and the categories to choose from."""
+    the user may upload, and the categories they may choose from."""
     user = current_user._get_current_object()
     _case, rows = document_service.list_documents(user, case.id)  # ``_`` is gettext here
     checklist = document_service.dossier_checklist(case)
+    # Only the papers this user may add to this case now (the kind's Dossier.uploaders).
+    categories = list(document_service.upload_categories(user, case))
+    missing = [name for name in checklist.missing if name in categories]
     return {
         "checklist": checklist,
-        "default_category": (checklist.missing or ["other"])[0],
+        "default_category": (missing or categories or ["other"])[0],
         "documents": [
             {"row": row, "readable": document_service.may_download(user, row)} for row in rows
         ],
         "can_upload": document_service.may_upload(user, case),
-        "categories": list(document_service.CATEGORIES),
+        "categories": categories,
         "max_mb": document_service.MAX_BYTES // (1024 * 1024),
     }

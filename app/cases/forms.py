@@ -40,7 +40,9 @@ from app.clock import VN_TZ, to_local
 from app.extensions import db
 from app.i18n import lazy_pick, localize_errors, pick
 from app.models import Commune
+from app.permissions import acting_user
 from app.services import codes
+from app.services.privacy import state_labels
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
 from workflows.declaration import ACCIDENT_TYPE_LABELS, GENDER_LABELS, VICTIM, Input
@@ -600,10 +602,12 @@ class DeclarationForm(FlaskForm):
 
 
 def _state_choices() -> dict[str, Any]:
+    # Named as the caller may read them (app.services.privacy: no band for the union).
+    user = acting_user()
     seen: dict[str, Any] = dict(ALL)
-    for definition in REGISTRY.values():
+    for kind, definition in REGISTRY.items():
         for state in definition.states:
-            seen.setdefault(state.name, pick((state.label_vi, state.label_en)))
+            seen.setdefault(state.name, pick(state_labels(user, kind, state.name)))
     return seen
 
 

@@ -24,7 +24,16 @@ from app.models.user import ROLE_LABELS
 from app.services import cases as case_service
 from app.services.claim_benefits import monthly_due
 from app.services.declarations import may_name_incident
-from app.services.privacy import claim_victim, medical_view, read_medical
+from app.permissions import acting_user
+from app.services.privacy import (
+    claim_victim,
+    data_view,
+    event_payload_view,
+    public_state_labels,
+    read_medical,
+    sees_medical,
+    state_labels,
+)
 from app.services.visibility import can_see
 from app.services.workflow_engine import available_actions
 from workflows import get_workflow
@@ -69,11 +78,13 @@ def wf_label(item: Any) -> str:
     return item.label_en if english() else item.label_vi
 
 
-def state_label(kind: str, state: str | None) -> str:
+def state_label(kind: str, state: str | None, user=None) -> str:
+    """``state`` of ``kind`` as ``user`` (default: the caller) may read it
+    (``privacy.state_labels``: a neutral name for a label that tells medical detail)."""
     if not state:
         return ""
     try:
-        return wf_label(get_workflow(kind).state(state))
+        return pick(state_labels(user or acting_user(), kind, state))
     except KeyError:
         return state
 
@@ -242,7 +253,7 @@ def display_value(value: Any, victims: dict[int, str] | None = None, key: str = 
 
 
 def event_view(definition, event, user, victims: dict[int, str]) -> EventView:
-    payload = medical_view(user, event.payload)
+    payload = event_payload_view(user, definition.kind, event)
     labels = _field_labels(definition, event.trigger)
     role = ROLE_LABELS.get(event.role, SYSTEM_ROLE if event.role == "system" else None)
     return EventView(
@@ -252,8 +263,8 @@ def event_view(definition, event, user, victims: dict[int, str]) -> EventView:
         role=pick(role, event.role),
         trigger=event.trigger,
         label=trigger_label(definition, event.trigger),
-        from_label=state_label(definition.kind, event.from_state),
-        to_label=state_label(definition.kind, event.to_state),
+        from_label=state_label(definition.kind, event.from_state, user),
+        to_label=state_label(definition.kind, event.to_state, user),
         details=[
             (labels.get(key, key), *display_value(value, victims, key))
             for key, value in (payload or {}).items()
@@ -274,20 +285,26 @@ class StepView:
     exits: list[tuple[str, str]]
 
 
-def steps(definition, current: str) -> list[StepView]:
+def steps(definition, current: str, user=None) -> list[StepView]:
     result = []
     for state in definition.states:
         exits = []
         for transition in definition.transitions:
             if state.name in transition.sources:
-                dest = state_label(definition.kind, transition.dest_from(state.name))
+                dest = state_label(definition.kind, transition.dest_from(state.name), user)
                 item = (wf_label(transition), dest)
                 if item not in exits:
                     exits.append(item)
-        result.append(
-            StepView(state.name, wf_label(state), state.name == current, state.terminal, exits)
-        )
+        label = state_label(definition.kind, state.name, user)
+        result.append(StepView(state.name, label, state.name == current, state.terminal, exits))
     return result
+
+
+def diagram(definition, current: str, user) -> str:
+    """The case page's Mermaid diagram; a state whose label tells medical detail is drawn
+    with its public label for a role without medical access."""
+    labels = {} if sees_medical(user) else public_state_labels(definition.kind)
+    return mermaid(definition, current=current, labels={k: v[0] for k, v in labels.items()})
 
 
 # -- the case page --------------------------------------------------------------------------
@@ -334,19 +351,19 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "case": case,
         "definition": definition,
         "medical": medical,
-        "data": medical_view(user, case.data or {}),
+        "data": data_view(user, case),
         "victims": [victim_json(v, user, medical) for v in case.victims],
         "claim_victim": victim_json(worker, user, medical) if worker else None,
         # A monthly allowance's amount this month, re-based on this month's base salary.
-        "monthly_due": monthly_due(case, medical=medical),
+        "monthly_due": monthly_due(case, medical=medical) if medical else None,
         "parent_visible": case.parent is not None and can_see(user, case.parent),
         "links": case_service.linked_cases(user, case),
         "may_declare_casualty": case.kind == "incident" and may_name_incident(user, case),
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
         "timeline": [event_view(definition, e, user, names) for e in events],
-        "diagram": mermaid(definition, current=case.state),
-        "steps": steps(definition, case.state),
+        "diagram": diagram(definition, case.state, user),
+        "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,
     }

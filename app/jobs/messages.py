@@ -11,6 +11,11 @@ that every event the workflows emit has its own text.
 Values available to every text: ``case_code``, ``trigger``, ``actor`` (from the outbox
 payload); task events add ``title``, ``due`` (dd/mm/yyyy HH:MM, Vietnam time) and
 ``deadline`` (the statutory limit's name).
+
+A notice goes to every role the workflow names, the trade union included, so ``MESSAGES``
+never tells medical detail. Where the roles with medical access are better served by a text
+that does (the capacity-loss band), ``MEDICAL_MESSAGES`` holds it; the dispatcher picks the
+text per recipient as ``app.services.privacy`` says (``render(..., medical=...)``).
 """
 
 from __future__ import annotations
@@ -94,9 +99,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{compensation_due_days:02d} ngày (Luật An toàn, vệ sinh lao động Điều 38 khoản 7).",
     ),
     "claim.not_eligible": (
-        "Suy giảm khả năng lao động dưới 5% — {case_code}",
-        "Hồ sơ {case_code}: kết quả giám định dưới 5%, chỉ phát sinh chi phí điều trị và tiền "
-        "lương trong thời gian điều trị ({actor}).",
+        "Đã có kết luận giám định y khoa — {case_code}",
+        "Hồ sơ {case_code}: Hội đồng giám định y khoa đã có kết luận ({actor}). Vui lòng xem "
+        "hồ sơ và thực hiện bước tiếp theo theo thẩm quyền.",
     ),
     "claim.payment_recorded": (
         "Doanh nghiệp đã ghi nhận chi trả bồi thường — {case_code}",
@@ -199,6 +204,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# The same notices as the roles with medical access read them (see the module docstring).
+MEDICAL_MESSAGES: dict[str, tuple[str, str]] = {
+    "claim.not_eligible": (
+        "Suy giảm khả năng lao động dưới 5% — {case_code}",
+        "Hồ sơ {case_code}: kết quả giám định dưới 5%, chỉ phát sinh chi phí điều trị và tiền "
+        "lương trong thời gian điều trị ({actor}).",
+    ),
+}
+
 FOOTER = "\n\n— SafeCase: thông báo tự động, vui lòng không trả lời email này."
 MUTE_HINT = "\nBạn có thể tắt email cho các thông báo không khẩn tại trang Thông báo của SafeCase."
 
@@ -207,12 +221,17 @@ MUTE_HINT = "\nBạn có thể tắt email cho các thông báo không khẩn t�
 RULE_VALUES = ("scene_arrival_hours", "compensation_due_days", "insurance_decision_days")
 
 
-def render(event: str, values: dict, *, urgent: bool = False) -> tuple[str, str]:
-    """Subject and body of ``event`` with ``values`` filled in (missing values are blank).
+def render(
+    event: str, values: dict, *, urgent: bool = False, medical: bool = False
+) -> tuple[str, str]:
+    """Subject and body of ``event`` with ``values`` filled in (missing values are blank);
+    the ``MEDICAL_MESSAGES`` text when there is one and the reader has medical access
+    (``medical``).
 
     ``values`` carries the notice's payload plus the ``RULE_VALUES`` in force.
     """
-    subject, body = MESSAGES.get(event, GENERIC)
+    found = MEDICAL_MESSAGES.get(event) if medical else None
+    subject, body = found or MESSAGES.get(event, GENERIC)
     safe = _Defaults(values)
     prefix = PREFIX + (URGENT_PREFIX if urgent else "")
     return prefix + subject.format_map(safe), body.format_map(safe)

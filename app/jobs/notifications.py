@@ -48,7 +48,7 @@ from app.extensions import db
 from app.jobs import enqueue, enqueue_after_commit, jobs_inline, redis_connection
 from app.jobs.messages import RULE_VALUES, email_text, render
 from app.models import Case, Notification, OutboxMessage, Task, User
-from app.services.privacy import strip_medical
+from app.services.privacy import sees_medical, strip_medical
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see, viewers_filter
@@ -165,25 +165,32 @@ def dispatch_outbox(outbox_id: int) -> int:
         already = set(
             db.session.scalars(select(Notification.user_id).where(Notification.outbox_id == row.id))
         )
-        # A notice goes to every role, the union included: never a medical value in its text.
+        # A notice goes to every role, the union included: never a medical value from the
+        # payload, and each recipient reads the text its access allows (app.services.privacy).
         values = strip_medical({**rule_values(row.created_at), **(row.payload or {})})
-        subject, body = render(row.event, values, urgent=row.urgent)
+        texts = {
+            medical: render(row.event, values, urgent=row.urgent, medical=medical)
+            for medical in (False, True)
+        }
         at = now()
-        new = [
-            Notification(
-                outbox_id=row.id,
-                user_id=user.id,
-                case_id=row.case_id,
-                event=row.event,
-                urgent=row.urgent,
-                subject=subject[:300],
-                body=body[:2000],
-                created_at=at,
-                email_wanted=wants_email(user, row.urgent),
+        new = []
+        for user in recipients(case, row.roles or []):
+            if user.id in already:
+                continue
+            subject, body = texts[sees_medical(user)]
+            new.append(
+                Notification(
+                    outbox_id=row.id,
+                    user_id=user.id,
+                    case_id=row.case_id,
+                    event=row.event,
+                    urgent=row.urgent,
+                    subject=subject[:300],
+                    body=body[:2000],
+                    created_at=at,
+                    email_wanted=wants_email(user, row.urgent),
+                )
             )
-            for user in recipients(case, row.roles or [])
-            if user.id not in already
-        ]
         db.session.add_all(new)
         db.session.flush()  # one batched INSERT … RETURNING on PostgreSQL
         created = len(new)

@@ -23,7 +23,7 @@ from app.errors import PermissionDenied
 from app.extensions import db
 from app.i18n import N_, lazy_pick
 from app.models import Case, Victim
-from app.services.privacy import national_id_for
+from app.services.privacy import data_view, national_id_for, state_labels
 from app.services.rulebook import load_rulebook
 from app.services.visibility import case_filter
 from app.services.workflow_engine import available_actions, fire_transition
@@ -106,9 +106,8 @@ def _next_deadline(case: Case) -> tuple[str, datetime] | None:
     return label, due_at
 
 
-def _state_label(state: str):
-    found = get_workflow("claim").state(state)
-    return lazy_pick((found.label_vi, found.label_en))
+def _state_label(user, state: str):
+    return lazy_pick(state_labels(user, "claim", state))
 
 
 def _days_late(due_at: datetime | None, at: datetime) -> int | None:
@@ -119,7 +118,8 @@ def _days_late(due_at: datetime | None, at: datetime) -> int | None:
 
 
 def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[str]) -> WorkerRow:
-    data = case.data or {}
+    # What the user may see of it: no benefit kind for the union (app.services.privacy).
+    data = data_view(user, case)
     comp = data.get("compensation") or {}
     ins = data.get("insurance") or {}
     due = _next_deadline(case) if case.state != "closed" else None
@@ -128,7 +128,7 @@ def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[st
         code=case.code,
         version=case.version,
         state=case.state,
-        state_label=_state_label(case.state),
+        state_label=_state_label(user, case.state),
         worker_name=victim.full_name if victim else "—",
         national_id=national_id_for(user, victim.national_id if victim else ""),
         enterprise_name=case.enterprise.name if case.enterprise else "—",

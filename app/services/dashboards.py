@@ -22,6 +22,7 @@ from app.clock import as_utc, now
 from app.extensions import db
 from app.models import Case, CaseDeadline, Commune, Enterprise, Victim
 from app.services.cases import open_tasks_for
+from app.services.privacy import state_labels
 from app.services.quick_report import recent_due
 from app.services.statistics import Query, counted_accidents, figures_for
 from app.services.targets import local_today, targets_for
@@ -105,9 +106,10 @@ def _terminal_states() -> dict[str, set[str]]:
     }
 
 
-def open_cases_by_stage(scope) -> list[dict[str, Any]]:
+def open_cases_by_stage(scope, user) -> list[dict[str, Any]]:
     """Open cases (not in a terminal state) by kind and state: ``[{"kind", "kind_label",
-    "state", "state_label" ((vi, en)), "count"}]`` in the workflows' order."""
+    "state", "state_label" ((vi, en), as ``user`` may read it), "count"}]`` in the workflows'
+    order."""
     rows = db.session.execute(
         select(Case.kind, Case.state, func.count(Case.id)).where(scope).group_by(Case.kind,
                                                                                   Case.state)
@@ -124,7 +126,7 @@ def open_cases_by_stage(scope) -> list[dict[str, Any]]:
                         "kind": kind,
                         "kind_label": (definition.label_vi, definition.label_en),
                         "state": state.name,
-                        "state_label": (state.label_vi, state.label_en),
+                        "state_label": state_labels(user, kind, state.name),
                         "count": n,
                     }
                 )
@@ -229,7 +231,7 @@ def city_dashboard(user) -> dict[str, Any]:
         "by_industry": this_year["by"]["industry"][:LIST_LIMIT],
         "by_commune": this_year["by"]["commune"][:LIST_LIMIT],
         "targets": targets_for(today.year, today=today),
-        "open_cases": open_cases_by_stage(scope),
+        "open_cases": open_cases_by_stage(scope, user),
         "overdue_count": overdue_count,
         "overdue": overdue,
         "reports": unfiled_reports(scope, today),

@@ -5,12 +5,16 @@ Files are checked by their *content* (magic bytes; a DOCX must be a ZIP holding
 not exceed 20 MB (counted while streaming to disk) and are stored under ``UPLOAD_DIR`` with
 a random server-made name — the client's file name is kept only as a label. The SHA-256 of
 every file goes into the ``Document`` row and into the case's hash-chained audit trail
-(trigger ``attach_document``), so a swapped file can be detected. Only users who see the
-case *and* may act on it upload (enterprise own, inspector, commune own); union and
-insurance officers only read. Medical papers (category ``medical``) are medical fields:
-only roles with medical access download them, and each download is logged. The categories
-are ``workflows.dossier.CATEGORIES``; which of them a case needs, and when, its kind's
-definition declares (``WorkflowDefinition.dossier``), so this module names no kind.
+(trigger ``attach_document``), so a swapped file can be detected. Who may add which paper,
+in which state, the kind's definition declares (``Dossier.uploaders``): the investigating body
+its team's papers, the declarer (enterprise, or a commune for its own worker without a labour
+relation) the photos and medical papers it holds, the inspector anything while the case is
+open; a party with no part — a commune on an enterprise's accident, the trade union, social
+insurance — adds nothing (403), through the web as through the API. Medical papers (category
+``medical``) are medical fields: only roles with medical access download them or read their
+name and note, and each such read — a download, or a list that names them — is logged. The
+categories are ``workflows.dossier.CATEGORIES``; which of them a case needs, and when, its
+kind's definition declares (``WorkflowDefinition.dossier``), so this module names no kind.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from app.i18n import N_
 from app.models import Case, Document
 from app.services.audit import append_event
 from app.services.cases import get_visible_case
+from app.services.case_snapshot import snapshot
 from app.services.privacy import log_medical_read, sees_medical
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
@@ -42,8 +47,10 @@ from workflows.dossier import CATEGORIES, MEDICAL_CATEGORY
 
 MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 64 * 1024
-# Roles that may add documents to a case they can see; union and insurance only read.
-UPLOAD_ROLES = frozenset({"enterprise", "inspector", "commune"})
+NO_PART = N_("Vai trò của bạn không được bổ sung tài liệu cho vụ việc này.")
+NOT_THIS_PAPER = N_(
+    "Vai trò của bạn không được bổ sung loại tài liệu này cho vụ việc ở bước hiện tại."
+)
 
 
 # Detected type → (content type, extensions that may carry it).
@@ -67,11 +74,33 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # --------------------------------------------------------------------------------------------
 
 
+def upload_categories(user, case: Case) -> tuple[str, ...]:
+    """The categories ``user`` may add to ``case`` in its current state, in ``CATEGORIES``'
+    order: those whose ``Uploader`` in the kind's dossier names the user's role, directly or
+    through a resolver (the body investigating this case, its declarer). Empty when the user
+    does not see the case. The state's being final is ``may_upload``'s check."""
+    if not can_see(user, case):
+        return ()
+    definition = get_workflow(case.kind)
+    role = getattr(user, "role", None)
+    found = []
+    view = None
+    for category in CATEGORIES:
+        names = definition.dossier.uploader_roles(category, case.state)
+        if role in names:
+            found.append(category)
+            continue
+        resolvers = [name for name in names if name in definition.resolvers]
+        if resolvers:
+            view = view or snapshot(case)
+            if any(definition.resolve_role(name, view) == role for name in resolvers):
+                found.append(category)
+    return tuple(found)
+
+
 def may_upload(user, case: Case) -> bool:
-    """Whether ``user`` may attach documents to ``case`` now (scope, role and state)."""
-    return (
-        can_see(user, case) and getattr(user, "role", None) in UPLOAD_ROLES and not _is_final(case)
-    )
+    """Whether ``user`` may attach some document to ``case`` now (scope, part and state)."""
+    return not _is_final(case) and bool(upload_categories(user, case))
 
 
 def _is_final(case: Case) -> bool:
@@ -137,7 +166,9 @@ def dossier_checklist(case: Case) -> Checklist:
 
 
 def list_documents(user, case_id: int) -> tuple[Case, list[Document]]:
-    """The case (visible to ``user``) and its documents, oldest first.
+    """The case (visible to ``user``) and its documents, oldest first. A medical paper's name
+    and note are medical detail (``may_download`` says who reads them): when the list shows
+    any to ``user``, the read is logged.
 
     :raises NotFound: missing or not visible.
     """
@@ -145,6 +176,9 @@ def list_documents(user, case_id: int) -> tuple[Case, list[Document]]:
     rows = db.session.scalars(
         select(Document).where(Document.case_id == case.id).order_by(Document.id)
     ).all()
+    medical = [row.id for row in rows if row.category == MEDICAL_CATEGORY]
+    if medical and sees_medical(user):
+        log_medical_read(user, case, "documents:" + ",".join(map(str, medical)))
     return case, list(rows)
 
 
@@ -294,20 +328,25 @@ def upload_document(
     is written: no row, no event, no file left on disk.
 
     :raises NotFound: the case is missing or not visible to ``user``.
-    :raises PermissionDenied: the role only reads this case (union, insurance).
+    :raises PermissionDenied: the user has no part in adding papers to this case (the kind's
+        ``Dossier.uploaders`` name no category for its role: union, insurance, a commune on
+        an enterprise's case), or not this ``category`` in the case's state.
     :raises Conflict: the case is closed or rejected.
     :raises ValidationFailed: bad category or note, no file, empty, not PDF/JPEG/PNG/DOCX by
         content, extension not matching the content, or larger than 20 MB.
     """
     case = get_visible_case(user, case_id)
-    if getattr(user, "role", None) not in UPLOAD_ROLES:
-        raise PermissionDenied(N_("Vai trò của bạn chỉ được xem tài liệu của vụ việc."))
+    allowed = upload_categories(user, case)
+    if not allowed:
+        raise PermissionDenied(NO_PART)
     if _is_final(case):
         raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
     filename = clean_original_name(getattr(file_storage, "filename", None))
     errors = _check_fields(category, note, filename)
     if errors:
         raise ValidationFailed(errors)
+    if category not in allowed:
+        raise PermissionDenied(NOT_THIS_PAPER)
     stored = _stream_to_disk(file_storage.stream, Path(current_app.config["UPLOAD_DIR"]))
     try:
         kind = _check_content(stored, filename)
@@ -322,6 +361,9 @@ def _record(user, case_id, stored: _Stored, kind, category, filename, note, ip) 
         case = _lock(case_id)
         if _is_final(case):
             raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
+        # The state may have moved on while the file streamed in.
+        if category not in upload_categories(user, case):
+            raise PermissionDenied(NOT_THIS_PAPER)
         at = now()
         document = Document(
             case_id=case.id,

@@ -8,8 +8,11 @@ Article 1 naming the worker and the amount in figures and in words, Article 2 on
 the signature block. Blanks the employer fills in by hand (number, signatory) stay as dots.
 
 Who may download it is who may see the claim; ``app.services.privacy`` decides the rest: a
-union officer gets the national ID masked and no capacity-loss percentage (workflows.md
-"Parties and roles"), and every medical read by the other roles is logged like on the case page.
+union officer gets the national ID masked and reads the claim's data as that service shows it
+to him — no capacity-loss percentage, nor the number of months of wages, the benefit's kind,
+the articles quoting the band or the start month, from which it could be worked back
+(workflows.md "Parties and roles") — and every medical read by the other roles is logged like
+on the case page.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from app.models import Case, Victim
 from app.services.cases import get_visible_case
 from app.services.claim_benefits import monthly_due
 from app.services.pdf import VietnamesePDF
-from app.services.privacy import claim_victim, national_id_for, read_medical
+from app.services.privacy import claim_victim, data_view, national_id_for, read_medical
 from app.services.rulebook import load_rulebook
 from workflows.base import parse_iso
 
@@ -134,7 +137,8 @@ def insurance_lines(data: dict[str, Any], due: dict[str, Any] | None, *, medical
     the start month and why (Art. 50), the monthly amount due this month (``due``, from
     ``claim_benefits.monthly_due``) and the earlier assessments' benefits (Art. 47). The
     articles and months tell the benefit's kind, so a reader without medical access
-    (``medical`` False) gets the amounts only."""
+    (``medical`` False; ``data`` is then already ``privacy.data_view``'s) gets the amounts
+    only."""
     ins = data.get("insurance") or {}
     lines: list[tuple[str, str]] = []
     if ins.get("expected_vnd") is not None:
@@ -256,7 +260,7 @@ def _article_one(
     *,
     medical: bool,
 ) -> None:
-    data = claim.data or {}
+    data = data_view(reader, claim)
     comp = data.get("compensation") or {}
     amount, which = _amount(comp)
     pdf.paragraph(f"Điều 1. {word.capitalize()} tai nạn lao động cho Ông/Bà:")
@@ -279,19 +283,22 @@ def _article_one(
             f"{pct}%" if medical and pct is not None else "(theo Biên bản giám định y khoa)",
         )
     pdf.field("Tiền lương làm căn cứ tính", _money(data.get("monthly_wage_vnd")))
-    months = comp.get("months")
-    pdf.field("Số tháng lương", f"{months:g}".replace(".", ",") if months is not None else "—")
+    # The months and the article quoting the band are not in a non-medical reader's view.
+    if "months" in comp:
+        months = comp["months"]
+        pdf.field("Số tháng lương", f"{months:g}".replace(".", ",") if months is not None else "—")
     pdf.field(f"Số tiền {word} ({which})", _money(amount))
     if amount is not None:
         pdf.field("Bằng chữ", vnd_in_words(amount))
-    pdf.field("Căn cứ áp dụng", comp.get("basis") or "—")
+    pdf.field("Căn cứ áp dụng", comp.get("basis") or "Luật ATVSLĐ 84/2015 Điều 38, 39")
     if comp.get("equivalent_si_vnd") is not None:
         pdf.paragraph(
             "Người lao động không được tham gia bảo hiểm tai nạn lao động: người sử dụng lao động "
             "chi trả thêm khoản tiền ngang với mức hưởng chế độ bảo hiểm tai nạn lao động "
             f"(Luật ATVSLĐ Điều 39 khoản 4): {_money(comp['equivalent_si_vnd'])}."
         )
-    for label, value in insurance_lines(data, monthly_due(claim, medical=medical), medical=medical):
+    due = monthly_due(claim, medical=medical) if medical else None
+    for label, value in insurance_lines(data, due, medical=medical):
         pdf.field(label, value)
     if data.get("death"):
         pdf.paragraph("Khoản tiền trên được chi trả cho thân nhân của người lao động.")

@@ -180,8 +180,11 @@ def test_the_union_gets_the_amounts_without_kind_or_basis(api, w, monthly_claim)
         "base_salary_vnd": 2_530_000,
         "basis": None,
     }
-    due = api.get(f"/cases/{monthly_claim.id}", w.union).get_json()["insurance"]["monthly_due"]
-    assert (due["amount_vnd"], due["basis"]) == (1_465_000, None)
+    # The claim itself says nothing of a monthly amount to the union: its very presence would
+    # tell the benefit is monthly, so the loss is 31 % or more.
+    insurance = api.get(f"/cases/{monthly_claim.id}", w.union).get_json()["insurance"]
+    assert "monthly_due" not in insurance and insurance["expected_kind"] is None
+    assert insurance["expected_vnd"] == 1_370_000
 
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-7", "07-2026", "", "2026-07-01"])
