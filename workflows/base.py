@@ -720,8 +720,6 @@ class _Checker:
             if state.name in seen:
                 self._add(f"state {state.name!r} is declared twice")
             seen.add(state.name)
-            if bool(state.public_label_vi) != bool(state.public_label_en):
-                self._add(f"state {state.name!r}: a public label needs both languages")
             task_names: set[str] = set()
             for task in state.tasks:
                 where = f"state {state.name!r} task {task.name!r}"
@@ -862,10 +860,17 @@ class _Checker:
             for key in item.when:
                 if not key:
                     self._add(f"{where}: an empty data key in 'when'")
-        for path in self.d.medical_data:
-            if not path or any(not part for part in path.split(".")):
-                self._add(f"medical data path {path!r}: empty key")
-        self._once("medical data path", list(self.d.medical_data))
+        self._uploaders()
+        self._medical_data()
+        for role, column in self.d.shared_with.items():
+            where = f"shared with {role!r}"
+            # The system actor and the admin read no case content; sharing with them is a typo.
+            if role not in ROLES or role in ("system", "admin"):
+                self._add(f"{where}: not a role that reads cases")
+            if column not in self.d.indexed_columns:
+                self._add(f"{where}: column {column!r} is not one of indexed_columns")
+
+    def _uploaders(self) -> None:
         for uploader in self.d.dossier.uploaders:
             where = f"dossier uploader {uploader.categories}"
             if not uploader.categories or not uploader.roles:
@@ -880,13 +885,15 @@ class _Checker:
             for state in uploader.states or ():
                 if state not in self.state_names:
                     self._add(f"{where}: unknown state {state!r}")
-        for role, column in self.d.shared_with.items():
-            where = f"shared with {role!r}"
-            # The system actor and the admin read no case content; sharing with them is a typo.
-            if role not in ROLES or role in ("system", "admin"):
-                self._add(f"{where}: not a role that reads cases")
-            if column not in self.d.indexed_columns:
-                self._add(f"{where}: column {column!r} is not one of indexed_columns")
+
+    def _medical_data(self) -> None:
+        for path in self.d.medical_data:
+            if not path or any(not part for part in path.split(".")):
+                self._add(f"medical data path {path!r}: empty key")
+        self._once("medical data path", list(self.d.medical_data))
+        for state in self.d.states:
+            if bool(state.public_label_vi) != bool(state.public_label_en):
+                self._add(f"state {state.name!r}: a public label needs both languages")
 
 
 # --------------------------------------------------------------------------------------------

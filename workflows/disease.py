@@ -81,14 +81,18 @@ def reject(ctx: Context) -> Outcome:
     )
 
 
+# The disease is the diagnosis; the exposure ("silica dust") and the examining facility (a
+# lung hospital) name it all but outright, so all three are medical (app/services/privacy.py).
 DECLARATION_FIELDS = (
     Field("disease", "text", label_vi="Bệnh nghề nghiệp (theo danh mục Bộ Y tế)",
-          label_en="Disease (Ministry of Health list)"),
+          label_en="Disease (Ministry of Health list)", medical=True),
     Field("diagnosed_on", "date", label_vi="Ngày chẩn đoán", label_en="Diagnosis date"),
-    Field("exposure", "text", label_vi="Yếu tố tiếp xúc", label_en="Exposure"),
+    Field("exposure", "text", label_vi="Yếu tố tiếp xúc", label_en="Exposure", medical=True),
     Field("facility", "text", label_vi="Cơ sở khám bệnh nghề nghiệp",
-          label_en="Examining facility"),
+          label_en="Examining facility", medical=True),
 )  # fmt: skip
+# (The disease and its code are medical whatever the kind: app/services/privacy.MEDICAL_KEYS.)
+MEDICAL_DATA = ("exposure", "facility")
 
 STATES = (
     State("declared", "Đã khai báo", "Declared",
@@ -140,6 +144,7 @@ WORKFLOW = WorkflowDefinition(
     create_notify=(Notify("disease.declared", ("inspector",)),),
     declaration_fields=DECLARATION_FIELDS,
     dossier=MEDICAL_DOSSIER,
+    medical_data=MEDICAL_DATA,
     # The employer declares, after the occupational-disease examination, for the workers
     # concerned (sent as victims or workers; serious unless the worker died).
     declaration=DeclarationSpec(

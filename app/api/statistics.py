@@ -187,7 +187,8 @@ DISEASE_STATISTICS = {
             "required": ["disease", "industry", "commune"],
             "properties": {
                 "disease": {**_counted("cases", "workers"), "description": "key: the Ministry "
-                            "of Health code (\"\" when none was given), label: the disease"},
+                            "of Health code (\"\" when none was given), label: the disease; "
+                            "empty for roles without medical access (a diagnosis)"},
                 "industry": _counted("cases", "workers"),
                 "commune": _counted("cases", "workers"),
             },

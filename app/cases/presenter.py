@@ -21,10 +21,10 @@ from app.cases.forms import (
 from app.clock import as_utc, now, to_local
 from app.i18n import english, pick
 from app.models.user import ROLE_LABELS
+from app.permissions import acting_user
 from app.services import cases as case_service
 from app.services.claim_benefits import monthly_due
 from app.services.declarations import may_name_incident
-from app.permissions import acting_user
 from app.services.privacy import (
     claim_victim,
     data_view,

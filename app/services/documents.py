@@ -37,8 +37,8 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, Document
 from app.services.audit import append_event
-from app.services.cases import get_visible_case
 from app.services.case_snapshot import snapshot
+from app.services.cases import get_visible_case
 from app.services.privacy import log_medical_read, sees_medical
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see

@@ -30,7 +30,7 @@ from app.formatting import format_date, format_datetime
 from app.i18n import N_
 from app.models import Case, User
 from app.services.pdf import VietnamesePDF
-from app.services.privacy import national_id_for, read_medical, sees_medical
+from app.services.privacy import data_view, national_id_for, read_medical, sees_medical
 from workflows.base import ORGANISATION_IN_TEXT, parse_iso
 from workflows.declaration import GENDER_LABELS
 from workflows.law.classification import LEVEL_ON_PAPERS, OUTCOME_ON_PAPERS, SEVERITY_IN_TEXT
@@ -271,7 +271,7 @@ def _accident_body(pdf: PaperPDF, case: Case, reader) -> None:
 
 
 def _disease_body(pdf: PaperPDF, case: Case, reader) -> None:
-    data = case.data or {}
+    data = data_view(reader, case)
     pdf.section("2. Kết quả khám bệnh nghề nghiệp")
     if sees_medical(reader):
         code = f" (mã {data['disease_code']})" if data.get("disease_code") else ""
@@ -279,8 +279,9 @@ def _disease_body(pdf: PaperPDF, case: Case, reader) -> None:
     else:
         pdf.field("Bệnh nghề nghiệp", HIDDEN)
     pdf.field("Ngày chẩn đoán", _day(data.get("diagnosed_on")))
-    pdf.field("Yếu tố tiếp xúc", data.get("exposure", ""))
-    pdf.field("Cơ sở khám bệnh nghề nghiệp", data.get("facility", ""))
+    # The exposure and the facility name the disease all but outright: medical too.
+    pdf.field("Yếu tố tiếp xúc", data.get("exposure", HIDDEN))
+    pdf.field("Cơ sở khám bệnh nghề nghiệp", data.get("facility", HIDDEN))
     pdf.section(f"3. Người lao động mắc bệnh ({len(case.victims)} người)")
     _victims_table(pdf, case, reader)
 

@@ -89,18 +89,20 @@ def medical_paths(kind: str | None) -> frozenset[str]:
     return frozenset(definition.medical_data) if definition is not None else frozenset()
 
 
+# The engine's name for a declaration's event (its payload is the declaration).
+DECLARE = "declare"
+
+
 def medical_fields(kind: str | None, trigger: str | None) -> frozenset[str]:
-    """The payload fields of ``trigger`` that its transitions in ``kind`` mark medical."""
+    """The payload fields of ``trigger`` that ``kind``'s definition marks medical: its
+    transitions' fields, or for a declaration the kind's declaration fields."""
     definition = REGISTRY.get(kind or "")
     if definition is None:
         return frozenset()
-    return frozenset(
-        f.name
-        for t in definition.transitions
-        if t.trigger == trigger
-        for f in t.fields
-        if f.medical
-    )
+    fields = [f for t in definition.transitions if t.trigger == trigger for f in t.fields]
+    if trigger == DECLARE:
+        fields.extend(definition.declaration_fields)
+    return frozenset(f.name for f in fields if f.medical)
 
 
 def _without_path(value: Any, parts: list[str]) -> Any:
@@ -137,10 +139,12 @@ def data_view(user, case: Case, *, medical: bool | None = None) -> dict[str, Any
 
 
 def payload_view(user, kind: str | None, trigger: str | None, payload: Any) -> Any:
-    """An event payload of ``trigger`` as ``user`` may see it."""
+    """An event payload of ``trigger`` as ``user`` may see it: without the trigger's medical
+    fields, nor the kind's medical data paths (a payload may copy data, as a declaration
+    does)."""
     if sees_medical(user):
         return payload
-    return strip_medical(payload, medical_fields(kind, trigger))
+    return strip_medical(payload, medical_fields(kind, trigger) | medical_paths(kind))
 
 
 def event_payload_view(user, case_kind: str, event: CaseEvent) -> Any:

@@ -40,6 +40,7 @@ from sqlalchemy import (
 from app.extensions import db
 from app.models import Case, Commune, Enterprise, Victim
 from app.services import codes
+from app.services.privacy import sees_medical
 from app.services.visibility import case_filter, enterprise_filter
 from workflows.declaration import GENDER_LABELS
 from workflows.law.calendar import local_day_bounds
@@ -652,6 +653,7 @@ def disease_figures(user, query: Query, *, lang: str = "vi") -> dict[str, Any]:
     Ministry of Health code, or "" when the employer gave none), "label" (the disease as
     declared), "cases", "workers"}], "industry": [{"key", "label", "cases", "workers"}],
     "commune": […]}}``. ``workers`` counts the workers concerned (each case's victims).
+    ``by.disease`` is empty for a role without medical access (``privacy.sees_medical``).
     """
     where = _counted_events("disease", query) + [case_filter(user)]
     workers = (
@@ -682,7 +684,9 @@ def disease_figures(user, query: Query, *, lang: str = "vi") -> dict[str, Any]:
         "workers": int(totals[1]),
         "deaths": int(totals[2]),
         "by": {
-            "disease": _by_disease(where, sums),
+            # The disease is a diagnosis: a role without medical access could narrow the
+            # period down to one worker's case, so it gets no breakdown by disease.
+            "disease": _by_disease(where, sums) if sees_medical(user) else [],
             **{name: _event_items(name, rows, lang, "cases") for name, rows in grouped.items()},
         },
     }
