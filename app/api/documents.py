@@ -249,9 +249,7 @@ register_paths(
                                         "can_upload": {"type": "boolean"},
                                         "upload_categories": {
                                             "type": "array",
-                                            "items": {
-                                                "enum": list(document_service.CATEGORIES)
-                                            },
+                                            "items": {"enum": list(document_service.CATEGORIES)},
                                         },
                                     },
                                 }

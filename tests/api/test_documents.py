@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.extensions import db
-from app.models import CaseEvent, Document
+from app.models import CaseEvent, Document, MedicalAccessLog
 from app.services.documents import MAX_BYTES
 from tests.conftest import csrf_token_from
 from tests.factories import accident_body, make_enterprise, make_user
@@ -228,6 +228,106 @@ def test_commune_uploads_to_its_own_cases(api, w, t):
     uploaded(api, w.comm, case["id"], category="other")
     outsider = make_user("commune")
     assert upload(api, outsider, case["id"]).status_code == 404
+
+
+def test_a_commune_adds_nothing_to_an_enterprises_investigation(api, w, t):
+    """The issue's example: the commune sees the enterprise's accident (its area) but has no
+    part in its dossier — not even "minutes"; nothing is stored, and it is offered nothing."""
+    case = investigating(api, w, t)
+    cid = case["id"]
+    for category in ("minutes", "scene_record", "photos", "medical", "other"):
+        assert_refused(api, w, cid, upload(api, w.comm, cid, category=category), 403)
+    listing = api.get(f"/cases/{cid}/documents", w.comm).get_json()
+    assert (listing["can_upload"], listing["upload_categories"]) == (False, [])
+    assert api.get(f"/cases/{cid}/documents", w.ent).get_json()["upload_categories"] == [
+        "scene_record", "scene_sketch", "photos", "statements", "examination", "minutes",
+        "medical", "other",
+    ]  # fmt: skip
+
+
+def test_web_a_commune_adds_nothing_to_an_enterprises_case(api, w, t, client, login):
+    case = investigating(api, w, t)
+    login(w.comm.username)
+    html = client.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert 'data-testid="upload-form"' not in html
+    token = csrf_token_from(html)
+    response = _web_upload(client, case["id"], token, category="minutes")
+    assert response.status_code == 403
+    assert stored_files(w) == []
+    assert db.session.scalar(select(db.func.count()).select_from(Document)) == 0
+
+
+def test_the_team_papers_of_a_province_investigation_are_the_inspectorates(api, w, t):
+    """The employer declared a fatal accident the inspectorate investigates: it brings its
+    photos and the medical papers, not the team's minutes or scene record."""
+    case = investigating(api, w, t, ("death",))
+    cid = case["id"]
+    for category in ("minutes", "scene_record", "statements"):
+        assert_refused(api, w, cid, upload(api, w.ent, cid, category=category), 403)
+    assert api.get(f"/cases/{cid}/documents", w.ent).get_json()["upload_categories"] == [
+        "photos", "medical", "other"
+    ]  # fmt: skip
+    uploaded(api, w.ent, cid, category="photos")
+    uploaded(api, w.insp, cid, category="minutes")
+
+
+def test_before_a_team_only_the_inspector_adds_team_papers(api, w, t):
+    case = api.declared(w.ent, accident_body(w.commune.code))
+    assert_refused(api, w, case["id"], upload(api, w.ent, case["id"], category="minutes"), 403)
+    uploaded(api, w.ent, case["id"], category="photos")
+    uploaded(api, w.insp, case["id"], category="scene_record")
+
+
+def test_a_commune_brings_the_papers_of_its_own_case_but_no_team_papers(api, w, t):
+    case = api.declared(w.comm, accident_body(w.commune.code, labour_relation=False))
+    for category in ("photos", "medical", "other"):
+        uploaded(api, w.comm, case["id"], category=category)
+    response = upload(api, w.comm, case["id"], category="minutes")
+    assert response.status_code == 403
+    assert t.document_count() == 3
+
+
+def test_a_claim_takes_medical_and_other_papers_only(api, w, t):
+    from tests.api.claim_flow import announce_accident
+
+    accident = announce_accident(w.ent)
+    claim = accident.children[0].id
+    uploaded(api, w.ent, claim, category="medical")
+    before = t.document_count()
+    for user, category, status in ((w.ent, "photos", 403), (w.ent, "minutes", 403),
+                                   (w.union, "other", 403)):  # fmt: skip
+        assert upload(api, user, claim, category=category).status_code == status
+    assert t.document_count() == before
+
+
+def test_a_list_naming_a_medical_paper_is_a_logged_read(api, w, t, client, login):
+    """Its name and note are medical detail: listing them to a medical role (API or the case
+    page) is logged; the union's list hides them and logs nothing."""
+    case = investigating(api, w, t)
+    cid = case["id"]
+    uploaded(api, w.ent, cid, category="photos")
+    reads = t.medical_reads(w.insp)
+    api.get(f"/cases/{cid}/documents", w.insp)
+    assert t.medical_reads(w.insp) == reads  # no medical paper yet: nothing to log
+    uploaded(api, w.ent, cid, category="medical", name="giay-ra-vien.pdf", note="Gãy xương")
+    for user in (w.insp, w.comm):
+        reads = t.medical_reads(user)
+        items = api.get(f"/cases/{cid}/documents", user).get_json()["items"]
+        assert "giay-ra-vien.pdf" in {i["original_name"] for i in items}
+        assert t.medical_reads(user) == reads + 1, user.role
+    api.get(f"/cases/{cid}/documents", w.union)
+    assert t.medical_reads(w.union) == 0
+    fields = db.session.scalars(
+        select(MedicalAccessLog.fields).where(MedicalAccessLog.user_id == w.comm.id)
+    ).all()
+    assert fields[-1].startswith("documents:")
+    login(w.comm.username)
+    reads = t.medical_reads(w.comm)
+    assert "giay-ra-vien.pdf" in client.get(f"/cases/{cid}").get_data(as_text=True)
+    logged = db.session.scalars(
+        select(MedicalAccessLog.fields).where(MedicalAccessLog.user_id == w.comm.id)
+    ).all()
+    assert t.medical_reads(w.comm) > reads and any(f.startswith("documents:") for f in logged)
 
 
 def test_a_closed_or_rejected_case_takes_no_more_documents(api, w, t):

@@ -15,6 +15,7 @@ from workflows.dossier import (
     MEDICAL_CATEGORY,
     Dossier,
     DossierItem,
+    Uploader,
     investigation_dossier,
 )
 
@@ -141,3 +142,83 @@ def test_a_shipped_definition_with_a_broken_declaration_fails_validation():
     text = _problems(broken)
     assert "dossier item 'medical': unknown state 'paid_out'" in text
     assert "column 'insurance_decided' is not one of indexed_columns" in text
+
+
+# -- who adds which paper (Dossier.uploaders) ------------------------------------------------------
+
+TEAM_PAPERS = ("scene_record", "scene_sketch", "statements", "examination", "minutes")
+
+
+def uploaders(kind: str, category: str, state: str) -> tuple[str, ...]:
+    return workflows.get_workflow(kind).dossier.uploader_roles(category, state)
+
+
+@pytest.mark.parametrize("category", TEAM_PAPERS)
+def test_an_accidents_team_papers_are_the_investigating_bodys(category):
+    """The team head's body (a resolver: the inspectorate or the employer) while the team
+    works, the inspector at any time; never the declarer as such, a commune or the union."""
+    for state in ("investigating", "suspended", "concluded", "announced"):
+        assert set(uploaders("accident", category, state)) == {"inspector", "team_head_role"}
+    assert uploaders("accident", category, "declared") == ("inspector",)
+    assert uploaders("accident", category, "recorded") == ("inspector",)
+
+
+@pytest.mark.parametrize("category", ["photos", "medical", "other"])
+def test_an_accidents_photos_and_medical_papers_are_also_the_declarers(category):
+    for state in ("declared", "investigating", "announced", "recorded"):
+        roles = set(uploaders("accident", category, state))
+        assert roles == {"inspector", "team_head_role", "declarer_role"}, state
+
+
+def test_the_accidents_resolvers_name_who_declared_and_who_heads_the_team():
+    from workflows.base import CaseSnapshot
+
+    accident = workflows.get_workflow("accident")
+    by_commune = CaseSnapshot(None, "X", "accident", "declared", labour_relation=False,
+                              investigation_level="commune_record",
+                              data={"declared_by_role": "commune"})  # fmt: skip
+    by_employer = replace(by_commune, labour_relation=True, investigation_level="province",
+                          data={"declared_by_role": "enterprise", **TEAM})  # fmt: skip
+    assert accident.resolve_role("declarer_role", by_commune) == "commune"
+    assert accident.resolve_role("declarer_role", by_employer) == "enterprise"
+    assert accident.resolve_role("team_head_role", by_employer) == "inspector"
+    assert accident.resolve_role("team_head_role", by_commune) == "commune"
+
+
+def test_an_incidents_papers_are_the_inspectorates_and_the_employers_photos():
+    for category in TEAM_PAPERS:
+        assert set(uploaders("incident", category, "investigating")) == {"inspector"}
+    assert set(uploaders("incident", "photos", "declared")) == {"enterprise", "inspector"}
+    assert uploaders("incident", "medical", "investigating") == ()
+
+
+@pytest.mark.parametrize("kind", ["disease", "claim"])
+def test_a_disease_or_a_claim_takes_medical_and_other_papers_from_the_employer_and_inspector(kind):
+    for state in workflows.get_workflow(kind).states:
+        for category in CATEGORIES:
+            expected = {"enterprise", "inspector"} if category in ("medical", "other") else set()
+            assert set(uploaders(kind, category, state.name)) == expected, (category, state)
+
+
+def test_no_definition_lets_the_union_insurance_or_admin_add_a_paper():
+    for definition in workflows.REGISTRY.values():
+        for uploader in definition.dossier.uploaders:
+            assert not {"union", "insurance", "admin", "system"} & set(uploader.roles)
+
+
+def test_a_broken_uploader_is_reported_with_every_problem():
+    dossier = Dossier(
+        (),
+        (
+            Uploader(("photographs",), ("inspector",)),
+            Uploader(("photos",), ("nobody",), ("open", "paid_out")),
+            Uploader((), ("inspector",)),
+            Uploader(("minutes",), ("inspector",), ()),
+        ),
+    )
+    text = _problems(_small(dossier=dossier))
+    assert "unknown document category 'photographs'" in text
+    assert "'nobody' is neither a role nor a resolver" in text
+    assert "unknown state 'paid_out'" in text
+    assert "names no category or no role" in text
+    assert "no state allows it" in text
