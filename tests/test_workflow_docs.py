@@ -100,7 +100,56 @@ def render(definition: WorkflowDefinition) -> str:
                 f"| `{d.name}` | {_cell(d.label_vi)} | {_cell(d.label_en)} | {d.unit} "
                 f"| {_names(d.met_by)} | {d.role} | {', '.join(d.supervisors) or '—'} |"
             )
+    lines += _uploaders(definition) + _medical(definition)
     return "\n".join(lines) + "\n"
+
+
+def _uploaders(definition: WorkflowDefinition) -> list[str]:
+    if not definition.dossier.uploaders:
+        return []
+    lines = [
+        "",
+        "## Ai bổ sung tài liệu / Who adds papers",
+        "",
+        "Một vai trò không có ở đây không bổ sung tài liệu nào (403); trạng thái kết thúc không "
+        "nhận thêm. / A role not listed adds nothing (403); a terminal state takes nothing.",
+        "",
+        "| loại tài liệu / categories | vai trò / roles | trạng thái / states |",
+        "|---|---|---|",
+    ]
+    for u in definition.dossier.uploaders:
+        states = _names(u.states) if u.states is not None else "(mọi trạng thái mở / any open)"
+        lines.append(f"| {_names(u.categories)} | {', '.join(u.roles)} | {states} |")
+    return lines
+
+
+def _medical(definition: WorkflowDefinition) -> list[str]:
+    fields = [
+        (t.trigger, f.name) for t in definition.transitions for f in t.fields if f.medical
+    ] + [("declare", f.name) for f in definition.declaration_fields if f.medical]
+    fields = list(dict.fromkeys(fields))
+    public = [s for s in definition.states if s.public_label_vi]
+    if not (definition.medical_data or fields or public):
+        return []
+    lines = [
+        "",
+        "## Thông tin y tế / Medical detail",
+        "",
+        "Chỉ các vai trò có quyền xem thông tin y tế đọc được (`app/services/privacy.py`). / "
+        "Only the roles with medical access read these (`app/services/privacy.py`).",
+        "",
+    ]
+    if definition.medical_data:
+        lines.append(f"- `data`: {_names(definition.medical_data)}")
+    for trigger in dict.fromkeys(t for t, _ in fields):
+        names = tuple(n for t, n in fields if t == trigger)
+        lines.append(f"- `{trigger}`: {_names(names)}")
+    for state in public:
+        lines.append(
+            f"- `{state.name}` là / reads «{_cell(state.public_label_vi)}» / "
+            f"“{_cell(state.public_label_en)}” với các vai trò khác / to the other roles"
+        )
+    return lines
 
 
 def _names(names: tuple[str, ...]) -> str:
