@@ -13,6 +13,7 @@ from typing import Any
 
 from app.api.schemas import victim_json
 from app.cases.forms import (
+    CHOICE_LABELS,
     GENDER_LABELS,
     TEAM_ROLE_LABELS,
     ActionForm,
@@ -349,4 +350,5 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "steps": steps(definition, case.state),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,
+        "choice_labels": CHOICE_LABELS,
     }

@@ -117,6 +117,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cơ quan BHXH đã giải quyết hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp "
         "{case_code} ({actor}).",
     ),
+    "claim.reassessed": (
+        "Có kết luận giám định lại — {case_code}",
+        "Hồ sơ {case_code}: đã ghi nhận kết luận giám định lại ({actor}); mức hưởng được tính "
+        "lại từ tháng có kết luận mới và cơ quan BHXH giải quyết lại (Luật An toàn, vệ sinh "
+        "lao động Điều 47, 50).",
+    ),
+    "claim.item_requested": (
+        "Đề nghị thêm khoản trợ cấp — {case_code}",
+        "Hồ sơ {case_code}: doanh nghiệp đề nghị thêm một khoản trợ cấp bảo hiểm tai nạn lao "
+        "động ({actor}); cơ quan BHXH giải quyết cùng hồ sơ.",
+    ),
     "claim.closed": (
         "Đã đóng hồ sơ bồi thường — {case_code}",
         "Hồ sơ bồi thường, trợ cấp {case_code} đã được đóng ({actor}).",

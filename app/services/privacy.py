@@ -41,6 +41,12 @@ MEDICAL_KEYS = frozenset(
         "start_month_basis",
         "assessments",
         "assessment_reason",
+        # Claim items: which one was asked (settling abroad needs a monthly allowance) and the
+        # convalescence days (10 / 7 / 5 by band) tell the assessment's band; their amounts
+        # reach other roles as totals (``items_vnd``, ``items_decided_vnd``).
+        "benefit_items",
+        "benefit_item",
+        "convalescence_days",
     }
 )
 

@@ -27,7 +27,7 @@ from app.models import HolidayAdjustment, RuleValue
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from workflows.law.calendar import is_working_day
-from workflows.law.rules import DEFAULT_RULES, RULE_DESCRIPTIONS
+from workflows.law.rules import DEFAULT_RULES, RULE_CHOICES, RULE_DESCRIPTIONS
 
 HOLIDAY_CHANGES = {
     "added": _l("Ngày nghỉ bổ sung"),
@@ -176,6 +176,11 @@ def _rule_value(key: str, value: Any, errors: dict) -> str:
             errors.setdefault("value", []).append(N_("Giá trị quá lớn."))
             return ""
         return str(int(digits))
+    if key in RULE_CHOICES and text not in RULE_CHOICES[key]:
+        errors.setdefault("value", []).append(
+            N_("Chỉ nhận một trong: %(values)s.", values=", ".join(RULE_CHOICES[key]))
+        )
+        return ""
     if len(text) > 100:
         errors.setdefault("value", []).append(N_("Tối đa %(n)s ký tự.", n=100))
     return text

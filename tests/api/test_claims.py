@@ -199,6 +199,7 @@ def test_assessment_computes_minimum_due_date_and_expected_benefit(api, claim_in
         "reassess",
         "record_costs",
         "record_payment",
+        "request_item",
     ]
 
 

@@ -269,3 +269,46 @@ def test_decision_pdf_is_404_for_others_and_before_assessment(client, login, ent
     login("dn1")
     assert client.get(f"/claims/{treatment.id}/decision.pdf").status_code == 404
     assert client.get(f"/claims/{paid_claim.parent_id}/decision.pdf").status_code == 404
+
+
+# -- further benefits (Law 84/2015 Art. 49, 51, 54, 55) on the claim page ----------------------
+
+
+def test_the_enterprise_asks_for_convalescence_through_the_claim_page(client, login, ent):
+    claim = assessed_claim(ent, 25)
+    login("dn1")
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    assert 'name="request_item-benefit_item"' in page
+    today = clock.now().strftime("%d/%m/%Y")
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "version": str(claim.version),
+        "request_item-benefit_item": "convalescence",
+        "request_item-requested_on": today,
+        "request_item-convalescence_days": "6",
+    }
+    refused = client.post(f"/cases/{claim.id}/actions/request_item", data=data)
+    # 25 % allows at most 5 days (Art. 54): the form comes back with the days faulted.
+    assert refused.status_code == 422
+    assert "tối đa là 5 ngày" in refused.get_data(as_text=True)
+    db.session.refresh(claim)
+    assert "benefit_items" not in claim.data["insurance"]
+    data["request_item-convalescence_days"] = "5"
+    assert client.post(f"/cases/{claim.id}/actions/request_item", data=data).status_code == 302
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    table = page[page.index('data-testid="benefit-items"') :]
+    # 5 days × 30 % × 2,530,000 = 3,795,000 (the clock is in November 2026).
+    assert "Nghỉ dưỡng sức" in table and "3.795.000" in table and "Chờ giải quyết" in table
+
+
+def test_the_union_sees_the_items_total_only(client, login, ent):
+    claim = assessed_claim(ent, 25)
+    act(claim, ent, "request_item", benefit_item="convalescence",
+        requested_on=stamp()[:10], convalescence_days=5)  # fmt: skip
+    make_user("union", username="cd1", enterprise=ent.enterprise)
+    login("cd1")
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    assert 'data-testid="benefit-items"' not in page
+    assert "Nghỉ dưỡng sức" not in page
+    total = page[page.index('data-testid="items-total"') :]
+    assert total.split("</dd>")[0].count("3.795.000") == 1

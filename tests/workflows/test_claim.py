@@ -23,6 +23,7 @@ EXPECTED_TABLE = [
     ("assessed", "reassess", "assessed"),
     ("assessed", "record_costs", "assessed"),
     ("assessed", "record_payment", "assessed"),
+    ("assessed", "request_item", "assessed"),
     ("awaiting_assessment", "record_assessment", "assessed"),
     ("awaiting_assessment", "record_assessment", "not_eligible"),
     ("awaiting_assessment", "record_costs", "awaiting_assessment"),
@@ -478,13 +479,14 @@ def test_actions_offered_in_assessed_follow_the_tracks(assessed, fire, offered):
         "record_payment",
         "file_insurance",
         "reassess",
+        "request_item",
         "record_costs",
     ]
     assert offered(case, "union", now=NOW) == []
     assert offered(case, "insurance", now=NOW) == []
     done = _walk(assessed, fire, pay=True, confirm=True, file=True, decide=True)
     assert offered(done, "union", now=NOW) == ["close"]
-    assert offered(done, "enterprise", now=NOW) == ["reassess", "record_costs"]
+    assert offered(done, "enterprise", now=NOW) == ["reassess", "request_item", "record_costs"]
 
 
 def test_payment_below_minimum_faults_the_amount_field(assessed, fire, h):
