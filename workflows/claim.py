@@ -576,18 +576,30 @@ def has_valid_reassessment_date(ctx: Context) -> Reason | None:
     return None
 
 
-def has_minimum_amount(ctx: Context) -> Reason | None:
-    comp = _comp(ctx)
-    minimum = comp.get("minimum_vnd")
-    amount = ctx.payload.get("amount_vnd") or 0
-    if amount <= 0:
+def is_valid_payment(ctx: Context) -> Reason | None:
+    """A payment is a positive amount on a day not in the future and not before the previous
+    instalment. It may be below the minimum: an employer paying in instalments records each,
+    and the compensation track is done when the total reaches the minimum (``record_payment``)."""
+    amount = ctx.payload.get("amount_vnd")
+    if amount is not None and amount <= 0:
         return Reason("Số tiền thanh toán phải lớn hơn 0.", field="amount_vnd")
-    # With an unknown wage there is no computed floor to enforce (assessment_data leaves it None).
-    if minimum is not None and amount + (comp.get("paid_vnd") or 0) < minimum:
+    last = parse_iso(_comp(ctx).get("last_paid_at"))
+    paid_at = ctx.payload.get("paid_at")
+    if last is not None and paid_at is not None and paid_at < last:
         return Reason(
-            f"Số tiền thấp hơn mức tối thiểu phải bồi thường: {minimum:,} đồng.", field="amount_vnd"
+            f"Ngày thanh toán không được trước lần thanh toán trước ({local_date(last):%d/%m/%Y}).",
+            field="paid_at",
         )
     return not_future(ctx, "paid_at", "Ngày thanh toán")
+
+
+def owed_remainder(comp: Mapping[str, Any]) -> int | None:
+    """What the employer still owes of the minimum (VND, never below 0), or None when the
+    minimum is unknown (no wage on record)."""
+    minimum = comp.get("minimum_vnd")
+    if minimum is None:
+        return None
+    return max(minimum - (comp.get("paid_vnd") or 0), 0)
 
 
 def is_valid_receipt_date(ctx: Context) -> Reason | None:
@@ -1002,16 +1014,39 @@ def _victim_columns(ctx: Context, columns: Mapping[str, Any]) -> dict[int, dict[
 
 
 def record_payment(ctx: Context) -> Outcome:
-    """The employer's payment, added to what it paid before; the victim's
-    ``compensation_paid_vnd`` follows the claim's total (one claim per victim, so the total
-    is the victim's)."""
+    """The employer's payment (an instalment or the whole), added to what it paid before and
+    kept in ``compensation.payments`` (``amount_vnd``, ``paid_at``, ``proof``). The track is
+    paid — ``paid_at`` set, the Art. 38(7) deadline met, the union asked to confirm — once the
+    total reaches the minimum (or at the first payment when no minimum is known); until then
+    ``remaining_vnd`` says what is still owed and the deadline stands. The victim's
+    ``compensation_paid_vnd`` follows the claim's total (one claim per victim)."""
+    p = ctx.payload
     comp = dict(_comp(ctx))
-    comp["paid_vnd"] = (comp.get("paid_vnd") or 0) + ctx.payload["amount_vnd"]
-    comp["paid_at"] = iso(ctx.payload["paid_at"])
-    if ctx.payload.get("proof"):
-        comp["proof"] = list(ctx.payload["proof"])
+    comp["paid_vnd"] = (comp.get("paid_vnd") or 0) + p["amount_vnd"]
+    comp["last_paid_at"] = iso(p["paid_at"])
+    payment = {"amount_vnd": p["amount_vnd"], "paid_at": iso(p["paid_at"])}
+    if p.get("proof"):
+        comp["proof"] = [*(comp.get("proof") or ()), *p["proof"]]
+        payment["proof"] = list(p["proof"])
+    comp["payments"] = [*(comp.get("payments") or ()), payment]
+    remaining = owed_remainder(comp)
+    comp["remaining_vnd"] = remaining
+    deadlines: dict[str, DeadlineChange] = {}
+    if remaining:
+        # An instalment: the deadline stands as it was (re-set unchanged, so met_by does not
+        # close it).
+        due = parse_iso(comp.get("due_at"))
+        started = parse_iso(ctx.case.data.get("assessed_at")) or ctx.now
+        if due is not None:
+            days = int(ctx.rules.get("compensation_due_days", local_date(started)))
+            deadlines["compensation"] = DeadlineChange(
+                due_at=due, started_at=started, days=days, unit="calendar"
+            )
+    else:
+        comp["paid_at"] = iso(p["paid_at"])
     return Outcome(
         data={"compensation": comp},
+        deadlines=deadlines,
         victims=_victim_columns(ctx, {"compensation_paid_vnd": comp["paid_vnd"]}),
     )
 
@@ -1400,7 +1435,7 @@ TRANSITIONS = (
         notify=(Notify("claim.not_eligible", ("enterprise", "union")),)),
     Transition("record_payment", ("assessed",), None, ("enterprise",),
         "Ghi nhận chi trả bồi thường", "Record the compensation payment",
-        guards=("is_unpaid", "has_minimum_amount"), fields=_RECORD_PAYMENT_FIELDS,
+        guards=("is_unpaid", "is_valid_payment"), fields=_RECORD_PAYMENT_FIELDS,
         effect="record_payment", notify=(Notify("claim.payment_recorded", ("union",)),)),
     Transition("confirm_receipt", ("assessed",), None, ("union",), "Xác nhận đã nhận tiền",
         "Confirm receipt", guards=("is_paid_unconfirmed", "is_valid_receipt_date"),
@@ -1480,7 +1515,7 @@ WORKFLOW = WorkflowDefinition(
         "has_valid_treatment_end": has_valid_treatment_end,
         "is_reassessable": is_reassessable,
         "has_valid_reassessment_date": has_valid_reassessment_date,
-        "has_minimum_amount": has_minimum_amount,
+        "is_valid_payment": is_valid_payment,
         "is_valid_receipt_date": is_valid_receipt_date,
         "is_valid_filing_date": is_valid_filing_date,
         "has_complete_dossier": has_complete_dossier,

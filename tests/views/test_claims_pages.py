@@ -312,3 +312,16 @@ def test_the_union_sees_the_items_total_only(client, login, ent):
     assert "Nghỉ dưỡng sức" not in page
     total = page[page.index('data-testid="items-total"') :]
     assert total.split("</dd>")[0].count("3.795.000") == 1
+
+
+def test_an_instalment_shows_what_is_still_owed_on_the_page_and_the_list(client, login, ent):
+    claim = assessed_claim(ent, 25)  # minimum 75,000,000
+    act(claim, ent, "record_payment", amount_vnd=30_000_000, paid_at=stamp())
+    make_user("union", username="cd1", enterprise=ent.enterprise)
+    login("cd1")
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    remaining = page[page.index('data-testid="remaining"') :].split("</dd>")[0]
+    assert "45.000.000" in remaining
+    row = row_html(client.get(URL).get_data(as_text=True), claim.code)
+    assert "Đã trả một phần, còn 45.000.000" in row
+    assert "confirm_receipt" not in row
