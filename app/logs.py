@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
@@ -46,6 +47,22 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a line is logged (as logging's own last-resort
+    handler does), not to the stream of the moment the app was built."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def init_app(app: Flask) -> None:
     """Give the ``app`` logger ``LOG_LEVEL`` and the JSON-lines handler (once per process:
     several apps in one process, as in the tests, share the logger)."""
@@ -53,6 +70,6 @@ def init_app(app: Flask) -> None:
     logger.setLevel(app.config["LOG_LEVEL"])
     logger.removeHandler(default_handler)  # Flask's plain-text handler
     if not any(isinstance(h.formatter, JsonLineFormatter) for h in logger.handlers):
-        handler = logging.StreamHandler()
+        handler = StderrHandler()
         handler.setFormatter(JsonLineFormatter())
         logger.addHandler(handler)

@@ -161,9 +161,7 @@ def _locked_head() -> tuple[int, str]:
         .with_for_update()
     ).first()
     if row is None:
-        db.session.execute(
-            insert(_head_table).values(id=1, last_seq=0, last_hash=GENESIS_HASH)
-        )
+        db.session.execute(insert(_head_table).values(id=1, last_seq=0, last_hash=GENESIS_HASH))
         return 0, GENESIS_HASH
     return row.last_seq, row.last_hash
 
@@ -223,6 +221,11 @@ def record(
     return row["seq"]
 
 
+# What the log line carries of an event (the hashes stay in the database).
+LOGGED = ("seq", "action", "actor", "actor_role", "target_type", "target", "before", "after",
+          "detail", "ip")  # fmt: skip
+
+
 def _log(row: dict[str, Any]) -> None:
     log.info(
         "security %s by %s on %s %s",
@@ -230,15 +233,7 @@ def _log(row: dict[str, Any]) -> None:
         row["actor"] or "(anonymous)",
         row["target_type"],
         row["target"],
-        extra={
-            "security_event": {
-                key: row[key]
-                for key in (
-                    "seq", "action", "actor", "actor_role", "target_type", "target",
-                    "before", "after", "detail", "ip",
-                )
-            }  # fmt: skip
-        },
+        extra={"security_event": {key: row[key] for key in LOGGED}},
     )
 
 

@@ -432,9 +432,13 @@ def _signed_in(user: User, password: str, channel: str, **detail) -> None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     record(
-        "auth.sign_in", actor=user, target_type="user", target=user.username, channel=channel,
+        "auth.sign_in",
+        actor=user,
+        target_type="user",
+        target=user.username,
+        channel=channel,
         **detail,
-    )  # fmt: skip
+    )
 
 
 def _failed(user: User | None, reason: str, channel: str) -> None:
@@ -587,9 +591,14 @@ def revoke_token(user: User, token_id: int) -> int:
     with unit_of_work():
         revoked = _delete_tokens(ApiToken.id == token_id, ApiToken.user_id == user.id)
         record(
-            "auth.token_revoked", actor=user, target_type="user", target=user.username,
-            which="current", token_id=token_id, count=revoked,
-        )  # fmt: skip
+            "auth.token_revoked",
+            actor=user,
+            target_type="user",
+            target=user.username,
+            which="current",
+            token_id=token_id,
+            count=revoked,
+        )
     return revoked
 
 
@@ -599,7 +608,11 @@ def revoke_tokens(user: User) -> int:
     with unit_of_work():
         revoked = _delete_tokens(ApiToken.user_id == user.id)
         record(
-            "auth.token_revoked", actor=user, target_type="user", target=user.username,
-            which="all", count=revoked,
-        )  # fmt: skip
+            "auth.token_revoked",
+            actor=user,
+            target_type="user",
+            target=user.username,
+            which="all",
+            count=revoked,
+        )
     return revoked
