@@ -31,6 +31,8 @@ from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.clock import now
 from app.errors import ValidationFailed
@@ -153,16 +155,35 @@ _event_table = SecurityEvent.__table__
 
 def _locked_head() -> tuple[int, str]:
     """The chain head, locked until the transaction ends (PostgreSQL ``FOR UPDATE``; SQLite
-    transactions already hold the write lock). Created when missing (a table emptied by hand
-    or by the test suite's TRUNCATE)."""
-    row = db.session.execute(
+    transactions already hold the write lock).
+
+    The migration creates it. When it is missing (a table emptied by hand, or by the test
+    suite's TRUNCATE) it is made again from the last event, so recording goes on; two
+    transactions doing so at once insert one row, and the second waits for the first's commit
+    and then locks it.
+    """
+    query = (
         select(_head_table.c.last_seq, _head_table.c.last_hash)
         .where(_head_table.c.id == 1)
         .with_for_update()
-    ).first()
+    )
+    row = db.session.execute(query).first()
     if row is None:
-        db.session.execute(insert(_head_table).values(id=1, last_seq=0, last_hash=GENESIS_HASH))
-        return 0, GENESIS_HASH
+        last = db.session.execute(
+            select(_event_table.c.seq, _event_table.c.hash)
+            .order_by(_event_table.c.seq.desc())
+            .limit(1)
+        ).first()
+        dialect = db.session.get_bind().dialect.name
+        insert_head = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(
+            _head_table
+        ).values(
+            id=1,
+            last_seq=last.seq if last else 0,
+            last_hash=last.hash if last else GENESIS_HASH,
+        )
+        db.session.execute(insert_head.on_conflict_do_nothing(index_elements=["id"]))
+        row = db.session.execute(query).one()
     return row.last_seq, row.last_hash
 
 

@@ -560,3 +560,45 @@ def test_each_event_is_one_json_line_in_the_app_log_at_info(app, client, capsys)
     assert line["security_event"]["action"] == "auth.sign_in_failed"
     assert line["security_event"]["target"] == "thanh"
     assert (line["method"], line["path"], line["addr"]) == ("POST", "/login", "127.0.0.1")
+
+
+# -- concurrent appends -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("head", ["kept", "deleted"])
+def test_concurrent_appends_make_one_unbroken_chain(app, three_events, head):
+    """Sixteen threads, each its own transaction and connection, append at once; with the head
+    row deleted first, they also race to make it again (from the last event)."""
+    import threading
+
+    if head == "deleted":
+        db.session.execute(delete(SecurityChainHead))
+        db.session.commit()
+    users = [make_user("inspector") for _ in range(16)]
+    ids = [(u.id, u.username) for u in users]
+    db.session.commit()
+    barrier = threading.Barrier(len(ids))
+    errors: list[BaseException] = []
+
+    def append(user_id: int, username: str) -> None:
+        try:
+            with app.app_context():
+                actor = security_audit.Actor(username, "inspector", user_id)
+                barrier.wait(timeout=30)
+                security_audit.record("auth.sign_in", actor=actor, target_type="user",
+                                      target=username)  # fmt: skip
+                db.session.remove()
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=append, args=pair) for pair in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    db.session.expire_all()
+    added = events_after(three_events)
+    assert sorted(e.target for e in added) == sorted(name for _, name in ids)
+    assert [e.seq for e in added] == list(range(three_events + 1, three_events + 17))
+    assert security_audit.verify_chain() == []
