@@ -851,6 +851,7 @@ EN = {
     "accident report.",
     # The security audit page (/admin/security).
     "Tối đa %(max)d ký tự.": "At most %(max)d characters.",
+    "Không được có ký tự điều khiển.": "Control characters are not allowed.",
     "Người thực hiện": "Done by",
     "Loại sự kiện": "Kind of event",
     "Đối tượng": "Target",

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, Regexp
 
 from app.calculations.forms import VNDateField
 from app.i18n import lazy_pick
@@ -15,6 +15,8 @@ from app.services.security_audit import ACTIONS
 
 ALL = SelectChoice("", _l("Tất cả"))
 TOO_LONG = _l("Tối đa %(max)d ký tự.")
+# Searched text never holds control characters (PostgreSQL refuses NUL in any text).
+PRINTABLE = Regexp(r"^[^\x00-\x1f\x7f]*$", message=_l("Không được có ký tự điều khiển."))
 
 
 def _strip(value):
@@ -29,7 +31,7 @@ class SecurityFilterForm(FlaskForm):
 
     actor = StringField(
         _l("Người thực hiện"),
-        validators=[Optional(), Length(max=64, message=TOO_LONG)],
+        validators=[Optional(), Length(max=64, message=TOO_LONG), PRINTABLE],
         filters=[_strip],
         render_kw={"placeholder": _l("Tên đăng nhập")},
     )
@@ -40,7 +42,7 @@ class SecurityFilterForm(FlaskForm):
     )
     target = StringField(
         _l("Đối tượng"),
-        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+        validators=[Optional(), Length(max=200, message=TOO_LONG), PRINTABLE],
         filters=[_strip],
         render_kw={"placeholder": _l("Tài khoản, quy định, mã, mã số thuế, mã vụ việc")},
     )

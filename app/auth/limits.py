@@ -34,7 +34,10 @@ def attempted_username() -> str:
     """The username the attempt names: the login form's field, or the API body's ``username``
     (``""`` when there is none, or the body is not a JSON object with a string there)."""
     if request.blueprint == "api":
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # nested too deep to parse: it names no one (the view refuses it)
+            body = None
         value = body.get("username") if isinstance(body, dict) else None
     else:
         value = request.form.get("username")

@@ -412,11 +412,20 @@ def reset_password(actor: User, user_id: int, new_password: str) -> User:
 CHANNELS = ("web", "api")
 
 
+def _account_named(username: str | None) -> User | None:
+    """The account with this name; a text no username can be (control characters, 500 KB…)
+    is not looked up at all."""
+    name = (username or "").strip()
+    if not USERNAME_RE.match(name):
+        return None
+    return db.session.scalar(select(User).where(User.username == name))
+
+
 def _check_credentials(username: str, password: str) -> tuple[User | None, str | None]:
     """``(user, None)`` for an active account with this password, else ``(the account or
     None, why not)`` with why one of ``unknown_user``, ``wrong_password``, ``inactive``. The
     same cost either way (a missing account still costs one password check)."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    user = _account_named(username)
     ok = verify_password(user.password_hash if user else None, password or "")
     if user is None:
         return None, "unknown_user"
@@ -485,7 +494,7 @@ def record_lockout(username: str, *, channel: str, limit: str) -> None:
     """Record that the sign-in limits refused an attempt (``limit``: ``address`` or
     ``username``, which limit was reached). The name typed is kept only when it is an
     account's. Its own transaction."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    user = _account_named(username)
     record(
         "auth.locked_out",
         actor=ANONYMOUS,

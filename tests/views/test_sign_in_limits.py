@@ -211,3 +211,11 @@ def test_the_revoke_endpoints_are_in_the_openapi_document(client):
     assert "204" in paths["/tokens"]["delete"]["responses"]
     assert "204" in paths["/tokens/current"]["delete"]["responses"]
     assert "429" in paths["/tokens"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("username", ["a\x00b", "x" * 100_000, "thanh\x7f"])
+def test_a_name_no_account_can_have_is_a_wrong_credential_not_an_error(client, username):
+    make_user("inspector", username="thanh")
+    response = client.post(TOKENS, json={"username": username, "password": PASSWORD})
+    assert response.status_code == 401
+    assert web_attempt(client, username, PASSWORD, address=2).status_code == 401
