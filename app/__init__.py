@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app import logs
 from app.errors import NotAuthenticated, SafeCaseError
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import N_, localize, localize_errors
@@ -38,6 +39,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         config_cls = config
     config_cls.check(settings)
     app.config.from_mapping(settings)
+    logs.init_app(app)
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

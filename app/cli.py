@@ -154,6 +154,7 @@ def seed_demo():
 
 workflows_cli = AppGroup("workflows", help="Quy trình (workflow definitions).")
 audit_cli = AppGroup("audit", help="Nhật ký kiểm toán (audit trail).")
+security_cli = AppGroup("security", help="Nhật ký an ninh (security audit).")
 
 
 @workflows_cli.command("diagram")
@@ -195,6 +196,20 @@ def audit_verify():
         click.echo(f"BROKEN {link.case_code} event {link.seq}: {link.reason}", err=True)
     cases = sorted({link.case_code for link in broken})
     raise click.ClickException(f"{len(cases)} vụ việc có chuỗi sự kiện bị sửa: {', '.join(cases)}")
+
+
+@security_cli.command("verify")
+def security_verify():
+    """Recompute the security audit's hash chain; exit 1 with one line naming the broken events."""
+    from app.services.security_audit import verify_chain
+
+    broken = verify_chain()
+    if not broken:
+        click.echo("Nhật ký an ninh nguyên vẹn.")
+        return
+    shown = "; ".join(f"#{b.seq}: {b.reason}" for b in broken[:5])
+    more = f"; … ({len(broken) - 5} more)" if len(broken) > 5 else ""
+    raise click.ClickException(f"Nhật ký an ninh đã bị sửa hoặc xoá: {shown}{more}")
 
 
 @click.command("worker")
@@ -280,6 +295,7 @@ def init_app(app: Flask) -> None:
         codes_cli,
         workflows_cli,
         audit_cli,
+        security_cli,
         deadlines_cli,
         worker,
         scheduler,

@@ -862,6 +862,38 @@ EN = {
     "Vụ việc này không thuộc diện báo cáo nhanh.": "This case does not need a quick report.",
     "Chỉ thanh tra lập báo cáo nhanh tai nạn lao động.": "Only the inspectorate files the quick "
     "accident report.",
+    # The security audit page (/admin/security).
+    "Tối đa %(max)d ký tự.": "At most %(max)d characters.",
+    "Không được có ký tự điều khiển.": "Control characters are not allowed.",
+    "Người thực hiện": "Done by",
+    "Loại sự kiện": "Kind of event",
+    "Đối tượng": "Target",
+    "Tài khoản, quy định, mã, mã số thuế, mã vụ việc": "Account, rule, code, tax code, case code",
+    "Từ ngày (ngày/tháng/năm)": "From (dd/mm/yyyy)",
+    "Đến ngày (ngày/tháng/năm)": "To (dd/mm/yyyy)",
+    "Nhật ký an ninh": "Security log",
+    "Mọi thao tác quản trị (tài khoản, bảng quy định, danh mục mã, doanh nghiệp), mọi lần đăng "
+    "nhập thành công hay thất bại, các lần tạm chặn đăng nhập, thu hồi mã truy cập API và mỗi "
+    "lần xem thông tin y tế. Nhật ký chỉ được ghi thêm, không sửa, không xoá; lệnh flask "
+    "security verify kiểm tra chuỗi băm.": (
+        "Every administrative act (accounts, rules tables, code lists, enterprises), every "
+        "sign-in, successful or failed, every sign-in block, every API token revocation and "
+        "every read of medical detail. The log is only ever added to, never edited or deleted; "
+        "the command flask security verify checks its hash chain."
+    ),
+    "Lọc nhật ký": "Filter the log",
+    "Sự kiện, mới nhất trước": "Events, newest first",
+    "%(n)s sự kiện": "%(n)s events",
+    "Thời gian": "Time",
+    "Trước": "Before",
+    "Sau": "After",
+    "Chi tiết": "Details",
+    "Địa chỉ": "Address",
+    "Dòng lệnh trên máy chủ": "Command line on the server",
+    "Chưa đăng nhập": "Not signed in",
+    "Không có sự kiện nào phù hợp.": "No matching events.",
+    "Không có loại sự kiện %(action)s.": "There is no kind of event %(action)s.",
+    "Ngày kết thúc phải từ ngày bắt đầu trở đi.": "The end day must not be before the start day.",
 }
 
 

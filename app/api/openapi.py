@@ -254,7 +254,37 @@ PATHS: dict[str, dict] = {
                     "description": "malformed body",
                     "content": {"application/json": {"schema": ERROR}},
                 },
-                "429": {"description": "too many attempts"},
+                "429": {
+                    "description": "too many failed attempts for this address or this username",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        },
+        "delete": {
+            "summary": "Revoke every token of the caller (this one included)",
+            "description": "Browser sessions are not touched. Recorded in the security audit.",
+            "responses": {
+                "204": {"description": "revoked"},
+                "401": {
+                    "description": "no or bad token",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        },
+    },
+    "/tokens/current": {
+        "delete": {
+            "summary": "Revoke the token this call is made with",
+            "description": (
+                "Later calls with it get 401; the caller's other tokens and browser sessions "
+                "keep working. Recorded in the security audit."
+            ),
+            "responses": {
+                "204": {"description": "revoked"},
+                "401": {
+                    "description": "no or bad token",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
             },
         }
     },

@@ -36,6 +36,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_, english
 from app.models import CodeEntry
+from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "data" / "codes"
@@ -261,9 +262,11 @@ def _checked_rows(list_name: str, rows: list[dict[str, str]]) -> list[dict[str, 
     return checked
 
 
-def load_rows(list_name: str, rows: list[dict[str, str]]) -> LoadResult:
+def load_rows(list_name: str, rows: list[dict[str, str]], *, actor=None) -> LoadResult:
     """Add or update the codes of ``rows`` in ``list_name``; one transaction. Codes not in
-    ``rows`` are kept; ``active`` is kept; the order (``sort``) follows the rows.
+    ``rows`` are kept; ``active`` is kept; the order (``sort``) follows the rows. A load that
+    changes something is recorded in the security audit (``actor``: the administrator, None
+    for the command line).
 
     :raises ValidationFailed: unknown list (``list``) or any bad row (``file``); nothing is
         written.
@@ -291,18 +294,23 @@ def load_rows(list_name: str, rows: list[dict[str, str]]) -> LoadResult:
                     for key, value in new.items():
                         setattr(entry, key, value)
                     updated += 1
+            if added or updated:
+                record(
+                    "codes.loaded", actor=actor, target_type="code_list", target=list_name,
+                    rows=len(checked), added=added, updated=updated,
+                )  # fmt: skip
     finally:
         forget()
     return LoadResult(list_name, added, updated)
 
 
-def load_csv(list_name: str, data: bytes | str) -> LoadResult:
+def load_csv(list_name: str, data: bytes | str, *, actor=None) -> LoadResult:
     """``load_rows`` from a CSV's content (see ``read_csv``).
 
     :raises ValidationFailed: as ``read_csv`` and ``load_rows``.
     """
     _check_list(list_name)
-    return load_rows(list_name, read_csv(data))
+    return load_rows(list_name, read_csv(data), actor=actor)
 
 
 def load_defaults() -> list[LoadResult]:
@@ -311,8 +319,9 @@ def load_defaults() -> list[LoadResult]:
 
 
 def add_code(list_name: str, code: str, label_vi: str, label_en: str = "",
-             parent: str | None = None) -> CodeEntry:  # fmt: skip
-    """Add one code at the end of ``list_name``.
+             parent: str | None = None, *, actor=None) -> CodeEntry:  # fmt: skip
+    """Add one code at the end of ``list_name`` (recorded in the security audit; ``actor``: the
+    administrator, None for the command line).
 
     :raises ValidationFailed: unknown list, malformed or existing code, missing label, unknown
         parent (under ``code``, ``label_vi``, ``label_en``, ``parent``).
@@ -338,6 +347,10 @@ def add_code(list_name: str, code: str, label_vi: str, label_en: str = "",
                               label_en=label_en, parent=parent or None, active=True,
                               sort=(last or 0) + 1)  # fmt: skip
             db.session.add(entry)
+            record(
+                "codes.added", actor=actor, target_type="code", target=f"{list_name}:{code}",
+                after={"label_vi": label_vi, "label_en": label_en, "parent": parent or None},
+            )  # fmt: skip
     finally:
         forget()
     return entry
@@ -360,8 +373,11 @@ def _entry(list_name: str, code: str) -> CodeEntry:
     return entry
 
 
-def edit_labels(list_name: str, code: str, label_vi: str, label_en: str = "") -> CodeEntry:
-    """Change a code's labels (its code stays: cases store it).
+def edit_labels(
+    list_name: str, code: str, label_vi: str, label_en: str = "", *, actor=None
+) -> CodeEntry:
+    """Change a code's labels (its code stays: cases store it); a change is recorded in the
+    security audit (``actor``: the administrator, None for the command line).
 
     :raises ValidationFailed: no such code, missing or too long label.
     """
@@ -372,20 +388,34 @@ def edit_labels(list_name: str, code: str, label_vi: str, label_en: str = "") ->
     try:
         with unit_of_work():
             entry = _entry(list_name, code)
+            before = {"label_vi": entry.label_vi, "label_en": entry.label_en}
             entry.label_vi, entry.label_en = label_vi, label_en
+            after = {"label_vi": label_vi, "label_en": label_en}
+            if after != before:
+                record(
+                    "codes.edited", actor=actor, target_type="code",
+                    target=f"{list_name}:{code}", before=before, after=after,
+                )  # fmt: skip
     finally:
         forget()
     return entry
 
 
-def set_active(list_name: str, code: str, active: bool) -> CodeEntry:
-    """Offer a code again, or stop offering it (old cases keep it and its label).
+def set_active(list_name: str, code: str, active: bool, *, actor=None) -> CodeEntry:
+    """Offer a code again, or stop offering it (old cases keep it and its label); a change is
+    recorded in the security audit (``actor``: the administrator, None for the command line).
 
     :raises ValidationFailed: no such code.
     """
     try:
         with unit_of_work():
             entry = _entry(list_name, code)
+            if entry.active != active:
+                record(
+                    "codes.reactivated" if active else "codes.deactivated", actor=actor,
+                    target_type="code", target=f"{list_name}:{code}",
+                    before={"active": entry.active}, after={"active": active},
+                )  # fmt: skip
             entry.active = active
     finally:
         forget()

@@ -1,4 +1,7 @@
-"""Enterprises and communes: adding them with validation, importing the commune list."""
+"""Enterprises and communes: adding them with validation, importing the commune list.
+
+Each change is recorded in the security audit (``app/services/security_audit.py``) in its own
+transaction; ``actor`` is the administrator, None for the command line."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Commune, Enterprise
 from app.services import codes
+from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
 
 TAX_CODE_RE = re.compile(r"^(\d{10}|\d{13})$")
@@ -38,6 +42,7 @@ def add_enterprise(
     female_workers: int = 0,
     industry_code: str | None = None,
     ownership: str | None = None,
+    actor=None,
 ) -> Enterprise:
     """Create an enterprise.
 
@@ -74,6 +79,20 @@ def add_enterprise(
             ownership=ownership,
         )
         db.session.add(enterprise)
+        record(
+            "enterprise.created",
+            actor=actor,
+            target_type="enterprise",
+            target=tax_code,
+            after={
+                "name": enterprise.name,
+                "commune": commune_code,
+                "workers": workers,
+                "female_workers": female_workers,
+                "industry_code": enterprise.industry_code,
+                "ownership": ownership,
+            },
+        )
     return enterprise
 
 
@@ -91,7 +110,7 @@ def get_enterprise(enterprise_id: int) -> Enterprise:
 
 
 def classify_enterprise(
-    enterprise_id: int, *, industry_code: str | None, ownership: str | None
+    enterprise_id: int, *, industry_code: str | None, ownership: str | None, actor=None
 ) -> Enterprise:
     """Set an enterprise's industry (a VSIC code of the ``industry`` list, section or division)
     and type of ownership (a code of the ``ownership`` list); None or "" clears one. Cases
@@ -114,12 +133,23 @@ def classify_enterprise(
         enterprise = get_enterprise(enterprise_id)
         if errors:
             raise ValidationFailed(errors)
+        before = {"industry_code": enterprise.industry_code, "ownership": enterprise.ownership}
+        after = {"industry_code": industry_code, "ownership": ownership}
         enterprise.industry_code = industry_code
         enterprise.ownership = ownership
+        if after != before:
+            record(
+                "enterprise.classified",
+                actor=actor,
+                target_type="enterprise",
+                target=enterprise.tax_code,
+                before=before,
+                after=after,
+            )
     return enterprise
 
 
-def import_communes(rows: Iterable[dict[str, str]], province: str = "HP") -> int:
+def import_communes(rows: Iterable[dict[str, str]], province: str = "HP", *, actor=None) -> int:
     """Insert or rename communes from rows with ``code`` and ``name``; returns how many changed.
 
     :raises ValidationFailed: a row without a numeric code or a name (nothing is written).
@@ -141,9 +171,18 @@ def import_communes(rows: Iterable[dict[str, str]], province: str = "HP") -> int
             elif commune.name != name:
                 commune.name = name
                 changed += 1
+        if changed:
+            record(
+                "commune.imported",
+                actor=actor,
+                target_type="communes",
+                target=province,
+                rows=len(cleaned),
+                changed=changed,
+            )
     return changed
 
 
-def import_communes_file(path: Path, province: str = "HP") -> int:
+def import_communes_file(path: Path, province: str = "HP", *, actor=None) -> int:
     with open(path, newline="", encoding="utf-8") as handle:
-        return import_communes(csv.DictReader(handle), province)
+        return import_communes(csv.DictReader(handle), province, actor=actor)

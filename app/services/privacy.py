@@ -6,9 +6,10 @@ are its diagnosis). The roles in ``MEDICAL_ROLES`` see it and see national IDs i
 other role — the trade union, and by default any role not listed — gets medical detail stripped
 and national IDs masked as ``031******234`` (workflows.md "Parties and roles", docs/api.md).
 Each time a medical role is shown a case's medical detail, the read is logged in a
-``MedicalAccessLog`` row. Every surface asks this module: the case page, the JSON API, the
-printable papers, the documents and the notifications (which never carry medical detail, since
-they go to every role).
+``MedicalAccessLog`` row and, in the same transaction, in the security audit (``medical.read``,
+with the reader's address), both by ``log_medical_read``. Every surface asks this module: the
+case page, the JSON API, the printable papers, the documents and the notifications (which never
+carry medical detail, since they go to every role).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from app.clock import now
 from app.extensions import db
 from app.models import Case, CaseEvent, MedicalAccessLog
+from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
 
 # Roles that may read medical fields (injury, diagnosis, capacity-loss assessment).
@@ -107,10 +109,12 @@ def events_have_medical_content(events: Iterable[CaseEvent]) -> bool:
 
 
 def log_medical_read(user, case: Case, fields: str) -> None:
-    """Record that ``user`` read ``case``'s medical ``fields`` (its own small transaction:
-    the read happened even if the caller's request fails later)."""
+    """Record that ``user`` read ``case``'s medical ``fields``: the access-log row and the
+    security-audit event (its own small transaction: the read happened even if the caller's
+    request fails later)."""
     with unit_of_work():
         db.session.add(MedicalAccessLog(case_id=case.id, user_id=user.id, at=now(), fields=fields))
+        record("medical.read", actor=user, target_type="case", target=case.code, fields=fields)
 
 
 def read_medical(user, case: Case, fields: str, *, carried: bool | None = None) -> bool:
