@@ -398,6 +398,16 @@ EN = {
     "%(n)s đợt": "%(n)s instalments",
     "Còn phải trả": "Still owed",
     "Hạn chi trả": "Payment due",
+    "Ngày nhận tiền": "Date received",
+    "Đã xác nhận nhận tiền": "Receipt confirmed",
+    "Người nhận tiền": "Received by",
+    "Họ tên thân nhân (nếu thân nhân nhận)": "Relative's name (if a relative received it)",
+    "Quan hệ với người lao động": "Relationship to the worker",
+    "Xác nhận đã nhận tiền…": "Confirm receipt…",
+    "Số tiền đã chi trả: %(amount)s": "Amount paid: %(amount)s",
+    "Đã xác nhận việc nhận tiền bồi thường, trợ cấp (%(code)s).": (
+        "Receipt of the compensation confirmed (%(code)s)."
+    ),
     "Các khoản trợ cấp khác đã đề nghị": "Further benefits requested",
     "BHXH đã chấp thuận: %(amount)s": "Approved by social insurance: %(amount)s",
     "Các khoản trợ cấp khác": "Further benefits",

@@ -602,6 +602,34 @@ def owed_remainder(comp: Mapping[str, Any]) -> int | None:
     return max(minimum - (comp.get("paid_vnd") or 0), 0)
 
 
+# Who received the money the union confirms: the worker, or — always for a deceased worker —
+# a relative named in the confirmation (thân nhân, Law 84/2015 Art. 38(4), 53).
+RECIPIENTS = ("worker", "relative")
+RECIPIENT_LABELS: dict[str, tuple[str, str]] = {
+    "worker": ("Người lao động", "The worker"),
+    "relative": ("Thân nhân người lao động", "A relative of the worker"),
+}
+
+
+def recipient_of(ctx: Context) -> str:
+    """Who the confirmation says received the money: as given, else the worker — or a
+    relative when the worker died."""
+    return ctx.payload.get("received_by") or (
+        "relative" if ctx.case.data.get("death") else "worker"
+    )
+
+
+def has_valid_recipient(ctx: Context) -> Reason | None:
+    """A deceased worker's money goes to a relative; a relative is named."""
+    if ctx.payload.get("received_by") == "worker" and ctx.case.data.get("death"):
+        return Reason(
+            "Người lao động đã chết: người nhận là thân nhân (ghi rõ họ tên).", field="received_by"
+        )
+    if ctx.payload.get("received_by") == "relative" and not ctx.payload.get("recipient_name"):
+        return Reason("Ghi rõ họ tên thân nhân đã nhận tiền.", field="recipient_name")
+    return None
+
+
 def is_valid_receipt_date(ctx: Context) -> Reason | None:
     paid_at = parse_iso(_comp(ctx).get("paid_at"))
     confirmed = ctx.payload.get("confirmed_at")
@@ -1080,8 +1108,13 @@ def record_costs(ctx: Context) -> Outcome:
 
 
 def record_receipt(ctx: Context) -> Outcome:
+    """The union's confirmation: when, and who received the money (``received_by``,
+    ``recipient_name``, ``recipient_relationship``)."""
     comp = dict(_comp(ctx))
     comp["confirmed_at"] = iso(ctx.payload["confirmed_at"])
+    comp["received_by"] = recipient_of(ctx)
+    comp["recipient_name"] = ctx.payload.get("recipient_name")
+    comp["recipient_relationship"] = ctx.payload.get("recipient_relationship")
     return Outcome(data={"compensation": comp})
 
 
@@ -1351,8 +1384,16 @@ _RECORD_COSTS_FIELDS = (
 )  # fmt: skip
 
 _CONFIRM_RECEIPT_FIELDS = (
-    Field("confirmed_at", "datetime", label_vi="Ngày xác nhận", label_en="Confirmation date"),
-)
+    Field("confirmed_at", "datetime", label_vi="Ngày nhận tiền, xác nhận",
+          label_en="Date received and confirmed"),
+    Field("received_by", "text", required=False, label_vi="Người nhận tiền",
+          label_en="Received by", choices=RECIPIENTS),
+    Field("recipient_name", "text", required=False, label_vi="Họ tên thân nhân nhận tiền",
+          label_en="Name of the relative who received it"),
+    Field("recipient_relationship", "text", required=False,
+          label_vi="Quan hệ với người lao động (vợ, chồng, con…)",
+          label_en="Relationship to the worker (spouse, child…)"),
+)  # fmt: skip
 
 _FILE_INSURANCE_FIELDS = (
     Field("filed_at", "datetime", label_vi="Ngày nộp hồ sơ", label_en="Filing date"),
@@ -1438,7 +1479,8 @@ TRANSITIONS = (
         guards=("is_unpaid", "is_valid_payment"), fields=_RECORD_PAYMENT_FIELDS,
         effect="record_payment", notify=(Notify("claim.payment_recorded", ("union",)),)),
     Transition("confirm_receipt", ("assessed",), None, ("union",), "Xác nhận đã nhận tiền",
-        "Confirm receipt", guards=("is_paid_unconfirmed", "is_valid_receipt_date"),
+        "Confirm receipt",
+        guards=("is_paid_unconfirmed", "is_valid_receipt_date", "has_valid_recipient"),
         fields=_CONFIRM_RECEIPT_FIELDS, effect="record_receipt",
         notify=(Notify("claim.receipt_confirmed", ("enterprise",)),)),
     Transition("file_insurance", ("assessed",), None, ("enterprise",), "Nộp hồ sơ BHXH",
@@ -1517,6 +1559,7 @@ WORKFLOW = WorkflowDefinition(
         "has_valid_reassessment_date": has_valid_reassessment_date,
         "is_valid_payment": is_valid_payment,
         "is_valid_receipt_date": is_valid_receipt_date,
+        "has_valid_recipient": has_valid_recipient,
         "is_valid_filing_date": is_valid_filing_date,
         "has_complete_dossier": has_complete_dossier,
         "has_decision_details": has_decision_details,

@@ -43,7 +43,7 @@ from app.models import Commune
 from app.services import codes
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
-from workflows.claim import CLAIM_ITEM_LABELS
+from workflows.claim import CLAIM_ITEM_LABELS, RECIPIENT_LABELS
 from workflows.declaration import ACCIDENT_TYPE_LABELS, GENDER_LABELS, VICTIM, Input
 from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 
@@ -72,6 +72,8 @@ CHOICE_LABELS = {
     # The reasons for a claim's re-assessment (Law 84/2015 Art. 47).
     "relapse": _l("Thương tật tái phát, tiến triển"),
     "combined": _l("Giám định tổng hợp nhiều lần tai nạn"),
+    # Who received the compensation the union confirms.
+    **{key: lazy_pick(labels) for key, labels in RECIPIENT_LABELS.items()},
     # The claim items a worker may ask for (Law 84/2015 Art. 49, 51, 54, 55).
     **{key: lazy_pick(labels) for key, labels in CLAIM_ITEM_LABELS.items()},
 }

@@ -104,8 +104,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "({actor}). Vui lòng xác nhận với người lao động hoặc thân nhân.",
     ),
     "claim.receipt_confirmed": (
-        "Người lao động đã xác nhận nhận tiền — {case_code}",
-        "Hồ sơ {case_code}: việc nhận tiền bồi thường, trợ cấp đã được xác nhận ({actor}).",
+        "Công đoàn đã xác nhận việc nhận tiền — {case_code}",
+        "Hồ sơ {case_code}: công đoàn xác nhận tiền bồi thường, trợ cấp đã đến tay người lao "
+        "động hoặc thân nhân ({actor}).",
     ),
     "claim.insurance_filed": (
         "Hồ sơ hưởng chế độ TNLĐ đã nộp — {case_code}",

@@ -82,11 +82,47 @@ def test_union_confirms_receipt_from_the_list(client, login, ent, paid_claim):
     claim = db.session.get(Case, paid_claim.id)
     assert claim.data["compensation"]["confirmed_at"] is not None
     assert claim.version == version + 1
+    db.session.refresh(claim)
     html = client.get(URL).get_data(as_text=True)
-    assert "Đã xác nhận người lao động đã nhận tiền" in html  # the flash
+    assert "Đã xác nhận việc nhận tiền bồi thường, trợ cấp" in html  # the flash
     row = row_html(html, paid_claim.code)
     assert "Đã xác nhận nhận tiền ngày" in row
     assert "Xác nhận đã nhận tiền</button>" not in row
+    assert claim.data["compensation"]["received_by"] == "worker"
+
+
+def test_a_relative_receives_on_an_earlier_day_and_must_be_named(client, login, ent, paid_claim):
+    make_user("union", username="cd1", enterprise=ent.enterprise)
+    login("cd1")
+    html = client.get(URL).get_data(as_text=True)
+    row = row_html(html, paid_claim.code)
+    assert 'name="received_on"' in row and 'name="received_by"' in row
+    form = {"csrf_token": csrf_token_from(html), "version": str(paid_claim.version)}
+    unnamed = {**form, "received_by": "relative"}
+    client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=unnamed)
+    flashed = client.get(URL).get_data(as_text=True)
+    assert "Ghi rõ họ tên thân nhân" in flashed
+    db.session.refresh(paid_claim)
+    assert paid_claim.data["compensation"]["confirmed_at"] is None
+    bad_day = {**form, "received_on": "31/02/2026"}
+    client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=bad_day)
+    assert "dd/mm/yyyy" in client.get(URL).get_data(as_text=True)
+    today = clock.now().astimezone(clock.VN_TZ).date()
+    named = {
+        **form,
+        "received_by": "relative",
+        "recipient_name": "Nguyễn Thị Lan",
+        "recipient_relationship": "Vợ",
+        "received_on": today.strftime("%d/%m/%Y"),
+    }
+    assert client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=named).status_code == 302
+    db.session.refresh(paid_claim)
+    comp = paid_claim.data["compensation"]
+    assert (comp["received_by"], comp["recipient_name"], comp["recipient_relationship"]) == (
+        "relative",
+        "Nguyễn Thị Lan",
+        "Vợ",
+    )
 
 
 def test_a_stale_confirmation_is_refused_with_a_message(client, login, ent, paid_claim):

@@ -831,3 +831,46 @@ def test_payment_writes_the_claims_total_on_the_victim(assessed, fire):
     paid = fire(case, "record_payment", "enterprise",
                 {"amount_vnd": 80_000_000, "paid_at": NOW.isoformat()}, now=NOW)  # fmt: skip
     assert paid.outcome.victims == {1: {"compensation_paid_vnd": 80_000_000}}
+
+
+# -- who received the money --------------------------------------------------------------------
+
+
+def _paid(assessed, fire, **data):
+    case = assessed(25, **data)
+    pay = {"amount_vnd": 75_000_000, "paid_at": NOW.isoformat()}
+    return fire(case, "record_payment", "enterprise", pay, now=NOW).case
+
+
+def test_a_confirmation_names_who_received_the_money(assessed, fire, h):
+    case = _paid(assessed, fire)
+    with pytest.raises(h.Refused) as info:
+        fire(case, "confirm_receipt", "union",
+             {"confirmed_at": NOW.isoformat(), "received_by": "relative"}, now=NOW)  # fmt: skip
+    assert [r.field for r in info.value.reasons] == ["recipient_name"]
+    done = fire(
+        case, "confirm_receipt", "union",
+        {"confirmed_at": NOW.isoformat(), "received_by": "relative",
+         "recipient_name": "Nguyễn Thị Lan", "recipient_relationship": "Vợ"},
+        now=NOW,
+    ).case  # fmt: skip
+    comp = done.data["compensation"]
+    assert (comp["received_by"], comp["recipient_name"]) == ("relative", "Nguyễn Thị Lan")
+    plain = fire(case, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW)
+    assert plain.case.data["compensation"]["received_by"] == "worker"
+
+
+def test_a_deceased_workers_money_is_received_by_a_relative(rules, fire, h):
+    data = claim_data(death=True, died_at="2026-05-10T08:00:00+07:00")
+    extra, _ = assessment_data(
+        data, capacity_loss_pct=None, death=True, assessed_at=ASSESSED, rules=rules
+    )
+    case = h.snapshot("claim", "assessed", code="HP-2026-C000001", data={**data, **extra})
+    pay = {"amount_vnd": 300_000_000, "paid_at": NOW.isoformat()}
+    case = fire(case, "record_payment", "enterprise", pay, now=NOW).case
+    with pytest.raises(h.Refused) as info:
+        fire(case, "confirm_receipt", "union",
+             {"confirmed_at": NOW.isoformat(), "received_by": "worker"}, now=NOW)  # fmt: skip
+    assert [r.field for r in info.value.reasons] == ["received_by"]
+    done = fire(case, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW)
+    assert done.case.data["compensation"]["received_by"] == "relative"
