@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from workflows.declaration import DeclarationSpec
 
 from workflows.dossier import CATEGORIES, Dossier
+from workflows.inputs import Bounds, kind_bounds
 from workflows.law.calendar import VN_TZ
 
 # The roles a person can hold (one per account, the six of the contract).
@@ -156,7 +157,8 @@ class Members:
 class Field:
     """A payload field a trigger takes; see ``workflows.fields.parse_payload`` for each kind.
     ``members`` gives the item shape of a ``members`` field (and only of one), ``parts`` the
-    fields of a ``record`` and ``code_list`` the list of a ``code``."""
+    fields of a ``record`` and ``code_list`` the list of a ``code``; every value is bounded
+    by ``bounds``."""
 
     name: str
     kind: str
@@ -170,6 +172,22 @@ class Field:
     # A ``code`` field's code list (``CodeEntry.list_name``: cause, injuring_factor, …); the
     # application checks the code exists in it (``app/services/codes.py``).
     code_list: str | None = None
+    # Narrower (or, for a total, wider) bounds than the kind's (``workflows.inputs``): the
+    # longest text, the smallest and largest number, the most items.
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_items: int | None = None
+
+    @property
+    def bounds(self) -> Bounds:
+        """The kind's bounds (``workflows.inputs.KIND_BOUNDS``) with this field's own."""
+        return kind_bounds(self.kind).narrowed(
+            max_length=self.max_length,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            max_items=self.max_items,
+        )
 
 
 @dataclass(frozen=True)
