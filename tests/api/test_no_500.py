@@ -56,8 +56,10 @@ def _path(rule, number: int) -> str:
     """The rule's path with every ``<int:…>`` set to ``number`` and other arguments filled."""
     path = rule.rule
     for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
-        value = str(number) if converter == "int" else {"trigger": "reject", "name": "minutes"}.get(
-            name, "x"
+        value = (
+            str(number)
+            if converter == "int"
+            else {"trigger": "reject", "name": "minutes"}.get(name, "x")
         )
         path = re.sub(rf"<[^>]*\b{name}>", value, path, count=1)
     return path
