@@ -44,6 +44,19 @@ def test_a_place_typed_decomposed_is_stored_composed(api, w):
     assert detail["location"] == place
 
 
+def test_an_uploaded_files_name_and_note_typed_decomposed_are_stored_composed(api, w, t):
+    """One more of its kind: a multipart form (the document's name and note)."""
+    from tests.api.test_documents import investigating, uploaded
+
+    case = investigating(api, w, t)
+    name, note = "Biên bản hiện trường.pdf", "Ảnh chụp lúc 9 giờ"
+    document = uploaded(
+        api, w.insp, case["id"],
+        name=unicodedata.normalize("NFD", name), note=unicodedata.normalize("NFD", note),
+    )  # fmt: skip
+    assert (document["original_name"], document["note"]) == (name, note)
+
+
 def test_the_same_person_declared_once_in_nfd_once_in_nfc_is_the_same_person(api, w, t):
     body = accident_body(w.commune.code)
     second = dict(body["victims"][0])

@@ -111,6 +111,24 @@ def test_an_action_form_whose_session_expired_comes_back_and_fires_nothing(signe
     assert case.state == "declared" and case.version == 1
 
 
+def test_a_reason_of_two_million_characters_typed_in_a_form_is_refused(signed_in):
+    reporter = make_user("enterprise")
+    make_user("inspector", username="thanh")
+    case = make_accident(reporter, ("death",))
+    client = signed_in("thanh")
+    token = csrf_token_from(text_of(client.get(f"/cases/{case.id}")))
+    for reason in ("x" * 2_000_000, "x" * 5001):
+        response = client.post(
+            f"/cases/{case.id}/actions/reject",
+            data={"csrf_token": token, "version": "1", "reject-reason": reason},
+        )
+        assert response.status_code == 422
+        assert 'id="reject-reason-error"' in text_of(response)
+        assert "Tối đa 5000 ký tự." in text_of(response)
+    db.session.refresh(case)
+    assert case.state == "declared" and case.version == 1
+
+
 def test_another_form_without_its_token_gets_a_vietnamese_error_page(signed_in):
     make_user("inspector", username="thanh")
     client = signed_in("thanh")
