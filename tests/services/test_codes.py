@@ -243,7 +243,11 @@ def test_cli_loads_a_file(app, runner, tmp_path):
     ("args", "content", "said"),
     [
         (["colours"], b"code,label_vi\nR,Red\n", "Không có danh mục colours."),
-        (["cause"], b"code,label_vi\nX 1,A\nX2,\n", "Dòng 2, cột code: mã “X 1” không hợp lệ.; Dòng 3, cột label_vi"),
+        (
+            ["cause"],
+            b"code,label_vi\nX 1,A\nX2,\n",
+            "Dòng 2, cột code: mã “X 1” không hợp lệ.; Dòng 3, cột label_vi",
+        ),
         (["cause"], None, "Không đọc được tệp"),
     ],
 )
