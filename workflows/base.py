@@ -771,6 +771,12 @@ class _Checker:
                 self._add(f"{where}: field {f.name!r}: parts go with kind 'record' only")
             if (f.kind == "code") != (f.code_list is not None):
                 self._add(f"{where}: field {f.name!r}: code_list goes with kind 'code' only")
+            bounds = f.bounds
+            if None not in (bounds.minimum, bounds.maximum) and bounds.minimum > bounds.maximum:
+                self._add(f"{where}: field {f.name!r}: its minimum is above its maximum")
+            if f.max_length is not None and f.kind not in ("text", "code", "list_text",
+                                                          "documents", "members"):  # fmt: skip
+                self._add(f"{where}: field {f.name!r}: max_length goes with a text or list")
             if (f.kind == "members") != (f.members is not None):
                 self._add(f"{where}: field {f.name!r}: a members field, and only one, has members")
             elif f.members is not None and f.members.single is not None:

@@ -1,8 +1,10 @@
 """Parsing a trigger's raw payload (JSON body or form) against its declared fields.
 
 ``parse_payload(fields, raw)`` is pure: it coerces what it safely can (a number sent as text,
-a date string), refuses what is ambiguous (``1`` for a bool, a datetime without a time zone),
-and returns ``(clean, errors)``. Errors are keyed by field path (``team.0.name``) with
+a date string), refuses what is ambiguous (``1`` for a bool, a datetime without a time zone)
+and what is beyond the field's bounds (``Field.bounds``, from ``workflows/inputs.py``: the
+longest text, the smallest and largest number, the most items, days 1900–2100; digits ASCII
+only), and returns ``(clean, errors)``. Errors are keyed by field path (``team.0.name``) with
 Vietnamese messages, ready for the API's 422 ``errors`` object. Keys the transition does not
 declare are ignored (the engine reads ``version`` itself). An optional field that is missing
 or empty is left out of ``clean``; a present one is validated like a required one.
@@ -112,9 +114,9 @@ def _text(value: Any, f: Field) -> str:
     return text
 
 
-def _check_length(text: str, bounds: Bounds, path: str = "") -> None:
+def _check_length(text: str, bounds: Bounds) -> None:
     if bounds.max_length is not None and len(text) > bounds.max_length:
-        raise _fail(too_long(bounds.max_length), path)
+        raise _fail(too_long(bounds.max_length))
 
 
 def _check_range(number: int | float, bounds: Bounds, message: str | None = None) -> None:
@@ -185,17 +187,16 @@ def _percent(value: Any, f: Field) -> int | float:
 def _date(value: Any, f: Field) -> date:
     if isinstance(value, datetime):
         raise _fail(BAD_DATE)
-    if isinstance(value, date):
-        return value
     if isinstance(value, str) and _DATE_TEXT.fullmatch(value.strip()):
         try:
-            day = date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             raise _fail(BAD_DATE) from None
-        if not day_in_range(day):
-            raise _fail(day_out_of_range())
-        return day
-    raise _fail(BAD_DATE)
+    if not isinstance(value, date):
+        raise _fail(BAD_DATE)
+    if not day_in_range(value):
+        raise _fail(day_out_of_range())
+    return value
 
 
 def _datetime(value: Any, f: Field) -> datetime:
