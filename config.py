@@ -90,8 +90,12 @@ class Config:
             "UPLOAD_DIR": env_str("UPLOAD_DIR", str(instance_dir / "uploads")),
             # Where background statistics exports are built and kept for their requester.
             "EXPORT_DIR": env_str("EXPORT_DIR", str(instance_dir / "exports")),
-            # Largest request body accepted: one 20 MB document plus form overhead.
+            # Largest request body accepted: one 20 MB document plus form overhead (a JSON body
+            # has its own, smaller limit: workflows.inputs.JSON_MAX_BYTES).
             "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
+            # Largest text part of a multipart form (bytes; the upload forms): a hundred times
+            # any text's limit (workflows.inputs.TEXT_MAX); beyond it the answer is 413.
+            "MAX_FORM_MEMORY_SIZE": 500_000,
             # SMTP for email notifications; no MAIL_SERVER means in-app notifications only.
             "MAIL_SERVER": env_str("MAIL_SERVER"),
             # SMTP port on MAIL_SERVER.

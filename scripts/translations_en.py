@@ -843,13 +843,6 @@ EN = {
     "Mã %(code)s không có trong danh mục %(list)s.": "Code %(code)s is not in the list %(list)s.",
     "Không có danh mục %(name)s.": "There is no code list %(name)s.",
     "Tệp phải là CSV mã hóa UTF-8.": "The file must be a UTF-8 CSV.",
-    "Dòng đầu phải là tiêu đề code,label_vi,label_en,parent.": "The first line must be the header code,label_vi,label_en,parent.",
-    "Tệp không có dòng mã nào.": "The file has no code lines.",
-    "Dòng %(n)s: mã “%(code)s” không hợp lệ.": "Line %(n)s: code “%(code)s” is not valid.",
-    "Dòng %(n)s: mã %(code)s lặp lại.": "Line %(n)s: code %(code)s appears twice.",
-    "Dòng %(n)s: thiếu tên tiếng Việt.": "Line %(n)s: the Vietnamese name is missing.",
-    "Dòng %(n)s: tên dài quá %(limit)s ký tự.": "Line %(n)s: a name is longer than %(limit)s characters.",
-    "Dòng %(n)s: mã cha %(parent)s không có trong danh mục.": "Line %(n)s: parent code %(parent)s is not in the list.",
     "Mã gồm chữ, số, dấu chấm, gạch ngang; tối đa 20 ký tự.": "A code is letters, digits, dots or hyphens; at most 20 characters.",
     "Mã %(code)s đã có trong danh mục.": "Code %(code)s is already in the list.",
     "Mã cha %(parent)s không có trong danh mục.": "Parent code %(parent)s is not in the list.",
@@ -904,6 +897,31 @@ EN = {
     "Không có sự kiện nào phù hợp.": "No matching events.",
     "Không có loại sự kiện %(action)s.": "There is no kind of event %(action)s.",
     "Ngày kết thúc phải từ ngày bắt đầu trở đi.": "The end day must not be before the start day.",
+    # Input normalised and bounded (issue #12: workflows/inputs.py, app/inputs.py, CSV files)
+    "Phiên làm việc đã hết hạn nên nội dung chưa được gửi. Những gì bạn đã nhập vẫn còn bên "
+    "dưới: vui lòng kiểm tra rồi gửi lại.": "Your session expired, so nothing was sent. "
+    "Everything you typed is still below: please check it and send it again.",
+    "Phiên làm việc của biểu mẫu đã hết hạn, vui lòng tải lại trang rồi thử lại.": "The form's "
+    "session has expired; please reload the page and try again.",
+    "Nội dung gửi lên quá lớn.": "What was sent is too large.",
+    "Tệp không có dòng dữ liệu nào.": "The file has no data lines.",
+    "Dòng đầu phải là tiêu đề %(columns)s.": "The first line must be the header %(columns)s.",
+    "Dòng %(n)s: không đọc được.": "Line %(n)s cannot be read.",
+    "Dòng %(line)s, cột %(column)s: %(problem)s": "Line %(line)s, column %(column)s: %(problem)s",
+    "mã “%(code)s” không hợp lệ.": "code “%(code)s” is not valid.",
+    "mã %(code)s lặp lại.": "code %(code)s appears twice.",
+    "thiếu tên tiếng Việt.": "the Vietnamese name is missing.",
+    "mã cha %(parent)s không có trong danh mục.": "parent code %(parent)s is not in the list.",
+    "mã xã/phường gồm 1–10 chữ số.": "a commune code is 1 to 10 digits.",
+    "thiếu tên xã/phường.": "the commune's name is missing.",
+    "Tối đa %(n)s mục.": "At most %(n)s items.",
+    "Phải là số nguyên từ %(low)s đến %(high)s.": "Must be a whole number from %(low)s to "
+    "%(high)s.",
+    "Ngày phải từ %(low)s đến %(high)s.": "The date must be from %(low)s to %(high)s.",
+    "Văn bản chứa ký tự không hợp lệ (NUL hoặc mã UTF-16 lẻ).": "The text holds an invalid "
+    "character (NUL or a lone UTF-16 surrogate).",
+    "Nội dung JSON lồng nhau quá %(n)s cấp.": "The JSON content is nested more than %(n)s "
+    "levels deep.",
 }
 
 

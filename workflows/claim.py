@@ -106,7 +106,7 @@ def month_text(month: date) -> str:
 
 def parse_month(value: Any) -> date | None:
     """ "YYYY-MM" → the first day of that month; None for anything else."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
         return None
     try:
         return date(int(value[:4]), int(value[5:]), 1)

@@ -31,6 +31,7 @@ from workflows.base import (
 )
 from workflows.claim import has_all_claims_closed, victim_claims
 from workflows.declaration import (
+    DECLARED_TEXT_MAX,
     N_,
     VICTIM,
     Check,
@@ -83,11 +84,12 @@ def reject(ctx: Context) -> Outcome:
 
 DECLARATION_FIELDS = (
     Field("disease", "text", label_vi="Bệnh nghề nghiệp (theo danh mục Bộ Y tế)",
-          label_en="Disease (Ministry of Health list)"),
+          label_en="Disease (Ministry of Health list)", max_length=DECLARED_TEXT_MAX),
     Field("diagnosed_on", "date", label_vi="Ngày chẩn đoán", label_en="Diagnosis date"),
-    Field("exposure", "text", label_vi="Yếu tố tiếp xúc", label_en="Exposure"),
+    Field("exposure", "text", label_vi="Yếu tố tiếp xúc", label_en="Exposure",
+          max_length=DECLARED_TEXT_MAX),
     Field("facility", "text", label_vi="Cơ sở khám bệnh nghề nghiệp",
-          label_en="Examining facility"),
+          label_en="Examining facility", max_length=DECLARED_TEXT_MAX),
 )  # fmt: skip
 
 STATES = (

@@ -18,6 +18,7 @@ from app.i18n import localize
 from app.permissions import acting_user, require_permission
 from app.services import claims as claims_service
 from app.services import papers_claims
+from workflows.inputs import int_from_text
 
 
 def case_url(case_id: int | None) -> str | None:
@@ -46,17 +47,17 @@ def my_workers():
 @require_permission("cases.act")
 def confirm_receipt(claim_id: int):
     form = ConfirmReceiptForm()
-    version = form.version.data or ""
+    version = int_from_text(form.version.data or "")
     # The select's choices are checked by the workflow (one place), not by WTForms.
     form.received_by.validate_choice = False
-    if not form.validate_on_submit() or not version.isdigit():
+    if not form.validate_on_submit() or version is None:
         flash(_("Thiếu phiên bản hồ sơ; vui lòng tải lại trang."), "error")
         return redirect(url_for("claims.my_workers"))
     try:
         claim = claims_service.confirm_receipt(
             acting_user(),
             claim_id,
-            int(version),
+            version,
             ip=request.remote_addr,
             received_on=form.received_on.data,
             received_by=form.received_by.data,

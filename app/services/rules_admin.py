@@ -27,6 +27,7 @@ from app.models import HolidayAdjustment, RuleValue
 from app.services.rulebook import load_rulebook
 from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
+from workflows.inputs import is_digits
 from workflows.law.calendar import is_working_day
 from workflows.law.rules import DEFAULT_RULES, RULE_CHOICES, RULE_DESCRIPTIONS
 
@@ -170,7 +171,7 @@ def _rule_value(key: str, value: Any, errors: dict) -> str:
         return ""
     if is_numeric(key):
         digits = text.replace(".", "").replace(" ", "") if key.endswith("_vnd") else text
-        if not digits.isdigit() or int(digits) <= 0:
+        if not is_digits(digits) or int(digits) <= 0:
             errors.setdefault("value", []).append(N_("Giá trị phải là số nguyên dương."))
             return ""
         if int(digits) > MAX_VALUE:

@@ -31,6 +31,7 @@ from app.services.passwords import hash_password, needs_rehash, verify_password
 from app.services.security_audit import ANONYMOUS, record
 from app.services.unit_of_work import unit_of_work
 from workflows.base import USER_ROLES
+from workflows.inputs import is_digits
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 MIN_PASSWORD_LENGTH = 8
@@ -508,7 +509,7 @@ def record_lockout(username: str, *, channel: str, limit: str) -> None:
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login loader: ``"id:version"``; a bumped version means the cookie is dead."""
     user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not is_digits(user_id) or not is_digits(version) or len(user_id) > 10:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
