@@ -53,6 +53,7 @@ def normalise_database_url(url: str) -> str:
 
 
 MAIL_SECURITY_CHOICES = ("none", "starttls", "ssl")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class Config:
@@ -89,8 +90,12 @@ class Config:
             "UPLOAD_DIR": env_str("UPLOAD_DIR", str(instance_dir / "uploads")),
             # Where background statistics exports are built and kept for their requester.
             "EXPORT_DIR": env_str("EXPORT_DIR", str(instance_dir / "exports")),
-            # Largest request body accepted: one 20 MB document plus form overhead.
+            # Largest request body accepted: one 20 MB document plus form overhead (a JSON body
+            # has its own, smaller limit: workflows.inputs.JSON_MAX_BYTES).
             "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
+            # Largest text part of a multipart form (bytes; the upload forms): a hundred times
+            # any text's limit (workflows.inputs.TEXT_MAX); beyond it the answer is 413.
+            "MAX_FORM_MEMORY_SIZE": 500_000,
             # SMTP for email notifications; no MAIL_SERVER means in-app notifications only.
             "MAIL_SERVER": env_str("MAIL_SERVER"),
             # SMTP port on MAIL_SERVER.
@@ -109,8 +114,11 @@ class Config:
             "MAIL_CA_FILE": env_str("MAIL_CA_FILE"),
             # Lifetime of an API bearer token.
             "API_TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12)),
-            # Login attempts allowed per client address (Flask-Limiter syntax).
+            # Failed sign-in attempts allowed per client address and, separately, per username,
+            # on the login page and POST /api/v1/tokens together (Flask-Limiter syntax).
             "LOGIN_RATE_LIMIT": env_str("LOGIN_RATE_LIMIT", "10 per minute"),
+            # Level of the application log (JSON lines on stderr, app/logs.py).
+            "LOG_LEVEL": env_str("LOG_LEVEL", "INFO").upper(),
             # Session cookies: not readable by scripts, not sent on cross-site POSTs.
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
@@ -134,6 +142,9 @@ class Config:
     @classmethod
     def check(cls, settings: dict) -> None:
         """Fail fast on settings that cannot work; production is stricter."""
+        level = settings.get("LOG_LEVEL")
+        if level not in LOG_LEVELS:
+            raise RuntimeError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
         security = settings.get("MAIL_SECURITY") or "none"
         if security not in MAIL_SECURITY_CHOICES:
             choices = ", ".join(MAIL_SECURITY_CHOICES)
@@ -202,6 +213,9 @@ class ProductionConfig(Config):
             )
         if len(settings["SECRET_KEY"]) < 32:
             raise RuntimeError("SECRET_KEY must be at least 32 random characters in production")
+        if settings.get("LOG_LEVEL") in ("WARNING", "ERROR"):
+            # Security events and job retries are logged at INFO; production keeps them.
+            raise RuntimeError("LOG_LEVEL must be INFO (or DEBUG) in production")
         if settings.get("MAIL_PASSWORD") and settings.get("MAIL_SECURITY", "none") == "none":
             raise RuntimeError(
                 "MAIL_PASSWORD would be sent in clear text: set MAIL_SECURITY to starttls or ssl"

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app import inputs, logs
 from app.errors import NotAuthenticated, SafeCaseError
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.forms import handle_csrf_error
 from app.i18n import N_, localize, localize_errors
 from app.permissions import wants_json
 from config import Config, config_for_environment
@@ -38,6 +40,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         config_cls = config
     config_cls.check(settings)
     app.config.from_mapping(settings)
+    logs.init_app(app)
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -46,6 +49,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         )
 
     init_extensions(app)
+    inputs.init_app(app)  # before the blueprints: their routes use its ``int`` converter
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -139,12 +143,7 @@ def register_error_handlers(app: Flask) -> None:
             error.status,
         )
 
-    @app.errorhandler(CSRFError)
-    def handle_csrf(error: CSRFError):
-        if wants_json():
-            return jsonify({"error": "CSRF token missing or invalid."}), 400
-        flash(_("Phiên làm việc của biểu mẫu đã hết hạn, vui lòng thử lại."), "error")
-        return render_template("error.html", error=error, message=error.description), 400
+    app.register_error_handler(CSRFError, handle_csrf_error)
 
     @app.errorhandler(404)
     def handle_404(error):

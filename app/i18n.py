@@ -44,14 +44,19 @@ def N_(msgid: str, **params: Any) -> Message:  # the gettext "no-op" marker, wit
     return Message(msgid, params)
 
 
+def _is_message(text: Any) -> bool:
+    # Ours, or the workflows package's own (``workflows.messages``: it cannot import Flask).
+    return isinstance(text, str) and hasattr(text, "msgid") and hasattr(text, "params")
+
+
 def localize(text: Any) -> Any:
     """``text`` in the user's language: a ``Message`` through its msgid (a parameter that is
     itself a ``Message`` localized too; other parameters, such as a case code a user typed,
     as they are), any other string looked up as it is (unknown text comes back unchanged).
     Lazy strings and other values are returned as they are: they render themselves."""
-    if isinstance(text, Message):
+    if _is_message(text):
         params = {
-            key: localize(value) if isinstance(value, Message) else value
+            key: localize(value) if _is_message(value) else value
             for key, value in text.params.items()
         }
         return gettext(text.msgid, **params)

@@ -46,13 +46,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         if role != "admin"
     },
     # The administrator manages people, rules tables, code lists and the enterprises'
-    # classification; no case content by default.
+    # classification, and reads the security audit; no case content by default.
     "admin": frozenset(
         {
             "admin.users",
             "admin.rules",
             "admin.jobs",
             "admin.codes",
+            "admin.security",
             "calculations.use",
             "reports.open",
         }

@@ -393,6 +393,29 @@ EN = {
     "Tháng bắt đầu hưởng (Điều 50): nếu có, mức lương cơ sở tính theo tháng này": "Month the benefit starts (Art. 50): when given, the base salary of that month applies",
     "Tháng bắt đầu hưởng": "Benefit starts in",
     "Thương tật tái phát, tiến triển": "Relapse or worsening of the injury",
+    "Chỉ nhận một trong: %(values)s.": "Only one of: %(values)s.",
+    "Đã trả một phần, còn %(amount)s": "Partly paid, %(amount)s still owed",
+    "%(n)s đợt": "%(n)s instalments",
+    "Còn phải trả": "Still owed",
+    "Hạn chi trả": "Payment due",
+    "Ngày nhận tiền": "Date received",
+    "Đã xác nhận nhận tiền": "Receipt confirmed",
+    "Người nhận tiền": "Received by",
+    "Họ tên thân nhân (nếu thân nhân nhận)": "Relative's name (if a relative received it)",
+    "Quan hệ với người lao động": "Relationship to the worker",
+    "Xác nhận đã nhận tiền…": "Confirm receipt…",
+    "Số tiền đã chi trả: %(amount)s": "Amount paid: %(amount)s",
+    "Đã xác nhận việc nhận tiền bồi thường, trợ cấp (%(code)s).": (
+        "Receipt of the compensation confirmed (%(code)s)."
+    ),
+    "Các khoản trợ cấp khác đã đề nghị": "Further benefits requested",
+    "BHXH đã chấp thuận: %(amount)s": "Approved by social insurance: %(amount)s",
+    "Các khoản trợ cấp khác": "Further benefits",
+    "Khoản": "Item",
+    "Ngày đề nghị": "Date requested",
+    "Chờ giải quyết": "Awaiting decision",
+    "Chấp thuận": "Approved",
+    "Từ chối": "Refused",
     "Giám định tổng hợp nhiều lần tai nạn": "Combined assessment of several accidents",
     "tháng %(month)s": "month %(month)s",
     "Dưỡng sức, phục hồi sức khoẻ (Điều 54)": "Convalescence (Art. 54)",
@@ -821,13 +844,6 @@ EN = {
     "Mã %(code)s không có trong danh mục %(list)s.": "Code %(code)s is not in the list %(list)s.",
     "Không có danh mục %(name)s.": "There is no code list %(name)s.",
     "Tệp phải là CSV mã hóa UTF-8.": "The file must be a UTF-8 CSV.",
-    "Dòng đầu phải là tiêu đề code,label_vi,label_en,parent.": "The first line must be the header code,label_vi,label_en,parent.",
-    "Tệp không có dòng mã nào.": "The file has no code lines.",
-    "Dòng %(n)s: mã “%(code)s” không hợp lệ.": "Line %(n)s: code “%(code)s” is not valid.",
-    "Dòng %(n)s: mã %(code)s lặp lại.": "Line %(n)s: code %(code)s appears twice.",
-    "Dòng %(n)s: thiếu tên tiếng Việt.": "Line %(n)s: the Vietnamese name is missing.",
-    "Dòng %(n)s: tên dài quá %(limit)s ký tự.": "Line %(n)s: a name is longer than %(limit)s characters.",
-    "Dòng %(n)s: mã cha %(parent)s không có trong danh mục.": "Line %(n)s: parent code %(parent)s is not in the list.",
     "Mã gồm chữ, số, dấu chấm, gạch ngang; tối đa 20 ký tự.": "A code is letters, digits, dots or hyphens; at most 20 characters.",
     "Mã %(code)s đã có trong danh mục.": "Code %(code)s is already in the list.",
     "Mã cha %(parent)s không có trong danh mục.": "Parent code %(parent)s is not in the list.",
@@ -850,6 +866,63 @@ EN = {
     "Vụ việc này không thuộc diện báo cáo nhanh.": "This case does not need a quick report.",
     "Chỉ thanh tra lập báo cáo nhanh tai nạn lao động.": "Only the inspectorate files the quick "
     "accident report.",
+    # The security audit page (/admin/security).
+    "Tối đa %(max)d ký tự.": "At most %(max)d characters.",
+    "Không được có ký tự điều khiển.": "Control characters are not allowed.",
+    "Người thực hiện": "Done by",
+    "Loại sự kiện": "Kind of event",
+    "Đối tượng": "Target",
+    "Tài khoản, quy định, mã, mã số thuế, mã vụ việc": "Account, rule, code, tax code, case code",
+    "Từ ngày (ngày/tháng/năm)": "From (dd/mm/yyyy)",
+    "Đến ngày (ngày/tháng/năm)": "To (dd/mm/yyyy)",
+    "Nhật ký an ninh": "Security log",
+    "Mọi thao tác quản trị (tài khoản, bảng quy định, danh mục mã, doanh nghiệp), mọi lần đăng "
+    "nhập thành công hay thất bại, các lần tạm chặn đăng nhập, thu hồi mã truy cập API và mỗi "
+    "lần xem thông tin y tế. Nhật ký chỉ được ghi thêm, không sửa, không xoá; lệnh flask "
+    "security verify kiểm tra chuỗi băm.": (
+        "Every administrative act (accounts, rules tables, code lists, enterprises), every "
+        "sign-in, successful or failed, every sign-in block, every API token revocation and "
+        "every read of medical detail. The log is only ever added to, never edited or deleted; "
+        "the command flask security verify checks its hash chain."
+    ),
+    "Lọc nhật ký": "Filter the log",
+    "Sự kiện, mới nhất trước": "Events, newest first",
+    "%(n)s sự kiện": "%(n)s events",
+    "Thời gian": "Time",
+    "Trước": "Before",
+    "Sau": "After",
+    "Chi tiết": "Details",
+    "Địa chỉ": "Address",
+    "Dòng lệnh trên máy chủ": "Command line on the server",
+    "Chưa đăng nhập": "Not signed in",
+    "Không có sự kiện nào phù hợp.": "No matching events.",
+    "Không có loại sự kiện %(action)s.": "There is no kind of event %(action)s.",
+    "Ngày kết thúc phải từ ngày bắt đầu trở đi.": "The end day must not be before the start day.",
+    # Input normalised and bounded (issue #12: workflows/inputs.py, app/inputs.py, CSV files)
+    "Phiên làm việc đã hết hạn nên nội dung chưa được gửi. Những gì bạn đã nhập vẫn còn bên "
+    "dưới: vui lòng kiểm tra rồi gửi lại.": "Your session expired, so nothing was sent. "
+    "Everything you typed is still below: please check it and send it again.",
+    "Phiên làm việc của biểu mẫu đã hết hạn, vui lòng tải lại trang rồi thử lại.": "The form's "
+    "session has expired; please reload the page and try again.",
+    "Nội dung gửi lên quá lớn.": "What was sent is too large.",
+    "Tệp không có dòng dữ liệu nào.": "The file has no data lines.",
+    "Dòng đầu phải là tiêu đề %(columns)s.": "The first line must be the header %(columns)s.",
+    "Dòng %(n)s: không đọc được.": "Line %(n)s cannot be read.",
+    "Dòng %(line)s, cột %(column)s: %(problem)s": "Line %(line)s, column %(column)s: %(problem)s",
+    "mã “%(code)s” không hợp lệ.": "code “%(code)s” is not valid.",
+    "mã %(code)s lặp lại.": "code %(code)s appears twice.",
+    "thiếu tên tiếng Việt.": "the Vietnamese name is missing.",
+    "mã cha %(parent)s không có trong danh mục.": "parent code %(parent)s is not in the list.",
+    "mã xã/phường gồm 1–10 chữ số.": "a commune code is 1 to 10 digits.",
+    "thiếu tên xã/phường.": "the commune's name is missing.",
+    "Tối đa %(n)s mục.": "At most %(n)s items.",
+    "Phải là số nguyên từ %(low)s đến %(high)s.": "Must be a whole number from %(low)s to "
+    "%(high)s.",
+    "Ngày phải từ %(low)s đến %(high)s.": "The date must be from %(low)s to %(high)s.",
+    "Văn bản chứa ký tự không hợp lệ (NUL hoặc mã UTF-16 lẻ).": "The text holds an invalid "
+    "character (NUL or a lone UTF-16 surrogate).",
+    "Nội dung JSON lồng nhau quá %(n)s cấp.": "The JSON content is nested more than %(n)s "
+    "levels deep.",
 }
 
 

@@ -90,3 +90,38 @@ def test_production_refuses_to_send_a_mail_password_in_clear(monkeypatch):
         create_app(ProductionConfig)
     monkeypatch.setenv("MAIL_SECURITY", "starttls")
     ProductionConfig.check(ProductionConfig.settings())  # over TLS it is accepted
+
+
+def test_production_keeps_info_logs_as_json_lines(monkeypatch, capsys):
+    """INFO lines (security events, job retries) were dropped by Python's default WARNING."""
+    import json
+    import logging
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/safecase")
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    app = create_app(ProductionConfig)
+    assert app.config["LOG_LEVEL"] == "INFO"
+    capsys.readouterr()
+    logging.getLogger("app.services.users").info("kept", extra={"who": "qt1"})
+    (line,) = capsys.readouterr().err.splitlines()
+    assert json.loads(line) | {"ts": None} == {
+        "ts": None,
+        "level": "INFO",
+        "logger": "app.services.users",
+        "msg": "kept",
+        "who": "qt1",
+    }
+
+
+def test_production_refuses_to_drop_info_logs(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/safecase")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    with pytest.raises(RuntimeError, match="LOG_LEVEL must be INFO"):
+        create_app(ProductionConfig)
+
+
+def test_an_unknown_log_level_refuses_to_start():
+    with pytest.raises(RuntimeError, match="LOG_LEVEL must be one of"):
+        create_app({"LOG_LEVEL": "LOUD"})

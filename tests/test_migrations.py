@@ -1,5 +1,7 @@
 """Migrations: ``flask db upgrade`` on an empty database produces exactly the models."""
 
+import json
+import unicodedata
 from datetime import datetime
 
 import pytest
@@ -146,3 +148,75 @@ def test_0005_adds_the_incident_link_to_a_database_with_cases(tmp_path):
         db.engine.dispose()
     assert sorted(tuple(row) for row in links) == [(1, None), (2, None)]
     assert kept == 1
+
+
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_0008_rewrites_stored_text_in_nfc_and_leaves_the_audit_trail(tmp_path):
+    """Text typed decomposed before every input was normalised (#12) is rewritten in NFC — a
+    commune, an enterprise, an account, a case's place, description and data, a victim — and a
+    national ID typed in full-width or Arabic-Indic digits in ASCII; the events keep exactly
+    what they recorded (their hashes are over it) and rows already in NFC are not touched."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import upgrade
+    from sqlalchemy import insert, select
+
+    from app import MIGRATIONS_DIR
+
+    before = ScriptDirectory(MIGRATIONS_DIR).get_revision("0008").down_revision
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    name, place = "Nguyễn Thị Trâm", "Xưởng cơ khí số 2"
+    with app.app_context():
+        upgrade(revision=before)
+        tables = _tables()
+        with db.engine.begin() as connection:
+            _old_cases(connection, tables, {1: "accident"})
+            connection.execute(tables["commune"].update().values(name=_nfd("Phường Hồng Bàng")))
+            connection.execute(
+                tables["case"]
+                .update()
+                .values(
+                    location=_nfd(place),
+                    description=_nfd("Bị máy dập kẹp tay"),
+                    data={"minutes": {"causes": [_nfd("Không đeo găng")]}, _nfd("khóa"): 1},
+                )
+            )
+            connection.execute(
+                insert(tables["victim"]).values(
+                    case_id=1,
+                    full_name=_nfd(name),
+                    gender="female",
+                    national_id="０３１０９０００１２３４",
+                    si_number="٣١٠٠٠٠٠٠٠١",
+                    occupation=_nfd("Thợ hàn"),
+                    outcome="serious",
+                    injury_description=_nfd("Gãy xương"),
+                    created_at=AT,
+                    updated_at=AT,
+                )
+            )
+            connection.execute(
+                insert(tables["case_event"]).values(
+                    case_id=1, seq=1, at=AT, actor="x", role="enterprise", trigger="declare",
+                    from_state=None, to_state="declared", payload={"location": _nfd(place)},
+                    ip=None, prev_hash="0" * 64, hash="a" * 64,
+                )
+            )  # fmt: skip
+        upgrade()
+        tables = _tables()
+        with db.engine.connect() as connection:
+            commune = connection.execute(select(tables["commune"].c.name)).scalar_one()
+            case = connection.execute(select(tables["case"])).one()._mapping
+            victim = connection.execute(select(tables["victim"])).one()._mapping
+            event = connection.execute(select(tables["case_event"].c.payload)).scalar_one()
+        db.engine.dispose()
+    assert commune == "Phường Hồng Bàng"
+    assert case["location"] == place and case["description"] == "Bị máy dập kẹp tay"
+    stored = json.loads(case["data"]) if isinstance(case["data"], str) else case["data"]
+    assert stored == {"minutes": {"causes": ["Không đeo găng"]}, "khóa": 1}
+    assert victim["full_name"] == name and victim["occupation"] == "Thợ hàn"
+    assert victim["injury_description"] == "Gãy xương"
+    assert (victim["national_id"], victim["si_number"]) == ("031090001234", "3100000001")
+    assert event == {"location": _nfd(place)}  # the audit trail is never rewritten

@@ -71,6 +71,7 @@ from workflows.declaration import (
     third_party,
 )
 from workflows.dossier import investigation_dossier
+from workflows.inputs import MAX_TOTAL_VND
 from workflows.investigation import (
     ANNOUNCE_FIELDS,
     HEAD_ROLE_BY_ORGANISATION,
@@ -751,7 +752,7 @@ TRANSITIONS = (
             Field("worker_at_fault", "bool", label_vi="Lỗi hoàn toàn do người lao động",
                   label_en="Wholly the worker's fault"),
         ) + MINUTES_FIELDS + (
-            Field("property_damage_vnd", "money", required=False,
+            Field("property_damage_vnd", "money", required=False, maximum=MAX_TOTAL_VND,
                   label_vi="Thiệt hại về tài sản (đồng)", label_en="Property damage (VND)"),
         ),
         effect="conclude",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from workflows.declaration import DeclarationSpec
 
 from workflows.dossier import CATEGORIES, Dossier
+from workflows.inputs import Bounds, kind_bounds
 from workflows.law.calendar import VN_TZ
 
 # The roles a person can hold (one per account, the six of the contract).
@@ -156,7 +157,8 @@ class Members:
 class Field:
     """A payload field a trigger takes; see ``workflows.fields.parse_payload`` for each kind.
     ``members`` gives the item shape of a ``members`` field (and only of one), ``parts`` the
-    fields of a ``record`` and ``code_list`` the list of a ``code``."""
+    fields of a ``record`` and ``code_list`` the list of a ``code``; every value is bounded
+    by ``bounds``."""
 
     name: str
     kind: str
@@ -170,10 +172,26 @@ class Field:
     # A ``code`` field's code list (``CodeEntry.list_name``: cause, injuring_factor, …); the
     # application checks the code exists in it (``app/services/codes.py``).
     code_list: str | None = None
+    # Narrower (or, for a total, wider) bounds than the kind's (``workflows.inputs``): the
+    # longest text, the smallest and largest number, the most items.
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_items: int | None = None
     # The value is medical detail, or one can work a medical figure back from it (a benefit's
     # kind tells the capacity-loss band): the event trail shows it only to the roles with
     # medical access (``app/services/privacy.py``).
     medical: bool = False
+
+    @property
+    def bounds(self) -> Bounds:
+        """The kind's bounds (``workflows.inputs.KIND_BOUNDS``) with this field's own."""
+        return kind_bounds(self.kind).narrowed(
+            max_length=self.max_length,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            max_items=self.max_items,
+        )
 
 
 @dataclass(frozen=True)
@@ -768,6 +786,12 @@ class _Checker:
                 self._add(f"{where}: field {f.name!r}: parts go with kind 'record' only")
             if (f.kind == "code") != (f.code_list is not None):
                 self._add(f"{where}: field {f.name!r}: code_list goes with kind 'code' only")
+            bounds = f.bounds
+            if None not in (bounds.minimum, bounds.maximum) and bounds.minimum > bounds.maximum:
+                self._add(f"{where}: field {f.name!r}: its minimum is above its maximum")
+            if f.max_length is not None and f.kind not in ("text", "code", "list_text",
+                                                          "documents", "members"):  # fmt: skip
+                self._add(f"{where}: field {f.name!r}: max_length goes with a text or list")
             if (f.kind == "members") != (f.members is not None):
                 self._add(f"{where}: field {f.name!r}: a members field, and only one, has members")
             elif f.members is not None and f.members.single is not None:

@@ -66,14 +66,22 @@ from workflows.declaration import DEFAULT_ACCIDENT_TYPE
 from workflows.dossier import MEDICAL_DOSSIER
 from workflows.law.benefits import (
     MonthlyBenefit,
+    assistive_device,
     benefit_start_month,
+    convalescence,
     earliest_reassessment,
     insurance_benefit_from,
     monthly_amount_due,
     reassessed_benefit,
+    retraining_support,
+    settling_abroad_lump_sum,
 )
 from workflows.law.calendar import add_calendar_days
-from workflows.law.compensation import MIN_ELIGIBLE_LOSS_PCT, compensation, insurance_benefit
+from workflows.law.compensation import (
+    MIN_ELIGIBLE_LOSS_PCT,
+    compensation,
+    insurance_benefit,
+)
 
 # -- the money -------------------------------------------------------------------------------
 
@@ -98,7 +106,7 @@ def month_text(month: date) -> str:
 
 def parse_month(value: Any) -> date | None:
     """ "YYYY-MM" → the first day of that month; None for anything else."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
         return None
     try:
         return date(int(value[:4]), int(value[5:]), 1)
@@ -466,11 +474,20 @@ def is_insured_unfiled(ctx: Context) -> Reason | None:
     )
 
 
+def pending_items(insurance: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The claim items (``insurance["benefit_items"]``) social insurance has not decided yet."""
+    return [i for i in insurance.get("benefit_items") or () if i.get("approved") is None]
+
+
 def is_filed_undecided(ctx: Context) -> Reason | None:
+    """The dossier is filed and something in it awaits social insurance: the benefit itself
+    (again after a re-assessment) or a claim item requested since the last decision."""
     ins = _ins(ctx)
     if ins.get("filed_at") is None:
         return Reason("Chưa nộp hồ sơ BHXH.")
-    return unless(ins.get("decided_at") is None, "Hồ sơ BHXH đã có quyết định.")
+    return unless(
+        ins.get("decided_at") is None or bool(pending_items(ins)), "Hồ sơ BHXH đã có quyết định."
+    )
 
 
 def has_both_tracks_done(ctx: Context) -> Reason | None:
@@ -478,7 +495,10 @@ def has_both_tracks_done(ctx: Context) -> Reason | None:
     decided (or the worker was not insured, so there is nothing to decide)."""
     if _owed(ctx) and _comp(ctx).get("confirmed_at") is None:
         return Reason("Chưa xác nhận người lao động đã nhận tiền bồi thường, trợ cấp.")
-    insurance_done = is_insurance_applicable(ctx) is not None or _ins(ctx).get("decided_at")
+    ins = _ins(ctx)
+    insurance_done = is_insurance_applicable(ctx) is not None or (
+        ins.get("decided_at") and not pending_items(ins)
+    )
     return unless(bool(insurance_done), "Chưa có quyết định của cơ quan BHXH.")
 
 
@@ -556,18 +576,58 @@ def has_valid_reassessment_date(ctx: Context) -> Reason | None:
     return None
 
 
-def has_minimum_amount(ctx: Context) -> Reason | None:
-    comp = _comp(ctx)
-    minimum = comp.get("minimum_vnd")
-    amount = ctx.payload.get("amount_vnd") or 0
-    if amount <= 0:
+def is_valid_payment(ctx: Context) -> Reason | None:
+    """A payment is a positive amount on a day not in the future and not before the previous
+    instalment. It may be below the minimum: an employer paying in instalments records each,
+    and the compensation track is done when the total reaches the minimum (``record_payment``)."""
+    amount = ctx.payload.get("amount_vnd")
+    if amount is not None and amount <= 0:
         return Reason("Số tiền thanh toán phải lớn hơn 0.", field="amount_vnd")
-    # With an unknown wage there is no computed floor to enforce (assessment_data leaves it None).
-    if minimum is not None and amount + (comp.get("paid_vnd") or 0) < minimum:
+    last = parse_iso(_comp(ctx).get("last_paid_at"))
+    paid_at = ctx.payload.get("paid_at")
+    if last is not None and paid_at is not None and paid_at < last:
         return Reason(
-            f"Số tiền thấp hơn mức tối thiểu phải bồi thường: {minimum:,} đồng.", field="amount_vnd"
+            f"Ngày thanh toán không được trước lần thanh toán trước ({local_date(last):%d/%m/%Y}).",
+            field="paid_at",
         )
     return not_future(ctx, "paid_at", "Ngày thanh toán")
+
+
+def owed_remainder(comp: Mapping[str, Any]) -> int | None:
+    """What the employer still owes of the minimum (VND, never below 0), or None when the
+    minimum is unknown (no wage on record)."""
+    minimum = comp.get("minimum_vnd")
+    if minimum is None:
+        return None
+    return max(minimum - (comp.get("paid_vnd") or 0), 0)
+
+
+# Who received the money the union confirms: the worker, or — always for a deceased worker —
+# a relative named in the confirmation (thân nhân, Law 84/2015 Art. 38(4), 53).
+RECIPIENTS = ("worker", "relative")
+RECIPIENT_LABELS: dict[str, tuple[str, str]] = {
+    "worker": ("Người lao động", "The worker"),
+    "relative": ("Thân nhân người lao động", "A relative of the worker"),
+}
+
+
+def recipient_of(ctx: Context) -> str:
+    """Who the confirmation says received the money: as given, else the worker — or a
+    relative when the worker died."""
+    return ctx.payload.get("received_by") or (
+        "relative" if ctx.case.data.get("death") else "worker"
+    )
+
+
+def has_valid_recipient(ctx: Context) -> Reason | None:
+    """A deceased worker's money goes to a relative; a relative is named."""
+    if ctx.payload.get("received_by") == "worker" and ctx.case.data.get("death"):
+        return Reason(
+            "Người lao động đã chết: người nhận là thân nhân (ghi rõ họ tên).", field="received_by"
+        )
+    if ctx.payload.get("received_by") == "relative" and not ctx.payload.get("recipient_name"):
+        return Reason("Ghi rõ họ tên thân nhân đã nhận tiền.", field="recipient_name")
+    return None
 
 
 def is_valid_receipt_date(ctx: Context) -> Reason | None:
@@ -616,15 +676,209 @@ def is_valid_filing_date(ctx: Context) -> Reason | None:
 
 
 def has_decision_details(ctx: Context) -> Reason | None:
+    """A refusal gives its reason; an approval of the benefit itself gives its kind and amount
+    (a decision on claim items only, the benefit being decided already, needs neither)."""
     p = ctx.payload
     if p.get("approved") is False and not p.get("reason"):
         return Reason(
             "Từ chối giải quyết phải nêu rõ lý do (Luật ATVSLĐ Điều 59 khoản 2).", field="reason"
         )
-    if p.get("approved") and (p.get("kind") is None or p.get("amount_vnd") is None):
+    benefit_decided = _ins(ctx).get("decided_at") is not None
+    if (
+        p.get("approved")
+        and not benefit_decided
+        and (p.get("kind") is None or p.get("amount_vnd") is None)
+    ):
         field = "kind" if p.get("kind") is None else "amount_vnd"
         return Reason("Quyết định hưởng chế độ phải có loại trợ cấp và số tiền.", field=field)
     return None
+
+
+# -- claim items (the benefits asked for one by one, decided by social insurance) ---------------
+# Law 84/2015 Art. 54 convalescence (dưỡng sức, phục hồi sức khỏe), Art. 51 assistive devices
+# (phương tiện trợ giúp sinh hoạt, dụng cụ chỉnh hình), Art. 55 retraining (hỗ trợ chuyển đổi
+# nghề nghiệp) and Art. 49 the 3-month lump sum of a worker who settles abroad. The employer
+# asks for each (``request_item``) with the documents of the fact; the amount is computed by
+# ``workflows.law.benefits`` at the base salary in force on the day asked; social insurance
+# decides it with the benefit, or alone once the benefit is decided (``decide_insurance``).
+CLAIM_ITEMS = ("convalescence", "assistive_device", "retraining", "settling_abroad")
+# (Vietnamese, English) names of the items, for forms, pages and papers.
+CLAIM_ITEM_LABELS: dict[str, tuple[str, str]] = {
+    "convalescence": (
+        "Nghỉ dưỡng sức, phục hồi sức khỏe (Điều 54)",
+        "Convalescence after treatment (Art. 54)",
+    ),
+    "assistive_device": (
+        "Phương tiện trợ giúp sinh hoạt, dụng cụ chỉnh hình (Điều 51)",
+        "Assistive device or orthosis (Art. 51)",
+    ),
+    "retraining": ("Hỗ trợ chuyển đổi nghề nghiệp (Điều 55)", "Retraining support (Art. 55)"),
+    "settling_abroad": (
+        "Ra nước ngoài định cư: hưởng một lần 03 tháng (Điều 49)",
+        "Settling abroad: a one-time 3 months (Art. 49)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ItemQuote:
+    """A claim item as requested: its amount (VND), the articles and, for convalescence, the
+    days granted."""
+
+    amount_vnd: int
+    basis: str
+    days: int | None = None
+    cap_vnd: int | None = None
+
+
+def _live_items(data: Mapping[str, Any], item: str) -> list[Mapping[str, Any]]:
+    # Items of that kind asked for and not refused (a refused one may be asked again).
+    items = (data.get("insurance") or {}).get("benefit_items") or ()
+    return [i for i in items if i.get("item") == item and i.get("approved") is not False]
+
+
+def _current_monthly(data: Mapping[str, Any]) -> MonthlyBenefit | None:
+    """The monthly allowance the claim's current assessment pays, or None."""
+    ins = data.get("insurance") or {}
+    start = parse_month(ins.get("start_month"))
+    wage = _int_or_none(data.get("insured_wage_vnd"))
+    wage = _int_or_none(data.get("monthly_wage_vnd")) if wage is None else wage
+    if ins.get("expected_kind") != "monthly" or start is None or wage is None:
+        return None
+    years = int(data.get("si_years") or 0)
+    return MonthlyBenefit(data.get("capacity_loss_pct") or 0, wage, years, start)
+
+
+def _convalescence(data, payload, base, rules) -> ItemQuote | Reason:
+    result = convalescence(data.get("capacity_loss_pct") or 0, base)
+    days = payload.get("convalescence_days")
+    if result.max_days == 0:
+        return Reason(result.basis + ".", field="benefit_item")
+    if not days:
+        return Reason("Cần số ngày nghỉ dưỡng sức.", field="convalescence_days")
+    if days > result.max_days:
+        return Reason(
+            f"Số ngày nghỉ dưỡng sức tối đa là {result.max_days} ngày ({result.basis}).",
+            field="convalescence_days",
+        )
+    assessed_at = data.get("assessed_at")
+    if any(i.get("assessed_at") == assessed_at for i in _live_items(data, "convalescence")):
+        return Reason(
+            "Đã đề nghị nghỉ dưỡng sức cho lần giám định này (Luật ATVSLĐ Điều 54).",
+            field="benefit_item",
+        )
+    return ItemQuote(days * result.per_day_vnd, result.basis, days=days)
+
+
+def _assistive_device(data, payload, base, rules) -> ItemQuote | Reason:
+    cost, cap = payload.get("cost_vnd"), payload.get("cap_vnd")
+    if not cost:
+        return Reason("Cần chi phí phương tiện, dụng cụ.", field="cost_vnd")
+    if cap is None:
+        return Reason(
+            "Cần mức tối đa theo danh mục, niên hạn quy định (Luật ATVSLĐ Điều 51).",
+            field="cap_vnd",
+        )
+    device = assistive_device(cost, cap)
+    return ItemQuote(device.amount_vnd, device.basis, cap_vnd=device.cap_vnd)
+
+
+def _retraining(data, payload, base, rules) -> ItemQuote | Reason:
+    tuition = payload.get("cost_vnd")
+    if not tuition:
+        return Reason("Cần học phí của khóa đào tạo.", field="cost_vnd")
+    earlier = tuple(
+        d
+        for d in (parse_day(i.get("requested_on")) for i in _live_items(data, "retraining"))
+        if d is not None
+    )
+    on = payload["requested_on"]
+    support = retraining_support(tuition, base, on=on, earlier_supports=earlier)
+    if not support.eligible:
+        return Reason(support.basis + ".", field="benefit_item")
+    return ItemQuote(support.amount_vnd, support.basis, cap_vnd=support.cap_vnd)
+
+
+def _settling_abroad(data, payload, base, rules) -> ItemQuote | Reason:
+    benefit = _current_monthly(data)
+    if benefit is None:
+        return Reason(
+            "Chỉ người đang hưởng trợ cấp hằng tháng mới được nhận khoản 3 tháng khi ra nước "
+            "ngoài định cư (Luật ATVSLĐ Điều 49).",
+            field="benefit_item",
+        )
+    if _live_items(data, "settling_abroad"):
+        return Reason("Đã đề nghị khoản trợ cấp khi ra nước ngoài định cư.", field="benefit_item")
+    month = payload["requested_on"].replace(day=1)
+    if month < benefit.start_month:
+        return Reason(
+            f"Trợ cấp hằng tháng hưởng từ tháng {benefit.start_month:%m/%Y}.",
+            field="requested_on",
+        )
+    return ItemQuote(
+        settling_abroad_lump_sum(benefit, month, rules),
+        f"{_LAW} Điều 49: ra nước ngoài định cư được hưởng một lần bằng 03 tháng trợ cấp "
+        f"hằng tháng (mức lương cơ sở tháng {month:%m/%Y})",
+    )
+
+
+_ITEM_QUOTES = {
+    "convalescence": _convalescence,
+    "assistive_device": _assistive_device,
+    "retraining": _retraining,
+    "settling_abroad": _settling_abroad,
+}
+
+
+def quote_item(data: Mapping[str, Any], payload: Mapping[str, Any], rules) -> ItemQuote | Reason:
+    """The amount of the claim item ``payload`` asks for (``benefit_item``, ``requested_on``
+    and per item ``convalescence_days``, ``cost_vnd``, ``cap_vnd``), or the Reason it cannot
+    be granted (with the field at fault). Convalescence and retraining use the base salary in
+    force on the day asked; settling abroad the monthly allowance of that month."""
+    quote = _ITEM_QUOTES.get(payload.get("benefit_item"))
+    on = payload.get("requested_on")
+    if quote is None:
+        return Reason("Khoản đề nghị không hợp lệ.", field="benefit_item")
+    if on is None:
+        return Reason("Cần ngày đề nghị.", field="requested_on")
+    try:
+        base = rules.base_salary(on)
+    except LookupError:
+        return Reason("Chưa có mức lương cơ sở áp dụng cho ngày đề nghị.", field="requested_on")
+    return quote(data, payload, base, rules)
+
+
+def parse_day(value: Any) -> date | None:
+    """ "YYYY-MM-DD" → date; None for anything else."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def is_item_claimable(ctx: Context) -> Reason | None:
+    """A living, insured worker's claim can ask for items (a deceased worker's relatives get
+    the death grant, Art. 53; an uninsured worker's equivalent is the employer's, Art. 39(4))."""
+    if ctx.case.data.get("death"):
+        return Reason("Hồ sơ người lao động đã chết không có các khoản này.")
+    return is_insurance_applicable(ctx)
+
+
+def has_valid_item(ctx: Context) -> Reason | None:
+    """The item asked for can be granted (``quote_item``), on a day neither in the future nor
+    before the assessment it follows."""
+    if not ctx.payload.get("benefit_item"):
+        return None  # only offered: nothing asked yet
+    on = ctx.payload.get("requested_on")
+    if on is not None and on > local_date(ctx.now):
+        return Reason("Ngày đề nghị không được ở tương lai.", field="requested_on")
+    assessed = parse_iso(ctx.case.data.get("assessed_at"))
+    if on is not None and assessed is not None and on < local_date(assessed):
+        return Reason(
+            "Ngày đề nghị không được trước ngày kết luận giám định.", field="requested_on"
+        )
+    quote = quote_item(ctx.case.data, ctx.payload, ctx.rules)
+    return quote if isinstance(quote, Reason) else None
 
 
 # -- effects (pure: they only describe the change) ------------------------------------------------
@@ -708,6 +962,13 @@ def record_reassessment(ctx: Context) -> Outcome:
         start_month=month_text(result.start_month),
         start_month_basis=start_basis,
     )
+    deadlines: dict[str, DeadlineChange] = {}
+    if ins.get("decided_at") is not None:
+        # The insurer decided the earlier benefit (kept in ``decisions``); the new one needs
+        # its own decision, within the Art. 59(2) limit from the new conclusion's record.
+        ins.update(decided_at=None, approved=None, kind=None, decided_vnd=None, reason=None)
+    if ins.get("filed_at") is not None:
+        deadlines.update(_decision_deadline(ctx, ctx.now))
     changes: dict[str, Any] = {
         "capacity_loss_pct": ctx.payload["capacity_loss_pct"],
         "assessed_at": iso(ctx.payload["assessed_at"]),
@@ -715,12 +976,63 @@ def record_reassessment(ctx: Context) -> Outcome:
         "assessments": [*(data.get("assessments") or ()), previous],
         "insurance": ins,
     }
-    if "equivalent_si_vnd" in _comp(ctx):
+    comp = dict(_comp(ctx))
+    if "equivalent_si_vnd" in comp:
         # Art. 39(4): the uninsured worker's equivalent follows the new benefit.
-        comp = dict(_comp(ctx))
         comp.update(equivalent_si_vnd=expected, equivalent_si_kind=result.kind)
         changes["compensation"] = comp
-    return Outcome(data=changes)
+    extra = reassessment_compensation(ctx, concluded)
+    if extra is not None:
+        comp.update(extra)
+        changes["compensation"] = comp
+        if comp["minimum_vnd"] > (comp.get("paid_vnd") or 0) and comp.get("owed", True):
+            due_days = int(ctx.rules.get("compensation_due_days", concluded))
+            assessed_at = ctx.payload["assessed_at"]
+            deadlines["compensation"] = DeadlineChange(
+                due_at=add_calendar_days(assessed_at, due_days),
+                started_at=assessed_at,
+                days=due_days,
+                unit="calendar",
+            )
+    return Outcome(data=changes, deadlines=deadlines)
+
+
+def reassessment_compensation(ctx: Context, concluded: date) -> dict[str, Any] | None:
+    """The employer's compensation after a re-assessment, by the rules-table switch
+    ``reassessment_compensation`` (UNVERIFIED, law.md §5-6 say nothing of it): "none" (the
+    default: compensation follows the first assessment of the accident, Circular 28/2021's
+    "each accident compensated once") or "difference" (a higher loss raises the minimum to the
+    new percentage's, the employer paying the difference). Returns the compensation keys to
+    change (``minimum_vnd``, ``months``, ``basis``, a reopened ``paid_at``/``confirmed_at``
+    when more is owed), or None."""
+    switch = ctx.rules.get("reassessment_compensation", concluded)
+    if switch not in ("none", "difference"):
+        raise ValueError(f"reassessment_compensation must be none or difference, got {switch!r}")
+    data = ctx.case.data
+    comp = _comp(ctx)
+    wage = _int_or_none(data.get("monthly_wage_vnd"))
+    if switch == "none" or wage is None or comp.get("minimum_vnd") is None:
+        return None
+    at_fault = bool(data.get("worker_at_fault"))
+    new = compensation(
+        ctx.payload["capacity_loss_pct"],
+        wage,
+        False,
+        at_fault,
+        accident_type=data.get("accident_type") or DEFAULT_ACCIDENT_TYPE,
+        third_party=bool(data.get("third_party")) and not at_fault,
+    )
+    if not new.eligible or new.amount_vnd <= comp["minimum_vnd"]:
+        return None
+    changes: dict[str, Any] = {
+        "minimum_vnd": new.amount_vnd,
+        "months": float(new.months),
+        "basis": f"{new.basis}; giám định lại: bồi thường phần chênh lệch",
+    }
+    if (comp.get("paid_vnd") or 0) < new.amount_vnd:
+        # The difference is owed: the payment and the union's confirmation start again.
+        changes.update(paid_at=None, confirmed_at=None)
+    return changes
 
 
 def _victim_columns(ctx: Context, columns: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
@@ -730,16 +1042,39 @@ def _victim_columns(ctx: Context, columns: Mapping[str, Any]) -> dict[int, dict[
 
 
 def record_payment(ctx: Context) -> Outcome:
-    """The employer's payment, added to what it paid before; the victim's
-    ``compensation_paid_vnd`` follows the claim's total (one claim per victim, so the total
-    is the victim's)."""
+    """The employer's payment (an instalment or the whole), added to what it paid before and
+    kept in ``compensation.payments`` (``amount_vnd``, ``paid_at``, ``proof``). The track is
+    paid — ``paid_at`` set, the Art. 38(7) deadline met, the union asked to confirm — once the
+    total reaches the minimum (or at the first payment when no minimum is known); until then
+    ``remaining_vnd`` says what is still owed and the deadline stands. The victim's
+    ``compensation_paid_vnd`` follows the claim's total (one claim per victim)."""
+    p = ctx.payload
     comp = dict(_comp(ctx))
-    comp["paid_vnd"] = (comp.get("paid_vnd") or 0) + ctx.payload["amount_vnd"]
-    comp["paid_at"] = iso(ctx.payload["paid_at"])
-    if ctx.payload.get("proof"):
-        comp["proof"] = list(ctx.payload["proof"])
+    comp["paid_vnd"] = (comp.get("paid_vnd") or 0) + p["amount_vnd"]
+    comp["last_paid_at"] = iso(p["paid_at"])
+    payment = {"amount_vnd": p["amount_vnd"], "paid_at": iso(p["paid_at"])}
+    if p.get("proof"):
+        comp["proof"] = [*(comp.get("proof") or ()), *p["proof"]]
+        payment["proof"] = list(p["proof"])
+    comp["payments"] = [*(comp.get("payments") or ()), payment]
+    remaining = owed_remainder(comp)
+    comp["remaining_vnd"] = remaining
+    deadlines: dict[str, DeadlineChange] = {}
+    if remaining:
+        # An instalment: the deadline stands as it was (re-set unchanged, so met_by does not
+        # close it).
+        due = parse_iso(comp.get("due_at"))
+        started = parse_iso(ctx.case.data.get("assessed_at")) or ctx.now
+        if due is not None:
+            days = int(ctx.rules.get("compensation_due_days", local_date(started)))
+            deadlines["compensation"] = DeadlineChange(
+                due_at=due, started_at=started, days=days, unit="calendar"
+            )
+    else:
+        comp["paid_at"] = iso(p["paid_at"])
     return Outcome(
         data={"compensation": comp},
+        deadlines=deadlines,
         victims=_victim_columns(ctx, {"compensation_paid_vnd": comp["paid_vnd"]}),
     )
 
@@ -773,8 +1108,13 @@ def record_costs(ctx: Context) -> Outcome:
 
 
 def record_receipt(ctx: Context) -> Outcome:
+    """The union's confirmation: when, and who received the money (``received_by``,
+    ``recipient_name``, ``recipient_relationship``)."""
     comp = dict(_comp(ctx))
     comp["confirmed_at"] = iso(ctx.payload["confirmed_at"])
+    comp["received_by"] = recipient_of(ctx)
+    comp["recipient_name"] = ctx.payload.get("recipient_name")
+    comp["recipient_relationship"] = ctx.payload.get("recipient_relationship")
     return Outcome(data={"compensation": comp})
 
 
@@ -799,16 +1139,95 @@ def record_filing(ctx: Context) -> Outcome:
     )
 
 
-def record_decision(ctx: Context) -> Outcome:
+def _decision_deadline(ctx: Context, since: datetime) -> dict[str, DeadlineChange]:
+    """The Art. 59(2) time limit for social insurance to decide what was put to it ``since``."""
+    days = int(ctx.rules.get("insurance_decision_days", local_date(since)))
+    return {
+        "insurance_decision": DeadlineChange(
+            due_at=add_calendar_days(since, days), started_at=since, days=days
+        )
+    }
+
+
+def record_item(ctx: Context) -> Outcome:
+    """A claim item asked for: appended to ``insurance["benefit_items"]`` as ``{"seq",
+    "item", "requested_on", "convalescence_days", "cost_vnd", "cap_vnd", "note",
+    "amount_vnd", "basis", "assessed_at", "approved": None, "decided_at": None,
+    "decided_vnd": None}``; ``insurance["items_vnd"]`` is the total asked for. Asked after
+    the filing, it starts the insurer's 10-day limit again (Art. 59(2))."""
     p = ctx.payload
+    quote = quote_item(ctx.case.data, p, ctx.rules)
+    assert isinstance(quote, ItemQuote)  # the guard has_valid_item refused anything else
     ins = dict(_ins(ctx))
-    ins.update(
-        decided_at=iso(ctx.now),
-        approved=p["approved"],
-        kind=p.get("kind") if p["approved"] else None,
-        decided_vnd=p.get("amount_vnd") if p["approved"] else None,
-        reason=p.get("reason"),
+    items = list(ins.get("benefit_items") or ())
+    items.append(
+        {
+            "seq": len(items) + 1,
+            "item": p["benefit_item"],
+            "requested_on": p["requested_on"].isoformat(),
+            "convalescence_days": quote.days,
+            "cost_vnd": p.get("cost_vnd"),
+            "cap_vnd": quote.cap_vnd,
+            "note": p.get("note"),
+            "amount_vnd": quote.amount_vnd,
+            "basis": quote.basis,
+            "assessed_at": ctx.case.data.get("assessed_at"),
+            "approved": None,
+            "decided_at": None,
+            "decided_vnd": None,
+        }
     )
+    ins["benefit_items"] = items
+    ins["items_vnd"] = sum(i["amount_vnd"] for i in items if i.get("approved") is not False)
+    deadlines = _decision_deadline(ctx, ctx.now) if ins.get("filed_at") else {}
+    return Outcome(data={"insurance": ins}, deadlines=deadlines)
+
+
+def record_decision(ctx: Context) -> Outcome:
+    """Social insurance's decision on what is before it: the benefit itself unless decided
+    already, and every claim item not decided yet (each granted its computed amount, or
+    refused with the decision's reason). Each decision is kept in ``insurance["decisions"]``."""
+    p = ctx.payload
+    approved = p["approved"]
+    ins = dict(_ins(ctx))
+    decided_now = iso(ctx.now)
+    covers_benefit = ins.get("decided_at") is None
+    if covers_benefit:
+        ins.update(
+            decided_at=decided_now,
+            approved=approved,
+            kind=p.get("kind") if approved else None,
+            decided_vnd=p.get("amount_vnd") if approved else None,
+            reason=p.get("reason"),
+        )
+    items = []
+    decided_items = []
+    for item in ins.get("benefit_items") or ():
+        if item.get("approved") is None:
+            item = {
+                **item,
+                "approved": approved,
+                "decided_at": decided_now,
+                "decided_vnd": item["amount_vnd"] if approved else 0,
+            }
+            decided_items.append(item["seq"])
+        items.append(item)
+    if items:
+        ins["benefit_items"] = items
+        ins["items_vnd"] = sum(i["amount_vnd"] for i in items if i.get("approved") is not False)
+        ins["items_decided_vnd"] = sum(i.get("decided_vnd") or 0 for i in items)
+    ins["decisions"] = [
+        *(ins.get("decisions") or ()),
+        {
+            "decided_at": decided_now,
+            "approved": approved,
+            "benefit": covers_benefit,
+            "kind": p.get("kind") if approved and covers_benefit else None,
+            "decided_vnd": p.get("amount_vnd") if approved and covers_benefit else None,
+            "items": decided_items,
+            "reason": p.get("reason"),
+        },
+    ]
     return Outcome(data={"insurance": ins})
 
 
@@ -836,6 +1255,11 @@ MEDICAL_DATA = (
     "insurance.start_month_basis",
     "insurance.kind",
     "insurance.reason",
+    # Each decision keeps its kind and reason; each claim item tells the band (convalescence
+    # days 10 / 7 / 5, settling abroad only on a monthly allowance) or the injury (a device).
+    # Their totals (items_vnd, items_decided_vnd) are amounts and stay visible.
+    "insurance.decisions",
+    "insurance.benefit_items",
 )
 
 _CONCLUSION_FIELDS = (
@@ -997,8 +1421,16 @@ _RECORD_COSTS_FIELDS = (
 )  # fmt: skip
 
 _CONFIRM_RECEIPT_FIELDS = (
-    Field("confirmed_at", "datetime", label_vi="Ngày xác nhận", label_en="Confirmation date"),
-)
+    Field("confirmed_at", "datetime", label_vi="Ngày nhận tiền, xác nhận",
+          label_en="Date received and confirmed"),
+    Field("received_by", "text", required=False, label_vi="Người nhận tiền",
+          label_en="Received by", choices=RECIPIENTS),
+    Field("recipient_name", "text", required=False, label_vi="Họ tên thân nhân nhận tiền",
+          label_en="Name of the relative who received it"),
+    Field("recipient_relationship", "text", required=False,
+          label_vi="Quan hệ với người lao động (vợ, chồng, con…)",
+          label_en="Relationship to the worker (spouse, child…)"),
+)  # fmt: skip
 
 _FILE_INSURANCE_FIELDS = (
     Field("filed_at", "datetime", label_vi="Ngày nộp hồ sơ", label_en="Filing date"),
@@ -1038,6 +1470,33 @@ _DECIDE_INSURANCE_FIELDS = (
     Field("reason", "text", required=False, label_vi="Lý do", label_en="Reason", medical=True),
 )
 
+# Law 84/2015 Art. 49, 51, 54, 55: what the employer asks social insurance for besides the
+# benefit (see ``quote_item``).
+# Which item, its days, the device's cost, cap and name tell the band or the injury: medical.
+_REQUEST_ITEM_FIELDS = (
+    Field("benefit_item", "text", label_vi="Khoản đề nghị", label_en="Item requested",
+          choices=CLAIM_ITEMS, medical=True),
+    Field("requested_on", "date", label_vi="Ngày đề nghị", label_en="Date of request"),
+    Field("convalescence_days", "count", required=False,
+          label_vi="Số ngày nghỉ dưỡng sức (Điều 54)", label_en="Convalescence days (Art. 54)",
+          medical=True),
+    Field("cost_vnd", "money", required=False,
+          label_vi="Chi phí phương tiện, dụng cụ hoặc học phí (đồng)",
+          label_en="Device cost or tuition (VND)", medical=True),
+    Field("cap_vnd", "money", required=False,
+          label_vi="Mức tối đa theo danh mục, niên hạn của dụng cụ (đồng, Điều 51)",
+          label_en="Cap of the device list for its period (VND, Art. 51)", medical=True),
+    Field("note", "text", required=False,
+          label_vi="Ghi chú (tên dụng cụ, khóa đào tạo, nơi định cư)",
+          label_en="Note (device, course, country)", medical=True),
+)  # fmt: skip
+
+
+def is_filed(ctx: Context) -> Reason | None:
+    """The dossier is with social insurance (who is told of what changes in it)."""
+    return unless(_ins(ctx).get("filed_at") is not None, "Chưa nộp hồ sơ BHXH.")
+
+
 TRANSITIONS = (
     Transition("refer_for_assessment", ("treatment",), "awaiting_assessment", ("enterprise",),
         "Giới thiệu đi giám định y khoa", "Refer for medical assessment",
@@ -1058,10 +1517,11 @@ TRANSITIONS = (
         notify=(Notify("claim.not_eligible", ("enterprise", "union")),)),
     Transition("record_payment", ("assessed",), None, ("enterprise",),
         "Ghi nhận chi trả bồi thường", "Record the compensation payment",
-        guards=("is_unpaid", "has_minimum_amount"), fields=_RECORD_PAYMENT_FIELDS,
+        guards=("is_unpaid", "is_valid_payment"), fields=_RECORD_PAYMENT_FIELDS,
         effect="record_payment", notify=(Notify("claim.payment_recorded", ("union",)),)),
     Transition("confirm_receipt", ("assessed",), None, ("union",), "Xác nhận đã nhận tiền",
-        "Confirm receipt", guards=("is_paid_unconfirmed", "is_valid_receipt_date"),
+        "Confirm receipt",
+        guards=("is_paid_unconfirmed", "is_valid_receipt_date", "has_valid_recipient"),
         fields=_CONFIRM_RECEIPT_FIELDS, effect="record_receipt",
         notify=(Notify("claim.receipt_confirmed", ("enterprise",)),)),
     Transition("file_insurance", ("assessed",), None, ("enterprise",), "Nộp hồ sơ BHXH",
@@ -1079,7 +1539,17 @@ TRANSITIONS = (
     Transition("reassess", ("assessed",), None, ("enterprise", "inspector"),
         "Ghi nhận kết luận giám định lại", "Record a re-assessment",
         guards=("is_reassessable", "has_valid_reassessment_date"), fields=_REASSESSMENT_FIELDS,
-        effect="record_reassessment"),
+        effect="record_reassessment",
+        notify=(Notify("claim.reassessed", ("enterprise", "union")),
+                Notify("claim.reassessed", ("insurance",), when="is_filed"))),
+    # Art. 49, 51, 54, 55: convalescence, an assistive device, retraining, the lump sum on
+    # settling abroad — each asked for on its own, decided by social insurance.
+    Transition("request_item", ("assessed",), None, ("enterprise",),
+        "Đề nghị dưỡng sức, dụng cụ, chuyển đổi nghề, định cư", "Request a further benefit",
+        guards=("is_item_claimable", "has_valid_item"), fields=_REQUEST_ITEM_FIELDS,
+        effect="record_item",
+        notify=(Notify("claim.item_requested", ("union",)),
+                Notify("claim.item_requested", ("insurance",), when="is_filed"))),
     Transition("close", ("assessed",), "closed", ("union", "inspector"), "Đóng hồ sơ",
         "Close the claim", guards=("has_both_tracks_done",), effect="close",
         notify=(Notify("claim.closed", ("enterprise", "union")),)),
@@ -1128,12 +1598,16 @@ WORKFLOW = WorkflowDefinition(
         "has_valid_treatment_end": has_valid_treatment_end,
         "is_reassessable": is_reassessable,
         "has_valid_reassessment_date": has_valid_reassessment_date,
-        "has_minimum_amount": has_minimum_amount,
+        "is_valid_payment": is_valid_payment,
         "is_valid_receipt_date": is_valid_receipt_date,
+        "has_valid_recipient": has_valid_recipient,
         "is_valid_filing_date": is_valid_filing_date,
         "has_complete_dossier": has_complete_dossier,
         "has_decision_details": has_decision_details,
         "has_some_cost": has_some_cost,
+        "is_item_claimable": is_item_claimable,
+        "has_valid_item": has_valid_item,
+        "is_filed": is_filed,
     },
     effects={
         "record_referral": record_referral,
@@ -1145,6 +1619,7 @@ WORKFLOW = WorkflowDefinition(
         "record_filing": record_filing,
         "record_decision": record_decision,
         "record_costs": record_costs,
+        "record_item": record_item,
         "close": close,
     },
     resolvers={},

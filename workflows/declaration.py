@@ -18,46 +18,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
+from workflows.inputs import MAX_WAGE_VND, Bounds, kind_bounds
 from workflows.law.classification import OUTCOME_LABELS, OUTCOMES
 from workflows.law.compensation import ACCIDENT_TYPES
+from workflows.messages import N_, Message  # noqa: F401  (re-exported: the parser's callers)
 
-
-class Message(str):
-    """A Vietnamese message that keeps its msgid and ``%(name)s`` parameters, so the app can
-    translate it (``app.i18n`` turns it into its own ``Message``)."""
-
-    msgid: str
-    params: Mapping[str, Any]
-
-    def __new__(cls, msgid: str, params: Mapping[str, Any]) -> Message:
-        text = super().__new__(cls, msgid % dict(params) if params else msgid)
-        text.msgid = msgid
-        text.params = MappingProxyType(dict(params))
-        return text
-
-
-def N_(msgid: str, **params: Any) -> Message:  # the gettext "no-op" marker, as in app.i18n
-    """Mark a message for translation; it equals ``msgid % params``."""
-    return Message(msgid, params)
-
+# The longest text of a kind's own declaration fields (a disease, an incident's equipment…):
+# shorter than a free text (``workflows.inputs.TEXT_MAX``), as the papers print them in a line.
+DECLARED_TEXT_MAX = 2000
 
 # An input required exactly when the declarer's labour relation is true (the wage a claim is
 # computed from: a worker without a labour relation has no employer-paid wage to declare).
 WITH_LABOUR_RELATION = "with_labour_relation"
 
 # The kinds an :class:`Input` may be, each parsed by ``workflows.fields``:
-#   text      a string, stripped; ``limit`` is the longest accepted (counted before stripping)
+#   text      a string, stripped; ``limit`` is the longest accepted (counted before stripping;
+#             default: any text's, ``workflows.inputs.TEXT_MAX``)
 #   code      a short string (``limit``), stripped
 #   reference a value the app looks up (a commune code), passed on as sent
 #   case_code a case code such as HP-2026-I000123, upper-cased
-#   date      an ISO date (YYYY-MM-DD)
-#   moment    an ISO 8601 date and time with its offset
+#   date      an ISO date (YYYY-MM-DD), from DATE_MIN to DATE_MAX (``workflows.inputs``)
+#   moment    an ISO 8601 date and time with its offset, its day from DATE_MIN to DATE_MAX
 #   choice    one of ``choices``
-#   digits    exactly ``digits`` digits, as text
-#   money     whole đồng, more than 0
+#   digits    exactly ``digits`` ASCII digits, as text
+#   money     whole đồng, from ``minimum`` (default 1) to ``maximum``
 #   count     a whole number from ``minimum`` to ``maximum``
 #   flag      a JSON boolean (true or false, nothing that merely looks like one)
 INPUT_KINDS = ("text", "code", "reference", "case_code", "date", "moment", "choice", "digits",
@@ -100,6 +86,15 @@ class Input:
             return bool(labour_relation)
         return bool(self.required)
 
+    @property
+    def bounds(self) -> Bounds:
+        """The kind's bounds (``workflows.inputs.KIND_BOUNDS``; money from 1) with the input's
+        own ``limit``, ``minimum`` and ``maximum``."""
+        base = kind_bounds(self.kind)
+        if self.kind == "money":
+            base = base.narrowed(minimum=1)
+        return base.narrowed(max_length=self.limit, minimum=self.minimum, maximum=self.maximum)
+
 
 @dataclass(frozen=True)
 class Declarer:
@@ -140,8 +135,8 @@ class DeclarationSpec:
     ``labour_relation`` (checked against the declarer's); ``victims`` is the shape of each victim
     (empty: the kind lists none), ``victims_keys`` the body keys that may hold them (the first
     present wins) and ``default_outcome`` the outcome of a victim sent without one;
-    ``occurred_on`` names a date field whose Vietnam midnight stands in for ``occurred_at``;
-    ``text_limit`` is the longest text accepted in the kind's own fields.
+    ``occurred_on`` names a date field whose Vietnam midnight stands in for ``occurred_at``.
+    The kind's own fields are bounded by their ``Field.bounds``.
     """
 
     declarers: tuple[Declarer, ...]
@@ -153,7 +148,6 @@ class DeclarationSpec:
     victims_keys: tuple[str, ...] = ("victims",)
     default_outcome: str | None = None
     occurred_on: str | None = None
-    text_limit: int = 2000
 
     def may_declare(self, role: str | None) -> bool:
         """Whether a user holding ``role`` may declare this kind."""
@@ -348,13 +342,14 @@ VICTIM = (
     Input("outcome", "choice", "Hậu quả", "Outcome", choices=tuple(OUTCOME_LABELS),
           missing=N_("Hậu quả phải là death, serious hoặc light."),
           invalid=N_("Hậu quả phải là death, serious hoặc light.")),
+    # Wages are capped where the calculators cap them (``workflows.inputs.MAX_WAGE_VND``).
     Input("monthly_wage_vnd", "money", "Lương bình quân 6 tháng trước tai nạn (đồng)",
           "Average wage of the 6 months before the accident (đồng)",
           required=WITH_LABOUR_RELATION, missing=N_("Bắt buộc nhập tiền lương (đồng)."),
-          invalid=WAGE_INVALID),
+          invalid=WAGE_INVALID, maximum=MAX_WAGE_VND),
     Input("insured_wage_vnd", "money", "Lương đóng BHXH (đồng, nếu khác)",
           "Wage for social insurance (đồng, if different)", required=False,
-          invalid=WAGE_INVALID),
+          invalid=WAGE_INVALID, maximum=MAX_WAGE_VND),
     Input("si_number", "digits", "Mã số BHXH (nếu có)", "Social insurance number (if any)",
           required=False, digits=10, invalid=N_("Mã số BHXH gồm 10 chữ số.")),
     Input("si_years", "count", "Số năm đóng BHXH (nếu có)",
@@ -362,5 +357,5 @@ VICTIM = (
           minimum=0, maximum=60,
           invalid=N_("Số năm đóng BHXH phải là số nguyên từ 0 đến 60.")),
     Input("injury_description", "text", "Mô tả thương tích", "Description of the injuries",
-          required=False, invalid=ITEM_TEXT, on_item=True, multiline=True),
+          required=False, invalid=ITEM_TEXT, on_item=True, multiline=True, limit=2000),
 )  # fmt: skip

@@ -31,6 +31,7 @@ from workflows.base import (
 )
 from workflows.claim import has_all_claims_closed, victim_claims
 from workflows.declaration import (
+    DECLARED_TEXT_MAX,
     N_,
     VICTIM,
     Check,
@@ -85,11 +86,13 @@ def reject(ctx: Context) -> Outcome:
 # lung hospital) name it all but outright, so all three are medical (app/services/privacy.py).
 DECLARATION_FIELDS = (
     Field("disease", "text", label_vi="Bệnh nghề nghiệp (theo danh mục Bộ Y tế)",
-          label_en="Disease (Ministry of Health list)", medical=True),
+          label_en="Disease (Ministry of Health list)", max_length=DECLARED_TEXT_MAX,
+          medical=True),
     Field("diagnosed_on", "date", label_vi="Ngày chẩn đoán", label_en="Diagnosis date"),
-    Field("exposure", "text", label_vi="Yếu tố tiếp xúc", label_en="Exposure", medical=True),
+    Field("exposure", "text", label_vi="Yếu tố tiếp xúc", label_en="Exposure",
+          max_length=DECLARED_TEXT_MAX, medical=True),
     Field("facility", "text", label_vi="Cơ sở khám bệnh nghề nghiệp",
-          label_en="Examining facility", medical=True),
+          label_en="Examining facility", max_length=DECLARED_TEXT_MAX, medical=True),
 )  # fmt: skip
 # (The disease and its code are medical whatever the kind: app/services/privacy.MEDICAL_KEYS.)
 MEDICAL_DATA = ("exposure", "facility")

@@ -1,8 +1,10 @@
 """Parsing a trigger's raw payload (JSON body or form) against its declared fields.
 
 ``parse_payload(fields, raw)`` is pure: it coerces what it safely can (a number sent as text,
-a date string), refuses what is ambiguous (``1`` for a bool, a datetime without a time zone),
-and returns ``(clean, errors)``. Errors are keyed by field path (``team.0.name``) with
+a date string), refuses what is ambiguous (``1`` for a bool, a datetime without a time zone)
+and what is beyond the field's bounds (``Field.bounds``, from ``workflows/inputs.py``: the
+longest text, the smallest and largest number, the most items, days 1900–2100; digits ASCII
+only), and returns ``(clean, errors)``. Errors are keyed by field path (``team.0.name``) with
 Vietnamese messages, ready for the API's 422 ``errors`` object. Keys the transition does not
 declare are ignored (the engine reads ``version`` itself). An optional field that is missing
 or empty is left out of ``clean``; a present one is validated like a required one.
@@ -37,6 +39,17 @@ from workflows.declaration import (
     DeclarationSpec,
     Input,
 )
+from workflows.inputs import (
+    Bounds,
+    amount_too_big,
+    day_in_range,
+    day_out_of_range,
+    int_from_text,
+    is_digits,
+    out_of_range,
+    too_long,
+    too_many,
+)
 
 if TYPE_CHECKING:
     from workflows.base import WorkflowDefinition
@@ -56,13 +69,16 @@ BAD_CASE_CODE = "Mã vụ việc không hợp lệ (ví dụ HP-2026-A000123)."
 BAD_VICTIM_ID = "Mã nạn nhân phải là số nguyên dương."
 BAD_PAYLOAD = "Dữ liệu gửi lên phải là một đối tượng JSON."
 
-_INT_TEXT = re.compile(r"[+-]?\d+")
-_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only ([0-9], never \d: workflows/inputs.py says why).
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # ISO 8601 date, "T" or space, time, and an explicit offset (Z or ±HH:MM).
 _DATETIME_TEXT = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})", re.IGNORECASE
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})",
+    re.IGNORECASE,
 )
-_CASE_CODE = re.compile(r"[A-Z]{2,5}-\d{4}-[A-Z]\d{6}")
+_CASE_CODE = re.compile(r"[A-Z]{2,5}-[0-9]{4}-[A-Z][0-9]{6}")
+_DECIMAL_TEXT = re.compile(r"[0-9]+([.,][0-9]+)?")
 
 
 class _Invalid(Exception):
@@ -94,7 +110,21 @@ def _text(value: Any, f: Field) -> str:
     text = value.strip()
     if f.choices and text not in f.choices:
         raise _fail(_choices_message(f.choices))
+    _check_length(text, f.bounds)
     return text
+
+
+def _check_length(text: str, bounds: Bounds) -> None:
+    if bounds.max_length is not None and len(text) > bounds.max_length:
+        raise _fail(too_long(bounds.max_length))
+
+
+def _check_range(number: int | float, bounds: Bounds, message: str | None = None) -> None:
+    """``message`` (default: "from … to …") when ``number`` is outside ``bounds``."""
+    low, high = bounds.minimum, bounds.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        both = low is not None and high is not None
+        raise _fail(message or (out_of_range(low, high) if both else BAD_INT))
 
 
 def _bool(value: Any, f: Field) -> bool:
@@ -107,25 +137,36 @@ def _bool(value: Any, f: Field) -> bool:
     raise _fail(BAD_BOOL)
 
 
-def _int(value: Any, f: Field) -> int:
+def _whole(value: Any) -> int:
+    """A whole number: a JSON integer (or a float without a fraction) or ASCII digits as text."""
     if isinstance(value, bool):
         raise _fail(BAD_INT)
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-        return int(value.strip())
-    raise _fail(BAD_INT)
+    number = int_from_text(value)
+    if number is None:
+        raise _fail(BAD_INT)
+    return number
+
+
+def _int(value: Any, f: Field) -> int:
+    number = _whole(value)
+    _check_range(number, f.bounds)
+    return number
 
 
 def _money(value: Any, f: Field) -> int:
     try:
-        amount = _int(value, f)
+        amount = _whole(value)
     except _Invalid:
         raise _fail(BAD_MONEY) from None
-    if amount < 0:
+    bounds = f.bounds
+    if amount < (bounds.minimum or 0):
         raise _fail(BAD_MONEY)
+    if bounds.maximum is not None and amount > bounds.maximum:
+        raise _fail(amount_too_big(bounds.maximum))
     return amount
 
 
@@ -133,10 +174,10 @@ def _percent(value: Any, f: Field) -> int | float:
     if isinstance(value, bool):
         raise _fail(BAD_PERCENT)
     if isinstance(value, str):
-        try:
-            value = float(value.strip().replace(",", "."))
-        except ValueError:
-            raise _fail(BAD_PERCENT) from None
+        text = value.strip()
+        if not _DECIMAL_TEXT.fullmatch(text):  # ASCII digits: float() also takes "٢٥"
+            raise _fail(BAD_PERCENT)
+        value = float(text.replace(",", "."))
     if not isinstance(value, int | float) or not math.isfinite(value) or not 0 <= value <= 100:
         raise _fail(BAD_PERCENT)
     # 25.0 and 25 mean the same loss; keep whole numbers as int so amounts print cleanly.
@@ -146,14 +187,16 @@ def _percent(value: Any, f: Field) -> int | float:
 def _date(value: Any, f: Field) -> date:
     if isinstance(value, datetime):
         raise _fail(BAD_DATE)
-    if isinstance(value, date):
-        return value
     if isinstance(value, str) and _DATE_TEXT.fullmatch(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise _fail(BAD_DATE)
+            raise _fail(BAD_DATE) from None
+    if not isinstance(value, date):
+        raise _fail(BAD_DATE)
+    if not day_in_range(value):
+        raise _fail(day_out_of_range())
+    return value
 
 
 def _datetime(value: Any, f: Field) -> datetime:
@@ -170,6 +213,8 @@ def _datetime(value: Any, f: Field) -> datetime:
         raise _fail(BAD_DATETIME)
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise _fail(BAD_DATETIME)
+    if not day_in_range(moment):  # before any conversion: 9999-12-31T23:59-23:59 overflows
+        raise _fail(day_out_of_range())
     return moment
 
 
@@ -181,11 +226,10 @@ def _case_code(value: Any, f: Field) -> str:
 
 def _victim_id(value: Any, f: Field) -> int:
     try:
-        victim_id = _int(value, f)
+        victim_id = _whole(value)
     except _Invalid:
         raise _fail(BAD_VICTIM_ID) from None
-    if victim_id <= 0:
-        raise _fail(BAD_VICTIM_ID)
+    _check_range(victim_id, f.bounds, BAD_VICTIM_ID)
     return victim_id
 
 
@@ -195,13 +239,16 @@ def _victim_id(value: Any, f: Field) -> int:
 def _list_text(value: Any, f: Field) -> list[str]:
     # A form textarea sends one item per line (blank lines are skipped); JSON sends a list, in
     # which a blank item is an error at its index.
+    bounds = f.bounds
     if isinstance(value, str):
         lines = [line.strip() for line in value.splitlines() if line.strip()]
         if not lines:
             raise _fail(REQUIRED)
-        return lines
+        value = lines
     if not isinstance(value, list | tuple):
         raise _fail(BAD_LIST)
+    if bounds.max_items is not None and len(value) > bounds.max_items:
+        raise _fail(too_many(bounds.max_items))
     items: list[str] = []
     errors: dict[str, list[str]] = {}
     for index, item in enumerate(value):
@@ -209,6 +256,8 @@ def _list_text(value: Any, f: Field) -> list[str]:
             errors[str(index)] = [BAD_TEXT]
         elif not item.strip():
             errors[str(index)] = [REQUIRED]
+        elif bounds.max_length is not None and len(item.strip()) > bounds.max_length:
+            errors[str(index)] = [too_long(bounds.max_length)]
         else:
             items.append(item.strip())
     if errors:
@@ -224,6 +273,9 @@ def _members(value: Any, f: Field) -> list[dict]:
         raise _fail(BAD_LIST)
     if not value:
         raise _fail(REQUIRED)
+    bounds = f.bounds
+    if bounds.max_items is not None and len(value) > bounds.max_items:
+        raise _fail(too_many(bounds.max_items))
     members: list[dict] = []
     errors: dict[str, list[str]] = {}
     checks = [("organisation", shape.organisations)]
@@ -239,6 +291,8 @@ def _members(value: Any, f: Field) -> list[dict]:
             errors[f"{index}.name"] = [REQUIRED]
         elif not isinstance(name, str):
             errors[f"{index}.name"] = [BAD_TEXT]
+        elif bounds.max_length is not None and len(name.strip()) > bounds.max_length:
+            errors[f"{index}.name"] = [too_long(bounds.max_length)]
         else:
             member["name"] = name.strip()
         for key, allowed in checks:
@@ -257,21 +311,19 @@ def _members(value: Any, f: Field) -> list[dict]:
     return members
 
 
-# Head counts (workers, samples): whole, not negative, and below any real workforce.
-MAX_COUNT = 10_000_000
 BAD_COUNT = "Phải là số nguyên từ 0 đến 10.000.000."
 BAD_CODE = "Mã không hợp lệ: chữ, số, dấu chấm hoặc gạch ngang, tối đa 20 ký tự."
 BAD_RECORD = "Phải là một đối tượng JSON."
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_]{0,19}")
+_COUNT = Field("count", "count").bounds  # the kind's own, which BAD_COUNT spells out
 
 
 def _count(value: Any, f: Field) -> int:
     try:
-        number = _int(value, f)
+        number = _whole(value)
     except _Invalid:
         raise _fail(BAD_COUNT) from None
-    if not 0 <= number <= MAX_COUNT:
-        raise _fail(BAD_COUNT)
+    _check_range(number, f.bounds, BAD_COUNT if f.bounds == _COUNT else None)
     return number
 
 
@@ -351,10 +403,6 @@ def parse_payload(fields: tuple[Field, ...], raw: Any) -> tuple[dict, dict[str, 
 # -- declarations -----------------------------------------------------------------------------
 
 
-def _too_long(limit: int) -> str:
-    return N_("Tối đa %(n)s ký tự.", n=limit)
-
-
 def _input_is_blank(i: Input, value: Any) -> bool:
     # What counts as "not sent" differs by kind, as the API has always answered: a wage or code
     # sent as "" is missing, a count only when absent, a victim's optional text when falsy.
@@ -372,8 +420,9 @@ def _input_is_blank(i: Input, value: Any) -> bool:
 def _input_text(i: Input, value: Any) -> str:
     if not isinstance(value, str):
         raise _fail(i.invalid or BAD_TEXT)
-    if i.limit is not None and len(value if i.kind == "text" else value.strip()) > i.limit:
-        raise _fail(_too_long(i.limit) if i.kind == "text" else i.invalid or BAD_TEXT)
+    limit = i.bounds.max_length
+    if limit is not None and len(value if i.kind == "text" else value.strip()) > limit:
+        raise _fail(too_long(limit) if i.kind == "text" else i.invalid or BAD_TEXT)
     return value.strip()
 
 
@@ -395,7 +444,10 @@ def _input_iso(i: Input, value: Any, parse: Callable[[str], Any], bad: str) -> A
 
 
 def _input_date(i: Input, value: Any) -> date:
-    return _input_iso(i, value, date.fromisoformat, BAD_DATE)
+    day = _input_iso(i, value, date.fromisoformat, BAD_DATE)
+    if not day_in_range(day):
+        raise _fail(day_out_of_range())
+    return day
 
 
 def _input_moment(i: Input, value: Any) -> datetime:
@@ -405,6 +457,8 @@ def _input_moment(i: Input, value: Any) -> datetime:
     moment = _input_iso(i, value, parse, BAD_DATETIME)
     if moment.tzinfo is None:
         raise _fail(MOMENT_NAIVE)
+    if not day_in_range(moment):  # before any conversion: 9999-12-31T23:59-23:59 overflows
+        raise _fail(day_out_of_range())
     return moment
 
 
@@ -415,7 +469,8 @@ def _input_choice(i: Input, value: Any) -> str:
 
 
 def _input_digits(i: Input, value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(rf"\d{{{i.digits}}}", value.strip()):
+    # ASCII only: "０３１…" (full-width) or "٠٣١…" (Arabic-Indic) is no national ID.
+    if not isinstance(value, str) or not is_digits(value.strip(), i.digits):
         raise _fail(i.invalid or BAD_TEXT)
     return value.strip()
 
@@ -424,9 +479,11 @@ def _input_number(i: Input, value: Any) -> int:
     invalid = _fail(i.invalid or (BAD_MONEY if i.kind == "money" else BAD_INT))
     if isinstance(value, bool) or not isinstance(value, int):
         raise invalid
-    low = 1 if i.kind == "money" else i.minimum
-    if (low is not None and value < low) or (i.maximum is not None and value > i.maximum):
+    bounds = i.bounds
+    if bounds.minimum is not None and value < bounds.minimum:
         raise invalid
+    if bounds.maximum is not None and value > bounds.maximum:
+        raise _fail(amount_too_big(bounds.maximum)) if i.kind == "money" else invalid
     return value
 
 
@@ -520,9 +577,6 @@ def _own_fields(
         for target in [used.get(path, path), *missing]:
             for message in messages:
                 _add(errors, target, message)
-    for f in fields:
-        if f.kind == "text" and len(clean.get(f.name) or "") > spec.text_limit:
-            _add(errors, used.get(f.name, f.name), _too_long(spec.text_limit))
     return clean, used
 
 

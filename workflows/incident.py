@@ -24,6 +24,7 @@ from workflows.base import (
     close,
 )
 from workflows.declaration import (
+    DECLARED_TEXT_MAX,
     N_,
     OCCURRED_IN_FUTURE,
     Check,
@@ -38,9 +39,12 @@ from workflows.dossier import investigation_dossier
 from workflows.investigation import ANNOUNCE_FIELDS, MINUTES_FIELDS, REJECT_FIELDS, TEAM_FIELDS
 
 DECLARATION_FIELDS = (
-    Field("equipment", "text", label_vi="Máy, thiết bị", label_en="Equipment"),
-    Field("failure", "text", label_vi="Diễn biến sự cố", label_en="What failed"),
-    Field("damage", "text", label_vi="Thiệt hại", label_en="Damage"),
+    Field("equipment", "text", label_vi="Máy, thiết bị", label_en="Equipment",
+          max_length=DECLARED_TEXT_MAX),
+    Field("failure", "text", label_vi="Diễn biến sự cố", label_en="What failed",
+          max_length=DECLARED_TEXT_MAX),
+    Field("damage", "text", label_vi="Thiệt hại", label_en="Damage",
+          max_length=DECLARED_TEXT_MAX),
     Field("casualties", "int", required=False, label_vi="Số người bị nạn",
           label_en="Casualties"),
 )  # fmt: skip

@@ -35,6 +35,7 @@ from workflows.base import (
     WorkflowDefinition,
     iso,
 )
+from workflows.inputs import MAX_TOTAL_VND
 from workflows.law.reporting import REPORT_FORMS, parse_period
 
 # The reporter's own figures (Appendix XII with the annual OSH figures). The half-year report
@@ -42,7 +43,7 @@ from workflows.law.reporting import REPORT_FORMS, parse_period
 WORKFORCE = (
     Field("workers", "count", label_vi="Tổng số lao động", label_en="Workers"),
     Field("female_workers", "count", label_vi="Số lao động nữ", label_en="Female workers"),
-    Field("wage_fund_vnd", "money", label_vi="Tổng quỹ lương (đồng)",
+    Field("wage_fund_vnd", "money", maximum=MAX_TOTAL_VND, label_vi="Tổng quỹ lương (đồng)",
           label_en="Wage fund (VND)"),
 )  # fmt: skip
 OSH_FIGURES = (

@@ -18,7 +18,7 @@ from app.admin.codes_forms import CodeForm, EnterpriseClassForm, LabelsForm, Tog
 from app.errors import ValidationFailed
 from app.forms import attach_errors
 from app.i18n import localize, pick
-from app.permissions import require_permission
+from app.permissions import acting_user, require_permission
 from app.services import codes, parties
 
 
@@ -64,7 +64,7 @@ def add_code(list_name: str):
     try:
         entry = codes.add_code(
             list_name, form.code.data or "", form.label_vi.data or "", form.label_en.data or "",
-            form.parent.data or None,
+            form.parent.data or None, actor=acting_user(),
         )  # fmt: skip
     except ValidationFailed as exc:
         attach_errors(form, exc.errors)
@@ -85,7 +85,7 @@ def upload_codes(list_name: str):
         form.file.errors = [_("Chọn một tệp CSV.")]
         return _list_page(list_name, upload_form=form, status=422)
     try:
-        result = codes.load_csv(list_name, upload.read())
+        result = codes.load_csv(list_name, upload.read(), actor=acting_user())
     except ValidationFailed as exc:
         attach_errors(form, exc.errors)
         return _list_page(list_name, upload_form=form, status=422)
@@ -126,7 +126,13 @@ def save_code(list_name: str, code: str):
     if not form.validate_on_submit():
         return _edit_page(list_name, code, form, 422)
     try:
-        codes.edit_labels(list_name, code, form.label_vi.data or "", form.label_en.data or "")
+        codes.edit_labels(
+            list_name,
+            code,
+            form.label_vi.data or "",
+            form.label_en.data or "",
+            actor=acting_user(),
+        )
     except ValidationFailed as exc:
         attach_errors(form, exc.errors)
         return _edit_page(list_name, code, form, 422)
@@ -140,7 +146,7 @@ def toggle_code(list_name: str, code: str, change: str):
     list_name = _list_or_404(list_name)
     if ToggleForm().validate_on_submit():
         try:
-            codes.set_active(list_name, code, change == "reactivate")
+            codes.set_active(list_name, code, change == "reactivate", actor=acting_user())
         except ValidationFailed as exc:
             flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
         else:
@@ -192,7 +198,10 @@ def save_enterprise(enterprise_id: int):
         return _enterprise_page(enterprise, form, 422)
     try:
         parties.classify_enterprise(
-            enterprise_id, industry_code=form.industry_code.data, ownership=form.ownership.data
+            enterprise_id,
+            industry_code=form.industry_code.data,
+            ownership=form.ownership.data,
+            actor=acting_user(),
         )
     except ValidationFailed as exc:
         attach_errors(form, exc.errors)

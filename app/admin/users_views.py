@@ -16,12 +16,9 @@ from app.auth.forms import EmptyForm
 from app.errors import Conflict, StaleVersion, ValidationFailed
 from app.forms import attach_errors
 from app.i18n import localize
+from app.inputs import page_number
 from app.permissions import acting_user, require_permission
 from app.services import users as accounts
-
-
-def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
 
 
 def _new_page(form: NewUserForm, status: int = 200):
@@ -52,7 +49,7 @@ def _edit_page(user, form=None, password_form=None, status: int = 200):
 def users():
     form = UserFilterForm(formdata=request.args)
     page = accounts.list_users(
-        role=form.role.data or None, active=form.active(), q=form.q.data, page=_page_number()
+        role=form.role.data or None, active=form.active(), q=form.q.data, page=page_number()
     )
     return render_template("admin/users.html", form=form, page=page, args=form.args())
 

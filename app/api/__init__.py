@@ -3,7 +3,7 @@
 from flask import Blueprint, g, request
 
 from app.errors import NotAuthenticated
-from app.services.users import user_for_token
+from app.services.users import token_for
 
 bp = Blueprint("api", __name__)
 
@@ -15,10 +15,11 @@ def authenticate_bearer():
         return
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    row = token_for(token.strip()) if scheme.lower() == "bearer" else None
+    if row is None:
         raise NotAuthenticated("Thiếu hoặc sai mã truy cập (Bearer token).")
-    g.api_user = user
+    g.api_user = row.user
+    g.api_token_id = row.id  # which token to revoke on DELETE /tokens/current
 
 
 from app.api import (  # noqa: E402,F401

@@ -11,12 +11,14 @@ from app.api.openapi import ERROR, register_paths
 from app.api.parsing import json_body
 from app.api.schemas import case_json, event_json, links_json, task_json
 from app.errors import ValidationFailed
+from app.inputs import int_arg
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.claim_benefits import benefit_for_month
 from app.services.declarations import declare
 from app.services.privacy import events_have_medical_content, read_medical
 from app.services.workflow_engine import available_actions, fire_transition
+from workflows.inputs import day_in_range, day_out_of_range
 
 
 def _detail(case, user):
@@ -24,15 +26,6 @@ def _detail(case, user):
     body = case_json(case, user, actions=available_actions(case, user))
     body.update(links_json(case, case_service.linked_cases(user, case)))
     return body
-
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    if not raw.isdigit():
-        raise ValidationFailed({name: ["Phải là số nguyên dương."]})
-    return int(raw)
 
 
 def _datetime_arg(name: str) -> datetime | None:
@@ -45,6 +38,8 @@ def _datetime_arg(name: str) -> datetime | None:
         raise ValidationFailed({name: ["Ngày giờ không hợp lệ (ISO 8601)."]}) from None
     if value.tzinfo is None:
         raise ValidationFailed({name: ["Cần múi giờ, ví dụ +07:00."]})
+    if not day_in_range(value):  # before any conversion: 9999-12-31T23:59-23:59 overflows
+        raise ValidationFailed({name: [day_out_of_range()]})
     return value
 
 
@@ -69,7 +64,7 @@ def list_cases():
         declared_from=_datetime_arg("from"),
         declared_to=_datetime_arg("to"),
     )
-    page = case_service.list_cases(g.api_user, filters, _int_arg("page", 1))
+    page = case_service.list_cases(g.api_user, filters, int_arg("page", 1))
     return jsonify(
         items=[case_json(c, g.api_user, include_medical=False) for c in page.items],
         page=page.page,

@@ -7,7 +7,7 @@ from flask import g, jsonify, request
 from app.api import bp
 from app.api.openapi import register_paths
 from app.api.schemas import iso
-from app.errors import ValidationFailed
+from app.inputs import int_arg
 from app.notifications import service
 
 
@@ -26,17 +26,10 @@ def notification_json(note, case_code: str | None) -> dict:
     }
 
 
-def _page_arg() -> int:
-    raw = request.args.get("page") or "1"
-    if not raw.isdigit():
-        raise ValidationFailed({"page": ["Phải là số nguyên dương."]})
-    return int(raw)
-
-
 @bp.get("/notifications")
 def list_notifications():
     unread_only = request.args.get("unread", "").lower() in ("1", "true", "yes")
-    page = service.list_for(g.api_user, _page_arg(), unread_only=unread_only)
+    page = service.list_for(g.api_user, int_arg("page", 1), unread_only=unread_only)
     return jsonify(
         {
             "items": [notification_json(i.note, i.case_code) for i in page.items],

@@ -3,15 +3,19 @@
 It describes the same contract as ../shared/contract.md; a test checks every API route
 registered in the app appears here, so the two cannot drift apart silently. The declaration
 bodies and the victim's shape are generated from the workflows' declaration specs, the same
-data ``workflows.fields.parse_declaration`` parses.
+data ``workflows.fields.parse_declaration`` parses, and each trigger's payload
+(``<Kind><Trigger>Payload``) from its declared fields; every text, number, list and date
+carries the bounds the parsers enforce (``workflows.inputs``: ``maxLength``, ``minimum``,
+``maximum``, ``maxItems``), and ids in paths go up to ``ID_MAX``.
 """
 
 from __future__ import annotations
 
 from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND
 from workflows import REGISTRY
-from workflows.base import Field
+from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import DeclarationSpec, Input
+from workflows.inputs import DATE_MAX, DATE_MIN, ID_MAX, JSON_MAX_BYTES, PAGE_MAX
 
 ERROR = {
     "type": "object",
@@ -26,6 +30,17 @@ ERROR = {
 }
 
 DATETIME = {"type": "string", "format": "date-time"}
+# What a date or a moment may be (``workflows.inputs``), said where JSON Schema has no keyword.
+DAY_RANGE = f"from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"
+# An id in a path: larger names nothing (404); a page number beyond PAGE_MAX is refused (422).
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+PAGE_SCHEMA = {"type": "integer", "minimum": 1, "maximum": PAGE_MAX}
+TOO_LARGE = {
+    "413": {
+        "description": f"the JSON body is larger than {JSON_MAX_BYTES} bytes",
+        "content": {"application/json": {"schema": ERROR}},
+    }
+}
 
 # What the generated declaration schemas cannot say by themselves: (kind, name) → notes.
 NOTES: dict[tuple[str, str], dict] = {
@@ -46,37 +61,104 @@ def input_schema(i: Input) -> dict:
     return schema if i.default is None else {**schema, "default": i.default}
 
 
+def _day(kind: str) -> dict:
+    return {"type": "string", "format": kind, "description": DAY_RANGE}
+
+
 def _input_type(i: Input) -> dict:
     if i.kind == "flag":
         return {"type": "boolean"}
     if i.kind == "choice":
         return {"enum": list(i.choices)}
     if i.kind in ("date", "moment"):
-        return {"type": "string", "format": "date" if i.kind == "date" else "date-time"}
+        return _day("date" if i.kind == "date" else "date-time")
     if i.kind in ("money", "count"):
-        low = 1 if i.kind == "money" else i.minimum
-        bounds = {"minimum": low, "maximum": i.maximum}
-        return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+        return {"type": "integer", **i.bounds.schema()}
     if i.kind == "digits":
         return {"type": "string", "pattern": f"^[0-9]{{{i.digits}}}$"}
+    if i.kind == "case_code":
+        return {"type": "string", "pattern": CASE_CODE_PATTERN}
     if i.kind == "code" and i.code_list is not None:
         listed = f"a code of the code list '{i.code_list}' (see docs/statistics.md)"
-        return {"type": "string", "maxLength": i.limit or 20, "description": listed}
-    if i.kind == "code" and i.limit is not None:
-        return {"type": "string", "maxLength": i.limit}
-    return {"type": "string"}
+        return {"type": "string", **i.bounds.schema(), "description": listed}
+    return {"type": "string", **i.bounds.schema()}
+
+
+CASE_CODE_PATTERN = "^[A-Za-z]{2,5}-[0-9]{4}-[A-Za-z][0-9]{6}$"
+
+
+def field_schema(f: Field) -> dict:
+    """The JSON schema of a payload field of any kind, with its bounds (``Field.bounds``)."""
+    bounds = f.bounds.schema()
+    if f.kind == "text":
+        return {"enum": list(f.choices)} if f.choices else {"type": "string", **bounds}
+    if f.kind == "bool":
+        return {"type": "boolean"}
+    if f.kind in ("int", "money", "count", "victim_id"):
+        return {"type": "integer", **bounds}
+    if f.kind == "percent":
+        return {"type": "number", **bounds}
+    if f.kind in ("date", "datetime"):
+        return _day("date" if f.kind == "date" else "date-time")
+    if f.kind in ("list_text", "documents"):
+        item = {"type": "string", "minLength": 1, "maxLength": f.bounds.max_length}
+        return {"type": "array", "items": item, **bounds}
+    if f.kind == "members":
+        return {"type": "array", "minItems": 1, **bounds, "items": _member_schema(f)}
+    if f.kind == "case_code":
+        return {"type": "string", "pattern": CASE_CODE_PATTERN}
+    if f.kind == "code":
+        listed = f"a code of the code list '{f.code_list}' (see docs/statistics.md)"
+        return {"type": "string", **bounds, "description": listed}
+    if f.kind == "record":
+        return _fields_object(f.parts)
+    raise ValueError(f"no schema for the field kind {f.kind!r}")
+
+
+def _member_schema(f: Field) -> dict:
+    shape = f.members
+    properties = {
+        "name": {"type": "string", "maxLength": f.bounds.max_length},
+        "organisation": {"enum": [o for o in ORGANISATION_LABELS if o in shape.organisations]},
+    }
+    if shape.roles:
+        properties["role"] = {"enum": list(shape.roles)}
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _fields_object(fields: tuple[Field, ...]) -> dict:
+    return {
+        "type": "object",
+        "required": [f.name for f in fields if f.required],
+        "properties": {f.name: field_schema(f) for f in fields},
+    }
 
 
 def _field_schema(f: Field, spec: DeclarationSpec) -> dict:
-    if f.kind == "date":
-        return {"type": "string", "format": "date"}
-    if f.kind in ("int", "money"):
-        schema: dict = {"type": "integer"}
-        for check in spec.checks:
-            if check.field == f.name and check.rule == "between":
-                schema.update(minimum=check.bounds[0], maximum=check.bounds[1])
-        return schema
-    return {"enum": list(f.choices)} if f.choices else {"type": "string"}
+    schema = field_schema(f)
+    for check in spec.checks:  # a declaration's check may narrow the kind's range
+        if check.field == f.name and check.rule == "between":
+            schema.update(minimum=check.bounds[0], maximum=check.bounds[1])
+    return schema
+
+
+def payload_schemas() -> dict[str, dict]:
+    """Each trigger's body (``POST /cases/{id}/actions/{trigger}``) by kind: ``version`` and
+    the fields its transitions declare (a field declared by several, once)."""
+    schemas = {}
+    for kind, definition in REGISTRY.items():
+        for trigger in definition.triggers():
+            fields: dict[str, Field] = {}
+            for transition in definition.transitions:
+                if transition.trigger == trigger:
+                    for f in transition.fields:
+                        fields.setdefault(f.name, f)
+            body = _fields_object(tuple(fields.values()))
+            body["required"].insert(0, "version")
+            body["properties"] = {"version": {"type": "integer"}, **body["properties"]}
+            name = f"{kind.title()}{trigger.title().replace('_', '')}Payload"
+            schemas[name] = body
+    return schemas
 
 
 def _object(inputs: tuple[Input, ...]) -> dict:
@@ -124,6 +206,7 @@ DECLARATION_SCHEMAS = {
     f"{kind.title()}Declaration": declaration_schema(REGISTRY[kind]) for kind in DECLARABLE_KINDS
 }
 SCHEMAS = {
+    **payload_schemas(),
     "Declaration": {
         "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in DECLARATION_SCHEMAS],
         "discriminator": {"propertyName": "kind"},
@@ -254,7 +337,37 @@ PATHS: dict[str, dict] = {
                     "description": "malformed body",
                     "content": {"application/json": {"schema": ERROR}},
                 },
-                "429": {"description": "too many attempts"},
+                "429": {
+                    "description": "too many failed attempts for this address or this username",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        },
+        "delete": {
+            "summary": "Revoke every token of the caller (this one included)",
+            "description": "Browser sessions are not touched. Recorded in the security audit.",
+            "responses": {
+                "204": {"description": "revoked"},
+                "401": {
+                    "description": "no or bad token",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        },
+    },
+    "/tokens/current": {
+        "delete": {
+            "summary": "Revoke the token this call is made with",
+            "description": (
+                "Later calls with it get 401; the caller's other tokens and browser sessions "
+                "keep working. Recorded in the security audit."
+            ),
+            "responses": {
+                "204": {"description": "revoked"},
+                "401": {
+                    "description": "no or bad token",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
             },
         }
     },
@@ -331,6 +444,8 @@ PATHS: dict[str, dict] = {
     "/cases/{case_id}/actions/{trigger}": {
         "post": {
             "summary": "Fire a workflow trigger; body {version, ...payload}",
+            "description": "Each trigger's body, with the bounds of every field, is the"
+            " component schema <Kind><Trigger>Payload (e.g. AccidentRejectPayload).",
             "parameters": [
                 {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}},
                 {"name": "trigger", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -418,6 +533,30 @@ def register_paths(paths: dict[str, dict]) -> None:
         PATHS.setdefault(path, {}).update(operations)
 
 
+def _with_bounds(paths: dict[str, dict]) -> dict[str, dict]:
+    """The paths with what every route shares (``app/inputs.py``): an id in a path is
+    1..ID_MAX, ``page`` 1..PAGE_MAX, and a JSON body may be answered 413 (too large) or 422
+    (nested too deep, or text with a NUL)."""
+    bounded: dict[str, dict] = {}
+    for path, operations in paths.items():
+        bounded[path] = {}
+        for method, operation in operations.items():
+            operation = {**operation}
+            parameters = []
+            for parameter in operation.get("parameters", ()):
+                if parameter.get("in") == "path" and parameter["schema"].get("type") == "integer":
+                    parameter = {**parameter, "schema": ID_SCHEMA}
+                elif parameter.get("in") == "query" and parameter.get("name") == "page":
+                    parameter = {**parameter, "schema": PAGE_SCHEMA}
+                parameters.append(parameter)
+            if parameters:
+                operation["parameters"] = parameters
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                operation["responses"] = {**TOO_LARGE, **operation.get("responses", {})}
+            bounded[path][method] = operation
+    return bounded
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -428,5 +567,5 @@ def openapi_document() -> dict:
             "schemas": {"Error": ERROR, **SCHEMAS},
         },
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": _with_bounds(PATHS),
     }

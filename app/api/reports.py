@@ -11,19 +11,10 @@ from flask import Response, g, jsonify, request
 from app.api import bp
 from app.api.openapi import ERROR, register_paths
 from app.api.parsing import json_body
-from app.errors import ValidationFailed
+from app.inputs import int_arg
 from app.permissions import require_permission
 from app.services import reports
 from app.services.report_files import XLSX_TYPE, report_pdf, report_xlsx
-
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    if not raw.isdigit():
-        raise ValidationFailed({name: ["Phải là số nguyên dương."]})
-    return int(raw)
 
 
 @bp.post("/reports/open")
@@ -40,8 +31,8 @@ def list_reports():
         g.api_user,
         period=request.args.get("period") or None,
         state=request.args.get("state") or None,
-        page=_int_arg("page", 1),
-        per_page=_int_arg("per_page", reports.PER_PAGE),
+        page=int_arg("page", 1),
+        per_page=int_arg("per_page", reports.PER_PAGE, high=reports.MAX_PER_PAGE),
         cursor=request.args.get("cursor") or None,
     )
     return jsonify(

@@ -17,6 +17,7 @@ from app.services.privacy import (
     national_id_for,
     sees_medical,
 )
+from workflows.claim import owed_remainder
 
 
 def iso(value) -> str | None:
@@ -64,6 +65,8 @@ def claim_amounts(case: Case, user, medical: bool = True) -> dict[str, Any]:
         "compensation": {
             "minimum_vnd": comp.get("minimum_vnd"),
             "paid_vnd": comp.get("paid_vnd"),
+            # What is still owed of the minimum after the instalments paid (None: unknown).
+            "remaining_vnd": owed_remainder(comp) if comp else None,
             "due_at": comp.get("due_at"),
         },
         "insurance": {

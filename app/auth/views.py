@@ -11,20 +11,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import EmptyForm, LoginForm, PasswordChangeForm
+from app.auth.limits import sign_in_limits
 from app.errors import ValidationFailed
-from app.extensions import limiter
 from app.i18n import localize_errors
 from app.services import users
 
 GENERIC_LOGIN_ERROR = _l("Tên đăng nhập hoặc mật khẩu không đúng.")
-
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
 
 
 def safe_next(target: str | None) -> str:
@@ -36,8 +28,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=username_key)
+@sign_in_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -45,7 +36,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = users.authenticate(form.username.data, form.password.data)
+        user = users.sign_in(form.username.data, form.password.data)
         if user is not None:
             session.clear()
             login_user(user)
@@ -60,6 +51,8 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        # Ends this account's browser sessions only: its API tokens are revoked through the API
+        # (DELETE /api/v1/tokens), so a script keeps working when its owner signs out.
         users.end_sessions(current_user._get_current_object())
         logout_user()
         session.clear()

@@ -18,9 +18,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import TextInput
 
+from workflows.inputs import is_digits
+
 REQUIRED = _l("Bắt buộc nhập.")
 _MONEY_NOISE = re.compile(r"[\s.,_]|đồng|đ|vnd", re.IGNORECASE)
-_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_VN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_DECIMAL = re.compile(r"[0-9]+([.,][0-9]+)?")
 
 
 def parse_vn_date(text: str) -> date:
@@ -70,7 +73,7 @@ class MoneyField(_TextField):
 
     def parse(self, text: str) -> int:
         digits = _MONEY_NOISE.sub("", text)
-        if not digits.isdigit():
+        if not is_digits(digits):  # ASCII: "٣" is not a digit anyone types here
             raise ValueError(text)
         return int(digits)
 
@@ -84,7 +87,10 @@ class PercentField(_TextField):
     message = _l("Phải là số từ 0 đến 100, ví dụ 25 hoặc 25,5.")
 
     def parse(self, text: str) -> int | float:
-        value = float(text.strip().rstrip("%").strip().replace(",", "."))
+        text = text.strip().rstrip("%").strip()
+        if not _DECIMAL.fullmatch(text):  # ASCII digits: float() also takes "٢٥"
+            raise ValueError(text)
+        value = float(text.replace(",", "."))
         return int(value) if value.is_integer() else value
 
     def show(self, value) -> str:

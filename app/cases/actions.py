@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app.cases.forms import action_payload, apply_errors
 from app.cases.presenter import trigger_label
 from app.errors import Conflict, ValidationFailed
+from app.forms import form_expired
 from app.i18n import localize
 from app.services.workflow_engine import available_actions, fire_transition
 from workflows import get_workflow
@@ -25,8 +26,12 @@ def act_from_page(case, user, trigger: str, form, *, failed: Failed, done_url: s
 
     A form the page offered and that fails its own checks, or that the engine refuses with
     field errors, comes back with the errors beside its fields (422); a refusal of the case's
-    state (409) comes back as a message; success redirects to ``done_url`` with a notice.
+    state (409) comes back as a message; success redirects to ``done_url`` with a notice. A
+    form whose CSRF token was refused (``app.forms.keeps_form``: the views that call this are
+    marked) comes back as it was typed (400), and nothing is fired.
     """
+    if form_expired():
+        return failed(form, trigger, 400)
     offered = trigger in available_actions(case, user)
     if not form.validate() and offered:
         return failed(form, trigger, 422)

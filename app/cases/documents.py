@@ -16,6 +16,7 @@ from app.cases import bp
 from app.cases.presenter import case_page as case_page_context
 from app.errors import Conflict, ValidationFailed
 from app.i18n import localize, localize_errors
+from app.inputs import too_large
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services import documents as document_service
@@ -63,7 +64,11 @@ def _failed_upload(user, case_id: int, errors: dict[str, list[str]]):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
-    """A body over MAX_CONTENT_LENGTH is refused before the view runs (CSRF reads the form)."""
+    """A body over MAX_CONTENT_LENGTH is refused before the view runs (CSRF reads the form).
+    Another form of this blueprint with a field over MAX_FORM_MEMORY_SIZE is no upload: the
+    app's own answer (``app.inputs.too_large``)."""
+    if request.endpoint != "cases.upload_document":
+        return too_large(error)
     flash(localize(document_service.TOO_BIG), "error")
     case_id = (request.view_args or {}).get("case_id")
     return redirect(case_page(case_id) if case_id else request.script_root + "/")

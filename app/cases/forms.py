@@ -10,8 +10,9 @@ transition declares in its workflow definition (CTFd's dynamic-form pattern).
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -38,14 +39,16 @@ from wtforms.widgets import NumberInput, TextInput
 
 from app.clock import VN_TZ, to_local
 from app.extensions import db
-from app.i18n import lazy_pick, localize_errors, pick
+from app.i18n import lazy_pick, localize, localize_errors, pick
 from app.models import Commune
 from app.permissions import acting_user
 from app.services import codes
 from app.services.privacy import state_labels
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
+from workflows.claim import CLAIM_ITEM_LABELS, RECIPIENT_LABELS
 from workflows.declaration import ACCIDENT_TYPE_LABELS, GENDER_LABELS, VICTIM, Input
+from workflows.inputs import day_in_range, day_out_of_range, int_from_text
 from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 
 # Choices are written as dicts {value: label}, blank first, and handed to WTForms as
@@ -73,6 +76,10 @@ CHOICE_LABELS = {
     # The reasons for a claim's re-assessment (Law 84/2015 Art. 47).
     "relapse": _l("Thương tật tái phát, tiến triển"),
     "combined": _l("Giám định tổng hợp nhiều lần tai nạn"),
+    # Who received the compensation the union confirms.
+    **{key: lazy_pick(labels) for key, labels in RECIPIENT_LABELS.items()},
+    # The claim items a worker may ask for (Law 84/2015 Art. 49, 51, 54, 55).
+    **{key: lazy_pick(labels) for key, labels in CLAIM_ITEM_LABELS.items()},
 }
 
 NOT_A_NUMBER = _l("Phải là số nguyên.")
@@ -82,6 +89,7 @@ NOT_A_DATE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
 NOT_A_DATETIME = _l("Ngày giờ không hợp lệ.")
 NOT_A_TIME = _l("Giờ không hợp lệ (HH:MM).")
 REQUIRED = _l("Bắt buộc nhập.")
+_DECIMAL = re.compile(r"[0-9]+([.,][0-9]+)?")
 
 
 def _options(choices: dict[str, Any]) -> list[SelectChoice]:
@@ -109,14 +117,14 @@ class WholeNumberField(IntegerField):
         return text.strip()
 
     def process_formdata(self, valuelist):
+        self.data = None
         if not valuelist or not valuelist[0].strip():
-            self.data = None
             return
-        try:
-            self.data = int(self._clean(valuelist[0]))
-        except ValueError:
-            self.data = None
-            raise ValueError(self.message) from None
+        # ASCII digits only (``int()`` would take "٣"); how large is the service's to say,
+        # with the field's bounds (workflows/inputs.py).
+        self.data = int_from_text(self._clean(valuelist[0]))
+        if self.data is None:
+            raise ValueError(self.message)
 
 
 class MoneyField(WholeNumberField):
@@ -155,14 +163,24 @@ class PercentField(DecimalField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        try:
-            self.data = Decimal(valuelist[0].strip().replace(",", "."))
-        except InvalidOperation:
-            self.data = None
-            raise ValueError(NOT_A_PERCENT) from None
-        if not self.data.is_finite():
+        text = valuelist[0].strip()
+        if not _DECIMAL.fullmatch(text):  # ASCII digits: Decimal() also takes "٢٥"
             self.data = None
             raise ValueError(NOT_A_PERCENT)
+        self.data = Decimal(text.replace(",", "."))
+
+
+def _ascii_only(valuelist) -> None:
+    # strptime's %d takes "٠١" too: a date is typed in ASCII digits.
+    if valuelist and not " ".join(valuelist).isascii():
+        raise ValueError("not ASCII")
+
+
+def _check_day(field) -> None:
+    # Years 1 or 9999 are typing slips, and converting them to UTC would overflow.
+    if field.data is not None and not day_in_range(field.data):
+        field.data = None
+        raise ValueError(localize(day_out_of_range()))
 
 
 class VnDateField(DateField):
@@ -172,9 +190,12 @@ class VnDateField(DateField):
 
     def process_formdata(self, valuelist):
         try:
+            _ascii_only(valuelist)
             super().process_formdata(valuelist)
         except ValueError:
+            self.data = None
             raise ValueError(NOT_A_DATE) from None
+        _check_day(self)
 
 
 class VnDateTimeField(DateTimeLocalField):
@@ -186,9 +207,12 @@ class VnDateTimeField(DateTimeLocalField):
 
     def process_formdata(self, valuelist):
         try:
+            _ascii_only(valuelist)
             super().process_formdata(valuelist)
         except ValueError:
+            self.data = None
             raise ValueError(NOT_A_DATETIME) from None
+        _check_day(self)
         if self.data is not None:
             self.data = self.data.replace(tzinfo=VN_TZ)
 
@@ -201,8 +225,10 @@ class VnDateTimeField(DateTimeLocalField):
 class VnTimeField(TimeField):
     def process_formdata(self, valuelist):
         try:
+            _ascii_only(valuelist)
             super().process_formdata(valuelist)
         except ValueError:
+            self.data = None
             raise ValueError(NOT_A_TIME) from None
 
 
@@ -380,7 +406,8 @@ def action_payload(form: ActionForm) -> dict[str, Any]:
     Blank optional inputs and blank rows are left out; the engine decides what is missing.
     """
     version = (form.version.data or "").strip()
-    payload: dict[str, Any] = {"version": int(version) if version.isdigit() else version}
+    number = int_from_text(version)
+    payload: dict[str, Any] = {"version": version if number is None else number}
     for f in form.spec:
         if f.kind == "members":
             payload[f.name] = _rows(form, f)

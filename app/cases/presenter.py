@@ -13,6 +13,7 @@ from typing import Any
 
 from app.api.schemas import victim_json
 from app.cases.forms import (
+    CHOICE_LABELS,
     GENDER_LABELS,
     TEAM_ROLE_LABELS,
     ActionForm,
@@ -66,8 +67,10 @@ PAYLOAD_LABELS = {
     "third_party": THIRD_PARTY_LABELS,
 }
 SYSTEM_ROLE = ("Hệ thống", "System")
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([+-][0-9]{2}:[0-9]{2}|Z)?"
+)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 # -- labels in the user's language ----------------------------------------------------------
@@ -366,4 +369,5 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,
+        "choice_labels": CHOICE_LABELS,
     }

@@ -30,6 +30,8 @@ from app.cases.presenter import (
     template_helpers,
 )
 from app.errors import ValidationFailed
+from app.forms import form_expired, keeps_form
+from app.inputs import optional_id_arg, page_number
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.declarations import declare as declare_case
@@ -48,10 +50,6 @@ def posted_action_form(case, trigger: str) -> ActionForm:
 
 def _user():
     return current_user._get_current_object()
-
-
-def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
 
 
 # -- routes ---------------------------------------------------------------------------------
@@ -74,7 +72,7 @@ def index():
         declared_from=start,
         declared_to=end,
     )
-    page = case_service.list_cases(_user(), filters, _page_number())
+    page = case_service.list_cases(_user(), filters, page_number())
     rows = [(case, nearest_deadline(case)) for case in page.items]
     return render_template("cases/index.html", form=form, page=page, rows=rows, args=form.args())
 
@@ -90,6 +88,7 @@ def detail(case_id: int):
 
 @bp.post("/<int:case_id>/actions/<trigger>")
 @require_permission("cases.act")
+@keeps_form
 def transition(case_id: int, trigger: str):
     user = _user()
     case = case_service.get_visible_case(user, case_id)
@@ -112,16 +111,19 @@ def _failed_action(case_id: int, user, form, trigger, status: int):
 
 @bp.route("/declare", methods=["GET", "POST"])
 @require_permission("cases.declare")
+@keeps_form
 def declare():
     user = _user()
     form = DeclarationForm(user)
     if request.method == "GET":
-        incident_id = request.args.get("incident", type=int)
+        incident_id = optional_id_arg("incident")
         if incident_id is not None:  # "declare a casualty" from the incident's page
             incident = case_service.get_visible_case(user, incident_id)
             if incident.kind == "incident" and may_name_incident(user, incident):
                 form.start_from_incident(incident)
         return render_template("cases/declare.html", form=form)
+    if form_expired():  # everything typed comes back; the flash asks to send it again
+        return render_template("cases/declare.html", form=form), 400
     if not form.validate():
         return render_template("cases/declare.html", form=form, failed=True), 422
     try:

@@ -12,11 +12,13 @@ from flask_babel import gettext as _
 
 from app.claims import bp
 from app.claims.forms import ConfirmReceiptForm
+from app.clock import now, to_local
 from app.errors import Conflict, ValidationFailed
 from app.i18n import localize
 from app.permissions import acting_user, require_permission
 from app.services import claims as claims_service
 from app.services import papers_claims
+from workflows.inputs import int_from_text
 
 
 def case_url(case_id: int | None) -> str | None:
@@ -33,7 +35,11 @@ def case_url(case_id: int | None) -> str | None:
 def my_workers():
     rows = claims_service.my_workers(acting_user())
     return render_template(
-        "claims/my_workers.html", rows=rows, case_url=case_url, form=ConfirmReceiptForm()
+        "claims/my_workers.html",
+        rows=rows,
+        case_url=case_url,
+        form=ConfirmReceiptForm(),
+        today=to_local(now()).date(),
     )
 
 
@@ -41,20 +47,29 @@ def my_workers():
 @require_permission("cases.act")
 def confirm_receipt(claim_id: int):
     form = ConfirmReceiptForm()
-    version = form.version.data or ""
-    if not form.validate_on_submit() or not version.isdigit():
+    version = int_from_text(form.version.data or "")
+    # The select's choices are checked by the workflow (one place), not by WTForms.
+    form.received_by.validate_choice = False
+    if not form.validate_on_submit() or version is None:
         flash(_("Thiếu phiên bản hồ sơ; vui lòng tải lại trang."), "error")
         return redirect(url_for("claims.my_workers"))
     try:
         claim = claims_service.confirm_receipt(
-            acting_user(), claim_id, int(version), ip=request.remote_addr
+            acting_user(),
+            claim_id,
+            version,
+            ip=request.remote_addr,
+            received_on=form.received_on.data,
+            received_by=form.received_by.data,
+            recipient_name=form.recipient_name.data,
+            recipient_relationship=form.recipient_relationship.data,
         )
     except (ValidationFailed, Conflict) as exc:
         details = [localize(m) for messages in exc.errors.values() for m in messages]
         flash(" ".join([localize(exc.message), *details]), "error")
     else:
         flash(
-            _("Đã xác nhận người lao động đã nhận tiền bồi thường (%(code)s).", code=claim.code),
+            _("Đã xác nhận việc nhận tiền bồi thường, trợ cấp (%(code)s).", code=claim.code),
             "info",
         )
     return redirect(url_for("claims.my_workers"))

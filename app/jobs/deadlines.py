@@ -41,6 +41,7 @@ from app.models.user import ROLE_LABELS
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from workflows import get_workflow
+from workflows.inputs import DATE_MAX, DATE_MIN, day_in_range
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def parse_as_of(value: str | datetime | None) -> datetime | None:
         raise ValueError(
             f"--as-of {value!s} has no UTC offset; write e.g. 2027-01-15T00:00:00+07:00"
         )
+    if parsed is not None and not day_in_range(parsed):
+        raise ValueError(f"--as-of {value!s} is not between {DATE_MIN} and {DATE_MAX}")
     return as_utc(parsed) if parsed is not None else None
 
 

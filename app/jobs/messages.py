@@ -109,8 +109,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "({actor}). Vui lòng xác nhận với người lao động hoặc thân nhân.",
     ),
     "claim.receipt_confirmed": (
-        "Người lao động đã xác nhận nhận tiền — {case_code}",
-        "Hồ sơ {case_code}: việc nhận tiền bồi thường, trợ cấp đã được xác nhận ({actor}).",
+        "Công đoàn đã xác nhận việc nhận tiền — {case_code}",
+        "Hồ sơ {case_code}: công đoàn xác nhận tiền bồi thường, trợ cấp đã đến tay người lao "
+        "động hoặc thân nhân ({actor}).",
     ),
     "claim.insurance_filed": (
         "Hồ sơ hưởng chế độ TNLĐ đã nộp — {case_code}",
@@ -121,6 +122,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "BHXH đã giải quyết hồ sơ — {case_code}",
         "Cơ quan BHXH đã giải quyết hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp "
         "{case_code} ({actor}).",
+    ),
+    "claim.reassessed": (
+        "Có kết luận giám định lại — {case_code}",
+        "Hồ sơ {case_code}: đã ghi nhận kết luận giám định lại ({actor}); mức hưởng được tính "
+        "lại từ tháng có kết luận mới và cơ quan BHXH giải quyết lại (Luật An toàn, vệ sinh "
+        "lao động Điều 47, 50).",
+    ),
+    "claim.item_requested": (
+        "Đề nghị thêm khoản trợ cấp — {case_code}",
+        "Hồ sơ {case_code}: doanh nghiệp đề nghị thêm một khoản trợ cấp bảo hiểm tai nạn lao "
+        "động ({actor}); cơ quan BHXH giải quyết cùng hồ sơ.",
     ),
     "claim.closed": (
         "Đã đóng hồ sơ bồi thường — {case_code}",

@@ -21,6 +21,7 @@ NAV = (
     ("cases.view", "notifications.index", "Thông báo", "Notifications", "notifications"),
     ("admin.users", "admin.users", "Tài khoản", "Accounts", None),
     ("admin.rules", "admin.index", "Quản trị", "Administration", None),
+    ("admin.security", "admin.security", "Nhật ký an ninh", "Security log", None),
 )
 
 

@@ -1,6 +1,12 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
-from app.models.audit import GENESIS_HASH, CaseEvent, MedicalAccessLog
+from app.models.audit import (
+    GENESIS_HASH,
+    CaseEvent,
+    MedicalAccessLog,
+    SecurityChainHead,
+    SecurityEvent,
+)
 from app.models.case import Case, CaseCounter, CaseDeadline, Document, Victim
 from app.models.codes import CodeEntry
 from app.models.party import Commune, Enterprise
@@ -24,6 +30,8 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "RuleValue",
+    "SecurityChainHead",
+    "SecurityEvent",
     "Task",
     "User",
     "Victim",

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from app.auth.views import safe_next
 from app.errors import NotFound
 from app.i18n import N_
+from app.inputs import page_number
 from app.notifications import bp, service
 from app.notifications.forms import PreferencesForm, ReadForm
 
@@ -26,18 +27,11 @@ def _register_counter(state) -> None:
 bp.record_once(_register_counter)
 
 
-def _page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 @bp.get("/")
 @login_required
 def index():
     user = current_user._get_current_object()
-    page = service.list_for(user, _page_arg())
+    page = service.list_for(user, page_number())
     preferences = PreferencesForm(mute_email=user.mute_email)
     return render_template("notifications/index.html", page=page, preferences=preferences)
 

@@ -20,7 +20,9 @@ from app.cases.forms import ActionForm, action_form
 from app.cases.presenter import ActionView, template_helpers, trigger_label
 from app.errors import ValidationFailed
 from app.formatting import format_date, format_datetime
+from app.forms import keeps_form
 from app.i18n import localize
+from app.inputs import page_number
 from app.permissions import has_permission, require_permission
 from app.reports import bp
 from app.services import reports
@@ -52,9 +54,7 @@ def index():
     period = (request.args.get("period") or "").strip() or None
     state = request.args.get("state") or None
     try:
-        page = reports.list_reports(
-            user, period=period, state=state, page=max(1, request.args.get("page", 1, type=int))
-        )
+        page = reports.list_reports(user, period=period, state=state, page=page_number())
     except ValidationFailed as exc:
         flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
         page = reports.list_reports(user)
@@ -139,6 +139,7 @@ def detail(case_id: int):
 
 @bp.post("/<int:case_id>/actions/<trigger>")
 @require_permission("reports.view")
+@keeps_form
 def transition(case_id: int, trigger: str):
     user = _user()
     case = reports.get_report(user, case_id)

@@ -43,6 +43,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CaseDeadline, CaseEvent, CodeEntry, Enterprise
 from workflows import REGISTRY
+from workflows.inputs import day_in_range, day_out_of_range, is_digits
 from workflows.law.calendar import VN_TZ, local_day_bounds
 
 # measure → (the trigger ending it, on the accident or on its claims; None: the declaration)
@@ -133,7 +134,7 @@ def parse_process_query(args, user, *, today: date | None = None) -> ProcessQuer
 
 
 def _is_industry(code: str) -> bool:
-    return code[:1].isalpha() and (len(code) == 1 or (len(code) == 3 and code[1:].isdigit()))
+    return code[:1].isalpha() and (len(code) == 1 or (len(code) == 3 and is_digits(code[1:])))
 
 
 def _date_arg(args, name: str, default: date, errors: dict[str, list[str]]) -> date | None:
@@ -141,10 +142,14 @@ def _date_arg(args, name: str, default: date, errors: dict[str, list[str]]) -> d
     if not text:
         return default
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         errors[name] = [N_("Ngày không hợp lệ (YYYY-MM-DD).")]
         return None
+    if not day_in_range(day):
+        errors[name] = [day_out_of_range()]
+        return None
+    return day
 
 
 # -- the durations -------------------------------------------------------------------------------

@@ -38,12 +38,30 @@ def canonical_content(
         "from": from_state,
         "to": to_state,
         "payload": payload,
-        "at": as_utc(at).isoformat(timespec="microseconds"),
+        "at": canonical_time(at),
     }
+    return canonical_json(content)
+
+
+def canonical_json(content: dict[str, Any]) -> str:
+    """``content`` as sorted, compact JSON (UTF-8 text kept as is): what a chain hashes. Also
+    used by the security audit (``app/services/security_audit.py``)."""
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def canonical_time(at: datetime) -> str:
+    """A stored time as hashed: UTC, ISO 8601 with microseconds (what both databases keep)."""
+    return as_utc(at).isoformat(timespec="microseconds")
+
+
+def stored_json(value: Any) -> Any:
+    """``value`` as a JSON column gives it back (dates as text…), so a hash covers exactly what
+    is stored."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
 def chain_hash(prev_hash: str, content: str) -> str:
+    """SHA-256 (hex) over the previous hash followed by the canonical content."""
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
@@ -77,8 +95,7 @@ def append_event(
     appends can never chain from the same event.
     """
     head = ChainHead(case.last_event_seq, case.last_event_hash)
-    # Round-trip through JSON so the hash covers exactly what is stored.
-    payload = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+    payload = stored_json(payload)
     at = as_utc(at)
     content = canonical_content(
         actor=actor,

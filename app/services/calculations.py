@@ -22,6 +22,7 @@ from typing import Any
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.services.rulebook import load_rulebook
+from workflows.inputs import MAX_AMOUNT_VND, MAX_WAGE_VND, day_in_range, day_out_of_range
 from workflows.law.benefits import (
     MonthlyBenefit,
     assistive_device,
@@ -50,11 +51,9 @@ ONLY_LIVING = N_("Chỉ áp dụng cho người lao động còn sống; bỏ m�
 BAD_ACCIDENT_TYPE = N_(
     "Loại tai nạn phải là at_work (tại nơi làm việc) hoặc commuting (trên đường đi và về)."
 )
-# A wage above this (VND per month) is a typing slip, not a salary; it also keeps the
-# arithmetic well inside a PostgreSQL BIGINT.
-MAX_WAGE_VND = 10_000_000_000
-# Likewise for the other amounts (insurer's payment, device cost and cap, tuition).
-MAX_AMOUNT_VND = 100_000_000_000
+# The caps of a wage and of any other amount (insurer's payment, device cost and cap,
+# tuition) are the ones every input shares (``workflows.inputs``: a victim's declared wage is
+# capped like the calculator's).
 MAX_YEARS = 60
 # The optional Law 84/2015 Art. 50 inputs of the insurance calculator.
 _ART50_FIELDS = ("treatment_ended_on", "outpatient", "council_concluded_on")
@@ -162,15 +161,18 @@ def _date(
         if required:
             errors.add(name, REQUIRED)
         return None
-    if isinstance(value, date):
-        return value
+    day = value if isinstance(value, date) else None
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    errors.add(name, BAD_DATE)
-    return None
+    if day is None:
+        errors.add(name, BAD_DATE)
+    elif not day_in_range(day):
+        errors.add(name, day_out_of_range())
+        day = None
+    return day
 
 
 def _accident_type(body: Mapping[str, Any], errors: _Errors) -> str:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.clock import as_utc, now
-from app.errors import PermissionDenied
+from app.clock import VN_TZ, as_utc, now, to_local
+from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.i18n import N_, lazy_pick
 from app.models import Case, Victim
@@ -187,14 +187,51 @@ def my_workers(user) -> list[WorkerRow]:
     return sorted(result, key=_urgency)
 
 
-def confirm_receipt(user, claim_id: int, version: int, *, ip: str | None = None) -> Case:
-    """The union confirms the worker (or the family) received the payment, dated now.
+def confirm_receipt(
+    user,
+    claim_id: int,
+    version: int,
+    *,
+    ip: str | None = None,
+    received_on: str | None = None,
+    received_by: str | None = None,
+    recipient_name: str | None = None,
+    recipient_relationship: str | None = None,
+) -> Case:
+    """The union confirms the worker (or, for a deceased worker, a named relative) received
+    the payment, on ``received_on`` (dd/mm/yyyy, Vietnam time; today when empty: now, an
+    earlier day: its end).
 
-    One transaction, through the workflow engine (event, tasks, notices).
+    One transaction, through the workflow engine (event, tasks, notices), which checks the day
+    and the recipient.
 
-    :raises NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed, ValidationFailed:
-        as ``fire_transition``.
+    :raises ValidationFailed: ``received_on`` not a dd/mm/yyyy day; and as ``fire_transition``.
+    :raises NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed: as
+        ``fire_transition``.
     """
-    payload = {"version": version, "confirmed_at": now().isoformat()}
-    fire_transition(claim_id, "confirm_receipt", user, payload, ip=ip)
+    confirmed_at = now()
+    text = (received_on or "").strip()
+    if text:
+        try:
+            day = datetime.strptime(text, "%d/%m/%Y").date()
+        except ValueError:
+            raise ValidationFailed(
+                {"received_on": [N_("Ngày không hợp lệ (dd/mm/yyyy).")]}
+            ) from None
+        if day != to_local(confirmed_at).date():
+            confirmed_at = datetime.combine(day, time(23, 59), VN_TZ)
+    payload = {
+        "version": version,
+        "confirmed_at": confirmed_at.isoformat(),
+        "received_by": received_by or None,
+        "recipient_name": (recipient_name or "").strip() or None,
+        "recipient_relationship": (recipient_relationship or "").strip() or None,
+    }
+    fire_transition(
+        claim_id,
+        "confirm_receipt",
+        user,
+        {k: v for k, v in payload.items() if v is not None},
+        ip=ip,
+    )
     return db.session.get(Case, claim_id)

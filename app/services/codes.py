@@ -20,10 +20,7 @@ Workflow fields of kind ``code`` (``Field.code_list``) and declaration inputs wi
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +33,11 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_, english
 from app.models import CodeEntry
+from app.services.csv_files import CsvRow, cell_error, read_csv
+from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
+from workflows.inputs import nfc as normalised
+from workflows.inputs import too_long
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "data" / "codes"
 
@@ -79,11 +80,9 @@ class Code:
         return (self.label_en or self.label_vi) if lang == "en" else self.label_vi
 
 
-def nfc(text: str) -> str:
-    """Text in Unicode NFC (one code point per accented letter), trimmed: Vietnamese typed on
-    some keyboards or exported by some tools is decomposed (NFD), which would not compare
-    equal to the same word typed elsewhere."""
-    return unicodedata.normalize("NFC", text or "").strip()
+def nfc(text: str | None) -> str:
+    """Text in Unicode NFC (``workflows.inputs.nfc``), trimmed; "" for None."""
+    return normalised(text or "").strip()
 
 
 # -- reading (cached per request) -------------------------------------------------------------
@@ -185,10 +184,6 @@ class LoadResult:
         return f"{self.list_name}: {self.added} mã mới, {self.updated} mã cập nhật"
 
 
-def _bad(message: str) -> ValidationFailed:
-    return ValidationFailed({"file": [message]})
-
-
 def _check_list(list_name: str) -> None:
     if list_name not in LISTS:
         raise ValidationFailed(
@@ -196,62 +191,30 @@ def _check_list(list_name: str) -> None:
         )
 
 
-def read_csv(data: bytes | str) -> list[dict[str, str]]:
-    """The rows of a code-list CSV as dicts with the four columns, text in NFC.
-
-    Accepts what Excel writes: a UTF-8 byte-order mark, CRLF line ends, a semicolon as the
-    separator (Vietnamese regional settings), header names in any case with spaces around.
-
-    :raises ValidationFailed: not UTF-8, no ``code`` or ``label_vi`` column, or no rows
-        (under ``file``).
-    """
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise _bad(N_("Tệp phải là CSV mã hóa UTF-8.")) from None
-    text = data.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [nfc(h).lower() for h in next(reader, [])]
-    if "code" not in header or "label_vi" not in header:
-        raise _bad(N_("Dòng đầu phải là tiêu đề code,label_vi,label_en,parent."))
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue  # a blank line (Excel leaves one at the end)
-        row = {name: nfc(values[i]) if i < len(values) else "" for i, name in enumerate(header)}
-        rows.append({name: row.get(name, "") for name in COLUMNS})
-    if not rows:
-        raise _bad(N_("Tệp không có dòng mã nào."))
-    return rows
-
-
-def _checked_rows(list_name: str, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """The rows as ``CodeEntry`` values; every problem found, by line, before anything is
-    written. :raises ValidationFailed: under ``file``, one message per bad line."""
+def _checked_rows(list_name: str, rows: list[CsvRow]) -> list[dict[str, Any]]:
+    """The rows as ``CodeEntry`` values; every problem found, by line and column, before
+    anything is written. :raises ValidationFailed: under ``file``, one message per problem."""
     problems: list[str] = []
     known = set(entries(list_name))
     in_file = {row["code"] for row in rows}
     seen: set[str] = set()
     checked = []
-    for number, row in enumerate(rows, start=2):  # line 1 is the header
+    for row in rows:
         code, label_vi, parent = row["code"], row["label_vi"], row["parent"] or None
         if not CODE_PATTERN.fullmatch(code):
-            problems.append(N_("Dòng %(n)s: mã “%(code)s” không hợp lệ.", n=number, code=code))
+            problems.append(cell_error(row, "code", N_("mã “%(code)s” không hợp lệ.", code=code)))
         elif code in seen:
-            problems.append(N_("Dòng %(n)s: mã %(code)s lặp lại.", n=number, code=code))
+            problems.append(cell_error(row, "code", N_("mã %(code)s lặp lại.", code=code)))
         seen.add(code)
         if not label_vi:
-            problems.append(N_("Dòng %(n)s: thiếu tên tiếng Việt.", n=number))
-        if len(label_vi) > LABEL_LIMIT or len(row["label_en"]) > LABEL_LIMIT:
-            problems.append(N_("Dòng %(n)s: tên dài quá %(limit)s ký tự.", n=number,
-                               limit=LABEL_LIMIT))  # fmt: skip
+            problems.append(cell_error(row, "label_vi", N_("thiếu tên tiếng Việt.")))
+        for column in ("label_vi", "label_en"):
+            if len(row[column]) > LABEL_LIMIT:
+                problems.append(cell_error(row, column, too_long(LABEL_LIMIT)))
         if parent is not None and (parent == code or parent not in in_file | known):
             problems.append(
-                N_("Dòng %(n)s: mã cha %(parent)s không có trong danh mục.", n=number,
-                   parent=parent)
+                cell_error(row, "parent",
+                           N_("mã cha %(parent)s không có trong danh mục.", parent=parent))
             )  # fmt: skip
         checked.append(
             {"code": code, "label_vi": label_vi, "label_en": row["label_en"], "parent": parent}
@@ -261,9 +224,11 @@ def _checked_rows(list_name: str, rows: list[dict[str, str]]) -> list[dict[str, 
     return checked
 
 
-def load_rows(list_name: str, rows: list[dict[str, str]]) -> LoadResult:
+def load_rows(list_name: str, rows: list[CsvRow], *, actor=None) -> LoadResult:
     """Add or update the codes of ``rows`` in ``list_name``; one transaction. Codes not in
-    ``rows`` are kept; ``active`` is kept; the order (``sort``) follows the rows.
+    ``rows`` are kept; ``active`` is kept; the order (``sort``) follows the rows. A load that
+    changes something is recorded in the security audit (``actor``: the administrator, None
+    for the command line).
 
     :raises ValidationFailed: unknown list (``list``) or any bad row (``file``); nothing is
         written.
@@ -291,18 +256,25 @@ def load_rows(list_name: str, rows: list[dict[str, str]]) -> LoadResult:
                     for key, value in new.items():
                         setattr(entry, key, value)
                     updated += 1
+            if added or updated:
+                record(
+                    "codes.loaded", actor=actor, target_type="code_list", target=list_name,
+                    rows=len(checked), added=added, updated=updated,
+                )  # fmt: skip
     finally:
         forget()
     return LoadResult(list_name, added, updated)
 
 
-def load_csv(list_name: str, data: bytes | str) -> LoadResult:
-    """``load_rows`` from a CSV's content (see ``read_csv``).
+def load_csv(list_name: str, data: bytes | str, *, actor=None) -> LoadResult:
+    """``load_rows`` from a CSV's content with the header ``code,label_vi,label_en,parent``
+    (``label_en`` and ``parent`` may be left out), read as ``csv_files.read_csv`` reads any
+    file people make: Excel's byte-order mark and CRLF, a semicolon, NFC text.
 
     :raises ValidationFailed: as ``read_csv`` and ``load_rows``.
     """
     _check_list(list_name)
-    return load_rows(list_name, read_csv(data))
+    return load_rows(list_name, read_csv(data, COLUMNS, ("code", "label_vi")), actor=actor)
 
 
 def load_defaults() -> list[LoadResult]:
@@ -311,8 +283,9 @@ def load_defaults() -> list[LoadResult]:
 
 
 def add_code(list_name: str, code: str, label_vi: str, label_en: str = "",
-             parent: str | None = None) -> CodeEntry:  # fmt: skip
-    """Add one code at the end of ``list_name``.
+             parent: str | None = None, *, actor=None) -> CodeEntry:  # fmt: skip
+    """Add one code at the end of ``list_name`` (recorded in the security audit; ``actor``: the
+    administrator, None for the command line).
 
     :raises ValidationFailed: unknown list, malformed or existing code, missing label, unknown
         parent (under ``code``, ``label_vi``, ``label_en``, ``parent``).
@@ -338,6 +311,10 @@ def add_code(list_name: str, code: str, label_vi: str, label_en: str = "",
                               label_en=label_en, parent=parent or None, active=True,
                               sort=(last or 0) + 1)  # fmt: skip
             db.session.add(entry)
+            record(
+                "codes.added", actor=actor, target_type="code", target=f"{list_name}:{code}",
+                after={"label_vi": label_vi, "label_en": label_en, "parent": parent or None},
+            )  # fmt: skip
     finally:
         forget()
     return entry
@@ -360,8 +337,11 @@ def _entry(list_name: str, code: str) -> CodeEntry:
     return entry
 
 
-def edit_labels(list_name: str, code: str, label_vi: str, label_en: str = "") -> CodeEntry:
-    """Change a code's labels (its code stays: cases store it).
+def edit_labels(
+    list_name: str, code: str, label_vi: str, label_en: str = "", *, actor=None
+) -> CodeEntry:
+    """Change a code's labels (its code stays: cases store it); a change is recorded in the
+    security audit (``actor``: the administrator, None for the command line).
 
     :raises ValidationFailed: no such code, missing or too long label.
     """
@@ -372,20 +352,34 @@ def edit_labels(list_name: str, code: str, label_vi: str, label_en: str = "") ->
     try:
         with unit_of_work():
             entry = _entry(list_name, code)
+            before = {"label_vi": entry.label_vi, "label_en": entry.label_en}
             entry.label_vi, entry.label_en = label_vi, label_en
+            after = {"label_vi": label_vi, "label_en": label_en}
+            if after != before:
+                record(
+                    "codes.edited", actor=actor, target_type="code",
+                    target=f"{list_name}:{code}", before=before, after=after,
+                )  # fmt: skip
     finally:
         forget()
     return entry
 
 
-def set_active(list_name: str, code: str, active: bool) -> CodeEntry:
-    """Offer a code again, or stop offering it (old cases keep it and its label).
+def set_active(list_name: str, code: str, active: bool, *, actor=None) -> CodeEntry:
+    """Offer a code again, or stop offering it (old cases keep it and its label); a change is
+    recorded in the security audit (``actor``: the administrator, None for the command line).
 
     :raises ValidationFailed: no such code.
     """
     try:
         with unit_of_work():
             entry = _entry(list_name, code)
+            if entry.active != active:
+                record(
+                    "codes.reactivated" if active else "codes.deactivated", actor=actor,
+                    target_type="code", target=f"{list_name}:{code}",
+                    before={"active": entry.active}, after={"active": active},
+                )  # fmt: skip
             entry.active = active
     finally:
         forget()

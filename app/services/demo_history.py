@@ -32,9 +32,11 @@ from app.clock import VN_TZ, freeze, now
 from app.extensions import db
 from app.models import Case, Enterprise, User
 from app.services.declarations import declare
+from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from app.services.workflow_engine import NewCase, create_case, fire_transition
 from workflows import get_workflow
+from workflows.law.benefits import convalescence
 from workflows.law.reporting import (
     ENTERPRISE_ACCIDENTS,
     Period,
@@ -396,6 +398,7 @@ class _Player:
             self.fire(claim, "confirm_receipt", self.union, {"confirmed_at": moment})
         insurance = claim.data.get("insurance") or {}
         if insurance.get("applicable"):
+            self.convalescence(claim, owner, moment)
             moment += timedelta(days=rnd.uniform(3, 25))
             if not self.at(moment):
                 return None
@@ -415,6 +418,22 @@ class _Player:
                 },
             )
         return moment
+
+    def convalescence(self, claim: Case, owner: User, moment: datetime) -> None:
+        """Every other claim of a living worker with 15 % or more asks for the band's full
+        convalescence (Art. 54), decided with the benefit. Chosen by the claim's id, not the
+        random stream, so the rest of the history stays as it was."""
+        pct = claim.data.get("capacity_loss_pct") or 0
+        if claim.data.get("death") or pct < 15 or claim.id % 2:
+            return
+        on = moment.astimezone(VN_TZ).date()
+        days = convalescence(pct, load_rulebook().base_salary(on)).max_days
+        self.fire(
+            claim,
+            "request_item",
+            owner,
+            {"benefit_item": "convalescence", "requested_on": on, "convalescence_days": days},
+        )
 
     def disease(self, declared: datetime) -> None:
         rnd = self.rnd

@@ -31,6 +31,7 @@ from app.services.pdf import VietnamesePDF
 from app.services.privacy import claim_victim, data_view, national_id_for, read_medical
 from app.services.rulebook import load_rulebook
 from workflows.base import parse_iso
+from workflows.claim import CLAIM_ITEM_LABELS
 
 # States in which the claim has a computed amount (a decision can be issued).
 DECIDABLE_STATES = ("assessed", "closed")
@@ -147,7 +148,16 @@ def insurance_lines(data: dict[str, Any], due: dict[str, Any] | None, *, medical
             amount += f" ({ins['basis']})"
         lines.append(("Trợ cấp bảo hiểm tai nạn lao động dự kiến", amount))
     if not medical:
+        if ins.get("items_vnd"):
+            lines.append(("Các khoản trợ cấp khác đã đề nghị", _money(ins["items_vnd"])))
         return lines
+    for item in ins.get("benefit_items") or ():
+        if item.get("approved") is False:
+            continue
+        label = CLAIM_ITEM_LABELS.get(item.get("item"), (item.get("item") or "",))[0]
+        if item.get("convalescence_days"):
+            label += f", {item['convalescence_days']} ngày"
+        lines.append((label, f"{_money(item['amount_vnd'])} ({item.get('basis') or '—'})"))
     if ins.get("start_month"):
         month = f"{ins['start_month'][5:]}/{ins['start_month'][:4]}"
         lines.append(("Tháng bắt đầu hưởng", f"{month} ({ins.get('start_month_basis') or '—'})"))

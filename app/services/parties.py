@@ -1,10 +1,11 @@
-"""Enterprises and communes: adding them with validation, importing the commune list."""
+"""Enterprises and communes: adding them with validation, importing the commune list.
+
+Each change is recorded in the security audit (``app/services/security_audit.py``) in its own
+transaction; ``actor`` is the administrator, None for the command line."""
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,13 +15,18 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Commune, Enterprise
 from app.services import codes
+from app.services.csv_files import cell_error, read_csv
+from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
+from workflows.inputs import COUNT_MAX, NAME_MAX, is_digits, out_of_range, too_long
 
-TAX_CODE_RE = re.compile(r"^(\d{10}|\d{13})$")
-INDUSTRY_RE = re.compile(r"^[A-U]\d{0,5}$")
+TAX_CODE_RE = re.compile(r"^([0-9]{10}|[0-9]{13})$")
+INDUSTRY_RE = re.compile(r"^[A-U][0-9]{0,5}$")
 # Types of ownership (loại hình doanh nghiệp, code list ``ownership``): state-owned, non-state
 # domestic, foreign-invested, cooperative, household business.
 OWNERSHIP_TYPES = ("state", "non_state", "foreign", "cooperative", "household")
+# An enterprise's registered name may be long ("Công ty trách nhiệm hữu hạn một thành viên …").
+ENTERPRISE_NAME_MAX = 300
 DEMO_COMMUNES = Path(__file__).resolve().parent.parent / "data" / "communes_hai_phong.csv"
 
 
@@ -38,10 +44,13 @@ def add_enterprise(
     female_workers: int = 0,
     industry_code: str | None = None,
     ownership: str | None = None,
+    actor=None,
 ) -> Enterprise:
     """Create an enterprise.
 
-    :raises ValidationFailed: malformed or duplicate tax code, unknown commune, bad counts.
+    :raises ValidationFailed: malformed or duplicate tax code, a missing or too long name
+        (``ENTERPRISE_NAME_MAX``), unknown commune, counts outside 0–``COUNT_MAX`` or more
+        women than workers.
     """
     errors: dict[str, list[str]] = {}
     tax_code = normalise_tax_code(tax_code)
@@ -51,11 +60,13 @@ def add_enterprise(
         errors["tax_code"] = [f"Mã số thuế {tax_code} đã có trong hệ thống."]
     if not (name or "").strip():
         errors["name"] = ["Tên doanh nghiệp là bắt buộc."]
+    elif len(name.strip()) > ENTERPRISE_NAME_MAX:
+        errors["name"] = [too_long(ENTERPRISE_NAME_MAX)]
     if db.session.get(Commune, commune_code or "") is None:
         errors["commune"] = [f"Không có xã/phường mã {commune_code!r}."]
-    if workers is None or workers < 0:
-        errors["workers"] = ["Số lao động phải là số không âm."]
-    if female_workers is None or female_workers < 0 or (workers or 0) < female_workers:
+    if workers is None or not 0 <= workers <= COUNT_MAX:
+        errors["workers"] = [out_of_range(0, COUNT_MAX)]
+    elif female_workers is None or female_workers < 0 or workers < female_workers:
         errors["female_workers"] = ["Số lao động nữ phải từ 0 đến tổng số lao động."]
     if industry_code and not INDUSTRY_RE.match(industry_code.strip().upper()):
         errors["industry"] = ["Mã ngành VSIC không hợp lệ (ví dụ C25)."]
@@ -74,6 +85,20 @@ def add_enterprise(
             ownership=ownership,
         )
         db.session.add(enterprise)
+        record(
+            "enterprise.created",
+            actor=actor,
+            target_type="enterprise",
+            target=tax_code,
+            after={
+                "name": enterprise.name,
+                "commune": commune_code,
+                "workers": workers,
+                "female_workers": female_workers,
+                "industry_code": enterprise.industry_code,
+                "ownership": ownership,
+            },
+        )
     return enterprise
 
 
@@ -91,7 +116,7 @@ def get_enterprise(enterprise_id: int) -> Enterprise:
 
 
 def classify_enterprise(
-    enterprise_id: int, *, industry_code: str | None, ownership: str | None
+    enterprise_id: int, *, industry_code: str | None, ownership: str | None, actor=None
 ) -> Enterprise:
     """Set an enterprise's industry (a VSIC code of the ``industry`` list, section or division)
     and type of ownership (a code of the ``ownership`` list); None or "" clears one. Cases
@@ -114,26 +139,57 @@ def classify_enterprise(
         enterprise = get_enterprise(enterprise_id)
         if errors:
             raise ValidationFailed(errors)
+        before = {"industry_code": enterprise.industry_code, "ownership": enterprise.ownership}
+        after = {"industry_code": industry_code, "ownership": ownership}
         enterprise.industry_code = industry_code
         enterprise.ownership = ownership
+        if after != before:
+            record(
+                "enterprise.classified",
+                actor=actor,
+                target_type="enterprise",
+                target=enterprise.tax_code,
+                before=before,
+                after=after,
+            )
     return enterprise
 
 
-def import_communes(rows: Iterable[dict[str, str]], province: str = "HP") -> int:
-    """Insert or rename communes from rows with ``code`` and ``name``; returns how many changed.
+# The commune list's columns (a code: the administrative unit code, ASCII digits).
+COMMUNE_COLUMNS = ("code", "name")
+COMMUNE_CODE_MAX = 10
 
-    :raises ValidationFailed: a row without a numeric code or a name (nothing is written).
+
+def import_communes(data: bytes | str, province: str = "HP", *, actor=None) -> int:
+    """Insert or rename communes from a CSV file's content with columns ``code`` and ``name``
+    (as ``csv_files.read_csv`` reads it: Excel's byte-order mark, any line ending, NFC text);
+    returns how many changed. A name is compared with the stored one in NFC, so the same list
+    saved decomposed (NFD) changes nothing. An import that changes something is recorded in the
+    security audit (``actor``: the administrator, None for the command line).
+
+    :raises ValidationFailed: under ``file``: an unreadable file, or every bad row, each named
+        by its line and column (nothing is written).
     """
-    cleaned: list[tuple[str, str]] = []
-    for number, row in enumerate(rows, start=2):
-        code = (row.get("code") or "").strip()
-        name = (row.get("name") or "").strip()
-        if not code.isdigit() or not name:
-            raise ValidationFailed({"file": [f"Dòng {number}: cần mã số và tên xã/phường."]})
-        cleaned.append((code, name))
+    rows = read_csv(data, COMMUNE_COLUMNS, COMMUNE_COLUMNS)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        code, name = row["code"], row["name"]
+        if not is_digits(code) or len(code) > COMMUNE_CODE_MAX:
+            problems.append(cell_error(row, "code", N_("mã xã/phường gồm 1–10 chữ số.")))
+        elif code in seen:
+            problems.append(cell_error(row, "code", N_("mã %(code)s lặp lại.", code=code)))
+        seen.add(code)
+        if not name:
+            problems.append(cell_error(row, "name", N_("thiếu tên xã/phường.")))
+        elif len(name) > NAME_MAX:
+            problems.append(cell_error(row, "name", too_long(NAME_MAX)))
+    if problems:
+        raise ValidationFailed({"file": problems})
     changed = 0
     with unit_of_work():
-        for code, name in cleaned:
+        for row in rows:
+            code, name = row["code"], row["name"]
             commune = db.session.get(Commune, code)
             if commune is None:
                 db.session.add(Commune(code=code, name=name, province=province))
@@ -141,9 +197,18 @@ def import_communes(rows: Iterable[dict[str, str]], province: str = "HP") -> int
             elif commune.name != name:
                 commune.name = name
                 changed += 1
+        if changed:
+            record(
+                "commune.imported",
+                actor=actor,
+                target_type="communes",
+                target=province,
+                rows=len(rows),
+                changed=changed,
+            )
     return changed
 
 
-def import_communes_file(path: Path, province: str = "HP") -> int:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return import_communes(csv.DictReader(handle), province)
+def import_communes_file(path: Path, province: str = "HP", *, actor=None) -> int:
+    """:func:`import_communes` of the file at ``path``."""
+    return import_communes(path.read_bytes(), province, actor=actor)

@@ -19,7 +19,9 @@ its dossier is filed (``WorkflowDefinition.shared_with``), so before filing it s
 
 Every surface asks this module — the JSON API, the case pages, the claim list, the printable
 papers, the notifications and emails, the documents — and none decides for itself. Each time a
-medical role is shown medical detail, the read is logged in a ``MedicalAccessLog`` row.
+medical role is shown medical detail, the read is logged in a ``MedicalAccessLog`` row and,
+in the same transaction, in the security audit (``medical.read``, with the reader's address),
+both by ``log_medical_read``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 from app.clock import now
 from app.extensions import db
 from app.models import Case, CaseEvent, MedicalAccessLog
+from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
 from workflows import REGISTRY
 
@@ -45,6 +48,12 @@ MEDICAL_KEYS = frozenset(
         "assessment",
         "disease",
         "disease_code",
+        # Claim items: which one was asked (settling abroad needs a monthly allowance) and the
+        # convalescence days (10 / 7 / 5 by band) tell the assessment's band; their amounts
+        # reach other roles as totals (``items_vnd``, ``items_decided_vnd``).
+        "benefit_items",
+        "benefit_item",
+        "convalescence_days",
     }
 )
 
@@ -205,10 +214,12 @@ def events_have_medical_content(case: Case, events: Iterable[CaseEvent]) -> bool
 
 
 def log_medical_read(user, case: Case, fields: str) -> None:
-    """Record that ``user`` read ``case``'s medical ``fields`` (its own small transaction:
-    the read happened even if the caller's request fails later)."""
+    """Record that ``user`` read ``case``'s medical ``fields``: the access-log row and the
+    security-audit event (its own small transaction: the read happened even if the caller's
+    request fails later)."""
     with unit_of_work():
         db.session.add(MedicalAccessLog(case_id=case.id, user_id=user.id, at=now(), fields=fields))
+        record("medical.read", actor=user, target_type="case", target=case.code, fields=fields)
 
 
 def read_medical(user, case: Case, fields: str, *, carried: bool | None = None) -> bool:

@@ -54,6 +54,7 @@ from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see, case_filter
 from app.services.workflow_engine import NewCase, available_actions, create_case
 from workflows import get_workflow
+from workflows.inputs import ID_MAX, int_from_text
 from workflows.law.calendar import VN_TZ, local_day_bounds
 from workflows.law.reporting import (
     COMMUNE_ACCIDENTS,
@@ -323,9 +324,10 @@ def _cursor(value: str | None) -> int | None:
         decoded = base64.urlsafe_b64decode(value.encode() + b"==").decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
-    if not decoded.startswith("r:") or not decoded[2:].isdigit():
+    last_id = int_from_text(decoded[2:]) if decoded.startswith("r:") else None
+    if last_id is None or not 1 <= last_id <= ID_MAX:
         raise ValidationFailed({"cursor": [N_("Con trỏ trang không hợp lệ.")]})
-    return int(decoded[2:])
+    return last_id
 
 
 def _encode(last_id: int) -> str:

@@ -5,7 +5,8 @@ law.md marks several values UNVERIFIED; workflows.md asks for those to be data a
 can change. Defaults live in ``workflows/law/rules.py``; the administrator adds dated rows
 (``RuleValue``) and calendar adjustments (``HolidayAdjustment``), and ``load_rulebook()`` merges
 them, so every calculation and every deadline computed afterwards uses the value in force on its
-own date. Each change here is one transaction. Rows already in force are never deleted (past
+own date. Each change here is one transaction, with its security-audit event (who, which rule
+or day, the values) in the same transaction. Rows already in force are never deleted (past
 computations relied on them); a row dated in the future may be withdrawn.
 """
 
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -25,9 +25,11 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import HolidayAdjustment, RuleValue
 from app.services.rulebook import load_rulebook
+from app.services.security_audit import record
 from app.services.unit_of_work import unit_of_work
+from workflows.inputs import is_digits
 from workflows.law.calendar import is_working_day
-from workflows.law.rules import DEFAULT_RULES, RULE_DESCRIPTIONS
+from workflows.law.rules import DEFAULT_RULES, RULE_CHOICES, RULE_DESCRIPTIONS
 
 HOLIDAY_CHANGES = {
     "added": _l("Ngày nghỉ bổ sung"),
@@ -169,13 +171,18 @@ def _rule_value(key: str, value: Any, errors: dict) -> str:
         return ""
     if is_numeric(key):
         digits = text.replace(".", "").replace(" ", "") if key.endswith("_vnd") else text
-        if not digits.isdigit() or int(digits) <= 0:
+        if not is_digits(digits) or int(digits) <= 0:
             errors.setdefault("value", []).append(N_("Giá trị phải là số nguyên dương."))
             return ""
         if int(digits) > MAX_VALUE:
             errors.setdefault("value", []).append(N_("Giá trị quá lớn."))
             return ""
         return str(int(digits))
+    if key in RULE_CHOICES and text not in RULE_CHOICES[key]:
+        errors.setdefault("value", []).append(
+            N_("Chỉ nhận một trong: %(values)s.", values=", ".join(RULE_CHOICES[key]))
+        )
+        return ""
     if len(text) > 100:
         errors.setdefault("value", []).append(N_("Tối đa %(n)s ký tự.", n=100))
     return text
@@ -214,9 +221,13 @@ def add_rule_value(user, key: Any, valid_from: Any, value: Any, source: Any) -> 
     with unit_of_work():
         row = RuleValue(key=key, valid_from=day, value=clean_value, source=clean_source)
         db.session.add(row)
-    current_app.logger.info(
-        "rules: %s added %s = %s from %s (%s)", user.username, key, clean_value, day, clean_source
-    )
+        record(
+            "rules.value_added",
+            actor=user,
+            target_type="rule",
+            target=f"{key} {day.isoformat()}",
+            after={"key": key, "valid_from": day, "value": clean_value, "source": clean_source},
+        )
     return row
 
 
@@ -238,7 +249,18 @@ def withdraw_rule_value(user, row_id: int) -> None:
                 }
             )
         db.session.delete(row)
-    current_app.logger.info("rules: %s withdrew %s from %s", user.username, row.key, row.valid_from)
+        record(
+            "rules.value_withdrawn",
+            actor=user,
+            target_type="rule",
+            target=f"{row.key} {row.valid_from.isoformat()}",
+            before={
+                "key": row.key,
+                "valid_from": row.valid_from,
+                "value": row.value,
+                "source": row.source,
+            },
+        )
 
 
 def add_holiday(user, day: Any, change: Any, note: Any) -> HolidayAdjustment:
@@ -267,7 +289,13 @@ def add_holiday(user, day: Any, change: Any, note: Any) -> HolidayAdjustment:
     with unit_of_work():
         row = HolidayAdjustment(day=clean_day, change=change, note=clean_note)
         db.session.add(row)
-    current_app.logger.info("rules: %s marked %s as %s", user.username, clean_day, change)
+        record(
+            "rules.holiday_added",
+            actor=user,
+            target_type="holiday",
+            target=clean_day.isoformat(),
+            after={"day": clean_day, "change": change, "note": clean_note},
+        )
     return row
 
 
@@ -285,4 +313,10 @@ def withdraw_holiday(user, row_id: int) -> None:
                 {"row": [N_("Chỉ rút được điều chỉnh của ngày trong tương lai.")]}
             )
         db.session.delete(row)
-    current_app.logger.info("rules: %s withdrew the adjustment of %s", user.username, row.day)
+        record(
+            "rules.holiday_withdrawn",
+            actor=user,
+            target_type="holiday",
+            target=row.day.isoformat(),
+            before={"day": row.day, "change": row.change, "note": row.note},
+        )

@@ -30,9 +30,9 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CodeEntry, Commune, Enterprise
-from app.services.codes import nfc
 from app.services.statistics import Query
 from app.services.visibility import enterprise_filter
+from workflows.inputs import day_in_range, day_out_of_range, nfc
 from workflows.law.calendar import VN_TZ
 
 # The longest period one request may count (a bound on the work, and no statutory summary
@@ -41,12 +41,12 @@ MAX_YEARS = 10
 FIELDS = ("from", "to", "enterprise", "commune", "industry", "labour_relation")
 TRUE = frozenset({"true", "1", "yes", "có", "co"})
 FALSE = frozenset({"false", "0", "no", "không", "khong"})
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_VN = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_VN = re.compile(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
 _SECTION = re.compile(r"^[A-U]$")
-_DIVISION = re.compile(r"^[A-U]\d{2}$")
-_ENTERPRISE_ID = re.compile(r"^\d{1,9}$")
-_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+_DIVISION = re.compile(r"^[A-U][0-9]{2}$")
+_ENTERPRISE_ID = re.compile(r"^[0-9]{1,9}$")
+_TAX_CODE = re.compile(r"^[0-9]{10}(-[0-9]{3})?$")
 # Matches no enterprise (ids start at 1): an enterprise the caller may not see counts nothing.
 NO_ENTERPRISE = 0
 
@@ -79,7 +79,8 @@ def parse_day(text: str) -> date | None:
 
 
 def _arg(args: Mapping[str, str], name: str) -> str:
-    # NFC like every other text the app takes (a commune's name typed on a Mac is NFD).
+    # NFC like every other text the app takes (a commune's name typed on a Mac is NFD): the
+    # request's arguments already are (app/inputs.py); an export job's stored ones too.
     value = args.get(name)
     return nfc(value).strip() if isinstance(value, str) else ""
 
@@ -119,6 +120,8 @@ def _period(args: Mapping[str, str], errors: dict[str, list[str]]) -> tuple[date
             parsed = parse_day(raw)
             if parsed is None:
                 errors[name] = [BAD_DATE]
+            elif not day_in_range(parsed):  # 0001-01-01 overflows in UTC
+                errors[name] = [day_out_of_range()]
             else:
                 days[name] = parsed
     first, last = days["from"], days["to"]

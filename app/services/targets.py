@@ -42,6 +42,7 @@ from app.services.statistics import (
     local_month,
     workforce,
 )
+from workflows.inputs import int_from_text
 from workflows.law.calendar import VN_TZ
 from workflows.law.reporting import (
     ENTERPRISE_ACCIDENTS,
@@ -91,9 +92,10 @@ def parse_year(text: str | None, *, today: date | None = None) -> int:
     running = (today or local_today()).year
     if text in (None, ""):
         return running
-    if not text.strip().isdigit() or not 2000 <= int(text) <= running:
+    year = int_from_text(text)
+    if year is None or not 2000 <= year <= running:
         raise ValidationFailed({"year": [N_("Năm phải từ 2000 đến %(year)s.", year=running)]})
-    return int(text)
+    return year
 
 
 def local_today() -> date:

@@ -2,8 +2,10 @@
 
 The CLI (``flask user add``) and the administrator's pages (``/admin/users``) create and change
 accounts through the same functions here, so the username, password and role/scope rules are
-checked in one place. Each change is one transaction; who made it is written to the app log
-(accounts have no audit table: ``case_event`` is the audit trail of cases only).
+checked in one place. Each change is one transaction, and writes its security-audit event
+(``app/services/security_audit.py``: who, what, before and after) in that same transaction.
+Sign-ins (web and API, success and failure), lockouts by the sign-in limits and token
+revocations are recorded here too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from sqlalchemy import func, or_, select
 
 from app.clock import now
@@ -27,8 +28,10 @@ from app.i18n import N_
 from app.models import ApiToken, Commune, Enterprise, User
 from app.services.parties import normalise_tax_code
 from app.services.passwords import hash_password, needs_rehash, verify_password
+from app.services.security_audit import ANONYMOUS, record
 from app.services.unit_of_work import unit_of_work
 from workflows.base import USER_ROLES
+from workflows.inputs import is_digits
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 MIN_PASSWORD_LENGTH = 8
@@ -109,8 +112,15 @@ def _clean_full_name(full_name: str | None, errors: dict) -> str:
     return full_name
 
 
-def _actor_name(actor: User | None) -> str:
-    return actor.username if actor is not None else "(command line)"
+def _profile(user: User, enterprise: Enterprise | None) -> dict:
+    """What the audit keeps of an account's profile (the enterprise by its tax code)."""
+    return {
+        "full_name": user.full_name,
+        "email": user.email,
+        "role": user.role,
+        "enterprise": enterprise.tax_code if enterprise is not None else None,
+        "commune": user.commune_code,
+    }
 
 
 def add_user(
@@ -154,9 +164,13 @@ def add_user(
             full_name=full_name,
         )
         db.session.add(user)
-    current_app.logger.info(
-        "users: %s created %s (%s)", _actor_name(actor), user.username, user.role
-    )
+        record(
+            "account.created",
+            actor=actor,
+            target_type="user",
+            target=user.username,
+            after=_profile(user, enterprise),
+        )
     return user
 
 
@@ -285,26 +299,35 @@ def update_user(
         clean_name = _clean_full_name(full_name, errors)
         if errors:
             raise ValidationFailed(errors)
-        before = (user.role, user.enterprise_id, user.commune_code)
+        before = _profile(user, user.enterprise)
         user.full_name = clean_name
         user.email = clean_email
         user.role = role
         user.enterprise_id = enterprise.id if enterprise else None
         user.commune_code = commune_code or None
-    current_app.logger.info(
-        "users: %s updated %s (role/enterprise/commune %s -> %s)",
-        actor.username,
-        user.username,
-        before,
-        (user.role, user.enterprise_id, user.commune_code),
-    )
+        after = _profile(user, enterprise)
+        changed = [key for key in after if after[key] != before[key]]
+        if changed:  # a save that changes nothing is no act
+            record(
+                "account.updated",
+                actor=actor,
+                target_type="user",
+                target=user.username,
+                before={key: before[key] for key in changed},
+                after={key: after[key] for key in changed},
+            )
     return user
 
 
-def _revoke_access(user: User) -> None:
-    """End every session cookie and delete every API token of ``user`` (inside a unit)."""
+def _revoke_access(user: User) -> int:
+    """End every session cookie and delete every API token of ``user`` (inside a unit);
+    returns how many tokens were deleted."""
     end_sessions(user)
-    db.session.execute(ApiToken.__table__.delete().where(ApiToken.user_id == user.id))
+    return _delete_tokens(ApiToken.user_id == user.id)
+
+
+def _delete_tokens(*where) -> int:
+    return db.session.execute(ApiToken.__table__.delete().where(*where)).rowcount
 
 
 def deactivate_user(actor: User, user_id: int) -> User:
@@ -319,9 +342,17 @@ def deactivate_user(actor: User, user_id: int) -> User:
             raise Conflict(N_("Bạn không thể tự khoá tài khoản của chính mình."))
         changed = user.active
         user.active = False
-        _revoke_access(user)
-    if changed:
-        current_app.logger.info("users: %s deactivated %s", actor.username, user.username)
+        revoked = _revoke_access(user)
+        if changed:
+            record(
+                "account.locked",
+                actor=actor,
+                target_type="user",
+                target=user.username,
+                before={"active": True},
+                after={"active": False},
+                tokens_revoked=revoked,
+            )
     return user
 
 
@@ -334,8 +365,15 @@ def reactivate_user(actor: User, user_id: int) -> User:
         user = _locked_user(user_id)
         changed = not user.active
         user.active = True
-    if changed:
-        current_app.logger.info("users: %s reactivated %s", actor.username, user.username)
+        if changed:
+            record(
+                "account.unlocked",
+                actor=actor,
+                target_type="user",
+                target=user.username,
+                before={"active": False},
+                after={"active": True},
+            )
     return user
 
 
@@ -359,27 +397,119 @@ def reset_password(actor: User, user_id: int, new_password: str) -> User:
     with unit_of_work():
         user = _locked_user(user_id)
         user.password_hash = password_hash
-        _revoke_access(user)
-    current_app.logger.info("users: %s reset the password of %s", actor.username, user.username)
+        revoked = _revoke_access(user)
+        # The password itself (or its hash) is never recorded.
+        record(
+            "account.password_reset",
+            actor=actor,
+            target_type="user",
+            target=user.username,
+            tokens_revoked=revoked,
+        )
     return user
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same cost either way)."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
-    ok = verify_password(user.password_hash if user else None, password or "")
-    if not ok or user is None or not user.active:
+# Where a sign-in comes from: the login page or ``POST /api/v1/tokens``.
+CHANNELS = ("web", "api")
+
+
+def _account_named(username: str | None) -> User | None:
+    """The account with this name; a text no username can be (control characters, 500 KB…)
+    is not looked up at all."""
+    name = (username or "").strip()
+    if not USERNAME_RE.match(name):
         return None
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def _check_credentials(username: str, password: str) -> tuple[User | None, str | None]:
+    """``(user, None)`` for an active account with this password, else ``(the account or
+    None, why not)`` with why one of ``unknown_user``, ``wrong_password``, ``inactive``. The
+    same cost either way (a missing account still costs one password check)."""
+    user = _account_named(username)
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if user is None:
+        return None, "unknown_user"
+    if not ok:
+        return user, "wrong_password"
+    if not user.active:
+        return user, "inactive"
+    return user, None
+
+
+def _signed_in(user: User, password: str, channel: str, **detail) -> None:
+    """Inside a unit: rehash an old-parameter password, record the sign-in."""
     if needs_rehash(user.password_hash):
-        with unit_of_work():
-            user.password_hash = hash_password(password)
+        user.password_hash = hash_password(password)
+    record(
+        "auth.sign_in",
+        actor=user,
+        target_type="user",
+        target=user.username,
+        channel=channel,
+        **detail,
+    )
+
+
+def _failed(user: User | None, reason: str, channel: str) -> None:
+    """Record a refused sign-in (its own unit). The name typed is kept only when it is an
+    account's: an unknown "username" is often a password typed in the wrong field."""
+    record(
+        "auth.sign_in_failed",
+        actor=ANONYMOUS,
+        target_type="user",
+        target=user.username if user is not None else "",
+        channel=channel,
+        reason=reason,
+    )
+
+
+def sign_in(username: str, password: str) -> User | None:
+    """The login page: the active user with these credentials, or None. Either way the attempt
+    is recorded (``auth.sign_in`` / ``auth.sign_in_failed``, channel ``web``). One transaction.
+    """
+    user, reason = _check_credentials(username, password)
+    if reason is not None:
+        _failed(user, reason, "web")
+        return None
+    with unit_of_work():
+        _signed_in(user, password, "web")
     return user
+
+
+def sign_in_api(username: str, password: str, ttl: timedelta) -> IssuedToken | None:
+    """``POST /api/v1/tokens``: a new bearer token for the active user with these credentials,
+    or None. Either way the attempt is recorded (channel ``api``, with the new token's id).
+    One transaction."""
+    user, reason = _check_credentials(username, password)
+    if reason is not None:
+        _failed(user, reason, "api")
+        return None
+    with unit_of_work():
+        issued = issue_token(user, ttl)
+        _signed_in(user, password, "api", token_id=issued.id)
+    return issued
+
+
+def record_lockout(username: str, *, channel: str, limit: str) -> None:
+    """Record that the sign-in limits refused an attempt (``limit``: ``address`` or
+    ``username``, which limit was reached). The name typed is kept only when it is an
+    account's. Its own transaction."""
+    user = _account_named(username)
+    record(
+        "auth.locked_out",
+        actor=ANONYMOUS,
+        target_type="user",
+        target=user.username if user is not None else "",
+        channel=channel,
+        limit=limit,
+    )
 
 
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login loader: ``"id:version"``; a bumped version means the cookie is dead."""
     user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not is_digits(user_id) or not is_digits(version) or len(user_id) > 10:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
@@ -411,7 +541,14 @@ def change_password(user: User, current: str, new: str) -> None:
         user.password_hash = hash_password(new)
         user.session_version += 1
         # API tokens are credentials too: a password change revokes them.
-        db.session.execute(ApiToken.__table__.delete().where(ApiToken.user_id == user.id))
+        revoked = _delete_tokens(ApiToken.user_id == user.id)
+        record(
+            "auth.password_changed",
+            actor=user,
+            target_type="user",
+            target=user.username,
+            tokens_revoked=revoked,
+        )
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -423,6 +560,7 @@ def set_locale(user: User, locale: str) -> None:
 class IssuedToken:
     token: str
     expires_at: datetime
+    id: int | None = None  # the stored row's id (what the audit names)
 
 
 def _digest(token: str) -> str:
@@ -440,15 +578,51 @@ def issue_token(user: User, ttl: timedelta) -> IssuedToken:
                 ApiToken.user_id == user.id, ApiToken.expires_at < now()
             )
         )
-        db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=expires_at))
-    return IssuedToken(token=token, expires_at=expires_at)
+        row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=expires_at)
+        db.session.add(row)
+        db.session.flush()
+    return IssuedToken(token=token, expires_at=expires_at, id=row.id)
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user owning an unexpired token, or None."""
+def token_for(token: str) -> ApiToken | None:
+    """The unexpired token row of an active user, or None."""
     if not token:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.expires_at <= now() or not row.user.active:
         return None
-    return row.user
+    return row
+
+
+def revoke_token(user: User, token_id: int) -> int:
+    """Delete one of ``user``'s tokens (the one a call was made with); returns how many were
+    deleted (0 when it was already gone). Recorded (``auth.token_revoked``). One transaction.
+    Sessions in browsers are not touched."""
+    with unit_of_work():
+        revoked = _delete_tokens(ApiToken.id == token_id, ApiToken.user_id == user.id)
+        record(
+            "auth.token_revoked",
+            actor=user,
+            target_type="user",
+            target=user.username,
+            which="current",
+            token_id=token_id,
+            count=revoked,
+        )
+    return revoked
+
+
+def revoke_tokens(user: User) -> int:
+    """Delete every token of ``user``; returns how many. Recorded (``auth.token_revoked``).
+    One transaction. Sessions in browsers are not touched."""
+    with unit_of_work():
+        revoked = _delete_tokens(ApiToken.user_id == user.id)
+        record(
+            "auth.token_revoked",
+            actor=user,
+            target_type="user",
+            target=user.username,
+            which="all",
+            count=revoked,
+        )
+    return revoked

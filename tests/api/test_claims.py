@@ -199,6 +199,7 @@ def test_assessment_computes_minimum_due_date_and_expected_benefit(api, claim_in
         "reassess",
         "record_costs",
         "record_payment",
+        "request_item",
     ]
 
 
@@ -278,18 +279,29 @@ def test_insurance_may_refuse_with_a_reason_and_the_claim_can_then_close(api, cl
 # -- refusals ----------------------------------------------------------------------------------
 
 
-def test_payment_below_the_minimum_is_422_and_states_the_minimum(api, claim_in_treatment):
+def test_a_payment_in_two_instalments_closes_the_track_only_at_the_minimum(api, claim_in_treatment):
     claim_id = claim_in_treatment.id
-    assess(api, claim_id)
-    version = db.session.get(Case, claim_id).version
-    body = api.refused(
-        "ent", claim_id, "record_payment", 422, amount_vnd=74_999_999, paid_at=stamp()
-    )
-    assert "75,000,000" in body["error"]
-    assert "75,000,000" in body["errors"]["amount_vnd"][0]
+    assess(api, claim_id)  # minimum 75,000,000
+    first = api.ok("ent", claim_id, "record_payment", amount_vnd=30_000_000, paid_at=stamp())
+    assert first["compensation"]["paid_vnd"] == 30_000_000
+    assert first["compensation"]["remaining_vnd"] == 45_000_000
+    assert "record_payment" in first["actions"]
+    deadline = next(d for d in first["deadlines"] if d["name"] == "compensation")
+    assert deadline["met_at"] is None
+    api.refused("union", claim_id, "confirm_receipt", 409, confirmed_at=stamp())
+    body = api.refused("ent", claim_id, "record_payment", 422, amount_vnd=0, paid_at=stamp())
+    assert "amount_vnd" in body["errors"]
+    second = api.ok("ent", claim_id, "record_payment", amount_vnd=45_000_000, paid_at=stamp())
+    assert second["compensation"]["remaining_vnd"] == 0
+    assert "record_payment" not in second["actions"]
+    deadline = next(d for d in second["deadlines"] if d["name"] == "compensation")
+    assert deadline["met_at"] is not None
+    api.ok("union", claim_id, "confirm_receipt", confirmed_at=stamp())
     claim = db.session.get(Case, claim_id)
-    assert claim.version == version
-    assert claim.data["compensation"]["paid_vnd"] == 0
+    assert [p["amount_vnd"] for p in claim.data["compensation"]["payments"]] == [
+        30_000_000,
+        45_000_000,
+    ]
 
 
 def test_enterprise_cannot_confirm_receipt_nor_decide_insurance(api, claim_in_treatment):
@@ -427,7 +439,6 @@ def test_a_deceased_workers_claim_starts_assessed_with_30_months_due_5_days_afte
     # 36 × 2,530,000 (base salary of the month of death).
     assert body["insurance"]["expected_kind"] == "death"
     assert body["insurance"]["expected_vnd"] == 91_080_000
-    api.refused("ent", claim.id, "record_payment", 422, amount_vnd=299_000_000, paid_at=stamp())
     pay_and_confirm(api, claim.id, amount=300_000_000)
     file_and_decide(api, claim.id, approved=True, kind="death", amount_vnd=91_080_000)
     assert api.ok("inspector", claim.id, "close")["state"] == "closed"

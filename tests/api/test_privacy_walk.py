@@ -176,6 +176,10 @@ def world(app, api, t, mails):
     api.acted(claims["w35"], "reassess", w.ent, capacity_loss_pct=40,
               assessed_at=t.NOW.isoformat(), reason="combined")  # fmt: skip
 
+    # A further benefit asked for (Art. 54): its days tell the band (7 days: 31-50 %).
+    api.acted(claims["w35"], "request_item", w.ent, benefit_item="convalescence",
+              requested_on=t.NOW.date().isoformat(), convalescence_days=7)  # fmt: skip
+
     c23 = _assess(api, t, claims["w23"], w.ent, 23)
     assert c23["data"]["compensation"]["months"] == 6.7  # 1.5 + (23 − 10) × 0.4
     api.acted(claims["w23"], "file_insurance", w.ent, filed_at=t.NOW.isoformat(),
@@ -306,6 +310,9 @@ def secrets_for(w, *, spare_claim_23: bool) -> Secrets:
     s.patterns["35 %"], s.patterns["40 %"] = _percent(35), _percent(40)
     s.patterns["11.5 months"] = _months("11.5")
     s.patterns["monthly kind"] = KIND_WORDS["monthly"]
+    s.patterns["the item asked for"] = re.compile(
+        r'"convalescence"|Nghỉ dưỡng sức, phục hồi|\b7 ngày|"convalescence_days"'
+    )
     if not spare_claim_23:
         s.patterns["a digit of a masked ID"] = ID_DIGITS
         s.patterns["the 5 % band"] = BAND

@@ -33,11 +33,14 @@ def test_union_officer_confirms_receipt_from_my_workers(app, page):
     assert row.get_by_test_id("paid").inner_text().startswith("80.000.000 đ")
     assert row.get_by_test_id("receipt").inner_text() == "Đã chi trả, chờ xác nhận"
 
+    # Not one click: open the form, say who received it and on which day, then confirm.
+    row.get_by_text("Xác nhận đã nhận tiền…").click()
+    row.get_by_label("Người nhận tiền").select_option("relative")
+    row.get_by_label("Họ tên thân nhân (nếu thân nhân nhận)").fill("Nguyễn Thị Lan")
+    row.get_by_label("Quan hệ với người lao động").fill("Vợ")
     row.get_by_role("button", name="Xác nhận đã nhận tiền").click()
     page.wait_for_url("**/claims/")
-    assert (
-        "Đã xác nhận người lao động đã nhận tiền" in page.get_by_role("status").first.inner_text()
-    )
+    assert "Đã xác nhận việc nhận tiền" in page.get_by_role("status").first.inner_text()
     row = page.get_by_test_id(f"claim-{code}")
     assert row.get_by_test_id("receipt").inner_text().startswith("Đã xác nhận nhận tiền ngày")
     assert row.get_by_role("button", name="Xác nhận đã nhận tiền").count() == 0

@@ -193,7 +193,7 @@ def test_cli_scan_as_of_marks_overdue_and_escalates_once(runner, enterprise_step
 def test_cli_scan_without_as_of_uses_the_clock(runner, enterprise_step):
     result = runner.invoke(args=["deadlines", "scan"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip().startswith("Deadline scan:")
+    assert result.stdout.strip().startswith("Deadline scan:")
 
 
 @pytest.mark.parametrize(

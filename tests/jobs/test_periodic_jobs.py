@@ -62,7 +62,7 @@ def test_scheduler_once_runs_every_periodic_job(app, runner, smtp):
     make_accident(make_user("enterprise"), outcomes=("light",))
     result = runner.invoke(args=["scheduler", "--once"])
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == [
         "outbox-relay",
         "email-retry",

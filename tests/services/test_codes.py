@@ -141,14 +141,17 @@ def test_a_semicolon_separated_file_from_vietnamese_excel_loads(app):
     [
         (b"\xff\xfe\x00c", "Tệp phải là CSV mã hóa UTF-8."),
         (b"ma,ten\nA,B\n", "Dòng đầu phải là tiêu đề code,label_vi,label_en,parent."),
-        (b"code,label_vi\n", "Tệp không có dòng mã nào."),
-        (b"code,label_vi\nX1,\n", "Dòng 2: thiếu tên tiếng Việt."),
-        ("code,label_vi\nX 1,Tên\n".encode(), "Dòng 2: mã “X 1” không hợp lệ."),
-        (b"code,label_vi\nX1,A\nX1,B\n", "Dòng 3: mã X1 lặp lại."),
+        (b"code,label_vi\n", "Tệp không có dòng dữ liệu nào."),
+        (b"code,label_vi\nX1,\n", "Dòng 2, cột label_vi: thiếu tên tiếng Việt."),
+        ("code,label_vi\nX 1,Tên\n".encode(), "Dòng 2, cột code: mã “X 1” không hợp lệ."),
+        (b"code,label_vi\nX1,A\nX1,B\n", "Dòng 3, cột code: mã X1 lặp lại."),
         (
             b"code,label_vi,label_en,parent\nX1,A,,ZZ\n",
-            "Dòng 2: mã cha ZZ không có trong danh mục.",
+            "Dòng 2, cột parent: mã cha ZZ không có trong danh mục.",
         ),
+        # Line numbers are the file's: a blank line (Excel leaves some) still counts.
+        (b"code,label_vi\r\n\r\nX1,\r\n", "Dòng 3, cột label_vi: thiếu tên tiếng Việt."),
+        (b"code,label_vi\nX1,A\x00\n", "Dòng 2: không đọc được."),
     ],
 )
 def test_a_bad_file_is_refused_whole(app, content, message):
@@ -240,7 +243,11 @@ def test_cli_loads_a_file(app, runner, tmp_path):
     ("args", "content", "said"),
     [
         (["colours"], b"code,label_vi\nR,Red\n", "Không có danh mục colours."),
-        (["cause"], b"code,label_vi\nX 1,A\nX2,\n", "Dòng 2: mã “X 1” không hợp lệ.; Dòng 3"),
+        (
+            ["cause"],
+            b"code,label_vi\nX 1,A\nX2,\n",
+            "Dòng 2, cột code: mã “X 1” không hợp lệ.; Dòng 3, cột label_vi",
+        ),
         (["cause"], None, "Không đọc được tệp"),
     ],
 )

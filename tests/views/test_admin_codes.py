@@ -125,7 +125,7 @@ def test_upload_a_csv_from_excel(admin):
         content_type="multipart/form-data",
     )  # fmt: skip
     assert bad.status_code == 422
-    assert field_error(text_of(bad), "upload-file") == "Dòng 2: thiếu tên tiếng Việt."
+    assert field_error(text_of(bad), "upload-file") == "Dòng 2, cột label_vi: thiếu tên tiếng Việt."
     assert entry("occupation", "7213") is None
     empty = admin.post(
         f"{URL}/occupation/upload", data={"csrf_token": csrf}, content_type="multipart/form-data"

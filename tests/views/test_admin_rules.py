@@ -150,6 +150,12 @@ def test_new_deadlines_use_a_changed_time_limit(client, admin):
         ({"rule-value": ""}, "rule-value", "Bắt buộc"),
         ({"rule-source": ""}, "rule-source", "Bắt buộc"),
         ({"rule-key": "compensation_due_days", "rule-value": "5,5"}, "rule-value", "số nguyên"),
+        # A switch takes only its listed values (a typo would break every re-assessment).
+        (
+            {"rule-key": "reassessment_compensation", "rule-value": "yes"},
+            "rule-value",
+            "none, difference",
+        ),
     ],
 )
 def test_invalid_rule_values_are_refused_next_to_the_field(

@@ -523,7 +523,10 @@ def test_the_account_pages_in_english(client, admin):
     assert field_error(html, "email") == "The email address &#39;nope&#39; is not valid."
 
 
-def test_each_change_is_logged_with_the_administrator_who_made_it(client, admin, caplog):
+def test_each_change_is_recorded_with_the_administrator_who_made_it(client, admin, caplog):
+    """Each act once in the security audit, with its actor, and once in the app log (INFO)."""
+    from app.models import SecurityEvent
+
     caplog.set_level("INFO")
     client.post(LIST, data=new_user_form(admin))
     user = by_name("hoa.nguyen")
@@ -538,12 +541,26 @@ def test_each_change_is_logged_with_the_administrator_who_made_it(client, admin,
     )
     client.post(f"{LIST}/{user.id}/deactivate", data={"csrf_token": admin})
     client.post(f"{LIST}/{user.id}/reactivate", data={"csrf_token": admin})
-    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("users: ")]
-    assert logged == [
-        "users: qt1 created hoa.nguyen (inspector)",
-        "users: qt1 updated hoa.nguyen (role/enterprise/commune ('inspector', None, None) -> "
-        "('inspector', None, None))",
-        "users: qt1 reset the password of hoa.nguyen",
-        "users: qt1 deactivated hoa.nguyen",
-        "users: qt1 reactivated hoa.nguyen",
+    acts = [
+        "account.created",
+        "account.updated",
+        "account.password_reset",
+        "account.locked",
+        "account.unlocked",
     ]
+    events = db.session.scalars(
+        select(SecurityEvent)
+        .where(SecurityEvent.target == "hoa.nguyen", SecurityEvent.action.in_(acts))
+        .order_by(SecurityEvent.seq)
+    ).all()
+    assert [(e.action, e.actor, e.actor_role) for e in events] == [
+        (action, "qt1", "admin") for action in acts
+    ]
+    assert events[1].before == {"full_name": "Nguyễn Thị Hoa"}
+    assert events[1].after == {"full_name": "Tên Mới"}
+    logged = [
+        r.security_event["action"]
+        for r in caplog.records
+        if getattr(r, "security_event", {}).get("target") == "hoa.nguyen"
+    ]
+    assert logged == acts

@@ -81,11 +81,47 @@ def test_union_confirms_receipt_from_the_list(client, login, ent, paid_claim):
     claim = db.session.get(Case, paid_claim.id)
     assert claim.data["compensation"]["confirmed_at"] is not None
     assert claim.version == version + 1
+    db.session.refresh(claim)
     html = client.get(URL).get_data(as_text=True)
-    assert "Đã xác nhận người lao động đã nhận tiền" in html  # the flash
+    assert "Đã xác nhận việc nhận tiền bồi thường, trợ cấp" in html  # the flash
     row = row_html(html, paid_claim.code)
     assert "Đã xác nhận nhận tiền ngày" in row
     assert "Xác nhận đã nhận tiền</button>" not in row
+    assert claim.data["compensation"]["received_by"] == "worker"
+
+
+def test_a_relative_receives_on_an_earlier_day_and_must_be_named(client, login, ent, paid_claim):
+    make_user("union", username="cd1", enterprise=ent.enterprise)
+    login("cd1")
+    html = client.get(URL).get_data(as_text=True)
+    row = row_html(html, paid_claim.code)
+    assert 'name="received_on"' in row and 'name="received_by"' in row
+    form = {"csrf_token": csrf_token_from(html), "version": str(paid_claim.version)}
+    unnamed = {**form, "received_by": "relative"}
+    client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=unnamed)
+    flashed = client.get(URL).get_data(as_text=True)
+    assert "Ghi rõ họ tên thân nhân" in flashed
+    db.session.refresh(paid_claim)
+    assert paid_claim.data["compensation"]["confirmed_at"] is None
+    bad_day = {**form, "received_on": "31/02/2026"}
+    client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=bad_day)
+    assert "dd/mm/yyyy" in client.get(URL).get_data(as_text=True)
+    today = clock.now().astimezone(clock.VN_TZ).date()
+    named = {
+        **form,
+        "received_by": "relative",
+        "recipient_name": "Nguyễn Thị Lan",
+        "recipient_relationship": "Vợ",
+        "received_on": today.strftime("%d/%m/%Y"),
+    }
+    assert client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=named).status_code == 302
+    db.session.refresh(paid_claim)
+    comp = paid_claim.data["compensation"]
+    assert (comp["received_by"], comp["recipient_name"], comp["recipient_relationship"]) == (
+        "relative",
+        "Nguyễn Thị Lan",
+        "Vợ",
+    )
 
 
 def test_a_stale_confirmation_is_refused_with_a_message(client, login, ent, paid_claim):
@@ -268,3 +304,59 @@ def test_decision_pdf_is_404_for_others_and_before_assessment(client, login, ent
     login("dn1")
     assert client.get(f"/claims/{treatment.id}/decision.pdf").status_code == 404
     assert client.get(f"/claims/{paid_claim.parent_id}/decision.pdf").status_code == 404
+
+
+# -- further benefits (Law 84/2015 Art. 49, 51, 54, 55) on the claim page ----------------------
+
+
+def test_the_enterprise_asks_for_convalescence_through_the_claim_page(client, login, ent):
+    claim = assessed_claim(ent, 25)
+    login("dn1")
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    assert 'name="request_item-benefit_item"' in page
+    today = clock.now().strftime("%d/%m/%Y")
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "version": str(claim.version),
+        "request_item-benefit_item": "convalescence",
+        "request_item-requested_on": today,
+        "request_item-convalescence_days": "6",
+    }
+    refused = client.post(f"/cases/{claim.id}/actions/request_item", data=data)
+    # 25 % allows at most 5 days (Art. 54): the form comes back with the days faulted.
+    assert refused.status_code == 422
+    assert "tối đa là 5 ngày" in refused.get_data(as_text=True)
+    db.session.refresh(claim)
+    assert "benefit_items" not in claim.data["insurance"]
+    data["request_item-convalescence_days"] = "5"
+    assert client.post(f"/cases/{claim.id}/actions/request_item", data=data).status_code == 302
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    table = page[page.index('data-testid="benefit-items"') :]
+    # 5 days × 30 % × 2,530,000 = 3,795,000 (the clock is in November 2026).
+    assert "Nghỉ dưỡng sức" in table and "3.795.000" in table and "Chờ giải quyết" in table
+
+
+def test_the_union_sees_the_items_total_only(client, login, ent):
+    claim = assessed_claim(ent, 25)
+    act(claim, ent, "request_item", benefit_item="convalescence",
+        requested_on=stamp()[:10], convalescence_days=5)  # fmt: skip
+    make_user("union", username="cd1", enterprise=ent.enterprise)
+    login("cd1")
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    assert 'data-testid="benefit-items"' not in page
+    assert "Nghỉ dưỡng sức" not in page
+    total = page[page.index('data-testid="items-total"') :]
+    assert total.split("</dd>")[0].count("3.795.000") == 1
+
+
+def test_an_instalment_shows_what_is_still_owed_on_the_page_and_the_list(client, login, ent):
+    claim = assessed_claim(ent, 25)  # minimum 75,000,000
+    act(claim, ent, "record_payment", amount_vnd=30_000_000, paid_at=stamp())
+    make_user("union", username="cd1", enterprise=ent.enterprise)
+    login("cd1")
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    remaining = page[page.index('data-testid="remaining"') :].split("</dd>")[0]
+    assert "45.000.000" in remaining
+    row = row_html(client.get(URL).get_data(as_text=True), claim.code)
+    assert "Đã trả một phần, còn 45.000.000" in row
+    assert "confirm_receipt" not in row

@@ -121,6 +121,7 @@ def test_claim_diagram_snapshot():
         "    assessed --> assessed : file_insurance\n"
         "    assessed --> assessed : decide_insurance\n"
         "    assessed --> assessed : reassess\n"
+        "    assessed --> assessed : request_item\n"
         "    assessed --> closed : close\n"
         "    not_eligible --> closed : close\n"
         "    treatment --> treatment : record_costs\n"

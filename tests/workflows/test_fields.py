@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from workflows.base import Field, Members
 from workflows.fields import BAD_DATETIME, REQUIRED, parse_payload
+from workflows.inputs import MAX_AMOUNT_VND
 from workflows.investigation import ATTENDEES, TEAM
 
 VN = timezone(timedelta(hours=7))
@@ -213,10 +214,15 @@ def test_case_code_and_victim_id():
         assert one("victim_id", bad)[1] == ["Mã nạn nhân phải là số nguyên dương."]
 
 
-@given(st.integers(min_value=0, max_value=10**15))
-def test_money_round_trips_any_whole_amount(amount):
+@given(st.integers(min_value=0, max_value=MAX_AMOUNT_VND))
+def test_money_round_trips_any_whole_amount_up_to_the_cap(amount):
     assert one("money", amount) == (amount, None)
     assert one("money", str(amount)) == (amount, None)
+
+
+@given(st.integers(min_value=MAX_AMOUNT_VND + 1, max_value=10**40))
+def test_money_above_the_cap_is_refused(amount):
+    assert one("money", amount) == (None, ["Số tiền không được vượt quá 100.000.000.000 đồng."])
 
 
 @given(

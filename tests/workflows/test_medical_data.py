@@ -25,7 +25,10 @@ PUBLIC_CLAIM_DATA = {
     "referred_at", "assessed_at", "closed_at",
     "compensation.owed", "compensation.minimum_vnd", "compensation.paid_vnd",
     "compensation.due_at", "compensation.paid_at", "compensation.confirmed_at",
-    "compensation.proof", "compensation.equivalent_si_vnd",
+    "compensation.proof", "compensation.equivalent_si_vnd", "compensation.last_paid_at",
+    "compensation.payments", "compensation.remaining_vnd", "compensation.received_by",
+    "compensation.recipient_name", "compensation.recipient_relationship",
+    "insurance.items_vnd", "insurance.items_decided_vnd",
     "insurance.applicable", "insurance.expected_vnd", "insurance.filed_at",
     "insurance.decided_at", "insurance.approved", "insurance.decided_vnd", "insurance.dossier",
     "costs.days_off", "costs.medical_costs_vnd", "costs.wage_costs_vnd", "costs.history",
@@ -52,7 +55,7 @@ def test_every_key_of_a_claims_data_is_declared_medical_or_public(claim_walk):
         for path in _paths(claim_walk.data)
         if not _declared(path, MEDICAL_DATA) and not _declared(path, PUBLIC_CLAIM_DATA)
     ]
-    assert unclassified == [], "declare these in workflows/claim.py MEDICAL_DATA or here"
+    assert unclassified == [], f"declare in workflows/claim.py MEDICAL_DATA or here: {unclassified}"
     both = [p for p in MEDICAL_DATA if _declared(p, PUBLIC_CLAIM_DATA)]
     assert both == []
 
@@ -78,6 +81,11 @@ def test_the_fields_that_tell_the_assessment_are_medical():
         ("reassess", "reason"),
         ("decide_insurance", "kind"),
         ("decide_insurance", "reason"),
+        ("request_item", "benefit_item"),
+        ("request_item", "convalescence_days"),
+        ("request_item", "cost_vnd"),
+        ("request_item", "cap_vnd"),
+        ("request_item", "note"),
     }
     disease = get_workflow("disease")
     assert {f.name for f in disease.declaration_fields if f.medical} == {
@@ -121,14 +129,18 @@ def claim_walk(h, fire):
                                              "treatment_ended_on": "2026-11-01"}),
         ("record_payment", "enterprise", {"amount_vnd": 115_000_000, "paid_at": at,
                                           "proof": ["Phiếu chi số 12"]}),
-        ("confirm_receipt", "union", {"confirmed_at": at}),
+        ("confirm_receipt", "union", {"confirmed_at": at, "received_by": "worker"}),
         ("file_insurance", "enterprise", {"filed_at": at, "dossier": [
             "si_book", "discharge_paper", "assessment_record", "request_form",
             "investigation_minutes"]}),
         ("decide_insurance", "insurance", {"approved": True, "kind": "monthly",
                                            "amount_vnd": 1_000_000, "reason": "Đủ điều kiện"}),
+        ("request_item", "enterprise", {"benefit_item": "convalescence",
+                                        "requested_on": "2026-11-20", "convalescence_days": 7}),
         ("reassess", "enterprise", {"capacity_loss_pct": 40, "assessed_at": at,
                                     "reason": "combined"}),
+        ("decide_insurance", "insurance", {"approved": True, "kind": "monthly",
+                                           "amount_vnd": 1_200_000}),
         ("record_costs", "enterprise", {"days_off": 30, "medical_costs_vnd": 5_000_000,
                                         "wage_costs_vnd": 10_000_000}),
         ("close", "union", {}),

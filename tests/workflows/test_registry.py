@@ -296,3 +296,16 @@ def test_guards_and_conditions_are_one_kind_of_predicate():
     # The role check comes first and alone.
     union = definition.decide("finish", Context(case, Actor("u", "union"), {}, None, None))
     assert union.role_refused and [str(r) for r in union.reasons] == [ROLE_REFUSAL]
+
+
+def test_bounds_that_cannot_hold_are_reported():
+    fields = (
+        Field("amount", "money", minimum=10, maximum=5),
+        Field("approved", "bool", max_length=3),
+    )
+    finish = Transition(
+        "finish", ("open",), "done", ("inspector",), "Xong", "Finish", fields=fields
+    )
+    text = _problems(_small(transitions=(finish,)))
+    assert "'amount': its minimum is above its maximum" in text
+    assert "'approved': max_length goes with a text or list" in text

@@ -28,7 +28,7 @@ FORM_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
-_PERIOD = re.compile(r"^(\d{4})(-H1)?$")
+_PERIOD = re.compile(r"^([0-9]{4})(-H1)?$")
 
 
 @dataclass(frozen=True)

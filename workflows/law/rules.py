@@ -49,6 +49,10 @@ DEFAULT_RULES: dict[str, list[tuple[date, RuleValue]]] = {
     # UNVERIFIED (law.md §7.2, §14 F11): whether the 3-month lump sum of a worker who settles
     # abroad (Art. 49) counts the Art. 52 serving allowance ("yes") or not ("no").
     "abroad_lump_sum_includes_serving": [(_LAW_IN_FORCE, "no")],
+    # UNVERIFIED (law.md §5, §6 are silent): whether a re-assessment finding a higher loss
+    # raises the employer's compensation to the new percentage's minimum, the difference owed
+    # ("difference"), or compensation stays as first assessed ("none").
+    "reassessment_compensation": [(_LAW_IN_FORCE, "none")],
     # The last day to file each periodic report, as MM-DD ("before 5 July" → 07-04); a
     # half-year report is due in its own year, an annual one in the next (law.md §9).
     "report_due.enterprise_accidents.half": [(_LAW_IN_FORCE, "07-04")],
@@ -62,6 +66,13 @@ DEFAULT_RULES: dict[str, list[tuple[date, RuleValue]]] = {
     "target.fatal_rate_pct": [(_LAW_IN_FORCE, -4)],
     "target.od_examinations_pct": [(_LAW_IN_FORCE, 5)],
     "target.monitored_workplaces_pct": [(_LAW_IN_FORCE, 5)],
+}
+
+# The values a switch rule may take (what the administrator may enter for it).
+RULE_CHOICES: dict[str, tuple[str, ...]] = {
+    "reassessment_one_time_settlement": ("difference", "full"),
+    "abroad_lump_sum_includes_serving": ("yes", "no"),
+    "reassessment_compensation": ("none", "difference"),
 }
 
 RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -130,6 +141,12 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "abroad_lump_sum_includes_serving": (
         "Ra nước ngoài định cư: khoản 3 tháng có tính trợ cấp phục vụ (yes/no)",
         "Luật ATVSLĐ 84/2015 Điều 49, 52 (CHƯA KIỂM CHỨNG)",
+    ),
+    "reassessment_compensation": (
+        "Giám định lại tăng tỷ lệ: bồi thường phần chênh lệch (difference) hay giữ mức đã bồi "
+        "thường (none)",
+        "Luật ATVSLĐ 84/2015 Điều 38 khoản 4, Điều 47; Thông tư 28/2021/TT-BLĐTBXH "
+        "(CHƯA KIỂM CHỨNG)",
     ),
     "report_due.enterprise_accidents.half": (
         "Hạn báo cáo TNLĐ 6 tháng của doanh nghiệp (ngày cuối, MM-DD)",
