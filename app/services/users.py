@@ -34,6 +34,8 @@ from workflows.base import USER_ROLES
 from workflows.inputs import is_digits
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+# What a sign-in looks up: up to the column's 64 characters, none a control character.
+LOOKUP_NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 MIN_PASSWORD_LENGTH = 8
 FULL_NAME_MAX = 200  # the column's length
 PAGE_SIZE = 25
@@ -417,7 +419,9 @@ def _account_named(username: str | None) -> User | None:
     """The account with this name; a text no username can be (control characters, 500 KB…)
     is not looked up at all."""
     name = (username or "").strip()
-    if not USERNAME_RE.match(name):
+    # Not USERNAME_RE: that is what a new account may be named; an older (or hand-made)
+    # account outside it must still sign in. Only text no stored name can be is skipped.
+    if not LOOKUP_NAME_RE.match(name):
         return None
     return db.session.scalar(select(User).where(User.username == name))
 
