@@ -1492,6 +1492,15 @@ _REQUEST_ITEM_FIELDS = (
 )  # fmt: skip
 
 
+def is_approval(ctx: Context) -> Reason | None:
+    """The insurer's decision approves (which notice the parties get)."""
+    return unless(ctx.payload.get("approved") is True, "Quyết định từ chối.")
+
+
+def is_refusal(ctx: Context) -> Reason | None:
+    return unless(ctx.payload.get("approved") is False, "Quyết định chấp thuận.")
+
+
 def is_filed(ctx: Context) -> Reason | None:
     """The dossier is with social insurance (who is told of what changes in it)."""
     return unless(_ins(ctx).get("filed_at") is not None, "Chưa nộp hồ sơ BHXH.")
@@ -1533,7 +1542,8 @@ TRANSITIONS = (
         "Quyết định hưởng chế độ BHXH", "Decide the insurance claim",
         guards=("is_filed_undecided", "has_decision_details"), fields=_DECIDE_INSURANCE_FIELDS,
         effect="record_decision",
-        notify=(Notify("claim.insurance_decided", ("enterprise", "union")),)),
+        notify=(Notify("claim.insurance_approved", ("enterprise", "union"), when="is_approval"),
+                Notify("claim.insurance_refused", ("enterprise", "union"), when="is_refusal"))),
     # Art. 47: the injury worsened, or several accidents are assessed together; the claim
     # stays assessed with a new benefit from the new conclusion's month.
     Transition("reassess", ("assessed",), None, ("enterprise", "inspector"),
@@ -1608,6 +1618,8 @@ WORKFLOW = WorkflowDefinition(
         "is_item_claimable": is_item_claimable,
         "has_valid_item": has_valid_item,
         "is_filed": is_filed,
+        "is_approval": is_approval,
+        "is_refusal": is_refusal,
     },
     effects={
         "record_referral": record_referral,

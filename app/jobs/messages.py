@@ -118,10 +118,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Doanh nghiệp đã nộp hồ sơ BHXH cho {case_code}. Cơ quan BHXH giải quyết trong "
         "{insurance_decision_days} ngày (Luật An toàn, vệ sinh lao động Điều 59 khoản 2).",
     ),
-    "claim.insurance_decided": (
-        "BHXH đã giải quyết hồ sơ — {case_code}",
-        "Cơ quan BHXH đã giải quyết hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp "
-        "{case_code} ({actor}).",
+    "claim.insurance_approved": (
+        "BHXH chấp thuận hồ sơ hưởng chế độ — {case_code}",
+        "Cơ quan BHXH đã chấp thuận hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp "
+        "{case_code} ({actor}). Xem số tiền được hưởng trong hồ sơ.",
+    ),
+    "claim.insurance_refused": (
+        "BHXH từ chối hồ sơ hưởng chế độ — {case_code}",
+        "Cơ quan BHXH đã từ chối hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp "
+        "{case_code} ({actor}). Lý do được ghi trong hồ sơ (Luật An toàn, vệ sinh lao động "
+        "Điều 59 khoản 2).",
     ),
     "claim.reassessed": (
         "Có kết luận giám định lại — {case_code}",

@@ -182,3 +182,12 @@ def test_a_re_assessment_after_the_decision_asks_the_insurer_again(api, w, month
         1_800_000,
     ]
     assert datetime.fromisoformat(body["data"]["insurance"]["decided_at"])
+
+
+def test_the_decision_notice_says_approved_or_refused(api, w, monthly_claim):
+    claim_id = monthly_claim.id
+    api.acted(claim_id, "file_insurance", w.ent, filed_at=stamp(), dossier=DOSSIER)
+    api.acted(claim_id, "decide_insurance", w.insurance, approved=False, reason="Thiếu sổ BHXH")
+    subjects = [n["subject"] for n in notices(api, w.ent)]
+    assert any("BHXH từ chối" in s for s in subjects)
+    assert not any("chấp thuận" in s for s in subjects)
