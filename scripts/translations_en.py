@@ -399,6 +399,8 @@ EN = {
     "Còn phải trả": "Still owed",
     "Hạn chi trả": "Payment due",
     "Ngày nhận tiền": "Date received",
+    "Ngày mở hồ sơ": "Opened on",
+    "Tử vong": "Died",
     "Đã xác nhận nhận tiền": "Receipt confirmed",
     "Người nhận tiền": "Received by",
     "Họ tên thân nhân (nếu thân nhân nhận)": "Relative's name (if a relative received it)",
