@@ -400,6 +400,7 @@ EN = {
     "Hạn chi trả": "Payment due",
     "Ngày nhận tiền": "Date received",
     "Ngày mở hồ sơ": "Opened on",
+    "Tác vụ nền (gửi thông báo, xuất dữ liệu)": "Background jobs (notices, exports)",
     "Tử vong": "Died",
     "Đã xác nhận nhận tiền": "Receipt confirmed",
     "Người nhận tiền": "Received by",

@@ -69,6 +69,8 @@ def test_admin_sees_every_rule_with_label_basis_history_and_value_in_force(clien
         assert row in html
     assert 'data-testid="current-base_salary_vnd">2.530.000 đ<' in html
     assert 'data-testid="current-compensation_due_days">5<' in html
+    # The background jobs page is reached from here (it was linked from nowhere).
+    assert 'href="/admin/jobs" data-testid="jobs-link"' in html
 
 
 @pytest.mark.parametrize("role", ["enterprise", "inspector", "union", "commune", "insurance"])
