@@ -30,7 +30,6 @@ from workflows.law import InvalidInputError
 VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 
-
 @dataclass(frozen=True)
 class _LibraryYear:
     """What the ``holidays`` library says about one year: its public holidays (swapped days
