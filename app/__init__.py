@@ -67,7 +67,7 @@ def select_locale() -> str:
 
 
 def init_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (register every table with the metadata)
+    from app import headers, models  # noqa: F401  (models: register every table)
     from app.db_events import init_app as init_db_events
 
     db.init_app(app)
@@ -76,6 +76,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    headers.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")

@@ -214,6 +214,8 @@ EN = {
     "Hồ sơ bồi thường, trợ cấp": "Compensation claims",
     "Diễn biến xử lý": "Timeline",
     "Quy trình xử lý": "Workflow",
+    "Sơ đồ quy trình": "Workflow diagram",
+    "Không tìm thấy quy trình này.": "No such workflow.",
     "Các bước của quy trình; bước hiện tại được đánh dấu.": "The steps of the workflow; the current one is marked.",
     "hiện tại": "current",
     "kết thúc": "final",

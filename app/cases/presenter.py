@@ -19,7 +19,8 @@ from app.cases.forms import (
     action_form,
 )
 from app.clock import as_utc, now, to_local
-from app.i18n import english, pick
+from app.errors import NotFound
+from app.i18n import N_, english, pick
 from app.models.user import ROLE_LABELS
 from app.services import cases as case_service
 from app.services.claim_benefits import monthly_due
@@ -262,6 +263,20 @@ def event_view(definition, event, user, victims: dict[int, str]) -> EventView:
     )
 
 
+# -- the workflow diagram --------------------------------------------------------------------
+
+
+def workflow_diagram(kind: str, current: str | None) -> str:
+    """The Mermaid text of ``kind``'s workflow with ``current`` highlighted (none when empty).
+
+    :raises NotFound: for an unknown kind or a state that is not one of its states.
+    """
+    try:
+        return mermaid(get_workflow(kind), current=current or None)
+    except KeyError:
+        raise NotFound(N_("Không tìm thấy quy trình này.")) from None
+
+
 # -- the diagram's text alternative ---------------------------------------------------------
 
 
@@ -345,7 +360,6 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
         "timeline": [event_view(definition, e, user, names) for e in events],
-        "diagram": mermaid(definition, current=case.state),
         "steps": steps(definition, case.state),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,
