@@ -155,7 +155,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(405)
     def handle_405(error):
-        return jsonify({"error": "Method not allowed."}), 405
+        # RFC 9110 §15.5.6: a 405 names the methods the resource does support.
+        allowed = {"Allow": ", ".join(sorted(error.valid_methods or ()))}
+        if wants_json():
+            return jsonify({"error": "Method not allowed."}), 405, allowed
+        message = _("Trang này không nhận yêu cầu kiểu này.")
+        return render_template("error.html", error=error, message=message), 405, allowed
 
     @app.errorhandler(429)
     def handle_429(error):

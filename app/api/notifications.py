@@ -9,6 +9,7 @@ from app.api.openapi import register_paths
 from app.api.schemas import iso
 from app.errors import ValidationFailed
 from app.notifications import service
+from app.services.statistics_query import parse_flag
 
 
 def notification_json(note, case_code: str | None) -> dict:
@@ -35,8 +36,7 @@ def _page_arg() -> int:
 
 @bp.get("/notifications")
 def list_notifications():
-    unread_only = request.args.get("unread", "").lower() in ("1", "true", "yes")
-    page = service.list_for(g.api_user, _page_arg(), unread_only=unread_only)
+    page = service.list_for(g.api_user, _page_arg(), unread_only=parse_flag(request.args, "unread"))
     return jsonify(
         {
             "items": [notification_json(i.note, i.case_code) for i in page.items],
@@ -104,7 +104,10 @@ register_paths(
                         },
                     },
                     "401": {"description": "not authenticated"},
-                    "422": {"description": "invalid page"},
+                    "422": {
+                        "description": "page not a positive whole number, or unread not "
+                        "a yes/no value (true, false, 1, 0)"
+                    },
                 },
             }
         },

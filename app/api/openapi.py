@@ -8,10 +8,19 @@ data ``workflows.fields.parse_declaration`` parses.
 
 from __future__ import annotations
 
+import re
+
+from flask import Flask
+
+from app.permissions import roles_without
 from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND
 from workflows import REGISTRY
 from workflows.base import Field
 from workflows.declaration import DeclarationSpec, Input
+
+API_PREFIX = "/api/v1"
+# A Flask route's ``<int:case_id>`` is OpenAPI's ``{case_id}``.
+_PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 ERROR = {
     "type": "object",
@@ -26,6 +35,14 @@ ERROR = {
 }
 
 DATETIME = {"type": "string", "format": "date-time"}
+# Query arguments (and the calculators' optional dates) read a blank value as not given.
+BLANK = {"type": "string", "pattern": "^\\s*$", "description": "blank: not given"}
+
+
+def or_blank(schema: dict) -> dict:
+    """``schema``, or a blank string (read as not given)."""
+    return {"anyOf": [schema, BLANK]}
+
 
 # What the generated declaration schemas cannot say by themselves: (kind, name) → notes.
 NOTES: dict[tuple[str, str], dict] = {
@@ -418,15 +435,62 @@ def register_paths(paths: dict[str, dict]) -> None:
         PATHS.setdefault(path, {}).update(operations)
 
 
-def openapi_document() -> dict:
+# Answers every operation can give, documented once here rather than on each operation.
+NOT_AUTHENTICATED = {
+    "description": "no bearer token, or an unknown, expired or revoked one",
+    "content": {"application/json": {"schema": ERROR}},
+}
+
+
+def _completed(operation: dict, permission: str | None) -> dict:
+    """``operation`` with what holds for the whole API: a call that needs a token may be
+    answered 401; an endpoint guarded by ``permission`` answers 403 to the roles without it;
+    every error answer is the JSON error body (``ERROR``)."""
+    responses = dict(operation["responses"])
+    if operation.get("security") != []:
+        responses.setdefault("401", NOT_AUTHENTICATED)
+    refused = roles_without(permission) if permission else ()
+    if refused:
+        responses.setdefault("403", {"description": f"the role may not: {', '.join(refused)}"})
+    for status, response in responses.items():
+        if status[0] in "45" and "content" not in response:
+            responses[status] = {**response, "content": {"application/json": {"schema": ERROR}}}
+    return {**operation, "responses": dict(sorted(responses.items()))}
+
+
+def route_permissions(app: Flask) -> dict[tuple[str, str], str]:
+    """``(OpenAPI path, method) → permission`` of every API route that ``require_permission``
+    guards, read from the app's routes (so the document follows the decorators)."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(API_PREFIX + "/"):
+            continue
+        permission = getattr(app.view_functions[rule.endpoint], "required_permission", None)
+        path = _PLACEHOLDER.sub(r"{\1}", rule.rule[len(API_PREFIX) :])
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if permission:
+                found[(path, method.lower())] = permission
+    return found
+
+
+def openapi_document(app: Flask) -> dict:
+    """The document served at ``GET /api/v1/openapi.json`` by ``app``."""
+    permissions = route_permissions(app)
+    paths = {
+        path: {
+            method: _completed(operation, permissions.get((path, method)))
+            for method, operation in operations.items()
+        }
+        for path, operations in PATHS.items()
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "SafeCase API", "version": "1"},
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": API_PREFIX}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": ERROR, **SCHEMAS},
         },
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": paths,
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request, send_file, url_for
 
 from app.api import bp
-from app.api.openapi import ERROR, register_paths
+from app.api.openapi import ERROR, or_blank, register_paths
 from app.permissions import require_permission
 from app.services import statistics, statistics_export, statistics_exports
 from app.services.statistics_query import parse_flag, parse_query
@@ -234,7 +234,7 @@ FILTER_PARAMETERS = [
     {"name": "commune", "in": "query", "schema": {"type": "string"},
      "description": "a commune code (unknown: 422)"},
     {"name": "industry", "in": "query",
-     "schema": {"type": "string", "pattern": "^[A-Ua-u]([0-9]{2})?$"},
+     "schema": or_blank({"type": "string", "pattern": "^[A-Ua-u]([0-9]{2})?$"}),
      "description": "VSIC 2018 section (C) or division (C25), as copied onto each case at "
      "declaration"},
     {"name": "labour_relation", "in": "query", "schema": {"type": "boolean"}},
