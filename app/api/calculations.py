@@ -72,6 +72,21 @@ _NOT_BOTH = {
     },
     "description": "third_party and worker_at_fault are not both true",
 }
+_NOT_GIVEN = {"anyOf": [{"type": "null"}, BLANK]}
+# on_date decides the base salary unless an Art. 50 input is given (and always for a death).
+_ON_DATE_WITHOUT_ART50 = {
+    "if": {
+        "properties": {
+            "treatment_ended_on": _NOT_GIVEN,
+            "council_concluded_on": _NOT_GIVEN,
+            "outpatient": {"enum": [False, None]},
+        }
+    },
+    "then": {
+        "required": ["on_date"],
+        "properties": {"on_date": {"type": "string", "format": "date"}},
+    },
+}
 _ON_DATE_FOR_DEATH = {
     "if": {"required": ["death"], "properties": {"death": {"const": True}}},
     "then": {
@@ -161,7 +176,11 @@ register_paths(
                         {
                             "type": "object",
                             "required": ["insured_wage_vnd", "contribution_years"],
-                            "allOf": [_PCT_UNLESS_DEATH, _ON_DATE_FOR_DEATH],
+                            "allOf": [
+                                _PCT_UNLESS_DEATH,
+                                _ON_DATE_FOR_DEATH,
+                                _ON_DATE_WITHOUT_ART50,
+                            ],
                             "properties": {
                                 "capacity_loss_pct": _PCT,
                                 "insured_wage_vnd": _WAGE,

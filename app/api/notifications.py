@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from app.api import bp
-from app.api.openapi import register_paths
+from app.api.openapi import FLAG_QUERY, register_paths
 from app.api.schemas import iso
 from app.errors import ValidationFailed
 from app.notifications import service
@@ -83,7 +83,7 @@ register_paths(
                 "summary": "The caller's own notifications, newest first",
                 "parameters": [
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "unread", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "unread", "in": "query", "schema": FLAG_QUERY},
                 ],
                 "responses": {
                     "200": {

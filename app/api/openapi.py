@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask
+from flask import Flask, current_app
 
 from app.permissions import roles_without
 from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND
+from app.services.statistics_query import FALSE, TRUE
 from workflows import REGISTRY
 from workflows.base import Field
 from workflows.declaration import DeclarationSpec, Input
@@ -35,8 +36,11 @@ ERROR = {
 }
 
 DATETIME = {"type": "string", "format": "date-time"}
-# Query arguments (and the calculators' optional dates) read a blank value as not given.
+# Optional query arguments (and the calculators' optional dates) read a blank value as not
+# given; ``_completed`` says so of every optional query argument.
 BLANK = {"type": "string", "pattern": "^\\s*$", "description": "blank: not given"}
+# A yes/no query argument (``statistics_query.parse_flag``; letter case does not matter).
+FLAG_QUERY = {"enum": sorted(TRUE | FALSE), "description": "yes or no"}
 
 
 def or_blank(schema: dict) -> dict:
@@ -285,19 +289,20 @@ PATHS: dict[str, dict] = {
         "get": {
             "summary": "Cases visible to the caller, newest first",
             "parameters": [
-                {"name": n, "in": "query", "schema": {"type": "string"}}
-                for n in (
-                    "kind",
-                    "state",
-                    "severity",
-                    "level",
-                    "commune",
-                    "enterprise",
-                    "q",
-                    "from",
-                    "to",
-                    "page",
-                )
+                *(
+                    {"name": n, "in": "query", "schema": {"type": "string"}}
+                    for n in ("kind", "state", "severity", "level", "commune", "enterprise", "q")
+                ),
+                *(
+                    {
+                        "name": n,
+                        "in": "query",
+                        "schema": DATETIME,
+                        "description": "declared from / to; with its offset, e.g. +07:00",
+                    }
+                    for n in ("from", "to")
+                ),
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
             ],
             "responses": {
                 "200": {"description": "{items, page, pages, total}"},
@@ -443,9 +448,22 @@ NOT_AUTHENTICATED = {
 
 
 def _completed(operation: dict, permission: str | None) -> dict:
-    """``operation`` with what holds for the whole API: a call that needs a token may be
-    answered 401; an endpoint guarded by ``permission`` answers 403 to the roles without it;
-    every error answer is the JSON error body (``ERROR``)."""
+    """``operation`` with what holds for the whole API: an optional query argument may be
+    blank (not given); a request body is required; a call that needs a token may be answered
+    401; an endpoint guarded by ``permission`` answers 403 to the roles without it; every
+    error answer is the JSON error body (``ERROR``)."""
+    if "requestBody" in operation:
+        operation = {**operation, "requestBody": {**operation["requestBody"], "required": True}}
+    if "parameters" in operation:
+        operation = {
+            **operation,
+            "parameters": [
+                {**p, "schema": or_blank(p["schema"])}
+                if p["in"] == "query" and not p.get("required")
+                else p
+                for p in operation["parameters"]
+            ],
+        }
     responses = dict(operation["responses"])
     if operation.get("security") != []:
         responses.setdefault("401", NOT_AUTHENTICATED)
@@ -473,9 +491,10 @@ def route_permissions(app: Flask) -> dict[tuple[str, str], str]:
     return found
 
 
-def openapi_document(app: Flask) -> dict:
-    """The document served at ``GET /api/v1/openapi.json`` by ``app``."""
-    permissions = route_permissions(app)
+def openapi_document(app: Flask | None = None) -> dict:
+    """The document served at ``GET /api/v1/openapi.json`` by ``app`` (default: the current
+    app; its routes say which operations answer 403 to whom)."""
+    permissions = route_permissions(app or current_app)
     paths = {
         path: {
             method: _completed(operation, permissions.get((path, method)))

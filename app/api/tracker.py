@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from app.api import bp
-from app.api.openapi import ERROR, or_blank, register_paths
+from app.api.openapi import ERROR, register_paths
 from app.services import analytics, targets
 from app.services.targets import first_tracked_year
 from workflows.law.rules import RuleBook
@@ -111,8 +111,8 @@ register_paths(
                 "description": "accidents declared from `from` to `to` (Vietnam days); an "
                 "enterprise sees its own; commune and insurance 403",
                 "parameters": [
-                    {"name": "from", "in": "query", "schema": or_blank(_DAY)},
-                    {"name": "to", "in": "query", "schema": or_blank(_DAY)},
+                    {"name": "from", "in": "query", "schema": _DAY},
+                    {"name": "to", "in": "query", "schema": _DAY},
                     {
                         "name": "industry",
                         "in": "query",

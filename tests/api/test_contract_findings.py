@@ -99,7 +99,9 @@ def test_unread_as_documented_is_answered(client, w, unread):
 # The calculators: what the served schema says is valid is what the API accepts, and what it
 # says is invalid the API refuses, around the inputs the law makes depend on each other.
 WAGE = {"monthly_wage_vnd": 10_000_000}
-INSURED = {"insured_wage_vnd": 10_000_000, "contribution_years": 6, "on_date": "2026-05-10"}
+NO_DAY = {"insured_wage_vnd": 10_000_000, "contribution_years": 6}
+INSURED = {**NO_DAY, "on_date": "2026-05-10"}
+LIVING = {**NO_DAY, "capacity_loss_pct": 45}  # no on_date
 
 
 @pytest.mark.parametrize(
@@ -129,6 +131,15 @@ INSURED = {"insured_wage_vnd": 10_000_000, "contribution_years": 6, "on_date": "
         ("insurance", {**INSURED, "capacity_loss_pct": 45, "treatment_ended_on": "x"}, False),
         ("insurance", {**INSURED, "death": True, "on_date": None}, False),  # the day of death
         ("insurance", {**INSURED, "capacity_loss_pct": 45, "contribution_years": 61}, False),
+        # Without on_date, the Art. 50 start month must be given to pick the base salary; a
+        # blank discharge day is none (it was taken as given, then the base salary of no day
+        # was looked up: a 500).
+        ("insurance", {**LIVING}, False),
+        ("insurance", {**LIVING, "treatment_ended_on": "  "}, False),
+        ("insurance", {**LIVING, "outpatient": False}, False),
+        ("insurance", {**LIVING, "treatment_ended_on": "2026-06-1"}, False),
+        ("insurance", {**LIVING, "treatment_ended_on": "2026-06-01"}, True),
+        ("insurance", {**LIVING, "outpatient": True, "council_concluded_on": "2026-07-01"}, True),
     ],
 )
 def test_a_calculator_accepts_what_its_schema_allows(client, w, document, path, body, valid):
