@@ -70,18 +70,20 @@ def test_every_error_answer_is_documented_as_the_json_error(document):
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "allowed"),
+    ("method", "path", "takes"),
     [
-        ("TRACE", "/api/v1/tokens", "OPTIONS, POST"),
-        ("DELETE", "/api/v1/cases", "GET, HEAD, OPTIONS, POST"),
-        ("PUT", "/api/v1/notifications/read-all", "OPTIONS, POST"),
-        ("GET", "/logout", "OPTIONS, POST"),  # a page answers the same way, as a page
+        ("TRACE", "/api/v1/tokens", "POST"),
+        ("DELETE", "/api/v1/cases", "GET"),
+        ("PUT", "/api/v1/notifications/read-all", "POST"),
+        ("GET", "/logout", "POST"),  # a page answers the same way, as a page
     ],
 )
-def test_an_undeclared_method_is_405_with_allow(client, method, path, allowed):
+def test_an_undeclared_method_is_405_with_allow(app, client, method, path, takes):
     response = client.open(path, method=method)
     assert response.status_code == 405
-    assert response.headers["Allow"] == allowed
+    allowed = response.headers["Allow"].split(", ")
+    assert takes in allowed and method not in allowed
+    assert allowed == sorted(app.url_map.bind("localhost").allowed_methods(path))
 
 
 @pytest.mark.parametrize("unread", ["null", "2", "unread", "truee"])
