@@ -160,7 +160,6 @@ register_paths(
                         ),
                     },
                     "401": {"description": "no token"},
-                    "403": {"description": "role may not use the calculators"},
                     "422": _INVALID,
                 },
             }
@@ -304,7 +303,6 @@ register_paths(
                         ),
                     },
                     "401": {"description": "no token"},
-                    "403": {"description": "role may not use the calculators"},
                     "422": _INVALID,
                 },
             }
