@@ -124,11 +124,19 @@ class Config:
             "SESSION_COOKIE_SAMESITE": "Lax",
             # Secure (HTTPS-only) cookies; production switches this on.
             "SESSION_COOKIE_SECURE": False,
+            # The session cookie's name; production uses the __Host- prefix (Secure, path /,
+            # no Domain: no other host under the domain can set or read it).
+            "SESSION_COOKIE_NAME": "session",
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": False,
             # How long a browser session lasts.
             "PERMANENT_SESSION_LIFETIME": timedelta(hours=env_int("SESSION_HOURS", 8)),
+            # Redirect plain HTTP to HTTPS (behind a proxy: when X-Forwarded-Proto is not
+            # https); production only, development and the tests serve plain HTTP.
+            "FORCE_HTTPS": False,
+            # Strict-Transport-Security on HTTPS answers (one year); production only.
+            "HSTS": False,
             # Languages: Vietnamese first, English second.
             "BABEL_DEFAULT_LOCALE": "vi",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
@@ -196,7 +204,12 @@ class ProductionConfig(Config):
         values = super().settings()
         values.update(
             SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-session",
             REMEMBER_COOKIE_SECURE=True,
+            # FORCE_HTTPS=false only where the proxy in front terminates TLS and cannot send
+            # X-Forwarded-Proto: https (every request would otherwise be redirected).
+            FORCE_HTTPS=env_bool("FORCE_HTTPS", True),
+            HSTS=True,
         )
         return values
 

@@ -71,7 +71,7 @@ def select_locale() -> str:
 
 
 def init_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (register every table with the metadata)
+    from app import headers, models  # noqa: F401  (models: register every table)
     from app.db_events import init_app as init_db_events
 
     db.init_app(app)
@@ -80,6 +80,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    headers.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
@@ -153,7 +154,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(405)
     def handle_405(error):
-        return jsonify({"error": "Method not allowed."}), 405
+        # RFC 9110 §15.5.6: a 405 names the methods the resource does support.
+        allowed = {"Allow": ", ".join(sorted(error.valid_methods or ()))}
+        if wants_json():
+            return jsonify({"error": "Method not allowed."}), 405, allowed
+        message = _("Trang này không nhận yêu cầu kiểu này.")
+        return render_template("error.html", error=error, message=message), 405, allowed
 
     @app.errorhandler(429)
     def handle_429(error):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify
 
 from app.api import bp
-from app.api.openapi import ERROR, register_paths
+from app.api.openapi import BLANK, ERROR, register_paths
 from app.api.parsing import json_body
 from app.permissions import require_permission
 from app.services import calculations, papers_claims
@@ -45,9 +45,55 @@ def _json(schema: dict) -> dict:
 
 
 _INVALID = {"description": "invalid input, errors per field", "content": _json(ERROR)}
-_PCT = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
-_WAGE = {"type": "integer", "minimum": 1}
-_VND = {"type": "integer", "minimum": 0}
+# What ``app.services.calculations`` parses, said as JSON Schema: an optional input may also be
+# sent as null (the same as leaving it out), an optional date also blank.
+_PCT = {
+    "type": ["number", "null"],
+    "minimum": 0,
+    "maximum": 100,
+    "description": "required (a number) unless death is true",
+}
+_WAGE = {"type": "integer", "minimum": 1, "maximum": calculations.MAX_WAGE_VND}
+_VND = {"type": ["integer", "null"], "minimum": 0, "maximum": calculations.MAX_AMOUNT_VND}
+_FLAG = {"type": ["boolean", "null"], "default": False}
+_DATE = {"anyOf": [{"type": "string", "format": "date"}, BLANK, {"type": "null"}]}
+# Law 84/2015: a loss of working capacity is needed unless the worker died.
+_PCT_UNLESS_DEATH = {
+    "if": {"required": ["death"], "properties": {"death": {"const": True}}},
+    "else": {
+        "required": ["capacity_loss_pct"],
+        "properties": {"capacity_loss_pct": {"type": "number"}},
+    },
+}
+_NOT_BOTH = {
+    "not": {
+        "required": ["third_party", "worker_at_fault"],
+        "properties": {"third_party": {"const": True}, "worker_at_fault": {"const": True}},
+    },
+    "description": "third_party and worker_at_fault are not both true",
+}
+_NOT_GIVEN = {"anyOf": [{"type": "null"}, BLANK]}
+# on_date decides the base salary unless an Art. 50 input is given (and always for a death).
+_ON_DATE_WITHOUT_ART50 = {
+    "if": {
+        "properties": {
+            "treatment_ended_on": _NOT_GIVEN,
+            "council_concluded_on": _NOT_GIVEN,
+            "outpatient": {"enum": [False, None]},
+        }
+    },
+    "then": {
+        "required": ["on_date"],
+        "properties": {"on_date": {"type": "string", "format": "date"}},
+    },
+}
+_ON_DATE_FOR_DEATH = {
+    "if": {"required": ["death"], "properties": {"death": {"const": True}}},
+    "then": {
+        "required": ["on_date"],
+        "properties": {"on_date": {"type": "string", "format": "date"}},
+    },
+}
 
 register_paths(
     {
@@ -59,27 +105,23 @@ register_paths(
                         {
                             "type": "object",
                             "required": ["monthly_wage_vnd"],
+                            "allOf": [_PCT_UNLESS_DEATH, _NOT_BOTH],
                             "properties": {
-                                "capacity_loss_pct": {
-                                    **_PCT,
-                                    "description": "required unless death",
-                                },
+                                "capacity_loss_pct": _PCT,
                                 "monthly_wage_vnd": {
                                     **_WAGE,
                                     "description": "average wage of the 6 months before",
                                 },
-                                "death": {"type": "boolean", "default": False},
-                                "worker_at_fault": {"type": "boolean", "default": False},
+                                "death": _FLAG,
+                                "worker_at_fault": _FLAG,
                                 "accident_type": {
-                                    "type": "string",
-                                    "enum": ["at_work", "commuting"],
+                                    "enum": ["at_work", "commuting", None],
                                     "default": "at_work",
                                     "description": "commuting: on the way between home and "
                                     "work (Art. 39(1), 45(1)(c))",
                                 },
                                 "third_party": {
-                                    "type": "boolean",
-                                    "default": False,
+                                    **_FLAG,
                                     "description": "caused by a third party or an unknown "
                                     "person; a commuting accident is then owed at least 40 % "
                                     "(Art. 39(1)); not with worker_at_fault",
@@ -118,7 +160,6 @@ register_paths(
                         ),
                     },
                     "401": {"description": "no token"},
-                    "403": {"description": "role may not use the calculators"},
                     "422": _INVALID,
                 },
             }
@@ -134,44 +175,41 @@ register_paths(
                         {
                             "type": "object",
                             "required": ["insured_wage_vnd", "contribution_years"],
+                            "allOf": [
+                                _PCT_UNLESS_DEATH,
+                                _ON_DATE_FOR_DEATH,
+                                _ON_DATE_WITHOUT_ART50,
+                            ],
                             "properties": {
-                                "capacity_loss_pct": {
-                                    **_PCT,
-                                    "description": "required unless death",
-                                },
+                                "capacity_loss_pct": _PCT,
                                 "insured_wage_vnd": _WAGE,
                                 "contribution_years": {
                                     "type": "integer",
                                     "minimum": 0,
-                                    "maximum": 60,
+                                    "maximum": calculations.MAX_YEARS,
                                 },
-                                "death": {"type": "boolean", "default": False},
+                                "death": _FLAG,
                                 "serving_allowance": {
-                                    "type": "boolean",
-                                    "default": False,
+                                    **_FLAG,
                                     "description": "Art. 52, only from 81 %",
                                 },
                                 "on_date": {
-                                    "type": "string",
-                                    "format": "date",
+                                    **_DATE,
                                     "description": "the accident day, or the day of death; "
                                     "required for a death and when no Art. 50 input is given",
                                 },
                                 "treatment_ended_on": {
-                                    "type": "string",
-                                    "format": "date",
+                                    **_DATE,
                                     "description": "hospital discharge or end of treatment "
                                     "(Art. 50(1))",
                                 },
                                 "outpatient": {
-                                    "type": "boolean",
-                                    "default": False,
+                                    **_FLAG,
                                     "description": "no inpatient treatment: the benefit starts "
                                     "in the month of the Council's conclusion",
                                 },
                                 "council_concluded_on": {
-                                    "type": "string",
-                                    "format": "date",
+                                    **_DATE,
                                     "description": "the Medical Council's conclusion; required "
                                     "for an outpatient or when no discharge date is known",
                                 },
@@ -190,14 +228,12 @@ register_paths(
                                     "description": "retraining tuition (Art. 55); not for a death",
                                 },
                                 "retraining_on": {
-                                    "type": "string",
-                                    "format": "date",
+                                    **_DATE,
                                     "description": "the day retraining support is decided "
                                     "(its base salary); default the start month or on_date",
                                 },
                                 "settling_abroad": {
-                                    "type": "boolean",
-                                    "default": False,
+                                    **_FLAG,
                                     "description": "the worker settles abroad: 3 months of the "
                                     "monthly allowance at once (Art. 49); monthly allowance only",
                                 },
@@ -267,7 +303,6 @@ register_paths(
                         ),
                     },
                     "401": {"description": "no token"},
-                    "403": {"description": "role may not use the calculators"},
                     "422": _INVALID,
                 },
             }

@@ -60,19 +60,15 @@ def checklist_json(checklist) -> dict:
 
 
 def attachment(path, *, mimetype: str, name: str) -> Response:
-    """A file download that browsers never render or sniff inline."""
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """A file download that browsers never render inline (``nosniff`` and ``no-store`` come
+    with every answer, app/headers.py)."""
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 def pdf_response(paper, *, inline: bool = True) -> Response:
     response = Response(paper.content, mimetype="application/pdf")
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{paper.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

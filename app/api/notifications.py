@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from app.api import bp
-from app.api.openapi import register_paths
+from app.api.openapi import FLAG_QUERY, register_paths
 from app.api.schemas import iso
 from app.inputs import int_arg
 from app.notifications import service
+from app.services.statistics_query import parse_flag
 
 
 def notification_json(note, case_code: str | None) -> dict:
@@ -28,8 +29,9 @@ def notification_json(note, case_code: str | None) -> dict:
 
 @bp.get("/notifications")
 def list_notifications():
-    unread_only = request.args.get("unread", "").lower() in ("1", "true", "yes")
-    page = service.list_for(g.api_user, int_arg("page", 1), unread_only=unread_only)
+    page = service.list_for(
+        g.api_user, int_arg("page", 1), unread_only=parse_flag(request.args, "unread")
+    )
     return jsonify(
         {
             "items": [notification_json(i.note, i.case_code) for i in page.items],
@@ -76,7 +78,7 @@ register_paths(
                 "summary": "The caller's own notifications, newest first",
                 "parameters": [
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "unread", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "unread", "in": "query", "schema": FLAG_QUERY},
                 ],
                 "responses": {
                     "200": {
@@ -97,7 +99,10 @@ register_paths(
                         },
                     },
                     "401": {"description": "not authenticated"},
-                    "422": {"description": "invalid page"},
+                    "422": {
+                        "description": "page not a positive whole number, or unread not "
+                        "a yes/no value (true, false, 1, 0)"
+                    },
                 },
             }
         },

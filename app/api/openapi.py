@@ -11,11 +11,21 @@ carries the bounds the parsers enforce (``workflows.inputs``: ``maxLength``, ``m
 
 from __future__ import annotations
 
+import re
+
+from flask import Flask, current_app
+
+from app.permissions import roles_without
 from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND
+from app.services.statistics_query import FALSE, TRUE
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import DeclarationSpec, Input
 from workflows.inputs import DATE_MAX, DATE_MIN, ID_MAX, JSON_MAX_BYTES, PAGE_MAX
+
+API_PREFIX = "/api/v1"
+# A Flask route's ``<int:case_id>`` is OpenAPI's ``{case_id}``.
+_PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 ERROR = {
     "type": "object",
@@ -41,6 +51,17 @@ TOO_LARGE = {
         "content": {"application/json": {"schema": ERROR}},
     }
 }
+# Optional query arguments (and the calculators' optional dates) read a blank value as not
+# given; ``_completed`` says so of every optional query argument.
+BLANK = {"type": "string", "pattern": "^\\s*$", "description": "blank: not given"}
+# A yes/no query argument (``statistics_query.parse_flag``; letter case does not matter).
+FLAG_QUERY = {"enum": sorted(TRUE | FALSE), "description": "yes or no"}
+
+
+def or_blank(schema: dict) -> dict:
+    """``schema``, or a blank string (read as not given)."""
+    return {"anyOf": [schema, BLANK]}
+
 
 # What the generated declaration schemas cannot say by themselves: (kind, name) → notes.
 NOTES: dict[tuple[str, str], dict] = {
@@ -381,19 +402,20 @@ PATHS: dict[str, dict] = {
         "get": {
             "summary": "Cases visible to the caller, newest first",
             "parameters": [
-                {"name": n, "in": "query", "schema": {"type": "string"}}
-                for n in (
-                    "kind",
-                    "state",
-                    "severity",
-                    "level",
-                    "commune",
-                    "enterprise",
-                    "q",
-                    "from",
-                    "to",
-                    "page",
-                )
+                *(
+                    {"name": n, "in": "query", "schema": {"type": "string"}}
+                    for n in ("kind", "state", "severity", "level", "commune", "enterprise", "q")
+                ),
+                *(
+                    {
+                        "name": n,
+                        "in": "query",
+                        "schema": DATETIME,
+                        "description": "declared from / to; with its offset, e.g. +07:00",
+                    }
+                    for n in ("from", "to")
+                ),
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
             ],
             "responses": {
                 "200": {"description": "{items, page, pages, total}"},
@@ -557,15 +579,76 @@ def _with_bounds(paths: dict[str, dict]) -> dict[str, dict]:
     return bounded
 
 
-def openapi_document() -> dict:
+# Answers every operation can give, documented once here rather than on each operation.
+NOT_AUTHENTICATED = {
+    "description": "no bearer token, or an unknown, expired or revoked one",
+    "content": {"application/json": {"schema": ERROR}},
+}
+
+
+def _completed(operation: dict, permission: str | None) -> dict:
+    """``operation`` with what holds for the whole API: an optional query argument may be
+    blank (not given); a request body is required; a call that needs a token may be answered
+    401; an endpoint guarded by ``permission`` answers 403 to the roles without it; every
+    error answer is the JSON error body (``ERROR``)."""
+    if "requestBody" in operation:
+        operation = {**operation, "requestBody": {**operation["requestBody"], "required": True}}
+    if "parameters" in operation:
+        operation = {
+            **operation,
+            "parameters": [
+                {**p, "schema": or_blank(p["schema"])}
+                if p["in"] == "query" and not p.get("required")
+                else p
+                for p in operation["parameters"]
+            ],
+        }
+    responses = dict(operation["responses"])
+    if operation.get("security") != []:
+        responses.setdefault("401", NOT_AUTHENTICATED)
+    refused = roles_without(permission) if permission else ()
+    if refused:
+        responses.setdefault("403", {"description": f"the role may not: {', '.join(refused)}"})
+    for status, response in responses.items():
+        if status[0] in "45" and "content" not in response:
+            responses[status] = {**response, "content": {"application/json": {"schema": ERROR}}}
+    return {**operation, "responses": dict(sorted(responses.items()))}
+
+
+def route_permissions(app: Flask) -> dict[tuple[str, str], str]:
+    """``(OpenAPI path, method) → permission`` of every API route that ``require_permission``
+    guards, read from the app's routes (so the document follows the decorators)."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(API_PREFIX + "/"):
+            continue
+        permission = getattr(app.view_functions[rule.endpoint], "required_permission", None)
+        path = _PLACEHOLDER.sub(r"{\1}", rule.rule[len(API_PREFIX) :])
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if permission:
+                found[(path, method.lower())] = permission
+    return found
+
+
+def openapi_document(app: Flask | None = None) -> dict:
+    """The document served at ``GET /api/v1/openapi.json`` by ``app`` (default: the current
+    app; its routes say which operations answer 403 to whom)."""
+    permissions = route_permissions(app or current_app)
+    paths = {
+        path: {
+            method: _completed(operation, permissions.get((path, method)))
+            for method, operation in operations.items()
+        }
+        for path, operations in _with_bounds(PATHS).items()
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "SafeCase API", "version": "1"},
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": API_PREFIX}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": ERROR, **SCHEMAS},
         },
         "security": [{"bearer": []}],
-        "paths": _with_bounds(PATHS),
+        "paths": paths,
     }

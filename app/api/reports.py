@@ -75,6 +75,8 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 
 # -- OpenAPI ----------------------------------------------------------------------------------
 
+# "2026-H1" (1 January - 30 June) or "2026" (the year): workflows/law/reporting.py.
+_PERIOD = {"type": "string", "pattern": "^[0-9]{4}(-H1)?$"}
 _ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _TOTALS = {
     "type": "object",
@@ -111,9 +113,7 @@ register_paths(
                             "schema": {
                                 "type": "object",
                                 "required": ["period"],
-                                "properties": {
-                                    "period": {"type": "string", "examples": ["2026-H1"]}
-                                },
+                                "properties": {"period": {**_PERIOD, "examples": ["2026-H1"]}},
                             }
                         }
                     }
@@ -142,14 +142,20 @@ register_paths(
             "get": {
                 "summary": "The caller's reports in scope, newest first (paged)",
                 "parameters": [
-                    {"name": n, "in": "query", "schema": {"type": t}}
-                    for n, t in (
-                        ("period", "string"),
-                        ("state", "string"),
-                        ("page", "integer"),
-                        ("per_page", "integer"),
-                        ("cursor", "string"),
-                    )
+                    {"name": "period", "in": "query", "schema": _PERIOD},
+                    {"name": "state", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": reports.MAX_PER_PAGE,
+                            "default": reports.PER_PAGE,
+                        },
+                    },
+                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                 ],
                 "responses": {
                     "200": {

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.clock import as_utc, now
 from app.models import Case, CaseEvent, Task
+from app.services.cases import task_is_overdue
 from app.services.claim_benefits import monthly_due
 from app.services.privacy import (
     claim_victim,
@@ -183,7 +184,7 @@ def event_json(event: CaseEvent, user, kind: str) -> dict[str, Any]:
 
 
 def task_json(task: Task) -> dict[str, Any]:
-    due = as_utc(task.due_at)
+    """The contract's task; ``overdue`` as ``app.services.cases.task_is_overdue`` decides."""
     return {
         "id": task.id,
         "case_id": task.case_id,
@@ -192,6 +193,6 @@ def task_json(task: Task) -> dict[str, Any]:
         "title": task.title_vi,
         "title_en": task.title_en,
         "role": task.role,
-        "due_at": iso(due),
-        "overdue": bool(due is not None and due < now()),
+        "due_at": iso(task.due_at),
+        "overdue": task_is_overdue(task),
     }

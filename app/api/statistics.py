@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request, send_file, url_for
 
 from app.api import bp
-from app.api.openapi import ERROR, register_paths
+from app.api.openapi import ERROR, FLAG_QUERY, register_paths
 from app.permissions import require_permission
 from app.services import statistics, statistics_export, statistics_exports
 from app.services.statistics_query import parse_flag, parse_query
@@ -224,13 +224,18 @@ EXPORT = {
         "file_url": {"type": "string"},
     },
 }
-_DATE_PARAM = {"type": "string", "description": "yyyy-mm-dd or dd/mm/yyyy (Vietnam days)"}
+_DATE_PARAM = {
+    "type": "string",
+    "description": "yyyy-mm-dd or dd/mm/yyyy (Vietnam days)",
+    "pattern": "^\\s*([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})\\s*$",
+}
 FILTER_PARAMETERS = [
     {"name": "from", "in": "query", "schema": {**_DATE_PARAM, "examples": ["2026-01-01"]},
      "description": "first day counted; default 1 January of the current year"},
     {"name": "to", "in": "query", "schema": {**_DATE_PARAM, "examples": ["30/06/2026"]},
      "description": "last day counted; default today; at most 10 years after from"},
-    {"name": "enterprise", "in": "query", "schema": {"type": "string"},
+    {"name": "enterprise", "in": "query",
+     "schema": {"type": "string", "pattern": "^\\s*([0-9]{1,9}|[0-9]{10}(-[0-9]{3})?)\\s*$"},
      "description": "an enterprise id or tax code; outside the caller's scope: zeros"},
     {"name": "commune", "in": "query", "schema": {"type": "string"},
      "description": "a commune code (unknown: 422)"},
@@ -238,7 +243,7 @@ FILTER_PARAMETERS = [
      "schema": {"type": "string", "pattern": "^[A-Ua-u]([0-9]{2})?$"},
      "description": "VSIC 2018 section (C) or division (C25), as copied onto each case at "
      "declaration"},
-    {"name": "labour_relation", "in": "query", "schema": {"type": "boolean"}},
+    {"name": "labour_relation", "in": "query", "schema": FLAG_QUERY},
 ]  # fmt: skip
 _REFUSED = {
     "401": {"description": "no token", "content": _json(ERROR)},
@@ -282,7 +287,7 @@ register_paths(
                 "whole city or with async=1",
                 "parameters": [
                     *FILTER_PARAMETERS,
-                    {"name": "async", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "async", "in": "query", "schema": FLAG_QUERY},
                 ],
                 "responses": {
                     "200": {"description": "the workbook", "content": {

@@ -13,6 +13,8 @@ from flask import g, jsonify, request
 from app.api import bp
 from app.api.openapi import ERROR, register_paths
 from app.services import analytics, targets
+from app.services.targets import first_tracked_year
+from workflows.law.rules import RuleBook
 
 
 @bp.get("/statistics/targets")
@@ -31,6 +33,7 @@ def _json(schema: dict) -> dict:
 
 
 _NUMBER = {"type": ["number", "null"]}
+_DAY = {"type": "string", "format": "date"}
 _ERRORS = {
     "403": {"description": "the role may not see these statistics", "content": _json(ERROR)},
     "422": {"description": "invalid query, errors per parameter", "content": _json(ERROR)},
@@ -87,8 +90,10 @@ register_paths(
                     {
                         "name": "year",
                         "in": "query",
-                        "schema": {"type": "integer", "minimum": 2000},
-                        "description": "default: the running year (Vietnam time)",
+                        "schema": {"type": "integer", "minimum": first_tracked_year(RuleBook())},
+                        "description": "default: the running year (Vietnam time); from the "
+                        "first year all the goals are set (rules table target.*) to the running "
+                        "year, else 422",
                     }
                 ],
                 "responses": {
@@ -106,8 +111,8 @@ register_paths(
                 "description": "accidents declared from `from` to `to` (Vietnam days); an "
                 "enterprise sees its own; commune and insurance 403",
                 "parameters": [
-                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "from", "in": "query", "schema": _DAY},
+                    {"name": "to", "in": "query", "schema": _DAY},
                     {
                         "name": "industry",
                         "in": "query",

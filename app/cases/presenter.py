@@ -20,7 +20,8 @@ from app.cases.forms import (
     action_form,
 )
 from app.clock import as_utc, now, to_local
-from app.i18n import english, pick
+from app.errors import NotFound
+from app.i18n import N_, english, pick
 from app.models.user import ROLE_LABELS
 from app.permissions import acting_user
 from app.services import cases as case_service
@@ -276,6 +277,21 @@ def event_view(definition, event, user, victims: dict[int, str]) -> EventView:
     )
 
 
+# -- the workflow diagram --------------------------------------------------------------------
+
+
+def workflow_diagram(kind: str, current: str | None, user) -> str:
+    """The Mermaid text of ``kind``'s workflow with ``current`` highlighted (none when empty),
+    as ``user`` may see it (``diagram``: public state labels for roles without medical access).
+
+    :raises NotFound: for an unknown kind or a state that is not one of its states.
+    """
+    try:
+        return diagram(get_workflow(kind), current or None, user)
+    except KeyError:
+        raise NotFound(N_("Không tìm thấy quy trình này.")) from None
+
+
 # -- the diagram's text alternative ---------------------------------------------------------
 
 
@@ -365,7 +381,6 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
         "timeline": [event_view(definition, e, user, names) for e in events],
-        "diagram": diagram(definition, case.state, user),
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,

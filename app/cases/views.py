@@ -28,9 +28,11 @@ from app.cases.presenter import (
     nearest_deadline,
     severity_label,
     template_helpers,
+    workflow_diagram,
 )
 from app.errors import ValidationFailed
 from app.forms import form_expired, keeps_form
+from app.headers import drawing_frame
 from app.inputs import optional_id_arg, page_number
 from app.permissions import require_permission
 from app.services import cases as case_service
@@ -84,6 +86,16 @@ def detail(case_id: int):
     if case.kind == "report":  # the statutory form has its own page (app/reports)
         return redirect(url_for("reports.detail", case_id=case.id))
     return render_template("cases/detail.html", **case_page(case, _user()))
+
+
+@bp.get("/diagram/<kind>")
+@drawing_frame
+@require_permission("cases.view")
+def diagram(kind: str):
+    """The workflow diagram alone, for the frame on the case page (app/headers.py says why a
+    frame); ``?current=STATE`` is highlighted."""
+    text = workflow_diagram(kind, request.args.get("current"), _user())
+    return render_template("cases/diagram.html", diagram=text)
 
 
 @bp.post("/<int:case_id>/actions/<trigger>")

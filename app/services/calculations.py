@@ -66,6 +66,13 @@ class _Errors(dict):
         self.setdefault(field, []).append(message)
 
 
+def _given(value: Any) -> bool:
+    """Whether an optional input was given: not absent, null, false or blank text."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and value is not False
+
+
 def _flag(body: Mapping[str, Any], name: str, errors: _Errors) -> bool:
     """An optional JSON boolean, false when absent or null."""
     value = body.get(name)
@@ -361,7 +368,7 @@ def insurance_quote(raw: Any, rules: RuleBook | None = None) -> dict[str, Any]:
     pct = _percent(body, death, errors)
     wage = _wage(body, "insured_wage_vnd", errors)
     years = _years(body, errors)
-    art50 = any(body.get(name) not in (None, "", False) for name in _ART50_FIELDS)
+    art50 = any(_given(body.get(name)) for name in _ART50_FIELDS)
     on = _date(body, "on_date", errors, required=death or not art50)
     start = _start_month(body, death, on, errors)
     asked = _items_asked(body, death, errors)
@@ -446,7 +453,7 @@ def _items_asked(body: Mapping[str, Any], death: bool, errors: _Errors) -> dict[
         asked["settling_abroad"] = True
     if death:
         for name in (*_ITEM_FIELDS, "retraining_on"):
-            if body.get(name) not in (None, "", False):
+            if _given(body.get(name)):
                 errors.add(name, ONLY_LIVING)
     return asked
 

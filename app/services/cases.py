@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.clock import as_utc, now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
@@ -167,3 +168,16 @@ def open_tasks_for(user) -> list[Task]:
         .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
     ).all()
     return list(rows)
+
+
+def task_is_overdue(task: Task, at: datetime | None = None) -> bool:
+    """Whether an open task is overdue: the deadline scan marked it so (``overdue_at``, e.g.
+    ``flask deadlines scan --as-of`` ahead of the wall clock, which also escalated it), or its
+    due time has passed by ``at`` (default now). What the scan decided is what everyone sees;
+    moving the due time clears the mark (``case_store.move_task_due``). The API's tasks, the
+    inbox and the dashboards all ask this.
+    """
+    if task.overdue_at is not None:
+        return True
+    due = as_utc(task.due_at)
+    return due is not None and due < (at or now())

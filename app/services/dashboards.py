@@ -21,7 +21,7 @@ from sqlalchemy import case, func, select
 from app.clock import as_utc, now
 from app.extensions import db
 from app.models import Case, CaseDeadline, Commune, Enterprise, Victim
-from app.services.cases import open_tasks_for
+from app.services.cases import open_tasks_for, task_is_overdue
 from app.services.privacy import state_labels
 from app.services.quick_report import recent_due
 from app.services.statistics import Query, counted_accidents, figures_for
@@ -258,7 +258,7 @@ def enterprise_dashboard(user) -> dict[str, Any]:
         {
             "task": task,
             "due_at": as_utc(task.due_at),
-            "overdue": task.due_at is not None and as_utc(task.due_at) < at,
+            "overdue": task_is_overdue(task, at),
         }
         for task in open_tasks_for(user)[:LIST_LIMIT]
     ]

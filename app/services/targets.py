@@ -51,6 +51,7 @@ from workflows.law.reporting import (
     per_thousand,
     target_status,
 )
+from workflows.law.rules import RuleBook
 
 FILED = ("submitted", "accepted")
 # Full years of history the projection's model is fitted to, before the running year.
@@ -84,17 +85,26 @@ def may_see_city_targets(user) -> bool:
     return role in ("inspector", "admin") or (role == "union" and not user.enterprise_id)
 
 
+def first_tracked_year(rules: RuleBook) -> int:
+    """The first year whose targets are all set: each target's goal is read on 31 December
+    (``targets_for``), so a year before the earliest goal row has nothing to measure against."""
+    return max(rules.history(rule)[0][0].year for rule, _lower in TARGETS.values())
+
+
 def parse_year(text: str | None, *, today: date | None = None) -> int:
     """``?year=`` → the year (default: the running year, Vietnam time).
 
-    :raises ValidationFailed: not a year from 2000 to the running year.
+    :raises ValidationFailed: not a year from :func:`first_tracked_year` to the running year.
     """
     running = (today or local_today()).year
     if text in (None, ""):
         return running
+    first = first_tracked_year(load_rulebook())
     year = int_from_text(text)
-    if year is None or not 2000 <= year <= running:
-        raise ValidationFailed({"year": [N_("Năm phải từ 2000 đến %(year)s.", year=running)]})
+    if year is None or not first <= year <= running:
+        raise ValidationFailed(
+            {"year": [N_("Năm phải từ %(first)s đến %(year)s.", first=first, year=running)]}
+        )
     return year
 
 

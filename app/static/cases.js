@@ -1,8 +1,9 @@
-/* SafeCase case pages: repeatable blocks (victims, team rows) and the workflow diagram.
+/* SafeCase case pages: repeatable blocks (victims, team rows).
  *
  * Everything here is an enhancement: without JavaScript the declaration offers a few blank
- * victim blocks (blank ones are ignored by the server) and the workflow is readable as the
- * ordered list of steps under the diagram.
+ * victim blocks (blank ones are ignored by the server). The workflow diagram is drawn in its
+ * own frame (diagram.js); without JavaScript the workflow is readable as the ordered list of
+ * steps under it.
  */
 (function () {
   "use strict";
@@ -92,22 +93,8 @@
     });
   }
 
-  function renderDiagrams() {
-    // The source stays invisible (CSS) until Mermaid has drawn it; Mermaid must draw in a
-    // laid-out element (not display:none) to measure its labels.
-    var nodes = document.querySelectorAll("pre.mermaid");
-    if (!nodes.length || !window.mermaid) return;
-    window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
-    window.mermaid.run({ nodes: nodes }).catch(function (error) {
-      // The ordered list of steps under the diagram still describes the workflow.
-      nodes.forEach(function (node) { node.removeAttribute("data-processed"); });
-      if (window.console) window.console.warn("Workflow diagram not drawn:", error);
-    });
-  }
-
   function start() {
     setUpRepeaters();
-    renderDiagrams();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

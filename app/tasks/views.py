@@ -14,7 +14,7 @@ from app.clock import as_utc, now
 from app.extensions import db
 from app.models import Case, Task
 from app.permissions import acting_user, has_permission, require_permission
-from app.services.cases import open_tasks_for
+from app.services.cases import open_tasks_for, task_is_overdue
 from app.services.visibility import case_filter
 from app.tasks import bp
 
@@ -47,7 +47,7 @@ def inbox():
             "task": task,
             "case": task.case,
             "due_at": as_utc(task.due_at),
-            "overdue": task.due_at is not None and as_utc(task.due_at) < at,
+            "overdue": task_is_overdue(task, at),
         }
         for task in open_tasks_for(user)
     ]

@@ -50,12 +50,50 @@ def browser():
         playwright.stop()
 
 
+# Every page a browser test opens is watched for Content-Security-Policy violations: the
+# page's own ``securitypolicyviolation`` events (recorded by a script the browser runs before
+# the page's, outside the page's CSP) and Chromium's console errors about the policy.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " blocked " + event.blockedURI +
+    " (" + (event.sourceFile || document.location.pathname) + ":" + event.lineNumber + ")");
+});
+"""
+
+
+class CspWatch:
+    """What the pages of one test broke of the CSP, by page URL."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.console: list[str] = []
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.console.append(f"{self.page.url}: {message.text}")
+
+    def violations(self) -> list[str]:
+        """The console's errors, and the current page's recorded events (if it is ours)."""
+        try:
+            events = self.page.evaluate("window.__cspViolations || []")
+        except Exception:  # the page is gone or navigating: the console still has them
+            events = []
+        return self.console + [f"{self.page.url}: {event}" for event in events]
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A Chromium page on the live server; the test fails if any page broke the CSP."""
     context = browser.new_context(base_url=live_server, locale="vi-VN")
+    context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    watch = CspWatch(page)
+    page.csp_watch = watch
     try:
         yield page
+        assert watch.violations() == [], "Content-Security-Policy violations"
     finally:
         context.close()

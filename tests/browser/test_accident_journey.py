@@ -78,7 +78,7 @@ def test_enterprise_declares_a_fatal_accident_with_two_victims(app, page):
     expect(victims).to_contain_text("Nguyễn Văn An")
     expect(victims).to_contain_text("Phạm Văn Bình")
     # The workflow diagram is drawn by the vendored Mermaid; the list is its text version.
-    expect(page.locator("pre.mermaid svg")).to_be_visible()
+    expect(page.frame_locator("iframe.diagram-frame").locator("pre.mermaid svg")).to_be_visible()
     expect(page.locator("ol.steps li[aria-current='step']")).to_contain_text("Đã khai báo")
 
 

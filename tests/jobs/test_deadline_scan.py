@@ -238,3 +238,48 @@ def test_a_deadline_moved_after_the_scan_read_it_is_not_marked(enterprise_step):
     )
     assert _claim(seen, Task.reminded_at, as_utc(seen.due_at) - timedelta(hours=12)) is False
     assert task_of(case, "open_investigation").reminded_at is None
+
+
+# -- what the scan decided is what people see --------------------------------------------------
+
+
+def test_a_task_the_scan_marked_overdue_is_overdue_in_the_api_and_the_inbox(
+    declaration_day, enterprise_step, runner, client, api_token, login
+):
+    """The wall clock (frozen on the declaration day) is before the due time; the scan run
+    ``--as-of`` a day after it marks the task overdue and escalates it. From then on the API's
+    tasks and the inbox say overdue, as the notices the scan sent did."""
+    case, task, people = enterprise_step
+    token = api_token(people["officer"].username)
+
+    def api_overdue() -> bool:
+        response = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        [row] = [t for t in response.get_json() if t["id"] == task.id]
+        return row["overdue"]
+
+    assert as_utc(task.due_at) > declaration_day
+    assert api_overdue() is False
+    as_of = (as_utc(task.due_at) + timedelta(days=1)).astimezone(VN_TZ).isoformat()
+    result = runner.invoke(args=["deadlines", "scan", "--as-of", as_of])
+    assert "overdue 1, escalated 1" in result.output
+    assert api_overdue() is True
+
+    login(people["officer"].username)
+    inbox = client.get("/tasks/").get_data(as_text=True)
+    assert f'data-task="{task.id}" class="task-overdue"' in inbox
+
+
+def test_task_is_overdue_when_marked_or_past_due():
+    """``task_is_overdue``: the scan's mark, or the due time passed; nothing else."""
+    from datetime import datetime
+
+    from app.services.cases import task_is_overdue
+
+    at = datetime(2027, 1, 15, 9, tzinfo=VN_TZ)
+    later, earlier = at + timedelta(hours=1), at - timedelta(hours=1)
+    assert task_is_overdue(Task(due_at=later), at) is False
+    assert task_is_overdue(Task(due_at=earlier), at) is True
+    assert task_is_overdue(Task(due_at=later, overdue_at=earlier), at) is True
+    assert task_is_overdue(Task(due_at=None), at) is False
+    assert task_is_overdue(Task(due_at=None, overdue_at=earlier), at) is True

@@ -93,3 +93,61 @@ def test_add_calendar_days_keeps_time_and_zone():
 def test_nonsense_raises_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+# The government's swaps of a weekend day for a bridging day off, as the ``holidays`` library
+# lists them (its ``special_public_holidays`` for Vietnam), with the weekday of each date checked
+# below so the table cannot silently name a wrong day.
+SWAPS = [
+    # (worked weekend day, its weekday, the day off it pays for, its weekday)
+    (date(2024, 5, 4), "Sat", date(2024, 4, 29), "Mon"),
+    (date(2025, 4, 26), "Sat", date(2025, 5, 2), "Fri"),
+    (date(2026, 8, 22), "Sat", date(2026, 8, 31), "Mon"),
+    (date(2014, 12, 27), "Sat", date(2015, 1, 2), "Fri"),  # across New Year
+]
+
+
+@pytest.mark.parametrize(("worked", "worked_weekday", "off", "off_weekday"), SWAPS)
+def test_a_swapped_weekend_day_is_worked_and_its_bridge_day_is_off(
+    worked, worked_weekday, off, off_weekday
+):
+    assert worked.strftime("%a") == worked_weekday and off.strftime("%a") == off_weekday
+    assert is_working_day(worked) is True
+    assert is_working_day(off) is False
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        # Fri 21/08/2026 + 1 working day: the swapped Saturday 22/08, not Monday 24/08.
+        (vn(2026, 8, 21), 1, vn(2026, 8, 22)),
+        # Fri 28/08/2026 + 1: Mon 31/08 is the bridge day off, then National Day 01-02/09.
+        (vn(2026, 8, 28), 1, vn(2026, 9, 3)),
+        # Thu 20/08/2026 + 5: Fri 21, Sat 22 (worked), Mon 24, Tue 25, Wed 26.
+        (vn(2026, 8, 20), 5, vn(2026, 8, 26)),
+        # Fri 25/04/2025 + 1: the swapped Saturday 26/04/2025.
+        (vn(2025, 4, 25), 1, vn(2025, 4, 26)),
+        # Thu 24/04/2025 + 3: Fri 25, Sat 26 (worked), then 28/04 (30/04-02/05 off follow).
+        (vn(2025, 4, 24), 3, vn(2025, 4, 28)),
+        # Tue 29/04/2025 + 1: 30/04, 01/05 and the bridge Friday 02/05 off, then the weekend.
+        (vn(2025, 4, 29), 1, vn(2025, 5, 5)),
+    ],
+)
+def test_working_days_count_the_swapped_weekend_days(start, days, expected):
+    assert add_working_days(start, days) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "added", "removed", "working"),
+    [
+        # The administrator can still make the library's worked Saturday a day off…
+        (date(2026, 8, 22), {date(2026, 8, 22)}, set(), False),
+        # …or the library's bridge day a working day.
+        (date(2026, 8, 31), set(), {date(2026, 8, 31)}, True),
+        # An adjustment of another day leaves the library's answer alone.
+        (date(2026, 8, 22), {date(2026, 8, 21)}, set(), True),
+        (date(2026, 8, 29), set(), set(), False),  # the Saturday after: an ordinary day off
+    ],
+)
+def test_an_administrators_adjustment_wins_over_the_library(day, added, removed, working):
+    assert is_working_day(day, added=frozenset(added), removed=frozenset(removed)) is working

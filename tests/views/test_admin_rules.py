@@ -11,6 +11,7 @@ from app.models import HolidayAdjustment, RuleValue
 from app.services.rulebook import load_rulebook
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
+from workflows.law.calendar import is_working_day
 
 URL = "/admin/"
 
@@ -230,6 +231,11 @@ def test_holiday_adjustments_are_added_and_reach_the_rule_book(client, admin):
             "holiday-day",
             "vốn đã là ngày làm việc",
         ),
+        (  # a Saturday the government swapped into a working day (the holidays library)
+            {"holiday-day": "22/08/2026", "holiday-change": "removed"},
+            "holiday-day",
+            "vốn đã là ngày làm việc",
+        ),
         ({"holiday-day": "hôm qua"}, "holiday-day", "Ngày không hợp lệ"),
         ({"holiday-change": "maybe"}, "holiday-change", "Chọn"),
         ({"holiday-note": " "}, "holiday-note", "Bắt buộc"),
@@ -242,6 +248,17 @@ def test_invalid_holiday_adjustments_are_refused_next_to_the_field(
     assert response.status_code == 422
     assert message in field_error(response.get_data(as_text=True), field_id)
     assert db.session.query(HolidayAdjustment).count() == 0
+
+
+def test_admin_can_still_make_a_swapped_working_saturday_a_day_off(client, admin):
+    """The library's worked Saturday 22/08/2026 is a working day until the administrator says
+    otherwise; then the rule book (what deadlines are counted with) has it off."""
+    changes = {"holiday-day": "22/08/2026", "holiday-note": "Thông báo mới của Bộ Nội vụ"}
+    assert client.post("/admin/holidays", data=holiday_form(admin, **changes)).status_code == 302
+    book = load_rulebook()
+    assert book.holidays_added == {date(2026, 8, 22)}
+    assert not is_working_day(date(2026, 8, 22), book.holidays_added, book.holidays_removed)
+    assert is_working_day(date(2026, 8, 22))
 
 
 def test_the_same_day_cannot_be_adjusted_twice(client, admin):

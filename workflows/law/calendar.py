@@ -4,16 +4,20 @@ The law counts some limits in calendar days ("ngày", e.g. the investigation lim
 84/2015 Art. 35(6)) and others in working days ("ngày làm việc", e.g. resolving a complaint
 within 10 working days under Decree 39/2016 Art. 17(1)(a)); law.md §13 marks them "d" and "wd".
 A working day is a day that is not a Saturday, Sunday or Vietnamese public holiday (Labour Code
-2019 Art. 112, including the Lunar New Year, Tết). Public holidays come from the maintained
-``holidays`` library, adjusted by the administrator's added and removed dates (government
-announcements of swapped days arrive late and are not always in the library). Days are judged in
-Vietnam local time (UTC+7, no daylight saving), whatever the time zone of the input.
+2019 Art. 112, including the Lunar New Year, Tết) — except the weekend days the government
+swaps into working days to bridge a holiday (e.g. Saturday 26/04/2025 worked for Friday
+02/05/2025 off; Saturday 22/08/2026 for Monday 31/08/2026). Both the public holidays and those
+working weekend days come from the maintained ``holidays`` library (its ``weekend_workdays``),
+adjusted by the administrator's added and removed dates (government announcements of swapped
+days arrive late and are not always in the library). Days are judged in Vietnam local time
+(UTC+7, no daylight saving), whatever the time zone of the input.
 
 Note: the Civil Code 2015 Art. 148(5) moves a deadline whose last day is a day off to the next
 working day; that rule is not applied here and is left to the caller.
 """
 
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
@@ -25,13 +29,29 @@ from workflows.law import InvalidInputError
 # the workflows, the app's clock and its forms all import it from here.
 VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
-_SATURDAY = 5
+
+@dataclass(frozen=True)
+class _LibraryYear:
+    """What the ``holidays`` library says about one year: its public holidays (swapped days
+    off included), the weekdays that make the weekend, and the weekend days worked instead."""
+
+    days_off: frozenset[date]
+    weekend: frozenset[int]
+    working_weekend_days: frozenset[date]
 
 
 @lru_cache(maxsize=64)
-def _public_holidays(year: int) -> frozenset[date]:
-    # Building a holidays calendar computes the lunar dates each time; cache it per year.
-    return frozenset(holidays.country_holidays("VN", years=year))
+def _library_year(year: int) -> _LibraryYear:
+    # Building a holidays calendar computes the lunar dates each time; cache it per year, as
+    # frozen sets (the library's object fills itself in lazily, so it is not shared).
+    calendar = holidays.country_holidays("VN", years=year)
+    return _LibraryYear(
+        days_off=frozenset(calendar),
+        weekend=frozenset(calendar.weekend),
+        # A swap can reach across New Year (27/12/2014 worked for 02/01/2015 off), so the
+        # library lists every such day in every year; the set is read by date, not by year.
+        working_weekend_days=frozenset(calendar.weekend_workdays),
+    )
 
 
 def is_working_day(
@@ -39,16 +59,22 @@ def is_working_day(
 ) -> bool:
     """Whether the Vietnam-local day ``d`` is a working day.
 
-    ``added`` are extra days off; ``removed`` are days that count as working days even if they
-    fall on a public holiday or weekend (a government-announced make-up working day).
+    Without adjustments: a weekday that is not a public holiday, or a weekend day the
+    government swapped into a working day (both from the ``holidays`` library). ``added`` are
+    extra days off, even a swapped working Saturday; ``removed`` are days that count as working
+    days even if they fall on a public holiday or weekend (a make-up working day the library
+    does not know yet). An administrator's adjustment always wins over the library.
     """
     if isinstance(d, datetime):
         raise TypeError("is_working_day takes a date; convert the datetime to Vietnam local first")
     if d in removed:
         return True
-    if d in added or d.weekday() >= _SATURDAY:
+    if d in added:
         return False
-    return d not in _public_holidays(d.year)
+    library = _library_year(d.year)
+    if d.weekday() in library.weekend:
+        return d in library.working_weekend_days
+    return d not in library.days_off
 
 
 def _check_start(start: datetime, days: int) -> None:
