@@ -26,7 +26,7 @@ import flask
 from flask import Flask, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
 from app.errors import ValidationFailed
@@ -103,18 +103,17 @@ class Request(flask.Request):
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route: ASCII digits only (werkzeug's ``\\d`` takes "٣" as 3) and
-    at most ``ID_MAX``; anything else matches no route (404), never a database overflow."""
+    """``<int:…>`` in every route: ASCII digits only (werkzeug's ``\\d`` takes "٣" as 3). An id
+    beyond ``ID_MAX`` becomes 0, which names no row, so the view answers 404 — never a
+    database overflow. (Refusing it in the converter instead made werkzeug answer 405 for a
+    path whose other method's rule it had half-matched.)"""
 
     regex = r"[0-9]+"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=ID_MAX, signed=False) -> None:  # noqa: A002
-        super().__init__(map, fixed_digits, min, max, signed)
-
     def to_python(self, value: str) -> Any:
-        if len(value) > len(str(ID_MAX)):  # int() of 5,000 digits raises, and costs
-            raise ValidationError()
-        return super().to_python(value)
+        if len(value) > len(str(ID_MAX)) or int(value) > ID_MAX:  # int() of 5,000 digits costs
+            return 0
+        return int(value)
 
 
 def _nfc_view_args(endpoint: str | None, values: dict[str, Any] | None) -> None:
