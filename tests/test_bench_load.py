@@ -24,7 +24,7 @@ from app.models import Case, Enterprise, User
 from app.services.users import issue_token
 from bench.load import mix as M
 from bench.load.fixture import choose_enterprises, read_pools, record_costs_sources
-from bench.load.runner import DEFAULT_USERS, parse_args
+from bench.load.runner import DEFAULT_USERS, Row, Stage, parse_args, percentile
 from bench.seed import Options, generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +122,7 @@ def test_runner_arguments_default_to_the_production_shape():
         ["--enterprises", "5", "--web-enterprises", "6"],
         ["--database", "x; DROP"],
         ["--stage-seconds", "0"],
+        ["--also-without", "nothing"],
     ],
 )
 def test_runner_refuses_bad_arguments(argv, capsys):
@@ -129,6 +130,42 @@ def test_runner_refuses_bad_arguments(argv, capsys):
         parse_args(argv)
     assert refused.value.code == 2
     assert capsys.readouterr().err
+
+
+def _stage(histograms: dict[str, dict[int, int]], failures: dict[str, int]) -> Stage:
+    rows = [
+        Row(name, sum(h.values()), failures.get(name, 0), 1.0, 0, 0, 0, 0)
+        for name, h in histograms.items()
+    ]
+    merged: dict[int, int] = {}
+    for hist in histograms.values():
+        for ms, n in hist.items():
+            merged[ms] = merged.get(ms, 0) + n
+    total = Row(
+        "Aggregated", sum(r.requests for r in rows), sum(failures.values()), 1.0, 0,
+        percentile(merged, 0.95), 0, 0,
+    )  # fmt: skip
+    return Stage(5, total, rows, [], (0, 0, 0), {}, 0, {}, histograms)
+
+
+def test_percentile_follows_locusts_rule():
+    """Locust's p95 is the smallest bucket with at most 5 % of the requests above it."""
+    assert percentile({100: 94, 1000: 6}, 0.95) == 1000
+    assert percentile({100: 96, 1000: 4}, 0.95) == 100
+    assert percentile({100: 90, 1000: 5, 2000: 5}, 0.95) == 2000
+    assert percentile({}, 0.95) == 0
+
+
+def test_a_slow_action_fails_the_stage_but_not_the_diagnostic_without_it():
+    stage = _stage({"search": {3000: 10}, "tasks": {100: 60}, "case_page": {200: 30}}, {})
+    assert stage.total.p95 == 3000 and not stage.holds(1000)
+    assert stage.p95_without("search") == 200
+    assert stage.rest_holds("search", 1000)
+    failing = _stage({"search": {100: 10}, "tasks": {100: 90}}, {"tasks": 1})
+    assert not failing.holds(1000) and not failing.rest_holds("search", 1000)
+    only_search_failed = _stage({"search": {100: 10}, "tasks": {100: 90}}, {"search": 2})
+    assert not only_search_failed.holds(1000)
+    assert only_search_failed.rest_holds("search", 1000)
 
 
 # -- the writes are accepted by the app -------------------------------------------------------

@@ -11,7 +11,8 @@ role that sends it by the action's own weights, and names its request after the 
 Locust's table reads per action. Writes take their case from a pool shared by the clients of
 this process, so no two clients act on the same case at once (a stale ``version`` would be a
 409, which counts as an error here as it would for a person). An action whose pool is empty is
-skipped and counted; the counts go to ``<fixture>.out.json`` when the run stops.
+skipped and counted; the counts and each action's response-time histogram go to
+``<fixture>.out.json`` when the run stops.
 
 Importing this module imports Locust, which monkey-patches the process with gevent: never
 import it into the app or the test process (``tests/test_bench_load.py`` uses a subprocess).
@@ -73,11 +74,16 @@ def _init(environment, **_kw) -> None:
 
 @events.test_stop.add_listener
 def _write_counts(environment, **_kw) -> None:
+    """The skipped actions and each action's response-time histogram (Locust's own buckets,
+    since the last reset), so the runner can take percentiles over any set of actions."""
     if STATE:
+        histograms = {
+            name: {str(ms): n for ms, n in entry.response_times.items()}
+            for (name, _method), entry in environment.stats.entries.items()
+        }
         out = Path(STATE["path"] + ".out.json")
-        out.write_text(
-            json.dumps({"skipped": STATE["skipped"], "done": STATE["done"]}), encoding="utf-8"
-        )
+        body = {"skipped": STATE["skipped"], "done": STATE["done"], "histograms": histograms}
+        out.write_text(json.dumps(body), encoding="utf-8")
 
 
 # -- identities ------------------------------------------------------------------------------
