@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations browser lint format migrate seed worker bench clean
+.PHONY: run test install translations browser lint format migrate seed worker bench load clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The load test of the production shape (needs PostgreSQL and Redis on 127.0.0.1; ~15 min).
+load: install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
