@@ -1179,7 +1179,10 @@ def record_item(ctx: Context) -> Outcome:
     )
     ins["benefit_items"] = items
     ins["items_vnd"] = sum(i["amount_vnd"] for i in items if i.get("approved") is not False)
-    deadlines = _decision_deadline(ctx, ctx.now) if ins.get("filed_at") else {}
+    # Asked after the insurer decided, the item reopens its task with a fresh Art. 59(2) limit;
+    # before the decision the running limit covers it (it is decided with the benefit).
+    reopened = ins.get("filed_at") and ins.get("decided_at") and len(pending_items(ins)) == 1
+    deadlines = _decision_deadline(ctx, ctx.now) if reopened else {}
     return Outcome(data={"insurance": ins}, deadlines=deadlines)
 
 
@@ -1492,6 +1495,15 @@ _REQUEST_ITEM_FIELDS = (
 )  # fmt: skip
 
 
+def completes_payment(ctx: Context) -> Reason | None:
+    """This payment brings the total to the minimum (or no minimum is known): only then is
+    the union asked to confirm the money was received."""
+    comp = _comp(ctx)
+    minimum = comp.get("minimum_vnd")
+    total = (comp.get("paid_vnd") or 0) + (ctx.payload.get("amount_vnd") or 0)
+    return unless(minimum is None or total >= minimum, "Mới trả một phần.")
+
+
 def is_approval(ctx: Context) -> Reason | None:
     """The insurer's decision approves (which notice the parties get)."""
     return unless(ctx.payload.get("approved") is True, "Quyết định từ chối.")
@@ -1527,7 +1539,8 @@ TRANSITIONS = (
     Transition("record_payment", ("assessed",), None, ("enterprise",),
         "Ghi nhận chi trả bồi thường", "Record the compensation payment",
         guards=("is_unpaid", "is_valid_payment"), fields=_RECORD_PAYMENT_FIELDS,
-        effect="record_payment", notify=(Notify("claim.payment_recorded", ("union",)),)),
+        effect="record_payment",
+        notify=(Notify("claim.payment_recorded", ("union",), when="completes_payment"),)),
     Transition("confirm_receipt", ("assessed",), None, ("union",), "Xác nhận đã nhận tiền",
         "Confirm receipt",
         guards=("is_paid_unconfirmed", "is_valid_receipt_date", "has_valid_recipient"),
@@ -1619,6 +1632,7 @@ WORKFLOW = WorkflowDefinition(
         "has_valid_item": has_valid_item,
         "is_filed": is_filed,
         "is_approval": is_approval,
+        "completes_payment": completes_payment,
         "is_refusal": is_refusal,
     },
     effects={

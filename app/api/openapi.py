@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from app.permissions import roles_without
 from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND
@@ -632,8 +632,11 @@ def route_permissions(app: Flask) -> dict[tuple[str, str], str]:
 
 def openapi_document(app: Flask | None = None) -> dict:
     """The document served at ``GET /api/v1/openapi.json`` by ``app`` (default: the current
-    app; its routes say which operations answer 403 to whom)."""
-    permissions = route_permissions(app or current_app)
+    app). The app's routes say which operations answer 403 to whom; without an app (outside
+    any app context) only the 403s written on the operations are there."""
+    if app is None and has_app_context():
+        app = current_app
+    permissions = route_permissions(app) if app is not None else {}
     paths = {
         path: {
             method: _completed(operation, permissions.get((path, method)))

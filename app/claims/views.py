@@ -66,7 +66,8 @@ def confirm_receipt(claim_id: int):
         )
     except (ValidationFailed, Conflict) as exc:
         details = [localize(m) for messages in exc.errors.values() for m in messages]
-        flash(" ".join([localize(exc.message), *details]), "error")
+        # The refusal's message is often its one field error too: each line once.
+        flash(" ".join(dict.fromkeys([localize(exc.message), *details])), "error")
     else:
         flash(
             _("Đã xác nhận việc nhận tiền bồi thường, trợ cấp (%(code)s).", code=claim.code),

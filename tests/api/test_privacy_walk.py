@@ -400,6 +400,8 @@ def _values(app, w, reader: Reader) -> dict[str, list]:
         "code": ["vi"],
         "extension": ["xlsx", "csv"],
         "filename": ["safecase.css"],
+        # The workflow diagram's frame (cases.diagram): every kind's states, as drawn.
+        "kind": list(REGISTRY),
     }
 
 

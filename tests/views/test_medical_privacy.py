@@ -43,8 +43,11 @@ def test_a_claim_below_the_threshold_is_named_neutrally_to_the_union(people, sig
     assert claim.state == "not_eligible"
     union = signed_in("cd1")
     page = union.get(f"/cases/{claim.id}").get_data(as_text=True)
-    assert NEUTRAL in page and BAND not in page  # the state, the timeline, the diagram
-    assert f'state "{NEUTRAL}" as not_eligible' in html.unescape(page)  # the diagram
+    assert NEUTRAL in page and BAND not in page  # the state, the timeline
+    # The diagram is drawn in its own frame (app/headers.py), for the same user.
+    assert 'src="/cases/diagram/claim?current=not_eligible"' in page
+    drawn = union.get("/cases/diagram/claim?current=not_eligible").get_data(as_text=True)
+    assert f'state "{NEUTRAL}" as not_eligible' in html.unescape(drawn) and BAND not in drawn
     listing = union.get("/claims/").get_data(as_text=True)
     assert NEUTRAL in listing and BAND not in listing
     cases = union.get("/cases/").get_data(as_text=True)  # the state filter's choices

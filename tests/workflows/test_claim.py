@@ -874,3 +874,13 @@ def test_a_deceased_workers_money_is_received_by_a_relative(rules, fire, h):
     assert [r.field for r in info.value.reasons] == ["received_by"]
     done = fire(case, "confirm_receipt", "union", {"confirmed_at": NOW.isoformat()}, now=NOW)
     assert done.case.data["compensation"]["received_by"] == "relative"
+
+
+def test_the_union_is_asked_to_confirm_only_when_the_payment_completes(assessed, fire):
+    case = assessed(25)  # minimum 75,000,000
+    part = fire(case, "record_payment", "enterprise",
+                {"amount_vnd": 30_000_000, "paid_at": NOW.isoformat()}, now=NOW)  # fmt: skip
+    assert [n.event for n in WF.notices(part.transition, part.ctx)] == []
+    rest = fire(part.case, "record_payment", "enterprise",
+                {"amount_vnd": 45_000_000, "paid_at": NOW.isoformat()}, now=NOW)  # fmt: skip
+    assert [n.event for n in WF.notices(rest.transition, rest.ctx)] == ["claim.payment_recorded"]
