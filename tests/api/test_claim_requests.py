@@ -44,6 +44,15 @@ def today() -> str:
     return stamp()[:10]
 
 
+def file_and_approve(api, w, claim_id: int) -> None:
+    """The enterprise files the dossier; the insurer approves the 41 % monthly allowance."""
+    api.acted(claim_id, "file_insurance", w.ent, filed_at=stamp(), dossier=DOSSIER)
+    api.acted(
+        claim_id, "decide_insurance", w.insurance, approved=True, kind="monthly",
+        amount_vnd=1_370_000,
+    )  # fmt: skip
+
+
 def notices(api, user) -> list[dict]:
     return api.get("/notifications", user).get_json()["items"]
 
@@ -86,11 +95,7 @@ def test_items_asked_before_filing_are_decided_with_the_benefit(api, w, monthly_
 
 def test_an_item_after_the_decision_reopens_it_and_tells_the_insurer(api, w, monthly_claim):
     claim_id = monthly_claim.id
-    api.acted(claim_id, "file_insurance", w.ent, filed_at=stamp(), dossier=DOSSIER)
-    api.acted(
-        claim_id, "decide_insurance", w.insurance, approved=True, kind="monthly",
-        amount_vnd=1_370_000,
-    )  # fmt: skip
+    file_and_approve(api, w, claim_id)
     before = len(notices(api, w.insurance))
     api.acted(
         claim_id, "request_item", w.ent, benefit_item="convalescence", requested_on=today(),
@@ -154,11 +159,7 @@ def test_the_union_sees_the_totals_not_which_item_or_how_many_days(api, w, month
 
 def test_a_re_assessment_after_the_decision_asks_the_insurer_again(api, w, monthly_claim):
     claim_id = monthly_claim.id
-    api.acted(claim_id, "file_insurance", w.ent, filed_at=stamp(), dossier=DOSSIER)
-    api.acted(
-        claim_id, "decide_insurance", w.insurance, approved=True, kind="monthly",
-        amount_vnd=1_370_000,
-    )  # fmt: skip
+    file_and_approve(api, w, claim_id)
     union_before = len(notices(api, w.union))
     body = api.acted(
         claim_id, "reassess", w.ent, capacity_loss_pct=55, assessed_at=stamp(), reason="combined"

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from tests.workflows.test_claim import claim_data
 from workflows.base import Context
 from workflows.claim import has_both_tracks_done
 from workflows.law.rules import RuleBook
@@ -26,19 +27,8 @@ DOSSIER = [
 
 
 def _data(**changes):
-    data = {
-        "victim_id": 1,
-        "death": False,
-        "worker_at_fault": False,
-        "monthly_wage_vnd": 10_000_000,
-        "insured_wage_vnd": 10_000_000,
-        "insured": True,
-        "si_years": 6,
-        "occurred_at": "2026-05-10T08:00:00+07:00",
-        "died_at": None,
-    }
-    data.update(changes)
-    return data
+    # The claim of test_claim.py: wage and insured wage 10,000,000, 6 years, insured.
+    return claim_data(**changes)
 
 
 @pytest.fixture
