@@ -19,6 +19,13 @@ from tests.api.claim_flow import DOSSIER, announce_accident, claims_of, stamp
 
 
 @pytest.fixture
+def app_config(app_config):
+    """These tests read what the notices say, not how they travel: jobs run in-process
+    even in the Redis run, so a notice exists when the request returns."""
+    return {**app_config, "REDIS_URL": None, "JOBS_INLINE": True}
+
+
+@pytest.fixture
 def monthly_claim(api, w):
     """Accident on 10/3/2026, wage 10,000,000, 6 years, discharged 20/5/2026, 41 %: a monthly
     allowance of 50 % of B + 2 % of the wage — 1,465,000 at November 2026's 2,530,000."""

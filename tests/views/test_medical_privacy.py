@@ -25,6 +25,13 @@ NEUTRAL = "Đã có kết luận giám định"
 
 
 @pytest.fixture
+def app_config(app_config):
+    """These tests read what the notices say, not how they travel: jobs run in-process
+    even in the Redis run, so a notice exists when the request returns."""
+    return {**app_config, "REDIS_URL": None, "JOBS_INLINE": True}
+
+
+@pytest.fixture
 def people(app):
     ent = make_user("enterprise", username="dn1")
     union = make_user("union", username="cd1", enterprise=ent.enterprise)
