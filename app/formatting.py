@@ -23,6 +23,26 @@ def format_datetime(value: datetime | None) -> str:
     return to_local(value).strftime("%d/%m/%Y %H:%M")
 
 
+def format_number(value: int | float | None, places: int | None = None) -> str:
+    """A number as people read it: ``1.234,5`` in Vietnamese, ``1,234.5`` in English; "—" for
+    None (no figure). ``places`` fixes the decimals; by default a whole number has none and
+    any other up to two (trailing zeros dropped)."""
+    from app.i18n import english
+
+    if value is None:
+        return "—"
+    if places is None:
+        places = 0 if float(value).is_integer() else 2
+        text = f"{value:,.{places}f}"
+        if places:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{places}f}"
+    if english():
+        return text
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def format_vnd(value: int | None) -> str:
     """12.345.000 đ — Vietnamese groups thousands with dots."""
     if value is None:
@@ -30,14 +50,23 @@ def format_vnd(value: int | None) -> str:
     return f"{int(value):,}".replace(",", ".") + " đ"
 
 
+def format_percent(value: int | float | None) -> str:
+    """41 % or 25,5 % (the space Vietnamese typography puts before the sign)."""
+    if value is None:
+        return ""
+    return format_number(value) + " %"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date_vn")
     app.add_template_filter(format_datetime, "datetime_vn")
     app.add_template_filter(format_vnd, "vnd")
+    app.add_template_filter(format_number, "number_vn")
     app.add_template_filter(format_period, "period")
 
     from flask_babel import get_locale
 
+    from app.forms import error_links
     from app.models.user import ROLE_LABELS
     from app.permissions import has_permission
 
@@ -45,6 +74,7 @@ def init_app(app: Flask) -> None:
     def inject_helpers():
         return {
             "ROLE_LABELS": ROLE_LABELS,
+            "error_links": error_links,
             "has_permission": has_permission,
             "get_locale": get_locale,
         }

@@ -135,6 +135,7 @@ EN = {
     "Khai báo tai nạn lao động": "Declare an occupational accident",
     "Các mục có dấu * là bắt buộc. Thời gian theo giờ Việt Nam (UTC+7).": "Fields marked * are required. Times are Vietnam time (UTC+7).",
     "Chưa khai báo được: vui lòng sửa các mục được đánh dấu bên dưới.": "Not declared yet: please correct the fields marked below.",
+    "Chưa thực hiện được: vui lòng sửa các mục dưới đây.": "Not done yet: please correct the fields below.",
     "Vụ tai nạn": "The accident",
     "Xã/phường nơi xảy ra tai nạn": "Commune or ward where it happened",
     "Ví dụ: Xưởng cơ khí số 2, khu công nghiệp Đình Vũ.": "For example: Machine shop no. 2, Đình Vũ industrial park.",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.api.schemas import victim_json
 from app.cases.forms import (
     CHOICE_LABELS,
@@ -21,10 +23,12 @@ from app.cases.forms import (
 )
 from app.clock import as_utc, now, to_local
 from app.errors import NotFound
+from app.formatting import format_date, format_datetime, format_number, format_percent, format_vnd
 from app.i18n import N_, english, pick
 from app.models.user import ROLE_LABELS
 from app.permissions import acting_user
 from app.services import cases as case_service
+from app.services import codes
 from app.services.claim_benefits import monthly_due
 from app.services.declarations import may_name_incident
 from app.services.privacy import (
@@ -36,10 +40,11 @@ from app.services.privacy import (
     sees_medical,
     state_labels,
 )
+from app.services.users import people_named
 from app.services.visibility import can_see
 from app.services.workflow_engine import available_actions
 from workflows import get_workflow
-from workflows.base import ORGANISATION_LABELS
+from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import (
     ACCIDENT_TYPE_LABELS,
     DEFAULT_ACCIDENT_TYPE,
@@ -67,9 +72,11 @@ PAYLOAD_LABELS = {
     "accident_type": ("Loại tai nạn", "Type of accident"),
     "third_party": THIRD_PARTY_LABELS,
 }
+# Labels of the values of declaration and creation payload keys no transition field types.
+PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS, "outcome": OUTCOME_LABELS}
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([+-][0-9]{2}:[0-9]{2}|Z)?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([+-][0-9]{2}:[0-9]{2}|Z)?"
 )
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -222,10 +229,16 @@ class EventView:
 
 def _field_labels(definition, trigger: str) -> dict[str, str]:
     labels = {key: pick(pair) for key, pair in PAYLOAD_LABELS.items()}
+    labels.update({name: wf_label(f) for name, f in _fields_of(definition, trigger).items()})
+    return labels
+
+
+def _fields_of(definition, trigger: str) -> dict[str, Field]:
+    """The fields ``trigger`` takes, by name: their kinds say how each value reads."""
     for transition in definition.transitions:
         if transition.trigger == trigger:
-            labels.update({f.name: wf_label(f) for f in transition.fields})
-    return labels
+            return {f.name: f for f in transition.fields}
+    return {}
 
 
 def _person(item: dict) -> str:
@@ -245,8 +258,10 @@ def display_value(value: Any, victims: dict[int, str] | None = None, key: str = 
         return ("bool", value)
     if key == "victim_id" and victims and value in victims:
         return ("text", victims[value])
+    if key in PAYLOAD_VALUE_LABELS and isinstance(value, str):
+        return ("text", pick(PAYLOAD_VALUE_LABELS[key].get(value), value))
     if isinstance(value, str) and _ISO_DATETIME.fullmatch(value):
-        return ("datetime", datetime.fromisoformat(value.replace("Z", "+00:00")))
+        return ("datetime", as_utc(datetime.fromisoformat(value.replace("Z", "+00:00"))))
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return ("date", date.fromisoformat(value))
     if isinstance(value, list):
@@ -256,21 +271,67 @@ def display_value(value: Any, victims: dict[int, str] | None = None, key: str = 
     return ("text", "" if value is None else str(value))
 
 
-def event_view(definition, event, user, victims: dict[int, str]) -> EventView:
+def typed_value(spec: Field | None, value: Any, victims=None, key: str = "") -> tuple:
+    """(kind, value) for the ``show_value`` macro, read by the field's declared kind: amounts
+    as "108.675.000 đ", percentages as "41 %", counts with thousands dots, a choice or a code
+    by its label, a record part by part. Values of keys no field declares (a declaration's
+    payload) fall back to ``display_value``."""
+    if spec is None or value is None or isinstance(value, bool):
+        return display_value(value, victims, key)
+    kind = spec.kind
+    if kind == "money" and isinstance(value, int | float):
+        return ("text", format_vnd(value))
+    if kind == "percent" and isinstance(value, int | float):
+        return ("text", format_percent(value))
+    if kind in ("int", "count") and isinstance(value, int | float):
+        return ("text", format_number(value))
+    if kind == "text" and spec.choices and isinstance(value, str):
+        return ("text", str(CHOICE_LABELS.get(value, value)))
+    if kind == "code" and spec.code_list and isinstance(value, str):
+        return ("text", f"{value} — {codes.label(spec.code_list, value)}")
+    if kind == "record" and isinstance(value, dict):
+        parts = {p.name: p for p in spec.parts}
+        items = []
+        for name, part_value in value.items():
+            if part_value in (None, "", []):
+                continue
+            part = parts.get(name)
+            shown = typed_value(part, part_value, victims, name)
+            text = ", ".join(shown[1]) if shown[0] == "list" else _plain(shown)
+            items.append(f"{wf_label(part) if part else name}: {text}")
+        return ("list", items)
+    return display_value(value, victims, key)
+
+
+def _plain(shown: tuple) -> str:
+    kind, value = shown
+    if kind == "bool":
+        return _("Có") if value else _("Không")
+    if kind == "datetime":
+        return format_datetime(value)
+    if kind == "date":
+        return format_date(value)
+    return str(value)
+
+
+def event_view(
+    definition, event, user, victims: dict[int, str], people: dict[str, str] | None = None
+) -> EventView:
     payload = event_payload_view(user, definition.kind, event)
     labels = _field_labels(definition, event.trigger)
+    fields = _fields_of(definition, event.trigger)
     role = ROLE_LABELS.get(event.role, SYSTEM_ROLE if event.role == "system" else None)
     return EventView(
         seq=event.seq,
         at=event.at,
-        actor=event.actor,
+        actor=(people or {}).get(event.actor, event.actor),
         role=pick(role, event.role),
         trigger=event.trigger,
         label=trigger_label(definition, event.trigger),
         from_label=state_label(definition.kind, event.from_state, user),
         to_label=state_label(definition.kind, event.to_state, user),
         details=[
-            (labels.get(key, key), *display_value(value, victims, key))
+            (labels.get(key, key), *typed_value(fields.get(key), value, victims, key))
             for key, value in (payload or {}).items()
             if value not in (None, "", [])
         ],
@@ -366,6 +427,7 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
     if worker is not None:
         names[worker.id] = worker.full_name
     events = case_service.case_events(user, case.id)
+    people = people_named(e.actor for e in events)
     return {
         "case": case,
         "definition": definition,
@@ -380,7 +442,7 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "may_declare_casualty": case.kind == "incident" and may_name_incident(user, case),
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
-        "timeline": [event_view(definition, e, user, names) for e in events],
+        "timeline": [event_view(definition, e, user, names, people) for e in events],
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,

@@ -118,7 +118,10 @@ def transition(case_id: int, trigger: str):
 def _failed_action(case_id: int, user, form, trigger, status: int):
     """The case page again (reloaded: the failed transaction was rolled back)."""
     case = case_service.get_visible_case(user, case_id)
-    return render_template("cases/detail.html", **case_page(case, user, form, trigger)), status
+    page = case_page(case, user, form, trigger)
+    # Answered at …/actions/<trigger>: forms.js puts the case page's address in the bar.
+    page_url = url_for("cases.detail", case_id=case_id)
+    return render_template("cases/detail.html", **page, page_url=page_url), status
 
 
 @bp.route("/declare", methods=["GET", "POST"])

@@ -156,7 +156,10 @@ def transition(case_id: int, trigger: str):
 
 def _failed(case_id: int, user, form, trigger, status: int):
     case = reports.get_report(user, case_id)  # reloaded: the failed transaction rolled back
-    return render_template("reports/detail.html", **_page(case, user, form, trigger)), status
+    page_url = url_for("reports.detail", case_id=case_id)  # forms.js: the bar shows the page
+    return render_template(
+        "reports/detail.html", **_page(case, user, form, trigger), page_url=page_url
+    ), status
 
 
 @bp.get("/<int:case_id>.pdf")

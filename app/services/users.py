@@ -15,6 +15,7 @@ import json
 import math
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -630,3 +631,23 @@ def revoke_tokens(user: User) -> int:
             count=revoked,
         )
     return revoked
+
+
+def people_named(usernames: Iterable[str]) -> dict[str, str]:
+    """How the pages name the people behind ``usernames``: "Full name — organisation" (the
+    enterprise's or commune's name), the username when no full name was given; a username that
+    is not an account (a system actor) is left out. One query.
+
+    Returns ``{username: display name}``.
+    """
+    wanted = {name for name in usernames if name}
+    if not wanted:
+        return {}
+    named = {}
+    for user in db.session.scalars(select(User).where(User.username.in_(wanted))):
+        organisation = (user.enterprise and user.enterprise.name) or (
+            user.commune and user.commune.name
+        )
+        person = user.full_name or user.username
+        named[user.username] = f"{person} — {organisation}" if organisation else person
+    return named

@@ -119,15 +119,3 @@ def process_file(extension: str):
 def inject_pick():
     return {"pick": pick, "STATUS_LABELS": targets.STATUS_LABELS,
             "TARGET_LABELS": targets.TARGET_LABELS}  # fmt: skip
-
-
-@bp.app_template_filter("number_vn")
-def number_vn(value, places: int = 0) -> str:
-    """A number as people read it: ``1.234,5`` in Vietnamese, ``1,234.5`` in English; "—"
-    for None (no figure)."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{places}f}"
-    if english():
-        return text
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")

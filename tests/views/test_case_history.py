@@ -1,0 +1,92 @@
+"""The case history ("Diễn biến xử lý") reads like paperwork: each value rendered by its
+field's declared kind (amounts in VND with dots, counts, choices and dates in dd/mm/yyyy),
+people named with their organisation, never raw ISO times, bare integers or English enum
+values; long labels wrap inside the card."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from app.cases.presenter import typed_value
+from app.formatting import format_number
+from tests.api.claim_flow import assessed_claim, stamp
+from tests.conftest import csrf_token_from
+from tests.factories import act, make_user
+from workflows.base import Field
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+@pytest.fixture
+def claim(app):
+    ent = make_user("enterprise", username="dn1", full_name="Trần Thị Hoa")
+    make_user("inspector", username="tt1")
+    insurer = make_user("insurance", username="bh1", full_name="Lê Văn Bảo")
+    claim = assessed_claim(ent, 35)
+    act(claim, ent, "record_costs", days_off=1234, medical_costs_vnd=108_675_000)
+    dossier = ["si_book", "discharge_paper", "assessment_record", "request_form",
+               "investigation_minutes"]  # fmt: skip
+    act(claim, ent, "file_insurance", filed_at=stamp(), dossier=dossier)
+    act(claim, insurer, "decide_insurance", approved=True, kind="monthly", amount_vnd=1_122_050)
+    return claim
+
+
+def history(client, claim) -> list[str]:
+    """The timeline's entries as text (tags dropped, whitespace collapsed)."""
+    page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
+    ol = re.search(
+        r'<ol class="timeline" data-testid="timeline">(.*?)</ol>\s*</section>', page, re.S
+    )
+    entries = re.split(r"<li data-trigger=", ol.group(1))[1:]
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", e)).split()) for e in entries]
+
+
+def test_a_claims_history_shows_formatted_amounts_counts_choices_and_people(claim, signed_in):
+    items = history(signed_in("dn1"), claim)
+    text = "\n".join(items)
+    assert "108.675.000 đ" in text and "108675000" not in text
+    assert "1.234" in text  # days off, a count
+    assert "1.122.050 đ" in text
+    # The benefit's kind by its label, not the value "monthly".
+    assert "Trợ cấp hằng tháng" in text and not re.search(r"\bmonthly\b", text)
+    # People by name and organisation, not by username.
+    assert "Trần Thị Hoa — " in text and "Lê Văn Bảo" in text
+    assert not re.search(r"\bdn1\b|\bbh1\b", text)
+    # Dates and times as dd/mm/yyyy [HH:MM], never ISO.
+    assert not re.search(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text), text
+    assert re.search(r"[0-9]{2}/[0-9]{2}/[0-9]{4}", text)
+
+
+def test_the_same_history_in_english_keeps_the_numbers_readable(claim, signed_in):
+    client = signed_in("dn1")
+    home = client.get("/").get_data(as_text=True)
+    client.post("/lang/en", data={"csrf_token": csrf_token_from(home), "next": "/"})
+    text = "\n".join(history(client, claim))
+    assert "108.675.000 đ" in text  # money keeps the VND style
+    assert "Monthly allowance" in text or "monthly allowance" in text.lower()
+
+
+def test_values_are_read_by_their_fields_kind():
+    assert typed_value(Field("x", "money"), 108_675_000) == ("text", "108.675.000 đ")
+    assert typed_value(Field("x", "percent"), 25.5) == ("text", "25,5 %")
+    assert typed_value(Field("x", "count"), 1234) == ("text", "1.234")
+    assert typed_value(Field("x", "text", choices=("death",)), "death")[1] != "death"
+    parts = (Field("cost_vnd", "money", label_vi="Chi phí"), Field("on", "date", label_vi="Ngày"))
+    record = Field("r", "record", label_vi="Bản ghi", parts=parts)
+    kind, items = typed_value(record, {"cost_vnd": 5_000_000, "on": "2026-11-20"})
+    assert kind == "list" and items == ["Chi phí: 5.000.000 đ", "Ngày: 20/11/2026"]
+    # An untyped ISO instant is shown in Vietnam time.
+    kind, value = typed_value(None, "2026-11-20T03:00:00Z")
+    assert kind == "datetime" and value == datetime(2026, 11, 20, 3, tzinfo=UTC)
+
+
+def test_numbers_follow_the_language(app):
+    with app.test_request_context():
+        assert format_number(1234567) == "1.234.567"
+        assert format_number(2.5) == "2,5"
+        assert format_number(1.25, 1) == "1,2"
+        assert format_number(None) == "—"
