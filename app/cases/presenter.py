@@ -76,7 +76,8 @@ PAYLOAD_LABELS = {
 PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS, "outcome": OUTCOME_LABELS}
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([+-][0-9]{2}:[0-9]{2}|Z)?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
+    r"(:[0-9]{2}(\.[0-9]+)?)?([+-][0-9]{2}:[0-9]{2}|Z)?"
 )
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
