@@ -20,13 +20,21 @@ def _label(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
+def _edge(text: str) -> str:
+    # An arrow's text runs to the end of the line; a colon or semicolon there would end it early.
+    return text.replace(":", " ").replace(";", ",")
+
+
 def mermaid(
     definition: WorkflowDefinition,
     current: str | None = None,
     labels: Mapping[str, str] | None = None,
+    edge_labels: Mapping[str, str] | None = None,
 ) -> str:
     """The diagram text, ending with a newline. ``current`` (a state name) is highlighted;
-    ``labels`` (state name → text) replaces some states' Vietnamese labels.
+    ``labels`` (state name → text) replaces some states' Vietnamese labels and ``edge_labels``
+    (trigger → text) the trigger names on the arrows (the case page draws both in its reader's
+    language; the generated docs keep the trigger names, which the API and contract use).
 
     :raises KeyError: when ``current`` is not a state of ``definition``.
     """
@@ -43,7 +51,8 @@ def mermaid(
     edges: list[str] = []
     for transition in definition.transitions:
         for source in transition.sources:
-            edge = f"    {source} --> {transition.dest_from(source)} : {transition.trigger}"
+            name = (edge_labels or {}).get(transition.trigger, transition.trigger)
+            edge = f"    {source} --> {transition.dest_from(source)} : {_edge(name)}"
             if edge not in edges:
                 edges.append(edge)
     lines.extend(edges)

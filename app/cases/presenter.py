@@ -382,10 +382,14 @@ def steps(definition, current: str, user=None) -> list[StepView]:
 
 
 def diagram(definition, current: str, user) -> str:
-    """The case page's Mermaid diagram; a state whose label tells medical detail is drawn
-    with its public label for a role without medical access."""
-    labels = {} if sees_medical(user) else public_state_labels(definition.kind)
-    return mermaid(definition, current=current, labels={k: v[0] for k, v in labels.items()})
+    """The case page's Mermaid diagram in the reader's language: states and arrows by their
+    labels, a state whose label tells medical detail by its public label for a role without
+    medical access."""
+    labels = {state.name: wf_label(state) for state in definition.states}
+    if not sees_medical(user):
+        labels.update({k: pick(v) for k, v in public_state_labels(definition.kind).items()})
+    arrows = {t.trigger: wf_label(t) for t in definition.transitions}
+    return mermaid(definition, current=current, labels=labels, edge_labels=arrows)
 
 
 # -- the case page --------------------------------------------------------------------------

@@ -90,3 +90,15 @@ def test_numbers_follow_the_language(app):
         assert format_number(2.5) == "2,5"
         assert format_number(1.25, 1) == "1,2"
         assert format_number(None) == "—"
+
+
+def test_the_diagram_names_states_and_arrows_in_the_readers_language(claim, signed_in):
+    client = signed_in("dn1")
+    drawn = html.unescape(client.get("/cases/diagram/accident").get_data(as_text=True))
+    assert "declared --> investigating : Thành lập đoàn điều tra" in drawn
+    assert ": open_investigation" not in drawn
+    home = client.get("/").get_data(as_text=True)
+    client.post("/lang/en", data={"csrf_token": csrf_token_from(home), "next": "/"})
+    drawn = html.unescape(client.get("/cases/diagram/accident").get_data(as_text=True))
+    assert 'state "Declared" as declared' in drawn
+    assert ": open_investigation" not in drawn and "Thành lập" not in drawn
