@@ -28,71 +28,132 @@ BATCH = 5_000
 def add_open_tasks(say: Callable[[str], None] = print, *, batch: int = BATCH) -> int:
     """Insert the open tasks of every case that has none; returns how many were inserted.
 
-    Runs in the current app context on ``db``; commits once per ``batch`` cases.
+    Runs in the current app context on ``db``; commits once per ``batch`` cases. Reads with
+    three plain queries per batch (cases, their victims, their deadlines) into the engine's
+    ``CaseSnapshot`` — the ORM would take an hour over a million cases.
     """
-    from sqlalchemy import and_, exists, insert, or_, select
-    from sqlalchemy.orm import selectinload
+    from collections import defaultdict
 
-    from app.clock import now
+    from sqlalchemy import and_, exists, insert, or_, select
+
+    from app.clock import as_utc, now
     from app.extensions import db
-    from app.models import Case, Task
-    from app.services.case_snapshot import snapshot
+    from app.models import Case, CaseDeadline, Task, Victim
+    from app.services.case_store import DEADLINE_FIELDS, VICTIM_VIEW
     from app.services.rulebook import load_rulebook
     from workflows import REGISTRY
+    from workflows.base import CaseSnapshot
 
     at = now()
     rules = load_rulebook()
-    # Only the states that have tasks at all: most cases (closed, rejected) are read never.
+    # Only the states that have tasks at all: most cases (closed, rejected) are never read.
     waiting = [
         and_(Case.kind == kind, Case.state.in_([s.name for s in definition.states if s.tasks]))
         for kind, definition in REGISTRY.items()
         if any(s.tasks for s in definition.states)
     ]
     has_open_task = exists().where(Task.case_id == Case.id, Task.closed_at.is_(None))
+    columns = (
+        Case.id, Case.code, Case.kind, Case.state, Case.version, Case.severity,
+        Case.investigation_level, Case.labour_relation, Case.enterprise_id, Case.commune_code,
+        Case.declared_at, Case.occurred_at, Case.data, Case.parent_id,
+    )  # fmt: skip
     started = perf_counter()
     inserted = cases_read = 0
     last_id = 0
     while True:
-        ids = list(
-            db.session.scalars(
-                select(Case.id)
+        cases = (
+            db.session.execute(
+                select(*columns)
                 .where(Case.id > last_id, or_(*waiting), ~has_open_task)
                 .order_by(Case.id)
                 .limit(batch)
             )
+            .mappings()
+            .all()
         )
-        if not ids:
+        if not cases:
             break
+        ids = [case["id"] for case in cases]
         last_id = ids[-1]
-        cases = db.session.scalars(
-            select(Case)
-            .where(Case.id.in_(ids))
-            .options(selectinload(Case.victims), selectinload(Case.deadlines))
-        ).all()
+        victims = defaultdict(list)
+        for row in db.session.execute(
+            select(Victim.case_id, *(getattr(Victim, n) for n in VICTIM_VIEW))
+            .where(Victim.case_id.in_(ids))
+            .order_by(Victim.id)
+        ).mappings():
+            victims[row["case_id"]].append({n: row[n] for n in VICTIM_VIEW})
+        deadlines = defaultdict(dict)
+        for row in db.session.execute(
+            select(
+                CaseDeadline.case_id,
+                CaseDeadline.id,
+                CaseDeadline.name,
+                *(getattr(CaseDeadline, n) for n in DEADLINE_FIELDS),
+            ).where(CaseDeadline.case_id.in_(ids))  # fmt: skip
+        ).mappings():
+            view = {"id": row["id"], "name": row["name"]}
+            view.update({n: row[n] for n in DEADLINE_FIELDS})
+            for name in ("due_at", "started_at", "paused_at", "met_at"):
+                view[name] = as_utc(view[name])
+            deadlines[row["case_id"]][row["name"]] = view
+        children = defaultdict(list)
+        for row in db.session.execute(
+            select(Case.parent_id, Case.id, Case.kind, Case.state).where(Case.parent_id.in_(ids))
+        ).mappings():
+            children[row["parent_id"]].append({"id": row["id"], "kind": row["kind"],
+                                               "state": row["state"]})  # fmt: skip
+        parent_ids = {case["parent_id"] for case in cases if case["parent_id"]}
+        parents = {
+            row["id"]: {
+                **row,
+                "data": dict(row["data"] or {}),
+                "occurred_at": as_utc(row["occurred_at"]),
+            }  # fmt: skip
+            for row in db.session.execute(
+                select(
+                    Case.id,
+                    Case.code,
+                    Case.kind,
+                    Case.state,
+                    Case.data,
+                    Case.severity,
+                    Case.occurred_at,
+                ).where(Case.id.in_(parent_ids))  # fmt: skip
+            ).mappings()
+        }
         rows = []
         for case in cases:
-            definition = REGISTRY[case.kind]
-            snap = snapshot(case)
-            for open_task in definition.open_tasks(snap, now=at, rules=rules):
-                deadline = (
-                    snap.open_deadline(open_task.task.deadline) if open_task.task.deadline else None
-                )
+            snap = CaseSnapshot(
+                **{k: case[k] for k in ("id", "code", "kind", "state", "version", "severity",
+                                       "investigation_level", "labour_relation",
+                                       "enterprise_id", "commune_code")},
+                declared_at=as_utc(case["declared_at"]),
+                occurred_at=as_utc(case["occurred_at"]),
+                data=dict(case["data"] or {}),
+                victims=tuple(victims.get(case["id"], ())),
+                deadlines=deadlines.get(case["id"], {}),
+                children=tuple(children.get(case["id"], ())),
+                parent=parents.get(case["parent_id"]),
+            )  # fmt: skip
+            for open_task in REGISTRY[case["kind"]].open_tasks(snap, now=at, rules=rules):
+                name = open_task.task.deadline
+                deadline = snap.open_deadline(name) if name else None
                 rows.append(
                     {
-                        "case_id": case.id,
+                        "case_id": case["id"],
                         "name": open_task.task.name,
                         "role": open_task.role,
                         "title_vi": open_task.task.title_vi,
                         "title_en": open_task.task.title_en,
-                        "deadline": open_task.task.deadline,
+                        "deadline": name,
                         "due_at": open_task.due_at,
-                        "opened_at": (deadline or {}).get("started_at") or case.declared_at,
+                        "opened_at": (deadline or {}).get("started_at") or snap.declared_at,
                     }
                 )
         if rows:
             db.session.execute(insert(Task), rows)
         db.session.commit()
-        db.session.expunge_all()
         inserted += len(rows)
         cases_read += len(ids)
         say(
