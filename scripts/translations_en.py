@@ -135,6 +135,7 @@ EN = {
     "Khai báo tai nạn lao động": "Declare an occupational accident",
     "Các mục có dấu * là bắt buộc. Thời gian theo giờ Việt Nam (UTC+7).": "Fields marked * are required. Times are Vietnam time (UTC+7).",
     "Chưa khai báo được: vui lòng sửa các mục được đánh dấu bên dưới.": "Not declared yet: please correct the fields marked below.",
+    "Ngày/tháng/năm giờ:phút theo giờ Việt Nam, ví dụ 20/11/2026 14:30; chỉ nhập ngày nếu không rõ giờ.": "Day/month/year hour:minute, Vietnam time, e.g. 20/11/2026 14:30; the day alone if the time is not known.",
     "Chưa thực hiện được: vui lòng sửa các mục dưới đây.": "Not done yet: please correct the fields below.",
     "Vụ tai nạn": "The accident",
     "Xã/phường nơi xảy ra tai nạn": "Commune or ward where it happened",

@@ -55,8 +55,10 @@ DEADLINE_UNITS = ("calendar", "working")
 # Organisations a member of an investigation team may come from (contract.md, open_investigation).
 TEAM_ORGANISATIONS = ("inspectorate", "employer", "union", "health", "police", "other")
 # The announcement meeting may also be attended by the People's Procuracy, which must be present
-# for a fatal accident (Law 84/2015 Art. 35(8)); it is never a team member.
-ATTENDEE_ORGANISATIONS = TEAM_ORGANISATIONS + ("procuracy",)
+# for a fatal accident (Law 84/2015 Art. 35(8)); it is never a team member. The injured worker
+# or their family attend it by law (Law 84/2015 Art. 35(8): "người bị nạn hoặc thân nhân người
+# bị nạn"; domain/law.md §4) and are listed among the attendees in the minutes.
+ATTENDEE_ORGANISATIONS = TEAM_ORGANISATIONS + ("procuracy", "victim", "family")
 # How pages and forms name each organisation: (Vietnamese, English).
 ORGANISATION_LABELS = {
     "inspectorate": ("Thanh tra (Sở Nội vụ)", "Inspectorate"),
@@ -66,6 +68,8 @@ ORGANISATION_LABELS = {
     "police": ("Công an", "Police"),
     "procuracy": ("Viện kiểm sát", "Procuracy"),
     "other": ("Cơ quan khác", "Other"),
+    "victim": ("Người bị nạn", "Injured worker"),
+    "family": ("Thân nhân người bị nạn", "Victim's family"),
 }
 # How Vietnamese running text (the papers, a guard's refusal) names each organisation.
 ORGANISATION_IN_TEXT = {
@@ -76,6 +80,8 @@ ORGANISATION_IN_TEXT = {
     "police": "công an",
     "procuracy": "viện kiểm sát",
     "other": "cơ quan khác",
+    "victim": "người bị nạn",
+    "family": "thân nhân người bị nạn",
 }
 TEAM_ROLES = ("head", "member")
 

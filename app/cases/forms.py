@@ -184,49 +184,103 @@ def _check_day(field) -> None:
 
 
 class VnDateField(DateField):
+    """A day typed as dd/mm/yyyy (yyyy-mm-dd accepted) in a text box: the browser's own date
+    picker shows mm/dd/yyyy whatever the page's language (#15)."""
+
+    widget = TextInput()
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", DATE_FORMATS)
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         try:
             _ascii_only(valuelist)
-            super().process_formdata(valuelist)
+            super().process_formdata([v.strip() for v in valuelist])
         except ValueError:
             self.data = None
             raise ValueError(NOT_A_DATE) from None
         _check_day(self)
 
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
 
 class VnDateTimeField(DateTimeLocalField):
-    """A ``datetime-local`` input read as Vietnam time (UTC+7); ``data`` is aware."""
+    """A moment typed as dd/mm/yyyy HH:MM (24-hour; ISO accepted) in a text box, read as
+    Vietnam time (UTC+7); ``data`` is aware. A day alone is accepted where people often know
+    only the day (a payment, a meeting): today means now, another day noon."""
+
+    widget = TextInput()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", DATETIME_FORMATS)
+        render_kw = {"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
+        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
+        text = " ".join(v.strip() for v in valuelist if v).strip()
         try:
             _ascii_only(valuelist)
-            super().process_formdata(valuelist)
+            day = _day_only(text)
+            if day is not None:
+                self.data = _moment_of_day(day)
+            else:
+                super().process_formdata([" ".join(text.split())] if valuelist else valuelist)
         except ValueError:
             self.data = None
             raise ValueError(NOT_A_DATETIME) from None
         _check_day(self)
-        if self.data is not None:
+        if self.data is not None and self.data.tzinfo is None:
             self.data = self.data.replace(tzinfo=VN_TZ)
 
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
-        return self.data.astimezone(VN_TZ).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+        return self.data.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if self.data else ""
+
+
+def _day_only(text: str) -> date | None:
+    """The day of a moment typed without its time, or None when a time was typed."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _moment_of_day(day: date) -> datetime:
+    """The moment a day typed alone stands for: now if it is today (a later time would be in
+    the future), otherwise noon — after the morning's events of that day and before its
+    evening's, the least surprising guess."""
+    from app.clock import now
+
+    current = to_local(now())
+    if day == current.date():
+        return current.replace(second=0, microsecond=0)
+    return datetime.combine(day, time(12, 0), tzinfo=VN_TZ)
 
 
 class VnTimeField(TimeField):
+    """A time of day typed as HH:MM (24-hour) in a text box."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        render_kw = {"placeholder": "hh:mm", "inputmode": "numeric", "autocomplete": "off"}
+        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist):
         try:
             _ascii_only(valuelist)
-            super().process_formdata(valuelist)
+            super().process_formdata([v.strip() for v in valuelist])
         except ValueError:
             self.data = None
             raise ValueError(NOT_A_TIME) from None

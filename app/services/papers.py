@@ -31,7 +31,7 @@ from app.i18n import N_
 from app.models import Case, User
 from app.services.pdf import VietnamesePDF
 from app.services.privacy import data_view, national_id_for, read_medical, sees_medical
-from workflows.base import ORGANISATION_IN_TEXT, parse_iso
+from workflows.base import ORGANISATION_LABELS, parse_iso
 from workflows.declaration import GENDER_LABELS
 from workflows.law.classification import LEVEL_ON_PAPERS, OUTCOME_ON_PAPERS, SEVERITY_IN_TEXT
 
@@ -132,6 +132,11 @@ class PaperPDF(VietnamesePDF):
 # --------------------------------------------------------------------------------------------
 # Shared pieces
 # --------------------------------------------------------------------------------------------
+
+
+def _organisation(key: str | None) -> str:
+    """An organisation in a paper's list of people, capitalised as on the official forms."""
+    return (ORGANISATION_LABELS.get(key or "") or ("", ""))[0]
 
 
 def _date_line(case: Case) -> str:
@@ -362,7 +367,7 @@ def _minutes_parties(pdf: PaperPDF, case: Case, reader, data: dict) -> None:
     pdf.section("1. Thành phần đoàn điều tra")
     pdf.bullets(
         [
-            f"{m.get('name', '')} — {ORGANISATION_IN_TEXT.get(m.get('organisation'), '')}"
+            f"{m.get('name', '')} — {_organisation(m.get('organisation'))}"
             f"{' (Trưởng đoàn)' if m.get('role') == 'head' else ''}"
             for m in data.get("team") or ()
         ]
@@ -423,7 +428,7 @@ def _minutes_announcement(pdf: PaperPDF, data: dict) -> None:
         pdf.field("Thời điểm họp công bố", _moment(announcement.get("announced_at")))
         pdf.bullets(
             [
-                f"{a.get('name', '')} — {ORGANISATION_IN_TEXT.get(a.get('organisation'), '')}"
+                f"{a.get('name', '')} — {_organisation(a.get('organisation'))}"
                 for a in announcement.get("attendees") or ()
             ]
         )
