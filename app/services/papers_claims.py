@@ -273,7 +273,13 @@ def _article_one(
     data = data_view(reader, claim)
     comp = data.get("compensation") or {}
     amount, which = _amount(comp)
-    pdf.paragraph(f"Điều 1. {word.capitalize()} tai nạn lao động cho Ông/Bà:")
+    if data.get("death"):  # the money goes to the family: the decision addresses them
+        pdf.paragraph(
+            f"Điều 1. {word.capitalize()} tai nạn lao động cho thân nhân của người lao động có "
+            "tên dưới đây:"
+        )
+    else:
+        pdf.paragraph(f"Điều 1. {word.capitalize()} tai nạn lao động cho Ông/Bà:")
     if victim is not None:
         pdf.field("Họ và tên", victim.full_name)
         pdf.field("Ngày sinh", _day(victim.birth_date))
@@ -314,6 +320,11 @@ def _article_one(
         pdf.paragraph("Khoản tiền trên được chi trả cho thân nhân của người lao động.")
 
 
+# The height of Article 2 (three lines at most), "Nơi nhận" and the signature block with room to
+# sign: what must fit on the page the decision ends on.
+SIGNATURE_BLOCK_MM = 62
+
+
 def _render(claim: Case, victim: Victim | None, reader, *, medical: bool) -> bytes:
     data = claim.data or {}
     word = "trợ cấp" if data.get("worker_at_fault") else "bồi thường"
@@ -331,21 +342,31 @@ def _render(claim: Case, victim: Victim | None, reader, *, medical: bool) -> byt
         "từ ngày có kết luận giám định, hoặc từ ngày công bố biên bản điều tra với vụ tai nạn "
         "chết người)."
     )
+    addressee = (
+        "thân nhân của người lao động có tên tại Điều 1"
+        if data.get("death")
+        else "Ông/Bà có tên tại Điều 1"
+    )
+    # The last article, "Nơi nhận" and the signature block stay together on one page, as on the
+    # official form: a page with only the recipients or only the signature is no decision.
+    if pdf.get_y() + SIGNATURE_BLOCK_MM > pdf.page_break_trigger:
+        pdf.add_page()
     pdf.paragraph(
-        "Điều 2. Bộ phận nhân sự, kế toán và Ông/Bà có tên tại Điều 1 chịu trách nhiệm thi hành "
+        f"Điều 2. Bộ phận nhân sự, kế toán và {addressee} chịu trách nhiệm thi hành "
         "Quyết định này. Quyết định có hiệu lực kể từ ngày ký."
     )
     pdf.ln(4)
     y = pdf.get_y()
     pdf.set_font("dejavu", "", 9)
     pdf.multi_cell(80, 5, "Nơi nhận:\n- Như Điều 2;\n- Công đoàn cơ sở;\n- Lưu hồ sơ.")
+    bottom = pdf.get_y()
     pdf.set_xy(110, y)
     pdf.set_font("dejavu", "B", 11)
     pdf.multi_cell(80, 6, "NGƯỜI SỬ DỤNG LAO ĐỘNG", align="C")
     pdf.set_x(110)
     pdf.set_font("dejavu", "", 9)
     pdf.multi_cell(80, 5, "(Ký, ghi rõ họ tên, đóng dấu)", align="C")
-    pdf.set_y(pdf.get_y() + 18)
+    pdf.set_y(max(pdf.get_y() + 18, bottom))
     pdf.set_font("dejavu", "", 8)
     pdf.multi_cell(
         0,
