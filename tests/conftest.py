@@ -20,11 +20,17 @@ from types import SimpleNamespace
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import text
 
 from app import clock, create_app
 from app.extensions import db, limiter
 from tests.factories import NOW, PASSWORD, make_commune, make_enterprise, make_user
+
+# Property tests check rules, not speed: Hypothesis's default 200 ms deadline per example is a
+# timed assertion that fails on a busy machine (CI shares two CPUs), so it is off.
+settings.register_profile("safecase", deadline=None)
+settings.load_profile("safecase")
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")

@@ -17,7 +17,10 @@ class RuleValueForm(FlaskForm):
     key = SelectField(
         _l("Quy định"),
         choices=[
-            SelectChoice(key, RULE_DESCRIPTIONS.get(key, (key, ""))[0]) for key in DEFAULT_RULES
+            # Each name in the user's language when the form is shown (the msgids are marked in
+            # workflows/law/rules.py).
+            SelectChoice(key, _l(RULE_DESCRIPTIONS[key][0].msgid))
+            for key in DEFAULT_RULES
         ],
         validate_choice=False,
     )

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app.clock import now, to_local
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, localize
 from app.models import HolidayAdjustment, RuleValue
 from app.services.rulebook import load_rulebook
 from app.services.security_audit import record
@@ -77,7 +77,7 @@ def is_numeric(key: str) -> bool:
 
 def _history(key: str, rows: list[RuleValue], today: date, current_from: date | None):
     by_day = {row.valid_from: row for row in rows}
-    _, default_basis = RULE_DESCRIPTIONS.get(key, ("", ""))
+    default_basis = localize(RULE_DESCRIPTIONS.get(key, ("", ""))[1])
     items: list[HistoryRow] = []
     for valid_from, value in DEFAULT_RULES[key]:
         replaced = valid_from in by_day
@@ -123,7 +123,7 @@ def rules_overview(today: date | None = None) -> list[RuleRow]:
         by_key.setdefault(row.key, []).append(row)
     result = []
     for key in DEFAULT_RULES:
-        label, basis = RULE_DESCRIPTIONS.get(key, (key, ""))
+        label, basis = (localize(text) for text in RULE_DESCRIPTIONS.get(key, (key, "")))
         try:
             current = book.get(key, today)
         except LookupError:

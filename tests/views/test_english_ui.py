@@ -207,3 +207,24 @@ def test_the_api_keeps_its_vietnamese_errors_for_an_english_user(browser, api_to
     )
     assert response.status_code == 404
     assert response.get_json() == {"error": "Không tìm thấy vụ việc."}
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "source"),
+    [
+        (
+            "vi",
+            "Thời hạn chi trả bồi thường, trợ cấp (ngày)",
+            "Luật ATVSLĐ 84/2015 Điều 38 khoản 7",
+        ),
+        ("en", "Limit for paying compensation or allowance (days)", "OSH Law 84/2015 Art. 38(7)"),
+    ],
+)
+def test_the_rules_table_names_each_rule_and_its_source_in_the_language(
+    browser, lang, name, source
+):
+    make_user("admin", username="qt")
+    page = text_of(browser("qt", lang).get("/admin/"))
+    assert name in page and source in page
+    if lang == "en":
+        assert "Thời hạn chi trả" not in page

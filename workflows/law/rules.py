@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from types import MappingProxyType
 
+from workflows.messages import N_
+
 RuleValue = int | str
 
 # Everything procedural dates from the day Law 84/2015 and Decree 39/2016 took effect.
@@ -77,104 +79,112 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
 
 RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "base_salary_vnd": (
-        "Mức lương cơ sở (VND/tháng)",
-        "Nghị định 38/2019/NĐ-CP; 24/2023/NĐ-CP; 73/2024/NĐ-CP; 161/2026/NĐ-CP",
+        N_("Mức lương cơ sở (VND/tháng)"),
+        N_("Nghị định 38/2019/NĐ-CP; 24/2023/NĐ-CP; 73/2024/NĐ-CP; 161/2026/NĐ-CP"),
     ),
     "investigation_days.light": (
-        "Thời hạn điều tra: tai nạn làm bị thương nhẹ (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm a",
+        N_("Thời hạn điều tra: tai nạn làm bị thương nhẹ (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm a"),
     ),
     "investigation_days.serious_one": (
-        "Thời hạn điều tra: 01 người bị thương nặng (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm b",
+        N_("Thời hạn điều tra: 01 người bị thương nặng (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm b"),
     ),
     "investigation_days.serious_many": (
-        "Thời hạn điều tra: từ 02 người bị thương nặng trở lên (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm c",
+        N_("Thời hạn điều tra: từ 02 người bị thương nặng trở lên (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm c"),
     ),
     "investigation_days.fatal": (
-        "Thời hạn điều tra: tai nạn lao động chết người (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm d",
+        N_("Thời hạn điều tra: tai nạn lao động chết người (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm d"),
     ),
     "investigation_days.technical_exam": (
-        "Thời hạn điều tra: cần giám định kỹ thuật, pháp y (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm d",
+        N_("Thời hạn điều tra: cần giám định kỹ thuật, pháp y (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 35 khoản 6 điểm d"),
     ),
     "compensation_due_days": (
-        "Thời hạn chi trả bồi thường, trợ cấp (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 38 khoản 7",
+        N_("Thời hạn chi trả bồi thường, trợ cấp (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 38 khoản 7"),
     ),
     "insurance_filing_days": (
-        "Thời hạn nộp hồ sơ hưởng chế độ BH TNLĐ (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 59 khoản 1",
+        N_("Thời hạn nộp hồ sơ hưởng chế độ BH TNLĐ (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 59 khoản 1"),
     ),
     "insurance_decision_days": (
-        "Thời hạn cơ quan BHXH giải quyết hồ sơ (ngày)",
-        "Luật ATVSLĐ 84/2015 Điều 59 khoản 2",
+        N_("Thời hạn cơ quan BHXH giải quyết hồ sơ (ngày)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 59 khoản 2"),
     ),
     "complaint_window_days": (
-        "Thời hạn khiếu nại biên bản điều tra (ngày)",
-        "Nghị định 39/2016/NĐ-CP Điều 17",
+        N_("Thời hạn khiếu nại biên bản điều tra (ngày)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 17"),
     ),
     "complaint_resolution_working_days": (
-        "Thời hạn giải quyết khiếu nại (ngày làm việc)",
-        "Nghị định 39/2016/NĐ-CP Điều 17 khoản 1 điểm a",
+        N_("Thời hạn giải quyết khiếu nại (ngày làm việc)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 17 khoản 1 điểm a"),
     ),
     "scene_arrival_hours": (
-        "Thanh tra có mặt tại hiện trường (giờ)",
-        "Nghị định 39/2016/NĐ-CP Điều 11 khoản 2",
+        N_("Thanh tra có mặt tại hiện trường (giờ)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 11 khoản 2"),
     ),
     "minutes_distribution_working_days": (
-        "Gửi biên bản điều tra sau cuộc họp công bố (ngày làm việc)",
-        "Nghị định 39/2016/NĐ-CP Điều 15 khoản 5",
+        N_("Gửi biên bản điều tra sau cuộc họp công bố (ngày làm việc)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 15 khoản 5"),
     ),
     "reminder_before_hours": (
-        "Nhắc việc trước hạn (giờ)",
-        "Quy định nội bộ SafeCase, không phải quy định pháp luật",
+        N_("Nhắc việc trước hạn (giờ)"),
+        N_("Quy định nội bộ SafeCase, không phải quy định pháp luật"),
     ),
     "reassessment_one_time_settlement": (
-        "Giám định lại vẫn hưởng trợ cấp một lần: trả phần chênh lệch (difference) "
-        "hay trả đủ mức mới (full)",
-        "Luật ATVSLĐ 84/2015 Điều 47, 50 khoản 3; Thông tư 28/2021/TT-BLĐTBXH Điều 9 khoản 2 "
-        "(CHƯA KIỂM CHỨNG)",
+        N_(
+            "Giám định lại vẫn hưởng trợ cấp một lần: trả phần chênh lệch (difference) "
+            "hay trả đủ mức mới (full)"
+        ),
+        N_(
+            "Luật ATVSLĐ 84/2015 Điều 47, 50 khoản 3; Thông tư 28/2021/TT-BLĐTBXH Điều 9 khoản 2 "
+            "(CHƯA KIỂM CHỨNG)"
+        ),
     ),
     "abroad_lump_sum_includes_serving": (
-        "Ra nước ngoài định cư: khoản 3 tháng có tính trợ cấp phục vụ (yes/no)",
-        "Luật ATVSLĐ 84/2015 Điều 49, 52 (CHƯA KIỂM CHỨNG)",
+        N_("Ra nước ngoài định cư: khoản 3 tháng có tính trợ cấp phục vụ (yes/no)"),
+        N_("Luật ATVSLĐ 84/2015 Điều 49, 52 (CHƯA KIỂM CHỨNG)"),
     ),
     "reassessment_compensation": (
-        "Giám định lại tăng tỷ lệ: bồi thường phần chênh lệch (difference) hay giữ mức đã bồi "
-        "thường (none)",
-        "Luật ATVSLĐ 84/2015 Điều 38 khoản 4, Điều 47; Thông tư 28/2021/TT-BLĐTBXH "
-        "(CHƯA KIỂM CHỨNG)",
+        N_(
+            "Giám định lại tăng tỷ lệ: bồi thường phần chênh lệch (difference) hay giữ mức đã bồi "
+            "thường (none)"
+        ),
+        N_(
+            "Luật ATVSLĐ 84/2015 Điều 38 khoản 4, Điều 47; Thông tư 28/2021/TT-BLĐTBXH "
+            "(CHƯA KIỂM CHỨNG)"
+        ),
     ),
     "report_due.enterprise_accidents.half": (
-        "Hạn báo cáo TNLĐ 6 tháng của doanh nghiệp (ngày cuối, MM-DD)",
-        "Nghị định 39/2016/NĐ-CP Điều 24(1), Phụ lục XII: trước ngày 05/7",
+        N_("Hạn báo cáo TNLĐ 6 tháng của doanh nghiệp (ngày cuối, MM-DD)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 24(1), Phụ lục XII: trước ngày 05/7"),
     ),
     "report_due.enterprise_accidents.year": (
-        "Hạn báo cáo TNLĐ năm của doanh nghiệp (ngày cuối năm sau, MM-DD)",
-        "Nghị định 39/2016/NĐ-CP Điều 24(1), Phụ lục XII: trước ngày 10/01 năm sau",
+        N_("Hạn báo cáo TNLĐ năm của doanh nghiệp (ngày cuối năm sau, MM-DD)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 24(1), Phụ lục XII: trước ngày 10/01 năm sau"),
     ),
     "report_due.commune_accidents.half": (
-        "Hạn báo cáo 6 tháng của UBND xã, người lao động không có quan hệ lao động (MM-DD)",
-        "Nghị định 39/2016/NĐ-CP Điều 24(2), Phụ lục XVI: trước ngày 05/7",
+        N_("Hạn báo cáo 6 tháng của UBND xã, người lao động không có quan hệ lao động (MM-DD)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 24(2), Phụ lục XVI: trước ngày 05/7"),
     ),
     "report_due.commune_accidents.year": (
-        "Hạn báo cáo năm của UBND xã, người lao động không có quan hệ lao động (MM-DD năm sau)",
-        "Nghị định 39/2016/NĐ-CP Điều 24(2), Phụ lục XVI: trước ngày 05/01 năm sau",
+        N_("Hạn báo cáo năm của UBND xã, người lao động không có quan hệ lao động (MM-DD năm sau)"),
+        N_("Nghị định 39/2016/NĐ-CP Điều 24(2), Phụ lục XVI: trước ngày 05/01 năm sau"),
     ),
     "target.fatal_rate_pct": (
-        "Mục tiêu: tần suất TNLĐ chết người thay đổi mỗi năm (%)",
-        "Chỉ thị 31-CT/TW ngày 19/3/2024: giảm ít nhất 4 %/năm (kế hoạch của tỉnh: UNVERIFIED)",
+        N_("Mục tiêu: tần suất TNLĐ chết người thay đổi mỗi năm (%)"),
+        N_("Chỉ thị 31-CT/TW ngày 19/3/2024: giảm ít nhất 4 %/năm (kế hoạch của tỉnh: UNVERIFIED)"),
     ),
     "target.od_examinations_pct": (
-        "Mục tiêu: số người lao động được khám phát hiện bệnh nghề nghiệp thay đổi mỗi năm (%)",
-        "Chỉ thị 31-CT/TW ngày 19/3/2024: tăng ít nhất 5 %/năm",
+        N_("Mục tiêu: số người lao động được khám phát hiện bệnh nghề nghiệp thay đổi mỗi năm (%)"),
+        N_("Chỉ thị 31-CT/TW ngày 19/3/2024: tăng ít nhất 5 %/năm"),
     ),
     "target.monitored_workplaces_pct": (
-        "Mục tiêu: số cơ sở được quan trắc môi trường lao động thay đổi mỗi năm (%)",
-        "Chỉ thị 31-CT/TW ngày 19/3/2024: tăng ít nhất 5 %/năm",
+        N_("Mục tiêu: số cơ sở được quan trắc môi trường lao động thay đổi mỗi năm (%)"),
+        N_("Chỉ thị 31-CT/TW ngày 19/3/2024: tăng ít nhất 5 %/năm"),
     ),
 }
 
