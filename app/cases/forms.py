@@ -852,6 +852,10 @@ class DeclarationForm(FlaskForm):
         needed (the service's message may name the API's format, e.g. YYYY-MM-DD)."""
         shown: dict[str, list[str]] = {}
         for path, messages in errors.items():
+            # The parser reports a missing field under its API alias too (diagnosed_at).
+            path = self.spec.aliases.get(path, path)
+            if path in shown:
+                continue
             targets = self._inputs_at(path)
             if any(field.errors for field in targets):
                 continue
