@@ -545,6 +545,13 @@ MOMENT_LABELS = {
     "accident": (_l("Ngày xảy ra"), _l("Giờ xảy ra")),
     "incident": (_l("Ngày xảy ra sự cố"), _l("Giờ xảy ra sự cố")),
 }
+# The order a page shows a kind's inputs in, where the spec's (common inputs, then the kind's
+# own) would not read like the paper form: when and where, then what happened.
+DECLARATION_ORDER: dict[str, tuple[str, ...]] = {
+    "disease": ("disease", "disease_code", "diagnosed_on", "exposure", "facility"),
+    "incident": ("occurred_at", "commune_code", "location", "equipment", "failure", "damage",
+                 "casualties", "description"),
+}  # fmt: skip
 # Hints shown under an input, by kind.
 DECLARATION_HINTS: dict[str, dict[str, Any]] = {
     "accident": {
@@ -763,13 +770,15 @@ class DeclarationForm(FlaskForm):
             else:
                 shown.append(("flag" if i.kind == "flag" else "input", self[i.name]))
         shown += [("input", self[f.name]) for f in self.own]
-        # The kind's own fields first where they are what the declaration is about.
-        if self.KIND != "accident":
-            moments = [item for item in shown if item[0] == "moment"]
-            rest = [item for item in shown if item[0] != "moment"]
-            own = [item for item in rest if item[1].name in {f.name for f in self.own}]
-            shown = moments + own + [item for item in rest if item not in own]
-        return shown
+        order = DECLARATION_ORDER.get(self.KIND, ())
+
+        def place(item: tuple[str, Any]) -> int:
+            field = item[1][0] if item[0] == "moment" else item[1]
+            name = field.name.removesuffix("_date").removesuffix("_time")
+            name = f"{name}_at" if item[0] == "moment" else name
+            return order.index(name) if name in order else len(order)
+
+        return sorted(shown, key=place)  # stable: what the order leaves out keeps its place
 
     def hint(self, name: str):
         return DECLARATION_HINTS.get(self.KIND, {}).get(name)
