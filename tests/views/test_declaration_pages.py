@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Case
 from tests.conftest import csrf_token_from
-from tests.factories import make_user
+from tests.factories import make_user, victim_body
 
 pytestmark = pytest.mark.usefixtures("declaration_day")  # 10:00 on 20/11/2026, Vietnam
 
@@ -399,3 +399,55 @@ def test_the_pages_speak_english(signed_in):
     page = text_of(client.get("/cases/declare/incident"))
     assert "<h1>Declare a serious technical incident</h1>" in page
     assert "Date of the incident" in page
+
+
+def test_a_declaration_lists_at_most_victims_max_people(signed_in):
+    """The page fits VICTIMS_MAX blocks (FORM_PARTS_MAX); one more is refused by the service,
+    far more by the request's bound (413), never a 500."""
+    from workflows.inputs import FORM_PARTS_MAX, VICTIMS_MAX
+
+    make_user("enterprise", username="hoa")
+    client = signed_in("hoa")
+    token = csrf_token_from(text_of(client.get("/cases/declare/disease")))
+    data = disease_form(token)
+    block = {k.split("-", 2)[2]: v for k, v in data.items() if k.startswith("victims-0-")}
+    for index in range(1, VICTIMS_MAX + 1):  # VICTIMS_MAX + 1 workers in all
+        for key, value in block.items():
+            data[f"victims-{index}-{key}"] = value
+        data[f"victims-{index}-national_id"] = f"{31080000000 + index:012d}"
+    assert len(data) <= FORM_PARTS_MAX
+    response = client.post("/cases/declare/disease", data=data)
+    assert response.status_code == 422
+    assert f"Tối đa {VICTIMS_MAX} mục." in text_of(response)
+    assert count_cases() == 0
+    flood = {"csrf_token": token, **{f"victims-{i}-full_name": "A" for i in range(FORM_PARTS_MAX)}}
+    assert client.post("/cases/declare/disease", data=flood).status_code == 413
+    assert count_cases() == 0
+    repeated = [("csrf_token", token)] + [("location", "x")] * (FORM_PARTS_MAX + 1)
+    response = client.post(
+        "/cases/declare/incident",
+        data="&".join(f"{k}={v}" for k, v in repeated),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+
+
+def test_the_api_lists_at_most_victims_max_people_too(client, api_token):
+    from workflows.inputs import VICTIMS_MAX
+
+    make_user("enterprise", username="hoa")
+    token = api_token("hoa")
+    body = {
+        "kind": "disease",
+        "disease": "Bệnh bụi phổi silic",
+        "diagnosed_on": "2026-11-15",
+        "exposure": "Bụi silic",
+        "facility": "Bệnh viện Phổi Hải Phòng",
+        "workers": [victim_body(national_id=f"{i:012d}") for i in range(VICTIMS_MAX + 1)],
+    }
+    headers = {"Authorization": f"Bearer {token}"}
+    response = client.post("/api/v1/cases", json=body, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["victims"] == [f"Tối đa {VICTIMS_MAX} mục."]
+    body["workers"] = body["workers"][:VICTIMS_MAX]
+    assert client.post("/api/v1/cases", json=body, headers=headers).status_code == 201
