@@ -650,16 +650,23 @@ def _victim_input(i: Input, kind: str = "accident", default_outcome: str | None 
     return StringField(label, validators=[Optional()], render_kw=_maxlength(i.bounds))
 
 
+def moment_inputs(name: str) -> tuple[str, str]:
+    """The names of the day and the time inputs of the moment ``name`` (``occurred_at``:
+    ``occurred_date``, ``occurred_time``)."""
+    stem = name.removesuffix("_at")
+    return f"{stem}_date", f"{stem}_time"
+
+
 def _case_input(kind: str, i: Input, required: bool) -> dict[str, Any]:
     """The form inputs (name → unbound field) for one of the spec's common inputs: a moment
     is two (its day and its time), every other one."""
     check = [InputRequired(REQUIRED)] if required else [Optional()]
     if i.kind == "moment":
         day, hour = MOMENT_LABELS[kind]
-        stem = i.name.removesuffix("_at")
+        day_name, time_name = moment_inputs(i.name)
         return {
-            f"{stem}_date": VnDateField(day, validators=check),
-            f"{stem}_time": VnTimeField(hour, validators=check),
+            day_name: VnDateField(day, validators=check),
+            time_name: VnTimeField(hour, validators=check),
         }
     label = _label(kind, i.name, (i.label_vi, i.label_en))
     if i.kind == "flag":
@@ -760,25 +767,20 @@ class DeclarationForm(FlaskForm):
         """The inputs above the victims, in page order, each as ``(layout, field)``: layout
         ``"moment"`` (field: the day and time inputs), ``"commune"``, ``"flag"`` or
         ``"input"``."""
-        shown: list[tuple[str, Any]] = []
+        shown: list[tuple[str, str, Any]] = []  # (spec name, layout, field)
         for i in self.inputs:
             if i.kind == "moment":
-                stem = i.name.removesuffix("_at")
-                shown.append(("moment", (self[f"{stem}_date"], self[f"{stem}_time"])))
+                day, hour = moment_inputs(i.name)
+                shown.append((i.name, "moment", (self[day], self[hour])))
             elif i.name == "commune_code":
-                shown.append(("commune", self[i.name]))
+                shown.append((i.name, "commune", self[i.name]))
             else:
-                shown.append(("flag" if i.kind == "flag" else "input", self[i.name]))
-        shown += [("input", self[f.name]) for f in self.own]
+                shown.append((i.name, "flag" if i.kind == "flag" else "input", self[i.name]))
+        shown += [(f.name, "input", self[f.name]) for f in self.own]
         order = DECLARATION_ORDER.get(self.KIND, ())
-
-        def place(item: tuple[str, Any]) -> int:
-            field = item[1][0] if item[0] == "moment" else item[1]
-            name = field.name.removesuffix("_date").removesuffix("_time")
-            name = f"{name}_at" if item[0] == "moment" else name
-            return order.index(name) if name in order else len(order)
-
-        return sorted(shown, key=place)  # stable: what the order leaves out keeps its place
+        # A stable sort: what the order leaves out keeps its place, after what it names.
+        shown.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        return [(layout, field) for _, layout, field in shown]
 
     def hint(self, name: str):
         return DECLARATION_HINTS.get(self.KIND, {}).get(name)
@@ -786,7 +788,7 @@ class DeclarationForm(FlaskForm):
     def is_required(self, name: str) -> bool:
         """Whether the input ``name`` (a case input or a victim's) must be filled in."""
         for i in self.inputs:
-            if i.name == name or (i.kind == "moment" and name.startswith(i.name[:-3])):
+            if name == i.name or (i.kind == "moment" and name in moment_inputs(i.name)):
                 return i.required_for(self.labour_relation)
         for f in self.own:
             if f.name == name:
@@ -839,8 +841,7 @@ class DeclarationForm(FlaskForm):
 
     def _input_value(self, i: Input) -> Any:
         if i.kind == "moment":
-            stem = i.name.removesuffix("_at")
-            day, hour = self[f"{stem}_date"].data, self[f"{stem}_time"].data
+            day, hour = (self[name].data for name in moment_inputs(i.name))
             if day is None or hour is None:
                 return None
             return datetime.combine(day, hour).replace(tzinfo=VN_TZ).isoformat()
@@ -871,7 +872,7 @@ class DeclarationForm(FlaskForm):
             if targets and all(_is_blank(field) for field in targets):
                 messages = [REQUIRED]
             if path in self._moments:
-                path = f"{path.removesuffix('_at')}_date"
+                path = moment_inputs(path)[0]  # shown beside the day
             shown[path] = messages
         apply_errors(self, shown, {"victims": self.victim_rows})
 
@@ -882,8 +883,7 @@ class DeclarationForm(FlaskForm):
     def _inputs_at(self, path: str) -> list:
         """The inputs a service error path names (a moment: its day and time), if any."""
         if path in self._moments:
-            stem = path.removesuffix("_at")
-            return [self[f"{stem}_date"], self[f"{stem}_time"]]
+            return [self[name] for name in moment_inputs(path)]
         parts = path.split(".")
         if len(parts) == 1:
             return [self[path]] if path in self and not isinstance(self[path], FieldList) else []
