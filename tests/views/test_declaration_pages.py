@@ -294,6 +294,9 @@ def test_a_kind_nobody_declares_has_no_page(signed_in):
     client = signed_in("hoa")
     for kind in ("claim", "report", "nothing", "Disease"):
         assert client.get(f"/cases/declare/{kind}").status_code == 404, kind
+    # The accident's page has one address.
+    response = client.get("/cases/declare/accident")
+    assert response.status_code == 308 and response.headers["Location"].endswith("/cases/declare")
 
 
 # -- bounded input, never a 500 --------------------------------------------------------------
