@@ -854,6 +854,26 @@ class DeclarationForm(FlaskForm):
                 value = value.upper()
         return None if value == "" and not i.required else value
 
+    def refused_inputs(self) -> list[tuple[str, str, list[str]]]:
+        """Each input with an error, in page order, as ``(id, label, messages)``: the links of
+        the error summary (a victim's input names its block: "Nạn nhân 2: Họ và tên")."""
+        refused = []
+        for layout, field in self.case_fields():
+            for f in field if layout == "moment" else (field,):
+                if f.errors:
+                    refused.append((f.id, str(f.label.text), list(f.errors)))
+        if self.group_errors.get("victims"):
+            refused.append(("victims", str(self.words["victims"]), self.group_errors["victims"]))
+        for number, entry in enumerate(self.victim_entries, start=1):
+            block = f"{self.words['victim']} {number}"
+            row_errors = getattr(entry.form, "row_errors", [])
+            if row_errors:
+                refused.append((entry.form[VICTIM_KEYS[0]].id, block, list(row_errors)))
+            for f in entry.form:
+                if f.errors:
+                    refused.append((f.id, f"{block}: {f.label.text}", list(f.errors)))
+        return refused
+
     # -- the service's refusal --
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:

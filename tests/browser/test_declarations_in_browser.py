@@ -47,7 +47,9 @@ def test_enterprise_declares_a_disease_and_an_incident_with_its_casualty(app, pa
     worker.get_by_label("Lương bình quân 6 tháng", exact=False).fill("chín triệu")
     page.get_by_role("button", name="Gửi khai báo").click()
 
-    expect(page.get_by_test_id("error-summary")).to_be_visible()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()  # read first by a screen reader; each link leads on
+    expect(summary.get_by_role("link")).to_have_count(5)
     expect(page.locator("p.field-error")).to_have_count(5)
     expect(page.locator("#disease-error")).to_have_text("Bắt buộc nhập.")
     expect(page.locator("#diagnosed_on-error")).to_have_text("Ngày không hợp lệ (dd/mm/yyyy).")
@@ -62,6 +64,8 @@ def test_enterprise_declares_a_disease_and_an_incident_with_its_casualty(app, pa
     )
     worker = page.get_by_role("group", name="Người lao động 1", exact=True)
     expect(worker.get_by_label("Họ và tên")).to_have_value("Nguyễn Văn Phổi")
+    summary.get_by_role("link", name="Người lao động 1: Số CCCD (12 chữ số)").click()
+    expect(worker.get_by_label("Số CCCD (12 chữ số)")).to_be_focused()
 
     page.get_by_label("Bệnh nghề nghiệp (theo danh mục Bộ Y tế)").fill("Bệnh bụi phổi silic")
     page.get_by_label("Ngày chẩn đoán").fill(days_ago(3))

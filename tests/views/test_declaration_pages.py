@@ -197,8 +197,17 @@ def test_a_disease_with_five_bad_fields_shows_five_errors_at_once_and_creates_no
     assert error_of(page, "victims-0-birth_date") == "Bắt buộc nhập."
     assert len(re.findall(r'<p class="field-error" id="', page)) == 5
     assert 'data-testid="error-summary"' in page
-    summary = page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
-    assert "Bắt buộc nhập." not in summary  # each error beside its input, none above
+    # The summary links each refused input, in page order, and has no error of its own.
+    summary = page.split('data-testid="error-summary"', 1)[1].split("</div>\n", 1)[0]
+    assert re.findall(r'<li><a href="#([\w-]+)">', summary) == [
+        "disease",
+        "diagnosed_on",
+        "victims-0-birth_date",
+        "victims-0-national_id",
+        "victims-0-monthly_wage_vnd",
+    ]
+    assert "Người lao động 1: Số CCCD (12 chữ số)</a>: Số CCCD phải gồm đúng 12 chữ số." in summary
+    assert 'class="field-error"' not in summary
     # What was typed stays, the bad values too.
     assert 'value="31/02/2026"' in page and 'value="chín triệu"' in page
     assert 'value="12345"' in page and "Bệnh viện Phổi Hải Phòng" in page
