@@ -157,7 +157,7 @@ class MoneyField(WholeNumberField):
 
 
 class PercentField(DecimalField):
-    """A percentage; a decimal comma is accepted."""
+    """A percentage as people write it: "35", "35%", "31,5 %" (a decimal comma accepted)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", TextInput())
@@ -168,7 +168,7 @@ class PercentField(DecimalField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        text = valuelist[0].strip()
+        text = valuelist[0].strip().removesuffix("%").strip()
         if not _DECIMAL.fullmatch(text):  # ASCII digits: Decimal() also takes "٢٥"
             self.data = None
             raise ValueError(NOT_A_PERCENT)

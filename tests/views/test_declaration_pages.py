@@ -463,3 +463,35 @@ def test_the_api_lists_at_most_victims_max_people_too(client, api_token):
     assert response.get_json()["errors"]["victims"] == [f"Tối đa {VICTIMS_MAX} mục."]
     body["workers"] = body["workers"][:VICTIMS_MAX]
     assert client.post("/api/v1/cases", json=body, headers=headers).status_code == 201
+
+
+# -- numbers as people write them ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("35", "35"), ("35%", "35"), ("35 %", "35"), ("31,5%", "31.5"), ("31.5", "31.5")],
+)
+def test_a_percentage_is_accepted_as_people_write_it(app, typed, value):
+    """The label says "(%)", so "35%" is 35 (issue 15: it was refused)."""
+    from decimal import Decimal
+
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    from app.cases.forms import PercentField
+
+    form = type("F", (Form,), {"pct": PercentField("pct")})(MultiDict({"pct": typed}))
+    assert form.validate() and form.pct.data == Decimal(value)
+
+
+@pytest.mark.parametrize("typed", ["35%%", "%35", "3 5", "٣٥%", "35‰"])
+def test_a_percentage_that_is_no_number_is_refused(app, typed):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    from app.cases.forms import PercentField
+
+    with app.test_request_context("/"):
+        form = type("F", (Form,), {"pct": PercentField("pct")})(MultiDict({"pct": typed}))
+        assert not form.validate() and form.pct.data is None
