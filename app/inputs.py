@@ -5,7 +5,8 @@ bounds); this module applies it where input arrives, so views, the API and servi
 raw text:
 
 - **the web request** (:class:`Request`, installed by :func:`init_app`): query strings, form
-  fields, uploaded file names and path arguments in NFC (a NUL dropped); a JSON body at most
+  fields, uploaded file names and path arguments in NFC (a NUL dropped); a form at most
+  ``FORM_PARTS_MAX`` fields (413); a JSON body at most
   ``JSON_MAX_BYTES`` (413) and ``JSON_MAX_DEPTH`` deep (422), its strings (keys too) in NFC
   and free of NUL and lone surrogates (422);
 - **ids in paths**: ``<int:…>`` takes ASCII digits up to ``ID_MAX`` (larger names nothing: 404);
@@ -33,6 +34,7 @@ from app.errors import ValidationFailed
 from app.i18n import N_, localize
 from app.permissions import wants_json
 from workflows.inputs import (
+    FORM_PARTS_MAX,
     ID_MAX,
     JSON_MAX_BYTES,
     PAGE_MAX,
@@ -60,7 +62,10 @@ def _nfc_multidict(values: MultiDict, storage: type[MultiDict]) -> MultiDict:
 class Request(flask.Request):
     """Flask's request with every text the client sends in NFC (``workflows.inputs.nfc``) and
     a bounded JSON body. WTForms, ``request.args``/``form``/``values``/``files`` and
-    ``get_json`` all read through it, so no view has to remember."""
+    ``get_json`` all read through it, so no view has to remember. A form of more than
+    ``FORM_PARTS_MAX`` fields is refused (413) before any view reads it."""
+
+    max_form_parts = FORM_PARTS_MAX
 
     @cached_property
     def args(self) -> MultiDict[str, str]:
@@ -68,6 +73,10 @@ class Request(flask.Request):
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
+        # werkzeug counts a multipart form's parts (``max_form_parts``), not a urlencoded
+        # form's fields, which is what browsers send.
+        if sum(1 for _ in self.form.items(multi=True)) > FORM_PARTS_MAX:
+            raise RequestEntityTooLarge()
         self.__dict__["form"] = _nfc_multidict(self.form, self.parameter_storage_class)
         for upload in self.files.values():
             if upload.filename:

@@ -978,6 +978,43 @@ EN = {
     "character (NUL or a lone UTF-16 surrogate).",
     "Nội dung JSON lồng nhau quá %(n)s cấp.": "The JSON content is nested more than %(n)s "
     "levels deep.",
+    # The declaration pages of a disease and an incident (app/cases/forms.py, views.py).
+    "Xã/phường nơi người lao động làm việc": "Commune where the workers work",
+    "Nơi làm việc (phân xưởng, bộ phận)": "Workplace (workshop, department)",
+    "Quá trình tiếp xúc và phát hiện bệnh": "How the workers were exposed and the disease found",
+    "Mã bệnh (nếu có)": "Disease code (if any)",
+    "Lương bình quân 6 tháng trước khi phát hiện bệnh (đồng)": "Average wage of the 6 months before the disease was found (đồng)",
+    "Người lao động đã chết vì bệnh?": "Did the worker die of the disease?",
+    "Tình trạng sức khỏe hiện nay": "Present state of health",
+    "Xã/phường nơi xảy ra sự cố": "Commune where the incident happened",
+    "Nơi xảy ra sự cố": "Where the incident happened",
+    "Ghi chú thêm": "Further notes",
+    "Ngày xảy ra sự cố": "Date of the incident",
+    "Giờ xảy ra sự cố": "Time of the incident",
+    "Tên bệnh như trong biên bản khám bệnh nghề nghiệp, ví dụ: Bệnh bụi phổi silic.": "The disease as named in the occupational-disease examination record, e.g. silicosis.",
+    "Ngày ghi trên kết luận của cơ sở khám bệnh nghề nghiệp.": "The date on the examining facility's conclusion.",
+    "Yếu tố có hại người lao động tiếp xúc, ví dụ: bụi silic, tiếng ồn.": "The hazard the workers were exposed to, e.g. silica dust, noise.",
+    "Mã bệnh theo danh mục bệnh nghề nghiệp của Bộ Y tế, ví dụ B1.1.": "The code in the Ministry of Health's list of occupational diseases, e.g. B1.1.",
+    "Tên, ký hiệu máy, thiết bị, vật tư hoặc công trình xảy ra sự cố.": "Name and model of the machine, equipment, material or structure that failed.",
+    "Sau khi khai báo sự cố, khai báo tai nạn lao động của từng người bị nạn từ trang của sự cố.": "Once the incident is declared, declare each casualty's accident from the incident's"
+    " page.",
+    "Khai báo bệnh nghề nghiệp": "Declare an occupational disease",
+    "Bệnh nghề nghiệp": "Occupational disease",
+    "Người lao động mắc bệnh": "Workers with the disease",
+    "Khai báo mỗi người lao động mắc bệnh một mục; các ô có dấu * là bắt buộc với mỗi người."
+    " Mục để trống hoàn toàn được bỏ qua.": "One block per worker with the disease; the boxes marked * are required for each"
+    " worker. A block left entirely blank is skipped.",
+    "Thêm người lao động": "Add a worker",
+    "Khai báo sự cố kỹ thuật gây mất an toàn, vệ sinh lao động nghiêm trọng": "Declare a serious technical incident",
+    "Sự cố kỹ thuật": "Technical incident",
+    "Có, người lao động đã chết": "Yes, the worker died",
+    "Không có trang khai báo này.": "There is no such declaration page.",
+    "Đã khai báo sự cố %(code)s. Nếu có người bị nạn, hãy khai báo tai nạn lao động của từng"
+    " người bằng nút bên dưới.": "Incident %(code)s declared. If anyone was hurt, declare each casualty's accident with"
+    " the button below.",
+    "Đã khai báo vụ việc %(code)s.": "Case %(code)s declared.",
+    "Ngày nhập theo dạng ngày/tháng/năm (dd/mm/yyyy), giờ theo 24 giờ (hh:mm).": "Type dates as day/month/year (dd/mm/yyyy) and times on the 24-hour clock (hh:mm).",
+    "Khai báo sự cố": "Declare an incident",
 }
 
 

@@ -40,6 +40,7 @@ from workflows.declaration import (
     Input,
 )
 from workflows.inputs import (
+    VICTIMS_MAX,
     Bounds,
     amount_too_big,
     day_in_range,
@@ -621,6 +622,9 @@ def _victims(
     items = raw.get(key)
     if not isinstance(items, list) or not items:
         _add(errors, "victims", NO_VICTIMS)
+        return []
+    if len(items) > VICTIMS_MAX:
+        _add(errors, "victims", too_many(VICTIMS_MAX))
         return []
     victims = []
     for index, item in enumerate(items):

@@ -152,6 +152,12 @@ CODE_MAX = 20
 # Items of a list field, and people of a team or meeting.
 LIST_MAX = 100
 MEMBERS_MAX = 50
+# People one declaration lists (the victims of an accident, the workers of a disease): more
+# than any event recorded in Vietnam (the declaration page fits them: ``FORM_PARTS_MAX``).
+VICTIMS_MAX = 200
+# Fields of one web form (werkzeug's default is 1,000): the declaration page's VICTIMS_MAX
+# victim blocks of a dozen inputs each fit; beyond it the answer is 413 (app/inputs.py).
+FORM_PARTS_MAX = 3000
 # The days anything happened or is due: a date outside is a typing slip (0001-01-01,
 # 9999-12-31), and converting it between time zones would overflow.
 DATE_MIN = date(1900, 1, 1)

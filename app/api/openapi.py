@@ -21,7 +21,7 @@ from app.services.statistics_query import FALSE, TRUE
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import DeclarationSpec, Input
-from workflows.inputs import DATE_MAX, DATE_MIN, ID_MAX, JSON_MAX_BYTES, PAGE_MAX
+from workflows.inputs import DATE_MAX, DATE_MIN, ID_MAX, JSON_MAX_BYTES, PAGE_MAX, VICTIMS_MAX
 
 API_PREFIX = "/api/v1"
 # A Flask route's ``<int:case_id>`` is OpenAPI's ``{case_id}``.
@@ -216,7 +216,12 @@ def declaration_schema(definition) -> dict:
         victim = _object(spec.victims)
         if spec.default_outcome is not None:  # a victim sent without one gets the default
             victim["required"] = [name for name in victim["required"] if name != "outcome"]
-        properties["victims"] = {"type": "array", "minItems": 1, "items": victim}
+        properties["victims"] = {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": VICTIMS_MAX,
+            "items": victim,
+        }
         required.append("victims")
     for name in properties:
         properties[name] = {**properties[name], **NOTES.get((kind, name), {})}

@@ -48,7 +48,7 @@ from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
 from workflows.claim import CLAIM_ITEM_LABELS, RECIPIENT_LABELS
 from workflows.declaration import ACCIDENT_TYPE_LABELS, GENDER_LABELS, VICTIM, Input
-from workflows.inputs import day_in_range, day_out_of_range, int_from_text
+from workflows.inputs import Bounds, day_in_range, day_out_of_range, int_from_text
 from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 
 # Choices are written as dicts {value: label}, blank first, and handed to WTForms as
@@ -57,8 +57,13 @@ from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_
 BLANK = {"": _l("— Chọn —")}
 ALL = {"": _l("Tất cả")}
 YES_NO = {**BLANK, "true": _l("Có"), "false": _l("Không")}
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+# Days are typed dd/mm/yyyy and times on the 24-hour clock, in plain text boxes: the browser's
+# own pickers show mm/dd/yyyy and "02:20 PM" in an English browser whatever the page's language.
+# The ISO spellings are accepted too (what a pasted or scripted value looks like).
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+SHOWN_DATE, SHOWN_TIME = "%d/%m/%Y", "%H:%M"
 TEAM_ROWS = 4
 ATTENDEE_ROWS = 6
 VICTIM_BLOCKS = 3  # without JavaScript; cases.js keeps one and adds more on demand
@@ -152,7 +157,7 @@ class MoneyField(WholeNumberField):
 
 
 class PercentField(DecimalField):
-    """A percentage; a decimal comma is accepted."""
+    """A percentage as people write it: "35", "35%", "31,5 %" (a decimal comma accepted)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", TextInput())
@@ -163,7 +168,7 @@ class PercentField(DecimalField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        text = valuelist[0].strip()
+        text = valuelist[0].strip().removesuffix("%").strip()
         if not _DECIMAL.fullmatch(text):  # ASCII digits: Decimal() also takes "٢٥"
             self.data = None
             raise ValueError(NOT_A_PERCENT)
@@ -183,17 +188,28 @@ def _check_day(field) -> None:
         raise ValueError(localize(day_out_of_range()))
 
 
-class VnDateField(DateField):
-    """A day typed as dd/mm/yyyy (yyyy-mm-dd accepted) in a text box: the browser's own date
-    picker shows mm/dd/yyyy whatever the page's language (#15)."""
+def _typed(kwargs: dict, placeholder: str) -> dict:
+    """A text box for a day or a time typed by hand (see ``DATE_FORMATS``)."""
+    kwargs.setdefault("widget", TextInput())
+    render_kw = kwargs.setdefault("render_kw", {})
+    render_kw.setdefault("placeholder", placeholder)
+    render_kw.setdefault("inputmode", "numeric")
+    render_kw.setdefault("autocomplete", "off")
+    render_kw.setdefault("maxlength", 20)
+    return kwargs
 
-    widget = TextInput()
+
+class VnDateField(DateField):
+    """A day typed dd/mm/yyyy (or yyyy-mm-dd), shown back dd/mm/yyyy."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", DATE_FORMATS)
-        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
-        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **_typed(kwargs, "dd/mm/yyyy"))
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime(SHOWN_DATE) if self.data else ""
 
     def process_formdata(self, valuelist):
         try:
@@ -204,24 +220,15 @@ class VnDateField(DateField):
             raise ValueError(NOT_A_DATE) from None
         _check_day(self)
 
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%d/%m/%Y") if self.data else ""
-
 
 class VnDateTimeField(DateTimeLocalField):
-    """A moment typed as dd/mm/yyyy HH:MM (24-hour; ISO accepted) in a text box, read as
-    Vietnam time (UTC+7); ``data`` is aware. A day alone is accepted where people often know
-    only the day (a payment, a meeting): today means now, another day noon."""
-
-    widget = TextInput()
+    """A day and a 24-hour time typed "dd/mm/yyyy HH:MM" (ISO accepted), read as Vietnam time
+    (UTC+7); ``data`` is aware. A day alone is accepted where people often know only the day (a
+    payment, a meeting): today means now, another day noon."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", DATETIME_FORMATS)
-        render_kw = {"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
-        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **_typed(kwargs, "dd/mm/yyyy hh:mm"))
 
     def process_formdata(self, valuelist):
         text = " ".join(v.strip() for v in valuelist if v).strip()
@@ -242,7 +249,8 @@ class VnDateTimeField(DateTimeLocalField):
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
-        return self.data.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if self.data else ""
+        moment = self.data.astimezone(VN_TZ) if self.data else None
+        return moment.strftime(f"{SHOWN_DATE} {SHOWN_TIME}") if moment else ""
 
 
 def _day_only(text: str) -> date | None:
@@ -268,14 +276,16 @@ def _moment_of_day(day: date) -> datetime:
 
 
 class VnTimeField(TimeField):
-    """A time of day typed as HH:MM (24-hour) in a text box."""
-
-    widget = TextInput()
+    """A time of day on the 24-hour clock, typed HH:MM."""
 
     def __init__(self, *args, **kwargs):
-        render_kw = {"placeholder": "hh:mm", "inputmode": "numeric", "autocomplete": "off"}
-        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
-        super().__init__(*args, **kwargs)
+        kwargs.setdefault("format", TIME_FORMATS)
+        super().__init__(*args, **_typed(kwargs, "hh:mm"))
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime(SHOWN_TIME) if self.data else ""
 
     def process_formdata(self, valuelist):
         try:
@@ -366,8 +376,10 @@ def fill_code_choices(field: SelectField, list_name: str) -> None:
     field.choices = code_options(list_name, field.data)
 
 
-def _field_for(f: Field):
-    label = lazy_pick((f.label_vi or f.name, f.label_en or f.label_vi or f.name))
+def _field_for(f: Field, label=None):
+    """The form input of a workflow field (an action's, or a kind's own declaration field);
+    ``label`` replaces the field's own."""
+    label = label or lazy_pick((f.label_vi or f.name, f.label_en or f.label_vi or f.name))
     check = [InputRequired(REQUIRED)] if f.required else [Optional()]
     if f.kind == "text" and f.choices:
         choices = {**BLANK, **{c: CHOICE_LABELS.get(c, c) for c in f.choices}}
@@ -376,7 +388,9 @@ def _field_for(f: Field):
         return _select(label, YES_NO, validators=check)
     if f.kind == "victim_id":
         return _select(label, BLANK, validators=check)
-    if f.kind in ("text", "list_text", "documents"):
+    if f.kind == "text":
+        return TextAreaField(label, validators=check, render_kw={"rows": 3, **_maxlength(f.bounds)})
+    if f.kind in ("list_text", "documents"):
         return TextAreaField(label, validators=check, render_kw={"rows": 3})
     if f.kind == "code":
         return _select(label, BLANK, validators=check)  # choices: ``fill_code_choices``
@@ -521,13 +535,129 @@ def _apply_row_error(form, target: FieldList, head: str, rest: str, messages, po
         entry.row_errors = list(getattr(entry, "row_errors", [])) + list(messages)
 
 
-# -- the declaration ----------------------------------------------------------------------------
+# -- the declarations ---------------------------------------------------------------------------
+#
+# One form class per declarable kind, built by ``declaration_form`` from the kind's
+# ``DeclarationSpec`` (its common inputs and victims, ``workflows/declaration.py``) and its own
+# ``declaration_fields`` (through ``_field_for``, as the action forms are): the definitions are
+# the one description of what a declaration takes. What only the pages say lives here: the
+# page's words for an input where the spec's short label would be vague on a form of its own
+# ("Nơi xảy ra tai nạn"), hints, and titles.
+
+# The page's label of an input, by kind (else the spec's or the field's own label).
+DECLARATION_LABELS: dict[str, dict[str, Any]] = {
+    "accident": {
+        "commune_code": _l("Xã/phường nơi xảy ra tai nạn"),
+        "location": _l("Nơi xảy ra tai nạn"),
+        "description": _l("Diễn biến vụ tai nạn"),
+        "incident_code": _l("Mã sự cố kỹ thuật liên quan (nếu có)"),
+    },
+    "disease": {
+        "commune_code": _l("Xã/phường nơi người lao động làm việc"),
+        "location": _l("Nơi làm việc (phân xưởng, bộ phận)"),
+        "description": _l("Quá trình tiếp xúc và phát hiện bệnh"),
+        "disease_code": _l("Mã bệnh (nếu có)"),
+        "monthly_wage_vnd": _l("Lương bình quân 6 tháng trước khi phát hiện bệnh (đồng)"),
+        "outcome": _l("Người lao động đã chết vì bệnh?"),
+        "injury_description": _l("Tình trạng sức khỏe hiện nay"),
+    },
+    "incident": {
+        "commune_code": _l("Xã/phường nơi xảy ra sự cố"),
+        "location": _l("Nơi xảy ra sự cố"),
+        "description": _l("Ghi chú thêm"),
+    },
+}
+# A moment (``occurred_at``) is typed as a day and a time (two inputs): the page's labels of
+# both, by kind.
+MOMENT_LABELS = {
+    "accident": (_l("Ngày xảy ra"), _l("Giờ xảy ra")),
+    "incident": (_l("Ngày xảy ra sự cố"), _l("Giờ xảy ra sự cố")),
+}
+# The order a page shows a kind's inputs in, where the spec's (common inputs, then the kind's
+# own) would not read like the paper form: when and where, then what happened.
+DECLARATION_ORDER: dict[str, tuple[str, ...]] = {
+    "disease": ("disease", "disease_code", "diagnosed_on", "exposure", "facility"),
+    "incident": ("occurred_at", "commune_code", "location", "equipment", "failure", "damage",
+                 "casualties", "description"),
+}  # fmt: skip
+# Hints shown under an input, by kind.
+DECLARATION_HINTS: dict[str, dict[str, Any]] = {
+    "accident": {
+        "location": _l("Ví dụ: Xưởng cơ khí số 2, khu công nghiệp Đình Vũ."),
+        "description": _l(
+            "Thuật lại ngắn gọn sự việc: đang làm việc gì, điều gì xảy ra, đã sơ cứu ra sao."
+        ),
+        "incident_code": _l(
+            "Nếu người lao động bị nạn trong một sự cố kỹ thuật gây mất an toàn, vệ sinh lao"
+            " động nghiêm trọng đã khai báo, nhập mã vụ sự cố đó."
+        ),
+    },
+    "disease": {
+        "disease": _l(
+            "Tên bệnh như trong biên bản khám bệnh nghề nghiệp, ví dụ: Bệnh bụi phổi silic."
+        ),
+        "diagnosed_on": _l("Ngày ghi trên kết luận của cơ sở khám bệnh nghề nghiệp."),
+        "exposure": _l("Yếu tố có hại người lao động tiếp xúc, ví dụ: bụi silic, tiếng ồn."),
+        "disease_code": _l("Mã bệnh theo danh mục bệnh nghề nghiệp của Bộ Y tế, ví dụ B1.1."),
+    },
+    "incident": {
+        "equipment": _l("Tên, ký hiệu máy, thiết bị, vật tư hoặc công trình xảy ra sự cố."),
+        "casualties": _l(
+            "Sau khi khai báo sự cố, khai báo tai nạn lao động của từng người bị nạn từ trang"
+            " của sự cố."
+        ),
+    },
+}
+# The page's own words, by kind: its title, the case's fieldset, the victims' fieldset, one
+# victim's block (numbered), the victims' hint and the button adding a block.
+DECLARATION_PAGES: dict[str, dict[str, Any]] = {
+    "accident": {
+        "title": _l("Khai báo tai nạn lao động"),
+        "legend": _l("Vụ tai nạn"),
+        "victims": _l("Nạn nhân"),
+        "victim": _l("Nạn nhân"),
+        "victims_hint": _l(
+            "Khai báo mỗi người bị nạn một mục; các ô có dấu * là bắt buộc với mỗi nạn nhân."
+            " Mục để trống hoàn toàn được bỏ qua."
+        ),
+        "add_victim": _l("Thêm nạn nhân"),
+    },
+    "disease": {
+        "title": _l("Khai báo bệnh nghề nghiệp"),
+        "legend": _l("Bệnh nghề nghiệp"),
+        "victims": _l("Người lao động mắc bệnh"),
+        "victim": _l("Người lao động"),
+        "victims_hint": _l(
+            "Khai báo mỗi người lao động mắc bệnh một mục; các ô có dấu * là bắt buộc với mỗi"
+            " người. Mục để trống hoàn toàn được bỏ qua."
+        ),
+        "add_victim": _l("Thêm người lao động"),
+    },
+    "incident": {
+        "title": _l("Khai báo sự cố kỹ thuật gây mất an toàn, vệ sinh lao động nghiêm trọng"),
+        "legend": _l("Sự cố kỹ thuật"),
+    },
+}
+# The choices of a victim's outcome where the kind has a default (a disease: the worker is ill
+# unless they died of it), blank meaning the default.
+OUTCOME_WITH_DEFAULT = {"": _l("Không"), "death": _l("Có, người lao động đã chết")}
 
 
-def _victim_input(i: Input):
+def _label(kind: str, name: str, pair: tuple[str, str]):
+    return DECLARATION_LABELS.get(kind, {}).get(name) or lazy_pick(pair)
+
+
+def _maxlength(bounds: Bounds) -> dict[str, Any]:
+    # The browser stops typing at the bound the service enforces (workflows/inputs.py).
+    return {"maxlength": bounds.max_length} if bounds.max_length else {}
+
+
+def _victim_input(i: Input, kind: str = "accident", default_outcome: str | None = None):
     """The form input for one field of the victim's shape (``workflows.declaration.VICTIM``);
     every one is optional here: a blank block is skipped, and the service says what is missing."""
-    label = lazy_pick((i.label_vi, i.label_en))
+    label = _label(kind, i.name, (i.label_vi, i.label_en))
+    if i.name == "outcome" and default_outcome is not None:
+        return _select(label, OUTCOME_WITH_DEFAULT)
     if i.kind == "choice":
         return _select(label, _choices(VALUE_LABELS, i.choices))
     if i.code_list:
@@ -542,31 +672,67 @@ def _victim_input(i: Input):
         numeric = {"inputmode": "numeric", "autocomplete": "off", "maxlength": i.digits}
         return StringField(label, validators=[Optional()], render_kw=numeric)
     if i.multiline:
-        return TextAreaField(label, validators=[Optional()], render_kw={"rows": 2})
-    return StringField(label, validators=[Optional()])
+        return TextAreaField(
+            label, validators=[Optional()], render_kw={"rows": 2, **_maxlength(i.bounds)}
+        )
+    return StringField(label, validators=[Optional()], render_kw=_maxlength(i.bounds))
 
 
-def _case_input(i: Input):
-    """The form input for one of the accident's own choice or flag inputs (its type, who caused
-    it), with the spec's default: the spec is their one description, as for the victim."""
-    label = lazy_pick((i.label_vi, i.label_en))
+def moment_inputs(name: str) -> tuple[str, str]:
+    """The names of the day and the time inputs of the moment ``name`` (``occurred_at``:
+    ``occurred_date``, ``occurred_time``)."""
+    stem = name.removesuffix("_at")
+    return f"{stem}_date", f"{stem}_time"
+
+
+def _case_input(kind: str, i: Input, required: bool) -> dict[str, Any]:
+    """The form inputs (name → unbound field) for one of the spec's common inputs: a moment
+    is two (its day and its time), every other one."""
+    check = [InputRequired(REQUIRED)] if required else [Optional()]
+    if i.kind == "moment":
+        day, hour = MOMENT_LABELS[kind]
+        day_name, time_name = moment_inputs(i.name)
+        return {
+            day_name: VnDateField(day, validators=check),
+            time_name: VnTimeField(hour, validators=check),
+        }
+    label = _label(kind, i.name, (i.label_vi, i.label_en))
     if i.kind == "flag":
-        return BooleanField(label, default=bool(i.default))
-    return _select(label, _choices(VALUE_LABELS, i.choices, first={}), default=i.default)
+        return {i.name: BooleanField(label, default=bool(i.default))}
+    if i.kind == "choice":
+        first = {} if i.default is not None else BLANK
+        field = _select(label, _choices(VALUE_LABELS, i.choices, first=first), default=i.default)
+        return {i.name: field}
+    if i.kind == "reference":
+        return {i.name: _select(label, BLANK, validators=check)}  # the form fills the choices
+    if i.kind == "case_code":
+        hint = {"placeholder": f"HP-2026-{REGISTRY['incident'].letter}000123"}
+        render_kw = {**hint, "autocomplete": "off", **_maxlength(i.bounds)}
+        return {i.name: StringField(label, validators=check, render_kw=render_kw)}
+    if i.multiline:
+        render_kw = {"rows": 5, **_maxlength(i.bounds)}
+        return {i.name: TextAreaField(label, validators=check, render_kw=render_kw)}
+    return {i.name: StringField(label, validators=check, render_kw=_maxlength(i.bounds))}
 
 
-def _accident_input(name: str):
-    return _case_input(REGISTRY["accident"].declaration.input(name))
+@functools.cache
+def victim_form(kind: str) -> type[Form]:
+    """The form of one victim (for a disease: one worker concerned) of ``kind``."""
+    spec = REGISTRY[kind].declaration
+    fields = {i.name: _victim_input(i, kind, spec.default_outcome) for i in spec.victims}
+    return type(f"{kind.title()}VictimForm", (Form,), fields)
 
 
-VictimForm = type("VictimForm", (Form,), {i.name: _victim_input(i) for i in VICTIM})
+VictimForm = victim_form("accident")
 VICTIM_KEYS = tuple(i.name for i in VICTIM)
 
 
-def _victim_body(victim: VictimForm) -> dict[str, Any] | None:
+def _victim_body(victim: Form) -> dict[str, Any] | None:
     """The victim as the service wants it, or None when the whole block is blank."""
     body: dict[str, Any] = {}
     for name in VICTIM_KEYS:
+        if name not in victim:
+            continue
         value = victim[name].data
         if isinstance(value, str):
             value = value.strip()
@@ -578,25 +744,13 @@ def _victim_body(victim: VictimForm) -> dict[str, Any] | None:
 
 
 class DeclarationForm(FlaskForm):
-    """The accident declaration (the kind's ``DeclarationSpec`` says who may make it)."""
+    """Base of the generated declaration forms (``declaration_form``); the kind's
+    ``DeclarationSpec`` says who may make it. ``inputs`` are the spec's common inputs and
+    ``own`` the kind's ``declaration_fields``, in page order."""
 
-    KIND = "accident"
-
-    occurred_date = VnDateField(_l("Ngày xảy ra"), validators=[InputRequired(REQUIRED)])
-    occurred_time = VnTimeField(_l("Giờ xảy ra"), validators=[InputRequired(REQUIRED)])
-    commune_code = _select(_l("Xã/phường nơi xảy ra tai nạn"), BLANK)
-    location = StringField(_l("Nơi xảy ra tai nạn"), validators=[Optional()])
-    description = TextAreaField(
-        _l("Diễn biến vụ tai nạn"), validators=[Optional()], render_kw={"rows": 5}
-    )
-    accident_type = _accident_input("accident_type")
-    third_party = _accident_input("third_party")
-    victims = FieldList(FormField(VictimForm), min_entries=VICTIM_BLOCKS)
-    incident_code = StringField(
-        _l("Mã sự cố kỹ thuật liên quan (nếu có)"),
-        validators=[Optional()],
-        render_kw={"placeholder": "HP-2026-I000123", "autocomplete": "off", "maxlength": 20},
-    )
+    KIND = ""
+    inputs: tuple[Input, ...] = ()
+    own: tuple[Field, ...] = ()
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -604,18 +758,80 @@ class DeclarationForm(FlaskForm):
         self.general_errors: list[str] = []
         self.group_errors: dict[str, list[str]] = {}
         self.victim_rows: list[int] = []
-        for entry in self.victims.entries:
-            for i in VICTIM:
+        for entry in self.victim_entries:
+            for i in self.spec.victims:
                 if i.code_list:
                     fill_code_choices(entry.form[i.name], i.code_list)
+        if "commune_code" in self:
+            self._fill_communes()
+
+    @property
+    def spec(self):
+        return REGISTRY[self.KIND].declaration
+
+    @property
+    def words(self) -> dict[str, Any]:
+        """The page's title and headings (``DECLARATION_PAGES``)."""
+        return DECLARATION_PAGES[self.KIND]
+
+    @property
+    def victim_entries(self) -> list:
+        return self.victims.entries if "victims" in self else []
+
+    def _fill_communes(self) -> None:
+        user = self.user
         if user.role == "commune":
             self.commune_code.choices = _options({user.commune.code: user.commune.name})
             self.commune_code.data = user.commune.code
-        else:
-            communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
-            self.commune_code.choices = _options({**BLANK, **{c.code: c.name for c in communes}})
-            if not self.commune_code.data and user.enterprise is not None:
-                self.commune_code.data = user.enterprise.commune_code
+            return
+        communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
+        self.commune_code.choices = _options({**BLANK, **{c.code: c.name for c in communes}})
+        if not self.commune_code.data and user.enterprise is not None:
+            self.commune_code.data = user.enterprise.commune_code
+
+    # -- what the page shows --
+
+    def case_fields(self) -> list[tuple[str, Any]]:
+        """The inputs above the victims, in page order, each as ``(layout, field)``: layout
+        ``"moment"`` (field: the day and time inputs), ``"commune"``, ``"flag"`` or
+        ``"input"``."""
+        shown: list[tuple[str, str, Any]] = []  # (spec name, layout, field)
+        for i in self.inputs:
+            if i.kind == "moment":
+                day, hour = moment_inputs(i.name)
+                shown.append((i.name, "moment", (self[day], self[hour])))
+            elif i.name == "commune_code":
+                shown.append((i.name, "commune", self[i.name]))
+            else:
+                shown.append((i.name, "flag" if i.kind == "flag" else "input", self[i.name]))
+        shown += [(f.name, "input", self[f.name]) for f in self.own]
+        order = DECLARATION_ORDER.get(self.KIND, ())
+        # A stable sort: what the order leaves out keeps its place, after what it names.
+        shown.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        return [(layout, field) for _, layout, field in shown]
+
+    def hint(self, name: str):
+        return DECLARATION_HINTS.get(self.KIND, {}).get(name)
+
+    def is_required(self, name: str) -> bool:
+        """Whether the input ``name`` (a case input or a victim's) must be filled in."""
+        for i in self.inputs:
+            if name == i.name or (i.kind == "moment" and name in moment_inputs(i.name)):
+                return i.required_for(self.labour_relation)
+        for f in self.own:
+            if f.name == name:
+                return f.required
+        for i in self.spec.victims:
+            if i.name == name:
+                if name == "outcome" and self.spec.default_outcome is not None:
+                    return False
+                return i.required_for(self.labour_relation)
+        return False
+
+    @property
+    def labour_relation(self) -> bool | None:
+        """Fixed by the declarer's role (Law 84/2015 Art. 34), as the kind's spec says."""
+        return self.spec.labour_relation(self.user.role)
 
     def start_from_incident(self, incident) -> None:
         """A casualty of ``incident``: its code, and its time and place as a starting point."""
@@ -627,56 +843,134 @@ class DeclarationForm(FlaskForm):
             self.commune_code.data = incident.commune_code
         self.location.data = incident.location
 
-    @property
-    def labour_relation(self) -> bool | None:
-        """Fixed by the declarer's role (Law 84/2015 Art. 34), as the kind's spec says."""
-        return REGISTRY[self.KIND].declaration.labour_relation(self.user.role)
+    # -- what the service gets --
 
     def body(self) -> dict[str, Any]:
         """The declaration for ``app.services.declarations.declare``."""
-        occurred = None
-        if self.occurred_date.data and self.occurred_time.data:
-            moment = datetime.combine(self.occurred_date.data, self.occurred_time.data)
-            occurred = moment.replace(tzinfo=VN_TZ).isoformat()
-        victims, self.victim_rows = [], []
-        for position, entry in enumerate(self.victims.entries):
-            victim = _victim_body(entry.form)
-            if victim is not None:
-                victims.append(victim)
-                self.victim_rows.append(position)
-        commune = self.user.commune_code if self.user.role == "commune" else None
-        return {
-            "kind": self.KIND,
-            "occurred_at": occurred,
-            "commune_code": commune or self.commune_code.data or None,
-            "location": (self.location.data or "").strip(),
-            "description": (self.description.data or "").strip(),
-            "labour_relation": self.labour_relation,
-            "accident_type": self.accident_type.data or None,
-            "third_party": bool(self.third_party.data),
-            "victims": victims,
-            "incident_code": (self.incident_code.data or "").strip() or None,
-        }
+        body: dict[str, Any] = {"kind": self.KIND}
+        if self.spec.states_labour_relation:
+            body["labour_relation"] = self.labour_relation
+        for i in self.inputs:
+            body[i.name] = self._input_value(i)
+        for f in self.own:
+            body[f.name] = _scalar(f, self[f.name].data)
+        if self.user.role == "commune" and "commune_code" in self:
+            body["commune_code"] = self.user.commune_code
+        if self.spec.victims:
+            victims, self.victim_rows = [], []
+            for position, entry in enumerate(self.victim_entries):
+                victim = _victim_body(entry.form)
+                if victim is not None:
+                    victims.append(victim)
+                    self.victim_rows.append(position)
+            body["victims"] = victims
+        # Blank optional inputs are not sent: the service gives them their defaults.
+        return {k: v for k, v in body.items() if v is not None}
+
+    def _input_value(self, i: Input) -> Any:
+        if i.kind == "moment":
+            day, hour = (self[name].data for name in moment_inputs(i.name))
+            if day is None or hour is None:
+                return None
+            return datetime.combine(day, hour).replace(tzinfo=VN_TZ).isoformat()
+        value = self[i.name].data
+        if i.kind == "flag":
+            return bool(value)
+        if isinstance(value, str):
+            value = value.strip()
+            if i.kind == "case_code":
+                value = value.upper()
+        return None if value == "" and not i.required else value
+
+    def refused_inputs(self) -> list[tuple[str, str, list[str]]]:
+        """Each input with an error, in page order, as ``(id, label, messages)``: the links of
+        the error summary (a victim's input names its block: "Nạn nhân 2: Họ và tên")."""
+        refused = []
+        for layout, field in self.case_fields():
+            for f in field if layout == "moment" else (field,):
+                if f.errors:
+                    refused.append((f.id, str(f.label.text), list(f.errors)))
+        if self.group_errors.get("victims"):
+            refused.append(("victims", str(self.words["victims"]), self.group_errors["victims"]))
+        for number, entry in enumerate(self.victim_entries, start=1):
+            block = f"{self.words['victim']} {number}"
+            row_errors = getattr(entry.form, "row_errors", [])
+            if row_errors:
+                refused.append((entry.form[VICTIM_KEYS[0]].id, block, list(row_errors)))
+            for f in entry.form:
+                if f.errors:
+                    refused.append((f.id, f"{block}: {f.label.text}", list(f.errors)))
+        return refused
+
+    # -- the service's refusal --
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:
-        """Put the service's errors next to the inputs; a blank input just says it is needed
-        (the service's message may name the API's format, e.g. YYYY-MM-DD or male/female)."""
+        """Put the service's errors next to the inputs, except on an input the form already
+        refused (its shape: the service only saw it blank); a blank input just says it is
+        needed (the service's message may name the API's format, e.g. YYYY-MM-DD)."""
         shown: dict[str, list[str]] = {}
         for path, messages in errors.items():
-            if path == "occurred_at":
-                path = "occurred_date"
-            shown[path] = [REQUIRED] if self._blank_victim_input(path) else messages
+            # The parser reports a missing field under its API alias too (diagnosed_at).
+            path = self.spec.aliases.get(path, path)
+            if path in shown:
+                continue
+            targets = self._inputs_at(path)
+            if any(field.errors for field in targets):
+                continue
+            if targets and all(_is_blank(field) for field in targets):
+                messages = [REQUIRED]
+            if path in self._moments:
+                path = moment_inputs(path)[0]  # shown beside the day
+            shown[path] = messages
         apply_errors(self, shown, {"victims": self.victim_rows})
 
-    def _blank_victim_input(self, path: str) -> bool:
+    @property
+    def _moments(self) -> set[str]:
+        return {i.name for i in self.inputs if i.kind == "moment"}
+
+    def _inputs_at(self, path: str) -> list:
+        """The inputs a service error path names (a moment: its day and time), if any."""
+        if path in self._moments:
+            return [self[name] for name in moment_inputs(path)]
         parts = path.split(".")
+        if len(parts) == 1:
+            return [self[path]] if path in self and not isinstance(self[path], FieldList) else []
         if len(parts) != 3 or parts[0] != "victims" or not parts[1].isdigit():
-            return False
+            return []
         index, name = int(parts[1]), parts[2]
-        if index >= len(self.victim_rows) or name not in VICTIM_KEYS:
-            return False
-        value = self.victims.entries[self.victim_rows[index]].form[name].data
-        return value is None or (isinstance(value, str) and not value.strip())
+        if index >= len(self.victim_rows):
+            return []
+        entry = self.victim_entries[self.victim_rows[index]].form
+        return [entry[name]] if name in entry else []
+
+
+def _is_blank(field) -> bool:
+    value = field.data
+    if isinstance(field, BooleanField):
+        return False
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@functools.cache
+def declaration_form(kind: str) -> type[DeclarationForm]:
+    """The declaration form class of ``kind`` (``KeyError``: a kind nobody declares)."""
+    definition = REGISTRY[kind]
+    spec = definition.declaration
+    if spec is None:
+        raise KeyError(kind)
+    attrs: dict[str, Any] = {
+        "KIND": kind,
+        "inputs": spec.inputs,
+        "own": definition.declaration_fields,
+    }
+    for i in spec.inputs:
+        # Required marks the input; the service still decides (a commune's own, a default).
+        attrs.update(_case_input(kind, i, i.required is True))
+    for f in definition.declaration_fields:
+        attrs[f.name] = _field_for(f, DECLARATION_LABELS.get(kind, {}).get(f.name))
+    if spec.victims:
+        attrs["victims"] = FieldList(FormField(victim_form(kind)), min_entries=VICTIM_BLOCKS)
+    return type(f"{kind.title()}DeclarationForm", (DeclarationForm,), attrs)
 
 
 # -- the list filters ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from app.permissions import acting_user
 from app.services import cases as case_service
 from app.services import codes
 from app.services.claim_benefits import monthly_due
-from app.services.declarations import may_name_incident
+from app.services.declarations import may_declare, may_name_incident
 from app.services.privacy import (
     claim_victim,
     data_view,
@@ -131,6 +131,7 @@ def template_helpers() -> dict[str, Any]:
         "ACCIDENT_TYPE_LABELS": ACCIDENT_TYPE_LABELS,
         "DEFAULT_ACCIDENT_TYPE": DEFAULT_ACCIDENT_TYPE,
         "THIRD_PARTY_LABELS": THIRD_PARTY_LABELS,
+        "may_declare": may_declare,
     }
 
 

@@ -19,8 +19,8 @@ from app.cases.actions import act_from_page
 from app.cases.forms import (
     ActionForm,
     CaseFilterForm,
-    DeclarationForm,
     action_form,
+    declaration_form,
 )
 from app.cases.presenter import (
     case_page,
@@ -30,14 +30,20 @@ from app.cases.presenter import (
     template_helpers,
     workflow_diagram,
 )
-from app.errors import ValidationFailed
+from app.errors import NotFound, PermissionDenied, ValidationFailed
 from app.forms import form_expired, keeps_form
 from app.headers import drawing_frame
+from app.i18n import N_
 from app.inputs import optional_id_arg, page_number
 from app.permissions import require_permission
 from app.services import cases as case_service
+from app.services.declarations import (
+    DECLARABLE_KINDS,
+    declaration_errors,
+    may_declare,
+    may_name_incident,
+)
 from app.services.declarations import declare as declare_case
-from app.services.declarations import may_name_incident
 from app.services.parties import normalise_tax_code
 from workflows import get_workflow
 
@@ -124,15 +130,24 @@ def _failed_action(case_id: int, user, form, trigger, status: int):
     return render_template("cases/detail.html", **page, page_url=page_url), status
 
 
-@bp.route("/declare", methods=["GET", "POST"])
+@bp.route("/declare", methods=["GET", "POST"], defaults={"kind": "accident"})
+@bp.route("/declare/<kind>", methods=["GET", "POST"])
 @require_permission("cases.declare")
 @keeps_form
-def declare():
+def declare(kind: str):
+    """The declaration page of ``kind`` (``/cases/declare``: an accident), built from the
+    kind's declaration spec (``app.cases.forms.declaration_form``). A kind nobody declares is a
+    404, one the user's role may not declare a 403. A refused form comes back with every
+    error at once: the form's own (a date that is no date) and the service's on the rest."""
     user = _user()
-    form = DeclarationForm(user)
+    if kind not in DECLARABLE_KINDS:
+        raise NotFound(N_("Không có trang khai báo này."))
+    if not may_declare(user, kind):
+        raise PermissionDenied(N_("Vai trò của bạn không được khai báo loại vụ việc này."))
+    form = declaration_form(kind)(user)
     if request.method == "GET":
         incident_id = optional_id_arg("incident")
-        if incident_id is not None:  # "declare a casualty" from the incident's page
+        if kind == "accident" and incident_id is not None:  # "declare a casualty"
             incident = case_service.get_visible_case(user, incident_id)
             if incident.kind == "incident" and may_name_incident(user, incident):
                 form.start_from_incident(incident)
@@ -140,19 +155,30 @@ def declare():
     if form_expired():  # everything typed comes back; the flash asks to send it again
         return render_template("cases/declare.html", form=form), 400
     if not form.validate():
+        form.show_errors(declaration_errors(user, form.body()))
         return render_template("cases/declare.html", form=form, failed=True), 422
     try:
         case = declare_case(user, form.body(), ip=request.remote_addr)
     except ValidationFailed as exc:
         form.show_errors(exc.errors)
         return render_template("cases/declare.html", form=form, failed=True), 422
-    flash(
-        _(
+    flash(declared_message(case), "info")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def declared_message(case) -> str:
+    """What the page says once ``case`` is declared."""
+    if case.kind == "accident":
+        return _(
             "Đã khai báo vụ việc %(code)s — mức độ: %(severity)s; cấp điều tra: %(level)s.",
             code=case.code,
             severity=severity_label(case.severity),
             level=level_label(case.investigation_level),
-        ),
-        "info",
-    )
-    return redirect(url_for("cases.detail", case_id=case.id))
+        )
+    if case.kind == "incident":
+        return _(
+            "Đã khai báo sự cố %(code)s. Nếu có người bị nạn, hãy khai báo tai nạn lao động"
+            " của từng người bằng nút bên dưới.",
+            code=case.code,
+        )
+    return _("Đã khai báo vụ việc %(code)s.", code=case.code)

@@ -1,4 +1,6 @@
-"""Navigation by role: an item shows when the user holds its permission and its page exists."""
+"""Navigation by role: an item shows when the user holds its permission and its page exists;
+a declaration page also when the user's role may declare its kind (the kind's declaration spec,
+``app.services.declarations.may_declare``)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,22 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 
 from app.permissions import has_permission
+from app.services.declarations import may_declare
 
-# (permission, endpoint, Vietnamese label, English label, counter name)
+# (permission, endpoint, Vietnamese label, English label, counter name); an endpoint with
+# arguments is written "endpoint:kind" (the declaration pages, one per kind).
 NAV = (
     ("tasks.view", "tasks.inbox", "Việc cần làm", "My tasks", "tasks"),
     ("cases.view", "cases.index", "Vụ việc", "Cases", None),
-    ("cases.declare", "cases.declare", "Khai báo tai nạn", "Declare an accident", None),
+    ("cases.declare", "cases.declare:accident", "Khai báo tai nạn", "Declare an accident", None),
+    (
+        "cases.declare",
+        "cases.declare:disease",
+        "Khai báo bệnh nghề nghiệp",
+        "Declare a disease",
+        None,
+    ),
+    ("cases.declare", "cases.declare:incident", "Khai báo sự cố", "Declare an incident", None),
     ("cases.view", "claims.my_workers", "Người lao động của tôi", "My workers", None),
     ("reports.view", "reports.index", "Báo cáo định kỳ", "Periodic reports", None),
     ("statistics.view", "statistics.page", "Thống kê", "Statistics", None),
@@ -37,13 +49,17 @@ def nav_items_for(user) -> list[NavItem]:
     counters = current_app.extensions.get("safecase_nav_counters", {})
     english = str(get_locale()) == "en"
     items = []
-    for permission, endpoint, label_vi, label_en, counter in NAV:
+    for permission, target, label_vi, label_en, counter in NAV:
+        endpoint, _, kind = target.partition(":")
         if endpoint not in current_app.view_functions or not has_permission(user, permission):
             continue
         if endpoint == "claims.my_workers" and user.role not in ("union", "enterprise"):
             continue
+        if endpoint == "cases.declare" and not may_declare(user, kind):
+            continue
+        url = url_for(endpoint, kind=kind) if kind else url_for(endpoint)
         count = counters[counter](user) if counter in counters else None
-        items.append(NavItem(url_for(endpoint), label_en if english else label_vi, count or None))
+        items.append(NavItem(url, label_en if english else label_vi, count or None))
     # One current item: the longest prefix of the path (/admin/users is under /admin/ too).
     matches = [item for item in items if request.path.startswith(item.url)]
     if matches:

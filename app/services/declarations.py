@@ -195,19 +195,11 @@ def _incident(clean: dict, victims: list[Victim], incident: Case | None) -> tupl
 RECORDS = {"accident": _accident, "disease": _disease, "incident": _incident}
 
 
-def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
-    """Validate and create a case of ``body["kind"]`` (default accident); one transaction.
-
-    The body is parsed by ``workflows.fields.parse_declaration`` against the kind's
-    ``DeclarationSpec`` (see ``app/api/openapi.py`` for each kind's body). An accident's
-    optional ``incident_code`` links it to the serious technical incident its victims were hurt
-    in (``Case.linked_incident_id``; the code goes into the ``declare`` event's payload). Its
-    ``accident_type`` (``at_work`` by default, or ``commuting``) and ``third_party`` (default
-    false) go into ``Case.data`` and the event's payload.
+def _checked(user, body: dict[str, Any]) -> tuple[str, dict, Case | None]:
+    """``body`` parsed and checked against the database: ``(kind, clean, linked incident)``.
 
     :raises PermissionDenied: the role may not declare this kind.
-    :raises ValidationFailed: unknown kind or invalid declaration, including an
-        ``incident_code`` that is not an incident of the declarer's own (nothing is created).
+    :raises ValidationFailed: every error of the body at once (nothing is written).
     """
     kind = body.get("kind", DEFAULT_KIND)
     if not isinstance(kind, str) or kind not in DECLARABLE_KINDS:
@@ -225,6 +217,38 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
     incident = _linked_incident(user, clean.get("incident_code"), errors)
     if errors:
         raise ValidationFailed(dict(errors))
+    return kind, clean, incident
+
+
+def declaration_errors(user, body: dict[str, Any]) -> dict[str, list[str]]:
+    """Every error ``declare`` would refuse ``body`` with (``ValidationFailed.errors``; empty:
+    none), creating nothing: a web form that refused some inputs itself asks this for the
+    rest, so a declaration shows all its errors in one round.
+
+    :raises PermissionDenied: the role may not declare this kind.
+    """
+    try:
+        _checked(user, body)
+    except ValidationFailed as refused:
+        return dict(refused.errors)
+    return {}
+
+
+def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
+    """Validate and create a case of ``body["kind"]`` (default accident); one transaction.
+
+    The body is parsed by ``workflows.fields.parse_declaration`` against the kind's
+    ``DeclarationSpec`` (see ``app/api/openapi.py`` for each kind's body). An accident's
+    optional ``incident_code`` links it to the serious technical incident its victims were hurt
+    in (``Case.linked_incident_id``; the code goes into the ``declare`` event's payload). Its
+    ``accident_type`` (``at_work`` by default, or ``commuting``) and ``third_party`` (default
+    false) go into ``Case.data`` and the event's payload.
+
+    :raises PermissionDenied: the role may not declare this kind.
+    :raises ValidationFailed: unknown kind or invalid declaration, including an
+        ``incident_code`` that is not an incident of the declarer's own (nothing is created).
+    """
+    kind, clean, incident = _checked(user, body)
     victims = [_victim(v, clean["occurred_at"]) for v in clean.get("victims", ())]
     data, payload = RECORDS[kind](clean, victims, incident)
     new = NewCase(

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def fill_victim(block, *, name: str, national_id: str, outcome: str, wage: str) -> None:
     block.get_by_label("Họ và tên").fill(name)
-    block.get_by_label("Ngày sinh").fill("02/04/1990")
+    block.get_by_label("Ngày sinh").fill("02/04/1990")  # typed dd/mm/yyyy
     block.get_by_label("Giới tính").select_option(label="Nam")
     block.get_by_label("Số CCCD (12 chữ số)").fill(national_id)
     block.get_by_label("Nghề nghiệp", exact=True).fill("Thợ hàn")
@@ -37,7 +37,8 @@ def test_enterprise_declares_a_fatal_accident_with_two_victims(app, page):
     yesterday = (clock.to_local(clock.now()) - timedelta(days=1)).date()
     page.get_by_label("Ngày xảy ra").fill(yesterday.strftime("%d/%m/%Y"))
     page.get_by_label("Giờ xảy ra").fill("08:30")
-    page.get_by_label("Nơi xảy ra tai nạn", exact=True).fill("Xưởng cơ khí số 2")
+    # (a required input's label ends with its "*" mark: the textbox by its accessible name)
+    page.get_by_role("textbox", name="Nơi xảy ra tai nạn", exact=True).fill("Xưởng cơ khí số 2")
     page.get_by_label("Diễn biến vụ tai nạn").fill("Sập giàn giáo khi đang hàn dầm thép.")
 
     blocks = page.get_by_test_id("victim-block")
@@ -142,7 +143,7 @@ def test_inspector_investigates_concludes_and_announces_a_fatal_accident(app, pa
     expect(page.get_by_test_id("minutes")).to_contain_text("Giàn giáo không được neo giữ")
 
     form = open_action(page, "announce")
-    meeting = clock.to_local(clock.now()).strftime("%d/%m/%Y %H:%M")
+    meeting = clock.to_local(clock.now()).strftime("%d/%m/%Y %H:%M")  # 24-hour
     form.get_by_label("Thời điểm họp công bố").fill(meeting)
     fill_person(form, "Người dự 1", "Nguyễn Văn Thanh", "inspectorate")
     fill_person(form, "Người dự 2", "Đại úy Phạm Văn Công", "police")

@@ -164,7 +164,7 @@ def test_the_incident_owner_declares_a_casualty_from_the_incident_page(signed_in
     assert 'data-testid="declare-casualty"' in page
     form = owner.get(f"/cases/declare?incident={incident_id}").get_data(as_text=True)
     assert f'value="{code}"' in form
-    assert 'value="20/11/2026"' in form and 'value="07:15"' in form  # typed as dd/mm/yyyy
+    assert 'value="20/11/2026"' in form and 'value="07:15"' in form  # typed dd/mm/yyyy
     assert 'value="Khu lò hơi số 1"' in form
 
     inspector_page = signed_in("thanh").get(f"/cases/{incident_id}").get_data(as_text=True)
