@@ -22,6 +22,12 @@ PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = ("_", "_l", "N_", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2")
 
 EN = {
+    "Bỏ nạn nhân này": "Remove this victim",
+    "Bỏ người lao động này": "Remove this worker",
+    "Số định danh cá nhân: 12 chữ số in trên thẻ căn cước (căn cước công dân) của người lao động.": "Personal identification number: the 12 digits printed on the worker's identity card.",
+    "Tiền lương ghi trong hợp đồng lao động, bình quân 6 tháng liền kề trước khi bị tai nạn (hoặc phát hiện bệnh); nhập số nguyên đồng, ví dụ 9.000.000.": "The wage in the labour contract, averaged over the 6 months before the accident (or the diagnosis); whole VND, e.g. 9.000.000.",
+    "Mã số bảo hiểm xã hội 10 chữ số, in trên sổ BHXH; để trống nếu không có.": "The 10-digit social-insurance number printed in the social-insurance book; leave blank if none.",
+    "Số năm đã đóng bảo hiểm xã hội, làm tròn xuống; để trống nếu không có.": "Years of social-insurance contributions, rounded down; leave blank if none.",
     # The rules table's names and legal sources (workflows/law/rules.py RULE_DESCRIPTIONS).
     "Mức lương cơ sở (VND/tháng)": "Base salary (VND/month)",
     "Nghị định 38/2019/NĐ-CP; 24/2023/NĐ-CP; 73/2024/NĐ-CP; 161/2026/NĐ-CP": "Decrees 38/2019/ND-CP; 24/2023/ND-CP; 73/2024/ND-CP; 161/2026/ND-CP",

@@ -608,6 +608,19 @@ DECLARATION_HINTS: dict[str, dict[str, Any]] = {
         ),
     },
 }
+# Hints beside a victim's inputs where people hesitate (#15): which number, which wage.
+VICTIM_HINTS: dict[str, Any] = {
+    "national_id": _l(
+        "Số định danh cá nhân: 12 chữ số in trên thẻ căn cước (căn cước công dân) của người lao"
+        " động."
+    ),
+    "monthly_wage_vnd": _l(
+        "Tiền lương ghi trong hợp đồng lao động, bình quân 6 tháng liền kề trước khi bị tai nạn"
+        " (hoặc phát hiện bệnh); nhập số nguyên đồng, ví dụ 9.000.000."
+    ),
+    "si_number": _l("Mã số bảo hiểm xã hội 10 chữ số, in trên sổ BHXH; để trống nếu không có."),
+    "si_years": _l("Số năm đã đóng bảo hiểm xã hội, làm tròn xuống; để trống nếu không có."),
+}
 # The page's own words, by kind: its title, the case's fieldset, the victims' fieldset, one
 # victim's block (numbered), the victims' hint and the button adding a block.
 DECLARATION_PAGES: dict[str, dict[str, Any]] = {
@@ -621,6 +634,7 @@ DECLARATION_PAGES: dict[str, dict[str, Any]] = {
             " Mục để trống hoàn toàn được bỏ qua."
         ),
         "add_victim": _l("Thêm nạn nhân"),
+        "remove_victim": _l("Bỏ nạn nhân này"),
     },
     "disease": {
         "title": _l("Khai báo bệnh nghề nghiệp"),
@@ -632,6 +646,7 @@ DECLARATION_PAGES: dict[str, dict[str, Any]] = {
             " người. Mục để trống hoàn toàn được bỏ qua."
         ),
         "add_victim": _l("Thêm người lao động"),
+        "remove_victim": _l("Bỏ người lao động này"),
     },
     "incident": {
         "title": _l("Khai báo sự cố kỹ thuật gây mất an toàn, vệ sinh lao động nghiêm trọng"),
@@ -812,6 +827,9 @@ class DeclarationForm(FlaskForm):
 
     def hint(self, name: str):
         return DECLARATION_HINTS.get(self.KIND, {}).get(name)
+
+    def victim_hint(self, name: str):
+        return VICTIM_HINTS.get(name)
 
     def is_required(self, name: str) -> bool:
         """Whether the input ``name`` (a case input or a victim's) must be filled in."""

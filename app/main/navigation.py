@@ -27,6 +27,8 @@ NAV = (
     ),
     ("cases.declare", "cases.declare:incident", "Khai báo sự cố", "Declare an incident", None),
     ("cases.view", "claims.my_workers", "Người lao động của tôi", "My workers", None),
+    # The social-insurance officer's work list: the claims filed with them (#15).
+    ("cases.view", "cases.index:claim", "Hồ sơ đề nghị BHXH", "Filed claims", None),
     ("reports.view", "reports.index", "Báo cáo định kỳ", "Periodic reports", None),
     ("statistics.view", "statistics.page", "Thống kê", "Statistics", None),
     ("calculations.use", "calculations.page", "Tính bồi thường, trợ cấp", "Calculators", None),
@@ -43,6 +45,13 @@ class NavItem:
     label: str
     count: int | None = None
     current: bool = False
+    # A menu (the declaration pages when a role may declare more than one kind): its items.
+    children: tuple[NavItem, ...] = ()
+
+
+# The declaration pages are one menu, "Khai báo ▾", when there are two or more: three links
+# of their own wrapped an enterprise's navigation to two lines at 1366 px.
+DECLARE_MENU = ("Khai báo", "Declare")
 
 
 def nav_items_for(user) -> list[NavItem]:
@@ -57,12 +66,33 @@ def nav_items_for(user) -> list[NavItem]:
             continue
         if endpoint == "cases.declare" and not may_declare(user, kind):
             continue
-        url = url_for(endpoint, kind=kind) if kind else url_for(endpoint)
+        if target == "cases.index:claim" and user.role != "insurance":
+            continue
+        if endpoint == "cases.index" and kind:
+            url = url_for(endpoint, kind=kind)
+        else:
+            url = url_for(endpoint, kind=kind) if kind else url_for(endpoint)
         count = counters[counter](user) if counter in counters else None
         items.append(NavItem(url, label_en if english else label_vi, count or None))
     # One current item: the longest prefix of the path (/admin/users is under /admin/ too).
-    matches = [item for item in items if request.path.startswith(item.url)]
+    matches = [item for item in items if request.path.startswith(item.url.split("?")[0])]
     if matches:
         best = max(matches, key=lambda item: len(item.url))
         items = [NavItem(i.url, i.label, i.count, i is best) for i in items]
-    return items
+    return _declare_menu(items, english)
+
+
+def _declare_menu(items: list[NavItem], english: bool) -> list[NavItem]:
+    """The declaration links folded into one menu where there are two or more."""
+    declare = [i for i in items if i.url.startswith(url_for("cases.declare"))]
+    if len(declare) < 2:
+        return items
+    menu = NavItem(
+        declare[0].url,
+        DECLARE_MENU[1] if english else DECLARE_MENU[0],
+        current=any(i.current for i in declare),
+        children=tuple(declare),
+    )
+    first = items.index(declare[0])
+    rest = [i for i in items if i not in declare]
+    return [*rest[:first], menu, *rest[first:]]

@@ -56,6 +56,7 @@
       });
     });
     clone.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+    clone.querySelectorAll("[data-repeat-remove]").forEach(function (el) { el.remove(); });
     clone.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     clone.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
     clone.querySelectorAll("[aria-describedby]").forEach(function (el) {
@@ -76,6 +77,28 @@
     if (first) first.focus();
   }
 
+  // A block added by mistake can be taken away again (every block but the first, which the
+  // form needs); the numbers of the others follow. The server ignores the missing index.
+  function addRemoveButton(container, item) {
+    var label = container.getAttribute("data-repeat-remove-label");
+    if (!label || items(container).indexOf(item) === 0 || item.querySelector("[data-repeat-remove]")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary small";
+    button.setAttribute("data-repeat-remove", "");
+    button.textContent = label;
+    button.addEventListener("click", function () {
+      var list = items(container);
+      var at = list.indexOf(item);
+      item.remove();
+      renumber(container);
+      var next = items(container)[Math.max(0, at - 1)];
+      var focus = next && next.querySelector("input:not([type=hidden]), select, textarea");
+      if (focus) focus.focus();
+    });
+    item.appendChild(button);
+  }
+
   function setUpRepeaters() {
     document.querySelectorAll("[data-repeat]").forEach(function (container) {
       var prefix = container.getAttribute("data-repeat");
@@ -86,9 +109,14 @@
         });
         renumber(container);
       }
+      items(container).forEach(function (item) { addRemoveButton(container, item); });
       document.querySelectorAll("[data-repeat-add='" + prefix + "']").forEach(function (button) {
         button.hidden = false;
-        button.addEventListener("click", function () { addItem(container); });
+        button.addEventListener("click", function () {
+          addItem(container);
+          var list = items(container);
+          addRemoveButton(container, list[list.length - 1]);
+        });
       });
     });
   }

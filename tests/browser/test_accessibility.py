@@ -33,6 +33,7 @@ def world(app):
 
 PAGES = {
     "dn1": ["/", "/cases/", "/cases/{accident}", "/cases/{claim}", "/claims/", "/cases/declare",
+            "/cases/declare/disease", "/cases/declare/incident",
             "/notifications/", "/reports/", "/calculations/"],
     "cd1": ["/", "/claims/", "/cases/{claim}"],
     "tt1": ["/", "/cases/", "/cases/{accident}", "/statistics/", "/tracker/"],

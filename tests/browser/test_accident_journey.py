@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from app import clock
 from app.extensions import db
-from tests.browser.pages import log_in
+from tests.browser.pages import go_to_declaration, log_in
 from tests.factories import make_accident, make_user, victim_body
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def fill_victim(block, *, name: str, national_id: str, outcome: str, wage: str) 
 def test_enterprise_declares_a_fatal_accident_with_two_victims(app, page):
     make_user("enterprise", username="hoa", full_name="Trần Thị Hoa")
     log_in(page, "hoa")
-    page.get_by_role("link", name="Khai báo tai nạn").click()
+    go_to_declaration(page, "Khai báo tai nạn")
     expect(page.get_by_role("heading", level=1)).to_have_text("Khai báo tai nạn lao động")
 
     yesterday = (clock.to_local(clock.now()) - timedelta(days=1)).date()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app import clock
-from tests.browser.pages import log_in
+from tests.browser.pages import go_to_declaration, log_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_enterprise_declares_a_disease_and_an_incident_with_its_casualty(app, pa
     log_in(page, "hoa")
 
     # -- the disease: five bad fields first, all refused at once --
-    page.get_by_role("link", name="Khai báo bệnh nghề nghiệp").click()
+    go_to_declaration(page, "Khai báo bệnh nghề nghiệp")
     expect(page.get_by_role("heading", level=1)).to_have_text("Khai báo bệnh nghề nghiệp")
     page.get_by_label("Ngày chẩn đoán").fill("31/02/2026")  # no such day
     page.get_by_label("Yếu tố tiếp xúc").fill("Bụi silic tại xưởng mài")
@@ -78,7 +78,7 @@ def test_enterprise_declares_a_disease_and_an_incident_with_its_casualty(app, pa
     expect(page.get_by_test_id("victims")).to_contain_text("Nguyễn Văn Phổi")
 
     # -- the incident, then its casualty from its page --
-    page.get_by_role("link", name="Khai báo sự cố").click()
+    go_to_declaration(page, "Khai báo sự cố")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Khai báo sự cố kỹ thuật gây mất an toàn, vệ sinh lao động nghiêm trọng"
     )

@@ -59,7 +59,18 @@ def _check_phone_page(page, path: str) -> None:
 @pytest.mark.parametrize(
     ("username", "paths"),
     [
-        ("dn1", ["/", "/cases/", "/cases/{accident}", "/cases/{claim}", "/claims/"]),
+        (
+            "dn1",
+            [
+                "/",
+                "/cases/",
+                "/cases/{accident}",
+                "/cases/{claim}",
+                "/claims/",
+                "/cases/declare/disease",
+                "/cases/declare/incident",
+            ],
+        ),
         ("cd1", ["/", "/claims/", "/cases/{claim}", "/cases/"]),
         ("tt1", ["/", "/cases/", "/cases/{accident}", "/statistics/"]),
         ("qt1", ["/", "/admin/", "/admin/users", "/admin/security"]),
@@ -114,3 +125,19 @@ def test_a_refused_action_returns_to_the_case_page_with_a_linked_summary(world, 
     assert form.get_by_label(label).input_value() == "không phải số"
     page.reload()
     assert page.url.split("#")[0].endswith(f"/cases/{world['claim']}")
+
+
+@pytest.mark.parametrize("username", ["dn1", "tt1", "qt1"])
+def test_the_navigation_is_one_line_at_1366_px(world, browser, live_server, username):
+    context = browser.new_context(base_url=live_server, locale="vi-VN",
+                                  viewport={"width": 1366, "height": 768})  # fmt: skip
+    page = context.new_page()
+    try:
+        log_in(page, username)
+        tops = page.evaluate(
+            "() => Array.from(document.querySelectorAll('ul.nav > li'))"
+            ".map(li => Math.round(li.getBoundingClientRect().top))"
+        )
+        assert len(set(tops)) == 1, f"the navigation wraps: {tops}"
+    finally:
+        context.close()

@@ -495,3 +495,12 @@ def test_a_percentage_that_is_no_number_is_refused(app, typed):
     with app.test_request_context("/"):
         form = type("F", (Form,), {"pct": PercentField("pct")})(MultiDict({"pct": typed}))
         assert not form.validate() and form.pct.data is None
+
+
+def test_the_insurer_has_a_list_of_the_claims_filed_with_them(app, signed_in):
+    make_user("insurance", username="bhxh1")
+    make_user("enterprise", username="hoa")
+    home = signed_in("bhxh1").get("/").get_data(as_text=True)
+    nav = nav_of(home)
+    assert 'href="/cases/?kind=claim"' in nav and "Hồ sơ đề nghị BHXH" in nav
+    assert "Hồ sơ đề nghị BHXH" not in nav_of(signed_in("hoa").get("/").get_data(as_text=True))
