@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         calculations,
         cases,
         claims,
+        help,
         notifications,
         reports,
         statistics,
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(statistics.bp, url_prefix="/statistics")
     app.register_blueprint(tracker.bp, url_prefix="/statistics")
     app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(help.bp, url_prefix="/help")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
 

@@ -22,6 +22,12 @@ PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = ("_", "_l", "N_", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2")
 
 EN = {
+    "Trợ giúp": "Help",
+    "Việc cần làm, theo thứ tự": "What to do, in order",
+    "Thời hạn và mức pháp luật quy định": "Legal limits and amounts",
+    "Giá trị đang áp dụng hôm nay theo bảng quy định của hệ thống.": "The values in force today, from the system's rules table.",
+    "Biểu mẫu": "Forms",
+    "Trợ giúp cho vai trò khác": "Help for other roles",
     "Bỏ nạn nhân này": "Remove this victim",
     "Bỏ người lao động này": "Remove this worker",
     "Số định danh cá nhân: 12 chữ số in trên thẻ căn cước (căn cước công dân) của người lao động.": "Personal identification number: the 12 digits printed on the worker's identity card.",

@@ -34,7 +34,7 @@ def world(app):
 PAGES = {
     "dn1": ["/", "/cases/", "/cases/{accident}", "/cases/{claim}", "/claims/", "/cases/declare",
             "/cases/declare/disease", "/cases/declare/incident",
-            "/notifications/", "/reports/", "/calculations/"],
+            "/notifications/", "/reports/", "/calculations/", "/help/"],
     "cd1": ["/", "/claims/", "/cases/{claim}"],
     "tt1": ["/", "/cases/", "/cases/{accident}", "/statistics/", "/tracker/"],
     "qt1": ["/", "/admin/", "/admin/users", "/admin/security"],
