@@ -32,6 +32,10 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
         "other": "Tài liệu khác",
     }
 )
+# Dossier items SafeCase writes itself, by the case data key that holds them: once the key is
+# set (the minutes concluded through the workflow), the item is in the dossier as the paper
+# SafeCase prints, with nothing to upload (#15: the checklist said the minutes were missing).
+ISSUED_BY_SAFECASE: Mapping[str, str] = MappingProxyType({"minutes": "minutes"})
 # Papers under this category are medical fields: only roles with medical access read them,
 # whatever the kind of case they belong to.
 MEDICAL_CATEGORY = "medical"

@@ -43,7 +43,7 @@ from app.services.privacy import log_medical_read, sees_medical
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 from workflows import get_workflow
-from workflows.dossier import CATEGORIES, MEDICAL_CATEGORY
+from workflows.dossier import CATEGORIES, ISSUED_BY_SAFECASE, MEDICAL_CATEGORY
 
 MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -125,6 +125,9 @@ class ChecklistItem:
     label: str
     present: bool
     count: int
+    # SafeCase made this paper itself (``workflows.dossier.ISSUED_BY_SAFECASE``): present
+    # without an upload.
+    issued: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,12 +155,13 @@ def dossier_checklist(case: Case) -> Checklist:
     query = select(Document.category).where(Document.case_id == case.id)
     for category in db.session.scalars(query):
         counts[category] = counts.get(category, 0) + 1
-    return Checklist(
-        tuple(
-            ChecklistItem(name, CATEGORIES[name], counts.get(name, 0) > 0, counts.get(name, 0))
-            for name in required_categories(case)
-        )
-    )
+    data = case.data or {}
+    items = []
+    for name in required_categories(case):
+        issued = bool(data.get(ISSUED_BY_SAFECASE.get(name, ""), None))
+        count = counts.get(name, 0)
+        items.append(ChecklistItem(name, CATEGORIES[name], count > 0 or issued, count, issued))
+    return Checklist(tuple(items))
 
 
 # --------------------------------------------------------------------------------------------
