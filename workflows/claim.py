@@ -183,7 +183,7 @@ def assessment_data(
     # Nothing is owed by the employer for a commuting accident nobody else caused (Art. 39(1)
     # gives the allowance only when a third party or an unknown person caused it) — unless it
     # did not insure the worker, when it still owes the insurance equivalent (Art. 39(4)).
-    owed = comp.eligible or not insured
+    owed = (comp.eligible or not insured) and claim_data.get("employer", True) is not False
     comp_data: dict[str, Any] = {
         "owed": owed,
         "minimum_vnd": comp.amount_vnd if wage is not None else None,
@@ -194,7 +194,7 @@ def assessment_data(
         "paid_at": None,
         "confirmed_at": None,
     }
-    if not insured:
+    if not insured and claim_data.get("employer", True) is not False:
         # Law 84/2015 Art. 39(4): an employer that did not insure the worker pays a sum equal
         # to the insurance benefit, on top of the compensation.
         comp_data["equivalent_si_vnd"] = expected_vnd
@@ -386,6 +386,10 @@ def victim_claims(
             source=source,
             parent_data=case.data,
         )
+        if case.labour_relation is False:
+            # A worker without a labour relation has no employer to compensate them (Law
+            # 84/2015 Art. 38-39 bind the employer): the claim follows insurance alone.
+            data["employer"] = False
         if data["death"]:
             extra, deadlines = assessment_data(
                 data, capacity_loss_pct=None, death=True, assessed_at=announced_at, rules=rules
@@ -411,8 +415,9 @@ def has_all_claims_closed(ctx: Context) -> Reason | None:
 
 
 NOTHING_OWED = (
-    "Người sử dụng lao động không phải bồi thường, trợ cấp cho tai nạn trên đường đi và về "
-    "không do người khác gây ra (Luật ATVSLĐ Điều 39 khoản 1)."
+    "Không có khoản bồi thường, trợ cấp của người sử dụng lao động: tai nạn trên đường đi và về "
+    "không do người khác gây ra (Luật ATVSLĐ Điều 39 khoản 1), hoặc người lao động không có "
+    "quan hệ lao động."
 )
 
 
