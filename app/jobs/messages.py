@@ -235,6 +235,14 @@ FOOTER = "\n\n— SafeCase: thông báo tự động, vui lòng không trả l�
 MUTE_HINT = "\nBạn có thể tắt email cho các thông báo không khẩn tại trang Thông báo của SafeCase."
 
 
+def in_app_subject(subject: str) -> str:
+    """A stored subject as the notifications page shows it: without the email's tags
+    ("[SafeCase] [KHẨN] "), which a mail client needs and the page says with its own badge."""
+    for tag in (PREFIX, URGENT_PREFIX):
+        subject = subject.removeprefix(tag)
+    return subject
+
+
 # Legal limits quoted in the texts come from the rules table in force, never from the text.
 RULE_VALUES = ("scene_arrival_hours", "compensation_due_days", "insurance_decision_days")
 

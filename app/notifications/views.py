@@ -18,6 +18,13 @@ from app.notifications import bp, service
 from app.notifications.forms import PreferencesForm, ReadForm
 
 
+@bp.app_template_filter("in_app_subject")
+def _in_app_subject(subject: str) -> str:
+    from app.jobs.messages import in_app_subject
+
+    return in_app_subject(subject)
+
+
 def _register_counter(state) -> None:
     state.app.extensions.setdefault("safecase_nav_counters", {})["notifications"] = (
         service.unread_count

@@ -43,7 +43,10 @@ def inbox(app):
     other = make_user("inspector", username="tt2")
     notes = {
         "old": add_note(me, "Thông báo cũ", minutes_ago=60, read=True),
-        "urgent": add_note(me, "Thông báo khẩn", minutes_ago=30, urgent=True, case=case),
+        # Stored as the email's subject; the page shows its badge instead of the tags.
+        "urgent": add_note(
+            me, "[SafeCase] [KHẨN] Thông báo khẩn", minutes_ago=30, urgent=True, case=case
+        ),
         "new": add_note(me, "Thông báo mới", minutes_ago=1, case=case),
         "others": add_note(other, "Của người khác"),
     }
@@ -67,6 +70,7 @@ def test_the_list_is_newest_first_unread_bold_urgent_marked(inbox, client, login
         "<strong>Thông báo mới</strong>" in found[0] and 'class="notification unread"' in found[0]
     )
     assert 'class="notification unread urgent"' in found[1] and ">Khẩn<" in found[1]
+    assert "<strong>Thông báo khẩn</strong>" in found[1] and "[KHẨN]" not in found[1]
     assert "<strong>" not in found[2], "a read notification is not bold"
     assert "Của người khác" not in html
     assert "2 thông báo chưa đọc" in html
