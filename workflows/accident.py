@@ -88,7 +88,7 @@ from workflows.investigation import (
     team_record,
 )
 from workflows.law import classification
-from workflows.law.calendar import add_calendar_days
+from workflows.law.calendar import VN_TZ, add_calendar_days
 
 # Who investigates (and so extends and closes) at each level.
 ROLE_BY_LEVEL = {"province": "inspector", "enterprise": "enterprise", "commune_record": "commune"}
@@ -148,6 +148,48 @@ def needs_takeover_of(case: CaseSnapshot) -> bool:
 # -- predicates (pure; None = holds, else the Vietnamese reason it does not) ---------------------
 # Each is used wherever it applies: as a guard (refusing with its reason), as a routing
 # condition, or as a task's or notice's ``when``.
+
+
+def is_scene_arrival_pending(ctx: Context) -> Reason | None:
+    """The inspectors must reach the scene (a death or 2+ seriously injured, Decree 39/2016
+    Art. 11(2)) and nobody has recorded their arrival yet."""
+    return (
+        is_immediate_notice(ctx)
+        or unless(
+            ctx.case.open_deadline("scene_arrival") is not None,
+            "Không có thời hạn có mặt tại hiện trường đang chạy.",
+        )
+        or unless(
+            not ctx.case.data.get("scene_arrival"), "Đã ghi nhận việc có mặt tại hiện trường."
+        )
+    )
+
+
+def has_valid_arrival(ctx: Context) -> Reason | None:
+    """The arrival lies between the declaration and now."""
+    arrived = ctx.payload.get("arrived_at")
+    if arrived and ctx.case.declared_at and arrived < ctx.case.declared_at:
+        declared = ctx.case.declared_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+        return Reason(
+            f"Thời điểm có mặt không được trước thời điểm khai báo vụ việc ({declared}).",
+            field="arrived_at",
+        )
+    return not_future(ctx, "arrived_at", "Thời điểm có mặt tại hiện trường")
+
+
+def record_scene_arrival(ctx: Context) -> Outcome:
+    """Who reached the scene and when: the 2-hour limit is met by this record, not by the
+    team's forming (which may come later, or earlier from another body)."""
+    p = ctx.payload
+    return Outcome(
+        data={
+            "scene_arrival": {
+                "arrived_at": iso(p["arrived_at"]),
+                "arrived_by": p["arrived_by"],
+                "recorded_by": ctx.actor.username,
+            }
+        }
+    )
 
 
 def is_immediate_notice(ctx: Context) -> Reason | None:
@@ -612,7 +654,7 @@ STATES = (
                  "Record the event", when="is_commune_record"),
             Task("scene_arrival", "inspector", "Có mặt tại hiện trường trong 02 giờ",
                  "Be at the scene within 2 hours", deadline="scene_arrival",
-                 when="is_immediate_notice"),
+                 when="is_scene_arrival_pending"),
         ),
     ),
     State(
@@ -626,6 +668,9 @@ STATES = (
             Task("take_over", "inspector", "Đoàn điều tra cấp tỉnh tiếp nhận hồ sơ",
                  "Provincial team takes over the investigation", deadline="investigation",
                  when="needs_takeover"),
+            Task("scene_arrival", "inspector", "Có mặt tại hiện trường trong 02 giờ",
+                 "Be at the scene within 2 hours", deadline="scene_arrival",
+                 when="is_scene_arrival_pending"),
         ),
     ),
     State(
@@ -674,6 +719,18 @@ TRANSITIONS = (
         guards=("is_investigating_body", "has_lawful_team_head"),
         fields=TEAM_FIELDS, effect="open_team",
         notify=(Notify("accident.investigation_opened", _PARTIES),),
+    ),
+    Transition(
+        "record_scene_arrival", ("declared", "investigating"), None, ("inspector",),
+        "Ghi nhận có mặt tại hiện trường", "Record the arrival at the scene",
+        guards=("is_scene_arrival_pending", "has_valid_arrival"),
+        fields=(
+            Field("arrived_at", "datetime", label_vi="Thời điểm có mặt tại hiện trường",
+                  label_en="Arrived at the scene at"),
+            Field("arrived_by", "text", label_vi="Người có mặt (họ tên, chức vụ)",
+                  label_en="Who arrived (name, position)", max_length=300),
+        ),
+        effect="record_scene_arrival",
     ),
     Transition(
         "record_event", ("declared",), "recorded", ("commune",),
@@ -795,7 +852,7 @@ DEADLINES = (
              "Investigation limit (Art. 35(6))", met_by=("announce", "reject"),
              role="team_head_role", supervisors=("inspector",)),
     Deadline("scene_arrival", "Có mặt tại hiện trường (02 giờ)", "At the scene (2 hours)",
-             met_by=("open_investigation", "reject"), role="inspector",
+             met_by=("record_scene_arrival", "reject"), role="inspector",
              supervisors=("inspector",)),
 )  # fmt: skip
 
@@ -827,6 +884,8 @@ WORKFLOW = WorkflowDefinition(
     deadlines=DEADLINES,
     predicates={
         "is_immediate_notice": is_immediate_notice,
+        "is_scene_arrival_pending": is_scene_arrival_pending,
+        "has_valid_arrival": has_valid_arrival,
         "is_routine_notice": is_routine_notice,
         "has_team_investigation": has_team_investigation,
         "is_commune_record": is_commune_record,
@@ -852,6 +911,7 @@ WORKFLOW = WorkflowDefinition(
         "open_team": open_team,
         "take_over": take_over,
         "record_event": record_event,
+        "record_scene_arrival": record_scene_arrival,
         "reject": reject,
         "extend": extend,
         "refer": refer,

@@ -137,8 +137,17 @@ def test_inspector_opens_a_provincial_investigation(api, w, t):
     assert "team" in body["errors"]
     opened = api.acted(cid, "open_investigation", w.insp, team=t.PROVINCE_TEAM)
     assert opened["state"] == "investigating"
-    assert t.deadline(opened, "scene_arrival")["met_at"] is not None
+    # Forming the team does not say anyone reached the scene: the arrival is its own record.
+    assert t.deadline(opened, "scene_arrival")["met_at"] is None
     assert t.deadline(opened, "investigation")["met_at"] is None
+    api.refused(cid, "record_scene_arrival", w.ent, 403, arrived_at=t.NOW.isoformat(),
+                arrived_by="Người khác")  # fmt: skip
+    arrived = api.acted(cid, "record_scene_arrival", w.insp, arrived_at=t.NOW.isoformat(),
+                        arrived_by="Trần Thanh Tra")  # fmt: skip
+    assert t.deadline(arrived, "scene_arrival")["met_at"] is not None
+    assert arrived["state"] == "investigating"
+    api.refused(cid, "record_scene_arrival", w.insp, 409, arrived_at=t.NOW.isoformat(),
+                arrived_by="Trần Thanh Tra")  # fmt: skip
 
 
 def test_nobody_opens_an_investigation_of_a_commune_record(api, w, t):

@@ -25,10 +25,12 @@ EXPECTED_TABLE = [
     ("declared", "open_investigation", "investigating"),
     ("declared", "record_death", "declared"),
     ("declared", "record_event", "recorded"),
+    ("declared", "record_scene_arrival", "declared"),
     ("declared", "reject", "rejected"),
     ("investigating", "conclude", "concluded"),
     ("investigating", "extend_deadline", "investigating"),
     ("investigating", "record_death", "investigating"),
+    ("investigating", "record_scene_arrival", "investigating"),
     ("investigating", "refer_to_police", "suspended"),
     ("investigating", "take_over", "investigating"),
     ("recorded", "close", "closed"),
@@ -163,13 +165,21 @@ def test_declared_tasks_for_enterprise_and_commune_cases(h, declare, rules):
 # -- opening the investigation ------------------------------------------------------------------
 
 
-def test_inspector_opens_a_provincial_investigation_and_meets_scene_arrival(h, declare, fire):
+def test_inspector_opens_a_provincial_investigation_then_records_the_scene_arrival(
+    h, declare, fire
+):
     case = declare(victims=(h.victim(1, "death"),))
     fired = fire(case, "open_investigation", "inspector", {"team": PROVINCE_TEAM})
     assert fired.case.state == "investigating"
     assert fired.case.data["team"][0]["organisation"] == "inspectorate"
-    assert fired.case.deadlines["scene_arrival"]["met_at"] == h.NOW
+    # Forming the team is not reaching the scene: the 2-hour limit waits for its own record.
+    assert fired.case.deadlines["scene_arrival"]["met_at"] is None
     assert fired.case.deadlines["investigation"]["met_at"] is None
+    arrived = fire(fired.case, "record_scene_arrival", "inspector",
+                   {"arrived_at": h.NOW, "arrived_by": "Trần Thanh Tra"})  # fmt: skip
+    assert arrived.case.state == "investigating"
+    assert arrived.case.deadlines["scene_arrival"]["met_at"] == h.NOW
+    assert arrived.case.data["scene_arrival"]["arrived_by"] == "Trần Thanh Tra"
 
 
 @pytest.mark.parametrize(
@@ -655,7 +665,7 @@ def test_investigating_task_goes_to_the_team_heads_role(h, declare, fire, rules)
 
 def test_actions_offered_on_a_declared_fatal_case(h, declare, offered):
     case = declare(victims=(h.victim(1, "death"),))
-    assert offered(case, "inspector") == ["open_investigation", "reject"]
+    assert offered(case, "inspector") == ["open_investigation", "record_scene_arrival", "reject"]
     assert offered(case, "enterprise") == []
     assert offered(case, "commune") == []
 
