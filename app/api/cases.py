@@ -16,6 +16,7 @@ from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.claim_benefits import benefit_for_month
 from app.services.declarations import declare
+from app.services.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from app.services.privacy import events_have_medical_content, read_medical
 from app.services.workflow_engine import available_actions, fire_transition
 from workflows.inputs import day_in_range, day_out_of_range
@@ -64,13 +65,34 @@ def list_cases():
         declared_from=_datetime_arg("from"),
         declared_to=_datetime_arg("to"),
     )
-    page = case_service.list_cases(g.api_user, filters, int_arg("page", 1))
+    cursor = request.args.get("cursor") or None
+    page = case_service.list_cases(
+        g.api_user,
+        filters,
+        int_arg("page", 1),
+        per_page=int_arg("per_page", PER_PAGE_DEFAULT, high=PER_PAGE_MAX),
+        cursor=cursor,
+    )
     return jsonify(
         items=[case_json(c, g.api_user, include_medical=False) for c in page.items],
-        page=page.page,
-        pages=page.pages,
-        total=page.total,
+        **list_meta(page, cursor),
     )
+
+
+def list_meta(page, cursor: str | None) -> dict:
+    """The paging fields of a list answer (contract.md "Lists and paging"): ``page`` (None
+    when walking by cursor: its number is not known), ``pages``, ``per_page``, ``total``
+    with ``total_is_estimate``/``total_is_capped`` (true: ``total`` is the cap, there are
+    more), ``next_cursor`` (None on the last page)."""
+    return {
+        "page": None if cursor else page.page,
+        "pages": page.pages,
+        "per_page": page.per_page,
+        "total": page.total,
+        "total_is_estimate": page.total_capped,
+        "total_is_capped": page.total_capped,
+        "next_cursor": page.next_cursor,
+    }
 
 
 @bp.get("/cases/<int:case_id>")
