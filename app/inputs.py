@@ -179,7 +179,9 @@ def first_page_instead(refused: ValidationFailed, endpoint: str, **args: Any):
     """
     if "cursor" not in refused.errors:
         raise refused
-    flask.flash(localize(N_("Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.")), "error")
+    flask.flash(
+        localize(N_("Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.")), "error"
+    )
     return flask.redirect(flask.url_for(endpoint, **args))
 
 

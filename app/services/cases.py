@@ -200,17 +200,6 @@ def case_events(user, case_id: int) -> list[CaseEvent]:
     )
 
 
-def open_tasks_for(user) -> list[Task]:
-    """The caller's open tasks (role and scope), soonest due first, undated last."""
-    rows = db.session.scalars(
-        select(Task)
-        .join(Case, Task.case_id == Case.id)
-        .where(Task.closed_at.is_(None), Task.role == user.role, case_filter(user))
-        .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
-    ).all()
-    return list(rows)
-
-
 def task_is_overdue(task: Task, at: datetime | None = None) -> bool:
     """Whether an open task is overdue: the deadline scan marked it so (``overdue_at``, e.g.
     ``flask deadlines scan --as-of`` ahead of the wall clock, which also escalated it), or its
