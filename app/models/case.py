@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -164,7 +173,17 @@ class CaseDeadline(db.Model):
     """A legal time limit of a case as a row, not a timer: the sweeper scans these."""
 
     __tablename__ = "case_deadline"
-    __table_args__ = (UniqueConstraint("case_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "name"),
+        # "My workers" reads the claims by their earliest running deadline (migration 0011).
+        Index(
+            "ix_case_deadline_running",
+            "due_at",
+            "id",
+            postgresql_where=text("met_at IS NULL AND paused_at IS NULL"),
+            sqlite_where=text("met_at IS NULL AND paused_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

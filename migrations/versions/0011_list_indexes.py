@@ -7,7 +7,8 @@ union read everything) and each filter (kind, state, kind + state, severity, com
 enterprise, date range) gets an index ending in ``(declared_at, id)``, so PostgreSQL reads a
 page from the index in order instead of sorting the matching rows. The narrower indexes they
 replace (same leading columns) are dropped. The inbox gets a partial index of the open tasks
-by ``(role, due_at, id)``, the notifications ``(user_id, created_at, id)``.
+by ``(role, due_at, id)``, the notifications ``(user_id, created_at, id)``, and "my
+workers" the running deadlines by ``(due_at, id)`` (partial: not met, not paused).
 
 Downgrading restores the indexes of 0008 exactly.
 
@@ -46,6 +47,7 @@ NEW_CASE = (
     ("ix_case_insurance_declared", ["insurance_filed", "kind", "declared_at", "id"]),
 )
 OPEN_TASKS = sa.text("closed_at IS NULL")
+RUNNING = sa.text("met_at IS NULL AND paused_at IS NULL")
 
 
 def upgrade():
@@ -63,9 +65,17 @@ def upgrade():
     op.create_index(
         "ix_notification_user_created", "notification", ["user_id", "created_at", "id"]
     )
+    op.create_index(
+        "ix_case_deadline_running",
+        "case_deadline",
+        ["due_at", "id"],
+        postgresql_where=RUNNING,
+        sqlite_where=RUNNING,
+    )
 
 
 def downgrade():
+    op.drop_index("ix_case_deadline_running", table_name="case_deadline")
     op.drop_index("ix_notification_user_created", table_name="notification")
     op.drop_index("ix_task_inbox", table_name="task")
     for name, _columns in NEW_CASE:
