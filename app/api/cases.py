@@ -9,7 +9,7 @@ from flask import g, jsonify, request, url_for
 from app.api import bp
 from app.api.openapi import ERROR, register_paths
 from app.api.parsing import json_body
-from app.api.schemas import case_json, event_json, links_json, task_json
+from app.api.schemas import case_json, event_json, links_json, list_meta, task_json
 from app.errors import ValidationFailed
 from app.inputs import int_arg
 from app.permissions import require_permission
@@ -79,22 +79,6 @@ def list_cases():
         items=[case_json(c, g.api_user, include_medical=False) for c in page.items],
         **list_meta(page, cursor),
     )
-
-
-def list_meta(page, cursor: str | None) -> dict:
-    """The paging fields of a list answer (contract.md "Lists and paging"): ``page`` (None
-    when walking by cursor: its number is not known), ``pages``, ``per_page``, ``total``
-    with ``total_is_estimate``/``total_is_capped`` (true: ``total`` is the cap, there are
-    more), ``next_cursor`` (None on the last page)."""
-    return {
-        "page": None if cursor else page.page,
-        "pages": page.pages,
-        "per_page": page.per_page,
-        "total": page.total,
-        "total_is_estimate": page.total_capped,
-        "total_is_capped": page.total_capped,
-        "next_cursor": page.next_cursor,
-    }
 
 
 @bp.get("/cases/<int:case_id>")

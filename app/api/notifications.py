@@ -6,9 +6,10 @@ from flask import g, jsonify, request
 
 from app.api import bp
 from app.api.openapi import FLAG_QUERY, register_paths
-from app.api.schemas import iso
+from app.api.schemas import iso, list_meta
 from app.inputs import int_arg
 from app.notifications import service
+from app.services.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from app.services.statistics_query import parse_flag
 
 
@@ -29,15 +30,18 @@ def notification_json(note, case_code: str | None) -> dict:
 
 @bp.get("/notifications")
 def list_notifications():
+    cursor = request.args.get("cursor") or None
     page = service.list_for(
-        g.api_user, int_arg("page", 1), unread_only=parse_flag(request.args, "unread")
+        g.api_user,
+        int_arg("page", 1),
+        unread_only=parse_flag(request.args, "unread"),
+        per_page=int_arg("per_page", PER_PAGE_DEFAULT, high=PER_PAGE_MAX),
+        cursor=cursor,
     )
     return jsonify(
         {
             "items": [notification_json(i.note, i.case_code) for i in page.items],
-            "page": page.page,
-            "pages": page.pages,
-            "total": page.total,
+            **list_meta(page, cursor),
             "unread": page.unread,
         }
     )
