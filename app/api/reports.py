@@ -39,6 +39,9 @@ def list_reports():
         items=[reports.report_summary(case) for case in page.items],
         next_cursor=page.next_cursor,
         total=page.total,
+        # Reports are few (one per party and period): always counted exactly.
+        total_is_estimate=False,
+        total_is_capped=False,
         page=page.page,
         pages=page.pages,
         counts=page.counts,
