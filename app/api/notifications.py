@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from app.api import bp
-from app.api.openapi import FLAG_QUERY, register_paths
+from app.api.openapi import FLAG_QUERY, PAGING_PARAMETERS, PAGING_PROPERTIES, register_paths
 from app.api.schemas import iso, list_meta
 from app.inputs import int_arg
 from app.notifications import service
@@ -83,6 +83,7 @@ register_paths(
                 "parameters": [
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "unread", "in": "query", "schema": FLAG_QUERY},
+                    *PAGING_PARAMETERS,
                 ],
                 "responses": {
                     "200": {
@@ -93,9 +94,7 @@ register_paths(
                                     "type": "object",
                                     "properties": {
                                         "items": {"type": "array", "items": NOTIFICATION_SCHEMA},
-                                        "page": {"type": "integer"},
-                                        "pages": {"type": "integer"},
-                                        "total": {"type": "integer"},
+                                        **PAGING_PROPERTIES,
                                         "unread": {"type": "integer"},
                                     },
                                 }
@@ -104,8 +103,9 @@ register_paths(
                     },
                     "401": {"description": "not authenticated"},
                     "422": {
-                        "description": "page not a positive whole number, or unread not "
-                        "a yes/no value (true, false, 1, 0)"
+                        "description": "page not a positive whole number, unread not "
+                        "a yes/no value (true, false, 1, 0), per_page outside 1-100, or a "
+                        "bad cursor"
                     },
                 },
             }

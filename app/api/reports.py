@@ -172,6 +172,8 @@ register_paths(
                                         "items": {"type": "array", "items": _SUMMARY},
                                         "next_cursor": {"type": ["string", "null"]},
                                         "total": {"type": "integer"},
+                                        "total_is_estimate": {"type": "boolean"},
+                                        "total_is_capped": {"type": "boolean"},
                                         "page": {"type": "integer"},
                                         "pages": {"type": "integer"},
                                         "counts": {"type": "object"},
