@@ -8,19 +8,15 @@ both are app-wide hooks this area owns, attached when the blueprint is registere
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import func, select
 
 from app.clock import as_utc, now
 from app.errors import ValidationFailed
-from app.extensions import db
 from app.i18n import pick
 from app.inputs import cursor_arg, first_page_instead, page_number
-from app.models import Case, Task
 from app.permissions import acting_user, has_permission, require_permission
 from app.services import inbox as inbox_service
 from app.services.cases import task_is_overdue
 from app.services.inbox import TaskFilters
-from app.services.visibility import case_filter
 from app.tasks import bp
 from workflows import REGISTRY
 
@@ -28,15 +24,18 @@ from workflows import REGISTRY
 INBOX_PAGE = 25
 
 
-def open_task_count(user) -> int:
-    """How many open tasks the inbox of ``user`` shows (the nav badge): one COUNT query."""
+# The nav badge counts up to this many open tasks and says "99+" beyond: it is read on every
+# page, and an exact count of a city-wide inbox cost 200 ms at 10⁶ cases.
+BADGE_CAP = 99
+
+
+def open_task_count(user) -> int | str:
+    """How many open tasks the inbox of ``user`` shows (the nav badge): one COUNT of at most
+    ``BADGE_CAP + 1`` rows; ``"99+"`` beyond."""
     if not has_permission(user, "tasks.view"):
         return 0
-    return db.session.scalar(
-        select(func.count(Task.id))
-        .join(Case, Task.case_id == Case.id)
-        .where(Task.closed_at.is_(None), Task.role == user.role, case_filter(user))
-    )
+    count = inbox_service.open_count(user, BADGE_CAP)
+    return f"{BADGE_CAP}+" if count.capped else count.total
 
 
 def _register_app_hooks(state) -> None:
