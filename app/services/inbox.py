@@ -24,7 +24,6 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, Task
 from app.services.paging import (
-    COUNT_CAP,
     PER_PAGE_DEFAULT,
     Count,
     capped_count,
@@ -86,7 +85,7 @@ def inbox(
     check_filters(filters)
     after = decode_cursor(INBOX_CURSOR, cursor, (datetime, int)) if cursor else None
     at = at or now()
-    base, count = _base_and_count(user, filters, at, COUNT_CAP)
+    base, count = _base_and_count(user, filters, at, None)
     dated = base.where(Task.due_at.is_not(None))
     undated = base.where(Task.due_at.is_(None))
     if after is not None:
@@ -110,7 +109,9 @@ def inbox(
     )
 
 
-def _base_and_count(user, filters: TaskFilters, at: datetime, cap: int) -> tuple[Select, Count]:
+def _base_and_count(
+    user, filters: TaskFilters, at: datetime, cap: int | None
+) -> tuple[Select, Count]:
     """The inbox's SELECT (tasks joined to their case, filtered) and its count up to ``cap``."""
     own = [Task.closed_at.is_(None), Task.role == user.role]
     if filters.overdue:

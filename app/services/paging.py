@@ -53,10 +53,18 @@ class Count:
         return max(1, math.ceil(self.total / per_page))
 
 
-def capped_count(query: Select, cap: int = COUNT_CAP) -> Count:
+def capped_count(query: Select, cap: int | None = None) -> Count:
     """The rows of ``query`` (a SELECT with its WHERE; columns and order are ignored), counted
-    up to ``cap + 1``: one statement, reading at most ``cap + 1`` index entries."""
-    limited = query.with_only_columns(literal_column("1")).order_by(None).limit(cap + 1)
+    up to ``cap + 1`` (default ``COUNT_CAP``): one statement, reading at most ``cap + 1``
+    index entries."""
+    cap = COUNT_CAP if cap is None else cap
+    # maintain_column_froms: a WHERE that names no table (the inspector's ``true``) must not
+    # lose the FROM of the columns replaced.
+    limited = (
+        query.with_only_columns(literal_column("1"), maintain_column_froms=True)
+        .order_by(None)
+        .limit(cap + 1)
+    )
     found = db.session.scalar(select(func.count()).select_from(limited.subquery())) or 0
     return Count(total=min(found, cap), capped=found > cap)
 
