@@ -148,10 +148,13 @@ def list_cases(
     if filters.enterprise:
         from app.models import Enterprise
 
+        # A scalar subquery (one value), not IN (…): PostgreSQL then reads the enterprise's
+        # cases from (enterprise_id, declared_at, id) in order instead of sorting them.
         query = query.where(
-            Case.enterprise_id.in_(
-                select(Enterprise.id).where(Enterprise.tax_code == filters.enterprise)
-            )
+            Case.enterprise_id
+            == select(Enterprise.id)
+            .where(Enterprise.tax_code == filters.enterprise)
+            .scalar_subquery()
         )
     if filters.declared_from:
         query = query.where(Case.declared_at >= filters.declared_from)
