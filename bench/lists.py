@@ -76,7 +76,7 @@ def ms(seconds: float | None) -> str:
     return f"{seconds * 1000:.1f}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per block
     parser = argparse.ArgumentParser(prog="python -m bench.lists", description=__doc__)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--only", default="", help="run only the lists whose name has this")
@@ -310,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
                 "SELECT 1 FROM case_deadline e WHERE e.case_id = d.case_id AND e.met_at IS NULL "
                 "AND e.paused_at IS NULL AND (e.due_at, e.id) < (d.due_at, d.id)) "
                 f"ORDER BY d.due_at, d.id LIMIT {PER_PAGE + 1}) UNION ALL "
-                f"(SELECT c.id, c.declared_at FROM \"case\" c WHERE {where} AND c.state <> 'closed' "
+                f'(SELECT c.id, c.declared_at FROM "case" c WHERE {where} '
+                "AND c.state <> 'closed' "
                 "AND NOT EXISTS (SELECT 1 FROM case_deadline d WHERE d.case_id = c.id AND "
                 f"{running}) {CASE_ORDER} LIMIT {PER_PAGE + 1})"
             )
@@ -357,6 +358,10 @@ def _run(scenario: Scenario, repeat: int, sql, session, event, db) -> None:
 
     scenario.results["service p1"] = timed(lambda: scenario.call(None, 1), repeat)
     scenario.results["SQL p1"] = timed(sql_first, repeat)
+    if scenario.page_sql.startswith('SELECT c.* FROM "case" c'):
+        scenario.results["SQL p1 full"] = timed(
+            lambda: _full_case_page(sql, baseline_first, scenario.count_sql, params), repeat
+        )
     scenario.results["SQL p1 page only"] = timed(lambda: sql(baseline_first, params), repeat)
     scenario.plans = _plans(lambda: scenario.call(None, 1), session, event, db)
     deep = scenario.deep_key() if scenario.deep_key else None
@@ -381,6 +386,28 @@ def _run(scenario: Scenario, repeat: int, sql, session, event, db) -> None:
         scenario.results["OFFSET p1000"] = timed(
             lambda: scenario.call(None, DEEP), max(5, repeat // 3)
         )
+
+
+def _full_case_page(sql, page_sql: str, count_sql: str, params: dict) -> None:
+    """What the case list shows, hand-written: the count, the page with its enterprise and
+    commune, then by the page's ids its victims, deadlines and claims, and its parents with
+    their victims (the statements the service sends, bare)."""
+    sql(count_sql, params)
+    rows = sql(
+        page_sql.replace(
+            'SELECT c.* FROM "case" c',
+            'SELECT c.*, e.*, m.* FROM "case" c LEFT JOIN enterprise e ON e.id = c.enterprise_id '
+            "LEFT JOIN commune m ON m.code = c.commune_code",
+        ),
+        params,
+    )
+    ids = [row[0] for row in rows]
+    parents = [row[5] for row in rows if row[5] is not None]
+    sql("SELECT * FROM victim WHERE case_id = ANY(%(ids)s) ORDER BY id", {"ids": ids})
+    sql("SELECT * FROM case_deadline WHERE case_id = ANY(%(ids)s) ORDER BY id", {"ids": ids})
+    sql('SELECT * FROM "case" WHERE parent_id = ANY(%(ids)s) ORDER BY id', {"ids": ids})
+    sql('SELECT * FROM "case" WHERE id = ANY(%(ids)s)', {"ids": parents})
+    sql("SELECT * FROM victim WHERE case_id = ANY(%(ids)s) ORDER BY id", {"ids": parents})
 
 
 def _plans(call, session, event, db) -> list[str]:
@@ -438,32 +465,37 @@ def _report(scenarios, cases, repeat, load, tax_code, commune) -> str:
         "",
         "- **service**: the service call (capped count, the page, eager loads, ORM objects).",
         "- **SQL**: the hand-written SQL for the same rows (the page by the same index, and the "
-        "count up to 10,001), bare through psycopg; **page only**: without the count.",
+        "count up to 10,001), bare through psycopg; **page only**: without the count; **SQL "
+        "full** (case lists): also what a row shows, hand-written — enterprise and commune "
+        "joined, then by the page's ids the victims, deadlines, claims, parents and their "
+        "victims (the seven statements the service sends, without the ORM).",
         "- **c1000**: page 1,000 reached by cursor; **OFFSET p1000**: the same page asked as "
         "`page=1000` (how every page was read before).",
         "- **plan**: the indexes the service's page statements read (EXPLAIN), and SORT if "
         "PostgreSQL sorted rows (none must).",
         "",
-        "| list | service p1 | SQL p1 | page only | ratio p1 | service c1000 | SQL c1000 "
-        "| ratio c1000 | c1000 ÷ p1 | OFFSET p1000 | plan |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| list | service p1 | SQL p1 | page only | SQL full | ratio p1 | ratio p1 (full) "
+        "| service c1000 | SQL c1000 | ratio c1000 | c1000 ÷ p1 | OFFSET p1000 | plan |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in scenarios:
         r = s.results
 
-        def p95(key):
+        def p95(key, r=r):
             return r[key][0] if key in r else None
 
-        def cell(key):
+        def cell(key, r=r):
             return f"{ms(r[key][0])} ({ms(r[key][1])})" if key in r else "—"
 
-        def ratio(a, b):
+        def ratio(a, b, p95=p95):
             return f"{p95(a) / p95(b):.2f}" if p95(a) and p95(b) else "—"
 
         plans = "<br>".join(dict.fromkeys(s.plans)) or "—"
         lines.append(
             f"| {s.name} | {cell('service p1')} | {cell('SQL p1')} | {cell('SQL p1 page only')} "
-            f"| {ratio('service p1', 'SQL p1')} | {cell('service c1000')} | {cell('SQL c1000')} "
+            f"| {cell('SQL p1 full')} | {ratio('service p1', 'SQL p1')} "
+            f"| {ratio('service p1', 'SQL p1 full')} | {cell('service c1000')} "
+            f"| {cell('SQL c1000')} "
             f"| {ratio('service c1000', 'SQL c1000')} | {ratio('service c1000', 'service p1')} "
             f"| {cell('OFFSET p1000')} | {plans} |"
         )
