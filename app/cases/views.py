@@ -75,7 +75,9 @@ def index():
         declared_to=end,
     )
     try:
-        page = case_service.list_cases(_user(), filters, page_number(), cursor=cursor_arg())
+        page = case_service.list_cases(
+            _user(), filters, page_number(), cursor=cursor_arg(), loads=case_service.ROW_LOADS
+        )
     except ValidationFailed as refused:
         return first_page_instead(refused, "cases.index", **form.args())
     rows = [(case, nearest_deadline(case)) for case in page.items]

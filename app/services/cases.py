@@ -36,6 +36,9 @@ LIST_LOADS = (
     selectinload(Case.children),
     selectinload(Case.parent).selectinload(Case.victims),
 )
+# What a row of the web list shows beyond the case and its enterprise and commune (joined):
+# its nearest deadline. Three statements a page instead of seven (docs/performance.md).
+ROW_LOADS = (selectinload(Case.deadlines),)
 
 
 def get_visible_case(user, case_id: int) -> Case:
@@ -115,6 +118,7 @@ def list_cases(
     page: int = 1,
     per_page: int = PAGE_SIZE,
     cursor: str | None = None,
+    loads: tuple = LIST_LOADS,
 ) -> CasePage:
     """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
     page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
@@ -123,8 +127,9 @@ def list_cases(
 
     Each role's scope and each filter has an index ending in (declared_at, id) (migration
     0011, docs/performance.md), so the page is read in order from an index, never sorted.
-    Statements: the capped count, the page, and one per eager-loaded collection — the same
-    for 10 rows as for 100.
+    Statements: the capped count, the page, and one per eager-loaded collection of ``loads``
+    (default ``LIST_LOADS``, what the API's case shows; the web list asks ``ROW_LOADS``) —
+    the same for 10 rows as for 100.
 
     :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
     """
@@ -171,7 +176,7 @@ def list_cases(
             )
         )
     count: Count = capped_count(query)
-    ordered = query.options(*LIST_LOADS).order_by(Case.declared_at.desc(), Case.id.desc())
+    ordered = query.options(*loads).order_by(Case.declared_at.desc(), Case.id.desc())
     if after is not None:
         ordered = ordered.where(tuple_(Case.declared_at, Case.id) < after)
     else:
