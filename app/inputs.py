@@ -173,6 +173,27 @@ def page_number(name: str = "page") -> int:
     return 1 if value is None or value < 1 else min(value, PAGE_MAX)
 
 
+def cursor_arg(name: str = "cursor") -> str | None:
+    """A list's ``?cursor=`` (opaque; the list's service checks it), None when absent or
+    blank."""
+    return (request.args.get(name) or "").strip() or None
+
+
+def first_page_instead(refused: ValidationFailed, endpoint: str, **args: Any):
+    """A web list asked with a cursor its service refused (edited, cut short, another
+    list's): the list's first page with the same filters and a message saying why, instead
+    of an error page. Any other refusal is raised again (the error handler shows it).
+
+    :raises ValidationFailed: ``refused`` when it is not about the cursor.
+    """
+    if "cursor" not in refused.errors:
+        raise refused
+    flask.flash(
+        localize(N_("Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.")), "error"
+    )
+    return flask.redirect(flask.url_for(endpoint, **args))
+
+
 def optional_id_arg(name: str) -> int | None:
     """``?name=`` naming a row (``?incident=17``), or None when absent or not an id."""
     value = int_from_text(request.args.get(name) or "")

@@ -1028,6 +1028,27 @@ EN = {
     "Đã khai báo vụ việc %(code)s.": "Case %(code)s declared.",
     "Ngày nhập theo dạng ngày/tháng/năm (dd/mm/yyyy), giờ theo 24 giờ (hh:mm).": "Type dates as day/month/year (dd/mm/yyyy) and times on the 24-hour clock (hh:mm).",
     "Khai báo sự cố": "Declare an incident",
+    # Lists that do not slow down (issue #14)
+    "Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.": (
+        "That page link is no longer valid; this is the first page of the list."
+    ),
+    "hơn %(n)s vụ": "more than %(n)s cases",
+    "trang %(p)s": "page %(p)s",
+    "Trang %(p)s": "Page %(p)s",
+    "Lọc việc cần làm": "Filter my tasks",
+    "Chỉ việc quá hạn": "Overdue only",
+    "Hơn %(n)s việc": "More than %(n)s tasks",
+    "%(n)s việc": "%(n)s tasks",
+    "« Trang đầu": "« First page",
+    "Lọc hồ sơ": "Filter the claims",
+    "Hồ sơ": "Claims",
+    "Đang giải quyết": "Open",
+    "Đã đóng": "Closed",
+    "Mã hồ sơ hoặc vụ tai nạn": "Claim or accident code",
+    "Chỉ hồ sơ quá hạn": "Overdue only",
+    "Hơn %(n)s hồ sơ": "More than %(n)s claims",
+    "%(n)s hồ sơ": "%(n)s claims",
+    "Loại không hợp lệ: %(kinds)s.": "Invalid kind: %(kinds)s.",
 }
 
 

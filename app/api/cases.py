@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import g, jsonify, request
+from flask import g, jsonify, request, url_for
 
 from app.api import bp
 from app.api.openapi import ERROR, register_paths
 from app.api.parsing import json_body
-from app.api.schemas import case_json, event_json, links_json, task_json
+from app.api.schemas import case_json, event_json, links_json, list_meta, task_json
 from app.errors import ValidationFailed
 from app.inputs import int_arg
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.claim_benefits import benefit_for_month
 from app.services.declarations import declare
+from app.services.inbox import TaskFilters, inbox
+from app.services.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from app.services.privacy import events_have_medical_content, read_medical
+from app.services.statistics_query import parse_flag
 from app.services.workflow_engine import available_actions, fire_transition
 from workflows.inputs import day_in_range, day_out_of_range
 
@@ -64,12 +67,17 @@ def list_cases():
         declared_from=_datetime_arg("from"),
         declared_to=_datetime_arg("to"),
     )
-    page = case_service.list_cases(g.api_user, filters, int_arg("page", 1))
+    cursor = request.args.get("cursor") or None
+    page = case_service.list_cases(
+        g.api_user,
+        filters,
+        int_arg("page", 1),
+        per_page=int_arg("per_page", PER_PAGE_DEFAULT, high=PER_PAGE_MAX),
+        cursor=cursor,
+    )
     return jsonify(
         items=[case_json(c, g.api_user, include_medical=False) for c in page.items],
-        page=page.page,
-        pages=page.pages,
-        total=page.total,
+        **list_meta(page, cursor),
     )
 
 
@@ -159,4 +167,21 @@ register_paths(
 @bp.get("/tasks")
 @require_permission("tasks.view")
 def tasks():
-    return jsonify([task_json(t) for t in case_service.open_tasks_for(g.api_user)])
+    """The caller's open tasks, a page of them (contract.md: still a JSON list; the next page
+    in a ``Link: <…>; rel="next"`` header, and the count in ``X-Total-Count``, with
+    ``X-Total-Is-Capped: true`` when it is the cap)."""
+    filters = TaskFilters(
+        kind=request.args.get("kind") or None,
+        overdue=parse_flag(request.args, "overdue"),
+        case_code=request.args.get("case") or None,
+    )
+    per_page = int_arg("per_page", PER_PAGE_DEFAULT, high=PER_PAGE_MAX)
+    page = inbox(g.api_user, filters, per_page=per_page, cursor=request.args.get("cursor") or None)
+    response = jsonify([task_json(t) for t in page.items])
+    response.headers["X-Total-Count"] = str(page.total)
+    response.headers["X-Total-Is-Capped"] = "true" if page.total_capped else "false"
+    if page.next_cursor:
+        args = request.args.to_dict()
+        args["cursor"] = page.next_cursor
+        response.headers["Link"] = f'<{url_for("api.tasks", _external=True, **args)}>; rel="next"'
+    return response

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from app.api import bp
-from app.api.openapi import FLAG_QUERY, register_paths
-from app.api.schemas import iso
+from app.api.openapi import FLAG_QUERY, PAGING_PARAMETERS, PAGING_PROPERTIES, register_paths
+from app.api.schemas import iso, list_meta
 from app.inputs import int_arg
 from app.notifications import service
+from app.services.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from app.services.statistics_query import parse_flag
 
 
@@ -29,15 +30,18 @@ def notification_json(note, case_code: str | None) -> dict:
 
 @bp.get("/notifications")
 def list_notifications():
+    cursor = request.args.get("cursor") or None
     page = service.list_for(
-        g.api_user, int_arg("page", 1), unread_only=parse_flag(request.args, "unread")
+        g.api_user,
+        int_arg("page", 1),
+        unread_only=parse_flag(request.args, "unread"),
+        per_page=int_arg("per_page", PER_PAGE_DEFAULT, high=PER_PAGE_MAX),
+        cursor=cursor,
     )
     return jsonify(
         {
             "items": [notification_json(i.note, i.case_code) for i in page.items],
-            "page": page.page,
-            "pages": page.pages,
-            "total": page.total,
+            **list_meta(page, cursor),
             "unread": page.unread,
         }
     )
@@ -79,6 +83,7 @@ register_paths(
                 "parameters": [
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "unread", "in": "query", "schema": FLAG_QUERY},
+                    *PAGING_PARAMETERS,
                 ],
                 "responses": {
                     "200": {
@@ -89,9 +94,7 @@ register_paths(
                                     "type": "object",
                                     "properties": {
                                         "items": {"type": "array", "items": NOTIFICATION_SCHEMA},
-                                        "page": {"type": "integer"},
-                                        "pages": {"type": "integer"},
-                                        "total": {"type": "integer"},
+                                        **PAGING_PROPERTIES,
                                         "unread": {"type": "integer"},
                                     },
                                 }
@@ -100,8 +103,9 @@ register_paths(
                     },
                     "401": {"description": "not authenticated"},
                     "422": {
-                        "description": "page not a positive whole number, or unread not "
-                        "a yes/no value (true, false, 1, 0)"
+                        "description": "page not a positive whole number, unread not "
+                        "a yes/no value (true, false, 1, 0), per_page outside 1-100, or a "
+                        "bad cursor"
                     },
                 },
             }

@@ -57,6 +57,35 @@ BLANK = {"type": "string", "pattern": "^\\s*$", "description": "blank: not given
 # A yes/no query argument (``statistics_query.parse_flag``; letter case does not matter).
 FLAG_QUERY = {"enum": sorted(TRUE | FALSE), "description": "yes or no"}
 
+# Lists and paging (contract.md; app/services/paging.py): the arguments every list takes and
+# the fields a list object answers beside its items.
+PAGING_PARAMETERS = (
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 300},
+        "description": "the next_cursor of the previous page (opaque, signed); a cursor not "
+        "handed out by this list is answered 422 under errors.cursor",
+    },
+)
+PAGING_PROPERTIES = {
+    "page": {"type": ["integer", "null"], "description": "null when walking by cursor"},
+    "pages": {"type": "integer", "description": "up to total (a lower bound when capped)"},
+    "per_page": {"type": "integer"},
+    "total": {"type": "integer", "description": "exact unless total_is_capped"},
+    "total_is_estimate": {"type": "boolean"},
+    "total_is_capped": {
+        "type": "boolean",
+        "description": "true: total is the cap (10000) and there are more",
+    },
+    "next_cursor": {"type": ["string", "null"], "description": "null on the last page"},
+}
+
 
 def or_blank(schema: dict) -> dict:
     """``schema``, or a blank string (read as not given)."""
@@ -421,9 +450,21 @@ PATHS: dict[str, dict] = {
                     for n in ("from", "to")
                 ),
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                *PAGING_PARAMETERS,
             ],
             "responses": {
-                "200": {"description": "{items, page, pages, total}"},
+                "200": {
+                    "description": "{items, page, pages, per_page, total, total_is_estimate, "
+                    "total_is_capped, next_cursor}",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"items": {"type": "array"}, **PAGING_PROPERTIES},
+                            }
+                        }
+                    },
+                },
                 "401": {"description": "no token"},
                 "403": {"description": "role may not list cases"},
                 "422": {"description": "bad filter"},
@@ -528,10 +569,29 @@ PATHS: dict[str, dict] = {
     },
     "/tasks": {
         "get": {
-            "summary": "The caller's open tasks, soonest due first",
+            "summary": "The caller's open tasks, soonest due first, undated last (paged)",
+            "parameters": [
+                {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                {"name": "overdue", "in": "query", "schema": FLAG_QUERY},
+                {
+                    "name": "case",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "one case's tasks (its code)",
+                },
+                *PAGING_PARAMETERS,
+            ],
             "responses": {
+                "422": {"description": "bad kind, overdue, per_page or cursor"},
                 "200": {
-                    "description": "tasks",
+                    "description": "a page of tasks; the next page in the Link header "
+                    '(rel="next"), the count in X-Total-Count (X-Total-Is-Capped: true when '
+                    "it is the cap)",
+                    "headers": {
+                        "Link": {"schema": {"type": "string"}},
+                        "X-Total-Count": {"schema": {"type": "integer"}},
+                        "X-Total-Is-Capped": {"schema": {"enum": ["true", "false"]}},
+                    },
                     "content": {
                         "application/json": {
                             "schema": {
@@ -540,7 +600,7 @@ PATHS: dict[str, dict] = {
                             }
                         }
                     },
-                }
+                },
             },
         }
     },

@@ -39,6 +39,9 @@ def list_reports():
         items=[reports.report_summary(case) for case in page.items],
         next_cursor=page.next_cursor,
         total=page.total,
+        # Reports are few (one per party and period): always counted exactly.
+        total_is_estimate=False,
+        total_is_capped=False,
         page=page.page,
         pages=page.pages,
         counts=page.counts,
@@ -169,6 +172,8 @@ register_paths(
                                         "items": {"type": "array", "items": _SUMMARY},
                                         "next_cursor": {"type": ["string", "null"]},
                                         "total": {"type": "integer"},
+                                        "total_is_estimate": {"type": "boolean"},
+                                        "total_is_capped": {"type": "boolean"},
                                         "page": {"type": "integer"},
                                         "pages": {"type": "integer"},
                                         "counts": {"type": "object"},

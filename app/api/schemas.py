@@ -196,3 +196,19 @@ def task_json(task: Task) -> dict[str, Any]:
         "due_at": iso(task.due_at),
         "overdue": task_is_overdue(task),
     }
+
+
+def list_meta(page, cursor: str | None) -> dict:
+    """The paging fields of a list answer (contract.md "Lists and paging"): ``page`` (None
+    when walking by cursor: its number is not known), ``pages``, ``per_page``, ``total``
+    with ``total_is_estimate``/``total_is_capped`` (true: ``total`` is the cap, there are
+    more), ``next_cursor`` (None on the last page)."""
+    return {
+        "page": None if cursor else page.page,
+        "pages": page.pages,
+        "per_page": page.per_page,
+        "total": page.total,
+        "total_is_estimate": page.total_capped,
+        "total_is_capped": page.total_capped,
+        "next_cursor": page.next_cursor,
+    }

@@ -34,7 +34,7 @@ from app.errors import NotFound, PermissionDenied, ValidationFailed
 from app.forms import form_expired, keeps_form
 from app.headers import drawing_frame
 from app.i18n import N_
-from app.inputs import optional_id_arg, page_number
+from app.inputs import cursor_arg, first_page_instead, optional_id_arg, page_number
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.declarations import (
@@ -80,7 +80,12 @@ def index():
         declared_from=start,
         declared_to=end,
     )
-    page = case_service.list_cases(_user(), filters, page_number())
+    try:
+        page = case_service.list_cases(
+            _user(), filters, page_number(), cursor=cursor_arg(), loads=case_service.ROW_LOADS
+        )
+    except ValidationFailed as refused:
+        return first_page_instead(refused, "cases.index", **form.args())
     rows = [(case, nearest_deadline(case)) for case in page.items]
     return render_template("cases/index.html", form=form, page=page, rows=rows, args=form.args())
 

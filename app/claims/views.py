@@ -15,6 +15,7 @@ from app.claims.forms import ConfirmReceiptForm
 from app.clock import now, to_local
 from app.errors import Conflict, ValidationFailed
 from app.i18n import localize
+from app.inputs import cursor_arg, first_page_instead, page_number
 from app.permissions import acting_user, require_permission
 from app.services import claims as claims_service
 from app.services import papers_claims
@@ -33,10 +34,30 @@ def case_url(case_id: int | None) -> str | None:
 @bp.get("/")
 @require_permission("cases.view")
 def my_workers():
-    rows = claims_service.my_workers(acting_user())
+    args = {
+        name: (request.args.get(name) or "").strip()
+        for name in ("status", "overdue", "code")
+        if (request.args.get(name) or "").strip()
+    }
+    filters = claims_service.WorkerFilters(
+        status=args.get("status", "open"),
+        overdue=args.get("overdue") in ("1", "true", "on"),
+        code=args.get("code"),
+    )
+    try:
+        page = claims_service.my_workers(acting_user(), filters, cursor=cursor_arg())
+    except ValidationFailed as refused:
+        if "status" in refused.errors:  # a hand-edited link: the default list instead
+            refused.errors["cursor"] = refused.errors.pop("status")
+            args.pop("status")
+        return first_page_instead(refused, "claims.my_workers", **args)
     return render_template(
         "claims/my_workers.html",
-        rows=rows,
+        rows=page.rows,
+        page=page,
+        number=page_number(),
+        args=args,
+        filters=filters,
         case_url=case_url,
         form=ConfirmReceiptForm(),
         today=to_local(now()).date(),

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -21,10 +30,19 @@ from app.models.party import Commune, Enterprise
 
 class Case(TimestampMixin, db.Model):
     __tablename__ = "case"
+    # The lists read newest first, (declared_at, id), and continue after a cursor on the
+    # same pair: each role's scope and each list filter has an index ending in it, so a page
+    # is read in order from an index, never sorted (migration 0011, docs/performance.md).
     __table_args__ = (
-        Index("ix_case_kind_state", "kind", "state"),
-        Index("ix_case_enterprise_declared", "enterprise_id", "declared_at"),
-        Index("ix_case_commune_declared", "commune_code", "declared_at"),
+        Index("ix_case_declared", "declared_at", "id"),  # inspector, city union, date range
+        Index("ix_case_enterprise_declared", "enterprise_id", "declared_at", "id"),
+        Index("ix_case_commune_declared", "commune_code", "declared_at", "id"),
+        Index("ix_case_kind_declared", "kind", "declared_at", "id"),
+        Index("ix_case_kind_state", "kind", "state", "declared_at", "id"),
+        Index("ix_case_state_declared", "state", "declared_at", "id"),
+        Index("ix_case_severity_declared", "severity", "declared_at", "id"),
+        # Insurance officers: the claims filed with them (visibility's shared_with).
+        Index("ix_case_insurance_declared", "insurance_filed", "kind", "declared_at", "id"),
         # The statistics read accidents by kind and occurrence (Vietnam-time periods).
         Index("ix_case_kind_occurred", "kind", "occurred_at"),
         Index("uq_case_report_key", "report_key", unique=True),
@@ -34,7 +52,7 @@ class Case(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     # Human code {PROVINCE}-{YEAR}-{LETTER}{SEQ}, e.g. HP-2026-A000123.
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    state: Mapped[str] = mapped_column(String(40), index=True)
+    state: Mapped[str] = mapped_column(String(40))
     # Optimistic concurrency: every transition bumps it; a stale caller gets 409.
     version: Mapped[int] = mapped_column(default=1)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), nullable=True, index=True)
@@ -45,12 +63,12 @@ class Case(TimestampMixin, db.Model):
     )
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), nullable=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
-    severity: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    severity: Mapped[str | None] = mapped_column(String(10), nullable=True)
     investigation_level: Mapped[str | None] = mapped_column(String(20), nullable=True)
     # False: a worker without a labour contract (khu vực không có quan hệ lao động).
     labour_relation: Mapped[bool | None] = mapped_column(nullable=True)
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
     declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     location: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -59,7 +77,7 @@ class Case(TimestampMixin, db.Model):
         ForeignKey("victim.id", use_alter=True), nullable=True
     )
     # Set once the employer files the insurance dossier: what insurance officers may see.
-    insurance_filed: Mapped[bool] = mapped_column(default=False, index=True)
+    insurance_filed: Mapped[bool] = mapped_column(default=False)
     # -- coded facts the statistics count by (docs/statistics.md) -----------------------------
     # The employer's industry (VSIC) and type of ownership in force at declaration, copied so a
     # later reclassification of the enterprise does not rewrite old reports.
@@ -155,7 +173,17 @@ class CaseDeadline(db.Model):
     """A legal time limit of a case as a row, not a timer: the sweeper scans these."""
 
     __tablename__ = "case_deadline"
-    __table_args__ = (UniqueConstraint("case_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "name"),
+        # "My workers" reads the claims by their earliest running deadline (migration 0011).
+        Index(
+            "ix_case_deadline_running",
+            "due_at",
+            "id",
+            postgresql_where=text("met_at IS NULL AND paused_at IS NULL"),
+            sqlite_where=text("met_at IS NULL AND paused_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

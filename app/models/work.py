@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -21,7 +21,19 @@ from app.models.mixins import UTCDateTime
 
 class Task(db.Model):
     __tablename__ = "task"
-    __table_args__ = (Index("ix_task_open_role_due", "closed_at", "role", "due_at"),)
+    __table_args__ = (
+        Index("ix_task_open_role_due", "closed_at", "role", "due_at"),
+        # The inbox: a role's open tasks soonest due first, continued after a cursor on
+        # (due_at, id); only open tasks are indexed (migration 0011).
+        Index(
+            "ix_task_inbox",
+            "role",
+            "due_at",
+            "id",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
@@ -63,6 +75,8 @@ class Notification(db.Model):
     __table_args__ = (
         UniqueConstraint("outbox_id", "user_id"),
         Index("ix_notification_user_unread", "user_id", "read_at"),
+        # The list, newest first, continued after a cursor (migration 0011).
+        Index("ix_notification_user_created", "user_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,19 +6,21 @@ user's notification is answered exactly like a missing one (``NotFound``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 
 from app.clock import now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import Case, Notification, User
+from app.services.paging import capped_count, check_per_page, decode_cursor, encode_cursor
 from app.services.unit_of_work import unit_of_work
 
 PAGE_SIZE = 30
+NOTIFICATIONS_CURSOR = "notifications"
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,17 @@ class Item:
 
 @dataclass(frozen=True)
 class NotificationPage:
+    """A page of notifications: ``total`` exact unless ``total_capped``; ``next_cursor`` None
+    on the last page; ``page`` the number asked for (with a cursor: for display only)."""
+
     items: list[Item]
     page: int
     pages: int
     total: int
     unread: int
+    total_capped: bool = False
+    next_cursor: str | None = None
+    per_page: int = PAGE_SIZE
 
 
 def unread_count(user) -> int:
@@ -47,31 +55,55 @@ def unread_count(user) -> int:
     )
 
 
-def list_for(user, page: int = 1, *, unread_only: bool = False, per_page: int = PAGE_SIZE):
-    """``user``'s notifications, newest first.
+def list_for(
+    user,
+    page: int = 1,
+    *,
+    unread_only: bool = False,
+    per_page: int = PAGE_SIZE,
+    cursor: str | None = None,
+) -> NotificationPage:
+    """``user``'s notifications, newest first ``(created_at, id)``: ``per_page`` after
+    ``cursor`` (keyset, index ``(user_id, created_at, id)``) or, without one, page ``page``.
 
-    :raises ValidationFailed: a page number below 1.
+    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
     """
     if page < 1:
         raise ValidationFailed({"page": [N_("Số trang phải từ 1.")]})
+    check_per_page(per_page)
+    after = decode_cursor(NOTIFICATIONS_CURSOR, cursor, (datetime, int)) if cursor else None
+    if after is not None and after[0] is None:
+        raise ValidationFailed({"cursor": [N_("Con trỏ trang không hợp lệ.")]})
     where = [Notification.user_id == user.id]
     if unread_only:
         where.append(Notification.read_at.is_(None))
-    total = db.session.scalar(select(func.count(Notification.id)).where(*where))
-    rows = db.session.execute(
+    count = capped_count(select(Notification.id).where(*where))
+    query = (
         select(Notification, Case.code)
         .outerjoin(Case, Notification.case_id == Case.id)
         .where(*where)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+        .limit(per_page + 1)
+    )
+    if after is not None:
+        query = query.where(tuple_(Notification.created_at, Notification.id) < after)
+    else:
+        query = query.offset((page - 1) * per_page)
+    rows = db.session.execute(query).all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    last = rows[-1][0] if rows else None
     return NotificationPage(
         items=[Item(note, code) for note, code in rows],
         page=page,
-        pages=max(1, math.ceil(total / per_page)),
-        total=total,
+        pages=count.pages(per_page),
+        total=count.total,
         unread=unread_count(user),
+        total_capped=count.capped,
+        next_cursor=(
+            encode_cursor(NOTIFICATIONS_CURSOR, (last.created_at, last.id)) if more else None
+        ),
+        per_page=per_page,
     )
 
 

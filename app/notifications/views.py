@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.views import safe_next
-from app.errors import NotFound
+from app.errors import NotFound, ValidationFailed
 from app.i18n import N_
-from app.inputs import page_number
+from app.inputs import cursor_arg, first_page_instead, page_number
 from app.notifications import bp, service
 from app.notifications.forms import PreferencesForm, ReadForm
 
@@ -38,7 +38,10 @@ bp.record_once(_register_counter)
 @login_required
 def index():
     user = current_user._get_current_object()
-    page = service.list_for(user, page_number())
+    try:
+        page = service.list_for(user, page_number(), cursor=cursor_arg())
+    except ValidationFailed as refused:
+        return first_page_instead(refused, "notifications.index")
     preferences = PreferencesForm(mute_email=user.mute_email)
     return render_template("notifications/index.html", page=page, preferences=preferences)
 

@@ -22,7 +22,7 @@ from app.errors import ValidationFailed
 from app.formatting import format_date, format_datetime
 from app.forms import keeps_form
 from app.i18n import localize
-from app.inputs import page_number
+from app.inputs import cursor_arg, page_number
 from app.permissions import has_permission, require_permission
 from app.reports import bp
 from app.services import reports
@@ -54,7 +54,9 @@ def index():
     period = (request.args.get("period") or "").strip() or None
     state = request.args.get("state") or None
     try:
-        page = reports.list_reports(user, period=period, state=state, page=page_number())
+        page = reports.list_reports(
+            user, period=period, state=state, page=page_number(), cursor=cursor_arg()
+        )
     except ValidationFailed as exc:
         flash(" ".join(localize(m) for ms in exc.errors.values() for m in ms), "error")
         page = reports.list_reports(user)

@@ -6,11 +6,10 @@ is reported exactly as a missing one (``NotFound``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.clock import as_utc, now
@@ -18,9 +17,18 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CaseEvent, Task, Victim
+from app.services.paging import (
+    Count,
+    capped_count,
+    check_per_page,
+    decode_cursor,
+    encode_cursor,
+)
 from app.services.visibility import can_see, case_filter
 
 PAGE_SIZE = 25
+# The cursor of the case list names this list (a reports or inbox cursor is refused here).
+CASES_CURSOR = "cases"
 # What a list row shows, loaded per page in one query each instead of once per case (N+1).
 LIST_LOADS = (
     selectinload(Case.victims),
@@ -28,6 +36,9 @@ LIST_LOADS = (
     selectinload(Case.children),
     selectinload(Case.parent).selectinload(Case.victims),
 )
+# What a row of the web list shows beyond the case and its enterprise and commune (joined):
+# its nearest deadline. Three statements a page instead of seven (docs/performance.md).
+ROW_LOADS = (selectinload(Case.deadlines),)
 
 
 def get_visible_case(user, case_id: int) -> Case:
@@ -87,20 +98,47 @@ class CaseFilters:
 
 @dataclass(frozen=True)
 class CasePage:
+    """One page of a case list. ``total`` is exact unless ``total_capped`` (then it is
+    ``paging.COUNT_CAP`` and there are more); ``pages`` counts up to ``total``;
+    ``next_cursor`` continues after the last item (None on the last page); ``page`` is the
+    page number asked for (with a cursor: the number the caller says it is, for display)."""
+
     items: list[Case]
     page: int
     pages: int
     total: int
+    total_capped: bool = False
+    next_cursor: str | None = None
+    per_page: int = PAGE_SIZE
 
 
-def list_cases(user, filters: CaseFilters, page: int = 1, per_page: int = PAGE_SIZE) -> CasePage:
-    """The cases ``user`` may see, newest first, filtered and paginated.
+def list_cases(
+    user,
+    filters: CaseFilters,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    cursor: str | None = None,
+    loads: tuple = LIST_LOADS,
+) -> CasePage:
+    """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
+    page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
+    declared during a walk come before it, so the walk returns each case once) or, without a
+    cursor, page ``page`` (OFFSET, kept for the numbered links).
 
-    The order (declared_at, id) is served by the (scope, declared_at) indexes.
-    :raises ValidationFailed: a page number below 1.
+    Each role's scope and each filter has an index ending in (declared_at, id) (migration
+    0011, docs/performance.md), so the page is read in order from an index, never sorted.
+    Statements: the capped count, the page, and one per eager-loaded collection of ``loads``
+    (default ``LIST_LOADS``, what the API's case shows; the web list asks ``ROW_LOADS``) —
+    the same for 10 rows as for 100.
+
+    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
     """
     if page < 1:
         raise ValidationFailed({"page": [N_("Số trang phải từ 1.")]})
+    check_per_page(per_page)
+    after = decode_cursor(CASES_CURSOR, cursor, (datetime, int)) if cursor else None
+    if after is not None and after[0] is None:
+        raise ValidationFailed({"cursor": [N_("Con trỏ trang không hợp lệ.")]})
     query = select(Case).where(case_filter(user))
     if filters.kind:
         query = query.where(Case.kind == filters.kind)
@@ -115,10 +153,13 @@ def list_cases(user, filters: CaseFilters, page: int = 1, per_page: int = PAGE_S
     if filters.enterprise:
         from app.models import Enterprise
 
+        # A scalar subquery (one value), not IN (…): PostgreSQL then reads the enterprise's
+        # cases from (enterprise_id, declared_at, id) in order instead of sorting them.
         query = query.where(
-            Case.enterprise_id.in_(
-                select(Enterprise.id).where(Enterprise.tax_code == filters.enterprise)
-            )
+            Case.enterprise_id
+            == select(Enterprise.id)
+            .where(Enterprise.tax_code == filters.enterprise)
+            .scalar_subquery()
         )
     if filters.declared_from:
         query = query.where(Case.declared_at >= filters.declared_from)
@@ -134,19 +175,27 @@ def list_cases(user, filters: CaseFilters, page: int = 1, per_page: int = PAGE_S
                 Case.id.in_(select(Victim.case_id).where(Victim.full_name.ilike(pattern))),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = (
-        db.session.scalars(
-            query.options(*LIST_LOADS)
-            .order_by(Case.declared_at.desc(), Case.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
-    )
+    count: Count = capped_count(query)
+    ordered = query.options(*loads).order_by(Case.declared_at.desc(), Case.id.desc())
+    if after is not None:
+        ordered = ordered.where(tuple_(Case.declared_at, Case.id) < after)
+    else:
+        ordered = ordered.offset((page - 1) * per_page)
+    # One row more than the page tells whether a next page exists, without another query.
+    items = list(db.session.scalars(ordered.limit(per_page + 1)).unique().all())
+    more = len(items) > per_page
+    items = items[:per_page]
+    last = items[-1] if items else None
     return CasePage(
-        items=list(items), page=page, pages=max(1, math.ceil(total / per_page)), total=total
+        items=items,
+        page=page,
+        pages=count.pages(per_page),
+        total=count.total,
+        total_capped=count.capped,
+        next_cursor=(
+            encode_cursor(CASES_CURSOR, (last.declared_at, last.id)) if more and last else None
+        ),
+        per_page=per_page,
     )
 
 
@@ -157,17 +206,6 @@ def case_events(user, case_id: int) -> list[CaseEvent]:
             select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
         )
     )
-
-
-def open_tasks_for(user) -> list[Task]:
-    """The caller's open tasks (role and scope), soonest due first, undated last."""
-    rows = db.session.scalars(
-        select(Task)
-        .join(Case, Task.case_id == Case.id)
-        .where(Task.closed_at.is_(None), Task.role == user.role, case_filter(user))
-        .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
-    ).all()
-    return list(rows)
 
 
 def task_is_overdue(task: Task, at: datetime | None = None) -> bool:

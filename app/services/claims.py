@@ -15,14 +15,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true, tuple_
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.clock import VN_TZ, as_utc, now, to_local
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.i18n import N_, lazy_pick
-from app.models import Case, Victim
+from app.models import Case, CaseDeadline, Victim
+from app.services.paging import (
+    BAD_CURSOR,
+    capped_count,
+    check_per_page,
+    decode_cursor,
+    encode_cursor,
+)
 from app.services.privacy import data_view, national_id_for, state_labels
 from app.services.rulebook import load_rulebook
 from app.services.visibility import case_filter
@@ -152,39 +159,174 @@ def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[st
     )
 
 
-def _urgency(row: WorkerRow) -> tuple:
-    # Overdue first (the most overdue on top), then the soonest due, then the rest with
-    # open claims before closed ones, newest first.
-    if row.due_at is not None:
-        return (0 if row.overdue else 1, row.due_at.timestamp(), 0, 0)
-    return (2, 0.0, 1 if row.state == "closed" else 0, -row.case_id)
+WORKERS_CURSOR = "workers"
+# "Người lao động của tôi" shows open claims unless asked for the closed ones, or all.
+WORKER_STATUSES = ("open", "closed", "all")
+WORKERS_PAGE = 25
 
 
-def my_workers(user) -> list[WorkerRow]:
-    """Every claim in ``user``'s scope, most urgent first.
+@dataclass(frozen=True)
+class WorkerFilters:
+    """``status``: ``open`` (default), ``closed`` or ``all``; ``overdue``: only claims with a
+    running deadline past due; ``code``: the claim's code or its accident's (any letter
+    case)."""
 
-    Reads only. :raises PermissionDenied: for roles other than union and enterprise.
+    status: str = "open"
+    overdue: bool = False
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkerPage:
+    """A page of "my workers". ``total`` is exact unless ``total_capped`` (the cap, more
+    exist); ``next_cursor`` is None on the last page."""
+
+    rows: list[WorkerRow]
+    total: int
+    total_capped: bool
+    next_cursor: str | None
+    per_page: int
+
+
+def _running(deadline) -> ColumnElement[bool]:
+    return and_(deadline.met_at.is_(None), deadline.paused_at.is_(None))
+
+
+def my_workers(
+    user,
+    filters: WorkerFilters = WorkerFilters(),  # noqa: B008 - frozen, never changed
+    *,
+    per_page: int = WORKERS_PAGE,
+    cursor: str | None = None,
+) -> WorkerPage:
+    """The claims in ``user``'s scope, most urgent first, filtered and paged in SQL.
+
+    Order, in three runs: (0) open claims with a running deadline, by their earliest one
+    (overdue first, the most overdue on top: soonest due first), read from the running
+    deadlines in due order (``ix_case_deadline_running``); (1) open claims with nothing
+    running, newest first; (2) closed claims, newest first. Each run is one statement for the
+    ids, limited to the page and continued after the cursor (run, key, id); then one
+    statement loads the page's claims with their worker, accident and enterprise, and one
+    per collection the engine's action check reads: the same statements for 10 rows as for
+    100. Reads only.
+
+    :raises PermissionDenied: for roles other than union and enterprise.
+    :raises ValidationFailed: an unknown status, per_page outside 1..100, a bad cursor.
     """
     if user.role not in WORKER_VIEW_ROLES:
         raise PermissionDenied(N_("Chỉ công đoàn và doanh nghiệp có danh sách người lao động."))
-    rows = db.session.execute(
+    if filters.status not in WORKER_STATUSES:
+        raise ValidationFailed(
+            {"status": [N_("Trạng thái không hợp lệ: %(states)s.", states="open, closed, all")]}
+        )
+    check_per_page(per_page)
+    after = decode_cursor(WORKERS_CURSOR, cursor, (int, datetime, int)) if cursor else None
+    if after is not None and (not 0 <= after[0] <= 2 or after[1] is None):
+        raise ValidationFailed({"cursor": [BAD_CURSOR]})
+    at = now()
+    base = [Case.kind == "claim", case_filter(user)]
+    if filters.code:
+        code = filters.code.strip().upper()
+        parent = aliased(Case)
+        base.append(
+            or_(Case.code == code, Case.parent_id.in_(select(parent.id).where(parent.code == code)))
+        )
+    is_open, is_closed = Case.state != "closed", Case.state == "closed"
+    status = {"open": is_open, "closed": is_closed, "all": true()}[filters.status]
+    due = aliased(CaseDeadline)
+    overdue = exists().where(due.case_id == Case.id, _running(due), due.due_at < at)
+    count = capped_count(
+        select(Case.id).where(*base, status, overdue if filters.overdue else true())
+    )
+    keys = _run_keys(base, filters, after, per_page + 1, at)
+    more = len(keys) > per_page
+    keys = keys[:per_page]
+    rows = _load_rows(user, [key[2] for key in keys], at)
+    last = keys[-1] if keys else None
+    return WorkerPage(
+        rows=rows,
+        total=count.total,
+        total_capped=count.capped,
+        next_cursor=encode_cursor(WORKERS_CURSOR, last[:2] + (last[3],)) if more else None,
+        per_page=per_page,
+    )
+
+
+def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> list[tuple]:
+    """The first ``limit`` claims after ``after`` as ``(run, key, case id, cursor id)``,
+    reading each run's ids with one statement (a run the status or the cursor rules out is
+    asked ``WHERE false``, so the statements are always the same)."""
+    run_after, key_after, id_after = after if after is not None else (0, None, None)
+    deadline, earlier = aliased(CaseDeadline), aliased(CaseDeadline)
+    first_running = ~exists().where(
+        earlier.case_id == deadline.case_id,
+        _running(earlier),
+        tuple_(earlier.due_at, earlier.id) < tuple_(deadline.due_at, deadline.id),
+    )
+    dated = (
+        select(Case.id, deadline.due_at, deadline.id)
+        .select_from(deadline)
+        .join(Case, Case.id == deadline.case_id)
+        .where(*base, _running(deadline), first_running, Case.state != "closed")
+        .order_by(deadline.due_at, deadline.id)
+    )
+    if filters.overdue:
+        dated = dated.where(deadline.due_at < at)
+    running = aliased(CaseDeadline)
+    undated = (
+        select(Case.id, Case.declared_at, Case.id.label("cursor_id"))
+        .where(*base, Case.state != "closed")
+        .where(~exists().where(running.case_id == Case.id, _running(running)))
+        .order_by(Case.declared_at.desc(), Case.id.desc())
+    )
+    closed = (
+        select(Case.id, Case.declared_at, Case.id.label("cursor_id"))
+        .where(*base, Case.state == "closed")
+        .order_by(Case.declared_at.desc(), Case.id.desc())
+    )
+    wanted = {
+        "open": (True, True, False),
+        "closed": (False, False, True),
+        "all": (True, True, True),
+    }[filters.status]
+    if filters.overdue:  # only a running deadline can be overdue
+        wanted = (wanted[0], False, False)
+    found: list[tuple] = []
+    for run, (query, ascending) in enumerate(((dated, True), (undated, False), (closed, False))):
+        if not wanted[run] or run < run_after:
+            query = query.where(false())
+        elif run == run_after and key_after is not None:
+            columns = (deadline.due_at, deadline.id) if run == 0 else (Case.declared_at, Case.id)
+            edge = (key_after, id_after)
+            query = query.where(tuple_(*columns) > edge if ascending else tuple_(*columns) < edge)
+        rows = db.session.execute(query.limit(max(limit - len(found), 0))).all()
+        found += [(run, key, case_id, cursor_id) for case_id, key, cursor_id in rows]
+    return found
+
+
+def _load_rows(user, ids: list[int], at: datetime) -> list[WorkerRow]:
+    """The rows of the claims ``ids``, in that order: one statement for the claims with
+    their worker and accident, and one per eager-loaded collection."""
+    if not ids:
+        return []
+    loaded = db.session.execute(
         select(Case, Victim)
         .outerjoin(Victim, Victim.id == Case.victim_id)
-        .where(Case.kind == "claim", case_filter(user))
+        .where(Case.id.in_(ids))
         .options(
             joinedload(Case.parent),
             selectinload(Case.deadlines),
             selectinload(Case.victims),
             selectinload(Case.children),
         )
-        .order_by(Case.id)
     ).all()
-    at = now()
+    by_id = {case.id: (case, victim) for case, victim in loaded}
     rules = load_rulebook()
-    result = [
-        _row(case, victim, user, at, available_actions(case, user, rules)) for case, victim in rows
-    ]
-    return sorted(result, key=_urgency)
+    rows = []
+    for case_id in ids:
+        case, victim = by_id[case_id]
+        rows.append(_row(case, victim, user, at, available_actions(case, user, rules)))
+    return rows
 
 
 def confirm_receipt(

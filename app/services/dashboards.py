@@ -21,7 +21,8 @@ from sqlalchemy import case, func, select
 from app.clock import as_utc, now
 from app.extensions import db
 from app.models import Case, CaseDeadline, Commune, Enterprise, Victim
-from app.services.cases import open_tasks_for, task_is_overdue
+from app.services.cases import task_is_overdue
+from app.services.inbox import inbox
 from app.services.privacy import state_labels
 from app.services.quick_report import recent_due
 from app.services.statistics import Query, counted_accidents, figures_for
@@ -260,7 +261,7 @@ def enterprise_dashboard(user) -> dict[str, Any]:
             "due_at": as_utc(task.due_at),
             "overdue": task_is_overdue(task, at),
         }
-        for task in open_tasks_for(user)[:LIST_LIMIT]
+        for task in inbox(user, per_page=LIST_LIMIT).items
     ]
     return {
         "today": today,

@@ -237,7 +237,7 @@ def test_after_payment_the_next_due_is_the_insurance_filing(client, login, ent, 
     assert "Hạn nộp hồ sơ BHXH" in row
 
 
-def test_closed_claims_go_last_and_show_the_decision(client, login, ent):
+def test_closed_claims_are_shown_on_request_last_with_the_decision(client, login, ent):
     closed = assessed_claim(ent, 25)
     union = make_user("union", username="cd1", enterprise=ent.enterprise)
     act(closed, ent, "record_payment", amount_vnd=75_000_000, paid_at=stamp())
@@ -248,7 +248,9 @@ def test_closed_claims_go_last_and_show_the_decision(client, login, ent):
     act(closed, union, "close")
     open_claim = claims_of(announce_accident(ent))[0]
     login("cd1")
-    html = client.get(URL).get_data(as_text=True)
+    assert rows(client.get(URL).get_data(as_text=True)) == [open_claim.code]  # open by default
+    assert rows(client.get(URL + "?status=closed").get_data(as_text=True)) == [closed.code]
+    html = client.get(URL + "?status=all").get_data(as_text=True)
     assert rows(html) == [open_claim.code, closed.code]
     row = row_html(html, closed.code)
     assert "Đã đóng" in row and "Đã quyết định: 57.950.000 đ" in row
