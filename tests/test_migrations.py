@@ -228,7 +228,7 @@ def test_0009_settles_finished_tasks_copies_kinds_and_downgrades(tmp_path):
     last mark; one still owing its escalation, a reminded one and a closed one are not.
     Downgrading removes the index and the three columns."""
     from flask_migrate import downgrade, upgrade
-    from sqlalchemy import inspect, insert, select
+    from sqlalchemy import insert, inspect, select
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
     overdue, escalated = datetime(2026, 11, 21, 1, 0), datetime(2026, 11, 21, 2, 0)
