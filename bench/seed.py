@@ -28,7 +28,9 @@ enterprise and per commune plus an inspector, a union officer and a social-insur
 
 Audit trail: each generated case carries one event, its first (``declare``, or ``create`` for a
 claim), with a valid hash chain (``flask audit verify`` passes); the later moves its state
-implies are not replayed as events. No tasks or notifications are generated.
+implies are not replayed as events. The open tasks each case's state waits on are added last by
+``bench/seed_tasks.py`` (the workflows' own ``open_tasks``; ``--tasks-only`` adds them to a
+database seeded before). No outbox rows or notifications are generated.
 
 Rows go in with PostgreSQL ``COPY`` (psycopg 3) in batches of ``--batch`` cases, in one
 transaction; into an empty database of 100,000 cases or more the secondary indexes and foreign
@@ -1294,7 +1296,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.seed", description=__doc__.split("\n\n")[0] if __doc__ else None
     )
-    parser.add_argument("--cases", type=int, required=True, help="declared cases to generate")
+    parser.add_argument("--cases", type=int, help="declared cases to generate")
+    parser.add_argument(
+        "--tasks-only",
+        action="store_true",
+        help="only add the open tasks of an already seeded database (bench/seed_tasks.py)",
+    )
     parser.add_argument("--seed", type=int, default=11, help="random seed (default 11)")
     parser.add_argument(
         "--enterprises", type=int, default=None, help="enterprises (default N/200, at least 50)"
@@ -1305,6 +1312,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch", type=int, default=50_000, help="cases per COPY batch")
     args = parser.parse_args(argv)
+    if args.cases is None and not args.tasks_only:
+        parser.error("--cases is required (or --tasks-only)")
+    from app import create_app
+    from bench.seed_tasks import add_open_tasks
+
+    if args.tasks_only:
+        with create_app().app_context():
+            print(f"Done: {add_open_tasks():,} open tasks added.")
+        return 0
     options = Options(
         cases=args.cases,
         seed=args.seed,
@@ -1313,8 +1329,6 @@ def main(argv: list[str] | None = None) -> int:
         annual_reports=args.annual_reports,
         batch=args.batch,
     )
-    from app import create_app
-
     app = create_app()
     with app.app_context():
         try:
@@ -1322,6 +1336,7 @@ def main(argv: list[str] | None = None) -> int:
         except Refused as refusal:
             print(f"python -m bench.seed: {refusal}", file=sys.stderr)
             return 2
+        counts["open tasks"] = add_open_tasks()
     elapsed = counts.pop("elapsed_s")
     summary = ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
     print(f"Done in {elapsed // 60} min {elapsed % 60} s: {summary}.")

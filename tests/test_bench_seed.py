@@ -142,3 +142,35 @@ def test_refuses_a_large_set_on_sqlite(app):
         pytest.skip("the limit is SQLite's")
     with pytest.raises(Refused, match="PostgreSQL"):
         generate(Options(cases=20_001), say=lambda _: None)
+
+
+def test_open_tasks_are_the_ones_the_engine_would_keep(city):
+    """Each waiting case gets the tasks its state waits on; the engine's own task sync,
+    run on every case afterwards, finds nothing to open, close or move."""
+    from app.clock import now
+    from app.models import Task
+    from app.services.case_snapshot import snapshot
+    from app.services.rulebook import load_rulebook
+    from app.services.workflow_engine import sync_tasks
+    from bench.seed_tasks import add_open_tasks
+    from workflows import REGISTRY
+
+    added = add_open_tasks(say=lambda _: None, batch=40)  # several batches
+    assert added == _count(Task) > 0
+    assert add_open_tasks(say=lambda _: None) == 0  # idempotent
+    before = sorted(db.session.execute(select(Task.case_id, Task.name, Task.role, Task.due_at)))
+    at, rules = now(), load_rulebook()
+    for case in db.session.scalars(select(Case)):
+        sync_tasks(case, REGISTRY[case.kind], snapshot(case), at, rules)
+    db.session.flush()
+    after = sorted(
+        db.session.execute(
+            select(Task.case_id, Task.name, Task.role, Task.due_at).where(Task.closed_at.is_(None))
+        )
+    )
+    assert after == before
+    # Deadlined tasks carry their deadline's due time; roles are the parties', resolved.
+    roles = Counter(db.session.scalars(select(Task.role)))
+    assert roles["enterprise"] and roles["inspector"] and roles["union"]
+    assert "level_role" not in roles and "team_head_role" not in roles
+    assert _count(Task, Task.due_at.is_not(None))
