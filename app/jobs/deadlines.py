@@ -130,6 +130,8 @@ def supervisors_of(task: Task) -> tuple[str, ...]:
 # of outbox rows for all of them. A failing batch is redone one task per transaction.
 SCAN_BATCH = 500
 
+# What the scan reads of each task due for a change: enough to decide which marks to try and
+# whom to escalate to. The marks themselves are not read: the conditional UPDATEs judge them.
 _READ_COLUMNS = (
     Task.id,
     Task.case_id,
@@ -137,9 +139,6 @@ _READ_COLUMNS = (
     Task.deadline,
     Task.role,
     Task.due_at,
-    Task.reminded_at,
-    Task.overdue_at,
-    Task.escalated_at,
 )
 # What a notice needs of the task, returned by the UPDATE that marked it.
 _NOTICE_COLUMNS = (
