@@ -378,7 +378,11 @@ def measure_drain(declarant, sink, workers: Workers, config: Config, args, cases
     wait_for(lambda: sink.count() >= before + total, 900, f"{total} emails")
     end = max(sink.arrived.values())
     jobs = Job.fetch_many([f"outbox-{i}" for i in ids], connection=redis_connection())
-    started = min(j.started_at.timestamp() for j in jobs if j is not None and j.started_at)
+    started = min(
+        (j.started_at if j.started_at.tzinfo else j.started_at.replace(tzinfo=UTC)).timestamp()
+        for j in jobs
+        if j is not None and j.started_at
+    )
     return total, end - started
 
 
