@@ -4,8 +4,9 @@
 open tasks added), migrated to 0009 (``DATABASE_URL``, PostgreSQL; see docs/performance.md "The
 10⁶-case data set"; never run it on the shared ``safecase_bench``: it writes). In one run:
 
-1. It picks ``as_of`` so that 1 % of the open tasks with a due time are due by then (the
-   ``--due`` share), the scan's horizon being ``as_of`` + the reminder lead time.
+1. It picks ``as_of`` so that the tasks of 1 % of the cases are due by then (``--due``,
+   ``--of cases``: 10,000 tasks at 10⁶ cases; ``--of tasks``: 1 % of the open tasks with a
+   due time), the scan's horizon being ``as_of`` + the reminder lead time.
 2. The scan's reading query (``app.jobs.deadlines.scan_query``: open, unsettled tasks due by
    ``as_of``, and those due within the lead time not yet reminded) against the baseline, a
    bare ``SELECT <the same columns> FROM task WHERE due_at <= :horizon`` with its own plain
@@ -96,7 +97,17 @@ def explain(statement) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.deadlines", description=__doc__)
-    parser.add_argument("--due", type=float, default=0.01, help="share of tasks due (0.01)")
+    parser.add_argument("--due", type=float, default=0.01, help="share due (default 0.01)")
+    parser.add_argument(
+        "--of",
+        choices=("cases", "tasks"),
+        default="cases",
+        help="the share is of the cases (default: 1 %% of 10⁶ cases = 10,000 tasks due) or "
+        "of the open tasks with a due time",
+    )
+    parser.add_argument(
+        "--count", type=int, default=None, help="tasks due, instead of a share (e.g. 10000)"
+    )
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per round")
     parser.add_argument("--rounds", type=int, default=3, help="scan/bare alternations")
     parser.add_argument("--no-write", action="store_true")
@@ -145,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                 | (Task.settled_at.is_not(None)),
             )
         )
-        n_due = max(1, int(open_due * args.due))
+        share = int((cases if args.of == "cases" else open_due) * args.due)
+        n_due = max(1, min(open_due, args.count or share))
         as_of = session.scalar(
             select(Task.due_at)
             .where(Task.closed_at.is_(None), Task.due_at.is_not(None))
@@ -251,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     say(
         f"- Data: {cases:,} cases, {all_tasks:,} tasks, {open_due:,} open with a due time "
         f"({marked:,} of them already marked before the run); as_of = {as_of.isoformat()} "
-        f"puts {args.due:.0%} of them ({n_due:,}) due, horizon {horizon.isoformat()}"
+        f"puts {n_due:,} of them due "
+        f"({'--count' if args.count else f'{args.due:.0%} of the {args.of}'}), horizon "
+        f"{horizon.isoformat()} (+ the reminder lead time)"
     )
     say()
     say("| measured | rows | time |")

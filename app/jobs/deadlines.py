@@ -48,6 +48,7 @@ from app.clock import VN_TZ, as_utc, now, to_local
 from app.extensions import db
 from app.models import Case, OutboxMessage, Task
 from app.models.user import ROLE_LABELS
+from app.models.work import TASK_SCAN_PREDICATE
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from workflows import get_workflow
@@ -174,8 +175,43 @@ def reminder_query(at: datetime, horizon: datetime):
 def scan_query(at: datetime, horizon: datetime):
     """The scan's one reading query: every task due for a change as of ``at``, nothing else
     (``bench.deadlines`` times it against a bare ``SELECT … WHERE due_at <= :t``). In no
-    particular order: each task is handled on its own."""
+    particular order: each task is handled on its own.
+
+    SQLite gets the same query in SQL with ``INDEXED BY ix_task_scan_due``: without
+    statistics (nobody runs ANALYZE on the embedded file) its planner prefers the equality
+    on ``closed_at`` of ``ix_task_open_role_due``, which reads every open task; with the
+    clause it reads the partial index or fails loudly if the index could not serve.
+    """
+    if db.engine.dialect.name == "sqlite":
+        return _SQLITE_SCAN.bindparams(at=at, horizon=horizon)
     return union_all(overdue_query(at), reminder_query(at, horizon))
+
+
+def _sqlite_scan():
+    from sqlalchemy import Integer, String, bindparam, text
+
+    from app.models.mixins import UTCDateTime
+
+    columns = ", ".join(c.key for c in _READ_COLUMNS)
+    head = f"SELECT {columns} FROM task INDEXED BY ix_task_scan_due WHERE {TASK_SCAN_PREDICATE}"
+    return (
+        text(
+            f"{head} AND due_at <= :at UNION ALL {head} AND due_at > :at "
+            "AND due_at <= :horizon AND reminded_at IS NULL"
+        )
+        .bindparams(bindparam("at", type_=UTCDateTime()), bindparam("horizon", type_=UTCDateTime()))
+        .columns(
+            id=Integer(),
+            case_id=Integer(),
+            case_kind=String(),
+            deadline=String(),
+            role=String(),
+            due_at=UTCDateTime(),
+        )
+    )
+
+
+_SQLITE_SCAN = _sqlite_scan()
 
 
 def scan(as_of: str | datetime | None = None) -> ScanResult:

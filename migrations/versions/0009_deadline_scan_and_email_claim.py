@@ -4,8 +4,9 @@ Issue #14. Three columns and one partial index:
 
 - ``task.settled_at``: set by the deadline scan once a task's cycle is complete (overdue
   notice sent, and the escalation sent or nobody to escalate to); cleared when the due time
-  moves. ``ix_task_scan_due`` on ``(due_at, reminded_at)``, partial (``WHERE closed_at IS
-  NULL AND settled_at IS NULL``), holds only the tasks the scan may still have to change.
+  moves. ``ix_task_scan_due`` on ``(due_at, reminded_at)``, partial (``WHERE due_at IS NOT
+  NULL AND closed_at IS NULL AND settled_at IS NULL``), holds only the tasks the scan may
+  still have to change.
 - ``task.case_kind``: the case's kind, copied so the scan finds the workflow's supervisors
   without joining the case.
 - ``notification.email_claimed_at``: a sender's claim, committed before it talks SMTP.
@@ -33,7 +34,7 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-PREDICATE = "closed_at IS NULL AND settled_at IS NULL"
+PREDICATE = "due_at IS NOT NULL AND closed_at IS NULL AND settled_at IS NULL"
 
 
 def upgrade():

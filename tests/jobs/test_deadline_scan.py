@@ -400,3 +400,30 @@ def test_task_is_overdue_when_marked_or_past_due():
     assert task_is_overdue(Task(due_at=later, overdue_at=earlier), at) is True
     assert task_is_overdue(Task(due_at=None), at) is False
     assert task_is_overdue(Task(due_at=None, overdue_at=earlier), at) is True
+
+
+def test_the_scan_reads_through_its_partial_index(enterprise_step):
+    """The reading query is served by ``ix_task_scan_due`` (open, unsettled tasks with a due
+    time): SQLite by ``INDEXED BY``; PostgreSQL by its planner as soon as a sequential scan
+    is not cheaper (tiny tables here, so it is told so)."""
+    from app.jobs.deadlines import scan_query
+
+    _case, task, _people = enterprise_step
+    at = as_utc(task.due_at)
+    query = scan_query(at, at + timedelta(hours=24))
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    if connection.dialect.name == "sqlite":
+        params = tuple(
+            compiled.binds[name].type.process_bind_param(compiled.params[name], connection.dialect)
+            for name in compiled.positiontup
+        )
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
+        details = [row[-1] for row in plan if row[-1].startswith(("SEARCH", "SCAN"))]
+    else:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).all()
+        details = [row[0] for row in plan if " on task" in row[0]]
+    db.session.rollback()
+    assert len(details) == 2, plan
+    assert all("ix_task_scan_due" in line for line in details), details
