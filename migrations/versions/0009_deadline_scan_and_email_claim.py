@@ -17,6 +17,11 @@ minus its own role, as ``app.jobs.deadlines.supervisors_for`` says) is settled a
 its last mark. Before this revision such a task without supervisors was read by every scan
 forever. Closed tasks are left unsettled: the index leaves them out anyway.
 
+The backfill rewrites every task row: on a large PostgreSQL database run ``VACUUM (ANALYZE)
+task`` after the upgrade (autovacuum does it eventually); until then the new index also points
+at the old row versions and the scan's reading query reads about twice the pages it needs
+(docs/performance.md, issue #14).
+
 Downgrading drops the index and the three columns (claims and settlement are forgotten; the
 older scan re-reads what it used to).
 
