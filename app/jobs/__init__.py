@@ -7,9 +7,11 @@ and a rolled-back transaction sends nothing.
 
 Delivery is at-least-once at the queue level: a job may run twice (a relay re-enqueues
 one whose worker died, RQ retries a failure), so every job checks the database before
-acting (``dispatched_at``, ``emailed_at``, unique keys). Enqueueing never breaks the
-request that committed: when Redis is unreachable the error is logged and the periodic
-relay (``app.jobs.scheduler``) enqueues the job again from the database.
+acting (``dispatched_at``, the email claim ``email_claimed_at`` and ``emailed_at``,
+unique keys). Enqueueing never breaks the request that committed: when Redis is unreachable
+the error is logged and the periodic relay (``app.jobs.scheduler``) enqueues the job again
+from the database. Workers run jobs in their own process (``worker_class``; ``flask worker
+--fork`` for a work horse per job).
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from app.models.mixins import UTCDateTime
 # The rows the deadline scan may still have to change: with a due time, open and not settled.
 # Partial, so the index holds only them (tasks without a due time — most open tasks — and
 # settled and closed ones are not in it); the scan's WHERE implies the predicate (``due_at <=``
-# implies ``due_at IS NOT NULL`` for both PostgreSQL and SQLite) so both databases use it. ``reminded_at`` is
-# the second column so "due soon and not yet reminded" is decided inside the index: a task
-# already reminded is skipped without reading its row.
+# implies ``due_at IS NOT NULL`` on PostgreSQL and SQLite alike). ``reminded_at`` is the second
+# column so "due soon and not yet reminded" is decided inside the index: a task already
+# reminded is skipped without reading its row.
 TASK_SCAN_PREDICATE = "due_at IS NOT NULL AND closed_at IS NULL AND settled_at IS NULL"
 
 
