@@ -53,6 +53,7 @@ def normalise_database_url(url: str) -> str:
 
 
 MAIL_SECURITY_CHOICES = ("none", "starttls", "ssl")
+EMAIL_JOBS_CHOICES = ("per_notice", "per_notification")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -112,6 +113,10 @@ class Config:
             # CA certificates (PEM) to trust for the SMTP server besides the system's, e.g. a
             # city's internal CA; the server's certificate and name are always verified.
             "MAIL_CA_FILE": env_str("MAIL_CA_FILE"),
+            # How notification emails are queued: "per_notice" (one job per notice sending all
+            # its recipients' emails over one SMTP connection) or "per_notification" (one job
+            # per email); app.jobs.notifications.
+            "EMAIL_JOBS": env_str("EMAIL_JOBS", "per_notice"),
             # Lifetime of an API bearer token.
             "API_TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12)),
             # Failed sign-in attempts allowed per client address and, separately, per username,
@@ -159,6 +164,10 @@ class Config:
             raise RuntimeError(f"MAIL_SECURITY must be one of {choices}, got {security!r}")
         if bool(settings.get("MAIL_USERNAME")) != bool(settings.get("MAIL_PASSWORD")):
             raise RuntimeError("MAIL_USERNAME and MAIL_PASSWORD go together: set both or neither")
+        email_jobs = settings.get("EMAIL_JOBS") or "per_notice"
+        if email_jobs not in EMAIL_JOBS_CHOICES:
+            choices = ", ".join(EMAIL_JOBS_CHOICES)
+            raise RuntimeError(f"EMAIL_JOBS must be one of {choices}, got {email_jobs!r}")
 
 
 class DevelopmentConfig(Config):

@@ -219,13 +219,23 @@ def security_verify():
     type=click.Choice(QUEUES),
     help="Only this queue (repeatable); default: all of them.",
 )
-def worker(burst: bool, queues: tuple[str, ...]):
-    """Start an RQ worker for SafeCase's queues (needs REDIS_URL)."""
+@click.option(
+    "--fork",
+    is_flag=True,
+    help="Fork a work horse per job (RQ's Worker) instead of running jobs in this process.",
+)
+def worker(burst: bool, queues: tuple[str, ...], fork: bool):
+    """Start an RQ worker for SafeCase's queues (needs REDIS_URL).
+
+    Jobs run in the worker process (RQ's SimpleWorker, a clean app context and session per
+    job); ``--fork`` forks a work horse per job as before issue #14 (slower, isolates a job
+    that could crash the interpreter).
+    """
     from app.jobs import run_worker
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in-process.")
-    run_worker(burst=burst, queues=queues or QUEUES)
+    run_worker(burst=burst, queues=queues or QUEUES, fork=fork)
 
 
 deadlines_cli = AppGroup("deadlines", help="Thời hạn (deadline reminders and escalation).")

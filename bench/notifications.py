@@ -1,18 +1,28 @@
-"""Notification delivery through Redis, RQ workers and SMTP: latency and throughput.
+"""Notification delivery through Redis, RQ workers and SMTP: before and after issue #14.
 
 ``python -m bench.notifications`` (needs ``REDIS_URL``; without it, says so and exits 0).
 
 It starts its own loopback SMTP server (aiosmtpd) and its own ``flask --app wsgi worker``
-processes, declares fatal accidents through the real service and measures, per email,
-the time from the declaration's COMMIT to the message being accepted by the SMTP server
-(commit → after-commit enqueue → worker: dispatch job → notifications → email job → SMTP):
+processes, declares fatal accidents through the real service (each notifies every
+inspector: one outbox row, ``--inspectors`` notifications and emails) and measures, in one
+run, each worker configuration (``CONFIGS``):
 
-- latency: declarations one at a time (the next after the previous one's emails arrived),
-  so the figure is the path's own latency, not queueing — p50 and p95 over ``--latency``
-  emails;
-- throughput: ``--throughput`` notifications (declarations back to back, each notifying
-  every inspector) from the first commit to the last email delivered, with 1 worker and
-  with ``--workers`` workers.
+- **before**: ``flask worker --fork`` (a work horse per job) and ``EMAIL_JOBS=
+  per_notification`` (one email job and one SMTP conversation per notification);
+- **simple worker, per notification**: what the worker change alone gives;
+- **after** (the default): ``flask worker`` (RQ ``SimpleWorker``) and ``EMAIL_JOBS=
+  per_notice`` (one email job per notice, one SMTP conversation for all its recipients).
+
+For each, with ``--workers`` (default 2) workers:
+
+- latency: declarations one at a time (the next once the previous one's emails arrived):
+  the COMMIT → first email of the declaration, and COMMIT → every email, p50/p95;
+- end to end: ``--throughput`` notifications (declarations back to back while the
+  workers run) from the first COMMIT to the last email accepted;
+- drain: the same number queued with no worker running, then the workers started: from
+  the first job's start to the last email (the workers' own rate, notifications/s per
+  worker);
+- duplicates: Message-IDs the SMTP server accepted more than once (must be 0).
 
 Database: when ``DATABASE_URL`` is PostgreSQL, a throw-away schema in it (dropped
 afterwards; nothing else is touched), otherwise a temporary SQLite file. Redis: the
@@ -51,27 +61,39 @@ DOC = ROOT / "docs" / "performance-notifications.md"
 
 
 class Sink:
-    """Records the arrival time of each message by notification id."""
+    """Records the arrival time of each message by notification id, and counts every
+    Message-ID it accepts (a duplicate is one accepted twice)."""
 
     def __init__(self) -> None:
         self.arrived: dict[int, float] = {}
-        self.duplicates = 0
+        self.seen: dict[str, int] = {}
+        self.conversations = 0
         self.lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self.lock:
+            self.conversations += 1
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         at = time.time()
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         note_id = int(message["X-SafeCase-Notification"])
         with self.lock:
-            if note_id in self.arrived:
-                self.duplicates += 1
-            else:
-                self.arrived[note_id] = at
+            key = message["Message-ID"]
+            self.seen[key] = self.seen.get(key, 0) + 1
+            self.arrived.setdefault(note_id, at)
         return "250 OK"
 
     def count(self) -> int:
         with self.lock:
             return len(self.arrived)
+
+    @property
+    def duplicates(self) -> int:
+        with self.lock:
+            return sum(n - 1 for n in self.seen.values())
 
 
 def free_port() -> int:
@@ -140,14 +162,14 @@ class Workers:
     def __init__(self, env: dict[str, str], tmp: str) -> None:
         self.env, self.tmp, self.procs = env, tmp, []
 
-    def start(self, n: int) -> None:
-        for i in range(n):
-            log = open(Path(self.tmp) / f"worker-{len(self.procs) + i}.log", "wb")
+    def start(self, n: int, args: tuple[str, ...] = (), env: dict[str, str] | None = None):
+        for _ in range(n):
+            log = open(Path(self.tmp) / f"worker-{time.time_ns()}.log", "wb")
             self.procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+                    [sys.executable, "-m", "flask", "--app", "wsgi", "worker", *args],
                     cwd=ROOT,
-                    env=self.env,
+                    env={**self.env, **(env or {})},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -173,12 +195,31 @@ class Workers:
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Config:
+    name: str
+    worker_args: tuple[str, ...]
+    email_jobs: str
+
+
+CONFIGS = (
+    Config("before: fork per job, email job per notification", ("--fork",), "per_notification"),
+    Config("simple worker, email job per notification", (), "per_notification"),
+    Config("after: simple worker, email job per notice (default)", (), "per_notice"),
+)
+
+
 @dataclass
 class Figures:
+    config: Config
     latency_samples: list[float] = field(default_factory=list)
     first_samples: list[float] = field(default_factory=list)
-    throughput: dict[int, tuple[int, float]] = field(default_factory=dict)  # workers → (n, s)
+    end_to_end: tuple[int, float] = (0, 0.0)  # (notifications, seconds)
+    drain: tuple[int, float] = (0, 0.0)
     duplicates: int = 0
+    conversations: int = 0
+    emails: int = 0
+    load: float = 0.0
 
 
 _seq = iter(range(1, 10**9))
@@ -269,23 +310,6 @@ def wait_for(predicate, timeout: float, what: str) -> None:
         time.sleep(0.002)
 
 
-def add_inspectors(count: int, start: int) -> None:
-    from app.extensions import db
-    from app.models import User
-
-    password = db.session.scalar(db.select(User.password_hash).limit(1))
-    for i in range(start, start + count):
-        db.session.add(
-            User(
-                username=f"bench-tt{i}",
-                password_hash=password,
-                role="inspector",
-                email=f"tt{i}@bench.local",
-            )
-        )
-    db.session.commit()
-
-
 def measure_latency(declarant, sink: Sink, clock: CommitClock, n: int, per_case: int):
     from app.extensions import db
     from app.models import Notification
@@ -312,6 +336,7 @@ def measure_latency(declarant, sink: Sink, clock: CommitClock, n: int, per_case:
 
 
 def measure_throughput(declarant, sink: Sink, clock: CommitClock, cases: int, per_case: int):
+    """Declarations back to back while the workers run: first COMMIT → last email."""
     from app.extensions import db
     from app.services.declarations import declare
 
@@ -323,9 +348,67 @@ def measure_throughput(declarant, sink: Sink, clock: CommitClock, cases: int, pe
         start = start or clock.last
     db.session.rollback()
     total = cases * per_case
-    wait_for(lambda: sink.count() >= before + total, 600, f"{total} emails")
+    wait_for(lambda: sink.count() >= before + total, 900, f"{total} emails")
     end = max(sink.arrived.values())
     return total, end - start
+
+
+def measure_drain(declarant, sink, workers: Workers, config: Config, args, cases, per_case):
+    """Queue every declaration's jobs with no worker running, then start the workers: from
+    the first job's start (RQ's ``started_at``) to the last email."""
+    from rq.job import Job
+
+    from app.extensions import db
+    from app.jobs import redis_connection
+    from app.models import OutboxMessage
+    from app.services.declarations import declare
+
+    workers.stop()
+    before = sink.count()
+    first_outbox = db.session.scalar(db.select(db.func.max(OutboxMessage.id))) or 0
+    commune = declarant.enterprise.commune_code
+    for _ in range(cases):
+        declare(declarant, declaration(commune))
+    ids = db.session.scalars(
+        db.select(OutboxMessage.id).where(OutboxMessage.id > first_outbox)
+    ).all()
+    db.session.rollback()
+    workers.start(args.workers, config.worker_args, {"EMAIL_JOBS": config.email_jobs})
+    total = cases * per_case
+    wait_for(lambda: sink.count() >= before + total, 900, f"{total} emails")
+    end = max(sink.arrived.values())
+    jobs = Job.fetch_many([f"outbox-{i}" for i in ids], connection=redis_connection())
+    started = min(
+        (j.started_at if j.started_at.tzinfo else j.started_at.replace(tzinfo=UTC)).timestamp()
+        for j in jobs
+        if j is not None and j.started_at
+    )
+    return total, end - started
+
+
+def measure_config(config: Config, declarant, sink, clock, workers: Workers, args) -> Figures:
+    fig = Figures(config)
+    loads = [os.getloadavg()[0]]
+    workers.stop()
+    workers.start(args.workers, config.worker_args, {"EMAIL_JOBS": config.email_jobs})
+    per_case = args.inspectors
+    # Warm up (worker start, imports, connections) before measuring.
+    measure_latency(declarant, sink, clock, 2 * per_case, per_case)
+    dup_before, conv_before, count_before = sink.duplicates, sink.conversations, sink.count()
+    fig.latency_samples, fig.first_samples = measure_latency(
+        declarant, sink, clock, args.latency * per_case, per_case
+    )
+    cases = max(1, args.throughput // per_case)
+    fig.end_to_end = measure_throughput(declarant, sink, clock, cases, per_case)
+    loads.append(os.getloadavg()[0])
+    fig.drain = measure_drain(declarant, sink, workers, config, args, cases, per_case)
+    loads.append(os.getloadavg()[0])
+    fig.duplicates = sink.duplicates - dup_before
+    fig.conversations = sink.conversations - conv_before
+    fig.emails = sink.count() - count_before
+    fig.load = max(loads)
+    workers.stop()
+    return fig
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,62 +448,77 @@ def machine_info(setup: Setup, redis_version: str) -> list[str]:
     ]
 
 
-def report(fig: Figures, args, info: list[str]) -> str:
-    ms = [s * 1000 for s in fig.latency_samples]
-    first = [s * 1000 for s in fig.first_samples]
+def report(figures: list[Figures], args, info: list[str]) -> str:
+    before, after = figures[0], figures[-1]
+
+    def rate(pair: tuple[int, float]) -> float:
+        return pair[0] / pair[1] / args.workers
+
     lines = [
-        "# Notification delivery: latency and throughput",
+        "# Notification delivery: before and after issue #14",
         "",
         "Measured by `python -m bench.notifications` (REDIS_URL set; it starts its own RQ "
-        "worker processes and a loopback SMTP server). Path measured: the declaration's "
-        "COMMIT → after-commit enqueue of `outbox-<id>` → worker runs `dispatch_outbox` "
-        "(one notification per inspector, one `email-<id>` job each) → worker runs "
-        "`send_email` → SMTP server accepts the message. Each fatal declaration notifies "
-        "every inspector (urgent, so never muted).",
+        "worker processes and a loopback SMTP server), every configuration in the same run. "
+        "Path measured: the declaration's COMMIT → after-commit enqueue of `outbox-<id>` → a "
+        "worker runs `dispatch_outbox` (one notification per inspector) → the email job(s) → "
+        f"the SMTP server accepts the message. Each fatal declaration notifies "
+        f"{args.inspectors} inspectors (urgent, so never muted); {args.workers} workers.",
         "",
         *info,
         "",
-        "## Commit-to-email latency (1 worker, declarations one at a time)",
+        "## Summary",
         "",
-        "| measured | samples | p50 | p95 | max |",
-        "|---|---:|---:|---:|---:|",
-        f"| every email | {len(ms)} | {statistics.median(ms):.0f} ms | "
-        f"{percentile(ms, 0.95):.0f} ms | {max(ms):.0f} ms |",
-        f"| first email of each declaration | {len(first)} | {statistics.median(first):.0f} ms"
-        f" | {percentile(first, 0.95):.0f} ms | {max(first):.0f} ms |",
-        "",
-        f"Each declaration notified {args.inspectors} inspectors; one worker sends their "
-        'emails one after the other, so "every email" includes waiting behind the other '
-        'emails of the same declaration, while "first email" is the path\'s own latency '
-        "(two jobs: dispatch, then one email).",
-        "",
-        "## Throughput (outbox → notifications → emails delivered)",
-        "",
-        "| workers | notifications (= emails) | elapsed | per second |",
-        "|---:|---:|---:|---:|",
+        "| configuration | commit → first email p50 / p95 | every email p50 / p95 | "
+        f"{args.throughput} end to end | drain, per worker | SMTP conversations | duplicates |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for workers, (total, seconds) in sorted(fig.throughput.items()):
-        lines.append(f"| {workers} | {total} | {seconds:.1f} s | {total / seconds:.0f} |")
+    for fig in figures:
+        ms = [x * 1000 for x in fig.latency_samples]
+        first = [x * 1000 for x in fig.first_samples]
+        total, seconds = fig.end_to_end
+        lines.append(
+            f"| {fig.config.name} | {statistics.median(first):.0f} / "
+            f"{percentile(first, 0.95):.0f} ms | {statistics.median(ms):.0f} / "
+            f"{percentile(ms, 0.95):.0f} ms | {seconds:.1f} s ({total / seconds:.0f}/s, "
+            f"{rate(fig.end_to_end):.0f}/s per worker) | {rate(fig.drain):.0f}/s | "
+            f"{fig.conversations} for {fig.emails} emails | {fig.duplicates} |"
+        )
     lines += [
         "",
-        f"Duplicate emails seen by the SMTP server: {fig.duplicates}.",
+        f"After ÷ before, notifications per second per worker: end to end "
+        f"{rate(after.end_to_end) / rate(before.end_to_end):.1f}×, drain "
+        f"{rate(after.drain) / rate(before.drain):.1f}×; commit → first email p50 "
+        f"{statistics.median(before.first_samples) / statistics.median(after.first_samples):.1f}"
+        "× faster.",
+        "",
+        "Columns: *commit → first email* is the path's own latency (declarations one at a "
+        f"time, {args.latency} of them, idle workers); *every email* includes waiting behind "
+        "the other emails of the same declaration; *end to end* is declarations back to "
+        "back while the workers run, first COMMIT → last email (the declaring process "
+        "shares the CPUs); *drain* is the same number of notifications queued first, then "
+        "the workers started, first job start → last email, divided by the number of "
+        "workers; *SMTP conversations* counts EHLOs at the server over the latency and end "
+        "to end parts; *duplicates* counts Message-IDs the server accepted more than once. "
+        "The highest 1-minute load average seen during each configuration: "
+        + ", ".join(f"{fig.load:.1f}" for fig in figures)
+        + ".",
         "",
         "## Reading the figures",
         "",
-        "- RQ's default `Worker` forks a work horse per job and every job opens its own "
-        "database connection; the worker configures the ORM and initialises the database "
-        "dialect once before forking (`app.jobs._warm_up`: that took a job on an empty "
-        "notification from ~160 ms to ~55 ms here). The rest of a job is fork, connection, "
-        "a few SQL statements and one SMTP conversation. Throughput grows with the number "
-        "of worker processes until the CPUs (2 here) saturate.",
-        "- Absolute figures depend on CPU contention: compare the load average above with "
-        "the number of CPUs (the workers, PostgreSQL, Redis, the SMTP sink and this script "
-        "share them).",
-        "- Emails of one notice are separate jobs (one per recipient) so a failure is "
-        "retried for that recipient only (`Retry` with backoff) and shows up per recipient "
-        "on /admin/jobs.",
-        "- The embedded shape (no Redis) sends in-process right after commit; its cost is "
-        "the SMTP round trips inside the request (not measured here).",
+        "- A forking worker pays a fork, a fresh database connection and a cold session "
+        "for every job; with one email job per notification a notice to ten people is "
+        "eleven of those. RQ's `SimpleWorker` runs the job in the worker process with its "
+        "pooled connection (`app.jobs.worker_class`: a clean app context and session per "
+        "job, SIGALRM time limits, a failing job is recorded and the worker goes on).",
+        "- One email job per notice sends all its recipients' emails over one SMTP "
+        "conversation, each claimed before and recorded (`emailed_at`) as soon as the "
+        "server accepts it.",
+        "- Exactly-once: every email is claimed by a committed conditional UPDATE before "
+        "SMTP; two workers racing on the same email send it once "
+        "(`tests/jobs/test_worker_redis.py`). See docs/operations.md for what remains "
+        "(a sender killed between the server's 250 and the commit).",
+        "- Absolute figures depend on CPU contention: the workers, PostgreSQL, Redis, the "
+        "SMTP sink and this script share the CPUs; compare the load with the CPU count.",
         "",
     ]
     return "\n".join(lines)
@@ -431,7 +529,7 @@ def report(fig: Figures, args, info: list[str]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def run(args) -> Figures | None:
+def run(args) -> list[Figures] | None:
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         print(
@@ -462,7 +560,8 @@ def run(args) -> Figures | None:
     env = environment(setup, redis_url, port, tmp)
     os.environ.update(env)
     workers = Workers(env, tmp)
-    figures = Figures()
+    figures: list[Figures] = []
+    configs = [c for i, c in enumerate(CONFIGS) if args.configs is None or i in args.configs]
     try:
         from flask_migrate import upgrade
 
@@ -473,23 +572,9 @@ def run(args) -> Figures | None:
             upgrade()
             declarant = seed(args.inspectors)
             clock = CommitClock()
-            workers.start(1)
-            # Warm up (worker start, imports, connections) before measuring.
-            measure_latency(declarant, sink, clock, 2 * args.inspectors, args.inspectors)
-            figures.latency_samples, figures.first_samples = measure_latency(
-                declarant, sink, clock, args.latency, args.inspectors
-            )
-            per_case = args.inspectors * 5
-            add_inspectors(per_case - args.inspectors, args.inspectors)
-            cases = max(1, args.throughput // per_case)
-            for count in sorted({1, args.workers}):
-                workers.stop()
-                workers.start(count)
-                measure_latency(declarant, sink, clock, per_case, per_case)  # warm up
-                figures.throughput[count] = measure_throughput(
-                    declarant, sink, clock, cases, per_case
-                )
-            figures.duplicates = sink.duplicates
+            for config in configs:
+                print(f"bench.notifications: {config.name}…", flush=True)
+                figures.append(measure_config(config, declarant, sink, clock, workers, args))
     finally:
         workers.stop()
         controller.stop()
@@ -507,12 +592,20 @@ def run(args) -> Figures | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.notifications", description=__doc__)
-    parser.add_argument("--latency", type=int, default=200, help="emails timed (default 200)")
+    parser.add_argument(
+        "--latency", type=int, default=30, help="declarations timed one at a time (default 30)"
+    )
     parser.add_argument(
         "--throughput", type=int, default=1000, help="notifications in the burst (default 1000)"
     )
     parser.add_argument("--inspectors", type=int, default=10, help="recipients per declaration")
-    parser.add_argument("--workers", type=int, default=4, help="workers for the second burst")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument(
+        "--configs",
+        type=lambda text: [int(i) for i in text.split(",")],
+        default=None,
+        help="which CONFIGS to run, e.g. 0,2 (default: all)",
+    )
     parser.add_argument("--flush", action="store_true", help="empty the Redis database first")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/")
     args = parser.parse_args(argv)

@@ -142,6 +142,7 @@ def add_open_tasks(say: Callable[[str], None] = print, *, batch: int = BATCH) ->
                 rows.append(
                     {
                         "case_id": case["id"],
+                        "case_kind": case["kind"],
                         "name": open_task.task.name,
                         "role": open_task.role,
                         "title_vi": open_task.task.title_vi,

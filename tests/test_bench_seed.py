@@ -158,6 +158,10 @@ def test_open_tasks_are_the_ones_the_engine_would_keep(city):
     added = add_open_tasks(say=lambda _: None, batch=40)  # several batches
     assert added == _count(Task) > 0
     assert add_open_tasks(say=lambda _: None) == 0  # idempotent
+    kinds = db.session.execute(
+        select(Task.case_kind, Case.kind).join(Case, Task.case_id == Case.id)
+    ).all()
+    assert kinds and all(copied == kind for copied, kind in kinds), "case_kind as the engine's"
     before = sorted(db.session.execute(select(Task.case_id, Task.name, Task.role, Task.due_at)))
     at, rules = now(), load_rulebook()
     for case in db.session.scalars(select(Case)):

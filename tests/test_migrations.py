@@ -220,3 +220,63 @@ def test_0008_rewrites_stored_text_in_nfc_and_leaves_the_audit_trail(tmp_path):
     assert victim["injury_description"] == "Gãy xương"
     assert (victim["national_id"], victim["si_number"]) == ("031090001234", "3100000001")
     assert event == {"location": _nfd(place)}  # the audit trail is never rewritten
+
+
+def test_0009_settles_finished_tasks_copies_kinds_and_downgrades(tmp_path):
+    """Backfill: every task gets its case's kind; an open task overdue-marked and escalated,
+    or overdue-marked with nobody to escalate to (an inspector's own step), is settled at its
+    last mark; one still owing its escalation, a reminded one and a closed one are not.
+    Downgrading removes the index and the three columns."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import insert, inspect, select
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    overdue, escalated = datetime(2026, 11, 21, 1, 0), datetime(2026, 11, 21, 2, 0)
+    tasks = {
+        # id: (case, name, role, deadline, overdue_at, escalated_at, closed_at, reminded_at)
+        1: (1, "open_investigation", "enterprise", "investigation", overdue, escalated, None, AT),
+        2: (2, "scene_arrival", "inspector", "scene_arrival", overdue, None, None, None),
+        3: (1, "open_investigation", "enterprise", "investigation", overdue, None, None, None),
+        4: (1, "open_investigation", "enterprise", "investigation", None, None, None, AT),
+        5: (2, "scene_arrival", "inspector", "scene_arrival", overdue, None, AT, None),
+    }
+    with app.app_context():
+        upgrade(revision="0008")
+        tables = _tables()
+        with db.engine.begin() as connection:
+            _old_cases(connection, tables, {1: "accident", 2: "accident"})
+            for task_id, (case_id, name, role, deadline, o, e, c, r) in tasks.items():
+                connection.execute(
+                    insert(tables["task"]).values(
+                        id=task_id,
+                        case_id=case_id,
+                        name=name,
+                        role=role,
+                        title_vi="",
+                        title_en="",
+                        deadline=deadline,
+                        due_at=AT,
+                        opened_at=AT,
+                        closed_at=c,
+                        overdue_at=o,
+                        escalated_at=e,
+                        reminded_at=r,
+                    )
+                )
+        upgrade(revision="0009")
+        task = _tables()["task"]
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                select(task.c.id, task.c.case_kind, task.c.settled_at).order_by(task.c.id)
+            ).all()
+        assert "ix_task_scan_due" in {i["name"] for i in inspect(db.engine).get_indexes("task")}
+        downgrade(revision="0008")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("task")}
+        notification = {c["name"] for c in inspect(db.engine).get_columns("notification")}
+        indexes = {i["name"] for i in inspect(db.engine).get_indexes("task")}
+        db.engine.dispose()
+    assert [(r.id, r.case_kind) for r in rows] == [(i, "accident") for i in tasks]
+    settled = {r.id: r.settled_at for r in rows}
+    assert settled == {1: escalated, 2: overdue, 3: None, 4: None, 5: None}
+    assert not {"case_kind", "settled_at"} & columns
+    assert "email_claimed_at" not in notification and "ix_task_scan_due" not in indexes

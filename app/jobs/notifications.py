@@ -8,25 +8,42 @@ The path of one notice:
 2. ``dispatch_outbox(id)`` locks the row, returns at once if ``dispatched_at`` is set, and
    otherwise creates one ``Notification`` per recipient — the active users of the notice's
    roles who can see the case — (unique ``(outbox_id, user_id)``), sets ``dispatched_at``
-   and, after its own commit, queues ``send_email`` (job ``email-<id>``, RQ ``Retry`` with
-   backoff) for each notification that wants email: MAIL_SERVER set, the user has an
-   address, and the notice is urgent or the user has not muted email.
-3. ``send_email(id)`` claims the notification (row lock on PostgreSQL, a process lock
-   everywhere), returns if ``emailed_at`` is set, talks SMTP, then sets ``emailed_at`` in
-   the same transaction. An SMTP failure rolls back (``emailed_at`` stays NULL) and raises,
-   so RQ retries; embedded, the periodic run retries it (``retry_pending_emails``).
+   and, after its own commit, queues the emails of the notifications that want one
+   (MAIL_SERVER set, the user has an address, and the notice is urgent or the user has not
+   muted email). ``EMAIL_JOBS=per_notice`` (the default): one job ``emails-<outbox id>``
+   that sends them all over one SMTP conversation (``send_notice_emails``);
+   ``EMAIL_JOBS=per_notification``: one job ``email-<notification id>`` each
+   (``send_email``). Both are RQ jobs with ``Retry`` and backoff.
+3. A sender first **claims** its emails: ``UPDATE notification SET email_claimed_at = now
+   WHERE … AND email_wanted AND emailed_at IS NULL AND email_claimed_at IS NULL RETURNING
+   id``, committed before it talks SMTP. Then it sends each claimed message and commits
+   ``emailed_at`` as soon as the server accepts it. When the conversation fails (server
+   down, a refusal, RQ's time limit) the claims not used are released and the job raises,
+   so RQ retries it; the retry claims only what is still unsent. Embedded, the periodic run
+   retries instead (``retry_pending_emails``).
 
 Lost work is found from the database, not from Redis: ``relay_outbox`` re-enqueues outbox
 rows still undispatched a minute after they were written (Redis down at commit time, a
 process that died between commit and enqueue) and ``retry_pending_emails`` re-enqueues
-emails whose job vanished or whose worker died mid-job. A job whose status is queued,
-scheduled or running is left alone; one that exhausted its retries (RQ "failed") is left
-for the administrator (``/admin/jobs``).
+unclaimed pending emails whose job vanished or whose worker died, and clears claims older
+than ``EMAIL_CLAIM_STALE`` (their sender died mid-job) to retry those. A job whose status is
+queued or scheduled is left alone; one that exhausted its retries (RQ "failed") is left for
+the administrator (``/admin/jobs``).
 
-Guarantees (see docs/operations.md): notifications are exactly-once (unique key +
-``dispatched_at`` under a row lock). Email is at-least-once with a duplicate window only
-between the SMTP server's "250 OK" and the commit of ``emailed_at`` (milliseconds; a
-duplicate carries the same ``Message-ID`` so mail clients can fold it).
+Guarantees (see docs/operations.md):
+
+- Notifications are exactly-once (unique key + ``dispatched_at`` under a row lock).
+- An email has at most one sender at any time, across threads, worker processes and hosts,
+  on PostgreSQL and SQLite alike: the claim is a committed conditional UPDATE, so two
+  workers racing for the same email (a duplicated job, a relay beside RQ's retry, the
+  per-notice and a per-notification job) send it once.
+- Email is still at-least-once, not exactly-once, in one case that no sender can close
+  without the SMTP server's help: the sender dies (killed, machine lost, database
+  unreachable) after the server said "250 OK" and before ``emailed_at`` was committed.
+  The claim then goes stale and the relay sends the email again ``EMAIL_CLAIM_STALE`` later,
+  with the same ``Message-ID`` so mail clients can fold it. A sender that dies before
+  the server accepted the message delays that email by up to ``EMAIL_CLAIM_STALE`` plus
+  one relay interval; it is not lost.
 """
 
 from __future__ import annotations
@@ -34,8 +51,8 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -60,6 +77,11 @@ DISPATCH_TIMEOUT = 120
 # Dispatch only touches the database: a few quick retries for a database hiccup.
 DISPATCH_RETRY_INTERVALS = (10, 60, 300)
 EMAIL_TIMEOUT = 60
+# A notice's emails share one job: enough for a few hundred recipients on a slow server.
+NOTICE_EMAIL_TIMEOUT = 300
+# A claim older than this belongs to a sender that died (it exceeds every job's time limit):
+# the relay clears it and sends the email again.
+EMAIL_CLAIM_STALE = timedelta(minutes=10)
 # SMTP down: retry after 5 s, 30 s, 2 min, 10 min, 30 min (about 43 minutes in all); then
 # the job is "failed" and shows on /admin/jobs with a retry button.
 EMAIL_RETRY_INTERVALS = (5, 30, 120, 600, 1800)
@@ -69,11 +91,9 @@ RELAY_GRACE = timedelta(seconds=60)
 # notification stays; the admin page lists them).
 EMAIL_RETRY_WINDOW = timedelta(days=3)
 RELAY_BATCH = 500
-# A job that started this recently may still be connecting before it takes its row lock.
+# A job that started this recently may still be connecting before it takes its row lock or
+# its claim.
 STARTING_GRACE = timedelta(seconds=5)
-
-# Striped process-local locks: two threads of one process never send the same email at once.
-_SEND_LOCKS = tuple(threading.Lock() for _ in range(64))
 
 
 def outbox_job_id(outbox_id: int) -> str:
@@ -82,6 +102,10 @@ def outbox_job_id(outbox_id: int) -> str:
 
 def email_job_id(notification_id: int) -> str:
     return f"email-{notification_id}"
+
+
+def notice_email_job_id(outbox_id: int) -> str:
+    return f"emails-{outbox_id}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,8 +220,11 @@ def dispatch_outbox(outbox_id: int) -> int:
         created = len(new)
         emails = [note.id for note in new if note.email_wanted]
         row.dispatched_at = at
-        for note_id in emails:
-            queue_email(note_id)
+        if emails and email_jobs_per_notice():
+            queue_notice_emails(row.id)
+        else:
+            for note_id in emails:
+                queue_email(note_id)
     return created
 
 
@@ -215,6 +242,16 @@ def _email_options() -> dict:
     }
 
 
+def _notice_email_options() -> dict:
+    return {**_email_options(), "job_timeout": NOTICE_EMAIL_TIMEOUT}
+
+
+def email_jobs_per_notice() -> bool:
+    """``EMAIL_JOBS``: ``per_notice`` (default) sends all of an outbox row's emails in one
+    job over one SMTP connection; ``per_notification`` one job per email."""
+    return current_app.config.get("EMAIL_JOBS", "per_notice") == "per_notice"
+
+
 def queue_email(notification_id: int) -> None:
     """Send the notification's email after commit (job id ``email-<id>``, retried)."""
     enqueue_after_commit(
@@ -223,6 +260,18 @@ def queue_email(notification_id: int) -> None:
         queue=QUEUE,
         job_id=email_job_id(notification_id),
         **_email_options(),
+    )
+
+
+def queue_notice_emails(outbox_id: int) -> None:
+    """Send the emails of one outbox row's notifications after commit (job
+    ``emails-<outbox id>``, retried; each retry sends only what is still unsent)."""
+    enqueue_after_commit(
+        send_notice_emails,
+        outbox_id,
+        queue=QUEUE,
+        job_id=notice_email_job_id(outbox_id),
+        **_notice_email_options(),
     )
 
 
@@ -245,8 +294,9 @@ def build_message(note: Notification, user: User) -> EmailMessage:
     return message
 
 
-def _deliver(message: EmailMessage) -> None:
-    """One SMTP conversation: TLS and login as configured, then the message.
+@contextmanager
+def smtp_connection() -> Iterator[smtplib.SMTP]:
+    """One SMTP conversation: TLS and login as configured, QUIT at the end.
 
     :raises OSError, smtplib.SMTPException: on any failure (ssl.SSLError is an OSError), so a
         bad certificate or a refused login is retried like a server that is down.
@@ -268,69 +318,73 @@ def _deliver(message: EmailMessage) -> None:
             smtp.starttls(context=context)
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        yield smtp
+
+
+def _deliver(message: EmailMessage) -> None:
+    """One message over its own SMTP conversation. :raises: as ``smtp_connection``."""
+    with smtp_connection() as smtp:
         smtp.send_message(message)
 
 
-def send_email(notification_id: int) -> bool:
-    """Email one notification; True when sent now, False when there is nothing to do.
-
-    :raises OSError/smtplib.SMTPException: when the server is down or refuses (nothing is
-        marked, so a retry sends it).
-    """
-    if not current_app.config.get("MAIL_SERVER"):
-        log.warning("email %s not sent: MAIL_SERVER is not set", notification_id)
-        return False
-    with _SEND_LOCKS[notification_id % len(_SEND_LOCKS)]:
-        if db.engine.dialect.name == "postgresql":
-            return _send_claimed(notification_id)
-        return _send_unlocked(notification_id)
+# Errors that concern one message, not the conversation: the others are still sent.
+_ONE_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
 
 
-def _load_for_sending(notification_id: int, *, lock: bool) -> EmailMessage | None:
-    """The message to send, or None when there is nothing to do (already sent, not wanted,
-    nobody to write to). Runs inside the caller's unit of work."""
-    query = (
-        select(Notification, User)
-        .join(User, Notification.user_id == User.id)
-        .where(Notification.id == notification_id)
+class EmailsNotDelivered(Exception):
+    """Some emails of a notice were refused; the job's retry sends those (only)."""
+
+
+def _claim_where():
+    return (
+        Notification.email_wanted.is_(True),
+        Notification.emailed_at.is_(None),
+        Notification.email_claimed_at.is_(None),
     )
-    if lock:
-        query = query.with_for_update(of=Notification)
-    found = db.session.execute(query.execution_options(populate_existing=True)).first()
-    if found is None:
-        return None
-    note, user = found
-    if note.emailed_at is not None or not note.email_wanted:
-        return None
-    if not user.email or not user.active:
-        note.email_wanted = False  # nobody to write to any more: stop retrying
-        return None
-    return build_message(note, user)
 
 
-def _send_claimed(notification_id: int) -> bool:
-    """PostgreSQL: the row lock is the claim. A second sender (another worker, a relayed
-    duplicate job) waits on it, then sees ``emailed_at`` set. It is held through the SMTP
-    conversation and released by the commit that records the delivery, or by the rollback
-    when SMTP fails — or by PostgreSQL itself when the worker process dies."""
+def claim_and_load(where, at: datetime) -> list[tuple[int, EmailMessage]]:
+    """Claim the emails matching ``where`` and build their messages, in one committed
+    transaction; ``[(notification id, message)]`` in id order.
+
+    The claim is ``UPDATE notification SET email_claimed_at = :at WHERE <where> AND
+    email_wanted AND emailed_at IS NULL AND email_claimed_at IS NULL RETURNING id``: of two
+    senders (two workers, a relayed duplicate job, the embedded retry beside a request) one
+    gets each row and the other gets nothing, on PostgreSQL and SQLite alike, and nothing is
+    held open while SMTP is talked to. A recipient with no address or no longer active is
+    dropped (``email_wanted`` false, claim cleared).
+    """
     with unit_of_work():
-        message = _load_for_sending(notification_id, lock=True)
-        if message is None:
-            return False
-        _deliver(message)
-        db.session.get(Notification, notification_id).emailed_at = now()
-    return True
+        claimed = list(
+            db.session.scalars(
+                update(Notification)
+                .where(*where, *_claim_where())
+                .values(email_claimed_at=at)
+                .returning(Notification.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        if not claimed:
+            return []
+        rows = db.session.execute(
+            select(Notification, User)
+            .join(User, Notification.user_id == User.id)
+            .where(Notification.id.in_(claimed))
+            .order_by(Notification.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        messages = []
+        for note, user in rows:
+            if not user.email or not user.active:
+                note.email_wanted = False  # nobody to write to any more: stop retrying
+                note.email_claimed_at = None
+                continue
+            messages.append((note.id, build_message(note, user)))
+    return messages
 
 
-def _send_unlocked(notification_id: int) -> bool:
-    """SQLite: no transaction stays open during SMTP (SQLite's lock is database-wide and
-    would stall every writer); the process lock held by the caller keeps two threads of one
-    process from sending the same email, and the conditional UPDATE records it once."""
-    with unit_of_work():
-        message = _load_for_sending(notification_id, lock=False)
-    if message is None:
-        return False
-    _deliver(message)
+def _record_sent(notification_id: int) -> None:
+    """``emailed_at``, committed at once: the message was accepted by the SMTP server."""
     with unit_of_work():
         db.session.execute(
             update(Notification)
@@ -338,7 +392,94 @@ def _send_unlocked(notification_id: int) -> bool:
             .values(emailed_at=now())
             .execution_options(synchronize_session=False)
         )
-    return True
+
+
+def release_claims(notification_ids: list[int], claimed_at: datetime) -> None:
+    """Give back claims that were not used (the attempt failed): a retry may send them at
+    once. Only this sender's claims (same time stamp), only unsent rows. A failure here is
+    logged: the claims then expire (``EMAIL_CLAIM_STALE``) and the relay takes them."""
+    if not notification_ids:
+        return
+    try:
+        db.session.rollback()
+        with unit_of_work():
+            db.session.execute(
+                update(Notification)
+                .where(
+                    Notification.id.in_(notification_ids),
+                    Notification.emailed_at.is_(None),
+                    Notification.email_claimed_at == claimed_at,
+                )
+                .values(email_claimed_at=None)
+                .execution_options(synchronize_session=False)
+            )
+    except Exception:
+        log.exception("could not release email claims %s; they expire", notification_ids)
+
+
+def _send_claimed(messages: list[tuple[int, EmailMessage]], claimed_at: datetime) -> int:
+    """Send claimed messages over one SMTP conversation, recording each as it is accepted.
+
+    :raises EmailsNotDelivered: some were refused one by one (the rest went out).
+    :raises OSError, smtplib.SMTPException: the conversation failed.
+    In both cases every claim not used is released first, so the retry sends only those.
+    """
+    pending = [note_id for note_id, _message in messages]
+    refused: list[int] = []
+    try:
+        with smtp_connection() as smtp:
+            for note_id, message in messages:
+                try:
+                    smtp.send_message(message)
+                except _ONE_MESSAGE_ERRORS as error:
+                    if getattr(error, "smtp_code", None) == 421:
+                        raise  # the server is closing the conversation: not this message
+                    log.warning("email %s refused: %s", note_id, error)
+                    refused.append(note_id)
+                    continue
+                _record_sent(note_id)
+                pending.remove(note_id)
+    except BaseException:
+        # Includes RQ's JobTimeoutException: the claims of unsent emails go back.
+        release_claims(pending, claimed_at)
+        raise
+    if refused:
+        release_claims(refused, claimed_at)
+        raise EmailsNotDelivered(f"{len(refused)} email(s) refused: {refused}")
+    return len(messages)
+
+
+def send_email(notification_id: int) -> bool:
+    """Email one notification; True when sent now, False when there is nothing to do (sent,
+    being sent by another sender, not wanted).
+
+    :raises OSError/smtplib.SMTPException/EmailsNotDelivered: the server is down or refuses
+        (the claim is released, so a retry sends it).
+    """
+    if not current_app.config.get("MAIL_SERVER"):
+        log.warning("email %s not sent: MAIL_SERVER is not set", notification_id)
+        return False
+    at = now()
+    messages = claim_and_load((Notification.id == notification_id,), at)
+    if not messages:
+        return False
+    return _send_claimed(messages, at) == 1
+
+
+def send_notice_emails(outbox_id: int) -> int:
+    """Email every notification of one outbox row that still wants it, over one SMTP
+    conversation; returns how many were sent now (0: nothing to do).
+
+    :raises: as ``send_email``; the emails already sent are recorded and not sent again.
+    """
+    if not current_app.config.get("MAIL_SERVER"):
+        log.warning("emails of outbox row %s not sent: MAIL_SERVER is not set", outbox_id)
+        return 0
+    at = now()
+    messages = claim_and_load((Notification.outbox_id == outbox_id,), at)
+    if not messages:
+        return 0
+    return _send_claimed(messages, at)
 
 
 # --------------------------------------------------------------------------------------------
@@ -451,34 +592,108 @@ def pending_emails_query(as_of: datetime | None = None, grace: timedelta = RELAY
     )
 
 
-def retry_pending_emails(as_of: datetime | None = None, grace: timedelta = RELAY_GRACE) -> int:
+def reclaim_stale(as_of: datetime, stale: timedelta = EMAIL_CLAIM_STALE) -> list[int]:
+    """Clear claims older than ``stale`` on unsent emails (their sender died: a claim outlives
+    every job's time limit only then); the ids cleared. Conditional, so of two relays one
+    clears each."""
+    with unit_of_work():
+        return list(
+            db.session.scalars(
+                update(Notification)
+                .where(
+                    Notification.email_wanted.is_(True),
+                    Notification.emailed_at.is_(None),
+                    Notification.email_claimed_at <= as_of - stale,
+                    Notification.created_at >= as_of - EMAIL_RETRY_WINDOW,
+                )
+                .values(email_claimed_at=None)
+                .returning(Notification.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+
+
+def retry_pending_emails(
+    as_of: datetime | None = None,
+    grace: timedelta = RELAY_GRACE,
+    stale: timedelta = EMAIL_CLAIM_STALE,
+) -> int:
     """Send (embedded) or re-enqueue (Redis) emails still pending; returns how many.
 
-    Embedded, this is the only retry: it stops at the first SMTP failure (the server is
-    down; the next periodic run tries again). With Redis it only replaces lost jobs.
+    A claimed email is being sent and is left alone, unless its claim is older than
+    ``stale``: then its sender died, and the claim is cleared and the email retried (the one
+    case where an email can go out twice: the sender died after the SMTP server accepted
+    it and before ``emailed_at`` was committed). Embedded, this is the only retry: it stops
+    at the first SMTP failure (the server is down; the next periodic run tries again). With
+    Redis it only replaces lost jobs (``emails-<outbox id>`` or ``email-<id>`` as
+    ``EMAIL_JOBS`` says).
     """
     if not current_app.config.get("MAIL_SERVER"):
         return 0
     at = as_of or now()
-    ids = list(
-        db.session.scalars(
-            pending_emails_query(at, grace)
-            .with_only_columns(Notification.id)
-            .where(Notification.created_at >= at - EMAIL_RETRY_WINDOW)
-            .order_by(Notification.id)
-            .limit(RELAY_BATCH)
+    reclaimed = set(reclaim_stale(at, stale))
+    rows = db.session.execute(
+        pending_emails_query(at, grace)
+        .with_only_columns(Notification.id, Notification.outbox_id)
+        .where(
+            Notification.created_at >= at - EMAIL_RETRY_WINDOW,
+            Notification.email_claimed_at.is_(None),
         )
-    )
+        .order_by(Notification.id)
+        .limit(RELAY_BATCH)
+    ).all()
     db.session.rollback()
+    per_notice = email_jobs_per_notice()
+    # (job function, row id, job id, job options, whether its claim was stale)
+    jobs: dict[str, tuple] = {}
+    for note_id, outbox_id in rows:
+        if per_notice and outbox_id is not None:
+            job_id = notice_email_job_id(outbox_id)
+            previous = jobs.get(job_id)
+            dead = note_id in reclaimed or bool(previous and previous[4])
+            jobs[job_id] = (send_notice_emails, outbox_id, job_id, _notice_email_options(), dead)
+        else:
+            job_id = email_job_id(note_id)
+            jobs[job_id] = (send_email, note_id, job_id, _email_options(), note_id in reclaimed)
     count = 0
-    for note_id in ids:
+    for func, row_id, job_id, options, dead in jobs.values():
         if jobs_inline():
             try:
-                count += 1 if send_email(note_id) else 0
-            except (OSError, smtplib.SMTPException) as error:
-                log.warning("email %s still not delivered (%s); will retry later", note_id, error)
+                sent = func(row_id)
+            except (OSError, smtplib.SMTPException, EmailsNotDelivered) as error:
+                log.warning(
+                    "email job %s still not delivered (%s); will retry later", job_id, error
+                )
                 break
-        elif needs_enqueue(email_job_id(note_id), Notification, note_id):
-            log.warning("re-enqueueing email of notification %s", note_id)
-            count += _requeue(send_email, note_id, email_job_id(note_id), _email_options())
+            count += 1 if sent else 0
+        elif email_job_lost(job_id, sender_died=dead):
+            log.warning("re-enqueueing email job %s", job_id)
+            count += _requeue(func, row_id, job_id, options)
     return count
+
+
+def email_job_lost(job_id: str, *, sender_died: bool) -> bool:
+    """Whether an email job whose emails are pending and unclaimed must be enqueued again.
+
+    Queued, scheduled and deferred jobs will run; a failed one is the administrator's. A
+    started job is lost when its sender died (its claim went stale) or, if it holds no claim
+    and started more than a few seconds ago, when RQ's heartbeat for it has expired. The
+    claims decide who sends: a job enqueued twice sends each email once.
+    """
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        job = Job.fetch(job_id, connection=redis_connection())
+    except NoSuchJobError:
+        return True
+    status = job.get_status(refresh=False)
+    status = getattr(status, "value", status)
+    if status in ("queued", "scheduled", "deferred", "failed"):
+        return False
+    if status == "started" and not sender_died:
+        started = job.started_at
+        if started is not None and (now() - as_utc(started)) < STARTING_GRACE:
+            return False
+        return not _execution_alive(job_id)
+    return True

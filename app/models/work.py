@@ -18,6 +18,14 @@ from app.extensions import db
 from app.models.case import Case
 from app.models.mixins import UTCDateTime
 
+# The rows the deadline scan may still have to change: with a due time, open and not settled.
+# Partial, so the index holds only them (tasks without a due time — most open tasks — and
+# settled and closed ones are not in it); the scan's WHERE implies the predicate (``due_at <=``
+# implies ``due_at IS NOT NULL`` on PostgreSQL and SQLite alike). ``reminded_at`` is the second
+# column so "due soon and not yet reminded" is decided inside the index: a task already
+# reminded is skipped without reading its row.
+TASK_SCAN_PREDICATE = "due_at IS NOT NULL AND closed_at IS NULL AND settled_at IS NULL"
+
 
 class Task(db.Model):
     __tablename__ = "task"
@@ -33,10 +41,21 @@ class Task(db.Model):
             postgresql_where=text("closed_at IS NULL"),
             sqlite_where=text("closed_at IS NULL"),
         ),
+        Index(
+            "ix_task_scan_due",
+            "due_at",
+            "reminded_at",
+            postgresql_where=text(TASK_SCAN_PREDICATE),
+            sqlite_where=text(TASK_SCAN_PREDICATE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    # The case's kind, copied when the task is opened (a case never changes kind): the
+    # deadline scan finds the workflow's supervisors without joining the case. NULL only for
+    # rows written by something other than the engine; the scan then reads the case's.
+    case_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     name: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(20))
     title_vi: Mapped[str] = mapped_column(String(300))
@@ -49,6 +68,10 @@ class Task(db.Model):
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set by the deadline scan when the cycle is complete (overdue notice sent, and the
+    # escalation sent or there is nobody to escalate to); cleared with the three marks when
+    # the due time moves. A settled task is never read by the scan again.
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     case: Mapped[Case] = relationship(lazy="joined")
 
@@ -95,3 +118,7 @@ class Notification(db.Model):
     # Email: whether one is wanted, and when it went out (None until delivered).
     email_wanted: Mapped[bool] = mapped_column(default=False)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When a sender claimed the email (committed before it talks SMTP): a second sender's
+    # conditional claim finds it set and sends nothing. Cleared when the attempt fails;
+    # a claim older than ``app.jobs.notifications.EMAIL_CLAIM_STALE`` is the relay's again.
+    email_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -189,7 +189,8 @@ def close_tasks(task_ids: list[int], at: datetime) -> None:
 
 
 def move_task_due(changes: list[tuple[int, datetime | None]]) -> None:
-    """A task's deadline moved: new due time, and its reminders start over."""
+    """A task's deadline moved: new due time, and its reminders start over (the deadline
+    scan reads it again: no longer settled)."""
     if changes:
         _run(
             _update_task,
@@ -200,6 +201,7 @@ def move_task_due(changes: list[tuple[int, datetime | None]]) -> None:
                     "overdue_at": None,
                     "reminded_at": None,
                     "escalated_at": None,
+                    "settled_at": None,
                 }
                 for task_id, due_at in changes
             ],

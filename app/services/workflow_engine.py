@@ -608,6 +608,7 @@ def sync_tasks(case, definition: WorkflowDefinition, snap: CaseSnapshot, at, rul
         [
             {
                 "case_id": case.id,
+                "case_kind": case.kind,
                 "name": open_task.task.name,
                 "role": open_task.role,
                 "title_vi": open_task.task.title_vi,

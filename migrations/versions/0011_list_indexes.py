@@ -10,10 +10,10 @@ replace (same leading columns) are dropped. The inbox gets a partial index of th
 by ``(role, due_at, id)``, the notifications ``(user_id, created_at, id)``, and "my
 workers" the running deadlines by ``(due_at, id)`` (partial: not met, not paused).
 
-Downgrading restores the indexes of 0008 exactly.
+Downgrading restores the indexes as they were before it exactly.
 
 Revision ID: 0011
-Revises: 0008 (the lead renumbers at merge)
+Revises: 0009
 Create Date: 2026-11-30 13:10:00
 
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

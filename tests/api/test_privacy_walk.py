@@ -100,15 +100,27 @@ CASE_PARAMS = {"case_id", "claim_id", "report_id"}
 
 @pytest.fixture
 def app_config(app_config):
-    """Email on (to an address nobody listens at: ``_deliver`` is captured below)."""
+    """Email on (to an address nobody listens at: the SMTP conversation is captured below)."""
     return {**app_config, "MAIL_SERVER": "smtp.invalid", "MAIL_PORT": 25}
 
 
 @pytest.fixture
 def mails(monkeypatch):
-    """Every email the app sends, captured where it would reach the SMTP server."""
+    """Every email the app sends, captured where it would reach the SMTP server (every
+    sender, per notice or per notification, talks through ``smtp_connection``)."""
+    from contextlib import contextmanager
+
     sent = []
-    monkeypatch.setattr("app.jobs.notifications._deliver", sent.append)
+
+    class Conversation:
+        def send_message(self, message):
+            sent.append(message)
+
+    @contextmanager
+    def connection():
+        yield Conversation()
+
+    monkeypatch.setattr("app.jobs.notifications.smtp_connection", connection)
     return sent
 
 

@@ -72,11 +72,15 @@ class Handler:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        # The SMTP session (one per connection) each message came in on, in the same order.
+        self.conversations: list = []
         self.lock = threading.Lock()
         self.hold_first_rcpt = False
         self.holding = threading.Event()
         self.release = threading.Event()
         self._held = False
+        # Seconds to take over each DATA (a slow server: senders overlap).
+        self.data_delay = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.hold_first_rcpt and not self._held:
@@ -91,11 +95,14 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         message = email.message_from_bytes(
             envelope.original_content or envelope.content, policy=email.policy.default
         )
         with self.lock:
             self.messages.append(message)
+            self.conversations.append(session)
         return "250 Message accepted for delivery"
 
 

@@ -124,6 +124,115 @@ def test_inspector_steps_are_not_escalated_to_inspectors(smtp):
     assert notes("task.escalated") == []
 
 
+def test_a_task_without_supervisors_is_settled_after_its_overdue_notice(smtp):
+    """An inspector's own step has nobody to escalate to: the overdue notice completes its
+    cycle, so the task is settled and no later scan reads it (before #14 every scan read
+    it again, forever, waiting for an escalation that could never be sent)."""
+    make_user("inspector")
+    case = make_accident(make_user("enterprise"), outcomes=("death",))
+    scene = task_of(case, "scene_arrival")
+    assert supervisors_of(scene) == ()
+    due = as_utc(scene.due_at)
+    first = scan(due + timedelta(minutes=5))
+    assert first.overdue >= 1 and first.escalated == 0
+    row = task_of(case, "scene_arrival")
+    assert row.overdue_at is not None and row.escalated_at is None
+    assert row.settled_at is not None
+    assert scan(due + timedelta(minutes=5)).read == 0
+    for later in (timedelta(days=2), timedelta(days=60)):  # other steps fall due meanwhile
+        assert scene.id not in read_ids(due + later)
+        scan(due + later)
+    assert [n.payload["task_id"] for n in overdue_rows()].count(scene.id) == 1
+
+
+def overdue_rows() -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.event == "task.overdue"))
+    )
+
+
+def read_ids(as_of) -> set[int]:
+    """The task ids the scan's reading query returns as of ``as_of`` (default lead time)."""
+    from app.jobs.deadlines import scan_query
+
+    at = as_utc(as_of)
+    ids = {row.id for row in db.session.execute(scan_query(at, at + timedelta(hours=24)))}
+    db.session.rollback()
+    return ids
+
+
+def test_a_second_scan_reads_nothing_it_has_settled_or_reminded(smtp):
+    """Several cases, tasks at different due times: the first scan reads each task due for a
+    change once; a second scan at the same time reads no row at all, and a later one reads
+    only the tasks that became due since."""
+    make_user("inspector")
+    declarant = make_user("enterprise", enterprise=make_enterprise())
+    cases = [make_accident(declarant, outcomes=("light",)) for _ in range(3)]
+    tasks = [task_of(case, "open_investigation") for case in cases]
+    dues = sorted(as_utc(t.due_at) for t in tasks)
+    at = dues[-1] + timedelta(minutes=1)
+
+    first = scan(at)
+    assert first.read >= len(tasks)
+    assert (first.overdue, first.escalated) == (first.read, first.read)
+    assert first.settled == first.read
+    settled = db.session.scalar(
+        select(func.count()).select_from(Task).where(Task.settled_at.is_not(None))
+    )
+    assert settled == first.read
+    second = scan(at)
+    assert second.read == 0, "a settled task is never read again"
+    assert read_ids(at + timedelta(days=30)) == set()
+
+
+def test_a_reminded_task_is_not_read_again_until_it_is_due(enterprise_step):
+    case, task, _people = enterprise_step
+    due = as_utc(task.due_at)
+    assert scan(due - timedelta(hours=12)).read == 1
+    assert scan(due - timedelta(hours=6)).read == 0
+    assert task.id not in read_ids(due - timedelta(hours=1))
+    due_now = scan(due + timedelta(minutes=1))
+    assert (due_now.read, due_now.overdue, due_now.settled) == (1, 1, 1)
+
+
+def test_an_escalation_not_yet_sent_keeps_the_task_unsettled(enterprise_step, monkeypatch):
+    """A task marked overdue whose escalation is still to send (another scan raced it, or
+    it was marked before #14) is read again and settled once escalated."""
+    from app.jobs import deadlines
+
+    case, task, _people = enterprise_step
+    due = as_utc(task.due_at)
+    db.session.get(Task, task.id).overdue_at = due
+    db.session.commit()
+    result = scan(due + timedelta(hours=1))
+    assert (result.read, result.overdue, result.escalated, result.settled) == (1, 0, 1, 1)
+    assert deadlines.scan(due + timedelta(hours=2)).read == 0
+
+
+def test_one_broken_task_does_not_stop_the_others(smtp, monkeypatch):
+    from app.jobs import deadlines
+
+    make_user("inspector")
+    declarant = make_user("enterprise", enterprise=make_enterprise())
+    cases = [make_accident(declarant, outcomes=("light",)) for _ in range(3)]
+    tasks = [task_of(case, "open_investigation") for case in cases]
+    broken = tasks[1].id
+    original_batch = deadlines._scan_batch
+
+    def batch(rows, at, horizon, result):
+        if any(r.id == broken for r in rows):
+            raise RuntimeError("broken task")
+        return original_batch(rows, at, horizon, result)
+
+    monkeypatch.setattr(deadlines, "_scan_batch", batch)
+    at = max(as_utc(t.due_at) for t in tasks) + timedelta(minutes=1)
+    result = deadlines.scan(at)
+    assert result.overdue == len(tasks) - 1
+    assert task_of(cases[1], "open_investigation").overdue_at is None
+    monkeypatch.setattr(deadlines, "_scan_batch", original_batch)
+    assert deadlines.scan(at).overdue == 1
+
+
 def test_closed_tasks_and_tasks_without_due_time_are_ignored(enterprise_step):
     case, task, people = enterprise_step
     due = as_utc(task.due_at)
@@ -134,16 +243,23 @@ def test_closed_tasks_and_tasks_without_due_time_are_ignored(enterprise_step):
 
 
 def test_a_moved_deadline_starts_a_new_cycle(enterprise_step):
-    """The engine resets the three marks when a due time changes (e.g. an extension)."""
-    _case, task, _people = enterprise_step
+    """The engine resets the marks and un-settles the task when a due time changes (e.g. an
+    extension): ``case_store.move_task_due``, as the engine calls it."""
+    from app.services import case_store
+
+    case, task, _people = enterprise_step
     due = as_utc(task.due_at)
-    scan(due + timedelta(minutes=1))
-    row = db.session.get(Task, task.id)
-    row.due_at = due + timedelta(days=4)
-    row.overdue_at = row.reminded_at = row.escalated_at = None
+    first = scan(due + timedelta(minutes=1))
+    assert (first.overdue, first.escalated, first.settled) == (1, 1, 1)
+    assert task_of(case, "open_investigation").settled_at is not None
+    case_store.move_task_due([(task.id, due + timedelta(days=4))])
     db.session.commit()
+    row = task_of(case, "open_investigation")
+    assert row.settled_at is None and row.overdue_at is None and row.escalated_at is None
+    assert scan(due + timedelta(days=4) - timedelta(hours=2)).reminded == 1
     result = scan(due + timedelta(days=4, minutes=1))
-    assert (result.overdue, result.escalated) == (1, 1)
+    assert (result.read, result.overdue, result.escalated, result.settled) == (1, 1, 1, 1)
+    assert len(notes("task.overdue")) == 2
 
 
 def test_the_reminder_lead_time_is_a_dated_rule(enterprise_step):
@@ -225,18 +341,19 @@ def test_a_notice_for_a_task_closed_before_dispatch_tells_nobody(enterprise_step
 
 def test_a_deadline_moved_after_the_scan_read_it_is_not_marked(enterprise_step):
     """The scan read the task with its old due time; a transition then moved the deadline
-    (and cleared the marks for the new one). The scan's claim must not mark the new one."""
+    (and cleared the marks for the new one). The scan's mark must not mark the new one: it
+    judges the due time as it is now."""
     from sqlalchemy import update
 
-    from app.jobs.deadlines import _claim
+    from app.jobs.deadlines import mark
 
     case, task, people = enterprise_step
     seen = task_of(case, "open_investigation")
-    db.session.expunge(seen)  # what the scan read, before the transition below
+    at = as_utc(seen.due_at) - timedelta(hours=12)
     db.session.execute(
         update(Task).where(Task.id == seen.id).values(due_at=seen.due_at + timedelta(days=10))
     )
-    assert _claim(seen, Task.reminded_at, as_utc(seen.due_at) - timedelta(hours=12)) is False
+    assert mark(Task.reminded_at, [seen.id], at, at + timedelta(hours=24)) == []
     assert task_of(case, "open_investigation").reminded_at is None
 
 
@@ -283,3 +400,30 @@ def test_task_is_overdue_when_marked_or_past_due():
     assert task_is_overdue(Task(due_at=later, overdue_at=earlier), at) is True
     assert task_is_overdue(Task(due_at=None), at) is False
     assert task_is_overdue(Task(due_at=None, overdue_at=earlier), at) is True
+
+
+def test_the_scan_reads_through_its_partial_index(enterprise_step):
+    """The reading query is served by ``ix_task_scan_due`` (open, unsettled tasks with a due
+    time): SQLite by ``INDEXED BY``; PostgreSQL by its planner as soon as a sequential scan
+    is not cheaper (tiny tables here, so it is told so)."""
+    from app.jobs.deadlines import scan_query
+
+    _case, task, _people = enterprise_step
+    at = as_utc(task.due_at)
+    query = scan_query(at, at + timedelta(hours=24))
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    if connection.dialect.name == "sqlite":
+        params = tuple(
+            compiled.binds[name].type.process_bind_param(compiled.params[name], connection.dialect)
+            for name in compiled.positiontup
+        )
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
+        details = [row[-1] for row in plan if row[-1].startswith(("SEARCH", "SCAN"))]
+    else:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).all()
+        details = [row[0] for row in plan if " on task" in row[0]]
+    db.session.rollback()
+    assert len(details) == 2, plan
+    assert all("ix_task_scan_due" in line for line in details), details

@@ -176,6 +176,100 @@ def test_smtp_down_then_up_delivers_exactly_once(mailbox):
     assert notes("accident.declared_immediate")[0].emailed_at is not None
 
 
+def test_a_notice_sends_its_emails_over_one_smtp_conversation(people, smtp):
+    """EMAIL_JOBS=per_notice (the default): one conversation per notice, not per email."""
+    make_accident(people["declarant"], outcomes=("death",))
+    smtp.wait_for(5)
+    outbox_of = {n.id: n.outbox_id for n in notes()}
+    by_notice: dict[int, set] = {}
+    for message, session in zip(smtp.messages, smtp.handler.conversations, strict=True):
+        notice = outbox_of[int(message["X-SafeCase-Notification"])]
+        by_notice.setdefault(notice, set()).add(session.peer)
+    assert sorted(len(peers) for peers in by_notice.values()) == [1, 1]
+    inspectors = notes("accident.declared_immediate")[0].outbox_id
+    assert (
+        len(
+            [m for m in smtp.messages if outbox_of[int(m["X-SafeCase-Notification"])] == inspectors]
+        )
+        == 3
+    )
+
+
+def test_per_notification_email_jobs_open_one_conversation_each(app, people, smtp):
+    app.config["EMAIL_JOBS"] = "per_notification"
+    make_accident(people["declarant"], outcomes=("death",))
+    smtp.wait_for(5)
+    assert len({id(session) for session in smtp.handler.conversations}) == 5
+    assert all(n.emailed_at is not None for n in notes() if n.email_wanted)
+
+
+def test_a_claimed_email_is_left_to_its_sender_until_the_claim_is_stale(mailbox):
+    """Another sender holds the claim (committed): this one sends nothing, and so does the
+    relay, until the claim is older than EMAIL_CLAIM_STALE (its sender died)."""
+    inspector = make_user("inspector")
+    make_accident(make_user("enterprise"), outcomes=("death",))
+    [note] = notes("accident.declared_immediate")
+    claimed_at = now()
+    other = jobs.claim_and_load((Notification.id == note.id,), claimed_at)
+    assert [note_id for note_id, _message in other] == [note.id]
+    assert jobs.claim_and_load((Notification.id == note.id,), now()) == [], "claimed once"
+
+    mailbox.start()
+    assert jobs.send_email(note.id) is False
+    assert jobs.retry_pending_emails(grace=timedelta(0)) == 0
+    soon = claimed_at + jobs.EMAIL_CLAIM_STALE - timedelta(seconds=1)
+    assert jobs.retry_pending_emails(as_of=soon, grace=timedelta(0)) == 0
+    assert mailbox.messages == []
+    stale = claimed_at + jobs.EMAIL_CLAIM_STALE + timedelta(seconds=1)
+    assert jobs.retry_pending_emails(as_of=stale, grace=timedelta(0)) == 1
+    assert [m["To"] for m in mailbox.messages] == [inspector.email]
+    assert jobs.retry_pending_emails(as_of=stale, grace=timedelta(0)) == 0
+
+
+def test_a_failed_attempt_releases_its_claims(mailbox):
+    """SMTP down: the claims go back at once, so the next attempt (RQ's retry, the relay)
+    need not wait for them to go stale."""
+    make_user("inspector")
+    make_user("inspector")
+    make_accident(make_user("enterprise"), outcomes=("death",))
+    immediate = notes("accident.declared_immediate")
+    assert len(immediate) == 2
+    with pytest.raises(OSError):
+        jobs.send_notice_emails(immediate[0].outbox_id)
+    assert all(n.email_claimed_at is None and n.emailed_at is None for n in notes())
+    mailbox.start()
+    assert jobs.send_notice_emails(immediate[0].outbox_id) == 2
+    assert jobs.send_notice_emails(immediate[0].outbox_id) == 0
+    assert len(mailbox.messages) == 2
+
+
+def test_a_refused_recipient_does_not_stop_the_others(mailbox):
+    """One address refused (550): the others of the notice are sent and recorded; the job
+    raises so RQ retries, and the retry sends only the refused one."""
+    from aiosmtpd.handlers import Sink  # noqa: F401  (aiosmtpd present)
+
+    first, second = make_user("inspector"), make_user("inspector")
+    make_accident(make_user("enterprise"), outcomes=("death",))
+    immediate = notes("accident.declared_immediate")
+    handler = mailbox.handler
+    real_rcpt = handler.handle_RCPT
+    refused = {first.email}
+
+    async def refuse(server, session, envelope, address, options):
+        if address in refused:
+            return "550 mailbox unavailable"
+        return await real_rcpt(server, session, envelope, address, options)
+
+    handler.handle_RCPT = refuse
+    mailbox.start()
+    with pytest.raises(jobs.EmailsNotDelivered):
+        jobs.send_notice_emails(immediate[0].outbox_id)
+    assert [m["To"] for m in mailbox.messages] == [second.email]
+    refused.clear()
+    assert jobs.send_notice_emails(immediate[0].outbox_id) == 1
+    assert sorted(m["To"] for m in mailbox.messages) == sorted([first.email, second.email])
+
+
 def test_pending_emails_wait_for_the_grace_period(mailbox):
     make_user("inspector")
     make_accident(make_user("enterprise"), outcomes=("death",))
