@@ -10,14 +10,15 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.clock import as_utc, now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import Case, CaseEvent, Task, Victim
+from app.models import Case, CaseEvent, Task
+from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
 
 PAGE_SIZE = 25
@@ -125,15 +126,7 @@ def list_cases(user, filters: CaseFilters, page: int = 1, per_page: int = PAGE_S
     if filters.declared_to:
         query = query.where(Case.declared_at <= filters.declared_to)
     if filters.q:
-        pattern = f"%{filters.q.strip()}%"
-        query = query.where(
-            or_(
-                Case.code.ilike(pattern),
-                Case.location.ilike(pattern),
-                Case.description.ilike(pattern),
-                Case.id.in_(select(Victim.case_id).where(Victim.full_name.ilike(pattern))),
-            )
-        )
+        query = query.where(search_condition(filters.q, user))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = (
         db.session.scalars(
