@@ -27,10 +27,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from app.extensions import db
 from app.models import Case, Enterprise, Victim
+from app.services import case_store
 from app.services.parties import TAX_CODE_RE, normalise_tax_code
 from app.services.privacy import sees_national_id
 from workflows.inputs import fold, is_digits
@@ -167,9 +168,4 @@ def _people(row, names: dict[int, list[str]], by_id: dict[int, str]) -> list[str
 def refresh(case_ids: Iterable[int]) -> None:
     """Rewrite the ``search_text`` of these cases from their rows, in the caller's transaction
     (after a victim is renamed, say: pass the case and its claims)."""
-    texts = expected_texts(sorted(set(case_ids)))
-    if texts:
-        db.session.execute(
-            update(Case),
-            [{"id": case_id, "search_text": text} for case_id, text in texts.items()],
-        )
+    case_store.save_search_texts(expected_texts(sorted(set(case_ids))))
