@@ -142,3 +142,12 @@ def test_refuses_a_large_set_on_sqlite(app):
         pytest.skip("the limit is SQLite's")
     with pytest.raises(Refused, match="PostgreSQL"):
         generate(Options(cases=20_001), say=lambda _: None)
+
+
+def test_every_generated_case_has_the_search_text_its_rows_say(city):
+    """The generator writes ``search_text`` as the engine does (``app.services.search``)."""
+    from app.services.search import expected_texts
+
+    stored = dict(db.session.execute(select(Case.id, Case.search_text)).all())
+    assert stored == expected_texts()
+    assert all(stored.values())
