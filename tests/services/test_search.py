@@ -102,7 +102,9 @@ def people(app, declaration_day):
             victims=[victim_body(full_name=unicodedata.normalize("NFD", "NGUYỄN VĂN NAM"))],
             description="Ngã từ giàn giáo tầng 2 (100% mặt bằng)",
         ),
-        "plain": make_accident(owner, victims=[victim_body(full_name="Phạm Minh Tuấn")]),
+        "plain": make_accident(
+            owner, victims=[victim_body(full_name="Phạm Minh Tuấn")], location="Kho 3/2"
+        ),
         "other": make_accident(
             other, victims=[victim_body(full_name="Nguyễn Văn Hải", national_id="031190000222")]
         ),
@@ -131,6 +133,8 @@ def people(app, declaration_day):
         # LIKE's wildcards are plain characters.
         ("100%", {"nfd"}),
         ("_", set()),
+        ("3/2", {"plain"}),
+        ("/", {"plain"}),
         ("Phạm   Minh\tTuấn", {"plain"}),
         ("khong co ai", set()),
     ],
