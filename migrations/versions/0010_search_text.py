@@ -12,8 +12,10 @@ which the exact national-ID search reads.
 The backfill runs in Python, in batches by case id, with this file's own copy of the fold and
 of the column's composition (a migration must not change when the application does); a test
 checks that both still equal ``workflows.inputs.fold`` and ``app.services.search``. The
-trigram index is built after the backfill (building it once is far cheaper than updating it
-row by row). Downgrading drops the indexes and the column; the extension stays (it may have
+backfill rewrites every row, so the new indexes are built after it, and on PostgreSQL from
+``REBUILD_INDEXES_FROM`` cases the table's other secondary indexes are dropped before it and
+rebuilt after (building an index once is far cheaper than updating it row by row); the case
+table is locked meanwhile, as the rewrite would lock every row anyway. Downgrading drops the indexes and the column; the extension stays (it may have
 been there before, and other databases' objects may use it).
 
 Revision ID: 0010
@@ -33,6 +35,9 @@ branch_labels = None
 depends_on = None
 
 BATCH = 20_000
+# From this many cases (PostgreSQL), the table's other indexes are dropped for the backfill and
+# rebuilt after it.
+REBUILD_INDEXES_FROM = 100_000
 _LETTERS = str.maketrans({"đ": "d"})
 
 
@@ -70,38 +75,23 @@ VICTIM = sa.table(
 
 
 def _texts(connection, rows):
-    """``{case id: search text}`` for a batch of case rows."""
-    ids = [row.id for row in rows]
+    """``{case id: search text}`` for a batch of case rows (ids ascending)."""
     names: dict[int, list[str]] = {}
     for case_id, name in connection.execute(
         sa.select(VICTIM.c.case_id, VICTIM.c.full_name)
-        .where(VICTIM.c.case_id.between(ids[0], ids[-1]))
+        .where(VICTIM.c.case_id.between(rows[0].id, rows[-1].id))
         .order_by(VICTIM.c.id)
     ):
         names.setdefault(case_id, []).append(name)
-    claim_victims = {row.victim_id for row in rows if row.victim_id is not None}
-    victim_names = dict(
-        connection.execute(
-            sa.select(VICTIM.c.id, VICTIM.c.full_name).where(VICTIM.c.id.in_(claim_victims))
-        ).all()
-        if claim_victims
-        else ()
-    )
-    parents = {row.parent_id for row in rows if row.parent_id is not None}
-    parent_codes = dict(
-        connection.execute(sa.select(CASE.c.id, CASE.c.code).where(CASE.c.id.in_(parents))).all()
-        if parents
-        else ()
-    )
     texts = {}
     for row in rows:
         if row.victim_id is not None:  # a claim: its own victim (a row of its accident)
-            people = [victim_names[row.victim_id]] if row.victim_id in victim_names else []
+            people = [row.claim_victim] if row.claim_victim is not None else []
         else:
             people = names.get(row.id, [])
         texts[row.id] = search_text(
             row.code,
-            parent_codes.get(row.parent_id),
+            row.parent_code,
             row.enterprise_name,
             row.location,
             row.description,
@@ -112,17 +102,24 @@ def _texts(connection, rows):
 
 def _backfill(connection, postgres):
     last = 0
+    parent = CASE.alias("parent")
+    claim_victim = VICTIM.alias("claim_victim")
     query = (
         sa.select(
             CASE.c.id,
             CASE.c.code,
-            CASE.c.parent_id,
             CASE.c.victim_id,
             CASE.c.location,
             CASE.c.description,
+            parent.c.code.label("parent_code"),
             ENTERPRISE.c.name.label("enterprise_name"),
+            claim_victim.c.full_name.label("claim_victim"),
         )
-        .select_from(CASE.outerjoin(ENTERPRISE, ENTERPRISE.c.id == CASE.c.enterprise_id))
+        .select_from(
+            CASE.outerjoin(ENTERPRISE, ENTERPRISE.c.id == CASE.c.enterprise_id)
+            .outerjoin(parent, parent.c.id == CASE.c.parent_id)
+            .outerjoin(claim_victim, claim_victim.c.id == CASE.c.victim_id)
+        )
         .order_by(CASE.c.id)
         .limit(BATCH)
     )
@@ -149,16 +146,41 @@ def _backfill(connection, postgres):
         last = rows[-1].id
 
 
+def _secondary_indexes(connection):
+    """``[(name, CREATE INDEX statement)]`` of the indexes on ``case`` that no constraint owns
+    (PostgreSQL)."""
+    return connection.execute(
+        sa.text(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = CAST('\"case\"' AS regclass) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)"
+        )
+    ).all()
+
+
 def upgrade():
     connection = op.get_bind()
     postgres = connection.dialect.name == "postgresql"
     op.add_column("case", sa.Column("search_text", sa.Text(), server_default="", nullable=False))
-    op.create_index("ix_case_victim_id", "case", ["victim_id"], unique=False)
-    op.create_index("ix_victim_national_id", "victim", ["national_id"], unique=False)
+    rebuilt = []
+    if postgres:
+        op.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cases = connection.execute(sa.text('SELECT count(*) FROM "case"')).scalar_one()
+        if cases >= REBUILD_INDEXES_FROM:
+            # Every row is rewritten: updating each of the table's indexes row by row costs
+            # far more than building each once afterwards (10⁶ cases: see docs/performance-
+            # search.md).
+            rebuilt = _secondary_indexes(connection)
+            for name, _ in rebuilt:
+                op.execute(f'DROP INDEX "{name}"')
     _backfill(connection, postgres)
+    for _, statement in rebuilt:
+        op.execute(statement)
     if postgres:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    op.create_index("ix_case_victim_id", "case", ["victim_id"], unique=False)
+    op.create_index("ix_victim_national_id", "victim", ["national_id"], unique=False)
     # SQLite: no index can serve LIKE '%word%'; declared empty (WHERE 0) as the model does.
     op.create_index(
         "ix_case_search_text_trgm",
