@@ -9,12 +9,12 @@ as part of a word: "nguyen" finds "Nguyễn", "Nguyên" and "NGUYỄN VĂN"). On
 trigram index (``pg_trgm``) serves ``LIKE '%word%'`` (words of three or more characters use it);
 SQLite reads the same column with the same ``LIKE``, so both give the same cases.
 
-A query of digits is also matched exactly: 10 or 13 digits (a dash allowed) against the
-enterprises' tax codes, and 9 or 12 digits against the victims' national IDs — the latter only
-for the roles that see national IDs in full (``privacy.sees_national_id``); for any other role a
-national ID is ordinary text, which the column never holds, so it finds nothing it would not
-find anyway and tells nothing about who has that ID. Either match is within the caller's scope
-(the list's ``case_filter``), and a victim's ID finds their claims as well.
+A query of 9, 10, 12 or 13 digits (dashes and spaces aside) is an identifier, not text: 10
+or 13 digits are matched exactly against the enterprises' tax codes, and 9 or 12 digits against
+the victims' national IDs — the latter only for the roles that see national IDs in full
+(``privacy.sees_national_id``). For any other role a national ID finds nothing, exactly as a
+number no case holds would, so it tells nothing about who has that ID. Either match is within
+the caller's scope (the list's ``case_filter``), and a victim's ID finds their claims as well.
 
 The column is written with the case (``workflow_engine.create_case`` / ``create_child``) and
 rewritten when a victim's name changes (``refresh``); the generator (``bench.seed``) and
@@ -42,6 +42,11 @@ MAX_WORDS = 8
 VICTIM_FIELDS = frozenset({"full_name"})
 # Lengths of a national ID: a CCCD's 12 digits, an old CMND's 9.
 NATIONAL_ID_LENGTHS = (9, 12)
+# A query of this many digits (dashes and spaces aside) names a national ID or a tax code (10
+# or 13): it is matched exactly against those and not as text. No case's text holds such a
+# number, and its digits' trigrams (every code has "000", "202"…) would make the text search
+# read much of the index for nothing (docs/performance-search.md).
+IDENTIFIER_LENGTHS = frozenset({*NATIONAL_ID_LENGTHS, 10, 13})
 
 
 def case_search_text(
@@ -69,25 +74,29 @@ def search_condition(q: str, user) -> ColumnElement[bool]:
     """A WHERE clause on ``Case`` for the query ``q`` as ``user`` may search (the scope filter
     is the caller's: ``case_filter``). A blank query matches every case.
 
-    A digits query costs one indexed lookup (tax code, or national ID) before the clause is
-    built, so the clause names ids: every branch of the OR is then an index condition on
-    PostgreSQL (a bitmap OR), where a subquery would make it a filter over every row.
+    An identifier costs one indexed lookup (tax code, or national ID) before the clause is
+    built, so the clause names ids: each branch is then an index condition on PostgreSQL (a
+    bitmap OR), where a subquery would make it a filter over every row. Nothing found: a
+    clause no case meets.
     """
     words = query_words(q)
     if not words:
         return true()
-    branches: list[ColumnElement[bool]] = [and_(*(_contains(word) for word in words))]
-    compact = q.strip().replace(" ", "")
-    tax_code = normalise_tax_code(compact)
-    if TAX_CODE_RE.match(tax_code):
+    # The query without its dashes and spaces: an identifier if it is all digits.
+    digits = normalise_tax_code(q)
+    identifier = is_digits(digits) and len(digits) in IDENTIFIER_LENGTHS
+    branches: list[ColumnElement[bool]] = []
+    if not identifier:
+        branches.append(and_(*(_contains(word) for word in words)))
+    if identifier and TAX_CODE_RE.match(digits):
         enterprise_ids = db.session.scalars(
-            select(Enterprise.id).where(Enterprise.tax_code == tax_code)
+            select(Enterprise.id).where(Enterprise.tax_code == digits)
         ).all()
         if enterprise_ids:
             branches.append(Case.enterprise_id.in_(enterprise_ids))
-    if len(compact) in NATIONAL_ID_LENGTHS and is_digits(compact) and sees_national_id(user):
-        branches.append(_national_id_branch(compact))
-    return or_(*branches)
+    if identifier and len(digits) in NATIONAL_ID_LENGTHS and sees_national_id(user):
+        branches.append(_national_id_branch(digits))
+    return or_(*branches) if branches else false()
 
 
 def _contains(word: str) -> ColumnElement[bool]:

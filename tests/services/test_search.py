@@ -251,3 +251,14 @@ def test_a_renamed_victim_is_found_by_the_new_name(app, declaration_day):
     assert len(codes(people["inspector"], "hoang van moi")) == 2
     assert db.session.get(Victim, victim.id).full_name == "Hoàng Văn Mới"
     assert_search_texts_are_right()
+
+
+def test_a_query_of_identifier_length_is_not_searched_as_text(app, declaration_day):
+    """9, 10, 12 or 13 digits name a national ID or a tax code, for every role alike: a case
+    whose text happens to hold such a number is not found by it (shorter numbers are text)."""
+    owner = make_user("enterprise")
+    case = make_accident(owner, description="Máy ép số hiệu 123456789012, lô 4455")
+    inspector = make_user("inspector")
+    assert codes(inspector, "123456789012") == set()
+    assert codes(inspector, "lô 4455") == {case.code}
+    assert codes(inspector, "56789") == {case.code}
