@@ -412,8 +412,9 @@ PATHS: dict[str, dict] = {
                     "schema": {"type": "string"},
                     "description": "every word, ignoring case and accents, in the code, "
                     "enterprise, place, description or victims' names (a claim: its accident's "
-                    "code and its victim's name); 9-13 digits are matched exactly: a tax code "
-                    "(10 or 13), or a national ID (9 or 12) for the roles that see national IDs",
+                    "code and its victim's name); 9, 10, 12 or 13 digits are matched exactly: "
+                    "a tax code (10 or 13), or a national ID (9 or 12) for the roles that see "
+                    "national IDs",
                 },
                 *(
                     {
