@@ -190,6 +190,9 @@ def upgrade():
         postgresql_ops={"search_text": "gin_trgm_ops"},
         sqlite_where=sa.text("0"),
     )
+    if postgres:
+        # The planner's statistics of the new column (how selective a word is): a sample.
+        op.execute('ANALYZE "case"')
 
 
 def downgrade():
