@@ -22,6 +22,9 @@ enterprise and per commune plus an inspector, a union officer and a social-insur
 - an open ``case_deadline`` row for each running legal limit (some already overdue);
 - case codes ``HP-YYYY-A000123`` in declaration order, and ``case_counter`` set past them so
   the app keeps declaring after them;
+- each case's ``search_text`` (from revision 0010) as the engine writes it
+  (``app.services.search.case_search_text``: code, accident's code, enterprise, place,
+  description, victims' names);
 - ``--annual-reports``: each enterprise's half-year and annual report (kind ``report``, key
   ``enterprise_accidents:<tax code>:<period>`` as ``app.services.reports`` opens them) for
   every complete period, figures growing a little year on year, most accepted, some open.
