@@ -22,6 +22,9 @@ enterprise and per commune plus an inspector, a union officer and a social-insur
 - an open ``case_deadline`` row for each running legal limit (some already overdue);
 - case codes ``HP-YYYY-A000123`` in declaration order, and ``case_counter`` set past them so
   the app keeps declaring after them;
+- each case's ``search_text`` (from revision 0010) as the engine writes it
+  (``app.services.search.case_search_text``: code, accident's code, enterprise, place,
+  description, victims' names);
 - ``--annual-reports``: each enterprise's half-year and annual report (kind ``report``, key
   ``enterprise_accidents:<tax code>:<period>`` as ``app.services.reports`` opens them) for
   every complete period, figures growing a little year on year, most accepted, some open.
@@ -56,6 +59,7 @@ from time import perf_counter
 from typing import Any
 
 from app.services.parties import OWNERSHIP_TYPES
+from app.services.search import case_search_text
 from workflows.law.calendar import VN_TZ
 from workflows.law.reporting import age_on
 
@@ -244,7 +248,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                       "paused_at", "extended", "met_at"),
 }  # fmt: skip
 # Columns written when the schema has them (added by later versions of the models).
-OPTIONAL_COLUMNS = {"victim": ("age_at_accident",)}
+OPTIONAL_COLUMNS = {"victim": ("age_at_accident",), "case": ("search_text",)}
 
 
 @functools.cache
@@ -302,6 +306,7 @@ class City:
         # (enterprise id, year, half) -> accident totals, for the reports' frozen totals.
         self.totals: dict[tuple[int, int, bool], Counter] = defaultdict(Counter)
         self.enterprises: list[dict] = []
+        self.enterprise_names: dict[int, str] = {}
         self.communes: list[str] = []
         self.existing_users: set[str] = set()
         self.tax_base = 200_000_000
@@ -351,6 +356,7 @@ class City:
             batch.add("enterprise", row)
             uid = self._user(batch, f"dn_{tax}", "enterprise", created, enterprise_id=eid)
             self.enterprises.append({**row, "user": (uid, f"dn_{tax}")})
+            self.enterprise_names[eid] = row["name"]
         for code in self.communes:
             name = f"xa_{code}"
             if name not in existing_users:
@@ -470,6 +476,16 @@ class City:
         if case["kind"] in self.columns:
             for column, derive in self.columns[case["kind"]].items():
                 case[column] = derive(case["data"])
+        # As the engine writes it (``app.services.search``): a claim's ``_names`` are its own
+        # victim's and ``_parent_code`` its accident's code.
+        case["search_text"] = case_search_text(
+            case["code"],
+            parent_code=case.get("_parent_code"),
+            enterprise_name=self.enterprise_names.get(case.get("enterprise_id")),
+            location=case["location"],
+            description=case["description"],
+            victim_names=case.get("_names", ()),
+        )
         batch.add("case", case)
 
     def _deadline(self, batch, case_id, name, started, due, days, *, paused=None, unit="calendar"):
@@ -594,6 +610,7 @@ class City:
             "victims": [{"full_name": v["full_name"], "outcome": v["outcome"]} for v in victims],
         })  # fmt: skip
         claims = self._accident_life(case, victims, declared, outcomes, declarer, batch)
+        case["_names"] = [v["full_name"] for v in victims]
         self._write_case(batch, case)
         for victim in victims:
             batch.add("victim", {**victim, "created_at": case["declared_at"],
@@ -788,6 +805,7 @@ class City:
                 industry_code=parent["industry_code"], ownership=parent["ownership"],
                 declared_by_id=None, _initial="assessed" if death else "treatment",
                 data=base, _closed_at=closed_at if state == "closed" else None,
+                _parent_code=parent["code"], _names=[victim["full_name"]],
             )  # fmt: skip
             self._event(batch, claim, announcer, "create",
                         {"parent": parent["code"], "victim_id": victim["id"]})  # fmt: skip
@@ -894,6 +912,7 @@ class City:
                     closed = max(c["_closed_at"] for c in claims) + rnd.uniform(1, 20) * DAY
                     if closed < now:
                         case["state"] = "closed"
+        case["_names"] = [victim["full_name"]]
         self._write_case(batch, case)
         batch.add("victim", {**victim, "created_at": case["declared_at"],
                              "updated_at": case["declared_at"]})  # fmt: skip

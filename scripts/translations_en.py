@@ -539,7 +539,9 @@ EN = {
     "Khai báo từ ngày": "Declared from",
     "Đến ngày": "To",
     "Tìm kiếm": "Search",
-    "Mã vụ việc, nơi xảy ra, tên nạn nhân": "Case code, place, victim's name",
+    "Mã vụ việc, doanh nghiệp, nơi xảy ra, tên nạn nhân, số CCCD, MST": (
+        "Case code, enterprise, place, victim's name, national ID, tax code"
+    ),
     "Đã thực hiện: %(action)s.": "Done: %(action)s.",
     "Đã khai báo vụ việc %(code)s — mức độ: %(severity)s; cấp điều tra: %(level)s.": "Case %(code)s declared — severity: %(severity)s; investigation level: %(level)s.",
     "Không tìm thấy vụ việc.": "Case not found.",

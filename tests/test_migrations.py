@@ -280,3 +280,73 @@ def test_0009_settles_finished_tasks_copies_kinds_and_downgrades(tmp_path):
     assert settled == {1: escalated, 2: overdue, 3: None, 4: None, 5: None}
     assert not {"case_kind", "settled_at"} & columns
     assert "email_claimed_at" not in notification and "ix_task_scan_due" not in indexes
+
+
+def test_0010_fills_the_search_text_of_existing_cases_and_downgrades(tmp_path):
+    """The search column is filled for the cases already there — an accident with its
+    enterprise, place, description and two victims, the claim of one of them, a commune's case
+    without an enterprise — as ``app.services.search`` writes it; downgrading drops it and its
+    indexes, and upgrading again fills it again."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import insert, inspect, select
+
+    from app.services.search import expected_texts
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        upgrade(revision="0008")
+        tables = _tables()
+        with db.engine.begin() as connection:
+            _old_cases(connection, tables, {1: "accident", 2: "claim", 3: "accident"})
+            connection.execute(
+                insert(tables["enterprise"]).values(
+                    id=7, tax_code="0201234567", name="Công ty CP Đóng tàu Bạch Đằng",
+                    commune_code="11311", workers=10, female_workers=0, created_at=AT,
+                    updated_at=AT,
+                )
+            )  # fmt: skip
+            for victim_id, name in ((1, "Nguyễn Thị Trâm"), (2, "ĐỖ VĂN ĐỨC")):
+                connection.execute(
+                    insert(tables["victim"]).values(
+                        id=victim_id, case_id=1, full_name=name, gender="male",
+                        national_id=f"03109000123{victim_id}", occupation="",
+                        outcome="serious", injury_description="", created_at=AT, updated_at=AT,
+                    )
+                )  # fmt: skip
+            case = tables["case"]
+            connection.execute(
+                case.update()
+                .where(case.c.id == 1)
+                .values(enterprise_id=7, location="Ụ khô  số 1", description="Sập giàn giáo.")
+            )
+            connection.execute(
+                case.update()
+                .where(case.c.id == 2)
+                .values(enterprise_id=7, parent_id=1, victim_id=2)
+            )
+            connection.execute(case.update().where(case.c.id == 3).values(location="Chợ Đôn"))
+        upgrade()
+        with db.engine.connect() as connection:
+            case = _tables()["case"]
+            texts = dict(connection.execute(select(case.c.id, case.c.search_text)).all())
+        expected = expected_texts()
+        db.session.remove()
+        downgrade(revision="0008")
+        inspector = inspect(db.engine)
+        columns = {c["name"] for c in inspector.get_columns("case")}
+        indexes = {i["name"] for i in inspector.get_indexes("case")}
+        indexes |= {i["name"] for i in inspector.get_indexes("victim")}
+        upgrade()
+        with db.engine.connect() as connection:
+            case = _tables()["case"]
+            again = dict(connection.execute(select(case.c.id, case.c.search_text)).all())
+        db.engine.dispose()
+    assert texts == {
+        1: "hp-2026-a000001 cong ty cp dong tau bach dang u kho so 1 sap gian giao. "
+        "nguyen thi tram do van duc",
+        2: "hp-2026-c000002 hp-2026-a000001 cong ty cp dong tau bach dang do van duc",
+        3: "hp-2026-a000003 cho don",
+    }
+    assert expected == texts == again
+    assert "search_text" not in columns
+    assert not indexes & {"ix_case_search_text_trgm", "ix_case_victim_id", "ix_victim_national_id"}

@@ -37,6 +37,25 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Letters that stand alone in Unicode (no decomposition into a base and a mark) but which people
+# type as the plain letter: Vietnamese "đ" is written "d" on a keyboard without Telex.
+_FOLD_LETTERS = str.maketrans({"đ": "d"})
+
+
+def fold(text: str) -> str:
+    """``text`` as search compares it: case-folded, without accents or other combining marks,
+    "đ" as "d", whitespace runs as one space, no space at either end.
+
+    "  NGUYỄN   Văn Đức" (NFC or NFD) → "nguyen van duc". Case folding comes first, so a
+    capital whose lower case gains a mark (Turkish "İ" → "i̇") loses it too. The one rule for
+    the search column (``case.search_text``, ``app.services.search``) and what is typed into
+    the search box; migration 0010 holds a copy that a test compares with this one.
+    """
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.translate(_FOLD_LETTERS).split())
+
+
 class TooDeep(ValueError):
     """A JSON value nested deeper than allowed."""
 

@@ -438,8 +438,18 @@ PATHS: dict[str, dict] = {
             "parameters": [
                 *(
                     {"name": n, "in": "query", "schema": {"type": "string"}}
-                    for n in ("kind", "state", "severity", "level", "commune", "enterprise", "q")
+                    for n in ("kind", "state", "severity", "level", "commune", "enterprise")
                 ),
+                {
+                    "name": "q",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "every word, ignoring case and accents, in the code, "
+                    "enterprise, place, description or victims' names (a claim: its accident's "
+                    "code and its victim's name); 9, 10, 12 or 13 digits are matched exactly: "
+                    "a tax code (10 or 13), or a national ID (9 or 12) for the roles that see "
+                    "national IDs",
+                },
                 *(
                     {
                         "name": n,

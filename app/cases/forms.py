@@ -1021,7 +1021,10 @@ class CaseFilterForm(FlaskForm):
     q = StringField(
         _l("Tìm kiếm"),
         validators=[Optional()],
-        render_kw={"placeholder": _l("Mã vụ việc, nơi xảy ra, tên nạn nhân")},
+        # What ``app.services.search`` matches (accents and capitals do not matter).
+        render_kw={
+            "placeholder": _l("Mã vụ việc, doanh nghiệp, nơi xảy ra, tên nạn nhân, số CCCD, MST")
+        },
     )
 
     def __init__(self, *args, **kwargs):

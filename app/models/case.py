@@ -46,6 +46,18 @@ class Case(TimestampMixin, db.Model):
         # The statistics read accidents by kind and occurrence (Vietnam-time periods).
         Index("ix_case_kind_occurred", "kind", "occurred_at"),
         Index("uq_case_report_key", "report_key", unique=True),
+        # Search (app/services/search.py): on PostgreSQL a trigram index serves
+        # ``search_text LIKE '%word%'``. SQLite has no index that could (a B-tree serves only a
+        # prefix), so there it is declared empty (WHERE 0): the same schema on both, no cost.
+        Index(
+            "ix_case_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            sqlite_where=text("0"),
+        ),
+        # A claim's victim: a national-ID search finds the victim's claims by it.
+        Index("ix_case_victim_id", "victim_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +118,11 @@ class Case(TimestampMixin, db.Model):
     last_event_hash: Mapped[str] = mapped_column(
         String(64), default=GENESIS_HASH, server_default=GENESIS_HASH
     )
+    # What free-text search reads: the case's code, its enterprise's name, place, description
+    # and victims' names (a claim: its code, its accident's code, the enterprise's name and its
+    # victim's name), folded by ``workflows.inputs.fold``. Written with the case and whenever
+    # one of those changes (``app.services.search``); never the national ID.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
     commune: Mapped[Commune] = relationship(lazy="joined")
@@ -140,8 +157,8 @@ class Victim(TimestampMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date | None] = mapped_column(nullable=True)
     gender: Mapped[str] = mapped_column(String(10), default="")
-    # CCCD: 12 digits; masked for union officers.
-    national_id: Mapped[str] = mapped_column(String(12))
+    # CCCD: 12 digits; masked for union officers. Indexed: search finds a victim's cases by it.
+    national_id: Mapped[str] = mapped_column(String(12), index=True)
     occupation: Mapped[str] = mapped_column(String(200), default="")
     # Whole years of age on the day of the accident (Vietnam time), set at declaration: the
     # statistics' age bands group by it without date arithmetic in SQL.

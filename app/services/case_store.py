@@ -71,6 +71,10 @@ _victims = (
     .order_by(VICTIM.c.id)
 )
 _update_victim = update(VICTIM).where(VICTIM.c.id == bindparam("_id"))
+# Only the search column: it is derived from other rows, never part of a transition's state.
+_save_search_text = (
+    update(CASE).where(CASE.c.id == bindparam("_id")).values(search_text=bindparam("_text"))
+)
 _deadlines = (
     select(DEADLINE.c.id, DEADLINE.c.name, *(DEADLINE.c[name] for name in DEADLINE_FIELDS))
     .where(DEADLINE.c.case_id == bindparam("case_id"))
@@ -144,6 +148,12 @@ def load_victims(case_id: int) -> list[dict[str, Any]]:
 def update_victims(changes: Mapping[int, Mapping[str, Any]]) -> None:
     for victim_id, columns in changes.items():
         _run(_update_victim, {"_id": victim_id, **columns})
+
+
+def save_search_texts(texts: Mapping[int, str]) -> None:
+    """Write ``{case id: search text}`` (``app.services.search.refresh``)."""
+    if texts:
+        _run(_save_search_text, [{"_id": k, "_text": v} for k, v in texts.items()])
 
 
 def load_deadlines(case_id: int) -> dict[str, dict[str, Any]]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.clock import as_utc, now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import Case, CaseEvent, Task, Victim
+from app.models import Case, CaseEvent, Task
 from app.services.paging import (
     Count,
     capped_count,
@@ -24,6 +24,7 @@ from app.services.paging import (
     decode_cursor,
     encode_cursor,
 )
+from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
 
 PAGE_SIZE = 25
@@ -166,15 +167,7 @@ def list_cases(
     if filters.declared_to:
         query = query.where(Case.declared_at <= filters.declared_to)
     if filters.q:
-        pattern = f"%{filters.q.strip()}%"
-        query = query.where(
-            or_(
-                Case.code.ilike(pattern),
-                Case.location.ilike(pattern),
-                Case.description.ilike(pattern),
-                Case.id.in_(select(Victim.case_id).where(Victim.full_name.ilike(pattern))),
-            )
-        )
+        query = query.where(search_condition(filters.q, user))
     count: Count = capped_count(query)
     ordered = query.options(*loads).order_by(Case.declared_at.desc(), Case.id.desc())
     if after is not None:

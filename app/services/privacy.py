@@ -69,6 +69,12 @@ def sees_medical(user) -> bool:
 # -- national IDs -------------------------------------------------------------------------------
 
 
+def sees_national_id(user) -> bool:
+    """Whether ``user`` sees national IDs in full, and so may find a victim by one (search):
+    the medical roles."""
+    return sees_medical(user)
+
+
 def mask_national_id(value: str | None) -> str:
     """A national ID as a role without medical access sees it: ``************`` (empty when
     there is none).
@@ -85,7 +91,7 @@ def mask_national_id(value: str | None) -> str:
 
 def national_id_for(user, value: str | None) -> str:
     """``value`` as ``user`` may see it: in full for the medical roles, masked otherwise."""
-    return (value or "") if sees_medical(user) else mask_national_id(value)
+    return (value or "") if sees_national_id(user) else mask_national_id(value)
 
 
 # -- what is medical ----------------------------------------------------------------------------

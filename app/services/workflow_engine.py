@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from transitions import Machine, MachineError
@@ -37,7 +38,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CaseCounter, Enterprise
 from app.services import case_store as store
-from app.services import codes
+from app.services import codes, search
 from app.services.audit import append_event
 from app.services.case_snapshot import LoadedRelated, Related, snapshot
 from app.services.rulebook import load_rulebook
@@ -389,11 +390,23 @@ def apply_outcome(case, related: Related, outcome: Outcome, at: datetime, *, act
                 # parent: the employer's costs are recorded as the claim goes).
                 raise KeyError(f"victim {victim_id} is not case {case.id}'s")
         store.update_victims(outcome.victims)
+        if any(search.VICTIM_FIELDS.intersection(c) for c in outcome.victims.values()):
+            _refresh_search_text(case, outcome.victims)
     apply_deadlines(case, related, outcome.deadlines, at)
     if outcome.children:
+        names = {v["id"]: v["full_name"] for v in related.victims()}
         for child in outcome.children:
-            create_child(case, child, at, actor=actor, rules=rules)
+            create_child(
+                case, child, at, actor=actor, rules=rules, victim_name=names.get(child.victim_id)
+            )
         related.forget("children")
+
+
+def _refresh_search_text(case, victim_ids: Iterable[int]) -> None:
+    """Rewrite the search text of ``case`` and of the claims of these victims (a name of theirs
+    changed). No effect renames a victim today; this keeps search right when one does."""
+    claims = db.session.scalars(select(Case.id).where(Case.victim_id.in_(list(victim_ids))))
+    search.refresh([case.id, *claims])
 
 
 def apply_deadlines(
@@ -488,9 +501,16 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
         data=dict(new.data or {}),
         report_key=new.report_key,
     )
-    _copy_classification(case)
+    enterprise = _copy_classification(case)
     _derive_columns(case, definition)
     case.victims.extend(new.victims)
+    case.search_text = search.case_search_text(
+        case.code,
+        enterprise_name=enterprise.name if enterprise is not None else None,
+        location=case.location,
+        description=case.description,
+        victim_names=[victim.full_name for victim in case.victims],
+    )
     db.session.add(case)
     db.session.flush()
     # A new case: nothing to read back but the victims just written.
@@ -508,15 +528,17 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
     return case
 
 
-def _copy_classification(case: Case) -> None:
+def _copy_classification(case: Case) -> Enterprise | None:
     """Copy the enterprise's industry and type of ownership in force now onto the case, so a
-    later reclassification of the enterprise does not rewrite old statistics."""
+    later reclassification of the enterprise does not rewrite old statistics. Returns the
+    enterprise (None for a case without one)."""
     if case.enterprise_id is None:
-        return
+        return None
     enterprise = db.session.get(Enterprise, case.enterprise_id)
     if enterprise is not None:
         case.industry_code = enterprise.industry_code
         case.ownership = enterprise.ownership
+    return enterprise
 
 
 def _derive_columns(case: Case, definition) -> None:
@@ -525,14 +547,19 @@ def _derive_columns(case: Case, definition) -> None:
         setattr(case, column, derive(case.data or {}))
 
 
-def create_child(parent, child: ChildCase, at: datetime, *, actor, rules) -> Case:
-    """Create a child case (a claim) under ``parent``, logged as trigger ``create``."""
+def create_child(
+    parent, child: ChildCase, at: datetime, *, actor, rules, victim_name: str | None = None
+) -> Case:
+    """Create a child case (a claim) under ``parent``, logged as trigger ``create``.
+    ``victim_name``: the name of ``child.victim_id`` (what search finds the claim by)."""
     definition = get_workflow(child.kind)
     from flask import current_app
 
+    enterprise = db.session.get(Enterprise, parent.enterprise_id) if parent.enterprise_id else None
+    code = next_code(definition.letter, at, current_app.config["SAFECASE_PROVINCE"])
     case = Case(
         kind=child.kind,
-        code=next_code(definition.letter, at, current_app.config["SAFECASE_PROVINCE"]),
+        code=code,
         state=child.state,
         version=1,
         parent_id=parent.id,
@@ -547,6 +574,12 @@ def create_child(parent, child: ChildCase, at: datetime, *, actor, rules) -> Cas
         # The classification in force when the parent was declared, not today's.
         industry_code=parent.industry_code,
         ownership=parent.ownership,
+        search_text=search.case_search_text(
+            code,
+            parent_code=parent.code,
+            enterprise_name=enterprise.name if enterprise is not None else None,
+            victim_names=[victim_name] if victim_name else [],
+        ),
     )
     _derive_columns(case, definition)
     db.session.add(case)

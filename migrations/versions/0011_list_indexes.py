@@ -13,7 +13,7 @@ workers" the running deadlines by ``(due_at, id)`` (partial: not met, not paused
 Downgrading restores the indexes as they were before it exactly.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 13:10:00
 
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

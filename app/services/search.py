@@ -1,0 +1,186 @@
+"""Search as people search: what the case list's ``q`` matches, and the column it reads.
+
+Free text matches ``case.search_text``: a case's code, its enterprise's name, place,
+description and victims' names — for a claim its code, its accident's code, the enterprise's
+name and its own victim's name, so a victim's name finds their claims — folded by
+``workflows.inputs.fold`` (no case, no accents, "đ" as "d", one space between words). The query
+is folded the same way and each of its words must appear somewhere in the column (in any order,
+as part of a word: "nguyen" finds "Nguyễn", "Nguyên" and "NGUYỄN VĂN"). On PostgreSQL a GIN
+trigram index (``pg_trgm``) serves ``LIKE '%word%'`` (words of three or more characters use it);
+SQLite reads the same column with the same ``LIKE``, so both give the same cases.
+
+A query of 9, 10, 12 or 13 digits (dashes and spaces aside) is an identifier, not text: 10
+or 13 digits are matched exactly against the enterprises' tax codes, and 9 or 12 digits against
+the victims' national IDs — the latter only for the roles that see national IDs in full
+(``privacy.sees_national_id``). For any other role a national ID finds nothing, exactly as a
+number no case holds would, so it tells nothing about who has that ID. Either match is within
+the caller's scope (the list's ``case_filter``), and a victim's ID finds their claims as well.
+
+The column is written with the case (``workflow_engine.create_case`` / ``create_child``) and
+rewritten when a victim's name changes (``refresh``); the generator (``bench.seed``) and
+migration 0010 write it their own way, and ``expected_texts`` recomputes it from the rows so a
+test can tell when a path forgot it. An enterprise's name is copied in: nothing renames an
+enterprise today; whatever comes to must ``refresh`` its cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from app.extensions import db
+from app.models import Case, Enterprise, Victim
+from app.services import case_store
+from app.services.parties import TAX_CODE_RE, normalise_tax_code
+from app.services.privacy import sees_national_id
+from workflows.inputs import fold, is_digits
+
+# Words of a query beyond this many are ignored (each is one more LIKE on the column).
+MAX_WORDS = 8
+# The victim columns the search text holds: changing one rewrites it (``refresh``).
+VICTIM_FIELDS = frozenset({"full_name"})
+# Lengths of a national ID: a CCCD's 12 digits, an old CMND's 9.
+NATIONAL_ID_LENGTHS = (9, 12)
+# A query of this many digits (dashes and spaces aside) names a national ID or a tax code (10
+# or 13): it is matched exactly against those and not as text. No case's text holds such a
+# number, and its digits' trigrams (every code has "000", "202"…) would make the text search
+# read much of the index for nothing (docs/performance-search.md).
+IDENTIFIER_LENGTHS = frozenset({*NATIONAL_ID_LENGTHS, 10, 13})
+
+
+def case_search_text(
+    code: str,
+    *,
+    parent_code: str | None = None,
+    enterprise_name: str | None = None,
+    location: str | None = None,
+    description: str | None = None,
+    victim_names: Iterable[str] = (),
+) -> str:
+    """The ``search_text`` of a case with these fields, folded: parts in this order, empty ones
+    left out, separated by one space. (Migration 0010 holds a copy; a test compares them.)"""
+    parts = (code, parent_code, enterprise_name, location, description, *victim_names)
+    return fold(" ".join(part for part in parts if part))
+
+
+def query_words(q: str) -> list[str]:
+    """The folded words of a query (at most ``MAX_WORDS``), e.g. " NGUYỄN  văn " → ["nguyen",
+    "van"]."""
+    return fold(q).split()[:MAX_WORDS]
+
+
+def search_condition(q: str, user) -> ColumnElement[bool]:
+    """A WHERE clause on ``Case`` for the query ``q`` as ``user`` may search (the scope filter
+    is the caller's: ``case_filter``). A blank query matches every case.
+
+    An identifier costs one indexed lookup (tax code, or national ID) before the clause is
+    built, so the clause names ids: each branch is then an index condition on PostgreSQL (a
+    bitmap OR), where a subquery would make it a filter over every row. Nothing found: a
+    clause no case meets.
+    """
+    words = query_words(q)
+    if not words:
+        return true()
+    # The query without its dashes and spaces: an identifier if it is all digits.
+    digits = normalise_tax_code(q)
+    identifier = is_digits(digits) and len(digits) in IDENTIFIER_LENGTHS
+    branches: list[ColumnElement[bool]] = []
+    if not identifier:
+        branches.append(and_(*(_contains(word) for word in words)))
+    if identifier and TAX_CODE_RE.match(digits):
+        enterprise_ids = db.session.scalars(
+            select(Enterprise.id).where(Enterprise.tax_code == digits)
+        ).all()
+        if enterprise_ids:
+            branches.append(Case.enterprise_id.in_(enterprise_ids))
+    if identifier and len(digits) in NATIONAL_ID_LENGTHS and sees_national_id(user):
+        branches.append(_national_id_branch(digits))
+    return or_(*branches) if branches else false()
+
+
+def _contains(word: str) -> ColumnElement[bool]:
+    """``search_text LIKE '%word%'`` with ``%``, ``_`` and the escape character taken literally.
+    The pattern is one bound value (not ``'%' || :word || '%'``, what ``contains`` sends), so
+    PostgreSQL plans with the pattern itself: the trigram index and the row estimate from it."""
+    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return Case.search_text.like(f"%{escaped}%", escape="/")
+
+
+def _national_id_branch(national_id: str) -> ColumnElement[bool]:
+    """The cases of the victims with this national ID: the ones they are named in and their
+    claims."""
+    victims = db.session.execute(
+        select(Victim.id, Victim.case_id).where(Victim.national_id == national_id)
+    ).all()
+    if not victims:
+        return false()
+    return or_(
+        Case.id.in_(sorted({row.case_id for row in victims})),
+        Case.victim_id.in_(sorted(row.id for row in victims)),
+    )
+
+
+# -- keeping the column right -----------------------------------------------------------------
+
+
+def expected_texts(case_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """``{case id: search text}`` recomputed from the rows (every case when ``case_ids`` is
+    None): what ``search_text`` must hold. Reads four queries, whatever the number of cases."""
+    cases = (
+        select(
+            Case.id,
+            Case.code,
+            Case.parent_id,
+            Case.victim_id,
+            Case.location,
+            Case.description,
+            Enterprise.name.label("enterprise_name"),
+        )
+        .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
+        .order_by(Case.id)
+    )
+    if case_ids is not None:
+        cases = cases.where(Case.id.in_(list(case_ids)))
+    rows = db.session.execute(cases).all()
+    ids = [row.id for row in rows]
+    names: dict[int, list[str]] = {}
+    victims = select(Victim.id, Victim.case_id, Victim.full_name).order_by(Victim.id)
+    claim_victims = {row.victim_id for row in rows if row.victim_id is not None}
+    if case_ids is not None:
+        victims = victims.where(or_(Victim.case_id.in_(ids), Victim.id.in_(claim_victims)))
+    by_id: dict[int, str] = {}
+    for victim in db.session.execute(victims):
+        names.setdefault(victim.case_id, []).append(victim.full_name)
+        by_id[victim.id] = victim.full_name
+    parents = {row.parent_id for row in rows if row.parent_id is not None}
+    codes = dict(
+        db.session.execute(select(Case.id, Case.code).where(Case.id.in_(parents))).all()
+        if parents
+        else ()
+    )
+    return {
+        row.id: case_search_text(
+            row.code,
+            parent_code=codes.get(row.parent_id),
+            enterprise_name=row.enterprise_name,
+            location=row.location,
+            description=row.description,
+            victim_names=_people(row, names, by_id),
+        )
+        for row in rows
+    }
+
+
+def _people(row, names: dict[int, list[str]], by_id: dict[int, str]) -> list[str]:
+    """The names a case's text holds: a claim its own victim's (a row of its accident), any
+    other case its victims'."""
+    if row.victim_id is not None:
+        return [by_id[row.victim_id]] if row.victim_id in by_id else []
+    return names.get(row.id, [])
+
+
+def refresh(case_ids: Iterable[int]) -> None:
+    """Rewrite the ``search_text`` of these cases from their rows, in the caller's transaction
+    (after a victim is renamed, say: pass the case and its claims)."""
+    case_store.save_search_texts(expected_texts(sorted(set(case_ids))))
