@@ -178,6 +178,8 @@ def test_open_tasks_are_the_ones_the_engine_would_keep(city):
     assert roles["enterprise"] and roles["inspector"] and roles["union"]
     assert "level_role" not in roles and "team_head_role" not in roles
     assert _count(Task, Task.due_at.is_not(None))
+
+
 def test_every_generated_case_has_the_search_text_its_rows_say(city):
     """The generator writes ``search_text`` as the engine does (``app.services.search``)."""
     from app.services.search import expected_texts

@@ -31,9 +31,19 @@ def case_url(case_id: int | None) -> str | None:
     return f"/cases/{case_id}"
 
 
+# The workflow's names of the receipt's fields, as the page's form names them.
+RECEIPT_FIELDS = {"confirmed_at": "received_on"}
+
+
 @bp.get("/")
 @require_permission("cases.view")
 def my_workers():
+    return _my_workers_page()
+
+
+def _my_workers_page(refused: dict | None = None, status: int = 200):
+    """The list; ``refused`` (claim id, what was typed, errors by field) reopens one row's
+    receipt form with every error beside its input, as typed."""
     args = {
         name: (request.args.get(name) or "").strip()
         for name in ("status", "overdue", "code")
@@ -61,7 +71,10 @@ def my_workers():
         case_url=case_url,
         form=ConfirmReceiptForm(),
         today=to_local(now()).date(),
-    )
+        refused=refused,
+        # Answered at …/confirm-receipt: forms.js puts the list's address in the bar.
+        page_url=url_for("claims.my_workers") if refused else None,
+    ), status
 
 
 @bp.post("/<int:claim_id>/confirm-receipt")
@@ -85,7 +98,19 @@ def confirm_receipt(claim_id: int):
             recipient_name=form.recipient_name.data,
             recipient_relationship=form.recipient_relationship.data,
         )
-    except (ValidationFailed, Conflict) as exc:
+    except ValidationFailed as exc:
+        # The form again, open, with what was typed and each error beside its input (#15: the
+        # refusal used to close the form and lose the recipient's name).
+        errors: dict[str, list[str]] = {}
+        for field, messages in exc.errors.items():
+            name = RECEIPT_FIELDS.get(field, field)
+            errors.setdefault(name, []).extend(localize(m) for m in messages)
+        typed = {
+            name: getattr(form, name).data or ""
+            for name in ("received_on", "received_by", "recipient_name", "recipient_relationship")
+        }
+        return _my_workers_page({"claim_id": claim_id, "values": typed, "errors": errors}, 422)
+    except Conflict as exc:
         details = [localize(m) for messages in exc.errors.values() for m in messages]
         # The refusal's message is often its one field error too: each line once.
         flash(" ".join(dict.fromkeys([localize(exc.message), *details])), "error")

@@ -97,15 +97,22 @@ def test_a_relative_receives_on_an_earlier_day_and_must_be_named(client, login, 
     row = row_html(html, paid_claim.code)
     assert 'name="received_on"' in row and 'name="received_by"' in row
     form = {"csrf_token": csrf_token_from(html), "version": str(paid_claim.version)}
-    unnamed = {**form, "received_by": "relative"}
-    client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=unnamed)
-    flashed = client.get(URL).get_data(as_text=True)
-    assert "Ghi rõ họ tên thân nhân" in flashed
+    unnamed = {**form, "received_by": "relative", "recipient_relationship": "Vợ"}
+    refused = client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=unnamed)
+    # The form comes back open, with what was typed and the error beside the name's input.
+    assert refused.status_code == 422
+    row = row_html(refused.get_data(as_text=True), paid_claim.code)
+    assert "<details" in row and " open>" in row and "data-error-summary" in row
+    assert "Ghi rõ họ tên thân nhân" in row
+    assert 'value="Vợ"' in row and '<option value="relative" selected>' in row
+    assert 'aria-describedby="recipient_name-' in row
     db.session.refresh(paid_claim)
     assert paid_claim.data["compensation"]["confirmed_at"] is None
     bad_day = {**form, "received_on": "31/02/2026"}
-    client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=bad_day)
-    assert "dd/mm/yyyy" in client.get(URL).get_data(as_text=True)
+    refused = client.post(f"/claims/{paid_claim.id}/confirm-receipt", data=bad_day)
+    assert refused.status_code == 422
+    assert "dd/mm/yyyy" in refused.get_data(as_text=True)
+    assert 'value="31/02/2026"' in refused.get_data(as_text=True)
     today = clock.now().astimezone(clock.VN_TZ).date()
     named = {
         **form,
