@@ -72,6 +72,9 @@ class WorkerRow:
     expected_vnd: int | None
     decided_vnd: int | None
     insurance_approved: bool | None
+    # The decided benefit's kind ("monthly": the amount is per month); None for a reader
+    # without medical access, as the expected kind.
+    decided_kind: str | None
     due_label: str | None
     due_at: datetime | None
     days_late: int | None
@@ -152,6 +155,7 @@ def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[st
         expected_vnd=ins.get("expected_vnd"),
         decided_vnd=ins.get("decided_vnd"),
         insurance_approved=ins.get("approved"),
+        decided_kind=ins.get("kind"),
         due_label=due[0] if due else None,
         due_at=due[1] if due else None,
         days_late=_days_late(due[1] if due else None, at),

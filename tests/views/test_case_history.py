@@ -102,3 +102,13 @@ def test_the_diagram_names_states_and_arrows_in_the_readers_language(claim, sign
     drawn = html.unescape(client.get("/cases/diagram/accident").get_data(as_text=True))
     assert 'state "Declared" as declared' in drawn
     assert ": open_investigation" not in drawn and "Thành lập" not in drawn
+
+
+def test_a_decided_monthly_allowance_reads_per_month_to_those_who_may_know_its_kind(
+    claim, signed_in
+):
+    make_user("union", username="cd1", enterprise=claim.enterprise)
+    employer = signed_in("dn1").get("/claims/?status=all").get_data(as_text=True)
+    assert "Đã quyết định: 1.122.050 đ/tháng" in employer
+    union = signed_in("cd1").get("/claims/?status=all").get_data(as_text=True)
+    assert "Đã quyết định: 1.122.050 đ" in union and "1.122.050 đ/tháng" not in union
