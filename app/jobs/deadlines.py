@@ -367,12 +367,13 @@ def _case_codes(case_ids: set[int]) -> dict[int, tuple[str, str]]:
 def _notice(task, event: str, roles: tuple[str, ...], codes, at: datetime) -> OutboxMessage:
     """An outbox row in the scan's transaction, dispatched after commit like any notice."""
     code, kind = codes[task.case_id]
-    deadline_label = ""
+    deadline_label = deadline_label_en = ""
     if task.deadline:
         try:
-            deadline_label = get_workflow(task.case_kind or kind).deadline(task.deadline).label_vi
+            deadline = get_workflow(task.case_kind or kind).deadline(task.deadline)
+            deadline_label, deadline_label_en = deadline.label_vi, deadline.label_en
         except KeyError:
-            deadline_label = task.deadline
+            deadline_label = deadline_label_en = task.deadline
     return OutboxMessage(
         case_id=task.case_id,
         event=event,
@@ -385,10 +386,13 @@ def _notice(task, event: str, roles: tuple[str, ...], codes, at: datetime) -> Ou
             "task_id": task.id,
             "task": task.name,
             "title": task.title_vi,
+            "title_en": task.title_en,
             "role": task.role,
             "role_label": ROLE_LABELS.get(task.role, (task.role,))[0],
+            "role_label_en": ROLE_LABELS.get(task.role, (task.role, task.role))[1],
             "due": to_local(task.due_at).strftime("%d/%m/%Y %H:%M"),
             "deadline": deadline_label,
+            "deadline_en": deadline_label_en,
         },
         created_at=now(),
     )

@@ -238,7 +238,7 @@ MUTE_HINT = "\nBạn có thể tắt email cho các thông báo không khẩn t�
 def in_app_subject(subject: str) -> str:
     """A stored subject as the notifications page shows it: without the email's tags
     ("[SafeCase] [KHẨN] "), which a mail client needs and the page says with its own badge."""
-    for tag in (PREFIX, URGENT_PREFIX):
+    for tag in (PREFIX, URGENT_PREFIX, "[URGENT] "):
         subject = subject.removeprefix(tag)
     return subject
 
@@ -248,23 +248,41 @@ RULE_VALUES = ("scene_arrival_hours", "compensation_due_days", "insurance_decisi
 
 
 def render(
-    event: str, values: dict, *, urgent: bool = False, medical: bool = False
+    event: str, values: dict, *, urgent: bool = False, medical: bool = False, lang: str = "vi"
 ) -> tuple[str, str]:
     """Subject and body of ``event`` with ``values`` filled in (missing values are blank);
     the ``MEDICAL_MESSAGES`` text when there is one and the reader has medical access
-    (``medical``).
+    (``medical``); in English (``app/jobs/messages_en.py``) when ``lang`` is "en" — the
+    recipient's own choice (``User.locale``).
 
     ``values`` carries the notice's payload plus the ``RULE_VALUES`` in force.
     """
-    found = MEDICAL_MESSAGES.get(event) if medical else None
-    subject, body = found or MESSAGES.get(event, GENERIC)
+    if lang == "en":
+        from app.jobs import messages_en as texts
+
+        messages, medical_messages, generic = texts.MESSAGES, texts.MEDICAL_MESSAGES, texts.GENERIC
+        urgent_prefix = texts.URGENT_PREFIX
+        # The deadline scan's English names, falling back to the Vietnamese ones it always has.
+        values = {
+            **{f"{k}_en": values.get(k) for k in ("title", "deadline", "role_label")},
+            **values,
+        }
+    else:
+        messages, medical_messages, generic = MESSAGES, MEDICAL_MESSAGES, GENERIC
+        urgent_prefix = URGENT_PREFIX
+    found = medical_messages.get(event) if medical else None
+    subject, body = found or messages.get(event, generic)
     safe = _Defaults(values)
-    prefix = PREFIX + (URGENT_PREFIX if urgent else "")
+    prefix = PREFIX + (urgent_prefix if urgent else "")
     return prefix + subject.format_map(safe), body.format_map(safe)
 
 
-def email_text(body: str, *, urgent: bool) -> str:
-    """The plain-text email body: the in-app text plus a footer."""
+def email_text(body: str, *, urgent: bool, lang: str = "vi") -> str:
+    """The plain-text email body: the in-app text plus a footer, in the recipient's language."""
+    if lang == "en":
+        from app.jobs import messages_en as texts
+
+        return body + texts.FOOTER + ("" if urgent else texts.MUTE_HINT)
     return body + FOOTER + ("" if urgent else MUTE_HINT)
 
 

@@ -192,16 +192,20 @@ def dispatch_outbox(outbox_id: int) -> int:
         # A notice goes to every role, the union included: never a medical value from the
         # payload, and each recipient reads the text its access allows (app.services.privacy).
         values = strip_medical({**rule_values(row.created_at), **(row.payload or {})})
+        # Each recipient reads the text its access allows, in the language it chose.
         texts = {
-            medical: render(row.event, values, urgent=row.urgent, medical=medical)
+            (medical, lang): render(
+                row.event, values, urgent=row.urgent, medical=medical, lang=lang
+            )
             for medical in (False, True)
+            for lang in ("vi", "en")
         }
         at = now()
         new = []
         for user in recipients(case, row.roles or []):
             if user.id in already:
                 continue
-            subject, body = texts[sees_medical(user)]
+            subject, body = texts[sees_medical(user), "en" if user.locale == "en" else "vi"]
             new.append(
                 Notification(
                     outbox_id=row.id,
@@ -290,7 +294,8 @@ def build_message(note: Notification, user: User) -> EmailMessage:
     if note.urgent:
         message["Importance"] = "high"
         message["X-Priority"] = "1"
-    message.set_content(email_text(note.body, urgent=note.urgent))
+    lang = "en" if user.locale == "en" else "vi"
+    message.set_content(email_text(note.body, urgent=note.urgent, lang=lang))
     return message
 
 
