@@ -148,6 +148,7 @@ _NOTICE_COLUMNS = (
     Task.case_kind,
     Task.name,
     Task.title_vi,
+    Task.title_en,
     Task.role,
     Task.deadline,
     Task.due_at,
