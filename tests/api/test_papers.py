@@ -202,8 +202,8 @@ def test_minutes_content(api, w, t):
     for expected in (
         "BIÊN BẢN ĐIỀU TRA TAI NẠN LAO ĐỘNG",
         "(Tai nạn lao động chết người)",
-        "Trần Thanh Tra — thanh tra (Trưởng đoàn)",
-        "Lê Công Đoàn — công đoàn",
+        "Trần Thanh Tra — Thanh tra (Sở Nội vụ) (Trưởng đoàn)",  # capitalised as on the form
+        "Lê Công Đoàn — Công đoàn",
         "Công ty TNHH Cơ khí Đông Hải",
         "Nguyễn Văn Đức",
         "Nguyên nhân",
@@ -213,7 +213,7 @@ def test_minutes_content(api, w, t):
         "Người sử dụng lao động chưa huấn luyện an toàn",
         "Huấn luyện lại",
         "Đại diện công đoàn cho rằng lỗi thuộc người sử dụng",
-        "Kiểm sát viên Vũ — viện kiểm sát",
+        "Kiểm sát viên Vũ — Viện kiểm sát",
         "TRƯỞNG ĐOÀN ĐIỀU TRA",
         "ĐẠI DIỆN NGƯỜI SỬ DỤNG LAO ĐỘNG",
     ):
