@@ -38,6 +38,8 @@ from datetime import timedelta
 from pathlib import Path
 from time import perf_counter
 
+from bench.common import samples_of
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance-deadlines.md"
 TARGET = 2.0
@@ -45,12 +47,7 @@ BASELINE_INDEX = "bench_task_due_at"
 
 
 def timed(fn, repeat: int) -> tuple[float, list[float]]:
-    fn()  # warm-up: caches, buffers, plans
-    samples = []
-    for _ in range(repeat):
-        started = perf_counter()
-        fn()
-        samples.append(perf_counter() - started)
+    samples = samples_of(fn, repeat)
     return statistics.median(samples), samples
 
 

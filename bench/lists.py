@@ -31,8 +31,9 @@ import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter
 from typing import Any
+
+from bench.common import bench_app, postgres_url, samples_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance-lists.md"
@@ -59,13 +60,7 @@ class Scenario:
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
-    fn()  # warm-up: caches, buffers, plans
-    samples = []
-    for _ in range(repeat):
-        started = perf_counter()
-        fn()
-        samples.append(perf_counter() - started)
-    samples.sort()
+    samples = sorted(samples_of(fn, repeat))
     p95 = samples[min(len(samples) - 1, max(0, round(0.95 * len(samples)) - 1))]
     return p95, statistics.median(samples)
 
@@ -82,24 +77,20 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
     parser.add_argument("--only", default="", help="run only the lists whose name has this")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        print("bench.lists: set DATABASE_URL to a PostgreSQL copy of the bench data set")
+    url = postgres_url("bench.lists")
+    if url is None:
         return 2
 
     import psycopg
     from sqlalchemy import event, func, select
 
-    from app import create_app
     from app.extensions import db
     from app.models import Case, Enterprise, User
     from app.services import claims, inbox
     from app.services.cases import ROW_LOADS, CaseFilters, list_cases
     from app.services.paging import encode_cursor
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)}
-    )
+    app = bench_app(url)
     raw = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
     raw.autocommit = True
 

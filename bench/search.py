@@ -37,6 +37,8 @@ from pathlib import Path
 from time import perf_counter
 from types import SimpleNamespace
 
+from bench.common import bench_app, percentile, postgres_url, samples_of
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance-search.md"
 TARGET = 2.0
@@ -70,19 +72,8 @@ class Caller:
     scope: dict
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def timed(fn, repeat: int) -> list[float]:
-    fn()  # warm-up: caches, buffers, plans
-    samples = []
-    for _ in range(repeat):
-        started = perf_counter()
-        fn()
-        samples.append(perf_counter() - started)
-    return samples
+    return samples_of(fn, repeat)
 
 
 def ms(seconds: float) -> str:
@@ -128,23 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-before", action="store_true", help="skip the old ILIKE search")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        print("bench.search: set DATABASE_URL to the PostgreSQL database bench.seed filled")
+    url = postgres_url("bench.search")
+    if url is None:
         return 2
 
     import psycopg
     from sqlalchemy import func, select
 
-    from app import create_app
     from app.extensions import db
     from app.models import Case, Enterprise, User, Victim
     from app.services.cases import CaseFilters, list_cases
     from app.services.search import query_words
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)}
-    )
+    app = bench_app(url)
     results: list[tuple] = []
     with app.app_context(), psycopg.connect(url, autocommit=True) as conn:
         cases = db.session.scalar(select(func.count()).select_from(Case))

@@ -26,7 +26,8 @@ import platform
 import statistics
 import sys
 from pathlib import Path
-from time import perf_counter
+
+from bench.common import bench_app, postgres_url, samples_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance-statistics.md"
@@ -45,12 +46,7 @@ GROUP BY c.industry_code
 
 
 def timed(fn, repeat: int) -> tuple[float, list[float]]:
-    fn()  # warm-up: caches, buffers, plans
-    samples = []
-    for _ in range(repeat):
-        started = perf_counter()
-        fn()
-        samples.append(perf_counter() - started)
+    samples = samples_of(fn, repeat)
     return statistics.median(samples), samples
 
 
@@ -64,22 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        print("bench.statistics: set DATABASE_URL to the PostgreSQL database bench.seed filled")
+    url = postgres_url("bench.statistics")
+    if url is None:
         return 2
 
     import psycopg
 
-    from app import create_app
     from app.extensions import db
     from app.models import Case, Victim
     from app.services import statistics as stats
     from workflows.law.calendar import VN_TZ
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)}
-    )
+    app = bench_app(url)
     with app.app_context():
         cases = db.session.query(Case).count()
         victims = db.session.query(Victim).count()

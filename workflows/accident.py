@@ -51,6 +51,7 @@ from workflows.base import (
     local_date,
     not_future,
     parse_iso,
+    since_declaration,
     unless,
 )
 from workflows.claim import has_all_claims_closed, victim_claims
@@ -88,7 +89,7 @@ from workflows.investigation import (
     team_record,
 )
 from workflows.law import classification
-from workflows.law.calendar import VN_TZ, add_calendar_days
+from workflows.law.calendar import add_calendar_days
 
 # Who investigates (and so extends and closes) at each level.
 ROLE_BY_LEVEL = {"province": "inspector", "enterprise": "enterprise", "commune_record": "commune"}
@@ -167,14 +168,7 @@ def is_scene_arrival_pending(ctx: Context) -> Reason | None:
 
 def has_valid_arrival(ctx: Context) -> Reason | None:
     """The arrival lies between the declaration and now."""
-    arrived = ctx.payload.get("arrived_at")
-    if arrived and ctx.case.declared_at and arrived < ctx.case.declared_at:
-        declared = ctx.case.declared_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-        return Reason(
-            f"Thời điểm có mặt không được trước thời điểm khai báo vụ việc ({declared}).",
-            field="arrived_at",
-        )
-    return not_future(ctx, "arrived_at", "Thời điểm có mặt tại hiện trường")
+    return since_declaration(ctx, "arrived_at", "Thời điểm có mặt tại hiện trường")
 
 
 def record_scene_arrival(ctx: Context) -> Outcome:

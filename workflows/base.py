@@ -956,6 +956,22 @@ def not_future(ctx: Context, key: str, what: str) -> str | None:
     return None
 
 
+def since_declaration(ctx: Context, key: str, what: str) -> str | None:
+    """A guard's reason when the payload's ``key`` (a moment) lies before the case's
+    declaration or after now, else None. The message names the declared moment, not only its
+    day: a moment earlier on the declaration's own day is refused too, and people must see what
+    was compared (#15)."""
+    moment = ctx.payload.get(key)
+    if moment and ctx.case.declared_at and moment < ctx.case.declared_at:
+        from workflows.law.calendar import VN_TZ
+
+        declared = ctx.case.declared_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+        return Reason(
+            f"{what} không được trước thời điểm khai báo vụ việc ({declared}).", field=key
+        )
+    return not_future(ctx, key, what)
+
+
 def close(ctx: Context) -> Outcome:
     """The effect of closing a case of any kind: the moment it was closed."""
     return Outcome(data={"closed_at": iso(ctx.now)})

@@ -27,9 +27,8 @@ from workflows.base import (
     Outcome,
     Reason,
     iso,
-    not_future,
+    since_declaration,
 )
-from workflows.law.calendar import VN_TZ
 
 # The body that heads an investigation team acts in the app under this role.
 HEAD_ROLE_BY_ORGANISATION = {"inspectorate": "inspector", "employer": "enterprise"}
@@ -102,16 +101,7 @@ def head_reason(team: list, organisation: str) -> Reason | None:
 
 def is_valid_meeting_time(ctx: Context) -> Reason | None:
     """The announcement meeting lies between the declaration and now."""
-    meeting = ctx.payload.get("meeting_at")
-    if meeting and ctx.case.declared_at and meeting < ctx.case.declared_at:
-        # The moment, not the day: a meeting earlier on the declaration's own day is refused
-        # too, and the message must say what was really compared.
-        declared = ctx.case.declared_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-        return Reason(
-            f"Cuộc họp công bố không được trước thời điểm khai báo vụ việc ({declared}).",
-            field="meeting_at",
-        )
-    return not_future(ctx, "meeting_at", "Thời điểm họp công bố")
+    return since_declaration(ctx, "meeting_at", "Thời điểm họp công bố")
 
 
 def is_not_own_duplicate(ctx: Context) -> Reason | None:
