@@ -97,3 +97,23 @@ def page(browser, live_server):
         assert watch.violations() == [], "Content-Security-Policy violations"
     finally:
         context.close()
+
+
+@pytest.fixture
+def world(app):
+    """A paid 25 % claim of enterprise dn1 (Trần Thị Hoa), its union cd1, inspector tt1 and
+    administrator qt1: enough for each role's main pages. Returns the claim's and accident's
+    ids; the test's transaction is committed so the live server can write."""
+    from app.extensions import db
+    from tests.api.claim_flow import assessed_claim, stamp
+    from tests.factories import act, make_user
+
+    employer = make_user("enterprise", username="dn1", full_name="Trần Thị Hoa")
+    claim = assessed_claim(employer, 25)
+    act(claim, employer, "record_payment", amount_vnd=80_000_000, paid_at=stamp())
+    make_user("union", username="cd1", enterprise=employer.enterprise)
+    make_user("inspector", username="tt1")
+    make_user("admin", username="qt1")
+    ids = {"claim": claim.id, "accident": claim.parent_id}
+    db.session.commit()
+    return ids

@@ -7,28 +7,12 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from app.extensions import db
-from tests.api.claim_flow import assessed_claim, stamp
 from tests.browser.pages import log_in
 from tests.conftest import csrf_token_from
-from tests.factories import act, make_user
 
 pytestmark = pytest.mark.browser
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-@pytest.fixture
-def world(app):
-    employer = make_user("enterprise", username="dn1")
-    claim = assessed_claim(employer, 25)
-    act(claim, employer, "record_payment", amount_vnd=80_000_000, paid_at=stamp())
-    make_user("union", username="cd1", enterprise=employer.enterprise)
-    make_user("inspector", username="tt1")
-    make_user("admin", username="qt1")
-    ids = {"claim": claim.id, "accident": claim.parent_id}
-    db.session.commit()  # the live server writes: end the test's transaction
-    return ids
 
 
 PAGES = {

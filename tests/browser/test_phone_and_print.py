@@ -9,10 +9,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from app.extensions import db
-from tests.api.claim_flow import assessed_claim, stamp
 from tests.browser.pages import log_in
-from tests.factories import act, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +28,6 @@ OVERFLOW = """() => {
   }
   return {width, page, off};
 }"""
-
-
-@pytest.fixture
-def world(app):
-    employer = make_user("enterprise", username="dn1", full_name="Trần Thị Hoa")
-    claim = assessed_claim(employer, 25)
-    act(claim, employer, "record_payment", amount_vnd=80_000_000, paid_at=stamp())
-    make_user("union", username="cd1", enterprise=employer.enterprise)
-    make_user("inspector", username="tt1")
-    make_user("admin", username="qt1")
-    ids = {"claim": claim.id, "accident": claim.parent_id}
-    db.session.commit()  # the live server writes: end the test's transaction
-    return ids
 
 
 def _check_phone_page(page, path: str) -> None:
