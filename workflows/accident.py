@@ -49,9 +49,9 @@ from workflows.base import (
     close,
     iso,
     local_date,
+    not_before,
     not_future,
     parse_iso,
-    since_declaration,
     unless,
 )
 from workflows.claim import has_all_claims_closed, victim_claims
@@ -167,8 +167,10 @@ def is_scene_arrival_pending(ctx: Context) -> Reason | None:
 
 
 def has_valid_arrival(ctx: Context) -> Reason | None:
-    """The arrival lies between the declaration and now."""
-    return since_declaration(ctx, "arrived_at", "Thời điểm có mặt tại hiện trường")
+    """The arrival lies between the accident and now: the inspectors may have been told by
+    phone and reached the scene before the declaration was entered."""
+    what = "Thời điểm có mặt tại hiện trường"
+    return not_before(ctx, "arrived_at", what, ctx.case.occurred_at, "lúc xảy ra tai nạn")
 
 
 def record_scene_arrival(ctx: Context) -> Outcome:
@@ -846,7 +848,9 @@ DEADLINES = (
              "Investigation limit (Art. 35(6))", met_by=("announce", "reject"),
              role="team_head_role", supervisors=("inspector",)),
     Deadline("scene_arrival", "Có mặt tại hiện trường (02 giờ)", "At the scene (2 hours)",
-             met_by=("record_scene_arrival", "reject"), role="inspector",
+             # Minutes written mean the team examined the scene: a visit never recorded no
+             # longer counts as overdue once the investigation is concluded.
+             met_by=("record_scene_arrival", "conclude", "reject"), role="inspector",
              supervisors=("inspector",)),
 )  # fmt: skip
 

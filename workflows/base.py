@@ -956,20 +956,24 @@ def not_future(ctx: Context, key: str, what: str) -> str | None:
     return None
 
 
-def since_declaration(ctx: Context, key: str, what: str) -> str | None:
-    """A guard's reason when the payload's ``key`` (a moment) lies before the case's
-    declaration or after now, else None. The message names the declared moment, not only its
-    day: a moment earlier on the declaration's own day is refused too, and people must see what
-    was compared (#15)."""
+def not_before(
+    ctx: Context, key: str, what: str, start: datetime | None, start_words: str
+) -> str | None:
+    """A guard's reason when the payload's ``key`` (a moment) lies before ``start`` or after
+    now, else None. The message names ``start`` to the minute, not only its day: a moment
+    earlier on the same day is refused too, and people must see what was compared (#15)."""
     moment = ctx.payload.get(key)
-    if moment and ctx.case.declared_at and moment < ctx.case.declared_at:
+    if moment and start and moment < start:
         from workflows.law.calendar import VN_TZ
 
-        declared = ctx.case.declared_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-        return Reason(
-            f"{what} không được trước thời điểm khai báo vụ việc ({declared}).", field=key
-        )
+        shown = start.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+        return Reason(f"{what} không được trước {start_words} ({shown}).", field=key)
     return not_future(ctx, key, what)
+
+
+def since_declaration(ctx: Context, key: str, what: str) -> str | None:
+    """``not_before`` the case's declaration."""
+    return not_before(ctx, key, what, ctx.case.declared_at, "thời điểm khai báo vụ việc")
 
 
 def close(ctx: Context) -> Outcome:

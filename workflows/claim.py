@@ -508,6 +508,15 @@ def has_both_tracks_done(ctx: Context) -> Reason | None:
 
 
 def has_valid_referral_date(ctx: Context) -> Reason | None:
+    """Referred between the accident (or the disease's finding) and now."""
+    referred = ctx.payload.get("referred_at")
+    occurred = parse_iso(ctx.case.data.get("occurred_at"))
+    if referred and occurred and referred < occurred:
+        day = local_date(occurred).strftime("%d/%m/%Y")
+        return Reason(
+            f"Ngày giới thiệu đi giám định không được trước ngày xảy ra tai nạn ({day}).",
+            field="referred_at",
+        )
     return not_future(ctx, "referred_at", "Ngày giới thiệu đi giám định")
 
 

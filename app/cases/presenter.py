@@ -23,8 +23,10 @@ from app.cases.forms import (
 )
 from app.clock import as_utc, now, to_local
 from app.errors import NotFound
+from app.extensions import db
 from app.formatting import format_date, format_datetime, format_number, format_percent, format_vnd
 from app.i18n import N_, english, pick
+from app.models import Commune
 from app.models.user import ROLE_LABELS
 from app.permissions import acting_user
 from app.services import cases as case_service
@@ -62,7 +64,7 @@ EVENT_LABELS = {
 # Labels of declaration and creation payload keys (transition payloads use their fields').
 PAYLOAD_LABELS = {
     "occurred_at": ("Thời điểm xảy ra", "Occurred at"),
-    "commune_code": ("Mã xã/phường", "Commune code"),
+    "commune_code": ("Xã/phường", "Commune"),
     "location": ("Nơi xảy ra", "Location"),
     "labour_relation": ("Có quan hệ lao động", "Labour relation"),
     "victims": ("Nạn nhân", "Victims"),
@@ -236,7 +238,11 @@ def _field_labels(definition, trigger: str) -> dict[str, str]:
 
 
 def _fields_of(definition, trigger: str) -> dict[str, Field]:
-    """The fields ``trigger`` takes, by name: their kinds say how each value reads."""
+    """The fields ``trigger`` takes, by name: their kinds say how each value reads. A
+    declaration's own fields (a disease's diagnosis, an incident's equipment) are the kind's
+    ``declaration_fields``."""
+    if trigger == "declare":
+        return {f.name: f for f in definition.declaration_fields}
     for transition in definition.transitions:
         if transition.trigger == trigger:
             return {f.name: f for f in transition.fields}
@@ -260,6 +266,9 @@ def display_value(value: Any, victims: dict[int, str] | None = None, key: str = 
         return ("bool", value)
     if key == "victim_id" and victims and value in victims:
         return ("text", victims[value])
+    if key == "commune_code" and isinstance(value, str):
+        commune = db.session.get(Commune, value)
+        return ("text", f"{commune.name} ({value})" if commune else value)
     if key in PAYLOAD_VALUE_LABELS and isinstance(value, str):
         return ("text", pick(PAYLOAD_VALUE_LABELS[key].get(value), value))
     if isinstance(value, str) and _ISO_DATETIME.fullmatch(value):

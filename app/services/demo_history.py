@@ -278,7 +278,15 @@ class _Player:
             {"name": body.full_name, "organisation": organisation, "role": "head"},
             {"name": "Đỗ Minh Tuấn", "organisation": "union", "role": "member"},
         ]
-        moment = declared + timedelta(hours=rnd.uniform(1, 40))
+        if any(d.name == "scene_arrival" for d in case.deadlines):
+            # The inspectors reach the scene of a fatal accident, mostly within the 2 hours.
+            arrived = declared + timedelta(minutes=rnd.uniform(20, 150))
+            if not self.at(arrived):
+                return
+            who = f"{self.inspector.full_name}, thanh tra viên"
+            self.fire(case, "record_scene_arrival", self.inspector,
+                      {"arrived_at": arrived.isoformat(), "arrived_by": who})  # fmt: skip
+        moment = declared + timedelta(hours=rnd.uniform(3, 40))
         if not self.at(moment):
             return
         self.fire(case, "open_investigation", body, {"team": team})

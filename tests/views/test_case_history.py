@@ -112,3 +112,18 @@ def test_a_decided_monthly_allowance_reads_per_month_to_those_who_may_know_its_k
     assert "Đã quyết định: 1.122.050 đ/tháng" in employer
     union = signed_in("cd1").get("/claims/?status=all").get_data(as_text=True)
     assert "Đã quyết định: 1.122.050 đ" in union and "1.122.050 đ/tháng" not in union
+
+
+def test_a_declarations_own_fields_and_the_commune_are_named_in_the_history(app, signed_in):
+    from app.services.declarations import declare
+
+    ent = make_user("enterprise", username="dn9")
+    body = {"kind": "incident", "occurred_at": "2026-11-20T07:15:00+07:00",
+            "commune_code": ent.enterprise.commune_code, "location": "Khu lò hơi số 1",
+            "equipment": "Nồi hơi", "failure": "Van an toàn kẹt", "damage": "Hư hỏng nhà lò",
+            "casualties": 2}  # fmt: skip
+    case = declare(ent, body)
+    (entry,) = history(signed_in("dn9"), case)
+    assert "Máy, thiết bị Nồi hơi" in entry and "Số người bị nạn 2" in entry
+    assert "equipment" not in entry and "casualties" not in entry
+    assert f"Xã/phường {ent.enterprise.commune.name} ({ent.enterprise.commune_code})" in entry

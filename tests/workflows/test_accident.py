@@ -182,6 +182,26 @@ def test_inspector_opens_a_provincial_investigation_then_records_the_scene_arriv
     assert arrived.case.data["scene_arrival"]["arrived_by"] == "Trần Thanh Tra"
 
 
+def test_an_arrival_before_the_declaration_counts_but_not_before_the_accident(h, declare, fire):
+    """Told by phone, the inspectors may reach the scene before the declaration is entered."""
+    case = declare(victims=(h.victim(1, "death"),))
+    early = h.DECLARED - timedelta(minutes=10)  # after the accident at 08:30
+    arrived = fire(case, "record_scene_arrival", "inspector",
+                   {"arrived_at": early, "arrived_by": "Trần Thanh Tra"})  # fmt: skip
+    assert arrived.case.deadlines["scene_arrival"]["met_at"] == h.NOW
+    with pytest.raises(h.Refused) as refused:
+        fire(case, "record_scene_arrival", "inspector",
+             {"arrived_at": h.OCCURRED - timedelta(minutes=1), "arrived_by": "X"})  # fmt: skip
+    assert "trước lúc xảy ra tai nạn (20/11/2026 08:30)" in refused.value.reasons[0]
+
+
+def test_the_minutes_close_a_scene_visit_never_recorded(h, declare, fire):
+    case = declare(victims=(h.victim(1, "death"),))
+    case = fire(case, "open_investigation", "inspector", {"team": PROVINCE_TEAM}).case
+    concluded = fire(case, "conclude", "inspector", dict(MINUTES)).case
+    assert concluded.deadlines["scene_arrival"]["met_at"] is not None
+
+
 @pytest.mark.parametrize(
     ("outcome", "role", "team", "allowed"),
     [
