@@ -33,6 +33,7 @@ from pypdf.errors import PdfReadError
 from sqlalchemy import select
 
 from app.extensions import db, limiter
+from app.help.content import HELP
 from app.models import Case, Notification, OutboxMessage, User
 from app.services.privacy import medical_paths
 from tests.api.case_api import Api
@@ -414,6 +415,8 @@ def _values(app, w, reader: Reader) -> dict[str, list]:
         "filename": ["safecase.css"],
         # The workflow diagram's frame (cases.diagram): every kind's states, as drawn.
         "kind": list(REGISTRY),
+        # The help pages (help.page): every role's.
+        "role": list(HELP),
     }
 
 

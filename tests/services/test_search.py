@@ -36,10 +36,14 @@ MIGRATION = _migration()
 
 
 def codes(user, q: str) -> set[str]:
-    """The codes of the cases ``user`` finds with ``q`` (every page)."""
-    page = list_cases(user, CaseFilters(q=q), per_page=1000)
-    assert page.total == len(page.items)
-    return {case.code for case in page.items}
+    """The codes of the cases ``user`` finds with ``q`` (every page, by cursor)."""
+    page = list_cases(user, CaseFilters(q=q), per_page=100)
+    found = [case.code for case in page.items]
+    while page.next_cursor:
+        page = list_cases(user, CaseFilters(q=q), per_page=100, cursor=page.next_cursor)
+        found += [case.code for case in page.items]
+    assert page.total == len(found) == len(set(found))
+    return set(found)
 
 
 # -- the fold ---------------------------------------------------------------------------------
