@@ -22,6 +22,7 @@ PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = ("_", "_l", "N_", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2")
 
 EN = {
+    "Danh mục hồ sơ bồi thường, trợ cấp": "Compensation dossier checklist",
     "Chưa xác nhận được: vui lòng sửa các mục dưới đây.": "Not confirmed yet: please correct the fields below.",
     "SafeCase đã lập": "made by SafeCase",
     "Trợ giúp": "Help",

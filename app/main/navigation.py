@@ -31,7 +31,7 @@ NAV = (
     ("cases.view", "cases.index:claim", "Hồ sơ đề nghị BHXH", "Filed claims", None),
     ("reports.view", "reports.index", "Báo cáo định kỳ", "Periodic reports", None),
     ("statistics.view", "statistics.page", "Thống kê", "Statistics", None),
-    ("calculations.use", "calculations.page", "Tính bồi thường, trợ cấp", "Calculators", None),
+    ("calculations.use", "calculations.page", "Tính bồi thường", "Calculators", None),
     ("cases.view", "notifications.index", "Thông báo", "Notifications", "notifications"),
     ("admin.users", "admin.users", "Tài khoản", "Accounts", None),
     ("admin.rules", "admin.index", "Quản trị", "Administration", None),

@@ -123,5 +123,10 @@ def test_the_navigation_is_one_line_at_1366_px(world, browser, live_server, user
             ".map(li => Math.round(li.getBoundingClientRect().top))"
         )
         assert len(set(tops)) == 1, f"the navigation wraps: {tops}"
+        # …and the tools (language, help, name, sign out) stay on the same line.
+        bar = page.evaluate(
+            "() => document.querySelector('.topbar').getBoundingClientRect().height"
+        )
+        assert bar < 60, f"the top bar takes {bar} px"
     finally:
         context.close()
