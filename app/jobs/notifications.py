@@ -516,6 +516,24 @@ def _execution_alive(job_id: str) -> bool:
     return False
 
 
+# Job statuses that need no relay: it will run (queued, scheduled as an RQ retry, deferred)
+# or it exhausted its retries and is the administrator's (failed, /admin/jobs).
+WAITING_OR_FAILED = ("queued", "scheduled", "deferred", "failed")
+
+
+def _job_and_status(job_id: str):
+    """(the RQ job, its status as text), or (None, None) when Redis has no such job."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        job = Job.fetch(job_id, connection=redis_connection())
+    except NoSuchJobError:
+        return None, None
+    status = job.get_status(refresh=False)
+    return job, getattr(status, "value", status)
+
+
 def needs_enqueue(job_id: str, model, row_id: int) -> bool:
     """Whether the job for a row that still has work to do must be enqueued again.
 
@@ -526,16 +544,10 @@ def needs_enqueue(job_id: str, model, row_id: int) -> bool:
     while RQ's heartbeat for it has not expired. Anything else — no job, a finished or
     stopped job whose row still has work, a dead worker — is lost.
     """
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
-    try:
-        job = Job.fetch(job_id, connection=redis_connection())
-    except NoSuchJobError:
+    job, status = _job_and_status(job_id)
+    if job is None:
         return True
-    status = job.get_status(refresh=False)
-    status = getattr(status, "value", status)
-    if status in ("queued", "scheduled", "deferred", "failed"):
+    if status in WAITING_OR_FAILED:
         return False
     if status == "started":
         started = job.started_at
@@ -685,16 +697,10 @@ def email_job_lost(job_id: str, *, sender_died: bool) -> bool:
     and started more than a few seconds ago, when RQ's heartbeat for it has expired. The
     claims decide who sends: a job enqueued twice sends each email once.
     """
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
-    try:
-        job = Job.fetch(job_id, connection=redis_connection())
-    except NoSuchJobError:
+    job, status = _job_and_status(job_id)
+    if job is None:
         return True
-    status = job.get_status(refresh=False)
-    status = getattr(status, "value", status)
-    if status in ("queued", "scheduled", "deferred", "failed"):
+    if status in WAITING_OR_FAILED:
         return False
     if status == "started" and not sender_died:
         started = job.started_at
