@@ -53,7 +53,12 @@ from workflows.declaration import (
     THIRD_PARTY_LABELS,
 )
 from workflows.diagram import mermaid
-from workflows.law.classification import LEVEL_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
+from workflows.law.classification import (
+    DISEASE_OUTCOME_LABEL,
+    LEVEL_LABELS,
+    OUTCOME_LABELS,
+    SEVERITY_LABELS,
+)
 
 # Events that are not transitions of the definition.
 EVENT_LABELS = {
@@ -117,6 +122,17 @@ def trigger_label(definition, trigger: str) -> str:
     return wf_label(found) if found else trigger
 
 
+def outcome_label(case, outcome: str | None) -> str:
+    """A victim's outcome as the case's kind calls it: a disease's living workers "have the
+    disease" (not "seriously injured"), on the disease and on the claims it opened."""
+    disease = case.kind == "disease" or (
+        case.kind == "claim" and (case.data or {}).get("source") == "disease"
+    )
+    if disease and outcome != "death":
+        return pick(DISEASE_OUTCOME_LABEL)
+    return pick(OUTCOME_LABELS.get(outcome or ""), outcome or "")
+
+
 def template_helpers() -> dict[str, Any]:
     """What every case template may call: label pickers and the (vi, en) label tables."""
     return {
@@ -134,6 +150,7 @@ def template_helpers() -> dict[str, Any]:
         "DEFAULT_ACCIDENT_TYPE": DEFAULT_ACCIDENT_TYPE,
         "THIRD_PARTY_LABELS": THIRD_PARTY_LABELS,
         "may_declare": may_declare,
+        "outcome_label": outcome_label,
     }
 
 

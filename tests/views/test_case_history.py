@@ -127,3 +127,18 @@ def test_a_declarations_own_fields_and_the_commune_are_named_in_the_history(app,
     assert "Máy, thiết bị Nồi hơi" in entry and "Số người bị nạn 2" in entry
     assert "equipment" not in entry and "casualties" not in entry
     assert f"Xã/phường {ent.enterprise.commune.name} ({ent.enterprise.commune_code})" in entry
+
+
+def test_a_disease_victim_is_said_to_have_the_disease_not_to_be_injured(app, signed_in):
+    from app.services.declarations import declare
+    from tests.factories import victim_body
+
+    ent = make_user("enterprise", username="dn8")
+    body = {"kind": "disease", "disease": "Bệnh bụi phổi silic nghề nghiệp",
+            "diagnosed_on": "2026-10-01", "exposure": "Bụi silic",
+            "facility": "Bệnh viện Phổi Hải Phòng", "commune_code": ent.enterprise.commune_code,
+            "victims": [victim_body("serious")]}  # fmt: skip
+    case = declare(ent, body)
+    page = signed_in("dn8").get(f"/cases/{case.id}").get_data(as_text=True)
+    victims = page[page.index('aria-labelledby="victims-h"') :].split("</section>", 1)[0]
+    assert "Mắc bệnh nghề nghiệp" in victims and "Bị thương nặng" not in victims

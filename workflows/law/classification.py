@@ -18,6 +18,8 @@ from workflows.law.rules import RuleBook
 
 # How pages and forms name each victim outcome: (Vietnamese, English), in the order forms offer
 # them; and how the statutory papers word it (Form 01's "Hậu quả" column).
+# A worker with an occupational disease who did not die is not "injured": pages name them so.
+DISEASE_OUTCOME_LABEL = ("Mắc bệnh nghề nghiệp", "Has the occupational disease")
 OUTCOME_LABELS = {
     "death": ("Tử vong", "Died"),
     "serious": ("Bị thương nặng", "Seriously injured"),
