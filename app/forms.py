@@ -70,33 +70,31 @@ def handle_csrf_error(error: CSRFError):
 
 
 def error_links(form) -> list[tuple[str, str, str]]:
-    """Every field error of ``form``, rows and sub-forms included, in page order, as
-    ``(input id, label, message)``: the error summary links each message to its input so a
-    keyboard or screen-reader user goes straight there (WCAG 2.1: 3.3.1, 2.4.3).
-    Group errors (``group_errors``, e.g. a team with no head) link to the group's fieldset."""
+    """Every refused input of ``form``, rows and sub-forms included, in page order, as
+    ``(input id, label, its messages)``: the error summary links each to its input so a
+    keyboard or screen-reader user goes straight there (WCAG 2.1: 3.3.1, 2.4.3). A form that
+    names its inputs better (the declaration: "Nạn nhân 2: Họ và tên") gives them through its
+    own ``refused_inputs()``. Group errors (``group_errors``, e.g. a team with no head) link to
+    the group's fieldset."""
     from wtforms.fields import FieldList, FormField
 
+    if hasattr(form, "refused_inputs"):
+        return [(i, label, " ".join(map(str, m))) for i, label, m in form.refused_inputs()]
     links: list[tuple[str, str, str]] = []
+
+    def add(field_id: str, label, messages) -> None:
+        if messages:
+            links.append((field_id, str(label), " ".join(str(m) for m in messages)))
 
     def walk(current, group_errors) -> None:
         for f in current:
-            if isinstance(f, FieldList):
-                for message in group_errors.get(f.name, []):
-                    links.append((f.id, f.label.text, str(message)))
-                for entry in f.entries:
-                    walk_entry(entry)
-            elif isinstance(f, FormField):
-                for message in group_errors.get(f.name, []):
-                    links.append((f.id, f.label.text, str(message)))
-                walk(f.form, getattr(f.form, "group_errors", {}))
-            elif f.errors and isinstance(f.errors, list | tuple):
-                links.extend((f.id, f.label.text, str(message)) for message in f.errors)
-
-    def walk_entry(entry) -> None:
-        if isinstance(entry, FormField):
-            walk(entry.form, getattr(entry.form, "group_errors", {}))
-        elif entry.errors:
-            links.extend((entry.id, entry.label.text, str(m)) for m in entry.errors)
+            if isinstance(f, FieldList | FormField):
+                add(f.id, f.label.text, group_errors.get(f.name, []))
+                subforms = [e.form for e in f.entries] if isinstance(f, FieldList) else [f.form]
+                for sub in subforms:
+                    walk(sub, getattr(sub, "group_errors", {}))
+            elif isinstance(f.errors, list | tuple):
+                add(f.id, f.label.text, f.errors)
 
     walk(form, getattr(form, "group_errors", {}))
     return links
