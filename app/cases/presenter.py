@@ -223,13 +223,25 @@ def deadline_view(definition, row) -> DeadlineView:
     )
 
 
-def nearest_deadline(case) -> DeadlineView | None:
-    """The open (not met, not paused) deadline due first."""
-    definition = get_workflow(case.kind)
-    running = [row for row in case.deadlines if row.met_at is None and row.paused_at is None]
-    if not running:
+@dataclass(frozen=True)
+class ListedDeadline:
+    """A row of the web list's nearest running deadline: its label and when it falls due."""
+
+    label: str
+    due_at: datetime
+    countdown: Countdown
+
+
+def listed_deadline(row) -> ListedDeadline | None:
+    """The nearest running deadline of a row of the web list (``cases.CaseRow``)."""
+    nearest = row.nearest_deadline
+    if nearest is None:
         return None
-    return deadline_view(definition, min(running, key=lambda row: as_utc(row.due_at)))
+    try:
+        label = wf_label(get_workflow(row.kind).deadline(nearest.name))
+    except KeyError:
+        label = nearest.name
+    return ListedDeadline(label=label, due_at=nearest.due_at, countdown=countdown(nearest.due_at))
 
 
 # -- the timeline ---------------------------------------------------------------------------

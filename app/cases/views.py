@@ -25,7 +25,7 @@ from app.cases.forms import (
 from app.cases.presenter import (
     case_page,
     level_label,
-    nearest_deadline,
+    listed_deadline,
     severity_label,
     template_helpers,
     workflow_diagram,
@@ -81,12 +81,10 @@ def index():
         declared_to=end,
     )
     try:
-        page = case_service.list_cases(
-            _user(), filters, page_number(), cursor=cursor_arg(), loads=case_service.ROW_LOADS
-        )
+        page = case_service.list_case_rows(_user(), filters, page_number(), cursor=cursor_arg())
     except ValidationFailed as refused:
         return first_page_instead(refused, "cases.index", **form.args())
-    rows = [(case, nearest_deadline(case)) for case in page.items]
+    rows = [(row, listed_deadline(row)) for row in page.items]
     return render_template("cases/index.html", form=form, page=page, rows=rows, args=form.args())
 
 

@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.clock import as_utc, now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import Case, CaseEvent, Task
+from app.models import Case, CaseDeadline, CaseEvent, Commune, Enterprise, Task
 from app.services.paging import (
     Count,
     capped_count,
+    capped_count_column,
     check_per_page,
+    count_of,
     decode_cursor,
     encode_cursor,
 )
@@ -37,9 +39,6 @@ LIST_LOADS = (
     selectinload(Case.children),
     selectinload(Case.parent).selectinload(Case.victims),
 )
-# What a row of the web list shows beyond the case and its enterprise and commune (joined):
-# its nearest deadline. Three statements a page instead of seven (docs/performance.md).
-ROW_LOADS = (selectinload(Case.deadlines),)
 
 
 def get_visible_case(user, case_id: int) -> Case:
@@ -104,7 +103,7 @@ class CasePage:
     ``next_cursor`` continues after the last item (None on the last page); ``page`` is the
     page number asked for (with a cursor: the number the caller says it is, for display)."""
 
-    items: list[Case]
+    items: list  # Case (list_cases) or CaseRow (list_case_rows)
     page: int
     pages: int
     total: int
@@ -113,26 +112,42 @@ class CasePage:
     per_page: int = PAGE_SIZE
 
 
-def list_cases(
-    user,
-    filters: CaseFilters,
-    page: int = 1,
-    per_page: int = PAGE_SIZE,
-    cursor: str | None = None,
-    loads: tuple = LIST_LOADS,
-) -> CasePage:
-    """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
-    page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
-    declared during a walk come before it, so the walk returns each case once) or, without a
-    cursor, page ``page`` (OFFSET, kept for the numbered links).
+def _filtered(user, filters: CaseFilters) -> list:
+    """The WHERE of a case list: ``user``'s scope and each filter, in one place for the
+    list of cases (API) and the list of rows (web)."""
+    where = [case_filter(user)]
+    if filters.kind:
+        where.append(Case.kind == filters.kind)
+    if filters.state:
+        where.append(Case.state == filters.state)
+    if filters.severity:
+        where.append(Case.severity == filters.severity)
+    if filters.level:
+        where.append(Case.investigation_level == filters.level)
+    if filters.commune:
+        where.append(Case.commune_code == filters.commune)
+    if filters.enterprise:
+        # A scalar subquery (one value), not IN (…): PostgreSQL then reads the enterprise's
+        # cases from (enterprise_id, declared_at, id) in order instead of sorting them.
+        where.append(
+            Case.enterprise_id
+            == select(Enterprise.id)
+            .where(Enterprise.tax_code == filters.enterprise)
+            .scalar_subquery()
+        )
+    if filters.declared_from:
+        where.append(Case.declared_at >= filters.declared_from)
+    if filters.declared_to:
+        where.append(Case.declared_at <= filters.declared_to)
+    if filters.q:
+        where.append(search_condition(filters.q, user))
+    return where
 
-    Each role's scope and each filter has an index ending in (declared_at, id) (migration
-    0011, docs/performance.md), so the page is read in order from an index, never sorted.
-    Statements: the capped count, the page, and one per eager-loaded collection of ``loads``
-    (default ``LIST_LOADS``, what the API's case shows; the web list asks ``ROW_LOADS``) —
-    the same for 10 rows as for 100.
 
-    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
+def _page_bounds(page: int, per_page: int, cursor: str | None):
+    """Checks the paging arguments; the cursor's (declared_at, id) or None.
+
+    :raises ValidationFailed: page below 1, per_page outside 1..100, a bad cursor.
     """
     if page < 1:
         raise ValidationFailed({"page": [N_("Số trang phải từ 1.")]})
@@ -140,42 +155,21 @@ def list_cases(
     after = decode_cursor(CASES_CURSOR, cursor, (datetime, int)) if cursor else None
     if after is not None and after[0] is None:
         raise ValidationFailed({"cursor": [N_("Con trỏ trang không hợp lệ.")]})
-    query = select(Case).where(case_filter(user))
-    if filters.kind:
-        query = query.where(Case.kind == filters.kind)
-    if filters.state:
-        query = query.where(Case.state == filters.state)
-    if filters.severity:
-        query = query.where(Case.severity == filters.severity)
-    if filters.level:
-        query = query.where(Case.investigation_level == filters.level)
-    if filters.commune:
-        query = query.where(Case.commune_code == filters.commune)
-    if filters.enterprise:
-        from app.models import Enterprise
+    return after
 
-        # A scalar subquery (one value), not IN (…): PostgreSQL then reads the enterprise's
-        # cases from (enterprise_id, declared_at, id) in order instead of sorting them.
-        query = query.where(
-            Case.enterprise_id
-            == select(Enterprise.id)
-            .where(Enterprise.tax_code == filters.enterprise)
-            .scalar_subquery()
-        )
-    if filters.declared_from:
-        query = query.where(Case.declared_at >= filters.declared_from)
-    if filters.declared_to:
-        query = query.where(Case.declared_at <= filters.declared_to)
-    if filters.q:
-        query = query.where(search_condition(filters.q, user))
-    count: Count = capped_count(query)
-    ordered = query.options(*loads).order_by(Case.declared_at.desc(), Case.id.desc())
+
+def _paged(query, page: int, per_page: int, after):
+    """``query`` newest first, after the cursor (keyset) or at page ``page`` (OFFSET), one
+    row more than the page: that row tells whether a next page exists."""
+    ordered = query.order_by(Case.declared_at.desc(), Case.id.desc())
     if after is not None:
         ordered = ordered.where(tuple_(Case.declared_at, Case.id) < after)
     else:
         ordered = ordered.offset((page - 1) * per_page)
-    # One row more than the page tells whether a next page exists, without another query.
-    items = list(db.session.scalars(ordered.limit(per_page + 1)).unique().all())
+    return ordered.limit(per_page + 1)
+
+
+def _case_page(items: list, count: Count, page: int, per_page: int) -> CasePage:
     more = len(items) > per_page
     items = items[:per_page]
     last = items[-1] if items else None
@@ -190,6 +184,161 @@ def list_cases(
         ),
         per_page=per_page,
     )
+
+
+def list_cases(
+    user,
+    filters: CaseFilters,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    cursor: str | None = None,
+    loads: tuple = LIST_LOADS,
+) -> CasePage:
+    """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
+    page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
+    declared during a walk come before it, so the walk returns each case once) or, without a
+    cursor, page ``page`` (OFFSET, kept for the numbered links). Items are ``Case`` objects
+    (the API's list); the web list reads lighter rows with :func:`list_case_rows`.
+
+    Each role's scope and each filter has an index ending in (declared_at, id) (migration
+    0011, docs/performance.md), so the page is read in order from an index, never sorted.
+    Statements: the capped count, the page, and one per eager-loaded collection of ``loads``
+    (default ``LIST_LOADS``, what the API's case shows) — the same for 10 rows as for 100.
+
+    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
+    """
+    after = _page_bounds(page, per_page, cursor)
+    query = select(Case).where(*_filtered(user, filters))
+    count: Count = capped_count(query)
+    items = list(
+        db.session.scalars(_paged(query.options(*loads), page, per_page, after)).unique().all()
+    )
+    return _case_page(items, count, page, per_page)
+
+
+@dataclass(frozen=True)
+class RunningDeadline:
+    """A case's running legal limit as a list row shows it: which, and when it falls due."""
+
+    name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One row of the web case list: what it shows, and nothing else (no ``data``)."""
+
+    id: int
+    code: str
+    kind: str
+    state: str
+    severity: str | None
+    investigation_level: str | None
+    occurred_at: datetime | None
+    declared_at: datetime
+    enterprise_name: str | None
+    commune_name: str | None
+    nearest_deadline: RunningDeadline | None
+
+
+def _nearest_running(column):
+    """``column`` of a case's running deadline due first: a correlated subquery, one probe of
+    ``case_deadline.case_id`` per listed row."""
+    running = aliased(CaseDeadline)
+    return (
+        select(column(running))
+        .where(running.case_id == Case.id, running.met_at.is_(None), running.paused_at.is_(None))
+        .order_by(running.due_at, running.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# Built once: the columns of a web list row (constant, whatever the filters), so a page builds
+# only its WHERE, its count and its paging (building whole statements each call cost more than
+# PostgreSQL took to answer them).
+_ROW_COLUMNS = (
+    Case.id,
+    Case.code,
+    Case.kind,
+    Case.state,
+    Case.severity,
+    Case.investigation_level,
+    Case.occurred_at,
+    Case.declared_at,
+    select(Enterprise.name)
+    .where(Enterprise.id == Case.enterprise_id)
+    .scalar_subquery()
+    .label("enterprise_name"),
+    select(Commune.name)
+    .where(Commune.code == Case.commune_code)
+    .scalar_subquery()
+    .label("commune_name"),
+    _nearest_running(lambda deadline: deadline.name).label("deadline_name"),
+    _nearest_running(lambda deadline: deadline.due_at).label("deadline_due_at"),
+)
+
+
+def list_case_rows(
+    user,
+    filters: CaseFilters,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    cursor: str | None = None,
+) -> CasePage:
+    """The web list: as :func:`list_cases` (same scope, filters, order, paging and errors),
+    but each item a :class:`CaseRow` — the case's listed columns, its enterprise's and
+    commune's names and its nearest running deadline — read in the page's own statement.
+
+    One statement a page whatever its size, its capped count riding as a column (a second
+    one only for a page past the end, which brings no row to carry it), and no ORM objects
+    built: at 10⁶ cases building whole cases with their collections cost 2–5× the page's
+    SQL (docs/performance.md "Lists"). Names and the nearest deadline are correlated
+    subqueries evaluated for the listed rows only (an OFFSET page skips its rows as ids).
+
+    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
+    """
+    after = _page_bounds(page, per_page, cursor)
+    where = _filtered(user, filters)
+    matching = capped_count_column(select(Case.id).where(*where)).label("matching")
+    if after is None and page > 1:
+        # OFFSET: the skipped rows are read as ids only, the row's subqueries run for the page.
+        skipped = _paged(select(Case.id).where(*where), page, per_page, None).subquery()
+        statement = (
+            select(*_ROW_COLUMNS, matching)
+            .where(Case.id.in_(select(skipped.c.id)))
+            .order_by(Case.declared_at.desc(), Case.id.desc())
+        )
+    else:
+        statement = _paged(select(*_ROW_COLUMNS, matching).where(*where), page, per_page, after)
+    rows = db.session.execute(statement).all()
+    items = [
+        CaseRow(
+            id=row.id,
+            code=row.code,
+            kind=row.kind,
+            state=row.state,
+            severity=row.severity,
+            investigation_level=row.investigation_level,
+            occurred_at=row.occurred_at,
+            declared_at=row.declared_at,
+            enterprise_name=row.enterprise_name,
+            commune_name=row.commune_name,
+            nearest_deadline=(
+                RunningDeadline(name=row.deadline_name, due_at=row.deadline_due_at)
+                if row.deadline_name is not None
+                else None
+            ),
+        )
+        for row in rows
+    ]
+    if rows:
+        count = count_of(rows[0].matching)
+    elif page == 1 and after is None:
+        count = count_of(0)
+    else:  # past the end: the count did not come with a row
+        count = capped_count(select(Case.id).where(*where))
+    return _case_page(items, count, page, per_page)
 
 
 def case_events(user, case_id: int) -> list[CaseEvent]:

@@ -58,6 +58,17 @@ def capped_count(query: Select, cap: int | None = None) -> Count:
     up to ``cap + 1`` (default ``COUNT_CAP``): one statement, reading at most ``cap + 1``
     index entries."""
     cap = COUNT_CAP if cap is None else cap
+    return count_of(db.session.scalar(_capped_count_select(query, cap)) or 0, cap)
+
+
+def capped_count_column(query: Select, cap: int | None = None):
+    """:func:`capped_count`'s statement as a scalar subquery, to ride as a column of the
+    page's own statement (PostgreSQL runs an uncorrelated subquery once: one round trip for
+    the page and its count); read it back with :func:`count_of`."""
+    return _capped_count_select(query, COUNT_CAP if cap is None else cap).scalar_subquery()
+
+
+def _capped_count_select(query: Select, cap: int) -> Select:
     # maintain_column_froms: a WHERE that names no table (the inspector's ``true``) must not
     # lose the FROM of the columns replaced.
     limited = (
@@ -65,7 +76,12 @@ def capped_count(query: Select, cap: int | None = None) -> Count:
         .order_by(None)
         .limit(cap + 1)
     )
-    found = db.session.scalar(select(func.count()).select_from(limited.subquery())) or 0
+    return select(func.count()).select_from(limited.subquery())
+
+
+def count_of(found: int, cap: int | None = None) -> Count:
+    """The :class:`Count` of ``found`` rows counted up to ``cap + 1``."""
+    cap = COUNT_CAP if cap is None else cap
     return Count(total=min(found, cap), capped=found > cap)
 
 

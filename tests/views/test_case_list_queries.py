@@ -53,3 +53,75 @@ def test_web_case_list_queries_do_not_grow_with_the_number_of_cases(app, client,
     with counted() as statements:
         assert client.get("/cases/").status_code == 200
     assert len(statements) == few
+
+
+def test_the_web_list_reads_a_page_in_one_statement_with_each_rows_nearest_deadline(app):
+    """The page with its count; each row's deadline is its running one due first, found
+    here independently from the case's own deadline rows."""
+    from app.models import Case
+    from app.services.cases import CaseFilters, list_case_rows
+
+    enterprise_user = make_user("enterprise", username="e1")
+    declared = [make_accident(enterprise_user, ("serious",)) for _ in range(3)]
+    # One case has a deadline met: the nearest is then the next running one, not the met one.
+    first = declared[0]
+    met = min(first.deadlines, key=lambda row: row.due_at)
+    met.met_at = met.due_at
+    db.session.commit()
+    db.session.refresh(enterprise_user)  # the transaction and the user read before counting
+    with counted() as statements:
+        page = list_case_rows(enterprise_user, CaseFilters(), per_page=10)
+    assert len(statements) == 1
+    assert page.total == 3 and not page.total_capped
+    assert [row.id for row in page.items] == sorted((c.id for c in declared), reverse=True)
+    for row in page.items:
+        case = db.session.get(Case, row.id)
+        running = [d for d in case.deadlines if d.met_at is None and d.paused_at is None]
+        expected = min(running, key=lambda d: (d.due_at, d.id)) if running else None
+        assert (row.nearest_deadline.name if row.nearest_deadline else None) == (
+            expected.name if expected else None
+        )
+        assert row.enterprise_name == enterprise_user.enterprise.name
+        assert row.commune_name == case.commune.name
+        if expected:
+            assert row.nearest_deadline.due_at == expected.due_at
+    row_of_first = next(row for row in page.items if row.id == first.id)
+    assert row_of_first.nearest_deadline is None or row_of_first.nearest_deadline.name != met.name
+
+
+def test_a_web_list_page_past_the_end_still_counts_the_cases(app):
+    """No row comes back to carry the count: it is asked on its own."""
+    from app.services.cases import CaseFilters, list_case_rows
+
+    enterprise_user = make_user("enterprise", username="e1")
+    for _ in range(3):
+        make_accident(enterprise_user, ("light",))
+    first = list_case_rows(enterprise_user, CaseFilters(), per_page=3)
+    assert first.total == 3 and first.next_cursor is None
+    beyond = list_case_rows(enterprise_user, CaseFilters(), page=5, per_page=3)
+    assert beyond.items == [] and beyond.total == 3
+    nobody = make_user("enterprise", username="e2")
+    empty = list_case_rows(nobody, CaseFilters(), per_page=3)
+    assert empty.items == [] and empty.total == 0
+
+
+def test_web_list_pages_by_number_and_by_cursor_list_the_same_rows(app):
+    from app.services.cases import CaseFilters, list_case_rows
+
+    enterprise_user = make_user("enterprise", username="e1")
+    for _ in range(7):
+        make_accident(enterprise_user, ("light",))
+    by_cursor, cursor = [], None
+    while True:
+        page = list_case_rows(enterprise_user, CaseFilters(), per_page=3, cursor=cursor)
+        by_cursor.append([row.id for row in page.items])
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    by_number = [
+        [row.id for row in list_case_rows(enterprise_user, CaseFilters(), n, per_page=3).items]
+        for n in (1, 2, 3)
+    ]
+    assert by_number == by_cursor and [len(ids) for ids in by_number] == [3, 3, 1]
+    third = list_case_rows(enterprise_user, CaseFilters(), 3, per_page=3)
+    assert third.total == 7 and third.items[0].commune_name

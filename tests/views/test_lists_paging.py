@@ -16,7 +16,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Case, Notification, Task
 from app.services import claims, inbox, paging
-from app.services.cases import CaseFilters, list_cases
+from app.services.cases import CaseFilters, list_case_rows, list_cases
 from tests.api.claim_flow import announce_accident, assessed_claim, claims_of
 from tests.factories import NOW, make_accident, make_enterprise, make_user
 
@@ -300,6 +300,7 @@ def test_every_list_sends_the_same_statements_for_10_and_100_rows(app, client, a
             + client.get("/api/v1/cases?per_page=1", headers=headers).get_json()["next_cursor"],
             headers,
         ),
+        "web case rows": lambda n: lambda: list_case_rows(inspector, CaseFilters(), per_page=n),
         "notifications": lambda n: api(f"/api/v1/notifications?per_page={n}", headers),
         "tasks": lambda n: api(f"/api/v1/tasks?per_page={n}", officer_headers),
         "my workers": lambda n: lambda: claims.my_workers(union, per_page=n),
