@@ -42,3 +42,29 @@ def bench_app(url: str):
     return create_app(
         {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)}
     )
+
+
+# What a row of the web case list shows of the case itself (``app.services.cases.CaseRow``).
+WEB_COLUMNS = (
+    "c.id, c.code, c.kind, c.state, c.severity, c.investigation_level, c.occurred_at, "
+    "c.declared_at, c.enterprise_id, c.commune_code"
+)
+
+
+def web_rows_sql(page_sql: str, count_sql: str) -> str:
+    """The web case list's page by hand, as one statement (what ``list_case_rows`` sends,
+    written as a person would for PostgreSQL): ``page_sql`` (``SELECT c.* FROM "case" c …
+    ORDER BY … LIMIT n``) cut to the listed columns, joined to its enterprise's and commune's
+    names and, by a LATERAL join, its nearest running deadline, with ``count_sql`` (the
+    capped count) as a column."""
+    listed = page_sql.replace("SELECT c.* ", f"SELECT {WEB_COLUMNS} ", 1)
+    return (
+        f"SELECT p.*, e.name, m.name, d.name, d.due_at, ({count_sql}) AS matching "
+        f"FROM ({listed}) p "
+        "LEFT JOIN enterprise e ON e.id = p.enterprise_id "
+        "LEFT JOIN commune m ON m.code = p.commune_code "
+        "LEFT JOIN LATERAL (SELECT name, due_at FROM case_deadline d "
+        "WHERE d.case_id = p.id AND d.met_at IS NULL AND d.paused_at IS NULL "
+        "ORDER BY d.due_at, d.id LIMIT 1) d ON true "
+        "ORDER BY p.declared_at DESC, p.id DESC"
+    )

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import bench_app, postgres_url, samples_of
+from bench.common import bench_app, postgres_url, samples_of, web_rows_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance-lists.md"
@@ -42,11 +42,6 @@ DEEP = 1000
 CAP = 10_000
 
 CASE_ORDER = "ORDER BY c.declared_at DESC, c.id DESC"
-# What a row of the web list shows of the case itself (``cases.CaseRow``).
-WEB_COLUMNS = (
-    "c.id, c.code, c.kind, c.state, c.severity, c.investigation_level, c.occurred_at, "
-    "c.declared_at, c.enterprise_id, c.commune_code"
-)
 
 
 @dataclass
@@ -445,20 +440,7 @@ def _full_case_page(sql, page_sql: str, count_sql: str, params: dict, api: bool)
     commune, its deadlines by the page's ids, and for the API also its victims and claims,
     and its parents with their victims (the statements the service sends, bare)."""
     if not api:
-        # The web list: its columns, enterprise and commune names, nearest running deadline
-        # and the capped count, in one statement as a person would write it for PostgreSQL.
-        listed = page_sql.replace('SELECT c.* FROM "case" c', f'SELECT {WEB_COLUMNS} FROM "case" c')
-        sql(
-            f"SELECT p.*, e.name, m.name, d.name, d.due_at, d.days, d.extended, "
-            f"({count_sql}) AS matching FROM ({listed}) p "
-            "LEFT JOIN enterprise e ON e.id = p.enterprise_id "
-            "LEFT JOIN commune m ON m.code = p.commune_code "
-            "LEFT JOIN LATERAL (SELECT name, due_at, days, extended FROM case_deadline d "
-            "WHERE d.case_id = p.id AND d.met_at IS NULL AND d.paused_at IS NULL "
-            "ORDER BY d.due_at, d.id LIMIT 1) d ON true "
-            "ORDER BY p.declared_at DESC, p.id DESC",
-            params,
-        )
+        sql(web_rows_sql(page_sql, count_sql), params)
         return
     sql(count_sql, params)
     rows = sql(
