@@ -94,10 +94,28 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
     raw = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
     raw.autocommit = True
 
+    # A second connection, not in autocommit: the baseline read as a request reads, in a
+    # transaction (BEGIN … ROLLBACK), for the "in a transaction" columns.
+    in_tx = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
+    using = [raw]
+
     def sql(text: str, params: dict) -> list:
-        with raw.cursor() as cursor:
+        with using[0].cursor() as cursor:
             cursor.execute(text, params)
             return cursor.fetchall()
+
+    def transacted(fn):
+        """``fn`` (a baseline) with its statements in one transaction, rolled back."""
+
+        def run():
+            using[0] = in_tx
+            try:
+                fn()
+                in_tx.rollback()
+            finally:
+                using[0] = raw
+
+        return run
 
     with app.app_context():
         session = db.session
@@ -309,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
                 "AND NOT EXISTS (SELECT 1 FROM case_deadline d WHERE d.case_id = c.id AND "
                 f"{running}) {{after2}} {CASE_ORDER} LIMIT {PER_PAGE + 1})"
             )
-            load_note = "then the page's claims with their victim by id"
+            load_note = "then the page's claims with their worker, accident and deadlines by id"
             dated_sql = page_sql.split(" UNION ALL ")[0][1:].rsplit(" LIMIT", 1)[0]
             undated_sql = page_sql.split(" UNION ALL ")[1][1:].rsplit(" LIMIT", 1)[0]
 
@@ -362,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
 
         for scenario in scenarios:
             print(f"… {scenario.name}", file=sys.stderr)
-            _run(scenario, args.repeat, sql, session, event, db)
+            _run(scenario, args.repeat, sql, session, event, db, transacted)
 
     load = os.getloadavg()
     report = _report(scenarios, cases, args.repeat, load, tax_code, big_commune)
@@ -373,13 +391,15 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
     return 0
 
 
-def _run(scenario: Scenario, repeat: int, sql, session, event, db) -> None:
+def _run(scenario: Scenario, repeat: int, sql, session, event, db, transacted) -> None:
     params = scenario.params
     baseline_first = scenario.page_sql.replace("{after}", "").replace("{after2}", "")
 
     def sql_first():
-        sql(baseline_first, params)
+        rows = sql(baseline_first, params)
         sql(scenario.count_sql, params)
+        if scenario.note:
+            _worker_rows(sql, rows)
 
     scenario.results["service p1"] = timed(lambda: scenario.call(None, 1), repeat)
     scenario.results["SQL p1"] = timed(sql_first, repeat)
@@ -397,6 +417,12 @@ def _run(scenario: Scenario, repeat: int, sql, session, event, db) -> None:
             lambda: _full_case_page(sql, baseline_first, scenario.count_sql, params, True),
             repeat,
         )
+    first = (
+        (lambda: _full_case_page(sql, baseline_first, scenario.count_sql, params, False))
+        if scenario.page_sql.startswith('SELECT c.* FROM "case" c')
+        else sql_first
+    )
+    scenario.results["SQL p1 in tx"] = timed(transacted(first), repeat)
     scenario.results["SQL p1 page only"] = timed(lambda: sql(baseline_first, params), repeat)
     scenario.plans = _plans(lambda: scenario.call(None, 1), session, event, db)
     deep = scenario.deep_key() if scenario.deep_key else None
@@ -423,8 +449,10 @@ def _run(scenario: Scenario, repeat: int, sql, session, event, db) -> None:
         if deep_sql.startswith('SELECT c.* FROM "case" c'):
             _full_case_page(sql, deep_sql, scenario.count_sql, deep_params, False)
             return
-        sql(deep_sql, deep_params)
+        rows = sql(deep_sql, deep_params)
         sql(scenario.count_sql, params)
+        if scenario.note:
+            _worker_rows(sql, rows)
 
     scenario.results["service c1000"] = timed(lambda: scenario.call(cursor, DEEP), repeat)
     scenario.results["SQL c1000"] = timed(sql_deep, repeat)
@@ -433,6 +461,19 @@ def _run(scenario: Scenario, repeat: int, sql, session, event, db) -> None:
         scenario.results["OFFSET p1000"] = timed(
             lambda: scenario.call(None, DEEP), max(5, repeat // 3)
         )
+
+
+def _worker_rows(sql, rows: list) -> None:
+    """What "my workers" shows of its page, by hand: the claims with their worker, accident
+    and enterprise, and their deadlines (by the page's ids)."""
+    ids = [row[0] for row in rows][:PER_PAGE]
+    sql(
+        'SELECT c.*, v.*, p.code, e.name FROM "case" c LEFT JOIN victim v ON v.id = c.victim_id '
+        'LEFT JOIN "case" p ON p.id = c.parent_id LEFT JOIN enterprise e ON e.id = c.enterprise_id '
+        "WHERE c.id = ANY(%(ids)s)",
+        {"ids": ids},
+    )
+    sql("SELECT * FROM case_deadline WHERE case_id = ANY(%(ids)s) ORDER BY id", {"ids": ids})
 
 
 def _full_case_page(sql, page_sql: str, count_sql: str, params: dict, api: bool) -> None:
@@ -494,9 +535,7 @@ def _plans(call, session, event, db) -> list[str]:
             )
         )
         seq = sorted(set(re.findall(r"Seq Scan on (\w+)", "\n".join(lines))))
-        sort = any(
-            re.search(r"(?<!Incremental )Sort\b", line) and "Sort Key" not in line for line in lines
-        )
+        sort = _page_sorted(lines)
         incremental = any("Incremental Sort" in line for line in lines)
         plans.append(
             ", ".join(indexes)
@@ -506,6 +545,22 @@ def _plans(call, session, event, db) -> list[str]:
         )
     session.remove()
     return plans
+
+
+def _page_sorted(lines: list[str]) -> bool:
+    """Whether the plan sorts rows outside a correlated subquery: a ``Sort`` node in a
+    ``SubPlan`` (a case's two or three deadlines, top-1) is not the page being sorted."""
+    subplans: list[int] = []  # indents of the SubPlan blocks we are in
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        while subplans and indent <= subplans[-1]:
+            subplans.pop()
+        if line.lstrip().startswith("SubPlan"):
+            subplans.append(indent)
+        elif re.search(r"(?<!Incremental )\bSort\b", line) and "Sort Key" not in line:
+            if "Sort Method" not in line and not subplans:
+                return True
+    return False
 
 
 def _report(scenarios, cases, repeat, load, tax_code, commune) -> str:
@@ -525,7 +580,10 @@ def _report(scenarios, cases, repeat, load, tax_code, commune) -> str:
         "deadline and the capped count).",
         "- **SQL**: the hand-written SQL for the same rows, bare through psycopg: the page by the "
         "same index and the count up to 10,001 (case lists: the same one statement written "
-        "by hand, the deadline by a LATERAL join); **page only**: the page statement alone.",
+        "by hand, the deadline by a LATERAL join; my workers: the runs' ids, then the page's "
+        "claims with their worker, accident and enterprise, and their deadlines); **in tx**: "
+        "the same statements in a transaction (BEGIN … ROLLBACK), as a request reads; **page "
+        "only**: the page statement alone.",
         "- **API p1** / **SQL API** (case lists): the API's list (the case JSON also names "
         "victims, claims and the parent: seven statements) and the same seven statements "
         "hand-written.",
@@ -534,9 +592,10 @@ def _report(scenarios, cases, repeat, load, tax_code, commune) -> str:
         "- **plan**: the indexes the service's page statements read (EXPLAIN), and SORT if "
         "PostgreSQL sorted rows (none must).",
         "",
-        "| list | service p1 | SQL p1 | ratio p1 | page only | service c1000 | SQL c1000 "
-        "| ratio c1000 | c1000 ÷ p1 | OFFSET p1000 | API p1 | SQL API | ratio API | plan |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| list | service p1 | SQL p1 | ratio p1 | SQL p1 in tx | ratio in tx | page only "
+        "| service c1000 | SQL c1000 | ratio c1000 | c1000 ÷ p1 | OFFSET p1000 | API p1 "
+        "| SQL API | ratio API | plan |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in scenarios:
         r = s.results
@@ -553,7 +612,8 @@ def _report(scenarios, cases, repeat, load, tax_code, commune) -> str:
         plans = "<br>".join(dict.fromkeys(s.plans)) or "—"
         lines.append(
             f"| {s.name} | {cell('service p1')} | {cell('SQL p1')} "
-            f"| {ratio('service p1', 'SQL p1')} | {cell('SQL p1 page only')} "
+            f"| {ratio('service p1', 'SQL p1')} | {cell('SQL p1 in tx')} "
+            f"| {ratio('service p1', 'SQL p1 in tx')} | {cell('SQL p1 page only')} "
             f"| {cell('service c1000')} | {cell('SQL c1000')} "
             f"| {ratio('service c1000', 'SQL c1000')} | {ratio('service c1000', 'service p1')} "
             f"| {cell('OFFSET p1000')} | {cell('service API')} | {cell('SQL API')} "
