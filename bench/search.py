@@ -263,10 +263,11 @@ def report(results: list[tuple], cases: int, repeat: int) -> str:
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} "
         f"({os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at "
         f"the end: the machine is shared), PostgreSQL, `python -m bench.search` on a copy of the "
-        f"data set of `python -m bench.seed` ({cases:,} cases) migrated to 0010 or later. p50 and p95 of "
-        f"{repeat} runs after a warm-up. Service = `list_case_rows` (the web list's page 1 of 25 "
-        f"rows: one statement with the names, the nearest running deadline and the count capped "
-        f"at 10,000); baseline = the same statement by hand through psycopg (the deadline by a "
+        f"data set of `python -m bench.seed` ({cases:,} cases) migrated to 0010 or later. "
+        f"p50 and p95 of {repeat} runs after a warm-up. Service = `list_case_rows` (the web "
+        f"list's page 1 of 25 rows: one statement with the names, the nearest running "
+        f"deadline and the count capped at 10,000); baseline = the same statement by hand "
+        f"through psycopg (the deadline by a "
         f"LATERAL join); page only = the baseline's page of cases alone.",
         "",
         "| caller | query | matches | service p50 / p95 | baseline p50 / p95 | p95 ÷ baseline "

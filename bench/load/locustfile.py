@@ -97,6 +97,8 @@ class SafeCaseClient(FastHttpUser):
     """A person at a screen: one request, then 0.5–1.5 s of reading or typing."""
 
     wait_time = between(0.5, 1.5)
+    # As the load balancer in front would say it (runner.BALANCER_HEADERS): TLS ended there.
+    default_headers = {"X-Forwarded-Proto": "https"}
 
     def on_start(self) -> None:
         self.rng = random.Random()

@@ -308,10 +308,16 @@ def data_set(app) -> dict[str, int]:
 # --------------------------------------------------------------------------------------------
 
 
+# What the load balancer in front of the shape says of each request: TLS ended there. In
+# production plain HTTP is redirected to HTTPS (FORCE_HTTPS, app/headers.py) unless this
+# header says the client's side was HTTPS; the Locust clients send it too (locustfile.py).
+BALANCER_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
 def request(port: int, method: str, path: str, body: bytes | None = None, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        conn.request(method, path, body=body, headers=headers or {})
+        conn.request(method, path, body=body, headers={**BALANCER_HEADERS, **(headers or {})})
         response = conn.getresponse()
         return response.status, response.getheader("Set-Cookie") or "", response.read()
     finally:
@@ -342,10 +348,12 @@ def api_token(port: int, username: str, password: str) -> str:
 
 
 def _session_cookie(set_cookie: str) -> str:
-    match = re.search(r"(?:^|[ ,])session=([^;]+)", set_cookie)
+    """The session cookie as a ``Cookie`` header: ``session`` in development, ``__Host-session``
+    in production (config.py)."""
+    match = re.search(r"(?:^|[ ,])((?:__Host-)?session)=([^;]+)", set_cookie)
     if not match:
         raise RuntimeError(f"no session cookie in {set_cookie!r}")
-    return f"session={match.group(1)}"
+    return f"{match.group(1)}={match.group(2)}"
 
 
 def web_session(port: int, username: str, password: str) -> str:
