@@ -323,7 +323,9 @@ def test_the_enterprise_asks_for_convalescence_through_the_claim_page(client, lo
     login("dn1")
     page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
     assert 'name="request_item-benefit_item"' in page
-    today = clock.now().strftime("%d/%m/%Y")
+    # The local day (Asia/Ho_Chi_Minh): from 17:00 UTC it is already tomorrow there, and the
+    # assessment was concluded on the local day.
+    today = clock.to_local(clock.now()).strftime("%d/%m/%Y")
     data = {
         "csrf_token": csrf_token_from(page),
         "version": str(claim.version),
