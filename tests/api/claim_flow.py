@@ -25,6 +25,14 @@ def stamp() -> str:
     return now().isoformat()
 
 
+def local_day() -> str:
+    """Today in Vietnam (ISO date): what a person types as a date. From 17:00 UTC it is the
+    next day there, and a date compared with a step's local day must be that one."""
+    from app.clock import to_local
+
+    return to_local(now()).date().isoformat()
+
+
 def announce_accident(
     declarer,
     outcomes=("serious",),

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import CaseDeadline
 from app.services.papers_claims import insurance_lines
-from tests.api.claim_flow import DOSSIER, announce_accident, claims_of, stamp
+from tests.api.claim_flow import DOSSIER, announce_accident, claims_of, local_day, stamp
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def monthly_claim(api, w):
 
 
 def today() -> str:
-    return stamp()[:10]
+    return local_day()
 
 
 def file_and_approve(api, w, claim_id: int) -> None:

@@ -10,7 +10,14 @@ from sqlalchemy import event
 from app import clock
 from app.extensions import db
 from app.models import Case
-from tests.api.claim_flow import DOSSIER, announce_accident, assessed_claim, claims_of, stamp
+from tests.api.claim_flow import (
+    DOSSIER,
+    announce_accident,
+    assessed_claim,
+    claims_of,
+    local_day,
+    stamp,
+)
 from tests.conftest import csrf_token_from
 from tests.factories import act, make_enterprise, make_user
 
@@ -350,7 +357,7 @@ def test_the_enterprise_asks_for_convalescence_through_the_claim_page(client, lo
 def test_the_union_sees_the_items_total_only(client, login, ent):
     claim = assessed_claim(ent, 25)
     act(claim, ent, "request_item", benefit_item="convalescence",
-        requested_on=stamp()[:10], convalescence_days=5)  # fmt: skip
+        requested_on=local_day(), convalescence_days=5)  # fmt: skip
     make_user("union", username="cd1", enterprise=ent.enterprise)
     login("cd1")
     page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
