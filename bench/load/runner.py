@@ -369,6 +369,9 @@ def web_session(port: int, username: str, password: str) -> str:
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": _session_cookie(set_cookie),
+        # gunicorn trusts X-Forwarded-Proto from 127.0.0.1, so the request is HTTPS to the app
+        # and Flask-WTF checks that the form came from this site, as a browser says.
+        "Referer": f"https://127.0.0.1:{port}/login",
     }
     status, set_cookie, _ = request(port, "POST", "/login", form, headers)
     if status != 302:
