@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from app.api.schemas import victim_json
@@ -32,7 +33,13 @@ from app.permissions import acting_user
 from app.services import cases as case_service
 from app.services import codes
 from app.services.claim_benefits import monthly_due
-from app.services.declarations import may_declare, may_name_incident
+from app.services.declarations import (
+    NOTICE_COLUMNS,
+    awaits_completion,
+    may_declare,
+    may_name_incident,
+    notice_spec,
+)
 from app.services.privacy import (
     claim_victim,
     data_view,
@@ -45,7 +52,7 @@ from app.services.privacy import (
 from app.services.users import people_named
 from app.services.visibility import can_see
 from app.services.workflow_engine import available_actions
-from workflows import get_workflow
+from workflows import REGISTRY, get_workflow
 from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import (
     ACCIDENT_TYPE_LABELS,
@@ -63,6 +70,7 @@ from workflows.law.classification import (
 # Events that are not transitions of the definition.
 EVENT_LABELS = {
     "declare": ("Khai báo vụ việc", "Declared"),
+    "give_notice": ("Báo tin nhanh", "Quick notice"),
     "create": ("Lập hồ sơ", "Created"),
     "attach_document": ("Bổ sung tài liệu", "Document attached"),
 }
@@ -78,6 +86,14 @@ PAYLOAD_LABELS = {
     "incident_code": ("Sự cố kỹ thuật liên quan", "Related incident"),
     "accident_type": ("Loại tai nạn", "Type of accident"),
     "third_party": THIRD_PARTY_LABELS,
+    # A quick notice's own inputs (its counts, who called), as its spec names them.
+    **{
+        i.name: (i.label_vi, i.label_en)
+        for definition in REGISTRY.values()
+        if definition.declaration is not None and definition.declaration.notice is not None
+        for i in definition.declaration.notice.inputs
+        if i.name not in NOTICE_COLUMNS
+    },
 }
 # Labels of the values of declaration and creation payload keys no transition field types.
 PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS, "outcome": OUTCOME_LABELS}
@@ -426,8 +442,10 @@ def diagram(definition, current: str, user) -> str:
 class ActionView:
     trigger: str
     label: str
-    form: ActionForm
+    form: ActionForm | None
     open: bool = False
+    # An action taken on a page of its own (completing a quick notice): a link, no form.
+    url: str | None = None
 
 
 def blank_action_form(case, trigger: str) -> ActionForm:
@@ -440,13 +458,57 @@ def blank_action_form(case, trigger: str) -> ActionForm:
 def _actions(case, user, failed: ActionForm | None, failed_trigger: str | None):
     definition = get_workflow(case.kind)
     views = []
+    spec = notice_spec(case.kind)
     for trigger in available_actions(case, user):
-        if trigger == failed_trigger and failed is not None:
+        if spec is not None and trigger == spec.completed_by:
+            url = url_for("cases.complete", case_id=case.id)
+            views.append(ActionView(trigger, trigger_label(definition, trigger), None, url=url))
+        elif trigger == failed_trigger and failed is not None:
             views.append(ActionView(trigger, trigger_label(definition, trigger), failed, True))
         else:
             form = blank_action_form(case, trigger)
             views.append(ActionView(trigger, trigger_label(definition, trigger), form))
     return views
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    """ "1 người chết, 2 người bị thương nặng, 0 người bị thương nhẹ"."""
+    return _(
+        "%(deaths)s người chết, %(serious)s người bị thương nặng, %(light)s người bị thương nhẹ",
+        deaths=format_number(counts.get("death", 0)),
+        serious=format_number(counts.get("serious", 0)),
+        light=format_number(counts.get("light", 0)),
+    )
+
+
+def _by_outcome(outcomes) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def notice_view(case) -> dict[str, Any] | None:
+    """What a case's quick notice said, for its page (None: it was declared in one step):
+    ``given_at``, ``reporter_name``, ``contact_phone``, ``counts_text`` (the notice's counts),
+    ``declared_text`` (the victims declared, once completed), ``pending`` (not completed yet),
+    ``completed_at``, ``counts_differ`` and ``due_at`` (the completion deadline)."""
+    spec = notice_spec(case.kind)
+    notice = (case.data or {}).get("notice")
+    if spec is None or not notice:
+        return None
+    due = next((d for d in case.deadlines if d.name == "declaration"), None)
+    return {
+        "given_at": case.declared_at,
+        "reporter_name": notice.get("reporter_name", ""),
+        "contact_phone": notice.get("contact_phone", ""),
+        "counts_text": _counts_text(_by_outcome(spec.outcomes(notice))),
+        "declared_text": _counts_text(_by_outcome(v.outcome for v in case.victims)),
+        "pending": awaits_completion(case),
+        "completed_at": notice.get("completed_at"),
+        "counts_differ": bool(notice.get("counts_differ")),
+        "due_at": due.due_at if due is not None and due.met_at is None else None,
+    }
 
 
 def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str | None = None):
@@ -472,6 +534,7 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "parent_visible": case.parent is not None and can_see(user, case.parent),
         "links": case_service.linked_cases(user, case),
         "may_declare_casualty": case.kind == "incident" and may_name_incident(user, case),
+        "notice": notice_view(case),
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
         "timeline": [event_view(definition, e, user, names, people) for e in events],

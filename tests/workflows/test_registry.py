@@ -212,7 +212,7 @@ def test_shipped_definitions_only_use_real_roles():
 # Written out by hand from law.md, so dropping a ``met_by`` entry (or adding one) fails here.
 DEADLINES_MET_BY = {
     # Completing a quick notice closes what the people declared no longer need; its effect
-    # sets again what they do (tests/workflows/test_quick_notice.py).
+    # sets again what they do (tests/workflows/test_accident_notice.py).
     ("accident", "investigation"): {"announce", "reject", "complete_declaration"},
     ("accident", "scene_arrival"): {
         "record_scene_arrival",
