@@ -61,7 +61,7 @@ from workflows.declaration import (
 )
 from workflows.diagram import mermaid
 from workflows.law.classification import (
-    DISEASE_OUTCOME_LABEL,
+    DISEASE_OUTCOME_LABELS,
     LEVEL_LABELS,
     OUTCOME_LABELS,
     SEVERITY_LABELS,
@@ -96,7 +96,8 @@ PAYLOAD_LABELS = {
     },
 }
 # Labels of the values of declaration and creation payload keys no transition field types.
-PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS, "outcome": OUTCOME_LABELS}
+# (A victim's ``outcome`` is named by the case's kind: ``outcome_labels``.)
+PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS}
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
@@ -138,15 +139,19 @@ def trigger_label(definition, trigger: str) -> str:
     return wf_label(found) if found else trigger
 
 
-def outcome_label(case, outcome: str | None) -> str:
-    """A victim's outcome as the case's kind calls it: a disease's living workers "have the
-    disease" (not "seriously injured"), on the disease and on the claims it opened."""
+def outcome_labels(case) -> dict[str, tuple[str, str]]:
+    """The (vi, en) labels of the victims' outcomes as the case's kind calls them: a disease's
+    living workers "have the disease" (not "seriously injured"), on the disease and on the
+    claims it opened."""
     disease = case.kind == "disease" or (
         case.kind == "claim" and (case.data or {}).get("source") == "disease"
     )
-    if disease and outcome != "death":
-        return pick(DISEASE_OUTCOME_LABEL)
-    return pick(OUTCOME_LABELS.get(outcome or ""), outcome or "")
+    return DISEASE_OUTCOME_LABELS if disease else OUTCOME_LABELS
+
+
+def outcome_label(case, outcome: str | None) -> str:
+    """A victim's outcome as the case's kind calls it (``outcome_labels``)."""
+    return pick(outcome_labels(case).get(outcome or ""), outcome or "")
 
 
 def template_helpers() -> dict[str, Any]:
@@ -282,21 +287,26 @@ def _fields_of(definition, trigger: str) -> dict[str, Field]:
     return {}
 
 
-def _person(item: dict) -> str:
+def _person(item: dict, outcomes=OUTCOME_LABELS) -> str:
     parts = [item.get("name") or item.get("full_name") or ""]
     if item.get("organisation"):
         parts.append(pick(ORGANISATION_LABELS.get(item["organisation"]), item["organisation"]))
     if item.get("role"):
         parts.append(pick(TEAM_ROLE_LABELS.get(item["role"]), item["role"]))
     if item.get("outcome"):
-        parts.append(pick(OUTCOME_LABELS.get(item["outcome"]), item["outcome"]))
+        parts.append(pick(outcomes.get(item["outcome"]), item["outcome"]))
     return " — ".join(p for p in parts if p)
 
 
-def display_value(value: Any, victims: dict[int, str] | None = None, key: str = "") -> tuple:
-    """(kind, value) for the ``show_value`` macro: bool, datetime, date, list or text."""
+def display_value(
+    value: Any, victims: dict[int, str] | None = None, key: str = "", outcomes=OUTCOME_LABELS
+) -> tuple:
+    """(kind, value) for the ``show_value`` macro: bool, datetime, date, list or text.
+    ``outcomes``: how the case's kind names a victim's outcome (``outcome_labels``)."""
     if isinstance(value, bool):
         return ("bool", value)
+    if key == "outcome" and isinstance(value, str):
+        return ("text", pick(outcomes.get(value), value))
     if key == "victim_id" and victims and value in victims:
         return ("text", victims[value])
     if key == "commune_code" and isinstance(value, str):
@@ -309,19 +319,22 @@ def display_value(value: Any, victims: dict[int, str] | None = None, key: str = 
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return ("date", date.fromisoformat(value))
     if isinstance(value, list):
-        return ("list", [_person(v) if isinstance(v, dict) else str(v) for v in value])
+        return ("list", [_person(v, outcomes) if isinstance(v, dict) else str(v) for v in value])
     if isinstance(value, dict):
         return ("list", [f"{k}: {v}" for k, v in value.items()])
     return ("text", "" if value is None else str(value))
 
 
-def typed_value(spec: Field | None, value: Any, victims=None, key: str = "") -> tuple:
+def typed_value(
+    spec: Field | None, value: Any, victims=None, key: str = "", outcomes=OUTCOME_LABELS
+) -> tuple:
     """(kind, value) for the ``show_value`` macro, read by the field's declared kind: amounts
     as "108.675.000 đ", percentages as "41 %", counts with thousands dots, a choice or a code
     by its label, a record part by part. Values of keys no field declares (a declaration's
-    payload) fall back to ``display_value``."""
+    payload) fall back to ``display_value``; a victim's outcome is named by ``outcomes`` (the
+    case's kind's, ``outcome_labels``)."""
     if spec is None or value is None or isinstance(value, bool):
-        return display_value(value, victims, key)
+        return display_value(value, victims, key, outcomes)
     kind = spec.kind
     if kind == "money" and isinstance(value, int | float):
         return ("text", format_vnd(value))
@@ -340,11 +353,11 @@ def typed_value(spec: Field | None, value: Any, victims=None, key: str = "") -> 
             if part_value in (None, "", []):
                 continue
             part = parts.get(name)
-            shown = typed_value(part, part_value, victims, name)
+            shown = typed_value(part, part_value, victims, name, outcomes)
             text = ", ".join(shown[1]) if shown[0] == "list" else _plain(shown)
             items.append(f"{wf_label(part) if part else name}: {text}")
         return ("list", items)
-    return display_value(value, victims, key)
+    return display_value(value, victims, key, outcomes)
 
 
 def _plain(shown: tuple) -> str:
@@ -359,7 +372,12 @@ def _plain(shown: tuple) -> str:
 
 
 def event_view(
-    definition, event, user, victims: dict[int, str], people: dict[str, str] | None = None
+    definition,
+    event,
+    user,
+    victims: dict[int, str],
+    people: dict[str, str] | None = None,
+    outcomes=OUTCOME_LABELS,
 ) -> EventView:
     payload = event_payload_view(user, definition.kind, event)
     labels = _field_labels(definition, event.trigger)
@@ -375,7 +393,7 @@ def event_view(
         from_label=state_label(definition.kind, event.from_state, user),
         to_label=state_label(definition.kind, event.to_state, user),
         details=[
-            (labels.get(key, key), *typed_value(fields.get(key), value, victims, key))
+            (labels.get(key, key), *typed_value(fields.get(key), value, victims, key, outcomes))
             for key, value in (payload or {}).items()
             if value not in (None, "", [])
         ],
@@ -537,7 +555,9 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "notice": notice_view(case),
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
-        "timeline": [event_view(definition, e, user, names, people) for e in events],
+        "timeline": [
+            event_view(definition, e, user, names, people, outcome_labels(case)) for e in events
+        ],
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,
