@@ -355,6 +355,30 @@ class ActionForm(FlaskForm):
             if f.kind == "code":
                 fill_code_choices(self[f.name], f.code_list)
 
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the engine's ``errors`` (``action_errors``) beside the inputs, except on one the
+        form refused already (the engine saw it blank or missing). Call after
+        ``action_payload`` (it maps the rows sent)."""
+        kept = {path: m for path, m in errors.items() if not self._refused_already(path)}
+        apply_errors(self, kept, self.row_map)
+
+    def _refused_already(self, path: str) -> bool:
+        head, _, rest = path.partition(".")
+        field = self._fields.get(head)
+        if field is None:
+            return False
+        if isinstance(field, FieldList):
+            index, _, sub = rest.partition(".")
+            positions = self.row_map.get(head, [])
+            if not (index.isdigit() and int(index) < len(positions) and sub):
+                return False
+            entry = field.entries[positions[int(index)]].form
+            return sub in entry._fields and bool(entry[sub].errors)
+        if isinstance(field, FormField):
+            part = field.form._fields.get(rest)
+            return part is not None and bool(part.errors)
+        return bool(field.errors)
+
     def set_victims(self, victims) -> None:
         for f in self.spec:
             if f.kind == "victim_id":

@@ -288,20 +288,15 @@ def fire_transition(
         case = store.load_case(case_id, lock=True)
         raw = raw_payload if isinstance(raw_payload, dict) else {}
         definition = check_fireable(case, trigger, user, raw)
-        fields = definition.fields_for(trigger, case.state)
-        clean, errors = parse_payload(fields, raw)
-        # A code must be an active code of its field's list (records' parts too), told
-        # together with the payload's other problems.
-        errors = {**errors, **codes.unknown_codes(fields, clean)}
-        errors = errors or _unknown_case_codes(fields, clean, user)
-        if errors:
-            raise ValidationFailed(errors)
+        clean, errors = _payload_problems(definition, case, trigger, user, raw)
         at = now()
         rules = LazyRuleBook()
         related = Related(case)
         ctx = Context(
             case=snapshot(case, related), actor=actor_of(user), payload=clean, now=at, rules=rules
         )
+        if errors:
+            raise ValidationFailed({**errors, **_input_refusals(definition, trigger, ctx, errors)})
         decision = definition.decide(trigger, ctx)
         _refuse_unless_allowed(decision)
         transition = decision.transition
@@ -337,6 +332,56 @@ def fire_transition(
             db.session.flush()
             db.session.expire_all()
     return Transitioned(case.id, case.code, trigger, from_state, case.state, case.version)
+
+
+def _payload_problems(
+    definition: WorkflowDefinition, case, trigger: str, user, raw: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """``(clean, errors)`` of ``raw`` as ``trigger``'s payload from the case's state: its shape
+    (``parse_payload``), its codes (an active code of its field's list, records' parts too) and
+    its case codes (a case the caller sees), every problem at once."""
+    fields = definition.fields_for(trigger, case.state)
+    clean, errors = parse_payload(fields, raw)
+    errors = {**errors, **codes.unknown_codes(fields, clean)}
+    return clean, {**_unknown_case_codes(fields, clean, user), **errors}
+
+
+def _input_refusals(
+    definition: WorkflowDefinition, trigger: str, ctx: Context, errors: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """The guards' reasons about the input (422), by field, told with the payload's own
+    ``errors`` so a form shows every problem in one round (#15): with such errors, only the
+    reasons about inputs that were given and are valid (a refused or missing one is already
+    said). The guards read a payload with some inputs left out, as they do when an action is
+    only offered. Reasons about the case or the actor (409) are not input problems."""
+    found: dict[str, list[str]] = {}
+    for reason in definition.decide(trigger, ctx).input_reasons:
+        if errors and (reason.field not in ctx.payload or reason.field in errors):
+            continue
+        found.setdefault(reason.field, []).append(str(reason))
+    return found
+
+
+def action_errors(case_id: int, trigger: str, user, raw: dict[str, Any]) -> dict[str, list[str]]:
+    """Every input error ``fire_transition`` would refuse ``raw`` with — its shape, its codes
+    and the guards' reasons about it — changing nothing (empty: none, or a refusal that is not
+    about the input, which firing reports). A page whose form refused some inputs itself asks
+    this for the others, so every error shows at once."""
+    case = store.load_case(case_id)
+    raw = raw if isinstance(raw, dict) else {}
+    try:
+        definition = check_fireable(case, trigger, user, raw)
+    except (NotFound, PermissionDenied, TransitionNotAllowed, StaleVersion, ValidationFailed):
+        return {}
+    clean, errors = _payload_problems(definition, case, trigger, user, raw)
+    ctx = Context(
+        case=snapshot(case, Related(case)),
+        actor=actor_of(user),
+        payload=clean,
+        now=now(),
+        rules=LazyRuleBook(),
+    )
+    return {**errors, **_input_refusals(definition, trigger, ctx, errors)}
 
 
 def _unknown_case_codes(fields, clean: dict[str, Any], user) -> dict[str, list[str]]:
