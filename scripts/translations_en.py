@@ -22,6 +22,25 @@ PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = ("_", "_l", "N_", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2")
 
 EN = {
+    # The calculators' legal bases (workflows/law/compensation.py, benefits.py; #15).
+    "Luật ATVSLĐ 84/2015 Điều 50 khoản 3: giám định lại, hưởng từ tháng có kết luận giám định lại": "OSH Law 84/2015 Art. 50(3): re-assessment, paid from the month of the re-assessment conclusion",
+    "Luật ATVSLĐ 84/2015 Điều 50 khoản 1: hưởng từ tháng người lao động điều trị xong, ra viện": "OSH Law 84/2015 Art. 50(1): paid from the month the worker finished treatment and left hospital",
+    "điều trị ngoại trú": "outpatient treatment",
+    "không rõ ngày ra viện": "discharge date unknown",
+    "Luật ATVSLĐ 84/2015 Điều 50 khoản 1: %(why)s, hưởng từ tháng có kết luận của Hội đồng giám định y khoa": "OSH Law 84/2015 Art. 50(1): %(why)s, paid from the month of the Medical Assessment Council's conclusion",
+    "%(basis)s; mức lương cơ sở tại tháng hưởng %(month)s (Thông tư 28/2021/TT-BLĐTBXH Điều 9 khoản 1, Điều 10)": "%(basis)s; base salary of the first month paid, %(month)s (Circular 28/2021/TT-BLDTBXH Art. 9(1), Art. 10)",
+    "Luật ATVSLĐ 84/2015 Điều 39 khoản 1: tai nạn trên đường đi và về giữa nơi ở và nơi làm việc chỉ được người sử dụng lao động trợ cấp khi do lỗi của người khác hoặc không xác định được người gây ra; người lao động vẫn được hưởng chế độ bảo hiểm tai nạn lao động (Điều 45 khoản 1 điểm c)": "OSH Law 84/2015 Art. 39(1): an accident on the way between home and work is paid an allowance by the employer only when another person caused it or nobody can be identified; the worker still receives the accident insurance benefits (Art. 45(1)(c))",
+    "Luật ATVSLĐ 84/2015 Điều 38 khoản 2-3: tổn thương dưới 5% không được bồi thường; người sử dụng lao động chỉ chi trả chi phí y tế và tiền lương trong thời gian điều trị": "OSH Law 84/2015 Art. 38(2)-(3): an injury below 5% is not compensated; the employer pays only the medical costs and the wages during treatment",
+    "Điều 38 khoản 4 điểm b": "Art. 38(4)(b)",
+    "Điều 38 khoản 4 điểm a": "Art. 38(4)(a)",
+    "Luật ATVSLĐ 84/2015 Điều 39 khoản 1 (tai nạn trên đường đi và về do lỗi của người khác hoặc không xác định được người gây ra: trợ cấp ít nhất 40%% mức %(clause)s)": "OSH Law 84/2015 Art. 39(1) (an accident on the way to or from work caused by another person or an unknown one: an allowance of at least 40%% of the %(clause)s amount)",
+    "Luật ATVSLĐ 84/2015 Điều 38 khoản 5 (trợ cấp 40%% mức %(clause)s)": "OSH Law 84/2015 Art. 38(5) (an allowance of 40%% of the %(clause)s amount)",
+    "Luật ATVSLĐ 84/2015 %(clause)s (bồi thường)": "OSH Law 84/2015 %(clause)s (compensation)",
+    "Luật ATVSLĐ 84/2015 Điều 53 (trợ cấp một lần khi chết: 36 lần mức lương cơ sở)": "OSH Law 84/2015 Art. 53 (lump sum on death: 36 times the base salary)",
+    "Luật ATVSLĐ 84/2015 Điều 45: suy giảm khả năng lao động dưới 5% không được hưởng": "OSH Law 84/2015 Art. 45: a loss of working capacity below 5% gives no benefit",
+    "Luật ATVSLĐ 84/2015 Điều 48 (trợ cấp một lần)": "OSH Law 84/2015 Art. 48 (one-time allowance)",
+    "Luật ATVSLĐ 84/2015 Điều 49 (trợ cấp hằng tháng)": "OSH Law 84/2015 Art. 49 (monthly allowance)",
+    "Luật ATVSLĐ 84/2015 Điều 49 (trợ cấp hằng tháng) + Điều 52 (trợ cấp phục vụ)": "OSH Law 84/2015 Art. 49 (monthly allowance) + Art. 52 (serving allowance)",
     # The quick notice (báo tin nhanh) and its completion (#15).
     "Báo tin nhanh tai nạn lao động": "Quick notice of an occupational accident",
     "Tin báo": "The notice",
