@@ -94,8 +94,14 @@ def index():
         declared_to=end,
     )
     try:
+        # A work list (the insurer's claims): what awaits the caller first.
         page = case_service.list_cases(
-            _user(), filters, page_number(), cursor=cursor_arg(), loads=case_service.ROW_LOADS
+            _user(),
+            filters,
+            page_number(),
+            cursor=cursor_arg(),
+            loads=case_service.ROW_LOADS,
+            work_list=True,
         )
     except ValidationFailed as refused:
         return first_page_instead(refused, "cases.index", **form.args())

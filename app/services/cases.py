@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.clock import as_utc, now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import Case, CaseEvent, Task
+from app.models import Case, CaseDeadline, CaseEvent, Task
 from app.services.paging import (
     Count,
     capped_count,
@@ -26,6 +26,7 @@ from app.services.paging import (
 )
 from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
+from workflows import REGISTRY
 
 PAGE_SIZE = 25
 # The cursor of the case list names this list (a reports or inbox cursor is refused here).
@@ -113,6 +114,17 @@ class CasePage:
     per_page: int = PAGE_SIZE
 
 
+def awaited_deadlines(user, kind: str | None) -> tuple[str, ...]:
+    """The deadlines of ``kind`` that ``user``'s role must meet (``Deadline.role``) when the
+    kind is only *shared with* that role (``WorkflowDefinition.shared_with``: it sees the cases
+    handed to it, as the insurer sees the claims filed with it): its list of that kind is a
+    work list, what awaits it first (``list_cases(work_list=True)``). Empty otherwise."""
+    definition = REGISTRY.get(kind or "")
+    if definition is None or user.role not in definition.shared_with:
+        return ()
+    return tuple(d.name for d in definition.deadlines if d.role == user.role)
+
+
 def list_cases(
     user,
     filters: CaseFilters,
@@ -120,6 +132,7 @@ def list_cases(
     per_page: int = PAGE_SIZE,
     cursor: str | None = None,
     loads: tuple = LIST_LOADS,
+    work_list: bool = False,
 ) -> CasePage:
     """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
     page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
@@ -131,6 +144,11 @@ def list_cases(
     Statements: the capped count, the page, and one per eager-loaded collection of ``loads``
     (default ``LIST_LOADS``, what the API's case shows; the web list asks ``ROW_LOADS``) —
     the same for 10 rows as for 100.
+
+    ``work_list``: for a role a kind is shared with (``awaited_deadlines``: the insurer's list
+    of claims), the cases awaiting it come first — a running deadline of its own, the oldest
+    started first (a claim filed longest ago) — then the rest newest first; paged by number
+    (OFFSET: the cursor is for the newest-first order).
 
     :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
     """
@@ -169,6 +187,9 @@ def list_cases(
     if filters.q:
         query = query.where(search_condition(filters.q, user))
     count: Count = capped_count(query)
+    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
+    if awaited:
+        return _work_list_page(query, awaited, count, page, per_page, loads)
     ordered = query.options(*loads).order_by(Case.declared_at.desc(), Case.id.desc())
     if after is not None:
         ordered = ordered.where(tuple_(Case.declared_at, Case.id) < after)
@@ -188,6 +209,38 @@ def list_cases(
         next_cursor=(
             encode_cursor(CASES_CURSOR, (last.declared_at, last.id)) if more and last else None
         ),
+        per_page=per_page,
+    )
+
+
+def _work_list_page(query, awaited, count: Count, page: int, per_page: int, loads) -> CasePage:
+    """A page of ``query`` with the cases awaiting the caller first (an open deadline among
+    ``awaited``, the oldest started first), then the others newest first."""
+    waiting = (
+        select(CaseDeadline.case_id, func.min(CaseDeadline.started_at).label("since"))
+        .where(CaseDeadline.name.in_(awaited), CaseDeadline.met_at.is_(None))
+        .group_by(CaseDeadline.case_id)
+        .subquery()
+    )
+    ordered = (
+        query.outerjoin(waiting, waiting.c.case_id == Case.id)
+        .options(*loads)
+        .order_by(
+            waiting.c.since.is_(None),
+            waiting.c.since,
+            Case.declared_at.desc(),
+            Case.id.desc(),
+        )
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    items = list(db.session.scalars(ordered).unique().all())
+    return CasePage(
+        items=items,
+        page=page,
+        pages=count.pages(per_page),
+        total=count.total,
+        total_capped=count.capped,
         per_page=per_page,
     )
 
