@@ -220,10 +220,19 @@ def _datetime(value: Any, f: Field) -> datetime:
     return moment
 
 
-def _case_code(value: Any, f: Field) -> str:
+def as_case_code(value: Any) -> str | None:
+    """``value`` as a case code (``HP-2026-A000123``: stripped, upper-cased) when it is one
+    whole code, else None."""
     if not isinstance(value, str) or not _CASE_CODE.fullmatch(value.strip().upper()):
-        raise _fail(BAD_CASE_CODE)
+        return None
     return value.strip().upper()
+
+
+def _case_code(value: Any, f: Field) -> str:
+    code = as_case_code(value)
+    if code is None:
+        raise _fail(BAD_CASE_CODE)
+    return code
 
 
 def _victim_id(value: Any, f: Field) -> int:

@@ -27,6 +27,7 @@ from app.services.paging import (
 from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
 from workflows import REGISTRY
+from workflows.fields import as_case_code
 
 PAGE_SIZE = 25
 # The cursor of the case list names this list (a reports or inbox cursor is refused here).
@@ -145,6 +146,9 @@ def list_cases(
     (default ``LIST_LOADS``, what the API's case shows; the web list asks ``ROW_LOADS``) —
     the same for 10 rows as for 100.
 
+    A search ``q`` that is one whole case code (``HP-2026-A000123``) lists that case first, then
+    the other matches (its claims, whose search text names it) newest first.
+
     ``work_list``: for a role a kind is shared with (``awaited_deadlines``: the insurer's list
     of claims), the cases awaiting it come first — a running deadline of its own, the oldest
     started first (a claim filed longest ago) — then the rest newest first; paged by number
@@ -156,8 +160,38 @@ def list_cases(
         raise ValidationFailed({"page": [N_("Số trang phải từ 1.")]})
     check_per_page(per_page)
     after = decode_cursor(CASES_CURSOR, cursor, (datetime, int)) if cursor else None
-    if after is not None and after[0] is None:
+    # A search for one whole case code lists that case first (its claims, which name it, come
+    # after): a cursor after it is (None, 0), "the rest from the top".
+    exact = as_case_code(filters.q)
+    if after is not None and after[0] is None and (exact is None or after[1] != 0):
         raise ValidationFailed({"cursor": [N_("Con trỏ trang không hợp lệ.")]})
+    query = _filtered(user, filters)
+    count: Count = capped_count(query)
+    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
+    if awaited:
+        return _work_list_page(query, awaited, count, page, per_page, loads)
+    ordered = _newest_first(query.options(*loads), exact, after, page, per_page)
+    # One row more than the page tells whether a next page exists, without another query.
+    items = list(db.session.scalars(ordered.limit(per_page + 1)).unique().all())
+    more = len(items) > per_page
+    items = items[:per_page]
+    last = items[-1] if items else None
+    key = None
+    if more and last is not None:
+        key = (None, 0) if last.code == exact else (last.declared_at, last.id)
+    return CasePage(
+        items=items,
+        page=page,
+        pages=count.pages(per_page),
+        total=count.total,
+        total_capped=count.capped,
+        next_cursor=encode_cursor(CASES_CURSOR, key) if key else None,
+        per_page=per_page,
+    )
+
+
+def _filtered(user, filters: CaseFilters):
+    """The cases ``user`` may see that ``filters`` keep, as a ``select`` (not ordered)."""
     query = select(Case).where(case_filter(user))
     if filters.kind:
         query = query.where(Case.kind == filters.kind)
@@ -186,31 +220,24 @@ def list_cases(
         query = query.where(Case.declared_at <= filters.declared_to)
     if filters.q:
         query = query.where(search_condition(filters.q, user))
-    count: Count = capped_count(query)
-    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
-    if awaited:
-        return _work_list_page(query, awaited, count, page, per_page, loads)
-    ordered = query.options(*loads).order_by(Case.declared_at.desc(), Case.id.desc())
-    if after is not None:
-        ordered = ordered.where(tuple_(Case.declared_at, Case.id) < after)
+    return query
+
+
+def _newest_first(query, exact: str | None, after, page: int, per_page: int):
+    """``query`` newest first (the case coded ``exact`` before the rest), after the keyset
+    ``after`` or at page ``page`` (OFFSET)."""
+    newest_first = (Case.declared_at.desc(), Case.id.desc())
+    if exact is not None and after is None:
+        query = query.order_by(Case.code != exact, *newest_first)
     else:
-        ordered = ordered.offset((page - 1) * per_page)
-    # One row more than the page tells whether a next page exists, without another query.
-    items = list(db.session.scalars(ordered.limit(per_page + 1)).unique().all())
-    more = len(items) > per_page
-    items = items[:per_page]
-    last = items[-1] if items else None
-    return CasePage(
-        items=items,
-        page=page,
-        pages=count.pages(per_page),
-        total=count.total,
-        total_capped=count.capped,
-        next_cursor=(
-            encode_cursor(CASES_CURSOR, (last.declared_at, last.id)) if more and last else None
-        ),
-        per_page=per_page,
-    )
+        query = query.order_by(*newest_first)
+    if after is None:
+        return query.offset((page - 1) * per_page)
+    if exact is not None:  # the case itself came first, on the first page
+        query = query.where(Case.code != exact)
+    if after[0] is not None:
+        query = query.where(tuple_(Case.declared_at, Case.id) < after)
+    return query
 
 
 def _work_list_page(query, awaited, count: Count, page: int, per_page: int, loads) -> CasePage:
