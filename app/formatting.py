@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from app.clock import to_local
+from app.i18n import localize
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -63,6 +64,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_vnd, "vnd")
     app.add_template_filter(format_number, "number_vn")
     app.add_template_filter(format_period, "period")
+    # A message the workflows mark (a calculator's legal basis) in the reader's language.
+    app.add_template_filter(localize, "localize")
+    # A global, not a context variable: macros imported without context call it too.
+    app.add_template_global(code_name, "code_name")
 
     from flask_babel import get_locale
 
@@ -78,6 +83,25 @@ def init_app(app: Flask) -> None:
             "has_permission": has_permission,
             "get_locale": get_locale,
         }
+
+
+def code_name(list_name: str | None, code: str | None, label: str | None = None):
+    """A code's name as a page shows it (``label``: the name already read, else the list's):
+    in the reader's language; on an English page, a code its list names only in Vietnamese
+    (an administrator's code without an English label) keeps its Vietnamese name, marked
+    ``lang="vi"`` so it is read as Vietnamese (WCAG 2.1: 3.1.2). Without a list: ``label``."""
+    from markupsafe import Markup
+
+    from app.i18n import english
+    from app.services import codes
+
+    if list_name is None:
+        return label or ""
+    text = label if label is not None else codes.label(list_name, code)
+    entry = codes.entries(list_name).get(code or "")
+    if english() and entry is not None and not entry.label_en and text == entry.label_vi:
+        return Markup('<span lang="vi">%s</span>') % text
+    return text
 
 
 def format_period(text: str | None) -> str:

@@ -119,6 +119,31 @@ def make_accident(user: User, outcomes=("serious",), **fields):
     return declare(user, accident_body(commune, outcomes, **fields))
 
 
+def notice_body(commune_code: str, **fields) -> dict:
+    """A valid quick notice (báo tin nhanh) for ``POST /api/v1/cases/notices``: one dead, two
+    seriously injured unless ``fields`` say otherwise."""
+    body = {
+        "occurred_at": OCCURRED,
+        "commune_code": commune_code,
+        "location": "Công trường nhà xưởng số 3",
+        "description": "Sập giàn giáo khi đang đổ bê tông sàn tầng 2.",
+        "deaths": 1,
+        "seriously_injured": 2,
+        "reporter_name": "Trần Văn Bình, quản đốc",
+        "contact_phone": "0912 345 678",
+    }
+    body.update(fields)
+    return body
+
+
+def make_notice(user: User, **fields):
+    """Give a quick notice through the real service: the case opens in ``notified``."""
+    from app.services.declarations import give_notice
+
+    commune = user.commune_code if user.role == "commune" else user.enterprise.commune_code
+    return give_notice(user, notice_body(commune, **fields))
+
+
 def act(case, user: User, trigger: str, **payload):
     """Fire ``trigger`` through the engine with the case's current version."""
     from app.services.workflow_engine import fire_transition

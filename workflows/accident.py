@@ -11,6 +11,19 @@ calendar days from the declaration (Art. 35(6)): light 4, one serious 7, two or 
 20, fatal 30, 60 with a technical or forensic examination. A fatal or 2+ serious accident
 must be notified at once, and inspectors must be at the scene within two hours.
 
+Because the law asks for that notice "at once, by the fastest means" (Law 84/2015 Art.
+34(1)(b),(d); Decree 39/2016 Art. 10(1)(a)) while the full declaration (Form 01) takes the
+victims' identities, wages and insurance, the declarer may first give a quick notice (báo tin
+nhanh): when and where, how many dead and injured, who calls and on which phone. It opens the
+case in ``notified``, classified from those counts: the investigation limit runs from the
+notice, the immediate notices go out and the 2-hour scene visit starts, exactly as for a full
+declaration with the same outcomes. The declarer then owes the full declaration
+(``complete_declaration``, due within a time an administrator sets: the law names none beyond
+"at once", UNVERIFIED), which lists the victims and moves the case to ``declared``, classified
+again from the people declared: the limit keeps counting from the notice, a scene visit already
+due stays, one newly due starts then, and a notice that is no longer due closes. A notice may
+also be rejected (a false alarm, a duplicate).
+
 The competent body forms a team (``open_investigation``) or the commune records the event
 (``record_event``); the inspectorate may instead ``reject`` a declaration (e.g. a duplicate).
 During the investigation the limit may be extended once (``extend_deadline``), the file may
@@ -58,17 +71,22 @@ from workflows.claim import has_all_claims_closed, victim_claims
 from workflows.declaration import (
     DEFAULT_ACCIDENT_TYPE,
     N_,
+    NOBODY_HURT,
     OCCURRED_IN_FUTURE,
     VICTIM,
     Check,
     DeclarationSpec,
     Declarer,
     Input,
+    NoticeSpec,
     accident_type,
+    casualties,
     commune_code,
+    contact_phone,
     description,
     location,
     occurred_at,
+    reporter_name,
     third_party,
 )
 from workflows.dossier import investigation_dossier
@@ -100,7 +118,25 @@ HEAD_ORGANISATION_BY_LEVEL = {"province": "inspectorate", "enterprise": "employe
 
 
 def outcomes(case: CaseSnapshot) -> list[str]:
-    return [v.get("outcome") for v in case.victims]
+    """The victims' outcomes; before the victims are declared (a quick notice), the outcomes
+    the notice's counts stand for."""
+    if case.victims:
+        return [v.get("outcome") for v in case.victims]
+    return NOTICE.outcomes(case.data.get("notice") or {})
+
+
+def is_notice_state(case: CaseSnapshot) -> bool:
+    return case.state == NOTICE.state
+
+
+def counts_differ(case: CaseSnapshot) -> bool:
+    """Whether the victims declared differ, outcome by outcome, from what the quick notice
+    counted (the notice is given in haste: a mismatch is recorded, never refused)."""
+    notice = case.data.get("notice")
+    if not notice or not case.victims:
+        return False
+    declared = sorted(v.get("outcome") for v in case.victims)
+    return declared != sorted(NOTICE.outcomes(notice))
 
 
 def _start(case: CaseSnapshot, ctx: Context) -> datetime:
@@ -116,6 +152,13 @@ def investigation_deadline(
     return DeadlineChange(
         due_at=add_calendar_days(start, days), started_at=start, days=days, unit="calendar", **flags
     )
+
+
+def declaration_deadline(start: datetime, rules) -> DeadlineChange:
+    """The time the declarer has to complete a quick notice into the full declaration, from
+    the notice (``declaration_completion_hours``; the law says only "at once": UNVERIFIED)."""
+    hours = int(rules.get("declaration_completion_hours", local_date(start)))
+    return DeadlineChange(due_at=start + timedelta(hours=hours), started_at=start, days=0)
 
 
 def scene_arrival_deadline(start: datetime, rules) -> DeadlineChange:
@@ -199,6 +242,58 @@ def is_immediate_notice(ctx: Context) -> Reason | None:
 
 def is_routine_notice(ctx: Context) -> Reason | None:
     return unless(is_immediate_notice(ctx) is not None, "Tai nạn thuộc diện phải báo tin ngay.")
+
+
+def is_quick_notice(ctx: Context) -> Reason | None:
+    return unless(is_notice_state(ctx.case), "Vụ việc không ở bước báo tin nhanh.")
+
+
+def is_full_declaration(ctx: Context) -> Reason | None:
+    return unless(not is_notice_state(ctx.case), "Vụ việc mới được báo tin nhanh.")
+
+
+def is_immediate_declaration(ctx: Context) -> Reason | None:
+    """A full declaration that must be notified at once (declared straight away)."""
+    return is_full_declaration(ctx) or is_immediate_notice(ctx)
+
+
+def is_routine_declaration(ctx: Context) -> Reason | None:
+    return is_full_declaration(ctx) or is_routine_notice(ctx)
+
+
+def is_immediate_quick_notice(ctx: Context) -> Reason | None:
+    """A quick notice of a death or 2+ seriously injured: the immediate notice goes with it."""
+    return is_quick_notice(ctx) or is_immediate_notice(ctx)
+
+
+def is_routine_quick_notice(ctx: Context) -> Reason | None:
+    return is_quick_notice(ctx) or is_routine_notice(ctx)
+
+
+def is_newly_immediate(ctx: Context) -> Reason | None:
+    """The victims declared need the immediate notice but the quick notice's counts did not:
+    it goes out when the declaration is completed (the inspectorate learns of it then)."""
+    notice = ctx.case.data.get("notice") or {}
+    counted = NOTICE.outcomes(notice)
+    return is_immediate_notice(ctx) or unless(
+        not (counted and classification.needs_immediate_notice(counted)),
+        "Tin báo nhanh đã thuộc diện phải báo tin ngay.",
+    )
+
+
+def is_declarer(ctx: Context) -> Reason | None:
+    """Only the side that gave the quick notice completes it (an enterprise its own, a
+    commune its own; a commune also sees an employer's notice in its commune)."""
+    return unless(
+        ctx.actor.role == declarer_role(ctx.case),
+        "Chỉ bên đã báo tin nhanh được hoàn thiện khai báo.",
+    )
+
+
+def has_declared_victims(ctx: Context) -> Reason | None:
+    """The full declaration lists the victims (they are written with it, in the same
+    transaction: ``app.services.declarations.complete_declaration``)."""
+    return unless(bool(ctx.case.victims), "Cần ít nhất một nạn nhân.", field="victims")
 
 
 def has_team_investigation(ctx: Context) -> Reason | None:
@@ -397,9 +492,44 @@ def classify(ctx: Context) -> Outcome:
         deadlines["investigation"] = investigation_deadline(found, False, start, ctx.rules)
     if classification.needs_immediate_notice(found):
         deadlines["scene_arrival"] = scene_arrival_deadline(start, ctx.rules)
+    if is_notice_state(case):
+        deadlines["declaration"] = declaration_deadline(start, ctx.rules)
     return Outcome(
         set={"severity": classification.severity(found), "investigation_level": level},
         data={"needs_technical_exam": False},
+        deadlines=deadlines,
+    )
+
+
+def complete_declaration(ctx: Context) -> Outcome:
+    """The quick notice completed: classified again from the victims now declared (written
+    before the trigger fires). The investigation limit keeps counting from the notice (the
+    declaration the law asks "at once" is the notice); a scene visit still due keeps its time,
+    one newly due (a death or a second serious injury the notice did not count) runs from now,
+    when the inspectorate learns of it, as ``record_death`` does. What the declaration no
+    longer needs is closed by ``Deadline.met_by``; what it needs is set here."""
+    case = ctx.case
+    found = outcomes(case)
+    level = classification.investigation_level(found, bool(case.labour_relation))
+    start = _start(case, ctx)
+    deadlines: dict[str, DeadlineChange] = {}
+    if level != "commune_record":
+        deadlines["investigation"] = investigation_deadline(found, False, start, ctx.rules)
+    if classification.needs_immediate_notice(found):
+        current = case.deadlines.get("scene_arrival")
+        if current is None:
+            deadlines["scene_arrival"] = scene_arrival_deadline(ctx.now, ctx.rules)
+        elif current.get("met_at") is None:
+            deadlines["scene_arrival"] = DeadlineChange(
+                due_at=parse_iso(current["due_at"]),
+                started_at=parse_iso(current["started_at"]),
+                days=int(current.get("days") or 0),
+            )
+    notice = dict(case.data.get("notice") or {})
+    notice.update(completed_at=iso(ctx.now), counts_differ=counts_differ(case))
+    return Outcome(
+        set={"severity": classification.severity(found), "investigation_level": level},
+        data={"notice": notice},
         deadlines=deadlines,
     )
 
@@ -639,6 +769,18 @@ def reopen(ctx: Context) -> Outcome:
 
 STATES = (
     State(
+        "notified",
+        "Báo tin nhanh",
+        "Quick notice",
+        tasks=(
+            Task("complete_declaration", "declarer_role", "Hoàn thiện khai báo",
+                 "Complete the declaration", deadline="declaration"),
+            Task("scene_arrival", "inspector", "Có mặt tại hiện trường trong 02 giờ",
+                 "Be at the scene within 2 hours", deadline="scene_arrival",
+                 when="is_scene_arrival_pending"),
+        ),
+    ),
+    State(
         "declared",
         "Đã khai báo",
         "Declared",
@@ -710,6 +852,20 @@ _PARTIES = ("enterprise", "union")
 
 TRANSITIONS = (
     Transition(
+        "complete_declaration", ("notified",), "declared", ("enterprise", "commune"),
+        "Hoàn thiện khai báo", "Complete the declaration",
+        # The payload is the full declaration (``POST /cases``' body): the declaration service
+        # checks it and writes the victims, then fires this (DeclarationSpec.notice).
+        guards=("is_declarer", "has_declared_victims"),
+        effect="complete_declaration",
+        notify=(
+            Notify("accident.declaration_completed", ("inspector",)),
+            Notify("accident.declared_immediate", ("inspector",), urgent=True,
+                   when="is_newly_immediate"),
+            Notify("accident.declared_immediate", ("union",), when="is_newly_immediate"),
+        ),
+    ),
+    Transition(
         "open_investigation", ("declared",), "investigating", ("enterprise", "inspector"),
         "Thành lập đoàn điều tra", "Open the investigation",
         guards=("is_investigating_body", "has_lawful_team_head"),
@@ -717,7 +873,7 @@ TRANSITIONS = (
         notify=(Notify("accident.investigation_opened", _PARTIES),),
     ),
     Transition(
-        "record_scene_arrival", ("declared", "investigating"), None, ("inspector",),
+        "record_scene_arrival", ("notified", "declared", "investigating"), None, ("inspector",),
         "Ghi nhận có mặt tại hiện trường", "Record the arrival at the scene",
         guards=("is_scene_arrival_pending", "has_valid_arrival"),
         fields=(
@@ -737,7 +893,7 @@ TRANSITIONS = (
         notify=(Notify("accident.recorded", ("inspector",)),),
     ),
     Transition(
-        "reject", ("declared",), "rejected", ("inspector",),
+        "reject", ("notified", "declared"), "rejected", ("inspector",),
         "Không thụ lý", "Reject",
         guards=("is_not_own_duplicate",), fields=REJECT_FIELDS, effect="reject",
         notify=(
@@ -843,14 +999,23 @@ TRANSITIONS = (
     ),
 )  # fmt: skip
 
+# ``complete_declaration`` is among the triggers meeting the investigation limit and the scene
+# visit: a completed quick notice closes what the people declared no longer need (a commune
+# record has no limit; a notice's death that was none needs no visit), and its effect sets
+# again what they do need, which wins over the closing (WorkflowDefinition.outcome).
 DEADLINES = (
     Deadline("investigation", "Thời hạn điều tra (Điều 35 khoản 6)",
-             "Investigation limit (Art. 35(6))", met_by=("announce", "reject"),
+             "Investigation limit (Art. 35(6))",
+             met_by=("announce", "reject", "complete_declaration"),
              role="team_head_role", supervisors=("inspector",)),
     Deadline("scene_arrival", "Có mặt tại hiện trường (02 giờ)", "At the scene (2 hours)",
              # Minutes written mean the team examined the scene: a visit never recorded no
              # longer counts as overdue once the investigation is concluded.
-             met_by=("record_scene_arrival", "conclude", "reject"), role="inspector",
+             met_by=("record_scene_arrival", "conclude", "reject", "complete_declaration"),
+             role="inspector", supervisors=("inspector",)),
+    Deadline("declaration", "Hoàn thiện khai báo sau báo tin nhanh",
+             "Complete the declaration after the quick notice",
+             met_by=("complete_declaration", "reject"), role="declarer_role",
              supervisors=("inspector",)),
 )  # fmt: skip
 
@@ -871,6 +1036,30 @@ STATISTICS_COLUMNS: Mapping[str, Any] = {
 }
 
 
+# The quick notice (báo tin nhanh): what a declarer can say on the phone at once (law.md §2).
+NOTICE = NoticeSpec(
+    state="notified",
+    completed_by="complete_declaration",
+    inputs=(
+        occurred_at(),
+        commune_code(required=True, missing=N_("Bắt buộc nhập mã xã/phường nơi xảy ra tai nạn.")),
+        location(),
+        description(),
+        casualties("deaths", "Số người chết", "Number dead"),
+        casualties("seriously_injured", "Số người bị thương nặng", "Number seriously injured"),
+        casualties("lightly_injured", "Số người bị thương nhẹ", "Number lightly injured"),
+        reporter_name(),
+        contact_phone(),
+    ),
+    counts={"deaths": "death", "seriously_injured": "serious", "lightly_injured": "light"},
+    checks=(
+        Check("occurred_at", "not_future", OCCURRED_IN_FUTURE),
+        Check("deaths", "some_positive", NOBODY_HURT,
+              others=("seriously_injured", "lightly_injured")),
+    ),
+)  # fmt: skip
+
+
 WORKFLOW = WorkflowDefinition(
     kind="accident",
     letter="A",
@@ -885,6 +1074,14 @@ WORKFLOW = WorkflowDefinition(
         "is_scene_arrival_pending": is_scene_arrival_pending,
         "has_valid_arrival": has_valid_arrival,
         "is_routine_notice": is_routine_notice,
+        "is_quick_notice": is_quick_notice,
+        "is_immediate_declaration": is_immediate_declaration,
+        "is_routine_declaration": is_routine_declaration,
+        "is_immediate_quick_notice": is_immediate_quick_notice,
+        "is_routine_quick_notice": is_routine_quick_notice,
+        "is_newly_immediate": is_newly_immediate,
+        "is_declarer": is_declarer,
+        "has_declared_victims": has_declared_victims,
         "has_team_investigation": has_team_investigation,
         "is_commune_record": is_commune_record,
         "needs_takeover": needs_takeover,
@@ -906,6 +1103,7 @@ WORKFLOW = WorkflowDefinition(
     },
     effects={
         "classify": classify,
+        "complete_declaration": complete_declaration,
         "open_team": open_team,
         "take_over": take_over,
         "record_event": record_event,
@@ -933,9 +1131,15 @@ WORKFLOW = WorkflowDefinition(
         # Law 84/2015 Art. 34(1)(b),(d): fatal or 2+ serious is notified at once, by the
         # fastest means, to the provincial inspectorate; it cannot be muted.
         Notify("accident.declared_immediate", ("inspector",), urgent=True,
-               when="is_immediate_notice"),
-        Notify("accident.declared_immediate", ("union",), when="is_immediate_notice"),
-        Notify("accident.declared", ("inspector",), when="is_routine_notice"),
+               when="is_immediate_declaration"),
+        Notify("accident.declared_immediate", ("union",), when="is_immediate_declaration"),
+        Notify("accident.declared", ("inspector",), when="is_routine_declaration"),
+        # A quick notice is that declaration "by the fastest means": the same people are told,
+        # in words that say the full declaration is still to come.
+        Notify("accident.notified_immediate", ("inspector",), urgent=True,
+               when="is_immediate_quick_notice"),
+        Notify("accident.notified_immediate", ("union",), when="is_immediate_quick_notice"),
+        Notify("accident.notified", ("inspector",), when="is_routine_quick_notice"),
     ),
     # The team's dossier, from the team's appointment on (a commune record has no team, so no
     # dossier), with the casualties' medical papers.
@@ -974,5 +1178,6 @@ WORKFLOW = WorkflowDefinition(
         checks=(Check("occurred_at", "not_future", OCCURRED_IN_FUTURE),),
         states_labour_relation=True,
         victims=VICTIM,
+        notice=NOTICE,
     ),
 )  # fmt: skip

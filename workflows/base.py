@@ -539,6 +539,13 @@ class WorkflowDefinition:
 
     # -- look-ups ---------------------------------------------------------------------------
 
+    @property
+    def entry_states(self) -> tuple[str, ...]:
+        """The states a case of this kind may be created in: ``initial`` and, for a kind with a
+        quick notice (``DeclarationSpec.notice``), the notice's state."""
+        notice = self.declaration.notice if self.declaration is not None else None
+        return (self.initial,) if notice is None else (self.initial, notice.state)
+
     def state(self, name: str) -> State:
         """:raises KeyError: for an unknown state."""
         for state in self.states:
@@ -812,6 +819,21 @@ class _Checker:
             return
         for problem in spec.problems(self.d.declaration_fields, ROLES):
             self._add(f"declaration: {problem}")
+        notice = spec.notice
+        if notice is None:
+            return
+        if notice.state not in self.state_names:
+            self._add(f"quick notice: unknown state {notice.state!r}")
+        elif notice.state == self.d.initial or self.d.state(notice.state).terminal:
+            self._add(f"quick notice: state {notice.state!r} is the initial or a terminal one")
+        leaving = self.d.transitions_for(notice.completed_by, notice.state)
+        if not leaving:
+            self._add(f"quick notice: {notice.completed_by!r} does not leave {notice.state!r}")
+        elif any(t.dest != self.d.initial for t in leaving) or any(t.fields for t in leaving):
+            self._add(
+                f"quick notice: {notice.completed_by!r} must lead to {self.d.initial!r} and "
+                "take no fields of its own (its payload is the declaration)"
+            )
 
     def _notifies(self, notifies: tuple[Notify, ...], where: str) -> None:
         for n in notifies:
@@ -838,10 +860,11 @@ class _Checker:
                         )
 
     def _graph(self) -> None:
-        if self.d.initial not in self.state_names:
+        entries = [s for s in self.d.entry_states if s in self.state_names]
+        if self.d.initial not in entries:
             return
-        reached = {self.d.initial}
-        frontier = [self.d.initial]
+        reached = set(entries)
+        frontier = list(entries)
         while frontier:
             current = frontier.pop()
             for t in self.d.transitions:
@@ -850,7 +873,7 @@ class _Checker:
                     frontier.append(t.dest)
         for state in self.d.states:
             if state.name not in reached:
-                self._add(f"state {state.name!r} is not reachable from {self.d.initial!r}")
+                self._add(f"state {state.name!r} is not reachable from {' or '.join(entries)}")
             if state.terminal:
                 continue
             exits = [

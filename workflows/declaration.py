@@ -46,8 +46,10 @@ WITH_LABOUR_RELATION = "with_labour_relation"
 #   money     whole đồng, from ``minimum`` (default 1) to ``maximum``
 #   count     a whole number from ``minimum`` to ``maximum``
 #   flag      a JSON boolean (true or false, nothing that merely looks like one)
+#   phone     a telephone number: 8 to 15 ASCII digits, an optional leading "+", spaces, dots,
+#             dashes and brackets between them (kept without the separators)
 INPUT_KINDS = ("text", "code", "reference", "case_code", "date", "moment", "choice", "digits",
-               "money", "count", "flag")  # fmt: skip
+               "money", "count", "flag", "phone")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class Declarer:
 
 
 # Rules a :class:`Check` may apply to a parsed value.
-CHECK_RULES = ("not_future", "from_year", "between")
+CHECK_RULES = ("not_future", "from_year", "between", "some_positive")
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,66 @@ class Check:
 
     ``not_future``: a moment after now, or a date after today in Vietnam, is refused;
     ``from_year``: a date before ``bounds[0]``-01-01 is refused; ``between``: a number outside
-    ``bounds`` (both included) is refused.
+    ``bounds`` (both included) is refused; ``some_positive``: ``field`` and the inputs named in
+    ``others`` may not all be 0 (a quick notice's casualties: someone was hurt or died), the
+    error reported on ``field``.
     """
 
     field: str
     rule: str
     message: str
     bounds: tuple[int, ...] = ()
+    others: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    """The quick notice (báo tin nhanh) of a kind: the few facts a declarer gives by the
+    fastest means at once, before the full declaration (Law 84/2015 Art. 34(1)(b),(d); Decree
+    39/2016 Art. 10(1)(a): "khai báo ngay ... bằng cách nhanh nhất").
+
+    A notice creates the case in ``state`` (not the kind's initial state) and the declarer
+    completes it into the full declaration with the trigger ``completed_by``, whose payload is
+    the kind's full declaration body (what ``POST /cases`` takes, ``kind`` aside). ``inputs``
+    and ``checks`` are the notice's own (parsed as a declaration's are); ``counts`` maps each
+    count input to the victim outcome it counts (``deaths`` → ``death``…): until the victims
+    are declared, the case is classified from these counts, so the legal clock and the
+    immediate notices start with the notice.
+    """
+
+    state: str
+    completed_by: str
+    inputs: tuple[Input, ...]
+    counts: Mapping[str, str]
+    checks: tuple[Check, ...] = ()
+
+    def outcomes(self, notice: Mapping[str, Any]) -> list[str]:
+        """The victims' outcomes a stored notice stands for: one per person counted (a
+        notice of 1 dead and 2 seriously injured: ``["death", "serious", "serious"]``)."""
+        found: list[str] = []
+        for name, outcome in self.counts.items():
+            found += [outcome] * int(notice.get(name) or 0)
+        return found
+
+    def problems(self) -> list[str]:
+        """Every inconsistency of the notice's own inputs and counts."""
+        problems = _input_problems(self.inputs, "notice input", taken=set())
+        names = {i.name for i in self.inputs}
+        for name, outcome in self.counts.items():
+            found = next((i for i in self.inputs if i.name == name), None)
+            if found is None or found.kind != "count":
+                problems.append(f"notice count {name!r} is not a count input")
+            if outcome not in OUTCOMES:
+                problems.append(f"notice count {name!r} counts no outcome ({outcome!r})")
+        if not self.counts:
+            problems.append("a notice counts nobody")
+        for check in self.checks:
+            for name in (check.field, *check.others):
+                if name not in names:
+                    problems.append(f"notice check on unknown input {name!r}")
+            if check.rule not in CHECK_RULES:
+                problems.append(f"notice check on {check.field!r} has unknown rule {check.rule!r}")
+        return problems
 
 
 @dataclass(frozen=True)
@@ -135,7 +190,8 @@ class DeclarationSpec:
     ``labour_relation`` (checked against the declarer's); ``victims`` is the shape of each victim
     (empty: the kind lists none), ``victims_keys`` the body keys that may hold them (the first
     present wins) and ``default_outcome`` the outcome of a victim sent without one;
-    ``occurred_on`` names a date field whose Vietnam midnight stands in for ``occurred_at``.
+    ``occurred_on`` names a date field whose Vietnam midnight stands in for ``occurred_at``;
+    ``notice`` is the kind's quick notice, if it has one (:class:`NoticeSpec`).
     The kind's own fields are bounded by their ``Field.bounds``.
     """
 
@@ -148,6 +204,7 @@ class DeclarationSpec:
     victims_keys: tuple[str, ...] = ("victims",)
     default_outcome: str | None = None
     occurred_on: str | None = None
+    notice: NoticeSpec | None = None
 
     def may_declare(self, role: str | None) -> bool:
         """Whether a user holding ``role`` may declare this kind."""
@@ -211,6 +268,14 @@ class DeclarationSpec:
             problems.append(f"default outcome {self.default_outcome!r} is not an outcome")
         if self.default_outcome is not None and not self.victims:
             problems.append("a default outcome without victims")
+        return problems + self._notice_problems()
+
+    def _notice_problems(self) -> list[str]:
+        if self.notice is None:
+            return []
+        problems = self.notice.problems()
+        if not self.victims:
+            problems.append("a quick notice counts victims: the kind must list them")
         return problems
 
 
@@ -359,3 +424,31 @@ VICTIM = (
     Input("injury_description", "text", "Mô tả thương tích", "Description of the injuries",
           required=False, invalid=ITEM_TEXT, on_item=True, multiline=True, limit=2000),
 )  # fmt: skip
+
+
+# -- the quick notice's own inputs --------------------------------------------------------------
+
+# The most people one notice may count in each outcome: a typing slip beyond it, not a
+# disaster the form should take (the largest Vietnamese mine accidents counted tens).
+NOTICE_COUNT_MAX = 500
+COUNT_INVALID = N_("Số người phải là số nguyên từ 0 đến %(max)s.", max=NOTICE_COUNT_MAX)
+NOBODY_HURT = N_("Tin báo phải có ít nhất một người chết hoặc bị thương.")
+PHONE_INVALID = N_("Số điện thoại không hợp lệ (8 đến 15 chữ số, ví dụ 0912 345 678).")
+
+
+def casualties(name: str, label_vi: str, label_en: str) -> Input:
+    """How many people a notice counts with one outcome (0 when not sent)."""
+    return Input(name, "count", label_vi, label_en, required=False, default=0, minimum=0,
+                 maximum=NOTICE_COUNT_MAX, invalid=COUNT_INVALID)  # fmt: skip
+
+
+def reporter_name() -> Input:
+    return Input("reporter_name", "text", "Người báo tin (họ tên, chức vụ)",
+                 "Reported by (name, position)", limit=200,
+                 missing=N_("Bắt buộc nhập họ tên người báo tin."))  # fmt: skip
+
+
+def contact_phone() -> Input:
+    return Input("contact_phone", "phone", "Số điện thoại liên hệ", "Contact phone",
+                 missing=N_("Bắt buộc nhập số điện thoại liên hệ."),
+                 invalid=PHONE_INVALID)  # fmt: skip

@@ -47,7 +47,8 @@ def mermaid(
     for state in definition.states:
         text = (labels or {}).get(state.name, state.label_vi)
         lines.append(f'    state "{_label(text)}" as {state.name}')
-    lines.append(f"    [*] --> {definition.initial}")
+    for entry in definition.entry_states:  # a quick notice is a second way in
+        lines.append(f"    [*] --> {entry}")
     edges: list[str] = []
     for transition in definition.transitions:
         for source in transition.sources:

@@ -48,6 +48,7 @@ from workflows.inputs import (
     int_from_text,
     is_digits,
     out_of_range,
+    phone_number,
     too_long,
     too_many,
 )
@@ -219,10 +220,19 @@ def _datetime(value: Any, f: Field) -> datetime:
     return moment
 
 
-def _case_code(value: Any, f: Field) -> str:
+def as_case_code(value: Any) -> str | None:
+    """``value`` as a case code (``HP-2026-A000123``: stripped, upper-cased) when it is one
+    whole code, else None."""
     if not isinstance(value, str) or not _CASE_CODE.fullmatch(value.strip().upper()):
-        raise _fail(BAD_CASE_CODE)
+        return None
     return value.strip().upper()
+
+
+def _case_code(value: Any, f: Field) -> str:
+    code = as_case_code(value)
+    if code is None:
+        raise _fail(BAD_CASE_CODE)
+    return code
 
 
 def _victim_id(value: Any, f: Field) -> int:
@@ -488,6 +498,13 @@ def _input_number(i: Input, value: Any) -> int:
     return value
 
 
+def _input_phone(i: Input, value: Any) -> str:
+    number = phone_number(value)
+    if number is None:
+        raise _fail(i.invalid or BAD_TEXT)
+    return number
+
+
 def _input_flag(i: Input, value: Any) -> bool:
     # A real boolean only, as ``labour_relation``: "yes" or 1 must not mean true in a record.
     if not isinstance(value, bool):
@@ -507,6 +524,7 @@ _INPUT_PARSERS: dict[str, Callable[[Input, Any], Any]] = {
     "money": _input_number,
     "count": _input_number,
     "flag": _input_flag,
+    "phone": _input_phone,
 }
 
 
@@ -642,8 +660,10 @@ def _victims(
     return victims
 
 
-def _check(check: Check, value: Any, now: datetime) -> bool:
-    """Whether ``value`` passes ``check``."""
+def _check(check: Check, value: Any, now: datetime, clean: Mapping[str, Any]) -> bool:
+    """Whether ``value`` passes ``check`` (``clean``: the other values parsed so far)."""
+    if check.rule == "some_positive":
+        return any(clean.get(name) for name in (check.field, *check.others))
     if check.rule == "not_future":
         if isinstance(value, datetime):
             return value <= now
@@ -694,8 +714,39 @@ def parse_declaration(
     clean.setdefault("occurred_at", None)
     for check in spec.checks:
         value = clean.get(check.field)
-        if value is not None and not _check(check, value, now):
+        if value is not None and not _check(check, value, now, clean):
             _add(errors, used.get(check.field, check.field), check.message)
     if spec.victims:
         clean["victims"] = _victims(spec, raw, relation, clean["occurred_at"], errors, code_exists)
+    return clean, errors
+
+
+def parse_notice(
+    definition: WorkflowDefinition, raw: Any, *, role: str, now: datetime
+) -> tuple[dict, dict[str, list[str]]]:
+    """Validate and coerce a quick notice (báo tin nhanh) of ``definition``'s kind made by
+    ``role`` against the kind's :class:`~workflows.declaration.NoticeSpec`.
+
+    Returns ``(clean, errors)`` as :func:`parse_declaration` does: ``clean`` holds the notice's
+    valid inputs (a count not sent: 0) and ``labour_relation`` (the declarer's: a notice does not
+    state it); ``errors`` every problem at once, by input name. Looking the commune up is the
+    caller's part.
+
+    :raises KeyError: ``role`` may not declare this kind, or the kind has no quick notice.
+    """
+    spec = definition.declaration
+    notice = spec.notice if spec is not None else None
+    if notice is None:
+        raise KeyError(f"{definition.kind} has no quick notice")
+    relation = spec.labour_relation(role)
+    if not isinstance(raw, Mapping):
+        return {}, {"payload": [BAD_PAYLOAD]}
+    clean, errors = _parse_inputs(notice.inputs, raw, relation)
+    clean["labour_relation"] = relation
+    for check in notice.checks:
+        value = clean.get(check.field)
+        if any(name in errors for name in (check.field, *check.others)):
+            continue  # a value refused already: the check would judge a guess
+        if value is not None and not _check(check, value, now, clean):
+            _add(errors, check.field, check.message)
     return clean, errors

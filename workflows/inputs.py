@@ -132,6 +132,22 @@ def is_digits(text: Any, count: int | None = None) -> bool:
     return count is None or len(text) == count
 
 
+# A telephone number as people write it: "0912 345 678", "(0225) 3.842.123", "+84-912-345-678".
+_PHONE_SEPARATORS = re.compile(r"[ .\-()\u00a0]")
+_PHONE = re.compile(r"\+?[0-9]{8,15}")
+
+
+def phone_number(text: Any) -> str | None:
+    """``text`` as a telephone number without its separators ("0912345678", "+84912345678"),
+    or None when it is not one: 8 to 15 ASCII digits, an optional leading "+", and spaces,
+    dots, dashes or brackets between them (a Vietnamese mobile number has 10 digits, a landline
+    with its area code 11, an international one up to 15: ITU-T E.164)."""
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    bare = _PHONE_SEPARATORS.sub("", text.strip())
+    return bare if _PHONE.fullmatch(bare) else None
+
+
 def int_from_text(text: Any) -> int | None:
     """The whole number ``text`` writes in ASCII digits (an optional sign; spaces around are
     ignored), or None: not text, not ASCII digits, or longer than 40 characters."""

@@ -15,7 +15,12 @@ from app.inputs import int_arg
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.claim_benefits import benefit_for_month
-from app.services.declarations import declare
+from app.services.declarations import (
+    COMPLETION_TRIGGERS,
+    complete_declaration,
+    declare,
+    give_notice,
+)
 from app.services.inbox import TaskFilters, inbox
 from app.services.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from app.services.privacy import events_have_medical_content, read_medical
@@ -50,6 +55,14 @@ def _datetime_arg(name: str) -> datetime | None:
 @require_permission("cases.declare")
 def create_case():
     case = declare(g.api_user, json_body(), ip=request.remote_addr)
+    return jsonify(_detail(case, g.api_user)), 201
+
+
+@bp.post("/cases/notices")
+@require_permission("cases.declare")
+def create_notice():
+    """A quick notice (báo tin nhanh): the case opens in ``notified`` (docs/api.md)."""
+    case = give_notice(g.api_user, json_body(), ip=request.remote_addr)
     return jsonify(_detail(case, g.api_user)), 201
 
 
@@ -90,7 +103,10 @@ def get_case(case_id: int):
 @bp.post("/cases/<int:case_id>/actions/<trigger>")
 @require_permission("cases.act")
 def act(case_id: int, trigger: str):
-    fire_transition(case_id, trigger, g.api_user, json_body(), ip=request.remote_addr)
+    if trigger in COMPLETION_TRIGGERS:  # its payload is a full declaration (the service's)
+        complete_declaration(g.api_user, case_id, trigger, json_body(), ip=request.remote_addr)
+    else:
+        fire_transition(case_id, trigger, g.api_user, json_body(), ip=request.remote_addr)
     return jsonify(_detail(case_service.get_visible_case(g.api_user, case_id), g.api_user))
 
 

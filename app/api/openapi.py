@@ -16,7 +16,7 @@ import re
 from flask import Flask, current_app, has_app_context
 
 from app.permissions import roles_without
-from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND
+from app.services.declarations import DECLARABLE_KINDS, DEFAULT_KIND, NOTICE_KINDS
 from app.services.statistics_query import FALSE, TRUE
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field
@@ -128,6 +128,10 @@ def _input_type(i: Input) -> dict:
         return {"type": "string", "pattern": f"^[0-9]{{{i.digits}}}$"}
     if i.kind == "case_code":
         return {"type": "string", "pattern": CASE_CODE_PATTERN}
+    if i.kind == "phone":
+        return {"type": "string", "maxLength": 40, "pattern": PHONE_PATTERN,
+                "description": "8 to 15 digits; spaces, dots, dashes, brackets and a leading +"
+                " allowed", "examples": ["0912 345 678"]}  # fmt: skip
     if i.kind == "code" and i.code_list is not None:
         listed = f"a code of the code list '{i.code_list}' (see docs/statistics.md)"
         return {"type": "string", **i.bounds.schema(), "description": listed}
@@ -135,6 +139,8 @@ def _input_type(i: Input) -> dict:
 
 
 CASE_CODE_PATTERN = "^[A-Za-z]{2,5}-[0-9]{4}-[A-Za-z][0-9]{6}$"
+# What ``workflows.inputs.phone_number`` accepts, roughly (it also counts the digits: 8-15).
+PHONE_PATTERN = "^\\s*\\+?[0-9 .()\\-\u00a0]{8,}\\s*$"
 
 
 def field_schema(f: Field) -> dict:
@@ -260,8 +266,47 @@ def declaration_schema(definition) -> dict:
 DECLARATION_SCHEMAS = {
     f"{kind.title()}Declaration": declaration_schema(REGISTRY[kind]) for kind in DECLARABLE_KINDS
 }
+
+
+def notice_schema(definition) -> dict:
+    """The body of ``POST /cases/notices`` for ``definition``'s kind (its quick notice)."""
+    notice = definition.declaration.notice
+    schema = _object(notice.inputs)
+    kind = {"enum": [definition.kind]}
+    if definition.kind == DEFAULT_KIND:
+        kind["default"] = definition.kind
+    else:
+        schema["required"].insert(0, "kind")
+    schema["properties"] = {"kind": kind, **schema["properties"]}
+    schema["description"] = (
+        "Not all counts may be 0; the case opens in state " + notice.state + ", and the full"
+        " declaration completes it: POST /cases/{case_id}/actions/" + notice.completed_by
+    )
+    return schema
+
+
+NOTICE_SCHEMAS = {f"{k.title()}Notice": notice_schema(REGISTRY[k]) for k in NOTICE_KINDS}
+
+
+def _completion_payloads() -> dict[str, dict]:
+    """The completing trigger's body: ``version`` and the kind's full declaration."""
+    schemas = {}
+    for kind in NOTICE_KINDS:
+        trigger = REGISTRY[kind].declaration.notice.completed_by
+        name = f"{kind.title()}{trigger.title().replace('_', '')}Payload"
+        declaration = DECLARATION_SCHEMAS[f"{kind.title()}Declaration"]
+        schemas[name] = {
+            **declaration,
+            "required": ["version", *declaration["required"]],
+            "properties": {"version": {"type": "integer"}, **declaration["properties"]},
+        }
+    return schemas
+
+
 SCHEMAS = {
     **payload_schemas(),
+    **_completion_payloads(),
+    **NOTICE_SCHEMAS,
     "Declaration": {
         "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in DECLARATION_SCHEMAS],
         "discriminator": {"propertyName": "kind"},
@@ -501,6 +546,41 @@ PATHS: dict[str, dict] = {
                 },
             },
         },
+    },
+    "/cases/notices": {
+        "post": {
+            "summary": "Give a quick notice of an accident (enterprise, commune): báo tin nhanh",
+            "description": "When, where, how many dead and injured, who calls: the case opens"
+            " in state notified, classified from the counts (the investigation limit, the"
+            " immediate notices and the 2-hour scene visit start now), with the deadline"
+            " 'declaration' for the full declaration, which completes it"
+            " (POST /cases/{case_id}/actions/complete_declaration, body"
+            " AccidentCompleteDeclarationPayload).",
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                {"$ref": f"#/components/schemas/{name}"} for name in NOTICE_SCHEMAS
+                            ]
+                        }
+                    }
+                }
+            },
+            "responses": {
+                "201": {
+                    "description": "the case, in state notified",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Case"}}
+                    },
+                },
+                "403": {"description": "role may not declare"},
+                "422": {
+                    "description": "invalid notice (every error at once)",
+                    "content": {"application/json": {"schema": ERROR}},
+                },
+            },
+        }
     },
     "/cases/{case_id}": {
         "get": {

@@ -355,6 +355,30 @@ class ActionForm(FlaskForm):
             if f.kind == "code":
                 fill_code_choices(self[f.name], f.code_list)
 
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the engine's ``errors`` (``action_errors``) beside the inputs, except on one the
+        form refused already (the engine saw it blank or missing). Call after
+        ``action_payload`` (it maps the rows sent)."""
+        kept = {path: m for path, m in errors.items() if not self._refused_already(path)}
+        apply_errors(self, kept, self.row_map)
+
+    def _refused_already(self, path: str) -> bool:
+        head, _, rest = path.partition(".")
+        field = self._fields.get(head)
+        if field is None:
+            return False
+        if isinstance(field, FieldList):
+            index, _, sub = rest.partition(".")
+            positions = self.row_map.get(head, [])
+            if not (index.isdigit() and int(index) < len(positions) and sub):
+                return False
+            entry = field.entries[positions[int(index)]].form
+            return sub in entry._fields and bool(entry[sub].errors)
+        if isinstance(field, FormField):
+            part = field.form._fields.get(rest)
+            return part is not None and bool(part.errors)
+        return bool(field.errors)
+
     def set_victims(self, victims) -> None:
         for f in self.spec:
             if f.kind == "victim_id":
@@ -653,6 +677,41 @@ DECLARATION_PAGES: dict[str, dict[str, Any]] = {
         "legend": _l("Sự cố kỹ thuật"),
     },
 }
+# The quick notice's page (by kind): its words and the hints beside its own inputs.
+NOTICE_PAGES: dict[str, dict[str, Any]] = {
+    "accident": {
+        "title": _l("Báo tin nhanh tai nạn lao động"),
+        "legend": _l("Tin báo"),
+        "intro": _l(
+            "Báo ngay khi tai nạn vừa xảy ra: thời gian, địa điểm, số người chết và bị thương."
+            " Tin báo được gửi ngay tới thanh tra (Sở Nội vụ); thời hạn điều tra tính từ lúc"
+            " báo tin. Sau đó hoàn thiện khai báo đầy đủ (danh sách nạn nhân) từ trang vụ việc."
+        ),
+        "police": _l(
+            "Nếu có người chết, báo ngay cho công an xã nơi xảy ra tai nạn (gọi 113): SafeCase"
+            " không gửi tin cho cơ quan công an."
+        ),
+        "submit": _l("Gửi tin báo"),
+    },
+}
+NOTICE_HINTS: dict[str, Any] = {
+    "description": _l("Vài dòng: đang làm gì, điều gì xảy ra, người bị nạn đang ở đâu."),
+    "deaths": _l("Nhập 0 nếu không có ai chết."),
+    "seriously_injured": _l(
+        "Bị thương nặng: các chấn thương thuộc danh mục Phụ lục II Nghị định 39/2016/NĐ-CP;"
+        " nếu chưa rõ, tính là bị thương nặng."
+    ),
+    "reporter_name": _l("Người gọi hoặc gửi tin này, để thanh tra liên hệ lại."),
+    "contact_phone": _l("Số điện thoại gọi được ngay, ví dụ 0912 345 678."),
+}
+# The completing page's words, by kind (its form is the kind's declaration form).
+COMPLETION_PAGES: dict[str, dict[str, Any]] = {
+    "accident": {
+        "title": _l("Hoàn thiện khai báo tai nạn lao động"),
+        "submit": _l("Gửi khai báo đầy đủ"),
+    },
+}
+
 # The choices of a victim's outcome where the kind has a default (a disease: the worker is ill
 # unless they died of it), blank meaning the default.
 OUTCOME_WITH_DEFAULT = {"": _l("Không"), "death": _l("Có, người lao động đã chết")}
@@ -720,6 +779,14 @@ def _case_input(kind: str, i: Input, required: bool) -> dict[str, Any]:
         return {i.name: field}
     if i.kind == "reference":
         return {i.name: _select(label, BLANK, validators=check)}  # the form fills the choices
+    if i.kind == "count":
+        limits = {"min": i.bounds.minimum, "max": i.bounds.maximum}
+        render_kw = {k: v for k, v in limits.items() if v is not None}
+        field = WholeNumberField(label, validators=check, default=i.default, render_kw=render_kw)
+        return {i.name: field}
+    if i.kind == "phone":
+        render_kw = {"inputmode": "tel", "autocomplete": "tel", "maxlength": 40}
+        return {i.name: StringField(label, validators=check, render_kw=render_kw)}
     if i.kind == "case_code":
         hint = {"placeholder": f"HP-2026-{REGISTRY['incident'].letter}000123"}
         render_kw = {**hint, "autocomplete": "off", **_maxlength(i.bounds)}
@@ -861,6 +928,22 @@ class DeclarationForm(FlaskForm):
             self.commune_code.data = incident.commune_code
         self.location.data = incident.location
 
+    def start_from_notice(self, case, outcomes: list[str]) -> None:
+        """The full declaration of ``case``, a quick notice, starting from what it said: its
+        time, place and account, and one victim block per person it counted (``outcomes``),
+        with that person's outcome chosen."""
+        if case.occurred_at is not None:
+            moment = to_local(case.occurred_at)
+            self.occurred_date.data, self.occurred_time.data = moment.date(), moment.time()
+        if self.user.role != "commune":
+            self.commune_code.data = case.commune_code
+        self.location.data = case.location
+        self.description.data = case.description
+        while len(self.victim_entries) < len(outcomes):
+            self.victims.append_entry()
+        for entry, outcome in zip(self.victim_entries, outcomes, strict=False):
+            entry.form.outcome.data = outcome
+
     # -- what the service gets --
 
     def body(self) -> dict[str, Any]:
@@ -989,6 +1072,39 @@ def declaration_form(kind: str) -> type[DeclarationForm]:
     if spec.victims:
         attrs["victims"] = FieldList(FormField(victim_form(kind)), min_entries=VICTIM_BLOCKS)
     return type(f"{kind.title()}DeclarationForm", (DeclarationForm,), attrs)
+
+
+class NoticeForm(DeclarationForm):
+    """Base of the generated quick-notice forms (``notice_form``): the kind's
+    ``NoticeSpec`` inputs, typed as a declaration's are; no victims (it counts them)."""
+
+    @property
+    def words(self) -> dict[str, Any]:
+        return {**DECLARATION_PAGES[self.KIND], **NOTICE_PAGES[self.KIND]}
+
+    def hint(self, name: str):
+        return NOTICE_HINTS.get(name) or super().hint(name)
+
+    def body(self) -> dict[str, Any]:
+        """The notice for ``app.services.declarations.give_notice``."""
+        body: dict[str, Any] = {"kind": self.KIND}
+        for i in self.inputs:
+            body[i.name] = self._input_value(i)
+        if self.user.role == "commune":
+            body["commune_code"] = self.user.commune_code
+        return {k: v for k, v in body.items() if v is not None}
+
+
+@functools.cache
+def notice_form(kind: str) -> type[NoticeForm]:
+    """The quick-notice form class of ``kind`` (``KeyError``: a kind without a notice)."""
+    spec = REGISTRY[kind].declaration
+    if spec is None or spec.notice is None:
+        raise KeyError(kind)
+    attrs: dict[str, Any] = {"KIND": kind, "inputs": spec.notice.inputs, "own": ()}
+    for i in spec.notice.inputs:
+        attrs.update(_case_input(kind, i, i.required is True))
+    return type(f"{kind.title()}NoticeForm", (NoticeForm,), attrs)
 
 
 # -- the list filters ---------------------------------------------------------------------------

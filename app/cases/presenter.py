@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from app.api.schemas import victim_json
@@ -32,7 +33,13 @@ from app.permissions import acting_user
 from app.services import cases as case_service
 from app.services import codes
 from app.services.claim_benefits import monthly_due
-from app.services.declarations import may_declare, may_name_incident
+from app.services.declarations import (
+    NOTICE_COLUMNS,
+    awaits_completion,
+    may_declare,
+    may_name_incident,
+    notice_spec,
+)
 from app.services.privacy import (
     claim_victim,
     data_view,
@@ -45,7 +52,7 @@ from app.services.privacy import (
 from app.services.users import people_named
 from app.services.visibility import can_see
 from app.services.workflow_engine import available_actions
-from workflows import get_workflow
+from workflows import REGISTRY, get_workflow
 from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import (
     ACCIDENT_TYPE_LABELS,
@@ -54,7 +61,7 @@ from workflows.declaration import (
 )
 from workflows.diagram import mermaid
 from workflows.law.classification import (
-    DISEASE_OUTCOME_LABEL,
+    DISEASE_OUTCOME_LABELS,
     LEVEL_LABELS,
     OUTCOME_LABELS,
     SEVERITY_LABELS,
@@ -63,6 +70,7 @@ from workflows.law.classification import (
 # Events that are not transitions of the definition.
 EVENT_LABELS = {
     "declare": ("Khai báo vụ việc", "Declared"),
+    "give_notice": ("Báo tin nhanh", "Quick notice"),
     "create": ("Lập hồ sơ", "Created"),
     "attach_document": ("Bổ sung tài liệu", "Document attached"),
 }
@@ -78,9 +86,18 @@ PAYLOAD_LABELS = {
     "incident_code": ("Sự cố kỹ thuật liên quan", "Related incident"),
     "accident_type": ("Loại tai nạn", "Type of accident"),
     "third_party": THIRD_PARTY_LABELS,
+    # A quick notice's own inputs (its counts, who called), as its spec names them.
+    **{
+        i.name: (i.label_vi, i.label_en)
+        for definition in REGISTRY.values()
+        if definition.declaration is not None and definition.declaration.notice is not None
+        for i in definition.declaration.notice.inputs
+        if i.name not in NOTICE_COLUMNS
+    },
 }
 # Labels of the values of declaration and creation payload keys no transition field types.
-PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS, "outcome": OUTCOME_LABELS}
+# (A victim's ``outcome`` is named by the case's kind: ``outcome_labels``.)
+PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS}
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
@@ -122,15 +139,19 @@ def trigger_label(definition, trigger: str) -> str:
     return wf_label(found) if found else trigger
 
 
-def outcome_label(case, outcome: str | None) -> str:
-    """A victim's outcome as the case's kind calls it: a disease's living workers "have the
-    disease" (not "seriously injured"), on the disease and on the claims it opened."""
+def outcome_labels(case) -> dict[str, tuple[str, str]]:
+    """The (vi, en) labels of the victims' outcomes as the case's kind calls them: a disease's
+    living workers "have the disease" (not "seriously injured"), on the disease and on the
+    claims it opened."""
     disease = case.kind == "disease" or (
         case.kind == "claim" and (case.data or {}).get("source") == "disease"
     )
-    if disease and outcome != "death":
-        return pick(DISEASE_OUTCOME_LABEL)
-    return pick(OUTCOME_LABELS.get(outcome or ""), outcome or "")
+    return DISEASE_OUTCOME_LABELS if disease else OUTCOME_LABELS
+
+
+def outcome_label(case, outcome: str | None) -> str:
+    """A victim's outcome as the case's kind calls it (``outcome_labels``)."""
+    return pick(outcome_labels(case).get(outcome or ""), outcome or "")
 
 
 def template_helpers() -> dict[str, Any]:
@@ -278,21 +299,26 @@ def _fields_of(definition, trigger: str) -> dict[str, Field]:
     return {}
 
 
-def _person(item: dict) -> str:
+def _person(item: dict, outcomes=OUTCOME_LABELS) -> str:
     parts = [item.get("name") or item.get("full_name") or ""]
     if item.get("organisation"):
         parts.append(pick(ORGANISATION_LABELS.get(item["organisation"]), item["organisation"]))
     if item.get("role"):
         parts.append(pick(TEAM_ROLE_LABELS.get(item["role"]), item["role"]))
     if item.get("outcome"):
-        parts.append(pick(OUTCOME_LABELS.get(item["outcome"]), item["outcome"]))
+        parts.append(pick(outcomes.get(item["outcome"]), item["outcome"]))
     return " — ".join(p for p in parts if p)
 
 
-def display_value(value: Any, victims: dict[int, str] | None = None, key: str = "") -> tuple:
-    """(kind, value) for the ``show_value`` macro: bool, datetime, date, list or text."""
+def display_value(
+    value: Any, victims: dict[int, str] | None = None, key: str = "", outcomes=OUTCOME_LABELS
+) -> tuple:
+    """(kind, value) for the ``show_value`` macro: bool, datetime, date, list or text.
+    ``outcomes``: how the case's kind names a victim's outcome (``outcome_labels``)."""
     if isinstance(value, bool):
         return ("bool", value)
+    if key == "outcome" and isinstance(value, str):
+        return ("text", pick(outcomes.get(value), value))
     if key == "victim_id" and victims and value in victims:
         return ("text", victims[value])
     if key == "commune_code" and isinstance(value, str):
@@ -305,19 +331,22 @@ def display_value(value: Any, victims: dict[int, str] | None = None, key: str = 
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return ("date", date.fromisoformat(value))
     if isinstance(value, list):
-        return ("list", [_person(v) if isinstance(v, dict) else str(v) for v in value])
+        return ("list", [_person(v, outcomes) if isinstance(v, dict) else str(v) for v in value])
     if isinstance(value, dict):
         return ("list", [f"{k}: {v}" for k, v in value.items()])
     return ("text", "" if value is None else str(value))
 
 
-def typed_value(spec: Field | None, value: Any, victims=None, key: str = "") -> tuple:
+def typed_value(
+    spec: Field | None, value: Any, victims=None, key: str = "", outcomes=OUTCOME_LABELS
+) -> tuple:
     """(kind, value) for the ``show_value`` macro, read by the field's declared kind: amounts
     as "108.675.000 đ", percentages as "41 %", counts with thousands dots, a choice or a code
     by its label, a record part by part. Values of keys no field declares (a declaration's
-    payload) fall back to ``display_value``."""
+    payload) fall back to ``display_value``; a victim's outcome is named by ``outcomes`` (the
+    case's kind's, ``outcome_labels``)."""
     if spec is None or value is None or isinstance(value, bool):
-        return display_value(value, victims, key)
+        return display_value(value, victims, key, outcomes)
     kind = spec.kind
     if kind == "money" and isinstance(value, int | float):
         return ("text", format_vnd(value))
@@ -336,11 +365,11 @@ def typed_value(spec: Field | None, value: Any, victims=None, key: str = "") -> 
             if part_value in (None, "", []):
                 continue
             part = parts.get(name)
-            shown = typed_value(part, part_value, victims, name)
+            shown = typed_value(part, part_value, victims, name, outcomes)
             text = ", ".join(shown[1]) if shown[0] == "list" else _plain(shown)
             items.append(f"{wf_label(part) if part else name}: {text}")
         return ("list", items)
-    return display_value(value, victims, key)
+    return display_value(value, victims, key, outcomes)
 
 
 def _plain(shown: tuple) -> str:
@@ -355,7 +384,12 @@ def _plain(shown: tuple) -> str:
 
 
 def event_view(
-    definition, event, user, victims: dict[int, str], people: dict[str, str] | None = None
+    definition,
+    event,
+    user,
+    victims: dict[int, str],
+    people: dict[str, str] | None = None,
+    outcomes=OUTCOME_LABELS,
 ) -> EventView:
     payload = event_payload_view(user, definition.kind, event)
     labels = _field_labels(definition, event.trigger)
@@ -371,7 +405,7 @@ def event_view(
         from_label=state_label(definition.kind, event.from_state, user),
         to_label=state_label(definition.kind, event.to_state, user),
         details=[
-            (labels.get(key, key), *typed_value(fields.get(key), value, victims, key))
+            (labels.get(key, key), *typed_value(fields.get(key), value, victims, key, outcomes))
             for key, value in (payload or {}).items()
             if value not in (None, "", [])
         ],
@@ -438,8 +472,10 @@ def diagram(definition, current: str, user) -> str:
 class ActionView:
     trigger: str
     label: str
-    form: ActionForm
+    form: ActionForm | None
     open: bool = False
+    # An action taken on a page of its own (completing a quick notice): a link, no form.
+    url: str | None = None
 
 
 def blank_action_form(case, trigger: str) -> ActionForm:
@@ -452,13 +488,57 @@ def blank_action_form(case, trigger: str) -> ActionForm:
 def _actions(case, user, failed: ActionForm | None, failed_trigger: str | None):
     definition = get_workflow(case.kind)
     views = []
+    spec = notice_spec(case.kind)
     for trigger in available_actions(case, user):
-        if trigger == failed_trigger and failed is not None:
+        if spec is not None and trigger == spec.completed_by:
+            url = url_for("cases.complete", case_id=case.id)
+            views.append(ActionView(trigger, trigger_label(definition, trigger), None, url=url))
+        elif trigger == failed_trigger and failed is not None:
             views.append(ActionView(trigger, trigger_label(definition, trigger), failed, True))
         else:
             form = blank_action_form(case, trigger)
             views.append(ActionView(trigger, trigger_label(definition, trigger), form))
     return views
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    """ "1 người chết, 2 người bị thương nặng, 0 người bị thương nhẹ"."""
+    return _(
+        "%(deaths)s người chết, %(serious)s người bị thương nặng, %(light)s người bị thương nhẹ",
+        deaths=format_number(counts.get("death", 0)),
+        serious=format_number(counts.get("serious", 0)),
+        light=format_number(counts.get("light", 0)),
+    )
+
+
+def _by_outcome(outcomes) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def notice_view(case) -> dict[str, Any] | None:
+    """What a case's quick notice said, for its page (None: it was declared in one step):
+    ``given_at``, ``reporter_name``, ``contact_phone``, ``counts_text`` (the notice's counts),
+    ``declared_text`` (the victims declared, once completed), ``pending`` (not completed yet),
+    ``completed_at``, ``counts_differ`` and ``due_at`` (the completion deadline)."""
+    spec = notice_spec(case.kind)
+    notice = (case.data or {}).get("notice")
+    if spec is None or not notice:
+        return None
+    due = next((d for d in case.deadlines if d.name == "declaration"), None)
+    return {
+        "given_at": case.declared_at,
+        "reporter_name": notice.get("reporter_name", ""),
+        "contact_phone": notice.get("contact_phone", ""),
+        "counts_text": _counts_text(_by_outcome(spec.outcomes(notice))),
+        "declared_text": _counts_text(_by_outcome(v.outcome for v in case.victims)),
+        "pending": awaits_completion(case),
+        "completed_at": notice.get("completed_at"),
+        "counts_differ": bool(notice.get("counts_differ")),
+        "due_at": due.due_at if due is not None and due.met_at is None else None,
+    }
 
 
 def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str | None = None):
@@ -484,9 +564,12 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "parent_visible": case.parent is not None and can_see(user, case.parent),
         "links": case_service.linked_cases(user, case),
         "may_declare_casualty": case.kind == "incident" and may_name_incident(user, case),
+        "notice": notice_view(case),
         "victim_names": names,
         "deadlines": [deadline_view(definition, row) for row in case.deadlines],
-        "timeline": [event_view(definition, e, user, names, people) for e in events],
+        "timeline": [
+            event_view(definition, e, user, names, people, outcome_labels(case)) for e in events
+        ],
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
         "display_value": display_value,

@@ -17,35 +17,48 @@ from flask_login import current_user
 from app.cases import bp
 from app.cases.actions import act_from_page
 from app.cases.forms import (
+    COMPLETION_PAGES,
     ActionForm,
     CaseFilterForm,
     action_form,
     declaration_form,
+    notice_form,
 )
 from app.cases.presenter import (
     case_page,
     level_label,
     listed_deadline,
+    notice_view,
     severity_label,
     template_helpers,
     workflow_diagram,
 )
-from app.errors import NotFound, PermissionDenied, ValidationFailed
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from app.formatting import format_datetime
 from app.forms import form_expired, keeps_form
 from app.headers import drawing_frame
-from app.i18n import N_
+from app.i18n import N_, localize
 from app.inputs import cursor_arg, first_page_instead, optional_id_arg, page_number
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.declarations import (
     DECLARABLE_KINDS,
+    DEFAULT_KIND,
+    awaits_completion,
+    complete_declaration,
     declaration_errors,
+    give_notice,
+    may_complete,
     may_declare,
+    may_give_notice,
     may_name_incident,
+    notice_errors,
+    notice_spec,
 )
 from app.services.declarations import declare as declare_case
 from app.services.parties import normalise_tax_code
 from workflows import get_workflow
+from workflows.inputs import int_from_text
 
 bp.context_processor(template_helpers)
 
@@ -81,7 +94,10 @@ def index():
         declared_to=end,
     )
     try:
-        page = case_service.list_case_rows(_user(), filters, page_number(), cursor=cursor_arg())
+        # A work list (the insurer's claims): what awaits the caller first.
+        page = case_service.list_case_rows(
+            _user(), filters, page_number(), cursor=cursor_arg(), work_list=True
+        )
     except ValidationFailed as refused:
         return first_page_instead(refused, "cases.index", **form.args())
     rows = [(row, listed_deadline(row)) for row in page.items]
@@ -133,6 +149,103 @@ def _failed_action(case_id: int, user, form, trigger, status: int):
     return render_template("cases/detail.html", **page, page_url=page_url), status
 
 
+@bp.route("/declare/notice", methods=["GET", "POST"])
+@require_permission("cases.declare")
+@keeps_form
+def notice():
+    """The quick notice of an accident (báo tin nhanh): a short form that opens the case at
+    once (``declarations.give_notice``); the full declaration completes it later
+    (``complete``). A role that may not declare accidents is answered 403."""
+    user = _user()
+    if not may_give_notice(user, DEFAULT_KIND):
+        raise PermissionDenied(N_("Vai trò của bạn không được khai báo loại vụ việc này."))
+    form = notice_form(DEFAULT_KIND)(user)
+    if request.method == "GET":
+        return render_template("cases/declare.html", form=form, action=url_for("cases.notice"))
+    if form_expired():
+        return render_template("cases/declare.html", form=form, action=url_for("cases.notice")), 400
+    refused = None
+    if not form.validate():
+        form.show_errors(notice_errors(user, form.body()))
+        refused = True
+    else:
+        try:
+            case = give_notice(user, form.body(), ip=request.remote_addr)
+        except ValidationFailed as exc:
+            form.show_errors(exc.errors)
+            refused = True
+    if refused:
+        page = render_template(
+            "cases/declare.html", form=form, action=url_for("cases.notice"), failed=True
+        )
+        return page, 422
+    flash(
+        _(
+            "Đã báo tin nhanh vụ việc %(code)s; thanh tra đã được thông báo. Hãy hoàn thiện"
+            " khai báo đầy đủ trước %(due)s.",
+            code=case.code,
+            due=_declaration_due(case),
+        ),
+        "info",
+    )
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _declaration_due(case) -> str:
+    due = next((d.due_at for d in case.deadlines if d.name == "declaration"), None)
+    return format_datetime(due) if due is not None else "—"
+
+
+@bp.route("/<int:case_id>/complete", methods=["GET", "POST"])
+@require_permission("cases.declare")
+@keeps_form
+def complete(case_id: int):
+    """The full declaration completing the quick notice ``case_id``: the kind's declaration
+    form, started from what the notice said; refused with every error at once, as the
+    declaration page is. A case that is no quick notice (any more) goes back to its page; a
+    user whose side did not give the notice is answered 403."""
+    user = _user()
+    case = case_service.get_visible_case(user, case_id)
+    if not awaits_completion(case):
+        flash(_("Vụ việc %(code)s không chờ hoàn thiện khai báo.", code=case.code), "info")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    if not may_complete(user, case):
+        raise PermissionDenied(N_("Chỉ bên đã báo tin nhanh được hoàn thiện khai báo."))
+    spec = notice_spec(case.kind)
+    form = declaration_form(case.kind)(user)
+    page = {
+        "form": form,
+        "case": case,
+        "action": url_for("cases.complete", case_id=case.id),
+        "words": {**form.words, **COMPLETION_PAGES[case.kind]},
+        "notice": notice_view(case),
+        "version": case.version,
+    }
+    if request.method == "GET":
+        form.start_from_notice(case, spec.outcomes(case.data.get("notice") or {}))
+        return render_template("cases/declare.html", **page)
+    page["version"] = request.form.get("version", "")
+    if form_expired():
+        return render_template("cases/declare.html", **page), 400
+    if not form.validate():
+        form.show_errors(declaration_errors(user, form.body()))
+        return render_template("cases/declare.html", **page, failed=True), 422
+    version = int_from_text(page["version"])
+    body = {"version": page["version"] if version is None else version, **form.body()}
+    try:
+        done = complete_declaration(user, case.id, spec.completed_by, body, ip=request.remote_addr)
+    except ValidationFailed as exc:
+        form.show_errors(exc.errors)
+        return render_template("cases/declare.html", **page, failed=True), 422
+    except Conflict as exc:  # declared meanwhile, or a stale page: the case as it is now
+        flash(localize(exc.message), "error")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    flash(declared_message(done), "info")
+    if (done.data.get("notice") or {}).get("counts_differ"):
+        flash(counts_differ_message(done), "warning")
+    return redirect(url_for("cases.detail", case_id=done.id))
+
+
 @bp.route("/declare", methods=["GET", "POST"], defaults={"kind": "accident"})
 @bp.route("/declare/<kind>", methods=["GET", "POST"])
 @require_permission("cases.declare")
@@ -167,6 +280,17 @@ def declare(kind: str):
         return render_template("cases/declare.html", form=form, failed=True), 422
     flash(declared_message(case), "info")
     return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def counts_differ_message(case) -> str:
+    """The warning when the victims declared differ from the quick notice's counts."""
+    view = notice_view(case)
+    return _(
+        "Lưu ý: số người bị nạn đã khai báo (%(declared)s) khác với tin báo nhanh (%(noticed)s)."
+        " Khai báo đầy đủ được ghi nhận; tin báo nhanh vẫn được lưu trong hồ sơ.",
+        declared=view["declared_text"],
+        noticed=view["counts_text"],
+    )
 
 
 def declared_message(case) -> str:

@@ -42,6 +42,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vụ tai nạn lao động {case_code} vừa được khai báo bởi {actor}. Vui lòng xem thông tin "
         "khai báo và thực hiện bước tiếp theo theo thẩm quyền.",
     ),
+    "accident.notified_immediate": (
+        "Báo tin nhanh: tai nạn lao động chết người hoặc từ 2 người bị thương nặng — {case_code}",
+        "{actor} vừa báo tin nhanh vụ tai nạn lao động {case_code}: có người chết hoặc từ hai "
+        "người bị thương nặng trở lên. Đoàn thanh tra phải có mặt tại hiện trường trong "
+        "{scene_arrival_hours:02d} giờ kể từ khi nhận tin báo (Nghị định 39/2016/NĐ-CP Điều 11 "
+        "khoản 2). Thời gian, địa điểm, số người bị nạn và số điện thoại liên hệ có trên trang "
+        "vụ việc; bản khai báo đầy đủ sẽ được hoàn thiện sau.",
+    ),
+    "accident.notified": (
+        "Báo tin nhanh tai nạn lao động — {case_code}",
+        "{actor} vừa báo tin nhanh vụ tai nạn lao động {case_code}. Thời gian, địa điểm, số "
+        "người bị nạn và số điện thoại liên hệ có trên trang vụ việc; bản khai báo đầy đủ sẽ "
+        "được hoàn thiện sau.",
+    ),
+    "accident.declaration_completed": (
+        "Đã hoàn thiện khai báo sau báo tin nhanh — {case_code}",
+        "Vụ tai nạn lao động {case_code} đã được khai báo đầy đủ ({actor}), sau tin báo nhanh. "
+        "Vui lòng xem thông tin khai báo và thực hiện bước tiếp theo theo thẩm quyền.",
+    ),
     "accident.investigation_opened": (
         "Đã thành lập đoàn điều tra — {case_code}",
         "Đoàn điều tra vụ tai nạn {case_code} đã được thành lập ({actor}). Thời hạn điều tra "

@@ -27,6 +27,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Occupational accident {case_code} has just been declared by {actor}. Please read the "
         "declaration and take the next step within your competence.",
     ),
+    "accident.notified_immediate": (
+        "Quick notice: occupational accident with a death or 2+ seriously injured — {case_code}",
+        "{actor} has just given a quick notice of occupational accident {case_code}: someone "
+        "died or two or more people were seriously injured. The inspectorate must be at the "
+        "scene within {scene_arrival_hours:02d} hours of the report (Decree 39/2016/ND-CP Art. "
+        "11(2)). The time, place, number of casualties and the contact phone are on the case "
+        "page; the full declaration will follow.",
+    ),
+    "accident.notified": (
+        "Quick notice of an occupational accident — {case_code}",
+        "{actor} has just given a quick notice of occupational accident {case_code}. The time, "
+        "place, number of casualties and the contact phone are on the case page; the full "
+        "declaration will follow.",
+    ),
+    "accident.declaration_completed": (
+        "Declaration completed after the quick notice — {case_code}",
+        "Occupational accident {case_code} has been fully declared ({actor}), after its quick "
+        "notice. Please read the declaration and take the next step within your competence.",
+    ),
     "accident.investigation_opened": (
         "Investigation team formed — {case_code}",
         "The investigation team for accident {case_code} has been formed ({actor}). The "

@@ -1,6 +1,6 @@
 """Navigation by role: an item shows when the user holds its permission and its page exists;
 a declaration page also when the user's role may declare its kind (the kind's declaration spec,
-``app.services.declarations.may_declare``)."""
+``app.services.declarations.may_declare``), the quick notice when it may give one."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 
 from app.permissions import has_permission
-from app.services.declarations import may_declare
+from app.services.declarations import may_declare, may_give_notice
 
 # (permission, endpoint, Vietnamese label, English label, counter name); an endpoint with
 # arguments is written "endpoint:kind" (the declaration pages, one per kind).
@@ -18,6 +18,8 @@ NAV = (
     ("tasks.view", "tasks.inbox", "Việc cần làm", "My tasks", "tasks"),
     ("cases.view", "cases.index", "Vụ việc", "Cases", None),
     ("cases.declare", "cases.declare:accident", "Khai báo tai nạn", "Declare an accident", None),
+    # The two-step declaration: a quick notice at once, the full declaration later (#15).
+    ("cases.declare", "cases.notice", "Báo tin nhanh tai nạn", "Quick accident notice", None),
     (
         "cases.declare",
         "cases.declare:disease",
@@ -65,6 +67,8 @@ def nav_items_for(user) -> list[NavItem]:
         if endpoint == "claims.my_workers" and user.role not in ("union", "enterprise"):
             continue
         if endpoint == "cases.declare" and not may_declare(user, kind):
+            continue
+        if endpoint == "cases.notice" and not may_give_notice(user):
             continue
         if target == "cases.index:claim" and user.role != "insurance":
             continue

@@ -4,6 +4,7 @@ for an enterprise its own (``app/services/dashboards.py``)."""
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from app.i18n import english
 from app.main import bp
 from app.main.navigation import nav_items_for
 from app.services import dashboards
@@ -24,7 +25,7 @@ def home():
     role = current_user.role
     if role == "inspector" or (role == "union" and not current_user.enterprise_id):
         # The city's union federation follows the whole city, as the inspectorate does.
-        dashboard = dashboards.city_dashboard(current_user)
+        dashboard = dashboards.city_dashboard(current_user, "en" if english() else "vi")
     elif (role == "enterprise" and current_user.enterprise_id) or (
         role == "commune" and current_user.commune_code
     ):

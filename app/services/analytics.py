@@ -1,8 +1,9 @@
 """Process analytics: how long the steps of an accident's handling take, and who is late.
 
 ``GET /statistics/process`` and the page ``/statistics/process``. For the accidents declared
-in the period (Vietnam-local days; rejected declarations left out), each measure is the time in
-days from one moment to the first event that ends it, read from the audit trail
+in the period (Vietnam-local days; rejected declarations and quick notices not completed yet
+left out: ``UNCOUNTED_STATES``; a completed notice's declaration is the notice), each measure is
+the time in days from one moment to the first event that ends it, read from the audit trail
 (``case_event``):
 
 - ``reporting_lag``: the accident's occurrence → its declaration;
@@ -45,6 +46,7 @@ from app.models import Case, CaseDeadline, CaseEvent, CodeEntry, Enterprise
 from workflows import REGISTRY
 from workflows.inputs import day_in_range, day_out_of_range, is_digits
 from workflows.law.calendar import VN_TZ, local_day_bounds
+from workflows.law.reporting import UNCOUNTED_STATES
 
 # measure → (the trigger ending it, on the accident or on its claims; None: the declaration)
 MEASURES: dict[str, tuple[str | None, str]] = {
@@ -158,7 +160,7 @@ def _date_arg(args, name: str, default: date, errors: dict[str, list[str]]) -> d
 def _accident_terms(query: ProcessQuery) -> list[ColumnElement[bool]]:
     terms: list[ColumnElement[bool]] = [
         Case.kind == "accident",
-        Case.state != "rejected",
+        Case.state.not_in(UNCOUNTED_STATES),
         Case.declared_at >= query.start,
         Case.declared_at < query.end,
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import aliased, selectinload
 
 from app.clock import as_utc, now
@@ -28,6 +28,8 @@ from app.services.paging import (
 )
 from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
+from workflows import REGISTRY
+from workflows.fields import as_case_code
 
 PAGE_SIZE = 25
 # The cursor of the case list names this list (a reports or inbox cursor is refused here).
@@ -144,8 +146,20 @@ def _filtered(user, filters: CaseFilters) -> list:
     return where
 
 
-def _page_bounds(page: int, per_page: int, cursor: str | None):
-    """Checks the paging arguments; the cursor's (declared_at, id) or None.
+def awaited_deadlines(user, kind: str | None) -> tuple[str, ...]:
+    """The deadlines of ``kind`` that ``user``'s role must meet (``Deadline.role``) when the
+    kind is only *shared with* that role (``WorkflowDefinition.shared_with``: it sees the cases
+    handed to it, as the insurer sees the claims filed with it): its list of that kind is a
+    work list, what awaits it first (``work_list=True``). Empty otherwise."""
+    definition = REGISTRY.get(kind or "")
+    if definition is None or user.role not in definition.shared_with:
+        return ()
+    return tuple(d.name for d in definition.deadlines if d.role == user.role)
+
+
+def _page_bounds(page: int, per_page: int, cursor: str | None, exact: str | None):
+    """Checks the paging arguments; the cursor's (declared_at, id) or None. After the case
+    an exact code search lists first, the cursor is (None, 0): "the rest from the top".
 
     :raises ValidationFailed: page below 1, per_page outside 1..100, a bad cursor.
     """
@@ -153,35 +167,66 @@ def _page_bounds(page: int, per_page: int, cursor: str | None):
         raise ValidationFailed({"page": [N_("Số trang phải từ 1.")]})
     check_per_page(per_page)
     after = decode_cursor(CASES_CURSOR, cursor, (datetime, int)) if cursor else None
-    if after is not None and after[0] is None:
+    if after is not None and after[0] is None and (exact is None or after[1] != 0):
         raise ValidationFailed({"cursor": [N_("Con trỏ trang không hợp lệ.")]})
     return after
 
 
-def _paged(query, page: int, per_page: int, after):
-    """``query`` newest first, after the cursor (keyset) or at page ``page`` (OFFSET), one
-    row more than the page: that row tells whether a next page exists."""
-    ordered = query.order_by(Case.declared_at.desc(), Case.id.desc())
-    if after is not None:
-        ordered = ordered.where(tuple_(Case.declared_at, Case.id) < after)
+def _paged(query, page: int, per_page: int, after, exact: str | None = None):
+    """``query`` newest first (the case coded ``exact`` before the rest), after the cursor
+    (keyset) or at page ``page`` (OFFSET), one row more than the page: that row tells whether
+    a next page exists."""
+    newest_first = (Case.declared_at.desc(), Case.id.desc())
+    if exact is not None and after is None:
+        query = query.order_by(Case.code != exact, *newest_first)
     else:
-        ordered = ordered.offset((page - 1) * per_page)
-    return ordered.limit(per_page + 1)
+        query = query.order_by(*newest_first)
+    if after is None:
+        query = query.offset((page - 1) * per_page)
+    else:
+        if exact is not None:  # the case itself came first, on the first page
+            query = query.where(Case.code != exact)
+        if after[0] is not None:
+            query = query.where(tuple_(Case.declared_at, Case.id) < after)
+    return query.limit(per_page + 1)
 
 
-def _case_page(items: list, count: Count, page: int, per_page: int) -> CasePage:
+def _work_list(query, awaited: tuple[str, ...], page: int, per_page: int):
+    """``query`` with the cases awaiting the caller first (a running deadline among
+    ``awaited``, the oldest started first), then the others newest first; page ``page``
+    (OFFSET: the cursor is for the newest-first order)."""
+    waiting = (
+        select(CaseDeadline.case_id, func.min(CaseDeadline.started_at).label("since"))
+        .where(CaseDeadline.name.in_(awaited), CaseDeadline.met_at.is_(None))
+        .group_by(CaseDeadline.case_id)
+        .subquery()
+    )
+    return (
+        query.outerjoin(waiting, waiting.c.case_id == Case.id)
+        .order_by(
+            waiting.c.since.is_(None), waiting.c.since, Case.declared_at.desc(), Case.id.desc()
+        )
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+
+
+def _case_page(
+    items: list, count: Count, page: int, per_page: int, exact: str | None = None
+) -> CasePage:
     more = len(items) > per_page
     items = items[:per_page]
     last = items[-1] if items else None
+    key = None
+    if more and last is not None:
+        key = (None, 0) if last.code == exact else (last.declared_at, last.id)
     return CasePage(
         items=items,
         page=page,
         pages=count.pages(per_page),
         total=count.total,
         total_capped=count.capped,
-        next_cursor=(
-            encode_cursor(CASES_CURSOR, (last.declared_at, last.id)) if more and last else None
-        ),
+        next_cursor=encode_cursor(CASES_CURSOR, key) if key else None,
         per_page=per_page,
     )
 
@@ -193,6 +238,7 @@ def list_cases(
     per_page: int = PAGE_SIZE,
     cursor: str | None = None,
     loads: tuple = LIST_LOADS,
+    work_list: bool = False,
 ) -> CasePage:
     """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
     page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
@@ -205,15 +251,34 @@ def list_cases(
     Statements: the capped count, the page, and one per eager-loaded collection of ``loads``
     (default ``LIST_LOADS``, what the API's case shows) — the same for 10 rows as for 100.
 
+    A search ``q`` that is one whole case code (``HP-2026-A000123``) lists that case first, then
+    the other matches (its claims, whose search text names it) newest first.
+
+    ``work_list``: for a role a kind is shared with (``awaited_deadlines``: the insurer's list
+    of claims), the cases awaiting it come first — a running deadline of its own, the oldest
+    started first (a claim filed longest ago) — then the rest newest first; paged by number
+    (OFFSET: the cursor is for the newest-first order).
+
     :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
     """
-    after = _page_bounds(page, per_page, cursor)
+    exact = as_case_code(filters.q)
+    after = _page_bounds(page, per_page, cursor, exact)
     query = select(Case).where(*_filtered(user, filters))
     count: Count = capped_count(query)
+    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
+    if awaited:
+        items = list(
+            db.session.scalars(_work_list(query.options(*loads), awaited, page, per_page))
+            .unique()
+            .all()
+        )
+        return _case_page(items, count, page, per_page)  # no cursor: numbered pages
     items = list(
-        db.session.scalars(_paged(query.options(*loads), page, per_page, after)).unique().all()
+        db.session.scalars(_paged(query.options(*loads), page, per_page, after, exact))
+        .unique()
+        .all()
     )
-    return _case_page(items, count, page, per_page)
+    return _case_page(items, count, page, per_page, exact)
 
 
 @dataclass(frozen=True)
@@ -285,10 +350,12 @@ def list_case_rows(
     page: int = 1,
     per_page: int = PAGE_SIZE,
     cursor: str | None = None,
+    work_list: bool = False,
 ) -> CasePage:
-    """The web list: as :func:`list_cases` (same scope, filters, order, paging and errors),
-    but each item a :class:`CaseRow` — the case's listed columns, its enterprise's and
-    commune's names and its nearest running deadline — read in the page's own statement.
+    """The web list: as :func:`list_cases` (same scope, filters, order, exact code first,
+    work list, paging and errors), but each item a :class:`CaseRow` — the case's listed
+    columns, its enterprise's and commune's names and its nearest running deadline — read in
+    the page's own statement.
 
     One statement a page whatever its size, its capped count riding as a column (a second
     one only for a page past the end, which brings no row to carry it), and no ORM objects
@@ -298,10 +365,15 @@ def list_case_rows(
 
     :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
     """
-    after = _page_bounds(page, per_page, cursor)
+    exact = as_case_code(filters.q)
+    after = _page_bounds(page, per_page, cursor, exact)
     where = _filtered(user, filters)
     matching = capped_count_column(select(Case.id).where(*where)).label("matching")
-    if after is None and page > 1:
+    columns = select(*_ROW_COLUMNS, matching).where(*where)
+    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
+    if awaited:
+        statement = _work_list(columns, awaited, page, per_page)
+    elif after is None and page > 1 and exact is None:
         # OFFSET: the skipped rows are read as ids only, the row's subqueries run for the page.
         skipped = _paged(select(Case.id).where(*where), page, per_page, None).subquery()
         statement = (
@@ -310,7 +382,7 @@ def list_case_rows(
             .order_by(Case.declared_at.desc(), Case.id.desc())
         )
     else:
-        statement = _paged(select(*_ROW_COLUMNS, matching).where(*where), page, per_page, after)
+        statement = _paged(columns, page, per_page, after, exact)
     rows = db.session.execute(statement).all()
     items = [
         CaseRow(
@@ -338,7 +410,7 @@ def list_case_rows(
         count = count_of(0)
     else:  # past the end: the count did not come with a row
         count = capped_count(select(Case.id).where(*where))
-    return _case_page(items, count, page, per_page)
+    return _case_page(items, count, page, per_page, exact)
 
 
 def case_events(user, case_id: int) -> list[CaseEvent]:

@@ -172,8 +172,8 @@ WORKERS_PAGE = 25
 @dataclass(frozen=True)
 class WorkerFilters:
     """``status``: ``open`` (default), ``closed`` or ``all``; ``overdue``: only claims with a
-    running deadline past due; ``code``: the claim's code or its accident's (any letter
-    case)."""
+    running deadline past due; ``code``: part of the claim's code or of its accident's, any
+    letter case ("c000123", "2026-A00004", "123")."""
 
     status: str = "open"
     overdue: bool = False
@@ -194,6 +194,19 @@ class WorkerPage:
 
 def _running(deadline) -> ColumnElement[bool]:
     return and_(deadline.met_at.is_(None), deadline.paused_at.is_(None))
+
+
+def code_matches(typed: str):
+    """A claim whose code, or whose accident's, holds ``typed`` (trimmed, any letter case; a
+    full code is one such part). Codes are stored upper-case, so the text is compared
+    upper-cased, ``%`` and ``_`` taken literally."""
+    part = typed.strip().upper().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    pattern = f"%{part}%"
+    parent = aliased(Case)
+    return or_(
+        Case.code.like(pattern, escape="/"),
+        Case.parent_id.in_(select(parent.id).where(parent.code.like(pattern, escape="/"))),
+    )
 
 
 def my_workers(
@@ -229,12 +242,8 @@ def my_workers(
         raise ValidationFailed({"cursor": [BAD_CURSOR]})
     at = now()
     base = [Case.kind == "claim", case_filter(user)]
-    if filters.code:
-        code = filters.code.strip().upper()
-        parent = aliased(Case)
-        base.append(
-            or_(Case.code == code, Case.parent_id.in_(select(parent.id).where(parent.code == code)))
-        )
+    if filters.code and filters.code.strip():
+        base.append(code_matches(filters.code))
     is_open, is_closed = Case.state != "closed", Case.state == "closed"
     status = {"open": is_open, "closed": is_closed, "all": true()}[filters.status]
     due = aliased(CaseDeadline)

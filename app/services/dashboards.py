@@ -57,9 +57,11 @@ def same_day_last_year(day: date) -> date:
         return date(day.year - 1, 2, 28)
 
 
-def _compare(scope, enterprise_scope, today: date, **filters) -> tuple[list[Comparison], dict]:
+def _compare(
+    scope, enterprise_scope, today: date, lang: str = "vi", **filters
+) -> tuple[list[Comparison], dict]:
     this = figures_for(Query(date(today.year, 1, 1), today, **filters), scope=scope,
-                       enterprise_scope=enterprise_scope)  # fmt: skip
+                       enterprise_scope=enterprise_scope, lang=lang)  # fmt: skip
     last_day = same_day_last_year(today)
     last = figures_for(Query(date(last_day.year, 1, 1), last_day, **filters), scope=scope,
                        enterprise_scope=enterprise_scope)  # fmt: skip
@@ -216,14 +218,15 @@ def _date(text: Any) -> date | None:
         return None
 
 
-def city_dashboard(user) -> dict[str, Any]:
+def city_dashboard(user, lang: str = "vi") -> dict[str, Any]:
     """The inspector's home page: this year against last to the same day (accidents, deaths,
     victims), the monthly trend, the top industries and communes this year, the directive's
     three targets, open cases by stage, overdue steps, unfiled reports, and the accidents
-    declared in the last 30 days that need the province's quick report (Form 06)."""
+    declared in the last 30 days that need the province's quick report (Form 06). The
+    industries are named in ``lang`` ("vi" or "en")."""
     today = local_today()
     scope = case_filter(user)
-    comparison, this_year = _compare(scope, enterprise_filter(user), today)
+    comparison, this_year = _compare(scope, enterprise_filter(user), today, lang)
     overdue_count, overdue = overdue_steps(scope)
     return {
         "today": today,

@@ -9,6 +9,13 @@ only in its own), the serious technical incident an accident's victims were hurt
 (``incident_code``: the casualties of an incident are declared as accident cases linked to it),
 and the case created through the engine with its victims. Invalid input raises
 ``ValidationFailed`` and creates nothing.
+
+A kind with a quick notice (``DeclarationSpec.notice``: the accident) may be declared in two
+steps: ``give_notice`` opens the case in the notice's state from a few facts (when, where, how
+many dead and injured, who calls), which starts the legal clock and the immediate notices at
+once; ``complete_declaration`` later takes the full declaration, checked exactly as
+``declare`` checks one, writes its victims and fires the notice's completing trigger, all in one
+transaction.
 """
 
 from __future__ import annotations
@@ -19,23 +26,65 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.clock import VN_TZ, now
-from app.errors import PermissionDenied, ValidationFailed
+from app.errors import NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import Case, Commune, Victim
-from app.services import codes
+from app.services import case_store, codes, search
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
-from app.services.workflow_engine import NewCase, create_case
+from app.services.workflow_engine import (
+    NewCase,
+    available_actions,
+    check_fireable,
+    create_case,
+    fire_transition,
+    refuse_unless_offered,
+)
 from workflows import REGISTRY, get_workflow
-from workflows.declaration import Message
-from workflows.fields import parse_declaration
+from workflows.declaration import Message, NoticeSpec
+from workflows.fields import parse_declaration, parse_notice
 from workflows.law.reporting import age_on
 
 # The kinds a user may declare (a claim is opened by its parent case, never declared), and the
 # kind of a body that names none.
 DECLARABLE_KINDS = tuple(kind for kind, d in REGISTRY.items() if d.declaration is not None)
 DEFAULT_KIND = "accident"
+# The kinds that may be declared in two steps, a quick notice first (DeclarationSpec.notice).
+NOTICE_KINDS = tuple(k for k in DECLARABLE_KINDS if REGISTRY[k].declaration.notice is not None)
+# The triggers that complete a quick notice (their payload is a full declaration).
+COMPLETION_TRIGGERS = frozenset(REGISTRY[k].declaration.notice.completed_by for k in NOTICE_KINDS)
+# The notice's inputs that are the case's own columns; the others are kept in
+# ``case.data["notice"]`` (the counts, who called and their phone).
+NOTICE_COLUMNS = ("occurred_at", "commune_code", "location", "description")
+GIVE_NOTICE = "give_notice"
+
+
+def notice_spec(kind: str) -> NoticeSpec | None:
+    """The quick notice of ``kind``, or None (an unknown kind, or one without a notice)."""
+    definition = REGISTRY.get(kind)
+    if definition is None or definition.declaration is None:
+        return None
+    return definition.declaration.notice
+
+
+def may_give_notice(user, kind: str = DEFAULT_KIND) -> bool:
+    """Whether ``user`` may give a quick notice of ``kind``: a kind with one, that the user's
+    role may declare."""
+    return notice_spec(kind) is not None and may_declare(user, kind)
+
+
+def awaits_completion(case) -> bool:
+    """Whether ``case`` is a quick notice not completed yet (in its notice's state)."""
+    spec = notice_spec(case.kind)
+    return spec is not None and case.state == spec.state
+
+
+def may_complete(user, case) -> bool:
+    """Whether ``user`` is offered completing ``case``'s quick notice now (the trigger is among
+    their actions: the role, the declarer's own side)."""
+    spec = notice_spec(case.kind)
+    return awaits_completion(case) and spec.completed_by in available_actions(case, user)
 
 
 class Errors(dict):
@@ -266,3 +315,139 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
         linked_incident_id=incident.id if incident is not None else None,
     )
     return _create(new, user, ip)
+
+
+# -- the quick notice and its completion ---------------------------------------------------------
+
+
+def _checked_notice(user, body: dict[str, Any]) -> tuple[str, dict]:
+    """A quick notice parsed and checked against the database: ``(kind, clean)``.
+
+    :raises PermissionDenied: the role may not declare this kind.
+    :raises ValidationFailed: every error of the notice at once (nothing is written).
+    """
+    kind = body.get("kind", DEFAULT_KIND) if isinstance(body, dict) else DEFAULT_KIND
+    if not isinstance(kind, str) or kind not in NOTICE_KINDS:
+        kinds = ", ".join(NOTICE_KINDS)
+        raise ValidationFailed(
+            {"kind": [N_("Loại vụ việc được báo tin nhanh: %(kinds)s.", kinds=kinds)]}
+        )
+    if not may_declare(user, kind):
+        raise PermissionDenied(N_("Vai trò của bạn không được khai báo loại vụ việc này."))
+    clean, problems = parse_notice(get_workflow(kind), body, role=user.role, now=now())
+    errors = _marked(problems)
+    if "commune_code" not in errors and "payload" not in errors:
+        clean["commune_code"] = _commune_code(user, clean.get("commune_code"), errors)
+    if errors:
+        raise ValidationFailed(dict(errors))
+    return kind, clean
+
+
+def notice_errors(user, body: dict[str, Any]) -> dict[str, list[str]]:
+    """Every error ``give_notice`` would refuse ``body`` with (empty: none), creating nothing;
+    the web form asks it for the inputs it did not refuse itself.
+
+    :raises PermissionDenied: the role may not declare this kind.
+    """
+    try:
+        _checked_notice(user, body)
+    except ValidationFailed as refused:
+        return dict(refused.errors)
+    return {}
+
+
+def give_notice(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
+    """Open a case from a quick notice (báo tin nhanh) of ``body["kind"]`` (default accident);
+    one transaction.
+
+    ``body``: ``occurred_at`` (ISO 8601 with offset, not in the future), ``commune_code``,
+    ``location``, ``description`` (a short account), the counts ``deaths``,
+    ``seriously_injured`` and ``lightly_injured`` (whole numbers from 0, not all 0; one not
+    sent is 0), ``reporter_name`` and ``contact_phone`` (8-15 digits). The case starts in the
+    notice's state (``notified``), classified from the counts (severity, investigation level,
+    the investigation limit from now, the 2-hour scene visit for a death or 2+ seriously
+    injured), with the deadline ``declaration`` for its completion; the counts, the reporter and
+    the phone are kept in ``case.data["notice"]``. The event is ``give_notice``; the
+    declaration notices (immediate ones included, Law 84/2015 Art. 34) are written to the
+    outbox and sent after commit, and the declarer's task "Hoàn thiện khai báo" opens.
+
+    :raises PermissionDenied: the role may not declare this kind.
+    :raises ValidationFailed: unknown kind or invalid notice (nothing is created).
+    """
+    kind, clean = _checked_notice(user, body)
+    spec = notice_spec(kind)
+    notice = {i.name: clean[i.name] for i in spec.inputs if i.name not in NOTICE_COLUMNS}
+    new = NewCase(
+        kind=kind,
+        enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
+        commune_code=clean["commune_code"],
+        declared_by_id=user.id,
+        occurred_at=clean["occurred_at"],
+        location=clean.get("location", ""),
+        description=clean.get("description", ""),
+        labour_relation=clean["labour_relation"],
+        data={"declared_by_role": user.role, "notice": notice},
+        event_payload={
+            "occurred_at": clean["occurred_at"].isoformat(),
+            "commune_code": clean["commune_code"],
+            "location": clean.get("location", ""),
+            **notice,
+        },
+        state=spec.state,
+        trigger=GIVE_NOTICE,
+    )
+    return _create(new, user, ip)
+
+
+def complete_declaration(
+    user, case_id: int, trigger: str, body: dict[str, Any], *, ip: str | None = None
+) -> Case:
+    """Complete the quick notice ``case_id`` into its full declaration; one transaction.
+
+    ``body`` is ``{"version": N, …}`` with the full declaration, as ``POST /cases`` takes it
+    (its ``kind`` is the case's). It is checked exactly as ``declare`` checks one (every error
+    at once); then the victims are written, the case's time, place, account and the kind's own
+    data replaced by the declaration's, and ``trigger`` (the notice's ``completed_by``) fired
+    through the engine: the case moves to ``declared``, is classified again from the victims
+    (the limit still counted from the notice) and the event records the declaration. Victims
+    counted differently from the notice are accepted: the notice was given in haste, the
+    declaration is the legal record; ``case.data["notice"]["counts_differ"]`` says so. The
+    engine's notices (the inspectorate told the declaration is complete; the immediate notice
+    when the declaration needs one the notice did not) are sent after commit.
+
+    :raises NotFound: no such case, not visible, or no such trigger for its kind.
+    :raises PermissionDenied: the role may not complete it.
+    :raises StaleVersion: ``version`` is not the case's current version.
+    :raises TransitionNotAllowed: the case is not a quick notice awaiting completion, or the
+        user's side did not give it.
+    :raises ValidationFailed: no ``version``, or an invalid declaration (nothing changes).
+    """
+    raw = body if isinstance(body, dict) else {}
+    with unit_of_work():
+        record = case_store.load_case(case_id, lock=True)
+        check_fireable(record, trigger, user, raw)
+        spec = notice_spec(record.kind)
+        if spec is None or spec.completed_by != trigger:
+            raise NotFound(
+                N_("Không có thao tác '%(trigger)s' cho loại vụ việc này.", trigger=trigger)
+            )
+        refuse_unless_offered(record, trigger, user)
+        declaration = {k: v for k, v in raw.items() if k != "version"}
+        kind, clean, incident = _checked(user, {**declaration, "kind": record.kind})
+        # Read again under the lock: the caller may have loaded it before.
+        case = db.session.get(Case, case_id, populate_existing=True)
+        victims = [_victim(v, clean["occurred_at"]) for v in clean.get("victims", ())]
+        data, payload = RECORDS[kind](clean, victims, incident)
+        case.occurred_at = clean["occurred_at"]
+        case.commune_code = clean["commune_code"]
+        case.location = clean.get("location", "")
+        case.description = clean.get("description", "")
+        case.linked_incident_id = incident.id if incident is not None else None
+        case.data = {**(case.data or {}), **data}
+        case.victims.extend(victims)
+        db.session.flush()
+        search.refresh([case_id])
+        fire_transition(
+            case_id, trigger, user, {"version": raw["version"]}, ip=ip, event_payload=payload
+        )
+    return db.session.get(Case, case_id)

@@ -1,8 +1,9 @@
 """Accident statistics: the counts the statutory reports and the city's summaries ask for.
 
 One definition of what counts (law.md §9; contract.md "Statistics and reports"): an accident
-case counts from its occurrence day in Vietnam time, unless it was rejected or its minutes
-concluded it is not a work accident; a victim who died later counts as a death (the victim's
+case counts from its occurrence day in Vietnam time, unless it was rejected, is a quick notice
+not completed yet (``workflows.law.reporting.UNCOUNTED_STATES``) or its minutes concluded it is
+not a work accident; a victim who died later counts as a death (the victim's
 ``outcome`` is updated by ``record_death``). Everything is computed in SQL over the coded
 columns (``Case.industry_code``, ``cause_code``…, ``Victim.occupation_code``, ``age_at_accident``)
 in two statements whatever the period: one per accident rolled up by the accident's own
@@ -47,6 +48,7 @@ from workflows.law.calendar import local_day_bounds
 from workflows.law.reporting import (
     AGE_BANDS,
     COMMUNE_ACCIDENTS,
+    UNCOUNTED_STATES,
     UNKNOWN,
     Period,
     parse_period,
@@ -179,13 +181,13 @@ class _Block:
 
 def counted_accidents(query: Query) -> list[ColumnElement[bool]]:
     """The WHERE terms selecting the accidents ``query`` counts (no role scope): occurred in
-    the period (Vietnam time), not rejected, not concluded a non-work accident, and the
-    filters."""
+    the period (Vietnam time), not rejected nor a quick notice awaiting its declaration
+    (``UNCOUNTED_STATES``), not concluded a non-work accident, and the filters."""
     terms: list[ColumnElement[bool]] = [
         Case.kind == "accident",
         Case.occurred_at >= query.start,
         Case.occurred_at < query.end,
-        Case.state != "rejected",
+        Case.state.not_in(UNCOUNTED_STATES),
         Case.not_work_accident.is_(False),
     ]
     if query.enterprise_id is not None:
@@ -602,7 +604,7 @@ def _counted_events(kind: str, query: Query) -> list[ColumnElement[bool]]:
         Case.kind == kind,
         Case.occurred_at >= query.start,
         Case.occurred_at < query.end,
-        Case.state != "rejected",
+        Case.state.not_in(UNCOUNTED_STATES),
     ]
     if query.enterprise_id is not None:
         terms.append(Case.enterprise_id == query.enterprise_id)

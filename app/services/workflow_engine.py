@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -208,14 +208,74 @@ class Transitioned:
     version: int
 
 
+def check_fireable(case, trigger: str, user, raw: dict[str, Any]) -> WorkflowDefinition:
+    """The checks that come before a payload is read, in ``fire_transition``'s order; returns
+    the case's definition. A service that checks a payload of its own before firing (the
+    declaration that completes a quick notice) asks this first, so its caller gets the same
+    404 → 403 → 409 before any 422; it also refuses what the case's state or the actor rules
+    out whatever the input (a guard's reason about no field: 409).
+
+    :raises NotFound: ``case`` is None, not visible to the user, or has no such trigger.
+    :raises PermissionDenied: the user's role may not fire this trigger.
+    :raises ValidationFailed: no ``version`` in ``raw``.
+    :raises StaleVersion: ``version`` is not the case's current version.
+    :raises TransitionNotAllowed: not allowed from the current state.
+    """
+    if case is None or not can_see(user, case):
+        raise NotFound(N_("Không tìm thấy vụ việc."))
+    definition = get_workflow(case.kind)
+    if trigger not in definition.triggers():
+        raise NotFound(N_("Không có thao tác '%(trigger)s' cho loại vụ việc này.", trigger=trigger))
+    if not definition.may_role_fire(trigger, user.role):
+        raise PermissionDenied(N_(ROLE_REFUSAL))
+    _check_version(raw, case)
+    if not definition.transitions_for(trigger, case.state):
+        raise TransitionNotAllowed(
+            N_(
+                "Không thể thực hiện '%(trigger)s' khi vụ việc ở trạng thái '%(state)s'.",
+                trigger=trigger,
+                state=case.state,
+            )
+        )
+    return definition
+
+
+def refuse_unless_offered(case, trigger: str, user) -> None:
+    """Refuse (403 or 409) when ``user`` may not fire ``trigger`` on ``case`` (a ``Case`` or the
+    engine's locked ``CaseRecord``) whatever input they give: the role, or a guard's reason
+    about the case or the actor (not about input).
+
+    :raises PermissionDenied: the role may not fire it from this state.
+    :raises TransitionNotAllowed: a guard refuses whatever the input.
+    """
+    related = LoadedRelated(case) if isinstance(case, Case) else Related(case)
+    ctx = Context(
+        case=snapshot(case, related),
+        actor=actor_of(user),
+        payload={},
+        now=now(),
+        rules=LazyRuleBook(),
+    )
+    decision = get_workflow(case.kind).decide(trigger, ctx)
+    _refuse_unless_allowed(replace(decision, reasons=decision.state_reasons))
+
+
 def fire_transition(
-    case_id: int, trigger: str, user, raw_payload: dict[str, Any], *, ip: str | None = None
+    case_id: int,
+    trigger: str,
+    user,
+    raw_payload: dict[str, Any],
+    *,
+    ip: str | None = None,
+    event_payload: dict[str, Any] | None = None,
 ) -> Transitioned:
     """Fire ``trigger`` on case ``case_id`` as ``user``; one transaction.
 
     Changes the case's state, version, columns, data, deadlines and victims, appends one
     event, opens and closes tasks, creates child cases and writes outbox rows. Returns what
-    moved; a caller that shows the case reads it afterwards.
+    moved; a caller that shows the case reads it afterwards. ``event_payload``: what a calling
+    service changed itself in the same transaction (the declaration completing a quick
+    notice), recorded in the event with the clean payload.
 
     :raises NotFound: no such case or trigger, or the case is not visible to the user.
     :raises PermissionDenied: the user's role may not fire this trigger (here).
@@ -226,39 +286,17 @@ def fire_transition(
     with unit_of_work():
         db.session.flush()  # the caller's pending ORM changes first, then plain rows
         case = store.load_case(case_id, lock=True)
-        if case is None or not can_see(user, case):
-            raise NotFound(N_("Không tìm thấy vụ việc."))
-        definition = get_workflow(case.kind)
-        if trigger not in definition.triggers():
-            raise NotFound(
-                N_("Không có thao tác '%(trigger)s' cho loại vụ việc này.", trigger=trigger)
-            )
-        if not definition.may_role_fire(trigger, user.role):
-            raise PermissionDenied(N_(ROLE_REFUSAL))
         raw = raw_payload if isinstance(raw_payload, dict) else {}
-        _check_version(raw, case)
-        if not definition.transitions_for(trigger, case.state):
-            raise TransitionNotAllowed(
-                N_(
-                    "Không thể thực hiện '%(trigger)s' khi vụ việc ở trạng thái '%(state)s'.",
-                    trigger=trigger,
-                    state=case.state,
-                )
-            )
-        fields = definition.fields_for(trigger, case.state)
-        clean, errors = parse_payload(fields, raw)
-        # A code must be an active code of its field's list (records' parts too), told
-        # together with the payload's other problems.
-        errors = {**errors, **codes.unknown_codes(fields, clean)}
-        errors = errors or _unknown_case_codes(fields, clean, user)
-        if errors:
-            raise ValidationFailed(errors)
+        definition = check_fireable(case, trigger, user, raw)
+        clean, errors = _payload_problems(definition, case, trigger, user, raw)
         at = now()
         rules = LazyRuleBook()
         related = Related(case)
         ctx = Context(
             case=snapshot(case, related), actor=actor_of(user), payload=clean, now=at, rules=rules
         )
+        if errors:
+            raise ValidationFailed({**errors, **_input_refusals(definition, trigger, ctx, errors)})
         decision = definition.decide(trigger, ctx)
         _refuse_unless_allowed(decision)
         transition = decision.transition
@@ -275,7 +313,7 @@ def fire_transition(
             trigger=trigger,
             from_state=from_state,
             to_state=case.state,
-            payload=clean,
+            payload={**(event_payload or {}), **clean},
             at=at,
             ip=ip,
         )
@@ -294,6 +332,56 @@ def fire_transition(
             db.session.flush()
             db.session.expire_all()
     return Transitioned(case.id, case.code, trigger, from_state, case.state, case.version)
+
+
+def _payload_problems(
+    definition: WorkflowDefinition, case, trigger: str, user, raw: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """``(clean, errors)`` of ``raw`` as ``trigger``'s payload from the case's state: its shape
+    (``parse_payload``), its codes (an active code of its field's list, records' parts too) and
+    its case codes (a case the caller sees), every problem at once."""
+    fields = definition.fields_for(trigger, case.state)
+    clean, errors = parse_payload(fields, raw)
+    errors = {**errors, **codes.unknown_codes(fields, clean)}
+    return clean, {**_unknown_case_codes(fields, clean, user), **errors}
+
+
+def _input_refusals(
+    definition: WorkflowDefinition, trigger: str, ctx: Context, errors: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """The guards' reasons about the input (422), by field, told with the payload's own
+    ``errors`` so a form shows every problem in one round (#15): with such errors, only the
+    reasons about inputs that were given and are valid (a refused or missing one is already
+    said). The guards read a payload with some inputs left out, as they do when an action is
+    only offered. Reasons about the case or the actor (409) are not input problems."""
+    found: dict[str, list[str]] = {}
+    for reason in definition.decide(trigger, ctx).input_reasons:
+        if errors and (reason.field not in ctx.payload or reason.field in errors):
+            continue
+        found.setdefault(reason.field, []).append(str(reason))
+    return found
+
+
+def action_errors(case_id: int, trigger: str, user, raw: dict[str, Any]) -> dict[str, list[str]]:
+    """Every input error ``fire_transition`` would refuse ``raw`` with — its shape, its codes
+    and the guards' reasons about it — changing nothing (empty: none, or a refusal that is not
+    about the input, which firing reports). A page whose form refused some inputs itself asks
+    this for the others, so every error shows at once."""
+    case = store.load_case(case_id)
+    raw = raw if isinstance(raw, dict) else {}
+    try:
+        definition = check_fireable(case, trigger, user, raw)
+    except (NotFound, PermissionDenied, TransitionNotAllowed, StaleVersion, ValidationFailed):
+        return {}
+    clean, errors = _payload_problems(definition, case, trigger, user, raw)
+    ctx = Context(
+        case=snapshot(case, Related(case)),
+        actor=actor_of(user),
+        payload=clean,
+        now=now(),
+        rules=LazyRuleBook(),
+    )
+    return {**errors, **_input_refusals(definition, trigger, ctx, errors)}
 
 
 def _unknown_case_codes(fields, clean: dict[str, Any], user) -> dict[str, list[str]]:
@@ -473,21 +561,31 @@ class NewCase:
     linked_incident_id: int | None = None
     # A periodic report's identity (``Case.report_key``); None for other kinds.
     report_key: str | None = None
+    # The state it starts in: one of the kind's ``entry_states`` (None: its initial state);
+    # a quick notice starts in the notice's state, logged as ``trigger`` ``give_notice``.
+    state: str | None = None
+    trigger: str = "declare"
 
 
 def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> Case:
-    """Create a case in its kind's initial state and run the kind's ``on_create`` effect.
+    """Create a case in its kind's initial state (or ``new.state``, another entry state: a quick
+    notice) and run the kind's ``on_create`` effect.
 
-    Must run inside the caller's unit of work. Logs the ``declare`` event, opens tasks
-    and writes the declaration notices.
+    Must run inside the caller's unit of work. Logs the ``declare`` event (``new.trigger``),
+    opens tasks and writes the declaration notices.
+
+    :raises ValueError: ``new.state`` is not one of the kind's entry states (a bug).
     """
     definition = get_workflow(new.kind)
+    state = new.state or definition.initial
+    if state not in definition.entry_states:
+        raise ValueError(f"a {new.kind} case cannot start in {state!r}")
     at = now()
     rules = load_rulebook()
     case = Case(
         kind=new.kind,
         code=next_code(definition.letter, at, province),
-        state=definition.initial,
+        state=state,
         version=1,
         enterprise_id=new.enterprise_id,
         commune_code=new.commune_code,
@@ -522,8 +620,8 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
     if definition.on_create:
         outcome = definition.effects[definition.on_create](ctx)
         apply_outcome(case, related, outcome, at, actor=user, rules=rules)
-    _log_creation(case, definition, related, user, "declare", new.event_payload, at, rules, ip)
-    write_notices(case, notices, "declare", user.username, at)
+    _log_creation(case, definition, related, user, new.trigger, new.event_payload, at, rules, ip)
+    write_notices(case, notices, new.trigger, user.username, at)
     _expire_written(case)
     return case
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Commune
-from app.services.statistics import BREAKDOWN_LABELS, BREAKDOWNS
+from app.services.statistics import BREAKDOWN_LABELS, BREAKDOWNS, CODE_LISTS
 from app.services.statistics_export import breakdown_rows, totals_rows
 
 
@@ -28,6 +28,9 @@ class Breakdown:
     name: str
     label: str
     rows: list[tuple]  # (key, label, accidents, victims, deaths)
+    # The code list its keys come from (None: communes, genders, age bands): a name the list
+    # has only in Vietnamese is marked so on an English page (``code_name``).
+    code_list: str | None = None
 
 
 def _unit(key: str) -> str:
@@ -45,7 +48,12 @@ def page_tables(figures: Mapping[str, Any], lang: str) -> dict[str, Any]:
             for key, label, *values in totals_rows(figures, lang)
         ],
         "breakdowns": [
-            Breakdown(name, BREAKDOWN_LABELS[name][english], breakdown_rows(figures, name))
+            Breakdown(
+                name,
+                BREAKDOWN_LABELS[name][english],
+                breakdown_rows(figures, name),
+                CODE_LISTS.get(name),
+            )
             for name in BREAKDOWNS
         ],
     }

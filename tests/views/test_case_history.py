@@ -142,3 +142,22 @@ def test_a_disease_victim_is_said_to_have_the_disease_not_to_be_injured(app, sig
     page = signed_in("dn8").get(f"/cases/{case.id}").get_data(as_text=True)
     victims = page[page.index('aria-labelledby="victims-h"') :].split("</section>", 1)[0]
     assert "Mắc bệnh nghề nghiệp" in victims and "Bị thương nặng" not in victims
+
+
+def test_a_disease_victim_has_the_disease_in_the_history_too(app, signed_in):
+    """The declaration's history line names a disease's living worker by the disease word, a
+    dead one as died, never by an accident's outcome ("Bị thương nặng")."""
+    from app.services.declarations import declare
+    from tests.factories import victim_body
+
+    ent = make_user("enterprise", username="dn7")
+    body = {"kind": "disease", "disease": "Bệnh bụi phổi silic nghề nghiệp",
+            "diagnosed_on": "2026-10-01", "exposure": "Bụi silic",
+            "facility": "Bệnh viện Phổi Hải Phòng", "commune_code": ent.enterprise.commune_code,
+            "victims": [victim_body("serious", full_name="Phạm Văn Bụi"),
+                        victim_body("death", full_name="Lê Văn Phổi")]}  # fmt: skip
+    case = declare(ent, body)
+    (entry,) = history(signed_in("dn7"), case)
+    assert "Phạm Văn Bụi — Mắc bệnh nghề nghiệp" in entry
+    assert "Lê Văn Phổi — Tử vong" in entry
+    assert "Bị thương" not in entry

@@ -228,3 +228,100 @@ def test_the_rules_table_names_each_rule_and_its_source_in_the_language(
     assert name in page and source in page
     if lang == "en":
         assert "Thời hạn chi trả" not in page
+
+
+# -- the calculators' legal bases and the industries' names (#15) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "compensation", "insurance", "start_month"),
+    [
+        (
+            "vi",
+            "Luật ATVSLĐ 84/2015 Điều 38 khoản 4 điểm a (bồi thường)",
+            "Luật ATVSLĐ 84/2015 Điều 49 (trợ cấp hằng tháng); mức lương cơ sở tại tháng hưởng"
+            " 05/2026",
+            "Luật ATVSLĐ 84/2015 Điều 50 khoản 1: điều trị ngoại trú, hưởng từ tháng",
+        ),
+        (
+            "en",
+            "OSH Law 84/2015 Art. 38(4)(a) (compensation)",
+            "OSH Law 84/2015 Art. 49 (monthly allowance); base salary of the first month paid,"
+            " 05/2026",
+            "OSH Law 84/2015 Art. 50(1): outpatient treatment, paid from the month",
+        ),
+    ],
+)
+def test_the_calculators_legal_bases_follow_the_language(
+    browser, lang, compensation, insurance, start_month
+):
+    make_user("union", username="cd1")
+    client = browser("cd1", lang)
+    token = csrf_token_from(text_of(client.get(CALCULATOR)))
+    page = text_of(client.post(CALCULATOR, data=comp_form(token)))
+    assert re.search(r'data-testid="basis">([^<]*)<', page).group(1) == compensation
+    data = {
+        "csrf_token": token,
+        "ins-capacity_loss_pct": "45",
+        "ins-insured_wage_vnd": "10.000.000",
+        "ins-contribution_years": "6",
+        "ins-on_date": "10/05/2026",
+        "ins-outpatient": "y",
+        "ins-council_concluded_on": "12/05/2026",
+        "ins-submit": "1",
+    }
+    page = text_of(client.post(CALCULATOR, data=data))
+    assert insurance in re.search(r'data-testid="basis">([^<]*)<', page).group(1)
+    assert start_month in page
+    if lang == "en":
+        assert "Luật ATVSLĐ" not in page and "Điều 4" not in page
+
+
+def test_the_api_keeps_the_vietnamese_legal_basis(api_token):
+    """The contract's ``basis`` names the article in Vietnamese, whatever the caller's language."""
+    from flask import current_app
+
+    make_user("union", username="cd2")
+    client = current_app.test_client()
+    token = api_token("cd2")
+    answer = client.post(
+        "/api/v1/calculations/compensation",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+        json={"capacity_loss_pct": 25, "monthly_wage_vnd": 10_000_000},
+    ).get_json()
+    assert answer["basis"] == "Luật ATVSLĐ 84/2015 Điều 38 khoản 4 điểm a (bồi thường)"
+
+
+def test_industry_names_are_english_or_marked_vietnamese_in_english(browser):
+    """On the English statistics page an industry is named in English when the code list has
+    an English name; a code an administrator added in Vietnamese only keeps that name, inside
+    ``lang="vi"``. The inspector's home page names the industries in English too."""
+    from app.services import codes
+    from app.services.unit_of_work import unit_of_work
+    from tests.factories import make_accident, make_enterprise
+
+    with unit_of_work():
+        codes.add_code("industry", "C259", "Gia công cơ khí khác", parent="C25")
+    shipped = make_enterprise(industry_code="C25")
+    added = make_enterprise(industry_code="C259")
+    for enterprise in (shipped, added):
+        make_accident(make_user("enterprise", enterprise=enterprise))
+    make_user("inspector", username="tt9")
+    client = browser("tt9", "en")
+
+    page = client.get("/statistics?from=01/01/2026&to=31/12/2026").get_data(as_text=True)
+    table = page.split('data-testid="by-industry"', 1)[1].split("</table>", 1)[0]
+    assert "Manufacture of fabricated metal products" in table
+    assert "Sản xuất sản phẩm từ kim loại" not in table
+    assert '<span lang="vi">Gia công cơ khí khác</span>' in table
+
+    home = client.get("/").get_data(as_text=True)
+    industries = home.split('data-testid="by-industry"', 1)[1].split("</table>", 1)[0]
+    assert "Manufacture of fabricated metal products" in industries
+    assert '<span lang="vi">Gia công cơ khí khác</span>' in industries
+
+    make_user("inspector", username="tt8")  # the language is the user's own choice
+    vietnamese = browser("tt8")
+    page = vietnamese.get("/statistics?from=01/01/2026&to=31/12/2026").get_data(as_text=True)
+    table = page.split('data-testid="by-industry"', 1)[1].split("</table>", 1)[0]
+    assert "Gia công cơ khí khác" in table and 'lang="vi"' not in table

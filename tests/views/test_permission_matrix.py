@@ -28,7 +28,7 @@ from app.services import users
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 from app.services.workflow_engine import NewCase, create_case
-from tests.factories import act, head, make_accident, make_user
+from tests.factories import act, head, make_accident, make_notice, make_user
 from workflows import REGISTRY
 from workflows.base import USER_ROLES, Field, WorkflowDefinition
 
@@ -133,6 +133,17 @@ def accident(steps) -> Callable[[], tuple[Case, People]]:
     def build():
         people = _people_for(make_user("enterprise"))
         case = make_accident(people["enterprise"], outcomes=("death",))
+        return run(case, people, steps), people
+
+    return build
+
+
+def notice(steps) -> Callable[[], tuple[Case, People]]:
+    """A quick notice of a fatal accident given by an enterprise (not completed)."""
+
+    def build():
+        people = _people_for(make_user("enterprise"))
+        case = make_notice(people["enterprise"])
         return run(case, people, steps), people
 
     return build
@@ -262,6 +273,8 @@ CLOSE_CLAIM = ("close", "union", {})
 # suffix when a state is worth checking in two shapes. Keys a trigger does not declare are
 # ignored by the engine (an incident's conclude has no is_work_accident).
 PATHS: dict[tuple[str, str], Callable[[], tuple[Case, People]]] = {
+    ("accident", "notified"): notice([]),
+    ("accident", "rejected/notice"): notice([("reject", "inspector", {})]),
     ("accident", "declared"): accident([]),
     ("accident", "investigating"): accident([OPEN]),
     ("accident", "suspended"): accident([OPEN, ("refer_to_police", "inspector", {})]),

@@ -33,6 +33,9 @@ EXPECTED_TABLE = [
     ("investigating", "record_scene_arrival", "investigating"),
     ("investigating", "refer_to_police", "suspended"),
     ("investigating", "take_over", "investigating"),
+    ("notified", "complete_declaration", "declared"),
+    ("notified", "record_scene_arrival", "notified"),
+    ("notified", "reject", "rejected"),
     ("recorded", "close", "closed"),
     ("suspended", "record_death", "suspended"),
     ("suspended", "resume", "investigating"),
@@ -45,6 +48,7 @@ def test_transition_table_snapshot(h):
 
 def test_states_and_initial():
     assert [s.name for s in WF.states] == [
+        "notified",
         "declared",
         "investigating",
         "suspended",
@@ -55,6 +59,8 @@ def test_states_and_initial():
         "closed",
     ]
     assert WF.initial == "declared"
+    # A quick notice is the second way in (DeclarationSpec.notice).
+    assert WF.entry_states == ("declared", "notified")
     assert {s.name for s in WF.states if s.terminal} == {"rejected", "closed"}
 
 
@@ -84,6 +90,12 @@ def test_states_and_initial():
         ("closed", "announce"),
         ("declared", "confirm"),
         ("declared", "record_payment"),
+        ("declared", "complete_declaration"),
+        ("investigating", "complete_declaration"),
+        ("notified", "open_investigation"),
+        ("notified", "record_death"),
+        ("notified", "record_event"),
+        ("notified", "close"),
     ],
 )
 def test_illegal_trigger_has_no_transition(state, trigger):

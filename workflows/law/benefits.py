@@ -34,6 +34,7 @@ from workflows.law.compensation import (
     round_vnd,
 )
 from workflows.law.rules import RuleBook
+from workflows.messages import N_
 
 _LAW = "Luật ATVSLĐ 84/2015"
 _CIRCULAR = "Thông tư 28/2021/TT-BLĐTBXH"
@@ -93,21 +94,25 @@ def benefit_start_month(
     if reassessment:
         if council_concluded_on is None:
             raise ValueError("a re-assessment starts in the month of its conclusion: none given")
-        return _month(council_concluded_on), (
-            f"{_LAW} Điều 50 khoản 3: giám định lại, hưởng từ tháng có kết luận giám định lại"
+        return _month(council_concluded_on), N_(
+            "Luật ATVSLĐ 84/2015 Điều 50 khoản 3: giám định lại, hưởng từ tháng có kết luận giám"
+            " định lại"
         )
     if not outpatient and treatment_ended_on is not None:
-        return _month(treatment_ended_on), (
-            f"{_LAW} Điều 50 khoản 1: hưởng từ tháng người lao động điều trị xong, ra viện"
+        return _month(treatment_ended_on), N_(
+            "Luật ATVSLĐ 84/2015 Điều 50 khoản 1: hưởng từ tháng người lao động điều trị xong, ra"
+            " viện"
         )
     if council_concluded_on is None:
         raise ValueError(
             "without a discharge date (or for an outpatient) the benefit starts in the month "
             "of the Medical Council's conclusion: council_concluded_on is required"
         )
-    why = "điều trị ngoại trú" if outpatient else "không rõ ngày ra viện"
-    return _month(council_concluded_on), (
-        f"{_LAW} Điều 50 khoản 1: {why}, hưởng từ tháng có kết luận của Hội đồng giám định y khoa"
+    why = N_("điều trị ngoại trú") if outpatient else N_("không rõ ngày ra viện")
+    return _month(council_concluded_on), N_(
+        "Luật ATVSLĐ 84/2015 Điều 50 khoản 1: %(why)s, hưởng từ tháng có kết luận của Hội đồng"
+        " giám định y khoa",
+        why=why,
     )
 
 
@@ -146,9 +151,11 @@ def insurance_benefit_from(
         kind=result.kind,
         amount_vnd=result.amount_vnd,
         base_salary_vnd=result.base_salary_vnd,
-        basis=(
-            f"{result.basis}; mức lương cơ sở tại tháng hưởng {start:%m/%Y} "
-            f"({_CIRCULAR} Điều 9 khoản 1, Điều 10)"
+        basis=N_(
+            "%(basis)s; mức lương cơ sở tại tháng hưởng %(month)s (Thông tư 28/2021/TT-BLĐTBXH"
+            " Điều 9 khoản 1, Điều 10)",
+            basis=result.basis,
+            month=f"{start:%m/%Y}",
         ),
         lump_sum_part_vnd=result.lump_sum_part_vnd,
         seniority_part_vnd=result.seniority_part_vnd,

@@ -25,6 +25,13 @@ OUTCOME_LABELS = {
     "serious": ("Bị thương nặng", "Seriously injured"),
     "light": ("Bị thương nhẹ", "Lightly injured"),
 }
+# A disease's workers by their recorded outcome (a living one is stored ``serious``): how pages
+# and the case history name them.
+DISEASE_OUTCOME_LABELS = {
+    "death": OUTCOME_LABELS["death"],
+    "serious": DISEASE_OUTCOME_LABEL,
+    "light": DISEASE_OUTCOME_LABEL,
+}
 OUTCOME_ON_PAPERS = {"death": "Chết", "serious": "Bị thương nặng", "light": "Bị thương nhẹ"}
 OUTCOMES = frozenset(OUTCOME_LABELS)
 

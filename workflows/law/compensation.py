@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from workflows.law import InvalidInputError
+from workflows.messages import N_
 
-_LAW = "Luật ATVSLĐ 84/2015"
 # The lowest loss of working capacity that gives compensation and insurance benefits (Law
 # 84/2015 Art. 38(4), 45(b)): below it only treatment costs and wages are owed.
 MIN_ELIGIBLE_LOSS_PCT = 5
@@ -127,11 +127,11 @@ def compensation(
             eligible=False,
             months=Decimal(0),
             amount_vnd=0,
-            basis=(
-                f"{_LAW} Điều 39 khoản 1: tai nạn trên đường đi và về giữa nơi ở và nơi làm việc "
-                "chỉ được người sử dụng lao động trợ cấp khi do lỗi của người khác hoặc không xác "
-                "định được người gây ra; người lao động vẫn được hưởng chế độ bảo hiểm tai nạn "
-                "lao động (Điều 45 khoản 1 điểm c)"
+            basis=N_(
+                "Luật ATVSLĐ 84/2015 Điều 39 khoản 1: tai nạn trên đường đi và về giữa nơi ở và "
+                "nơi làm việc chỉ được người sử dụng lao động trợ cấp khi do lỗi của người khác "
+                "hoặc không xác định được người gây ra; người lao động vẫn được hưởng chế độ bảo "
+                "hiểm tai nạn lao động (Điều 45 khoản 1 điểm c)"
             ),
         )
     if not death and pct < MIN_ELIGIBLE_LOSS_PCT:
@@ -139,31 +139,35 @@ def compensation(
             eligible=False,
             months=Decimal(0),
             amount_vnd=0,
-            basis=(
-                f"{_LAW} Điều 38 khoản 2-3: tổn thương dưới 5% không được bồi thường; người sử "
-                "dụng lao động chỉ chi trả chi phí y tế và tiền lương trong thời gian điều trị"
+            basis=N_(
+                "Luật ATVSLĐ 84/2015 Điều 38 khoản 2-3: tổn thương dưới 5% không được bồi thường;"
+                " người sử dụng lao động chỉ chi trả chi phí y tế và tiền lương trong thời gian"
+                " điều trị"
             ),
         )
     if death or pct >= 81:
         months = Decimal(30)
-        clause = "Điều 38 khoản 4 điểm b"
+        clause = N_("Điều 38 khoản 4 điểm b")
     elif pct <= 10:
         months = Decimal("1.5")
-        clause = "Điều 38 khoản 4 điểm a"
+        clause = N_("Điều 38 khoản 4 điểm a")
     else:
         months = Decimal("1.5") + (pct - 10) * Decimal("0.4")
-        clause = "Điều 38 khoản 4 điểm a"
+        clause = N_("Điều 38 khoản 4 điểm a")
     if accident_type == "commuting":
         months *= COMMUTING_SHARE
-        basis = (
-            f"{_LAW} Điều 39 khoản 1 (tai nạn trên đường đi và về do lỗi của người khác hoặc "
-            f"không xác định được người gây ra: trợ cấp ít nhất 40% mức {clause})"
+        basis = N_(
+            "Luật ATVSLĐ 84/2015 Điều 39 khoản 1 (tai nạn trên đường đi và về do lỗi của người"
+            " khác hoặc không xác định được người gây ra: trợ cấp ít nhất 40%% mức %(clause)s)",
+            clause=clause,
         )
     elif worker_at_fault:
         months *= AT_FAULT_SHARE
-        basis = f"{_LAW} Điều 38 khoản 5 (trợ cấp 40% mức {clause})"
+        basis = N_(
+            "Luật ATVSLĐ 84/2015 Điều 38 khoản 5 (trợ cấp 40%% mức %(clause)s)", clause=clause
+        )
     else:
-        basis = f"{_LAW} {clause} (bồi thường)"
+        basis = N_("Luật ATVSLĐ 84/2015 %(clause)s (bồi thường)", clause=clause)
     return CompensationResult(
         eligible=True, months=_plain(months), amount_vnd=round_vnd(months * wage), basis=basis
     )
@@ -249,7 +253,9 @@ def insurance_benefit(
             kind="death",
             amount_vnd=amount,
             base_salary_vnd=base_salary_vnd,
-            basis=f"{_LAW} Điều 53 (trợ cấp một lần khi chết: 36 lần mức lương cơ sở)",
+            basis=N_(
+                "Luật ATVSLĐ 84/2015 Điều 53 (trợ cấp một lần khi chết: 36 lần mức lương cơ sở)"
+            ),
             lump_sum_part_vnd=amount,
             seniority_part_vnd=0,
         )
@@ -259,7 +265,9 @@ def insurance_benefit(
             kind=None,
             amount_vnd=0,
             base_salary_vnd=base_salary_vnd,
-            basis=f"{_LAW} Điều 45: suy giảm khả năng lao động dưới 5% không được hưởng",
+            basis=N_(
+                "Luật ATVSLĐ 84/2015 Điều 45: suy giảm khả năng lao động dưới 5% không được hưởng"
+            ),
             lump_sum_part_vnd=0,
             seniority_part_vnd=0,
         )
@@ -268,16 +276,18 @@ def insurance_benefit(
         lump = (5 + (pct - 5) * Decimal("0.5")) * base
         seniority = (Decimal("0.5") + extra_years * Decimal("0.3")) * wage
         serving = Decimal(0)
-        basis = f"{_LAW} Điều 48 (trợ cấp một lần)"
+        basis = N_("Luật ATVSLĐ 84/2015 Điều 48 (trợ cấp một lần)")
     else:
         kind = "monthly"
         rate = Decimal(30) + max(pct - 31, Decimal(0)) * 2
         lump = rate / 100 * base
         seniority = (Decimal("0.5") + extra_years * Decimal("0.3")) / 100 * wage
         serving = base if serving_allowance else Decimal(0)
-        basis = f"{_LAW} Điều 49 (trợ cấp hằng tháng)"
+        basis = N_("Luật ATVSLĐ 84/2015 Điều 49 (trợ cấp hằng tháng)")
         if serving_allowance:
-            basis += " + Điều 52 (trợ cấp phục vụ)"
+            basis = N_(
+                "Luật ATVSLĐ 84/2015 Điều 49 (trợ cấp hằng tháng) + Điều 52 (trợ cấp phục vụ)"
+            )
     amount = round_vnd(lump + seniority + serving)
     lump_vnd = round_vnd(lump)
     serving_vnd = round_vnd(serving)

@@ -28,6 +28,12 @@ FORM_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# The states of a case the statistics never count: a rejected declaration, and an accident's
+# quick notice not completed yet (``notified``: its casualties are counts, not people — no
+# gender, age or occupation to report). A notice counts once completed, as the one case it is,
+# from its occurrence day like any accident: never twice.
+UNCOUNTED_STATES = ("rejected", "notified")
+
 _PERIOD = re.compile(r"^([0-9]{4})(-H1)?$")
 
 

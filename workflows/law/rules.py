@@ -43,6 +43,10 @@ DEFAULT_RULES: dict[str, list[tuple[date, RuleValue]]] = {
     "complaint_window_days": [(_LAW_IN_FORCE, 90)],
     "complaint_resolution_working_days": [(_LAW_IN_FORCE, 10)],
     "scene_arrival_hours": [(_LAW_IN_FORCE, 2)],
+    # UNVERIFIED (law.md §2): the law asks the declaration "at once, by the fastest means" and
+    # names no later time for the written Form 01 after a quick notice by phone; SafeCase gives
+    # the declarer this many hours from the notice to complete it (an administrator may change it).
+    "declaration_completion_hours": [(_LAW_IN_FORCE, 24)],
     "minutes_distribution_working_days": [(_LAW_IN_FORCE, 3)],
     "reminder_before_hours": [(_LAW_IN_FORCE, 24)],
     # UNVERIFIED (law.md §6, §7.2): whether a re-assessment that stays within 5-30 % pays the
@@ -125,6 +129,13 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "scene_arrival_hours": (
         N_("Thanh tra có mặt tại hiện trường (giờ)"),
         N_("Nghị định 39/2016/NĐ-CP Điều 11 khoản 2"),
+    ),
+    "declaration_completion_hours": (
+        N_("Hoàn thiện khai báo sau khi báo tin nhanh (giờ)"),
+        N_(
+            "Luật ATVSLĐ 84/2015 Điều 34 khoản 1; Nghị định 39/2016/NĐ-CP Điều 10 khoản 1: khai báo"
+            " ngay (thời hạn hoàn thiện: CHƯA KIỂM CHỨNG)"
+        ),
     ),
     "minutes_distribution_working_days": (
         N_("Gửi biên bản điều tra sau cuộc họp công bố (ngày làm việc)"),
