@@ -41,6 +41,7 @@ from workflows.base import (
     Field,
     Notify,
     Outcome,
+    PaperSpec,
     Reason,
     State,
     Task,
@@ -927,6 +928,15 @@ WORKFLOW = WorkflowDefinition(
     },
     # The coded facts the statistics group by, as columns (docs/statistics.md).
     indexed_columns=STATISTICS_COLUMNS,
+    # Form 01 as declared, and anew when a victim's death makes the accident fatal (the
+    # inspectorate and the commune police then need the fatal accident declared); the minutes
+    # when written, and again with the announcement meeting when announced (a reopening's new
+    # minutes are the next version). By hand: the declarer its declaration, the body heading the
+    # team its minutes.
+    papers=(
+        PaperSpec("declaration", ("declare", "record_death"), reissuers=("declarer_role",)),
+        PaperSpec("minutes", ("conclude", "announce"), reissuers=("team_head_role",)),
+    ),
     on_create="classify",
     doc=__doc__ or "",
     create_notify=(

@@ -17,6 +17,7 @@ from workflows import investigation
 from workflows.base import (
     Field,
     Notify,
+    PaperSpec,
     State,
     Task,
     Transition,
@@ -126,6 +127,12 @@ WORKFLOW = WorkflowDefinition(
     # The inspectorate's team adds its papers; the employer its photos and other papers.
     dossier=investigation_dossier(
         ("investigating", "concluded", "announced", "closed"), parties=("enterprise", "inspector")
+    ),
+    # The report as declared (the employer reissues it when it corrects it); the minutes when
+    # written and again, with the meeting, when announced (the inspectorate's team issues them).
+    papers=(
+        PaperSpec("declaration", ("declare",), reissuers=("enterprise",)),
+        PaperSpec("minutes", ("conclude", "announce"), reissuers=("inspector",)),
     ),
     # The employer declares; an incident has no labour relation of its own, and its casualties
     # are declared as accident cases linked to it.

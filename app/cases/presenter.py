@@ -65,6 +65,27 @@ EVENT_LABELS = {
     "declare": ("Khai báo vụ việc", "Declared"),
     "create": ("Lập hồ sơ", "Created"),
     "attach_document": ("Bổ sung tài liệu", "Document attached"),
+    "issue_paper": ("Phát hành giấy tờ", "Paper issued"),
+    "store_paper": ("Lưu bản PDF của giấy tờ", "Paper PDF stored"),
+}
+# Papers SafeCase issues, as pages name them.
+PAPER_LABELS = {
+    "declaration": ("Tờ khai, báo cáo khai báo", "Declaration"),
+    "minutes": ("Biên bản điều tra", "Investigation minutes"),
+    "decision": ("Quyết định bồi thường, trợ cấp", "Compensation decision"),
+}
+# What issued a paper when it was no trigger (``app.services.issued_papers``).
+PAPER_CAUSE_LABELS = {
+    "reissue": ("Phát hành lại", "Reissued by hand"),
+    "first_request": (
+        "Lập từ dữ liệu vụ việc khi được yêu cầu lần đầu",
+        "Built from the case's data on first request",
+    ),
+}
+# A stored paper's copies: with national IDs and medical detail, or without.
+AUDIENCE_LABELS = {
+    "full": ("Bản đầy đủ", "Full copy"),
+    "masked": ("Bản che thông tin cá nhân, y tế", "Copy without personal and medical detail"),
 }
 # Labels of declaration and creation payload keys (transition payloads use their fields').
 PAYLOAD_LABELS = {
@@ -78,9 +99,24 @@ PAYLOAD_LABELS = {
     "incident_code": ("Sự cố kỹ thuật liên quan", "Related incident"),
     "accident_type": ("Loại tai nạn", "Type of accident"),
     "third_party": THIRD_PARTY_LABELS,
+    # Issued and stored papers (events issue_paper, store_paper).
+    "paper": ("Giấy tờ", "Paper"),
+    "version": ("Lần phát hành", "Issue"),
+    "paper_id": ("Mã giấy tờ", "Paper id"),
+    "cause": ("Phát hành do", "Issued on"),
+    "reason": ("Lý do", "Reason"),
+    "content_sha256": ("SHA-256 nội dung", "Content SHA-256"),
+    "audience": ("Bản", "Copy"),
+    "sha256": ("SHA-256 tệp", "File SHA-256"),
+    "size_bytes": ("Dung lượng (byte)", "Size (bytes)"),
 }
 # Labels of the values of declaration and creation payload keys no transition field types.
-PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS, "outcome": OUTCOME_LABELS}
+PAYLOAD_VALUE_LABELS = {
+    "accident_type": ACCIDENT_TYPE_LABELS,
+    "outcome": OUTCOME_LABELS,
+    "paper": PAPER_LABELS,
+    "audience": AUDIENCE_LABELS,
+}
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
@@ -122,6 +158,13 @@ def trigger_label(definition, trigger: str) -> str:
     return wf_label(found) if found else trigger
 
 
+def paper_cause_label(definition, cause: str) -> str:
+    """What issued a paper: a step by its label, or a reissue by hand, or a first request."""
+    if cause in PAPER_CAUSE_LABELS:
+        return pick(PAPER_CAUSE_LABELS[cause])
+    return trigger_label(definition, cause)
+
+
 def outcome_label(case, outcome: str | None) -> str:
     """A victim's outcome as the case's kind calls it: a disease's living workers "have the
     disease" (not "seriously injured"), on the disease and on the claims it opened."""
@@ -151,6 +194,7 @@ def template_helpers() -> dict[str, Any]:
         "THIRD_PARTY_LABELS": THIRD_PARTY_LABELS,
         "may_declare": may_declare,
         "outcome_label": outcome_label,
+        "PAPER_LABELS": PAPER_LABELS,
     }
 
 
@@ -359,11 +403,22 @@ def event_view(
         from_label=state_label(definition.kind, event.from_state, user),
         to_label=state_label(definition.kind, event.to_state, user),
         details=[
-            (labels.get(key, key), *typed_value(fields.get(key), value, victims, key))
+            (labels.get(key, key), *_event_value(definition, event, fields, key, value, victims))
             for key, value in (payload or {}).items()
-            if value not in (None, "", [])
+            if value not in (None, "", []) and (event.trigger, key) not in HIDDEN_EVENT_KEYS
         ],
     )
+
+
+# Keys of non-transition events that mean nothing to a reader (row ids).
+HIDDEN_EVENT_KEYS = frozenset({("issue_paper", "paper_id"), ("store_paper", "paper_id")})
+
+
+def _event_value(definition, event, fields, key: str, value, victims) -> tuple:
+    """(kind, value) of one payload entry; a paper's cause by the step's label."""
+    if event.trigger == "issue_paper" and key == "cause" and isinstance(value, str):
+        return ("text", paper_cause_label(definition, value))
+    return typed_value(fields.get(key), value, victims, key)
 
 
 # -- the workflow diagram --------------------------------------------------------------------

@@ -67,7 +67,8 @@ class VietnamesePDF(FPDF):
         right, right_width = left + width, self.usable_width - width
         self.set_xy(left, top)
         for index, line in enumerate(issuer):
-            self.set_font("dejavu", "B" if index == len(issuer) - 1 else "", 10)
+            style = "B" if index == len(issuer) - 1 else ""
+            self._fit_words(line.upper(), style, 10, width - 2)
             self.multi_cell(width, 5, line.upper(), align="C", new_x="LEFT", new_y="NEXT")
         self._rule(left + width / 2, 18)
         self.set_font("dejavu", "", 10)
@@ -85,6 +86,16 @@ class VietnamesePDF(FPDF):
         self.multi_cell(right_width, 5, place_date, align="C", new_x="LEFT", new_y="NEXT")
         self.set_xy(self.l_margin, max(bottom, self.get_y()) + 5)
         self.set_font("dejavu", "", 11)
+
+    def _fit_words(self, text: str, style: str, size: float, width: float) -> None:
+        """Set the font at ``size`` pt, smaller (down to 7 pt) if the longest word of ``text``
+        would not fit ``width`` mm: a name in a narrow column wraps at its spaces, never
+        inside a word."""
+        self.set_font("dejavu", style, size)
+        widest = max(text.split() or [""], key=self.get_string_width)
+        while size > 7 and self.get_string_width(widest) > width:
+            size -= 0.5
+            self.set_font("dejavu", style, size)
 
     def _rule(self, centre: float, length: float, gap: float = 1) -> None:
         """A horizontal line ``length`` mm long centred on ``centre`` just under the current

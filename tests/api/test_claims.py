@@ -238,11 +238,14 @@ def test_payment_track_first_then_insurance_then_close_and_accident_closes(
     accident = api.ok("ent", accident_id, "close")
     assert accident["state"] == "closed"
     triggers = [e["trigger"] for e in api.get("inspector", f"/cases/{claim_id}/events").get_json()]
+    # The decision is issued once assessed, and anew when the payment changes what it states.
     assert triggers == [
         "create",
         "refer_for_assessment",
         "record_assessment",
+        "issue_paper",
         "record_payment",
+        "issue_paper",
         "confirm_receipt",
         "file_insurance",
         "decide_insurance",
