@@ -22,6 +22,12 @@ PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = ("_", "_l", "N_", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2")
 
 EN = {
+    # The dossier: a missing paper marked not applicable (#15: cases/_documents.html).
+    "Không áp dụng": "Not applicable",
+    "Bỏ đánh dấu": "Take the mark back",
+    "Đánh dấu không áp dụng": "Mark not applicable",
+    "Lý do không áp dụng": "Why it does not apply",
+    "Vì sao tài liệu này không có trong hồ sơ vụ việc; tối đa %(n)s ký tự.": "Why this paper is not in the case's dossier; at most %(n)s characters.",
     # Issued papers, frozen once issued (#15: app/services/issued_papers.py, cases/_papers.html).
     "Đã phát hành lại giấy tờ (lần %(n)s).": "The paper was issued again (issue %(n)s).",
     "Quyết định bồi thường, trợ cấp": "Compensation decision",

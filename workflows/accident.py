@@ -73,6 +73,7 @@ from workflows.declaration import (
     third_party,
 )
 from workflows.dossier import investigation_dossier
+from workflows.dossier_rules import DOCUMENTS_FACT, DossierRules
 from workflows.inputs import MAX_TOTAL_VND
 from workflows.investigation import (
     ANNOUNCE_FIELDS,
@@ -331,6 +332,16 @@ def is_living_victim(ctx: Context) -> Reason | None:
             "Thời điểm tử vong không được trước thời điểm xảy ra tai nạn.", field="died_at"
         )
     return not_future(ctx, "died_at", "Thời điểm tử vong")
+
+
+def is_dossier_keeper(ctx: Context) -> Reason | None:
+    """The dossier is kept by the body that investigates and closes the case (its level's
+    role) and supervised by the inspectorate, which may add any paper to it: those two may
+    mark a missing paper not applicable (workflows.md: the closing role)."""
+    return unless(
+        ctx.actor.role in ("inspector", level_role(ctx.case)),
+        "Chỉ cơ quan điều tra vụ việc (hoặc thanh tra) quản lý hồ sơ điều tra.",
+    )
 
 
 def is_team_head_role(ctx: Context) -> Reason | None:
@@ -834,7 +845,8 @@ TRANSITIONS = (
     Transition(
         "close", ("announced",), "closed", ("inspector", "enterprise"),
         "Đóng vụ việc", "Close the case",
-        guards=("is_investigating_body", "has_all_claims_closed"), effect="close",
+        guards=("is_investigating_body", "has_all_claims_closed", "has_complete_dossier"),
+        effect="close",
         notify=(Notify("accident.closed", _PARTIES),),
     ),
     Transition(
@@ -843,6 +855,26 @@ TRANSITIONS = (
         guards=("is_commune_record",), effect="close",
     ),
 )  # fmt: skip
+
+# The team's dossier, from the team's appointment on (a commune record has no team, so no
+# dossier), with the casualties' medical papers.
+# The team's papers are the investigating body's to add (the inspector's at any time); the
+# photos and the medical papers also the declarer's — never a commune's on an employer's
+# accident, nor the union's.
+DOSSIER = investigation_dossier(
+    ("investigating", "suspended", "concluded", "announced", "closed"),
+    when=("team",), medical=True, team=("team_head_role",),
+    parties=("declarer_role", "team_head_role", "inspector"),
+)  # fmt: skip
+# Closing needs the dossier complete; a missing paper that does not apply to the accident is
+# marked so, with a reason, by the body keeping the dossier, while the case is open.
+DOSSIER_RULES = DossierRules(
+    DOSSIER,
+    states=("investigating", "suspended", "concluded", "announced"),
+    roles=("inspector", "enterprise"),
+    keeper="is_dossier_keeper",
+)
+TRANSITIONS = TRANSITIONS + DOSSIER_RULES.transitions()
 
 DEADLINES = (
     Deadline("investigation", "Thời hạn điều tra (Điều 35 khoản 6)",
@@ -904,6 +936,8 @@ WORKFLOW = WorkflowDefinition(
         "has_required_attendees": has_required_attendees,
         "is_within_complaint_window": is_within_complaint_window,
         "has_all_claims_closed": has_all_claims_closed,
+        "is_dossier_keeper": is_dossier_keeper,
+        **DOSSIER_RULES.predicates(),
     },
     effects={
         "classify": classify,
@@ -920,6 +954,7 @@ WORKFLOW = WorkflowDefinition(
         "announce": announce,
         "reopen": reopen,
         "close": close,
+        **DOSSIER_RULES.effects(),
     },
     resolvers={
         "level_role": level_role,
@@ -947,16 +982,9 @@ WORKFLOW = WorkflowDefinition(
         Notify("accident.declared_immediate", ("union",), when="is_immediate_notice"),
         Notify("accident.declared", ("inspector",), when="is_routine_notice"),
     ),
-    # The team's dossier, from the team's appointment on (a commune record has no team, so no
-    # dossier), with the casualties' medical papers.
-    # The team's papers are the investigating body's to add (the inspector's at any time); the
-    # photos and the medical papers also the declarer's — never a commune's on an employer's
-    # accident, nor the union's.
-    dossier=investigation_dossier(
-        ("investigating", "suspended", "concluded", "announced", "closed"),
-        when=("team",), medical=True, team=("team_head_role",),
-        parties=("declarer_role", "team_head_role", "inspector"),
-    ),
+    dossier=DOSSIER,
+    # The documents attached, for the closing guard (app/services/case_facts.py).
+    facts=(DOCUMENTS_FACT,),
     # Law 84/2015 Art. 34: the employer declares its workers' accidents; the commune those of
     # people working without a labour relation, in its own commune.
     declaration=DeclarationSpec(

@@ -50,6 +50,8 @@ def document_json(document, user) -> dict:
 
 
 def checklist_json(checklist) -> dict:
+    """The dossier checklist; an item marked not applicable carries the mark (reason, who,
+    when) and is neither present nor missing."""
     return {
         "items": [
             {
@@ -57,10 +59,21 @@ def checklist_json(checklist) -> dict:
                 "label": item.label,
                 "present": item.present,
                 "count": item.count,
+                "issued": item.issued,
+                "not_applicable": (
+                    {
+                        "reason": item.not_applicable.get("reason"),
+                        "marked_by": item.not_applicable.get("marked_by"),
+                        "marked_at": item.not_applicable.get("marked_at"),
+                    }
+                    if item.not_applicable is not None
+                    else None
+                ),
             }
             for item in checklist.items
         ],
         "missing": checklist.missing,
+        "not_applicable": checklist.not_applicable,
         "complete": checklist.complete,
     }
 

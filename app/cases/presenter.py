@@ -53,6 +53,7 @@ from workflows.declaration import (
     THIRD_PARTY_LABELS,
 )
 from workflows.diagram import mermaid
+from workflows.dossier_rules import TRIGGERS as DOSSIER_TRIGGERS
 from workflows.law.classification import (
     DISEASE_OUTCOME_LABEL,
     LEVEL_LABELS,
@@ -496,6 +497,8 @@ def _actions(case, user, failed: ActionForm | None, failed_trigger: str | None):
     definition = get_workflow(case.kind)
     views = []
     for trigger in available_actions(case, user):
+        if trigger in DOSSIER_TRIGGERS:  # a small form beside each checklist item instead
+            continue
         if trigger == failed_trigger and failed is not None:
             views.append(ActionView(trigger, trigger_label(definition, trigger), failed, True))
         else:
@@ -532,6 +535,12 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         "timeline": [event_view(definition, e, user, names, people) for e in events],
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
+        # A refused form of the dossier checklist goes back beside its item (cases/_documents).
+        "failed_dossier": (
+            {"trigger": failed_trigger, "form": failed}
+            if failed is not None and failed_trigger in DOSSIER_TRIGGERS
+            else None
+        ),
         "display_value": display_value,
         "choice_labels": CHOICE_LABELS,
     }
