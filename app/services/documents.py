@@ -14,7 +14,10 @@ insurance — adds nothing (403), through the web as through the API. Medical pa
 ``medical``) are medical fields: only roles with medical access download them or read their
 name and note, and each such read — a download, or a list that names them — is logged. The
 categories are ``workflows.dossier.CATEGORIES``; which of them a case needs, and when, its
-kind's definition declares (``WorkflowDefinition.dossier``), so this module names no kind.
+kind's definition declares (``WorkflowDefinition.dossier``), so this module names no kind. The
+checklist reads each required item's status from the same declaration (``Dossier.status``:
+attached, issued by SafeCase, marked not applicable, missing), the rule an investigation's
+closing guard applies (``workflows/dossier_rules.py``, docs/papers.md).
 """
 
 from __future__ import annotations

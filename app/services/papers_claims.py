@@ -7,12 +7,14 @@ the legal grounds (the OSH law, the circular, the investigation minutes, the ass
 Article 1 naming the worker and the amount in figures and in words, Article 2 on execution, and
 the signature block. Blanks the employer fills in by hand (number, signatory) stay as dots.
 
-Who may download it is who may see the claim; ``app.services.privacy`` decides the rest: a
-union officer gets the national ID masked and reads the claim's data as that service shows it
-to him — no capacity-loss percentage, nor the number of months of wages, the benefit's kind,
-the articles quoting the band or the start month, from which it could be worked back
-(workflows.md "Parties and roles") — and every medical read by the other roles is logged like
-on the case page.
+``decision_script`` writes it as a ``PaperScript`` for one audience; the decision is issued
+(frozen, stored, versioned) by ``app/services/issued_papers.py`` once the claim's amount is known
+and anew when a step changes what it states (the claim's ``PaperSpec``). Who may download it is
+who may see the claim; ``app.services.privacy`` decides the rest: a union officer gets the
+masked copy — the national ID masked and the claim's data as that service shows it to him, no
+capacity-loss percentage, nor the number of months of wages, the benefit's kind, the articles
+quoting the band or the start month, from which it could be worked back (workflows.md "Parties
+and roles") — and every medical read by the other roles is logged like on the case page.
 """
 
 from __future__ import annotations
