@@ -46,7 +46,7 @@ def test_0011_upgrades_and_downgrades_the_list_indexes(tmp_path):
             for name, columns in expected.items():
                 assert found.get(name) == columns, (table, name)
         assert not set(OLD_CASE) - set(NEW["case"]) & set(_indexes("case"))
-        downgrade(revision="-1")  # to the revision before 0011
+        downgrade(revision="0010")  # to the revision before 0011
         found = _indexes("case")
         for name, columns in OLD_CASE.items():
             assert found.get(name) == columns, name

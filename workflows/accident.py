@@ -54,6 +54,7 @@ from workflows.base import (
     Field,
     Notify,
     Outcome,
+    PaperSpec,
     Reason,
     State,
     Task,
@@ -90,6 +91,7 @@ from workflows.declaration import (
     third_party,
 )
 from workflows.dossier import investigation_dossier
+from workflows.dossier_rules import DOCUMENTS_FACT, DossierRules
 from workflows.inputs import MAX_TOTAL_VND
 from workflows.investigation import (
     ANNOUNCE_FIELDS,
@@ -425,6 +427,16 @@ def is_living_victim(ctx: Context) -> Reason | None:
             "Thời điểm tử vong không được trước thời điểm xảy ra tai nạn.", field="died_at"
         )
     return not_future(ctx, "died_at", "Thời điểm tử vong")
+
+
+def is_dossier_keeper(ctx: Context) -> Reason | None:
+    """The dossier is kept by the body that investigates and closes the case (its level's
+    role) and supervised by the inspectorate, which may add any paper to it: those two may
+    mark a missing paper not applicable (workflows.md: the closing role)."""
+    return unless(
+        ctx.actor.role in ("inspector", level_role(ctx.case)),
+        "Chỉ cơ quan điều tra vụ việc (hoặc thanh tra) quản lý hồ sơ điều tra.",
+    )
 
 
 def is_team_head_role(ctx: Context) -> Reason | None:
@@ -989,7 +1001,8 @@ TRANSITIONS = (
     Transition(
         "close", ("announced",), "closed", ("inspector", "enterprise"),
         "Đóng vụ việc", "Close the case",
-        guards=("is_investigating_body", "has_all_claims_closed"), effect="close",
+        guards=("is_investigating_body", "has_all_claims_closed", "has_complete_dossier"),
+        effect="close",
         notify=(Notify("accident.closed", _PARTIES),),
     ),
     Transition(
@@ -1003,6 +1016,26 @@ TRANSITIONS = (
 # visit: a completed quick notice closes what the people declared no longer need (a commune
 # record has no limit; a notice's death that was none needs no visit), and its effect sets
 # again what they do need, which wins over the closing (WorkflowDefinition.outcome).
+# The team's dossier, from the team's appointment on (a commune record has no team, so no
+# dossier), with the casualties' medical papers.
+# The team's papers are the investigating body's to add (the inspector's at any time); the
+# photos and the medical papers also the declarer's — never a commune's on an employer's
+# accident, nor the union's.
+DOSSIER = investigation_dossier(
+    ("investigating", "suspended", "concluded", "announced", "closed"),
+    when=("team",), medical=True, team=("team_head_role",),
+    parties=("declarer_role", "team_head_role", "inspector"),
+)  # fmt: skip
+# Closing needs the dossier complete; a missing paper that does not apply to the accident is
+# marked so, with a reason, by the body keeping the dossier, while the case is open.
+DOSSIER_RULES = DossierRules(
+    DOSSIER,
+    states=("investigating", "suspended", "concluded", "announced"),
+    roles=("inspector", "enterprise"),
+    keeper="is_dossier_keeper",
+)
+TRANSITIONS = TRANSITIONS + DOSSIER_RULES.transitions()
+
 DEADLINES = (
     Deadline("investigation", "Thời hạn điều tra (Điều 35 khoản 6)",
              "Investigation limit (Art. 35(6))",
@@ -1100,6 +1133,8 @@ WORKFLOW = WorkflowDefinition(
         "has_required_attendees": has_required_attendees,
         "is_within_complaint_window": is_within_complaint_window,
         "has_all_claims_closed": has_all_claims_closed,
+        "is_dossier_keeper": is_dossier_keeper,
+        **DOSSIER_RULES.predicates(),
     },
     effects={
         "classify": classify,
@@ -1117,6 +1152,7 @@ WORKFLOW = WorkflowDefinition(
         "announce": announce,
         "reopen": reopen,
         "close": close,
+        **DOSSIER_RULES.effects(),
     },
     resolvers={
         "level_role": level_role,
@@ -1125,6 +1161,21 @@ WORKFLOW = WorkflowDefinition(
     },
     # The coded facts the statistics group by, as columns (docs/statistics.md).
     indexed_columns=STATISTICS_COLUMNS,
+    # Form 01 as declared, and anew when a victim's death makes the accident fatal (the
+    # inspectorate and the commune police then need the fatal accident declared); the minutes
+    # when written, and again with the announcement meeting when announced (a reopening's new
+    # minutes are the next version). By hand: the declarer its declaration, the body heading the
+    # team its minutes.
+    papers=(
+        # Form 01 is the full declaration: a quick notice (give_notice) has none until it is
+        # completed.
+        PaperSpec(
+            "declaration",
+            ("declare", "complete_declaration", "record_death"),
+            reissuers=("declarer_role",),
+        ),
+        PaperSpec("minutes", ("conclude", "announce"), reissuers=("team_head_role",)),
+    ),
     on_create="classify",
     doc=__doc__ or "",
     create_notify=(
@@ -1141,16 +1192,9 @@ WORKFLOW = WorkflowDefinition(
         Notify("accident.notified_immediate", ("union",), when="is_immediate_quick_notice"),
         Notify("accident.notified", ("inspector",), when="is_routine_quick_notice"),
     ),
-    # The team's dossier, from the team's appointment on (a commune record has no team, so no
-    # dossier), with the casualties' medical papers.
-    # The team's papers are the investigating body's to add (the inspector's at any time); the
-    # photos and the medical papers also the declarer's — never a commune's on an employer's
-    # accident, nor the union's.
-    dossier=investigation_dossier(
-        ("investigating", "suspended", "concluded", "announced", "closed"),
-        when=("team",), medical=True, team=("team_head_role",),
-        parties=("declarer_role", "team_head_role", "inspector"),
-    ),
+    dossier=DOSSIER,
+    # The documents attached, for the closing guard (app/services/case_facts.py).
+    facts=(DOCUMENTS_FACT,),
     # Law 84/2015 Art. 34: the employer declares its workers' accidents; the commune those of
     # people working without a labour relation, in its own commune.
     declaration=DeclarationSpec(

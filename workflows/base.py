@@ -283,6 +283,29 @@ class Transition:
         return source if self.dest is None else self.dest
 
 
+# The papers SafeCase issues and stores (``app/services/issued_papers.py`` draws each), and the
+# names of a case's own creation as triggers: ``declare`` (a declared kind) and ``create`` (a
+# claim opened by its parent).
+PAPER_NAMES = ("declaration", "minutes", "decision")
+CREATION_TRIGGERS = ("declare", "create")
+
+
+@dataclass(frozen=True)
+class PaperSpec:
+    """A paper SafeCase issues for a case of the kind, frozen once issued.
+
+    ``issued_on`` names the triggers after which the paper is issued: its first version, or a
+    new version when its content differs from the last one's (a creation trigger of
+    ``CREATION_TRIGGERS`` names the case's own creation). ``reissuers`` are the roles (or
+    resolver names) that may issue a new version by hand, with a reason, when the case changed
+    in a way no trigger covers (deny by default: none).
+    """
+
+    name: str
+    issued_on: tuple[str, ...]
+    reissuers: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A statutory time limit the workflow tracks; effects compute the due times.
@@ -536,6 +559,8 @@ class WorkflowDefinition:
     # whole subtree ("insurance.expected_kind", "assessments"). Only the roles with medical
     # access see them; every surface asks ``app/services/privacy.py``, which reads this.
     medical_data: tuple[str, ...] = ()
+    # The papers SafeCase issues for a case of this kind and when (:class:`PaperSpec`).
+    papers: tuple[PaperSpec, ...] = ()
 
     # -- look-ups ---------------------------------------------------------------------------
 
@@ -559,6 +584,24 @@ class WorkflowDefinition:
             if deadline.name == name:
                 return deadline
         raise KeyError(f"{self.kind}: unknown deadline {name!r}")
+
+    def paper(self, name: str) -> PaperSpec:
+        """:raises KeyError: a paper this kind does not issue."""
+        for paper in self.papers:
+            if paper.name == name:
+                return paper
+        raise KeyError(f"{self.kind}: no paper {name!r}")
+
+    def papers_issued_on(self, trigger: str) -> tuple[str, ...]:
+        """The papers issued (or issued anew when changed) after ``trigger``."""
+        return tuple(paper.name for paper in self.papers if trigger in paper.issued_on)
+
+    def may_reissue(self, name: str, role: str, case: CaseSnapshot) -> bool:
+        """Whether ``role`` may issue a new version of paper ``name`` of ``case`` by hand: a
+        role the paper's ``reissuers`` name, or the one a named resolver picks for the case.
+
+        :raises KeyError: a paper this kind does not issue."""
+        return any(self.resolve_role(name_, case) == role for name_ in self.paper(name).reissuers)
 
     def transitions_for(self, trigger: str, source: str) -> tuple[Transition, ...]:
         """The transitions of ``trigger`` leaving ``source``, in declaration order."""
@@ -705,6 +748,7 @@ class _Checker:
         self._fields(self.d.declaration_fields, "declaration")
         self._dossier_and_sharing()
         self._declaration()
+        self._papers()
         return self.problems
 
     def _add(self, message: str) -> None:
@@ -834,6 +878,21 @@ class _Checker:
                 f"quick notice: {notice.completed_by!r} must lead to {self.d.initial!r} and "
                 "take no fields of its own (its payload is the declaration)"
             )
+
+    def _papers(self) -> None:
+        self._once("paper", [paper.name for paper in self.d.papers])
+        triggers = set(self.d.triggers()) | set(CREATION_TRIGGERS)
+        for paper in self.d.papers:
+            where = f"paper {paper.name!r}"
+            if paper.name not in PAPER_NAMES:
+                self._add(f"{where}: not one of the papers SafeCase issues {PAPER_NAMES}")
+            if not paper.issued_on:
+                self._add(f"{where}: no trigger issues it")
+            for trigger in paper.issued_on:
+                if trigger not in triggers:
+                    self._add(f"{where}: issued on unknown trigger {trigger!r}")
+            for role in paper.reissuers:
+                self._role_or_resolver(role, f"{where} reissuer")
 
     def _notifies(self, notifies: tuple[Notify, ...], where: str) -> None:
         for n in notifies:

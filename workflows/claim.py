@@ -50,6 +50,7 @@ from workflows.base import (
     Field,
     Notify,
     Outcome,
+    PaperSpec,
     Reason,
     State,
     Task,
@@ -1669,4 +1670,16 @@ WORKFLOW = WorkflowDefinition(
     dossier=MEDICAL_DOSSIER,
     shared_with={"insurance": "insurance_filed"},
     medical_data=MEDICAL_DATA,
-)
+    # The employer's decision (Circular 28/2021 Appendix II), issued once the amount is known —
+    # a deceased worker's claim at its opening, another at the assessment — and anew whenever a
+    # step changes what it states: a re-assessment, a payment, a further benefit asked or
+    # decided. The employer reissues it by hand when something else it states changed.
+    papers=(
+        PaperSpec(
+            "decision",
+            ("create", "record_assessment", "reassess", "record_payment", "request_item",
+             "decide_insurance"),
+            reissuers=("enterprise",),
+        ),
+    ),
+)  # fmt: skip

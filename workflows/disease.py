@@ -22,6 +22,7 @@ from workflows.base import (
     Field,
     Notify,
     Outcome,
+    PaperSpec,
     State,
     Task,
     Transition,
@@ -148,6 +149,8 @@ WORKFLOW = WorkflowDefinition(
     declaration_fields=DECLARATION_FIELDS,
     dossier=MEDICAL_DOSSIER,
     medical_data=MEDICAL_DATA,
+    # The report of the case, frozen as declared; the employer reissues it when it corrects it.
+    papers=(PaperSpec("declaration", ("declare",), reissuers=("enterprise",)),),
     # The employer declares, after the occupational-disease examination, for the workers
     # concerned (sent as victims or workers; serious unless the worker died).
     declaration=DeclarationSpec(

@@ -14,7 +14,7 @@ Pure data, like the rest of ``workflows``: no Flask, no database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -36,6 +36,12 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
 # set (the minutes concluded through the workflow), the item is in the dossier as the paper
 # SafeCase prints, with nothing to upload (#15: the checklist said the minutes were missing).
 ISSUED_BY_SAFECASE: Mapping[str, str] = MappingProxyType({"minutes": "minutes"})
+# Where a case's data keeps the dossier items marked not applicable: category → {"reason",
+# "marked_by", "marked_by_role", "marked_at"} (``workflows.dossier_rules``).
+NOT_APPLICABLE = "dossier_not_applicable"
+# What a required item is: attached (a document of its category), issued by SafeCase, marked
+# not applicable, or missing — the first that holds, in this order.
+ATTACHED, ISSUED, NOT_APPLICABLE_STATUS, MISSING = "attached", "issued", "not_applicable", "missing"
 # Papers under this category are medical fields: only roles with medical access read them,
 # whatever the kind of case they belong to.
 MEDICAL_CATEGORY = "medical"
@@ -81,6 +87,38 @@ class Dossier:
     def required(self, state: str, data: Mapping[str, Any]) -> tuple[str, ...]:
         """The categories a case in ``state`` with ``data`` needs now (empty: none)."""
         return tuple(item.category for item in self.items if item.applies(state, data))
+
+    @staticmethod
+    def not_applicable(data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+        """The items marked not applicable in a case's ``data``, by category."""
+        return data.get(NOT_APPLICABLE) or {}
+
+    def status(
+        self, state: str, data: Mapping[str, Any], attached: Collection[str]
+    ) -> tuple[tuple[str, str], ...]:
+        """``(category, status)`` of each item a case in ``state`` with ``data`` needs now,
+        ``attached`` being the categories of its documents: ``ATTACHED``, ``ISSUED``,
+        ``NOT_APPLICABLE_STATUS`` or ``MISSING`` (an item marked not applicable and attached
+        later counts as attached)."""
+        marks = self.not_applicable(data)
+        found = []
+        for category in self.required(state, data):
+            if category in attached:
+                status = ATTACHED
+            elif data.get(ISSUED_BY_SAFECASE.get(category, "")):
+                status = ISSUED
+            elif category in marks:
+                status = NOT_APPLICABLE_STATUS
+            else:
+                status = MISSING
+            found.append((category, status))
+        return tuple(found)
+
+    def missing(
+        self, state: str, data: Mapping[str, Any], attached: Collection[str]
+    ) -> tuple[str, ...]:
+        """The items still missing: required, not attached, not issued, not marked."""
+        return tuple(c for c, status in self.status(state, data, attached) if status == MISSING)
 
     def uploader_roles(self, category: str, state: str) -> tuple[str, ...]:
         """The roles and resolver names that may add a ``category`` paper in ``state``."""

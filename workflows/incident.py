@@ -17,6 +17,7 @@ from workflows import investigation
 from workflows.base import (
     Field,
     Notify,
+    PaperSpec,
     State,
     Task,
     Transition,
@@ -36,6 +37,7 @@ from workflows.declaration import (
     occurred_at,
 )
 from workflows.dossier import investigation_dossier
+from workflows.dossier_rules import DOCUMENTS_FACT, DossierRules
 from workflows.investigation import ANNOUNCE_FIELDS, MINUTES_FIELDS, REJECT_FIELDS, TEAM_FIELDS
 
 DECLARATION_FIELDS = (
@@ -94,10 +96,22 @@ TRANSITIONS = (
     ),
     Transition(
         "close", ("announced",), "closed", ("inspector",),
-        "Đóng vụ việc", "Close the case", effect="close",
+        "Đóng vụ việc", "Close the case", guards=("has_complete_dossier",), effect="close",
         notify=(Notify("incident.closed", _PARTIES),),
     ),
 )  # fmt: skip
+
+# The team's dossier once the investigation is opened; an incident has no casualty papers.
+# The inspectorate's team adds its papers; the employer its photos and other papers.
+DOSSIER = investigation_dossier(
+    ("investigating", "concluded", "announced", "closed"), parties=("enterprise", "inspector")
+)
+# Closed with the dossier complete, or each missing paper marked not applicable by the
+# inspectorate, which investigates and closes an incident.
+DOSSIER_RULES = DossierRules(
+    DOSSIER, states=("investigating", "concluded", "announced"), roles=("inspector",)
+)
+TRANSITIONS = TRANSITIONS + DOSSIER_RULES.transitions()
 
 WORKFLOW = WorkflowDefinition(
     kind="incident",
@@ -108,13 +122,17 @@ WORKFLOW = WorkflowDefinition(
     states=STATES,
     transitions=TRANSITIONS,
     deadlines=(),
-    predicates={"is_valid_meeting_time": investigation.is_valid_meeting_time},
+    predicates={
+        "is_valid_meeting_time": investigation.is_valid_meeting_time,
+        **DOSSIER_RULES.predicates(),
+    },
     effects={
         "open_team": investigation.record_team,
         "conclude": investigation.record_minutes,
         "announce": investigation.record_announcement,
         "reject": investigation.record_rejection,
         "close": close,
+        **DOSSIER_RULES.effects(),
     },
     resolvers={},
     doc=__doc__ or "",
@@ -122,10 +140,14 @@ WORKFLOW = WorkflowDefinition(
     # means.
     create_notify=(Notify("incident.declared", ("inspector",), urgent=True),),
     declaration_fields=DECLARATION_FIELDS,
-    # The team's dossier once the investigation is opened; an incident has no casualty papers.
-    # The inspectorate's team adds its papers; the employer its photos and other papers.
-    dossier=investigation_dossier(
-        ("investigating", "concluded", "announced", "closed"), parties=("enterprise", "inspector")
+    dossier=DOSSIER,
+    # The documents attached, for the closing guard (app/services/case_facts.py).
+    facts=(DOCUMENTS_FACT,),
+    # The report as declared (the employer reissues it when it corrects it); the minutes when
+    # written and again, with the meeting, when announced (the inspectorate's team issues them).
+    papers=(
+        PaperSpec("declaration", ("declare",), reissuers=("enterprise",)),
+        PaperSpec("minutes", ("conclude", "announce"), reissuers=("inspector",)),
     ),
     # The employer declares; an incident has no labour relation of its own, and its casualties
     # are declared as accident cases linked to it.

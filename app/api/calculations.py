@@ -8,13 +8,14 @@ the caller.
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from flask import g, jsonify
 
 from app.api import bp
+from app.api.documents import pdf_response
 from app.api.openapi import BLANK, ERROR, register_paths
 from app.api.parsing import json_body
 from app.permissions import require_permission
-from app.services import calculations, papers_claims
+from app.services import calculations, issued_papers
 
 
 @bp.post("/calculations/compensation")
@@ -32,12 +33,7 @@ def calculate_insurance():
 @bp.get("/claims/<int:claim_id>/decision.pdf")
 @require_permission("cases.view")
 def claim_decision_pdf(claim_id: int):
-    paper = papers_claims.compensation_decision(g.api_user, claim_id)
-    return Response(
-        paper.content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{paper.filename}"'},
-    )
+    return pdf_response(issued_papers.download(g.api_user, claim_id, "decision"))
 
 
 def _json(schema: dict) -> dict:

@@ -20,6 +20,10 @@ from app.inputs import too_large
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services import documents as document_service
+from app.services.users import people_named
+from app.services.workflow_engine import available_actions
+from workflows.base import parse_iso
+from workflows.dossier_rules import MARK, REASON_MAX, UNMARK
 
 
 def case_page(case_id: int) -> str:
@@ -86,15 +90,20 @@ def download_document(case_id: int, document_id: int):
 
 @bp.app_template_global()
 def case_documents_panel(case) -> dict:
-    """What the documents partial shows ``current_user`` for ``case``: the dossier checklist,
-    the documents (a medical paper's name hidden from roles without medical access), whether
-    the user may upload, and the categories they may choose from."""
+    """What the documents partial shows ``current_user`` for ``case``: the dossier checklist
+    (each item marked not applicable with its reason, who and when), the documents (a medical
+    paper's name hidden from roles without medical access), whether the user may upload, the
+    categories they may choose from, and whether they may mark a missing item not applicable
+    or take a mark back."""
     user = current_user._get_current_object()
     _case, rows = document_service.list_documents(user, case.id)  # ``_`` is gettext here
     checklist = document_service.dossier_checklist(case)
     # Only the papers this user may add to this case now (the kind's Dossier.uploaders).
     categories = list(document_service.upload_categories(user, case))
     missing = [name for name in checklist.missing if name in categories]
+    actions = available_actions(case, user) if checklist.items else []
+    marks = [item.not_applicable for item in checklist.items if item.not_applicable]
+    people = people_named(mark.get("marked_by") for mark in marks)
     return {
         "checklist": checklist,
         "default_category": (missing or categories or ["other"])[0],
@@ -104,4 +113,20 @@ def case_documents_panel(case) -> dict:
         "can_upload": document_service.may_upload(user, case),
         "categories": categories,
         "max_mb": document_service.MAX_BYTES // (1024 * 1024),
+        # A missing item may be marked not applicable (and a mark taken back) by the body
+        # keeping the dossier: a small form beside the item (workflows.dossier_rules).
+        "may_mark": MARK in actions,
+        "may_unmark": UNMARK in actions,
+        "version": case.version,
+        "marks": {
+            item.category: {
+                "reason": item.not_applicable.get("reason", ""),
+                "by": people.get(item.not_applicable.get("marked_by"))
+                or item.not_applicable.get("marked_by"),
+                "at": parse_iso(item.not_applicable.get("marked_at")),
+            }
+            for item in checklist.items
+            if item.not_applicable
+        },
+        "reason_max": REASON_MAX,
     }

@@ -60,6 +60,7 @@ from workflows.declaration import (
     THIRD_PARTY_LABELS,
 )
 from workflows.diagram import mermaid
+from workflows.dossier_rules import TRIGGERS as DOSSIER_TRIGGERS
 from workflows.law.classification import (
     DISEASE_OUTCOME_LABELS,
     LEVEL_LABELS,
@@ -73,6 +74,27 @@ EVENT_LABELS = {
     "give_notice": ("Báo tin nhanh", "Quick notice"),
     "create": ("Lập hồ sơ", "Created"),
     "attach_document": ("Bổ sung tài liệu", "Document attached"),
+    "issue_paper": ("Phát hành giấy tờ", "Paper issued"),
+    "store_paper": ("Lưu bản PDF của giấy tờ", "Paper PDF stored"),
+}
+# Papers SafeCase issues, as pages name them.
+PAPER_LABELS = {
+    "declaration": ("Tờ khai, báo cáo khai báo", "Declaration"),
+    "minutes": ("Biên bản điều tra", "Investigation minutes"),
+    "decision": ("Quyết định bồi thường, trợ cấp", "Compensation decision"),
+}
+# What issued a paper when it was no trigger (``app.services.issued_papers``).
+PAPER_CAUSE_LABELS = {
+    "reissue": ("Phát hành lại", "Reissued by hand"),
+    "first_request": (
+        "Lập từ dữ liệu vụ việc khi được yêu cầu lần đầu",
+        "Built from the case's data on first request",
+    ),
+}
+# A stored paper's copies: with national IDs and medical detail, or without.
+AUDIENCE_LABELS = {
+    "full": ("Bản đầy đủ", "Full copy"),
+    "masked": ("Bản che thông tin cá nhân, y tế", "Copy without personal and medical detail"),
 }
 # Labels of declaration and creation payload keys (transition payloads use their fields').
 PAYLOAD_LABELS = {
@@ -94,10 +116,24 @@ PAYLOAD_LABELS = {
         for i in definition.declaration.notice.inputs
         if i.name not in NOTICE_COLUMNS
     },
+    # Issued and stored papers (events issue_paper, store_paper).
+    "paper": ("Giấy tờ", "Paper"),
+    "version": ("Lần phát hành", "Issue"),
+    "paper_id": ("Mã giấy tờ", "Paper id"),
+    "cause": ("Phát hành do", "Issued on"),
+    "reason": ("Lý do", "Reason"),
+    "content_sha256": ("SHA-256 nội dung", "Content SHA-256"),
+    "audience": ("Bản", "Copy"),
+    "sha256": ("SHA-256 tệp", "File SHA-256"),
+    "size_bytes": ("Dung lượng (byte)", "Size (bytes)"),
 }
 # Labels of the values of declaration and creation payload keys no transition field types.
 # (A victim's ``outcome`` is named by the case's kind: ``outcome_labels``.)
-PAYLOAD_VALUE_LABELS = {"accident_type": ACCIDENT_TYPE_LABELS}
+PAYLOAD_VALUE_LABELS = {
+    "accident_type": ACCIDENT_TYPE_LABELS,
+    "paper": PAPER_LABELS,
+    "audience": AUDIENCE_LABELS,
+}
 SYSTEM_ROLE = ("Hệ thống", "System")
 _ISO_DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
@@ -139,6 +175,13 @@ def trigger_label(definition, trigger: str) -> str:
     return wf_label(found) if found else trigger
 
 
+def paper_cause_label(definition, cause: str) -> str:
+    """What issued a paper: a step by its label, or a reissue by hand, or a first request."""
+    if cause in PAPER_CAUSE_LABELS:
+        return pick(PAPER_CAUSE_LABELS[cause])
+    return trigger_label(definition, cause)
+
+
 def outcome_labels(case) -> dict[str, tuple[str, str]]:
     """The (vi, en) labels of the victims' outcomes as the case's kind calls them: a disease's
     living workers "have the disease" (not "seriously injured"), on the disease and on the
@@ -172,6 +215,7 @@ def template_helpers() -> dict[str, Any]:
         "THIRD_PARTY_LABELS": THIRD_PARTY_LABELS,
         "may_declare": may_declare,
         "outcome_label": outcome_label,
+        "PAPER_LABELS": PAPER_LABELS,
     }
 
 
@@ -405,11 +449,25 @@ def event_view(
         from_label=state_label(definition.kind, event.from_state, user),
         to_label=state_label(definition.kind, event.to_state, user),
         details=[
-            (labels.get(key, key), *typed_value(fields.get(key), value, victims, key, outcomes))
+            (
+                labels.get(key, key),
+                *_event_value(definition, event, fields, key, value, victims, outcomes),
+            )
             for key, value in (payload or {}).items()
-            if value not in (None, "", [])
+            if value not in (None, "", []) and (event.trigger, key) not in HIDDEN_EVENT_KEYS
         ],
     )
+
+
+# Keys of non-transition events that mean nothing to a reader (row ids).
+HIDDEN_EVENT_KEYS = frozenset({("issue_paper", "paper_id"), ("store_paper", "paper_id")})
+
+
+def _event_value(definition, event, fields, key: str, value, victims, outcomes) -> tuple:
+    """(kind, value) of one payload entry; a paper's cause by the step's label."""
+    if event.trigger == "issue_paper" and key == "cause" and isinstance(value, str):
+        return ("text", paper_cause_label(definition, value))
+    return typed_value(fields.get(key), value, victims, key, outcomes)
 
 
 # -- the workflow diagram --------------------------------------------------------------------
@@ -490,6 +548,8 @@ def _actions(case, user, failed: ActionForm | None, failed_trigger: str | None):
     views = []
     spec = notice_spec(case.kind)
     for trigger in available_actions(case, user):
+        if trigger in DOSSIER_TRIGGERS:  # a small form beside each checklist item instead
+            continue
         if spec is not None and trigger == spec.completed_by:
             url = url_for("cases.complete", case_id=case.id)
             views.append(ActionView(trigger, trigger_label(definition, trigger), None, url=url))
@@ -572,6 +632,12 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         ],
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
+        # A refused form of the dossier checklist goes back beside its item (cases/_documents).
+        "failed_dossier": (
+            {"trigger": failed_trigger, "form": failed}
+            if failed is not None and failed_trigger in DOSSIER_TRIGGERS
+            else None
+        ),
         "display_value": display_value,
         "choice_labels": CHOICE_LABELS,
     }

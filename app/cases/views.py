@@ -58,6 +58,7 @@ from app.services.declarations import (
 from app.services.declarations import declare as declare_case
 from app.services.parties import normalise_tax_code
 from workflows import get_workflow
+from workflows.dossier_rules import TRIGGERS as DOSSIER_TRIGGERS
 from workflows.inputs import int_from_text
 
 bp.context_processor(template_helpers)
@@ -136,7 +137,9 @@ def transition(case_id: int, trigger: str):
         trigger,
         form,
         failed=lambda form, trigger, status: _failed_action(case_id, user, form, trigger, status),
-        done_url=url_for("cases.detail", case_id=case_id),
+        # The dossier's steps are taken beside its checklist: back there.
+        done_url=url_for("cases.detail", case_id=case_id)
+        + ("#documents" if trigger in DOSSIER_TRIGGERS else ""),
     )
 
 

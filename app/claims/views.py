@@ -2,14 +2,15 @@
 employer's compensation decision (PDF).
 
 Thin: the rows come from ``app/services/claims.py``; the confirmation goes through the workflow
-engine; the paper from ``app/services/papers_claims.py``.
+engine; the decision paper as issued and stored (``app/services/issued_papers.py``).
 """
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.api.documents import pdf_response
 from app.claims import bp
 from app.claims.forms import ConfirmReceiptForm
 from app.clock import now, to_local
@@ -18,7 +19,7 @@ from app.i18n import localize
 from app.inputs import cursor_arg, first_page_instead, page_number
 from app.permissions import acting_user, require_permission
 from app.services import claims as claims_service
-from app.services import papers_claims
+from app.services import issued_papers
 from workflows.inputs import int_from_text
 
 
@@ -125,9 +126,4 @@ def confirm_receipt(claim_id: int):
 @bp.get("/<int:claim_id>/decision.pdf")
 @require_permission("cases.view")
 def decision_pdf(claim_id: int):
-    paper = papers_claims.compensation_decision(acting_user(), claim_id)
-    return Response(
-        paper.content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{paper.filename}"'},
-    )
+    return pdf_response(issued_papers.download(acting_user(), claim_id, "decision"))

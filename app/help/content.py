@@ -67,7 +67,16 @@ HELP: dict[str, RoleHelp] = {
         papers=(("Mẫu khai báo (Mẫu 01), biên bản điều tra, quyết định bồi thường: nút PDF trên "
                  "trang vụ việc và trang Người lao động của tôi.",
                  "Declaration (Form 01), investigation minutes, compensation decision: the PDF "
-                 "buttons on the case page and on My workers."),),
+                 "buttons on the case page and on My workers."),
+                ("Giấy tờ đã phát hành được lưu đúng như lúc phát hành; khi vụ việc thay đổi, "
+                 "dùng Phát hành lại (kèm lý do) để có lần phát hành mới — các lần trước vẫn "
+                 "xem được.",
+                 "An issued paper is kept exactly as issued; when the case changes, Issue again "
+                 "(with a reason) makes a new issue — the earlier ones stay readable."),
+                ("Đóng vụ việc khi hồ sơ điều tra đủ tài liệu bắt buộc; tài liệu không có thì "
+                 "đánh dấu Không áp dụng kèm lý do ở mục Hồ sơ, tài liệu.",
+                 "Close a case once its investigation dossier holds every mandatory paper; mark "
+                 "a paper that does not apply Not applicable, with a reason, under Documents."),)
     ),
     "inspector": RoleHelp(
         intro=("Thanh tra lao động phân loại, điều tra các vụ cấp tỉnh, công bố kết quả và theo "
@@ -92,7 +101,16 @@ HELP: dict[str, RoleHelp] = {
                 "minutes_distribution_working_days", "complaint_window_days",
                 "complaint_resolution_working_days"),
         papers=(("Báo cáo nhanh, biên bản điều tra: nút PDF trên trang vụ việc.",
-                 "Quick report, investigation minutes: the PDF buttons on the case page."),),
+                 "Quick report, investigation minutes: the PDF buttons on the case page."),
+                ("Giấy tờ đã phát hành được lưu đúng như lúc phát hành; khi vụ việc thay đổi, "
+                 "dùng Phát hành lại (kèm lý do) để có lần phát hành mới — các lần trước vẫn "
+                 "xem được.",
+                 "An issued paper is kept exactly as issued; when the case changes, Issue again "
+                 "(with a reason) makes a new issue — the earlier ones stay readable."),
+                ("Đóng vụ việc khi hồ sơ điều tra đủ tài liệu bắt buộc; tài liệu không có thì "
+                 "đánh dấu Không áp dụng kèm lý do ở mục Hồ sơ, tài liệu.",
+                 "Close a case once its investigation dossier holds every mandatory paper; mark "
+                 "a paper that does not apply Not applicable, with a reason, under Documents."),),
     ),
     "union": RoleHelp(
         intro=("Công đoàn theo dõi từng người lao động bị nạn cho đến khi được bồi thường và "

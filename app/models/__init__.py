@@ -9,6 +9,7 @@ from app.models.audit import (
 )
 from app.models.case import Case, CaseCounter, CaseDeadline, Document, Victim
 from app.models.codes import CodeEntry
+from app.models.paper import IssuedPaper, IssuedPaperFile
 from app.models.party import Commune, Enterprise
 from app.models.rules import HolidayAdjustment, RuleValue
 from app.models.user import ApiToken, User
@@ -26,6 +27,8 @@ __all__ = [
     "Document",
     "Enterprise",
     "HolidayAdjustment",
+    "IssuedPaper",
+    "IssuedPaperFile",
     "MedicalAccessLog",
     "Notification",
     "OutboxMessage",

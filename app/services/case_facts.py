@@ -2,7 +2,9 @@
 
 A kind names them in ``WorkflowDefinition.facts``; the snapshot reads them from here on first
 use (``CaseSnapshot.facts``), so effects stay pure functions of their snapshot. Today: a
-periodic report's live totals, computed from the cases it covers (frozen by ``submit``).
+periodic report's live totals, computed from the cases it covers (frozen by ``submit``), and
+the categories of the documents attached to a case, which its dossier's closing guard reads
+(``workflows.dossier_rules``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Document
 from workflows import get_workflow
+from workflows.dossier_rules import DOCUMENTS_FACT
 
 
 def _report_totals(case) -> Any:
@@ -19,7 +26,16 @@ def _report_totals(case) -> Any:
     return report_totals(case)
 
 
-PROVIDERS: dict[str, Callable[[Any], Any]] = {"report_totals": _report_totals}
+def _dossier_documents(case) -> tuple[str, ...]:
+    """The categories of the documents attached to ``case``, each once, sorted."""
+    query = select(Document.category).where(Document.case_id == case.id).distinct()
+    return tuple(sorted(db.session.scalars(query)))
+
+
+PROVIDERS: dict[str, Callable[[Any], Any]] = {
+    "report_totals": _report_totals,
+    DOCUMENTS_FACT: _dossier_documents,
+}
 
 
 def case_facts(case) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from app.clock import VN_TZ, freeze, now
 from app.extensions import db
 from app.models import Case, Enterprise, User
 from app.services.declarations import declare
+from app.services.documents import dossier_checklist
 from app.services.rulebook import load_rulebook
 from app.services.unit_of_work import unit_of_work
 from app.services.workflow_engine import NewCase, create_case, fire_transition
@@ -51,6 +52,8 @@ RETURN_REASON = (
     "Số lao động nữ chưa khớp với danh sách lao động của doanh nghiệp; đề nghị kiểm tra và nộp lại."
 )
 HISTORY_DAYS = 730
+# Why a closed demo case's dossier lacks its papers: the demo stores no scans.
+DEMO_PAPER_REASON = "Bản giấy lưu tại cơ quan điều tra; dữ liệu mẫu không kèm bản quét."
 ACCIDENTS = 230
 DISEASES = 16
 INCIDENTS = 6
@@ -178,6 +181,14 @@ class _Player:
         payload = {k: v for k, v in values.items() if k in names and v is not None}
         fire_transition(case.id, trigger, user, {"version": case.version, **payload})
         db.session.refresh(case)
+
+    def complete_dossier(self, case: Case, body: User) -> None:
+        """The demo keeps no scanned papers: each mandatory paper the dossier still lacks is
+        marked not applicable, as the body keeping it would before closing (closing waits for
+        the dossier, workflows/dossier_rules.py)."""
+        for category in dossier_checklist(case).missing:
+            self.fire(case, "mark_not_applicable", body,
+                      {"category": category, "reason": DEMO_PAPER_REASON})  # fmt: skip
 
     # -- the history ---------------------------------------------------------------------------
 
@@ -332,6 +343,7 @@ class _Player:
         if all(closed) and rnd.random() < 0.9:
             finished = max([moment, *(c for c in closed if c)]) + timedelta(days=rnd.uniform(1, 9))
             if self.at(finished):
+                self.complete_dossier(case, body)
                 self.fire(case, "close", body, {})
 
     def claim(self, claim: Case, opened: datetime) -> datetime | None:
@@ -511,6 +523,8 @@ class _Player:
             moment += timedelta(days=rnd.uniform(days / 2, days))
             if not self.at(moment):
                 return
+            if trigger == "close":
+                self.complete_dossier(case, self.inspector)
             self.fire(case, trigger, self.inspector, {**values, "meeting_at": moment})
 
     # -- periodic reports ----------------------------------------------------------------------

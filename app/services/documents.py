@@ -14,7 +14,10 @@ insurance — adds nothing (403), through the web as through the API. Medical pa
 ``medical``) are medical fields: only roles with medical access download them or read their
 name and note, and each such read — a download, or a list that names them — is logged. The
 categories are ``workflows.dossier.CATEGORIES``; which of them a case needs, and when, its
-kind's definition declares (``WorkflowDefinition.dossier``), so this module names no kind.
+kind's definition declares (``WorkflowDefinition.dossier``), so this module names no kind. The
+checklist reads each required item's status from the same declaration (``Dossier.status``:
+attached, issued by SafeCase, marked not applicable, missing), the rule an investigation's
+closing guard applies (``workflows/dossier_rules.py``, docs/papers.md).
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import os
 import re
 import secrets
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -43,7 +47,14 @@ from app.services.privacy import log_medical_read, sees_medical
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 from workflows import get_workflow
-from workflows.dossier import CATEGORIES, ISSUED_BY_SAFECASE, MEDICAL_CATEGORY
+from workflows.dossier import (
+    ATTACHED,
+    CATEGORIES,
+    ISSUED,
+    ISSUED_BY_SAFECASE,
+    MEDICAL_CATEGORY,
+    NOT_APPLICABLE_STATUS,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -128,6 +139,9 @@ class ChecklistItem:
     # SafeCase made this paper itself (``workflows.dossier.ISSUED_BY_SAFECASE``): present
     # without an upload.
     issued: bool = False
+    # Marked not applicable while missing (``workflows.dossier_rules``): {"reason",
+    # "marked_by", "marked_by_role", "marked_at"}; None otherwise.
+    not_applicable: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,31 +150,37 @@ class Checklist:
 
     @property
     def missing(self) -> list[str]:
-        return [item.category for item in self.items if not item.present]
+        """The items neither present nor marked not applicable (what closing waits for)."""
+        return [i.category for i in self.items if not i.present and i.not_applicable is None]
+
+    @property
+    def not_applicable(self) -> list[str]:
+        return [item.category for item in self.items if item.not_applicable is not None]
 
     @property
     def complete(self) -> bool:
         return not self.missing
 
 
-def required_categories(case: Case) -> tuple[str, ...]:
-    """The dossier items ``case`` needs now, as its kind's definition declares them
-    (``WorkflowDefinition.dossier``): empty when none are due yet."""
-    return get_workflow(case.kind).dossier.required(case.state, case.data or {})
-
-
 def dossier_checklist(case: Case) -> Checklist:
-    """Which required dossier items are present or missing for ``case``."""
+    """Which required dossier items of ``case`` are present (attached, or issued by SafeCase),
+    marked not applicable, or missing — as the kind's ``Dossier.status`` says, the rule the
+    closing guard applies."""
     counts: dict[str, int] = {}
     query = select(Document.category).where(Document.case_id == case.id)
     for category in db.session.scalars(query):
         counts[category] = counts.get(category, 0) + 1
     data = case.data or {}
+    dossier = get_workflow(case.kind).dossier
+    marks = dossier.not_applicable(data)
     items = []
-    for name in required_categories(case):
-        issued = bool(data.get(ISSUED_BY_SAFECASE.get(name, ""), None))
-        count = counts.get(name, 0)
-        items.append(ChecklistItem(name, CATEGORIES[name], count > 0 or issued, count, issued))
+    for name, status in dossier.status(case.state, data, counts):
+        present = status in (ATTACHED, ISSUED)
+        mark = marks[name] if status == NOT_APPLICABLE_STATUS else None
+        issued = bool(data.get(ISSUED_BY_SAFECASE.get(name, "")))
+        items.append(
+            ChecklistItem(name, CATEGORIES[name], present, counts.get(name, 0), issued, mark)
+        )
     return Checklist(tuple(items))
 
 

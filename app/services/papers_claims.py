@@ -7,28 +7,26 @@ the legal grounds (the OSH law, the circular, the investigation minutes, the ass
 Article 1 naming the worker and the amount in figures and in words, Article 2 on execution, and
 the signature block. Blanks the employer fills in by hand (number, signatory) stay as dots.
 
-Who may download it is who may see the claim; ``app.services.privacy`` decides the rest: a
-union officer gets the national ID masked and reads the claim's data as that service shows it
-to him — no capacity-loss percentage, nor the number of months of wages, the benefit's kind,
-the articles quoting the band or the start month, from which it could be worked back
-(workflows.md "Parties and roles") — and every medical read by the other roles is logged like
-on the case page.
+``decision_script`` writes it as a ``PaperScript`` for one audience; the decision is issued
+(frozen, stored, versioned) by ``app/services/issued_papers.py`` once the claim's amount is known
+and anew when a step changes what it states (the claim's ``PaperSpec``). Who may download it is
+who may see the claim; ``app.services.privacy`` decides the rest: a union officer gets the
+masked copy — the national ID masked and the claim's data as that service shows it to him, no
+capacity-loss percentage, nor the number of months of wages, the benefit's kind, the articles
+quoting the band or the start month, from which it could be worked back (workflows.md "Parties
+and roles") — and every medical read by the other roles is logged like on the case page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from app.clock import now, to_local
-from app.errors import NotFound
-from app.i18n import N_
 from app.models import Case, Victim
-from app.services.cases import get_visible_case
 from app.services.claim_benefits import monthly_due
-from app.services.pdf import VietnamesePDF
-from app.services.privacy import claim_victim, data_view, national_id_for, read_medical
+from app.services.papers import PaperScript
+from app.services.privacy import claim_victim, data_shown, national_id_shown
 from app.services.rulebook import load_rulebook
 from workflows.base import parse_iso
 from workflows.claim import CLAIM_ITEM_LABELS
@@ -38,12 +36,6 @@ DECIDABLE_STATES = ("assessed", "closed")
 
 _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 _GROUPS = ("", "nghìn", "triệu")
-
-
-@dataclass(frozen=True)
-class Paper:
-    content: bytes
-    filename: str
 
 
 # -- numbers in Vietnamese words -----------------------------------------------------------------
@@ -180,62 +172,62 @@ def insurance_lines(data: dict[str, Any], due: dict[str, Any] | None, *, medical
     return lines
 
 
-def compensation_decision(user, claim_id: int) -> Paper:
-    """The decision of claim ``claim_id`` as a PDF.
-
-    Reads only; logs a medical read when the caller's role sees the capacity-loss percentage.
-
-    :raises NotFound: no such claim, not visible to ``user``, or not assessed yet (no amount).
-    """
-    claim = get_visible_case(user, claim_id)
+def has_decision(claim: Case) -> bool:
+    """Whether ``claim`` has a decision to issue: a claim with a computed amount (assessed,
+    or closed after that; a deceased worker's claim from its opening)."""
     data = claim.data or {}
-    if claim.kind != "claim" or claim.state not in DECIDABLE_STATES or "compensation" not in data:
-        raise NotFound(N_("Hồ sơ chưa có kết luận giám định nên chưa có quyết định bồi thường."))
-    medical = read_medical(user, claim, "decision.capacity_loss_pct")
-    pdf = _render(claim, claim_victim(claim), user, medical=medical)
-    return Paper(pdf, f"quyet-dinh-boi-thuong-{claim.code}.pdf")
+    return claim.kind == "claim" and claim.state in DECIDABLE_STATES and "compensation" in data
 
 
-def _header(pdf: VietnamesePDF, claim: Case) -> None:
+def decision_script(claim: Case, *, medical: bool) -> PaperScript:
+    """The decision of ``claim`` for one audience (``medical``: the roles reading the capacity
+    loss, the benefit's articles and national IDs in full). The caller checks ``has_decision``.
+    """
+    data = claim.data or {}
+    word = "trợ cấp" if data.get("worker_at_fault") else "bồi thường"
+    script = PaperScript()
     enterprise = claim.enterprise
-    pdf.set_font("dejavu", "B", 10)
-    pdf.multi_cell(
-        70,
-        5,
-        (enterprise.name if enterprise else "NGƯỜI SỬ DỤNG LAO ĐỘNG").upper(),
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
+    script.official_header(
+        [enterprise.name if enterprise else "NGƯỜI SỬ DỤNG LAO ĐỘNG"],
+        "Số: …… /QĐ-……",
+        claim.commune.name if claim.commune else "",
     )
-    pdf.set_font("dejavu", "", 10)
-    pdf.cell(70, 5, "Số: …… /QĐ-……", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.national_header()
-    place = claim.commune.name if claim.commune else ""
-    today = to_local(now())
-    pdf.set_font("dejavu", "", 10)
-    pdf.cell(
-        0,
-        5,
-        f"{place}, ngày {today:%d} tháng {today:%m} năm {today:%Y}",
-        align="R",
-        new_x="LMARGIN",
-        new_y="NEXT",
+    _grounds(script, claim, word)
+    _article_one(script, claim, claim_victim(claim), word, medical=medical)
+    due = _day((data.get("compensation") or {}).get("due_at"))
+    # The limit is the rules table's, in force on the day the paper is issued.
+    days = int(load_rulebook().get("compensation_due_days", to_local(now()).date()))
+    script.paragraph(
+        f"Thời hạn chi trả: chậm nhất ngày {due} (Luật ATVSLĐ Điều 38 khoản 7: trong {days:02d} "
+        "ngày kể "
+        "từ ngày có kết luận giám định, hoặc từ ngày công bố biên bản điều tra với vụ tai nạn "
+        "chết người)."
     )
-    pdf.ln(4)
+    addressee = (
+        "thân nhân của người lao động có tên tại Điều 1"
+        if data.get("death")
+        else "Ông/Bà có tên tại Điều 1"
+    )
+    script.closing(
+        f"Điều 2. Bộ phận nhân sự, kế toán và {addressee} chịu trách nhiệm thi hành "
+        "Quyết định này. Quyết định có hiệu lực kể từ ngày ký.",
+        "Nơi nhận:\n- Như Điều 2;\n- Công đoàn cơ sở;\n- Lưu hồ sơ.",
+        "NGƯỜI SỬ DỤNG LAO ĐỘNG",
+        "(Ký, ghi rõ họ tên, đóng dấu)",
+        f"Mẫu theo Phụ lục II Thông tư 28/2021/TT-BLĐTBXH. Lập từ SafeCase, hồ sơ {claim.code}.",
+        SIGNATURE_BLOCK_MM,
+    )
+    return script
 
 
-def _grounds(pdf: VietnamesePDF, claim: Case, word: str) -> None:
+def _grounds(script: PaperScript, claim: Case, word: str) -> None:
     parent = claim.parent
     parent_data = (parent.data or {}) if parent is not None else {}
     minutes = parent_data.get("minutes") or {}
     announcement = parent_data.get("announcement") or {}
     data = claim.data or {}
-    pdf.heading(f"QUYẾT ĐỊNH\nVề việc {word} tai nạn lao động")
-    pdf.set_font("dejavu", "B", 11)
-    pdf.cell(0, 6, "NGƯỜI SỬ DỤNG LAO ĐỘNG", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("dejavu", "", 11)
-    pdf.ln(2)
+    script.heading(f"QUYẾT ĐỊNH\nVề việc {word} tai nạn lao động")
+    script.heading("NGƯỜI SỬ DỤNG LAO ĐỘNG", size=11)
     grounds = [
         "Căn cứ Luật An toàn, vệ sinh lao động ngày 25 tháng 6 năm 2015;",
         "Căn cứ Thông tư số 28/2021/TT-BLĐTBXH ngày 28 tháng 12 năm 2021 của Bộ trưởng Bộ Lao "
@@ -254,123 +246,68 @@ def _grounds(pdf: VietnamesePDF, claim: Case, word: str) -> None:
             f"{_day(data.get('assessed_at'))};"
         )
     for line in grounds:
-        pdf.paragraph(line)
-    pdf.ln(1)
-    pdf.set_font("dejavu", "B", 11)
-    pdf.cell(0, 6, "QUYẾT ĐỊNH:", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("dejavu", "", 11)
+        script.paragraph(line)
+    script.ln(1)
+    script.heading("QUYẾT ĐỊNH:", size=11)
 
 
 def _article_one(
-    pdf: VietnamesePDF,
-    claim: Case,
-    victim: Victim | None,
-    word: str,
-    reader,
-    *,
-    medical: bool,
+    script: PaperScript, claim: Case, victim: Victim | None, word: str, *, medical: bool
 ) -> None:
-    data = data_view(reader, claim)
+    data = data_shown(claim, medical=medical)
     comp = data.get("compensation") or {}
     amount, which = _amount(comp)
     if data.get("death"):  # the money goes to the family: the decision addresses them
-        pdf.paragraph(
+        script.paragraph(
             f"Điều 1. {word.capitalize()} tai nạn lao động cho thân nhân của người lao động có "
             "tên dưới đây:"
         )
     else:
-        pdf.paragraph(f"Điều 1. {word.capitalize()} tai nạn lao động cho Ông/Bà:")
+        script.paragraph(f"Điều 1. {word.capitalize()} tai nạn lao động cho Ông/Bà:")
     if victim is not None:
-        pdf.field("Họ và tên", victim.full_name)
-        pdf.field("Ngày sinh", _day(victim.birth_date))
-        pdf.field("Số định danh cá nhân/CCCD", national_id_for(reader, victim.national_id))
-        pdf.field("Nghề nghiệp", victim.occupation)
-    pdf.field("Nơi làm việc", claim.enterprise.name if claim.enterprise else "—")
-    pdf.field(
+        script.field("Họ và tên", victim.full_name)
+        script.field("Ngày sinh", _day(victim.birth_date))
+        script.field(
+            "Số định danh cá nhân/CCCD", national_id_shown(victim.national_id, medical=medical)
+        )
+        script.field("Nghề nghiệp", victim.occupation)
+    script.field("Nơi làm việc", claim.enterprise.name if claim.enterprise else "—")
+    script.field(
         "Bị tai nạn lao động ngày",
         f"{_day(claim.occurred_at)} tại {claim.parent.location if claim.parent else '…'}",
     )
     if data.get("death"):
-        pdf.field("Tình trạng", "Đã chết do tai nạn lao động")
+        script.field("Tình trạng", "Đã chết do tai nạn lao động")
     else:
         pct = data.get("capacity_loss_pct")
-        pdf.field(
+        script.field(
             "Mức suy giảm khả năng lao động",
             f"{pct}%" if medical and pct is not None else "(theo Biên bản giám định y khoa)",
         )
-    pdf.field("Tiền lương làm căn cứ tính", _money(data.get("monthly_wage_vnd")))
+    script.field("Tiền lương làm căn cứ tính", _money(data.get("monthly_wage_vnd")))
     # The months and the article quoting the band are not in a non-medical reader's view.
     if "months" in comp:
         months = comp["months"]
-        pdf.field("Số tháng lương", f"{months:g}".replace(".", ",") if months is not None else "—")
-    pdf.field(f"Số tiền {word} ({which})", _money(amount))
+        script.field(
+            "Số tháng lương", f"{months:g}".replace(".", ",") if months is not None else "—"
+        )
+    script.field(f"Số tiền {word} ({which})", _money(amount))
     if amount is not None:
-        pdf.field("Bằng chữ", vnd_in_words(amount))
-    pdf.field("Căn cứ áp dụng", comp.get("basis") or "Luật ATVSLĐ 84/2015 Điều 38, 39")
+        script.field("Bằng chữ", vnd_in_words(amount))
+    script.field("Căn cứ áp dụng", comp.get("basis") or "Luật ATVSLĐ 84/2015 Điều 38, 39")
     if comp.get("equivalent_si_vnd") is not None:
-        pdf.paragraph(
+        script.paragraph(
             "Người lao động không được tham gia bảo hiểm tai nạn lao động: người sử dụng lao động "
             "chi trả thêm khoản tiền ngang với mức hưởng chế độ bảo hiểm tai nạn lao động "
             f"(Luật ATVSLĐ Điều 39 khoản 4): {_money(comp['equivalent_si_vnd'])}."
         )
     due = monthly_due(claim, medical=medical) if medical else None
     for label, value in insurance_lines(data, due, medical=medical):
-        pdf.field(label, value)
+        script.field(label, value)
     if data.get("death"):
-        pdf.paragraph("Khoản tiền trên được chi trả cho thân nhân của người lao động.")
+        script.paragraph("Khoản tiền trên được chi trả cho thân nhân của người lao động.")
 
 
 # The height of Article 2 (three lines at most), "Nơi nhận" and the signature block with room to
 # sign: what must fit on the page the decision ends on.
 SIGNATURE_BLOCK_MM = 62
-
-
-def _render(claim: Case, victim: Victim | None, reader, *, medical: bool) -> bytes:
-    data = claim.data or {}
-    word = "trợ cấp" if data.get("worker_at_fault") else "bồi thường"
-    pdf = VietnamesePDF(title=f"Quyết định {word} tai nạn lao động {claim.code}")
-    pdf.add_page()
-    _header(pdf, claim)
-    _grounds(pdf, claim, word)
-    _article_one(pdf, claim, victim, word, reader, medical=medical)
-    due = _day((data.get("compensation") or {}).get("due_at"))
-    # The limit is the rules table's, in force on the day the paper is printed.
-    days = int(load_rulebook().get("compensation_due_days", to_local(now()).date()))
-    pdf.paragraph(
-        f"Thời hạn chi trả: chậm nhất ngày {due} (Luật ATVSLĐ Điều 38 khoản 7: trong {days:02d} "
-        "ngày kể "
-        "từ ngày có kết luận giám định, hoặc từ ngày công bố biên bản điều tra với vụ tai nạn "
-        "chết người)."
-    )
-    addressee = (
-        "thân nhân của người lao động có tên tại Điều 1"
-        if data.get("death")
-        else "Ông/Bà có tên tại Điều 1"
-    )
-    # The last article, "Nơi nhận" and the signature block stay together on one page, as on the
-    # official form: a page with only the recipients or only the signature is no decision.
-    if pdf.get_y() + SIGNATURE_BLOCK_MM > pdf.page_break_trigger:
-        pdf.add_page()
-    pdf.paragraph(
-        f"Điều 2. Bộ phận nhân sự, kế toán và {addressee} chịu trách nhiệm thi hành "
-        "Quyết định này. Quyết định có hiệu lực kể từ ngày ký."
-    )
-    pdf.ln(4)
-    y = pdf.get_y()
-    pdf.set_font("dejavu", "", 9)
-    pdf.multi_cell(80, 5, "Nơi nhận:\n- Như Điều 2;\n- Công đoàn cơ sở;\n- Lưu hồ sơ.")
-    bottom = pdf.get_y()
-    pdf.set_xy(110, y)
-    pdf.set_font("dejavu", "B", 11)
-    pdf.multi_cell(80, 6, "NGƯỜI SỬ DỤNG LAO ĐỘNG", align="C")
-    pdf.set_x(110)
-    pdf.set_font("dejavu", "", 9)
-    pdf.multi_cell(80, 5, "(Ký, ghi rõ họ tên, đóng dấu)", align="C")
-    pdf.set_y(max(pdf.get_y() + 18, bottom))
-    pdf.set_font("dejavu", "", 8)
-    pdf.multi_cell(
-        0,
-        4,
-        f"Mẫu theo Phụ lục II Thông tư 28/2021/TT-BLĐTBXH. Lập từ SafeCase, hồ sơ {claim.code}.",
-    )
-    return pdf.render()

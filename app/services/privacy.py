@@ -59,6 +59,13 @@ MEDICAL_KEYS = frozenset(
 
 # What a masked national ID reads as: the same whatever the number, even its length.
 MASKED_ID = "*" * 12
+# What a paper prints in place of medical detail for a role that may not read it.
+HIDDEN = "(thông tin y tế — không hiển thị)"
+
+# The two audiences a stored paper is drawn for (``app/services/issued_papers.py``): the roles
+# that read national IDs in full and medical detail, and everyone else.
+FULL, MASKED = "full", "masked"
+AUDIENCES = (FULL, MASKED)
 
 
 def sees_medical(user) -> bool:
@@ -67,6 +74,12 @@ def sees_medical(user) -> bool:
 
 
 # -- national IDs -------------------------------------------------------------------------------
+
+
+def audience_of(user) -> str:
+    """Which drawing of a stored paper ``user`` reads: ``FULL`` for the roles that see medical
+    detail and national IDs in full (one and the same set), ``MASKED`` for every other."""
+    return FULL if sees_medical(user) and sees_national_id(user) else MASKED
 
 
 def sees_national_id(user) -> bool:
@@ -91,7 +104,13 @@ def mask_national_id(value: str | None) -> str:
 
 def national_id_for(user, value: str | None) -> str:
     """``value`` as ``user`` may see it: in full for the medical roles, masked otherwise."""
-    return (value or "") if sees_national_id(user) else mask_national_id(value)
+    return national_id_shown(value, medical=sees_national_id(user))
+
+
+def national_id_shown(value: str | None, *, medical: bool) -> str:
+    """``value`` as an audience reads it: in full for the ``FULL`` one (``medical``), masked
+    for the other."""
+    return (value or "") if medical else mask_national_id(value)
 
 
 # -- what is medical ----------------------------------------------------------------------------
@@ -148,9 +167,15 @@ def medical_view(user, value: Any, paths: Iterable[str] = ()) -> Any:
 def data_view(user, case: Case, *, medical: bool | None = None) -> dict[str, Any]:
     """``case.data`` as ``user`` may see it (``medical`` False forces the stripped view, e.g.
     for a list that shows no medical detail to anyone)."""
-    data = case.data or {}
     allowed = sees_medical(user) if medical is None else medical and sees_medical(user)
-    return data if allowed else strip_medical(data, medical_paths(case.kind))
+    return data_shown(case, medical=allowed)
+
+
+def data_shown(case: Case, *, medical: bool) -> dict[str, Any]:
+    """``case.data`` as an audience reads it: whole for the ``FULL`` one (``medical``),
+    without medical detail (``strip_medical`` with the kind's paths) for the other."""
+    data = case.data or {}
+    return data if medical else strip_medical(data, medical_paths(case.kind))
 
 
 def payload_view(user, kind: str | None, trigger: str | None, payload: Any) -> Any:

@@ -34,7 +34,7 @@ from app.formatting import format_datetime
 from app.i18n import N_
 from app.models import Case
 from app.services import codes
-from app.services.papers import Paper, PaperPDF
+from app.services.papers import Paper, PaperPDF, authority, province_name
 from app.services.privacy import strip_medical
 from workflows.declaration import GENDER_LABELS
 from workflows.law.classification import OUTCOME_ON_PAPERS, needs_quick_report
@@ -53,27 +53,6 @@ WITHOUT_LABOUR_RELATION = "Người lao động không có quan hệ lao động
 READERS = frozenset({"inspector"})
 # The home dashboard lists qualifying accidents declared within this many days.
 RECENT_DAYS = 30
-
-# Provinces by the code used in case codes (``SAFECASE_PROVINCE``); another code is shown
-# as it is. The authority is the province's Sở Nội vụ (law.md §9).
-PROVINCE_NAMES = {
-    "HP": "thành phố Hải Phòng",
-    "HN": "thành phố Hà Nội",
-    "HCM": "Thành phố Hồ Chí Minh",
-    "DN": "thành phố Đà Nẵng",
-    "CT": "thành phố Cần Thơ",
-    "HUE": "thành phố Huế",
-}
-
-
-def province_name() -> str:
-    code = current_app.config["SAFECASE_PROVINCE"]
-    return PROVINCE_NAMES.get(code, code)
-
-
-def authority() -> str:
-    """The issuing authority: the province's labour department (Sở Nội vụ)."""
-    return f"Sở Nội vụ {province_name()}"
 
 
 def qualifies(case: Case) -> bool:

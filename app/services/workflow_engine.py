@@ -8,8 +8,9 @@ wrapper for the length of one operation (``add_model(initial=case.state)`` …
 ``fire_transition`` does everything in one transaction: lock the case, check the
 caller's scope, role and version, parse the payload, run the guards, move the state,
 apply the effect's outcome (columns, data, deadlines, victims, child cases), append the
-hash-chained event, reconcile tasks and write outbox rows. Side effects (email, in-app
-notifications) run only after commit, from the outbox.
+hash-chained event, issue the papers the step issues (frozen, with their own events), reconcile
+tasks and write outbox rows. Side effects (email, in-app notifications) run only after commit,
+from the outbox.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CaseCounter, Enterprise
 from app.services import case_store as store
-from app.services import codes, search
+from app.services import codes, issued_papers, search
 from app.services.audit import append_event
 from app.services.case_snapshot import LoadedRelated, Related, snapshot
 from app.services.rulebook import load_rulebook
@@ -272,10 +273,12 @@ def fire_transition(
     """Fire ``trigger`` on case ``case_id`` as ``user``; one transaction.
 
     Changes the case's state, version, columns, data, deadlines and victims, appends one
-    event, opens and closes tasks, creates child cases and writes outbox rows. Returns what
-    moved; a caller that shows the case reads it afterwards. ``event_payload``: what a calling
-    service changed itself in the same transaction (the declaration completing a quick
-    notice), recorded in the event with the clean payload.
+    event, issues the papers the kind issues after ``trigger`` (and a new child's after its
+    creation: ``issued_papers.issue_after``, one ``issue_paper`` event each), opens and closes
+    tasks, creates child cases and writes outbox rows. Returns what moved; a caller that shows
+    the case reads it afterwards. ``event_payload``: what a calling service changed itself in
+    the same transaction (the declaration completing a quick notice), recorded in the event
+    with the clean payload.
 
     :raises NotFound: no such case or trigger, or the case is not visible to the user.
     :raises PermissionDenied: the user's role may not fire this trigger (here).
@@ -304,7 +307,7 @@ def fire_transition(
         from_state = case.state
         move(definition, case, trigger, ctx)
         outcome = definition.outcome(transition, ctx)
-        apply_outcome(case, related, outcome, at, actor=user, rules=rules)
+        children = apply_outcome(case, related, outcome, at, actor=user, rules=rules)
         case.version += 1
         append_event(
             case,
@@ -318,6 +321,12 @@ def fire_transition(
             ip=ip,
         )
         store.save_case(case)
+        # The papers this step issues, as the case now stands (the rows above are written).
+        papers = dict(actor=user.username, role=user.role, at=at, ip=ip)
+        if issued_papers.issue_after(case, trigger, **papers):
+            store.save_case(case)  # the chain head moved
+        for child in children:
+            issued_papers.issue_after(child, "create", **papers)
         sync_tasks(case, definition, snapshot(case, related), at, rules)
         write_notices(case, definition.notices(transition, ctx), trigger, user.username, at)
         parent = related.parent()
@@ -455,11 +464,14 @@ def available_actions(case: Case, user, rules: RuleBook | None = None) -> list[s
 # --------------------------------------------------------------------------------------------
 
 
-def apply_outcome(case, related: Related, outcome: Outcome, at: datetime, *, actor, rules) -> None:
+def apply_outcome(
+    case, related: Related, outcome: Outcome, at: datetime, *, actor, rules
+) -> list[Case]:
     """Apply what an effect decided: columns, data, victims, deadlines, children.
 
     Columns and data go on ``case`` (written by its owner: ``save_case`` or the ORM);
-    victims, deadlines and children are written here, and ``related`` kept current.
+    victims, deadlines and children are written here, and ``related`` kept current. Returns
+    the child cases created.
     """
     for name, value in outcome.set.items():
         if name not in SETTABLE_COLUMNS:
@@ -481,13 +493,22 @@ def apply_outcome(case, related: Related, outcome: Outcome, at: datetime, *, act
         if any(search.VICTIM_FIELDS.intersection(c) for c in outcome.victims.values()):
             _refresh_search_text(case, outcome.victims)
     apply_deadlines(case, related, outcome.deadlines, at)
+    created: list[Case] = []
     if outcome.children:
         names = {v["id"]: v["full_name"] for v in related.victims()}
         for child in outcome.children:
-            create_child(
-                case, child, at, actor=actor, rules=rules, victim_name=names.get(child.victim_id)
+            created.append(
+                create_child(
+                    case,
+                    child,
+                    at,
+                    actor=actor,
+                    rules=rules,
+                    victim_name=names.get(child.victim_id),
+                )  # fmt: skip
             )
         related.forget("children")
+    return created
 
 
 def _refresh_search_text(case, victim_ids: Iterable[int]) -> None:
@@ -571,7 +592,9 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
     """Create a case in its kind's initial state (or ``new.state``, another entry state: a quick
     notice) and run the kind's ``on_create`` effect.
 
-    Must run inside the caller's unit of work. Logs the ``declare`` event (``new.trigger``),
+    Must run inside the caller's unit of work. Logs the ``declare`` event (``new.trigger``:
+    ``give_notice`` for a quick notice), issues the papers the kind issues after it (Form 01
+    after ``declare``: ``issued_papers.issue_after``; a quick notice's after it is completed),
     opens tasks and writes the declaration notices.
 
     :raises ValueError: ``new.state`` is not one of the kind's entry states (a bug).
@@ -623,6 +646,7 @@ def create_case(new: NewCase, user, *, province: str, ip: str | None = None) -> 
     _log_creation(case, definition, related, user, new.trigger, new.event_payload, at, rules, ip)
     write_notices(case, notices, new.trigger, user.username, at)
     _expire_written(case)
+    issued_papers.issue_after(case, new.trigger, actor=user.username, role=user.role, at=at, ip=ip)
     return case
 
 

@@ -20,7 +20,7 @@ from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, Document, MedicalAccessLog
 from app.services.users import issue_token
-from tests.factories import NOW, OCCURRED, VN
+from tests.factories import NOW, OCCURRED, VN, WAIVED
 from tests.samples import ATTENDEES, ENTERPRISE_TEAM, FATAL_ATTENDEES, MINUTES, PROVINCE_TEAM
 
 
@@ -105,6 +105,13 @@ class Api:
 
     def observe(self, case_id: int) -> Observed:
         return observe(case_id)
+
+    def waive_dossier(self, case_id: int, user, reason: str = WAIVED) -> None:
+        """Mark every mandatory paper the case's dossier lacks not applicable, as ``user``,
+        through the API (closing an investigation waits for the dossier)."""
+        checklist = self.get(f"/cases/{case_id}/documents", user).get_json()["checklist"]
+        for category in checklist["missing"]:
+            self.acted(case_id, "mark_not_applicable", user, category=category, reason=reason)
 
     def refused(self, case_id: int, trigger: str, user, status: int, **payload) -> dict:
         """Fire ``trigger`` expecting ``status`` and assert the case did not change at all."""

@@ -386,6 +386,7 @@ def test_not_a_work_accident_opens_no_claims(api, w, t):
     body = announced(api, w, t, ("serious",), minutes={**t.MINUTES, "is_work_accident": False})
     assert body["state"] == "announced"
     assert body["children"] == []
+    api.waive_dossier(body["id"], w.ent)
     closed = api.acted(body["id"], "close", w.ent)
     assert closed["state"] == "closed"
 
@@ -501,6 +502,10 @@ def test_close_waits_for_every_claim(api, w, t):
     assert api.acted(claim, "close", w.insp)["state"] == "closed"
     api.refused(cid, "close", w.insp, 409)  # an enterprise-level case is closed by the employer
     api.refused(cid, "close", w.union, 403)
+    # The claims are closed; the dossier is not complete yet (its papers: 422, by name).
+    refusal = api.refused(cid, "close", w.ent, 422)
+    assert "Biên bản khám nghiệm hiện trường" in refusal["errors"]["dossier"][0]
+    api.waive_dossier(cid, w.ent)
     assert api.acted(cid, "close", w.ent)["state"] == "closed"
     api.refused(cid, "close", w.ent, 409)
 
@@ -583,6 +588,7 @@ def test_roles_that_may_not_declare(api, w):
 
 def test_a_closed_case_reopens_within_ninety_days(api, w, t):
     body = announced(api, w, t, ("serious",), minutes={**t.MINUTES, "is_work_accident": False})
+    api.waive_dossier(body["id"], w.ent)
     api.acted(body["id"], "close", w.ent)
     t.freeze(t.at(days=30))
     reopened = api.acted(

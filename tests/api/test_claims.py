@@ -15,7 +15,7 @@ from app.services.privacy import MEDICAL_KEYS
 from app.services.users import issue_token
 from tests.api.case_api import count, observe
 from tests.api.claim_flow import DOSSIER, announce_accident, claims_of, stamp
-from tests.factories import make_enterprise, make_user
+from tests.factories import make_enterprise, make_user, waive_dossier
 
 
 def bearer(app, user) -> dict[str, str]:
@@ -235,14 +235,18 @@ def test_payment_track_first_then_insurance_then_close_and_accident_closes(
 
     closed = api.ok("union", claim_id, "close")
     assert closed["state"] == "closed"
+    waive_dossier(db.session.get(Case, accident_id), people.users["ent"])
     accident = api.ok("ent", accident_id, "close")
     assert accident["state"] == "closed"
     triggers = [e["trigger"] for e in api.get("inspector", f"/cases/{claim_id}/events").get_json()]
+    # The decision is issued once assessed, and anew when the payment changes what it states.
     assert triggers == [
         "create",
         "refer_for_assessment",
         "record_assessment",
+        "issue_paper",
         "record_payment",
+        "issue_paper",
         "confirm_receipt",
         "file_insurance",
         "decide_insurance",
@@ -410,7 +414,9 @@ def test_close_before_both_tracks_end_is_refused(api, claim_in_treatment):
 # -- other paths --------------------------------------------------------------------------------
 
 
-def test_assessment_below_5_percent_is_not_eligible_and_can_be_closed(api, claim_in_treatment):
+def test_assessment_below_5_percent_is_not_eligible_and_can_be_closed(
+    api, people, claim_in_treatment
+):
     claim_id = claim_in_treatment.id
     body, _ = assess(api, claim_id, 4)
     assert body["state"] == "not_eligible"
@@ -418,6 +424,7 @@ def test_assessment_below_5_percent_is_not_eligible_and_can_be_closed(api, claim
     api.refused("ent", claim_id, "record_payment", 409, amount_vnd=1, paid_at=stamp())
     assert api.get("union", f"/cases/{claim_id}").get_json()["actions"] == ["close"]
     assert api.ok("union", claim_id, "close")["state"] == "closed"
+    waive_dossier(db.session.get(Case, claim_in_treatment.parent_id), people.users["ent"])
     assert api.ok("ent", claim_in_treatment.parent_id, "close")["state"] == "closed"
 
 
@@ -442,6 +449,7 @@ def test_a_deceased_workers_claim_starts_assessed_with_30_months_due_5_days_afte
     pay_and_confirm(api, claim.id, amount=300_000_000)
     file_and_decide(api, claim.id, approved=True, kind="death", amount_vnd=91_080_000)
     assert api.ok("inspector", claim.id, "close")["state"] == "closed"
+    waive_dossier(accident, people.users["inspector"])
     assert api.ok("inspector", accident.id, "close")["state"] == "closed"
 
 
@@ -460,6 +468,7 @@ def test_a_worker_without_social_insurance_has_no_insurance_track(api, people):
     api.refused("ent", claim.id, "file_insurance", 409, filed_at=stamp(), dossier=DOSSIER)
     pay_and_confirm(api, claim.id)
     assert api.ok("union", claim.id, "close")["state"] == "closed"
+    waive_dossier(accident, people.users["ent"])
     assert api.ok("ent", accident.id, "close")["state"] == "closed"
 
 
@@ -478,6 +487,7 @@ def test_an_accident_with_two_claims_closes_only_when_both_are_closed(api, peopl
     api.ok("union", first.id, "close")
     assert "1 hồ sơ" in api.refused("ent", accident.id, "close", 409)["error"]
     api.ok("city_union", second.id, "close")
+    waive_dossier(accident, people.users["ent"])
     assert api.ok("ent", accident.id, "close")["state"] == "closed"
 
 

@@ -376,7 +376,9 @@ def test_checklist_asks_for_the_examination_record_when_one_is_needed(api, w, t)
 def test_no_checklist_before_the_investigation(api, w, t):
     case = api.declared(w.ent, accident_body(w.commune.code))
     listing = api.get(f"/cases/{case['id']}/documents", w.ent).get_json()
-    assert listing["checklist"] == {"items": [], "missing": [], "complete": True}
+    assert listing["checklist"] == {
+        "items": [], "missing": [], "not_applicable": [], "complete": True
+    }  # fmt: skip
 
 
 def test_union_lists_documents_but_may_not_upload(api, w, t):

@@ -393,7 +393,7 @@ def _readers(app, api, w) -> list[Reader]:
 def _values(app, w, reader: Reader) -> dict[str, list]:
     """What each path parameter of the url_map takes in this world."""
     from app.services import statistics_exports
-    from app.services.papers import PAPERS
+    from workflows.base import PAPER_NAMES
 
     with app.test_request_context():
         export = statistics_exports.request_export(reader.user, {}, "vi")
@@ -404,7 +404,9 @@ def _values(app, w, reader: Reader) -> dict[str, list]:
         "case_id": list(w.cases.values()),
         "claim_id": [w.cases[k] for k in ("claim 35", "claim 23", "claim 3", "disease claim")],
         "report_id": [v for k, v in w.cases.items() if k.startswith("report")][:1],
-        "name": [*PAPERS, "quick_report"],
+        "name": [*PAPER_NAMES, "quick_report"],
+        # An issued paper's versions (cases.paper_version): the first, and one none has.
+        "version": [1, 2],
         "notification_id": notes[:3],
         "export_id": [export["id"]],
         "user_id": [first_user],

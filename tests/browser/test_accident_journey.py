@@ -1,4 +1,5 @@
-"""An accident's journey in Chromium: declared by the employer, investigated by the inspector."""
+"""An accident's journey in Chromium: declared by the employer, investigated by the inspector,
+and closed once its dossier is complete (a paper uploaded, the others marked not applicable)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from playwright.sync_api import Page, expect
 from app import clock
 from app.extensions import db
 from tests.browser.pages import go_to_declaration, log_in
-from tests.factories import make_accident, make_user, victim_body
+from tests.factories import act, head, make_accident, make_user, victim_body
+from tests.samples import FATAL_ATTENDEES, MINUTES
 
 pytestmark = pytest.mark.browser
 
@@ -152,15 +154,23 @@ def test_inspector_investigates_concludes_and_announces_a_fatal_accident(app, pa
     form.get_by_role("button", name="Công bố biên bản điều tra").click()
     expect(page.get_by_test_id("case-state")).to_have_text("Đã công bố")
 
+    # The steps, and the papers they issued: Form 01 at the declaration, the minutes when
+    # written and again with the meeting when announced.
     timeline = page.get_by_test_id("timeline").locator("li[data-trigger]")
-    expect(timeline).to_have_count(4)
-    assert [timeline.nth(i).get_attribute("data-trigger") for i in range(4)] == [
+    expect(timeline).to_have_count(7)
+    assert [timeline.nth(i).get_attribute("data-trigger") for i in range(7)] == [
         "declare",
+        "issue_paper",
         "open_investigation",
         "conclude",
+        "issue_paper",
         "announce",
+        "issue_paper",
     ]
-    expect(timeline.nth(3)).to_contain_text("Viện kiểm sát")
+    expect(timeline.nth(5)).to_contain_text("Viện kiểm sát")
+    expect(timeline.nth(6)).to_contain_text("Biên bản điều tra")
+    versions = page.get_by_test_id("versions-minutes").locator("tbody tr")
+    expect(versions).to_have_count(2)
 
     claims = page.get_by_test_id("claims").locator("li")
     expect(claims).to_have_count(2)
@@ -168,3 +178,88 @@ def test_inspector_investigates_concludes_and_announces_a_fatal_accident(app, pa
     expect(deceased).to_have_attribute("data-state", "assessed")
     expect(deceased).to_contain_text("Đã giám định")
     expect(claims.filter(has_text="Phạm Văn Bình")).to_contain_text("Đang điều trị")
+
+
+def test_inspector_closes_an_accident_once_its_dossier_is_complete(app, page, tmp_path):
+    """Closing waits for the dossier: the close form says which papers are missing; a photo is
+    uploaded, every other missing paper is marked not applicable with a reason (refused first
+    without one, the message beside it), and the case closes."""
+    reporter = make_user("enterprise")
+    inspector = make_user("inspector", username="thanh", full_name="Nguyễn Văn Thanh")
+    declared = clock.now() - timedelta(hours=2)
+    clock.freeze(declared)
+    try:
+        case = make_accident(
+            reporter,
+            outcomes=("death",),
+            occurred_at=(declared - timedelta(hours=1)).isoformat(),
+        )
+        clock.freeze(declared + timedelta(hours=1))
+        case = act(case, inspector, "open_investigation", team=head())
+        case = act(case, inspector, "conclude", **{**MINUTES, "is_work_accident": False})
+        case = act(case, inspector, "announce", meeting_at=clock.now().isoformat(),
+                   attendees=FATAL_ATTENDEES)  # fmt: skip
+    finally:
+        clock.freeze(None)
+    case_id = case.id
+    db.session.commit()  # end the test's read so the live server can write (SQLite)
+    photo = tmp_path / "anh-hien-truong.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32)
+
+    log_in(page, "thanh")
+    page.goto(f"/cases/{case_id}")
+    expect(page.get_by_test_id("case-state")).to_have_text("Đã công bố")
+    documents = page.locator("#documents")
+    expect(documents.get_by_test_id("dossier-missing")).to_have_text(
+        "Còn thiếu 5 tài liệu bắt buộc."
+    )
+
+    # Closing now is refused, the missing papers named in the close form.
+    form = open_action(page, "close")
+    form.get_by_role("button", name="Đóng vụ việc").click()
+    summary = page.get_by_test_id("form-close").locator(".error-summary")
+    expect(summary).to_contain_text("hồ sơ còn thiếu 5 tài liệu bắt buộc")
+    expect(summary).to_contain_text("Sơ đồ hiện trường")
+    expect(page.get_by_test_id("case-state")).to_have_text("Đã công bố")
+
+    # A photo of the scene is uploaded.
+    documents.get_by_label("Loại tài liệu").select_option("photos")
+    documents.get_by_label("Tệp", exact=True).set_input_files(photo)
+    documents.get_by_role("button", name="Tải lên").click()
+    page.wait_for_url(re.compile(rf"/cases/{case_id}#documents$"))
+    expect(documents.locator('li[data-category="photos"]')).to_have_class("present")
+
+    # The sketch without a reason: refused beside its reason, nothing marked.
+    sketch = documents.locator('li[data-category="scene_sketch"]')
+    sketch.locator("summary").click()
+    sketch.get_by_role("button", name="Đánh dấu không áp dụng").click()
+    sketch = page.locator('#documents li[data-category="scene_sketch"]')
+    expect(sketch.locator(".field-error")).to_contain_text("Bắt buộc")
+    expect(sketch.get_by_label("Lý do không áp dụng")).to_have_attribute("aria-invalid", "true")
+    expect(sketch).to_have_class("missing")
+
+    reasons = {
+        "scene_sketch": "Hiện trường đã bị xáo trộn khi cấp cứu; không vẽ được sơ đồ.",
+        "scene_record": "Công an huyện khám nghiệm, biên bản lưu tại cơ quan công an.",
+        "statements": "Không có người chứng kiến; người bị nạn đã tử vong.",
+        "medical": "Người bị nạn tử vong tại chỗ, không điều trị.",
+    }
+    for category, reason in reasons.items():
+        item = page.locator(f'#documents li[data-category="{category}"]')
+        details = item.locator("details.mark-na")
+        if details.get_attribute("open") is None:
+            item.locator("summary").click()
+        item.get_by_label("Lý do không áp dụng").fill(reason)
+        item.get_by_role("button", name="Đánh dấu không áp dụng").click()
+        page.wait_for_url(re.compile(rf"/cases/{case_id}#documents$"))
+        marked = page.locator(f'#documents li[data-category="{category}"]')
+        expect(marked).to_have_class("not-applicable")
+        expect(marked).to_contain_text("Không áp dụng")
+        expect(marked).to_contain_text(reason)
+        expect(marked).to_contain_text("Nguyễn Văn Thanh")
+    expect(documents.get_by_test_id("dossier-complete")).to_be_visible()
+
+    form = open_action(page, "close")
+    form.get_by_role("button", name="Đóng vụ việc").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("Đã đóng")
+    expect(page.locator('li[data-trigger="mark_not_applicable"]')).to_have_count(4)

@@ -91,7 +91,8 @@ def guard_dropped(action: str):
 
 @pytest.fixture
 def cases(app):
-    """Two fatal accidents: one with three events (the one we tamper with), one intact."""
+    """Two fatal accidents: one with four events (the one we tamper with: its declaration, its
+    Form 01 issued, the team, the extension), one intact."""
     enterprise = make_user("enterprise")
     inspector = make_user("inspector")
     target = make_accident(enterprise, outcomes=("death",))
@@ -132,7 +133,7 @@ def test_database_refuses_to_delete_an_event(cases):
     assert_refused(delete(CaseEvent).where(CaseEvent.case_id == target.id))
     assert [e.seq for e in db.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == target.id).order_by(CaseEvent.seq)
-    )] == [1, 2, 3]  # fmt: skip
+    )] == [1, 2, 3, 4]  # fmt: skip
 
 
 # -- verify finds every change ------------------------------------------------------------------
@@ -227,13 +228,13 @@ def test_verify_fails_when_the_newest_event_was_deleted(cases, runner):
     target, other = cases
     with guard_dropped("delete"):
         db.session.execute(
-            delete(CaseEvent).where(CaseEvent.case_id == target.id, CaseEvent.seq == 3)
+            delete(CaseEvent).where(CaseEvent.case_id == target.id, CaseEvent.seq == 4)
         )
         db.session.commit()
         result = verify(runner)
     assert result.exit_code == 1, result.output
-    assert f"BROKEN {target.code} event 3: the case names event 3 as its last" in result.output
-    assert "the chain ends at 2" in result.output
+    assert f"BROKEN {target.code} event 4: the case names event 4 as its last" in result.output
+    assert "the chain ends at 3" in result.output
     assert other.code not in result.output
 
 
@@ -330,7 +331,7 @@ def test_stored_events_hash_the_documented_bytes(cases):
     events = db.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == target.id).order_by(CaseEvent.seq)
     ).all()
-    assert [e.seq for e in events] == [1, 2, 3]
+    assert [e.seq for e in events] == [1, 2, 3, 4]
     prev = "0" * 64
     for e in events:
         expected = hashlib.sha256((prev + _content_by_hand(e)).encode("utf-8")).hexdigest()

@@ -1,4 +1,4 @@
-""""My workers" filtered by a code: part of a claim's code or of its accident's, in any letter
+""" "My workers" filtered by a code: part of a claim's code or of its accident's, in any letter
 case, not only the whole code (#15)."""
 
 from __future__ import annotations

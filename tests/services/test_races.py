@@ -95,7 +95,7 @@ def test_same_trigger_same_version_from_24_callers_has_one_winner(app, live_serv
     seqs = db.session.scalars(
         select(CaseEvent.seq).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
     ).all()
-    assert seqs == [1, 2]
+    assert seqs == [1, 2, 3]  # the declaration, its Form 01 issued, the one move
 
 
 def test_24_concurrent_declarations_get_24_distinct_codes(app, live_server, api_token):
@@ -166,3 +166,55 @@ def test_two_claims_closing_at_once_leave_their_accident_one_close_task(
         )
     ).all()
     assert len(open_close_tasks) == 1
+
+
+def get_bytes(host: str, path: str, token: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(host, timeout=120)
+    try:
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_eight_first_downloads_of_a_paper_store_it_once(app, live_server, api_token):
+    """A paper first asked for by many readers at once (a case older than stored papers, its
+    PDF not drawn yet): all get the same bytes, the paper is issued once and stored once."""
+    import dataclasses
+    import hashlib
+
+    from workflows import REGISTRY
+
+    enterprise = make_user("enterprise", username="dn_race")
+    accident = REGISTRY["accident"]
+    REGISTRY["accident"] = dataclasses.replace(accident, papers=())
+    try:
+        case = make_accident(enterprise, outcomes=("death",))  # as declared before 0012
+    finally:
+        REGISTRY["accident"] = accident
+    case_id = case.id
+    token = api_token("dn_race")
+    db.session.commit()
+    barrier = threading.Barrier(8)
+    results: list[tuple[int, bytes]] = []
+
+    def call() -> None:
+        barrier.wait(timeout=60)
+        results.append(get_bytes(live_server, f"/api/v1/cases/{case_id}/papers/declaration.pdf",
+                                 token))  # fmt: skip
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert [status for status, _ in results] == [200] * 8, results
+    assert len({body for _, body in results}) == 1
+    db.session.expire_all()
+    events = db.session.execute(
+        select(CaseEvent.trigger, CaseEvent.payload).where(CaseEvent.case_id == case_id)
+    ).all()
+    assert [t for t, _ in events].count("issue_paper") == 1
+    (stored,) = [p for t, p in events if t == "store_paper"]
+    assert stored["sha256"] == hashlib.sha256(results[0][1]).hexdigest()

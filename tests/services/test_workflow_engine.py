@@ -79,14 +79,15 @@ def fatal(app):
 
 def test_transition_writes_exactly_one_event_with_who_what_and_payload(fatal):
     case, _enterprise, inspector = fatal
-    assert len(events_of(case)) == 1
+    # The declaration, then its Form 01 issued (app/services/issued_papers.py).
+    assert [e.trigger for e in events_of(case)] == ["declare", "issue_paper"]
 
     act(case, inspector, "open_investigation", team=head(), needs_technical_exam=False)
 
     events = events_of(case)
-    assert [e.trigger for e in events] == ["declare", "open_investigation"]
+    assert [e.trigger for e in events] == ["declare", "issue_paper", "open_investigation"]
     event = events[-1]
-    assert event.seq == 2
+    assert event.seq == 3
     assert (event.from_state, event.to_state) == ("declared", "investigating")
     assert (event.actor, event.role) == (inspector.username, "inspector")
     assert event.payload == {"team": head(), "needs_technical_exam": False}
@@ -100,7 +101,7 @@ def test_every_event_chains_from_the_previous_hash(fatal):
     act(case, inspector, "refer_to_police", reason="Có dấu hiệu tội phạm")
 
     events = events_of(case)
-    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]  # declare, its Form 01, three moves
     assert events[0].prev_hash == GENESIS_HASH == "0" * 64
     for previous, event in zip(events, events[1:], strict=False):
         assert event.prev_hash == previous.hash
@@ -115,7 +116,7 @@ def test_every_event_chains_from_the_previous_hash(fatal):
             at=event.at,
         )
         assert event.hash == chain_hash(event.prev_hash, content)
-    assert len({e.hash for e in events}) == 4
+    assert len({e.hash for e in events}) == 5
 
 
 def test_each_transition_bumps_the_version_by_one(fatal):
@@ -322,7 +323,7 @@ def test_failure_after_event_tasks_and_outbox_were_flushed_rolls_all_back(
         act(case, inspector, "open_investigation", team=head())
     assert queued, "the failing call did write outbox rows before it crashed"
     assert fingerprint(case) == before
-    assert [e.trigger for e in events_of(case)] == ["declare"]
+    assert [e.trigger for e in events_of(case)] == ["declare", "issue_paper"]
     assert open_tasks(case) == {"open_investigation": "inspector", "scene_arrival": "inspector"}
 
 
@@ -434,7 +435,7 @@ def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(declaration_day, fa
     with unit_of_work():
         held = db.session.get(Case, case.id)
         # The declaration (made at ``at``): the 2-hour scene arrival and the 30-day
-        # investigation, both open; one event.
+        # investigation, both open; two events (the declaration and its Form 01 issued).
         open_before = {
             "investigation": (at + timedelta(days=30), None),
             "scene_arrival": (at + timedelta(hours=2), None),
@@ -444,7 +445,7 @@ def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(declaration_day, fa
             1,
             len(held.deadlines),
         )
-        assert (held.state, held.version, held.last_event_seq) == ("declared", 1, 1)
+        assert (held.state, held.version, held.last_event_seq) == ("declared", 1, 2)
         assert deadline_rows(held) == open_before
         assert "team" not in held.data
         deadlines_before = {row.name for row in held.deadlines}
@@ -454,7 +455,7 @@ def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(declaration_day, fa
         assert (held.state, held.version) == ("investigating", 2)
         assert held.data["team"][0]["role"] == "head"
         assert {row.name for row in held.deadlines} >= deadlines_before
-        assert held.last_event_seq == moved.version  # one event per version
+        assert held.last_event_seq == moved.version + 1  # one event per move, after Form 01
         # What the engine wrote, as the ORM now holds it, against values known beforehand.
         assert held.data["team"] == head()
         assert held.data["investigation_opened_at"] == at.isoformat()
@@ -464,7 +465,7 @@ def test_inside_a_callers_unit_of_work_the_orm_sees_the_move(declaration_day, fa
         }
         [event] = db.session.execute(
             select(CaseEvent.seq, CaseEvent.trigger, CaseEvent.hash).where(
-                CaseEvent.case_id == case.id, CaseEvent.seq == 2
+                CaseEvent.case_id == case.id, CaseEvent.seq == 3
             )
         ).all()
         assert (held.last_event_seq, held.last_event_hash) == (event.seq, event.hash)

@@ -123,7 +123,8 @@ def test_a_declarations_own_fields_and_the_commune_are_named_in_the_history(app,
             "equipment": "Nồi hơi", "failure": "Van an toàn kẹt", "damage": "Hư hỏng nhà lò",
             "casualties": 2}  # fmt: skip
     case = declare(ent, body)
-    (entry,) = history(signed_in("dn9"), case)
+    entry, issued = history(signed_in("dn9"), case)  # the declaration, its report issued
+    assert "Phát hành giấy tờ" in issued and "Tờ khai, báo cáo khai báo" in issued
     assert "Máy, thiết bị Nồi hơi" in entry and "Số người bị nạn 2" in entry
     assert "equipment" not in entry and "casualties" not in entry
     assert f"Xã/phường {ent.enterprise.commune.name} ({ent.enterprise.commune_code})" in entry

@@ -28,7 +28,7 @@ from app.services import users
 from app.services.unit_of_work import unit_of_work
 from app.services.visibility import can_see
 from app.services.workflow_engine import NewCase, create_case
-from tests.factories import act, head, make_accident, make_notice, make_user
+from tests.factories import act, head, make_accident, make_notice, make_user, waive_dossier
 from workflows import REGISTRY
 from workflows.base import USER_ROLES, Field, WorkflowDefinition
 
@@ -102,6 +102,9 @@ def _step(case: Case, people: People, trigger: str, role: str, **overrides) -> C
 
 def run(case: Case, people: People, steps) -> Case:
     for trigger, role, overrides in steps:
+        if trigger == WAIVE[0]:
+            waive_dossier(case, people[role])
+            continue
         _step(case, people, trigger, role, **overrides)
     db.session.refresh(case)
     return case
@@ -125,6 +128,8 @@ OPEN = ("open_investigation", "inspector", {})
 WORK_ACCIDENT = ("conclude", "inspector", {"is_work_accident": True, "worker_at_fault": False})
 NOT_WORK_ACCIDENT = ("conclude", "inspector", {"is_work_accident": False})
 ANNOUNCE = ("announce", "inspector", {})
+# Not a trigger: every missing mandatory paper marked not applicable (closing waits for them).
+WAIVE = ("waive_dossier", "inspector", {})
 
 
 def accident(steps) -> Callable[[], tuple[Case, People]]:
@@ -282,7 +287,7 @@ PATHS: dict[tuple[str, str], Callable[[], tuple[Case, People]]] = {
     ("accident", "announced"): accident([OPEN, WORK_ACCIDENT, ANNOUNCE]),
     ("accident", "rejected"): accident([("reject", "inspector", {})]),
     ("accident", "closed"): accident(
-        [OPEN, NOT_WORK_ACCIDENT, ANNOUNCE, ("close", "inspector", {})]
+        [OPEN, NOT_WORK_ACCIDENT, ANNOUNCE, WAIVE, ("close", "inspector", {})]
     ),
     ("accident", "recorded"): commune_record([("record_event", "commune", {})]),
     ("accident", "declared/commune_record"): commune_record([]),
@@ -312,7 +317,7 @@ PATHS: dict[tuple[str, str], Callable[[], tuple[Case, People]]] = {
     ("incident", "announced"): declared_directly("incident", [OPEN, NOT_WORK_ACCIDENT, ANNOUNCE]),
     ("incident", "rejected"): declared_directly("incident", [("reject", "inspector", {})]),
     ("incident", "closed"): declared_directly(
-        "incident", [OPEN, NOT_WORK_ACCIDENT, ANNOUNCE, ("close", "inspector", {})]
+        "incident", [OPEN, NOT_WORK_ACCIDENT, ANNOUNCE, WAIVE, ("close", "inspector", {})]
     ),
 }
 

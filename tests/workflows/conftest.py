@@ -16,6 +16,8 @@ import pytest
 
 from workflows import get_workflow
 from workflows.base import Actor, CaseSnapshot, Context, DeadlineChange, Outcome, Transition
+from workflows.dossier import CATEGORIES
+from workflows.dossier_rules import DOCUMENTS_FACT
 from workflows.fields import parse_payload
 from workflows.law.rules import RuleBook
 
@@ -53,9 +55,16 @@ def snapshot(kind: str = "accident", state: str = "declared", **fields) -> CaseS
         commune_code="11311",
         declared_at=DECLARED,
         occurred_at=OCCURRED,
+        # What the engine supplies: no document attached yet (workflows.dossier_rules).
+        facts={DOCUMENTS_FACT: ()},
     )
     base.update(fields)
     return CaseSnapshot(**base)
+
+
+def attached(case: CaseSnapshot, *categories: str) -> CaseSnapshot:
+    """``case`` with documents of ``categories`` attached (all categories when none named)."""
+    return replace(case, facts={**case.facts, DOCUMENTS_FACT: categories or tuple(CATEGORIES)})
 
 
 def actor(role: str) -> Actor:
@@ -199,6 +208,7 @@ class Helpers:
     OCCURRED = OCCURRED
     victim = staticmethod(victim)
     snapshot = staticmethod(snapshot)
+    attached = staticmethod(attached)
     actor = staticmethod(actor)
     table = staticmethod(table)
     apply_outcome = staticmethod(apply_outcome)

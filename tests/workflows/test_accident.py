@@ -19,9 +19,13 @@ def _ctx(h, rules, case, role="system", payload=None):
 
 EXPECTED_TABLE = [
     ("announced", "close", "closed"),
+    ("announced", "mark_not_applicable", "announced"),
     ("announced", "reopen", "investigating"),
+    ("announced", "unmark_not_applicable", "announced"),
     ("closed", "reopen", "investigating"),
     ("concluded", "announce", "announced"),
+    ("concluded", "mark_not_applicable", "concluded"),
+    ("concluded", "unmark_not_applicable", "concluded"),
     ("declared", "open_investigation", "investigating"),
     ("declared", "record_death", "declared"),
     ("declared", "record_event", "recorded"),
@@ -29,6 +33,7 @@ EXPECTED_TABLE = [
     ("declared", "reject", "rejected"),
     ("investigating", "conclude", "concluded"),
     ("investigating", "extend_deadline", "investigating"),
+    ("investigating", "mark_not_applicable", "investigating"),
     ("investigating", "record_death", "investigating"),
     ("investigating", "record_scene_arrival", "investigating"),
     ("investigating", "refer_to_police", "suspended"),
@@ -36,9 +41,12 @@ EXPECTED_TABLE = [
     ("notified", "complete_declaration", "declared"),
     ("notified", "record_scene_arrival", "notified"),
     ("notified", "reject", "rejected"),
+    ("investigating", "unmark_not_applicable", "investigating"),
     ("recorded", "close", "closed"),
+    ("suspended", "mark_not_applicable", "suspended"),
     ("suspended", "record_death", "suspended"),
     ("suspended", "resume", "investigating"),
+    ("suspended", "unmark_not_applicable", "suspended"),
 ]
 
 
@@ -668,6 +676,8 @@ def test_close_waits_for_every_claim(h, declare, fire, refusal):
     open_child = replace(case, children=({"id": 5, "kind": "claim", "state": "assessed"},))
     assert "1 hồ sơ bồi thường" in refusal(open_child, "close", "inspector", now=meeting)
     closed_child = replace(case, children=({"id": 5, "kind": "claim", "state": "closed"},))
+    # The dossier complete (every paper attached): only the claims were waited for.
+    closed_child = h.attached(closed_child)
     assert refusal(closed_child, "close", "enterprise", now=meeting)  # province: inspector closes
     assert fire(closed_child, "close", "inspector", now=meeting).case.state == "closed"
 
@@ -712,14 +722,21 @@ def test_actions_offered_on_declared_enterprise_and_commune_cases(h, declare, of
 
 def test_actions_offered_while_investigating(h, declare, fire, offered):
     serious = _investigating(h, declare, fire, h.victim(1, "serious"))
-    assert offered(serious, "enterprise") == ["extend_deadline", "record_death", "conclude"]
-    assert offered(serious, "inspector") == ["refer_to_police", "record_death"]
+    # Papers are missing from the dossier: its keepers may mark one not applicable.
+    assert offered(serious, "enterprise") == [
+        "extend_deadline", "record_death", "conclude", "mark_not_applicable"
+    ]  # fmt: skip
+    assert offered(serious, "inspector") == [
+        "refer_to_police", "record_death", "mark_not_applicable"
+    ]  # fmt: skip
     light = _investigating(h, declare, fire, h.victim(1, "light"))
-    assert offered(light, "enterprise") == ["record_death", "conclude"]
+    assert offered(light, "enterprise") == ["record_death", "conclude", "mark_not_applicable"]
+    assert offered(h.attached(light), "enterprise") == ["record_death", "conclude"]
 
 
 def test_actions_offered_after_the_announcement(h, declare, fire, offered):
     case, meeting = _announced(h, declare, fire, h.victim(1, "death"))
+    case = h.attached(case)
     assert offered(case, "inspector", now=meeting) == ["reopen", "close"]
     late = meeting + timedelta(days=100)
     # The 90-day window judges the complaint date the inspector will enter, so reopen stays

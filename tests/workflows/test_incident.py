@@ -11,10 +11,16 @@ WF = get_workflow("incident")
 
 EXPECTED_TABLE = [
     ("announced", "close", "closed"),
+    ("announced", "mark_not_applicable", "announced"),
+    ("announced", "unmark_not_applicable", "announced"),
     ("concluded", "announce", "announced"),
+    ("concluded", "mark_not_applicable", "concluded"),
+    ("concluded", "unmark_not_applicable", "concluded"),
     ("declared", "open_investigation", "investigating"),
     ("declared", "reject", "rejected"),
     ("investigating", "conclude", "concluded"),
+    ("investigating", "mark_not_applicable", "investigating"),
+    ("investigating", "unmark_not_applicable", "investigating"),
 ]
 TEAM = [{"name": "Trần Thanh Tra", "organisation": "inspectorate", "role": "head"}]
 MINUTES = {
@@ -54,7 +60,7 @@ def test_illegal_trigger_has_no_transition(state, trigger):
     assert WF.transitions_for(trigger, state) == ()
 
 
-def test_inspector_walks_the_incident_to_closure(h, incident, fire):
+def test_inspector_walks_the_incident_to_closure(h, incident, fire, refusal):
     case = fire(incident(), "open_investigation", "inspector", {"team": TEAM}).case
     assert case.state == "investigating" and case.data["team"] == TEAM
     case = fire(case, "conclude", "inspector", MINUTES).case
@@ -70,6 +76,9 @@ def test_inspector_walks_the_incident_to_closure(h, incident, fire):
     ).case
     assert case.state == "announced"
     assert case.data["announcement"]["announced_at"] == meeting.isoformat()
+    # Closed once the dossier is complete (the minutes SafeCase issued count as present).
+    assert "Sơ đồ hiện trường" in refusal(case, "close", "inspector", now=meeting)
+    case = h.attached(case, "scene_record", "scene_sketch", "photos", "statements")
     assert fire(case, "close", "inspector", now=meeting).case.state == "closed"
 
 
