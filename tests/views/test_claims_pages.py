@@ -323,7 +323,7 @@ def test_the_enterprise_asks_for_convalescence_through_the_claim_page(client, lo
     login("dn1")
     page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
     assert 'name="request_item-benefit_item"' in page
-    today = clock.now().strftime("%d/%m/%Y")
+    today = clock.to_local(clock.now()).strftime("%d/%m/%Y")  # the day in Vietnam
     data = {
         "csrf_token": csrf_token_from(page),
         "version": str(claim.version),
@@ -348,7 +348,8 @@ def test_the_enterprise_asks_for_convalescence_through_the_claim_page(client, lo
 def test_the_union_sees_the_items_total_only(client, login, ent):
     claim = assessed_claim(ent, 25)
     act(claim, ent, "request_item", benefit_item="convalescence",
-        requested_on=stamp()[:10], convalescence_days=5)  # fmt: skip
+        requested_on=clock.to_local(clock.now()).date().isoformat(),  # the day in Vietnam
+        convalescence_days=5)  # fmt: skip
     make_user("union", username="cd1", enterprise=ent.enterprise)
     login("cd1")
     page = client.get(f"/cases/{claim.id}").get_data(as_text=True)
