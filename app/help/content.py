@@ -48,6 +48,13 @@ HELP: dict[str, RoleHelp] = {
             Step(("Khai báo ngay khi xảy ra: Khai báo ▸ tai nạn, bệnh nghề nghiệp hoặc sự cố.",
                   "Declare as soon as it happens: Declare ▸ accident, disease or incident."),
                  "cases.declare"),
+            Step(("Chưa có đủ thông tin người bị nạn? Báo tin nhanh ngay (thời gian, địa điểm, số "
+                  "người chết, bị thương, số điện thoại), rồi hoàn thiện khai báo trên trang vụ "
+                  "việc trước hạn.",
+                  "Not all the victims' details yet? Give a quick notice at once (when, where, "
+                  "how many dead and injured, a phone number), then complete the declaration "
+                  "on the case page before it is due."),
+                 "cases.notice"),
             Step(("Vụ cấp cơ sở: thành lập đoàn điều tra, lập biên bản, họp công bố (trang vụ "
                   "việc, mục Thao tác).",
                   "Enterprise-level accidents: form the team, write the minutes, hold the "
@@ -61,7 +68,8 @@ HELP: dict[str, RoleHelp] = {
             Step(("Tính thử bồi thường, trợ cấp trước khi ra quyết định.",
                   "Try the compensation calculators before deciding."), "calculations.page"),
         ),
-        limits=("declare_fatal", "investigation_days.light", "investigation_days.serious_one",
+        limits=("declare_fatal", "declaration_completion_hours", "investigation_days.light",
+                "investigation_days.serious_one",
                 "compensation_due_days", "insurance_filing_days",
                 "report_due.enterprise_accidents.half", "report_due.enterprise_accidents.year"),
         papers=(("Mẫu khai báo (Mẫu 01), biên bản điều tra, quyết định bồi thường: nút PDF trên "
@@ -135,13 +143,20 @@ HELP: dict[str, RoleHelp] = {
             Step(("Khai báo tai nạn của người làm việc không theo hợp đồng lao động.",
                   "Declare the accident of a worker without a labour contract."),
                  "cases.declare"),
+            Step(("Chưa có đủ thông tin người bị nạn? Báo tin nhanh ngay (thời gian, địa điểm, số "
+                  "người chết, bị thương, số điện thoại), rồi hoàn thiện khai báo trên trang vụ "
+                  "việc trước hạn.",
+                  "Not all the victims' details yet? Give a quick notice at once (when, where, "
+                  "how many dead and injured, a phone number), then complete the declaration "
+                  "on the case page before it is due."),
+                 "cases.notice"),
             Step(("Lập biên bản ghi nhận sự việc trên trang vụ việc.",
                   "Record the event on the case page."), "cases.index"),
             Step(("Nộp báo cáo 6 tháng và năm.", "File the half-year and annual reports."),
                  "reports.index"),
         ),
-        limits=("declare_fatal", "report_due.commune_accidents.half",
-                "report_due.commune_accidents.year"),
+        limits=("declare_fatal", "declaration_completion_hours",
+                "report_due.commune_accidents.half", "report_due.commune_accidents.year"),
     ),
     "insurance": RoleHelp(
         intro=("Cơ quan BHXH giải quyết hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp "

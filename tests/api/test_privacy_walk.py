@@ -81,6 +81,7 @@ NO_CASE_POSTS = {
     "admin.reset_password", "admin.reactivate_user",  # people, codes and rules: no case
     "api.calculate_compensation", "api.calculate_insurance",  # the caller's own figures
     "api.create_case", "cases.declare",  # a declaration: the caller's own case (or 403)
+    "api.create_notice", "cases.notice",  # a quick notice: the same
     "api.create_token", "auth.login", "auth.logout", "auth.change_password",
     "auth.set_language", "calculations.page",  # the session and the calculators
     "api.read_notification", "api.read_all_notifications", "notifications.read",

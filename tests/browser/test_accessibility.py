@@ -47,3 +47,36 @@ def test_no_wcag_violation_on_the_main_pages(world, page, username, language):
         if results.violations_count:
             found[path] = results.generate_report()
     assert not found, "\n\n".join(f"{path}:\n{report}" for path, report in found.items())
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_no_wcag_violation_on_the_quick_notice_pages(world, page, language):
+    """The quick notice (refused with its errors too), a case page with the notice's banner and
+    the full declaration started from it (#15)."""
+    from app.extensions import db
+    from app.models import User
+    from tests.factories import make_notice
+
+    employer = db.session.query(User).filter_by(username="dn1").one()
+    notice = make_notice(employer).id
+    # Read before committing: a read after it would open a transaction (BEGIN IMMEDIATE on
+    # SQLite) that keeps the live server from writing.
+    db.session.commit()
+    axe = Axe()
+    log_in(page, "dn1")
+    if language == "en":
+        _english(page)
+    found = {}
+    for path in ("/cases/declare/notice", f"/cases/{notice}", f"/cases/{notice}/complete"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        results = axe.run(page, options=WCAG_21_AA)
+        if results.violations_count:
+            found[path] = results.generate_report()
+    page.goto("/cases/declare/notice")
+    page.locator("form[data-testid=declare-form] button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    results = axe.run(page, options=WCAG_21_AA)
+    if results.violations_count:
+        found["refused notice"] = results.generate_report()
+    assert not found, "\n\n".join(f"{path}:\n{report}" for path, report in found.items())

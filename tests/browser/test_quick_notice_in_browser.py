@@ -108,3 +108,27 @@ def test_quick_notice_then_full_declaration(app, page, browser, live_server):
     expect(page.get_by_test_id("notice-facts")).to_contain_text("Trần Thị Hoa, cán bộ an toàn")
     expect(page.locator('[data-deadline="declaration"]')).to_contain_text("đã hoàn thành")
     no_sideways_scroll(page)
+
+
+def test_the_notice_pages_fit_a_phone(app, page):
+    from app.extensions import db
+    from tests.factories import make_notice
+
+    user = make_user("enterprise", username="hoa")
+    notice = make_notice(user).id
+    db.session.commit()  # after the read: the live server must be free to write
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "hoa")
+    for url, button in (
+        ("/cases/declare/notice", "Gửi tin báo"),
+        (f"/cases/{notice}/complete", "Gửi khai báo đầy đủ"),
+    ):
+        page.goto(url)
+        expect(page.get_by_role("button", name=button)).to_be_visible()
+        no_sideways_scroll(page)
+        page.get_by_role("button", name=button).click()  # refused: errors beside the inputs
+        expect(page.get_by_test_id("error-summary")).to_be_visible()
+        no_sideways_scroll(page)
+    page.goto(f"/cases/{notice}")
+    expect(page.get_by_test_id("complete-declaration")).to_be_in_viewport()
+    no_sideways_scroll(page)
