@@ -1,5 +1,5 @@
-""" "My workers" filtered by a code: part of a claim's code or of its accident's, in any letter
-case, not only the whole code (#15)."""
+"""The "my workers" list filtered by a code: part of a claim's code or of its accident's, in
+any letter case, not only the whole code (#15)."""
 
 from __future__ import annotations
 
