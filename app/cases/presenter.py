@@ -60,6 +60,7 @@ from workflows.declaration import (
     THIRD_PARTY_LABELS,
 )
 from workflows.diagram import mermaid
+from workflows.dossier import CATEGORIES as DOSSIER_CATEGORIES
 from workflows.dossier_rules import TRIGGERS as DOSSIER_TRIGGERS
 from workflows.law.classification import (
     DISEASE_OUTCOME_LABELS,
@@ -467,6 +468,9 @@ def _event_value(definition, event, fields, key: str, value, victims, outcomes) 
     """(kind, value) of one payload entry; a paper's cause by the step's label."""
     if event.trigger == "issue_paper" and key == "cause" and isinstance(value, str):
         return ("text", paper_cause_label(definition, value))
+    if key == "category" and isinstance(value, str) and value in DOSSIER_CATEGORIES:
+        # A dossier item marked (or unmarked) not applicable, by the paper's name.
+        return ("text", DOSSIER_CATEGORIES[value])
     return typed_value(fields.get(key), value, victims, key, outcomes)
 
 

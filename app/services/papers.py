@@ -36,6 +36,7 @@ from app.formatting import format_date, format_datetime
 from app.models import Case, User
 from app.services.pdf import VietnamesePDF
 from app.services.privacy import HIDDEN, data_shown, national_id_shown
+from workflows import get_workflow
 from workflows.base import ORGANISATION_LABELS, parse_iso
 from workflows.declaration import GENDER_LABELS
 from workflows.law.classification import LEVEL_ON_PAPERS, OUTCOME_ON_PAPERS, SEVERITY_IN_TEXT
@@ -383,8 +384,13 @@ TITLES = {
 
 
 def has_declaration(case: Case) -> bool:
-    """Whether ``case``'s kind has a declaration paper (a claim is opened, not declared)."""
-    return case.kind in TITLES
+    """Whether ``case`` has a declaration paper: its kind is declared (a claim is opened, not
+    declared) and it is not a quick notice still waiting for its full declaration (a notice
+    has counts, not people: Form 01 is issued when it is completed)."""
+    if case.kind not in TITLES:
+        return False
+    spec = get_workflow(case.kind).declaration
+    return spec is None or spec.notice is None or case.state != spec.notice.state
 
 
 def declaration_script(case: Case, *, medical: bool) -> PaperScript:

@@ -285,3 +285,26 @@ def test_a_notice_counts_in_the_statistics_once_completed_and_only_once(api, w):
         == 200
     )
     assert accidents() == (1, 3, 1)
+
+
+def test_form_01_is_issued_when_the_notice_is_completed_never_before(api, w, t):
+    """A notice has counts, not people: no Form 01 while it waits (asking for it does not
+    freeze one), the first version is issued by the completion and names the victims."""
+    from app.models import IssuedPaper
+
+    case = notified(api, w.ent, notice_body(w.commune.code))
+    assert api.get(f"/cases/{case['id']}/papers/declaration.pdf", w.ent).status_code == 404
+    db.session.expire_all()
+    assert (
+        db.session.scalars(select(IssuedPaper).where(IssuedPaper.case_id == case["id"])).all() == []
+    )
+    response = api.post(
+        f"/cases/{case['id']}/actions/complete_declaration",
+        w.ent,
+        json=completion(case, w.commune.code),
+    )
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    [issued] = db.session.scalars(select(IssuedPaper).where(IssuedPaper.case_id == case["id"]))
+    assert (issued.name, issued.version, issued.cause) == ("declaration", 1, "complete_declaration")
+    assert api.get(f"/cases/{case['id']}/papers/declaration.pdf", w.ent).status_code == 200

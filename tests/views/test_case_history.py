@@ -163,3 +163,17 @@ def test_a_disease_victim_has_the_disease_in_the_history_too(app, signed_in):
     assert "Phạm Văn Bụi — Mắc bệnh nghề nghiệp" in entry
     assert "Lê Văn Phổi — Tử vong" in entry
     assert "Bị thương" not in entry
+
+
+def test_a_dossier_item_marked_not_applicable_is_named_in_the_history(app, signed_in):
+    """The history names the paper marked "không áp dụng", never its code (scene_record)."""
+    from tests.api.claim_flow import announce_accident
+    from tests.factories import waive_dossier
+    from workflows.dossier import CATEGORIES
+
+    ent = make_user("enterprise", username="dn6")
+    accident = waive_dossier(announce_accident(ent, ("light",)), ent)
+    text = "\n".join(history(signed_in("dn6"), accident))
+    marked = [code for code in CATEGORIES if CATEGORIES[code] in text]
+    assert marked, text
+    assert not any(re.search(rf"\b{code}\b", text) for code in CATEGORIES)
