@@ -16,6 +16,13 @@ from app.models import Case, CaseEvent, Notification, Task
 from tests.factories import accident_body, notice_body, victim_body
 
 
+@pytest.fixture
+def app_config(app_config):
+    """These tests read what the notices say, not how they travel: jobs run in-process even in
+    the Redis run, so a notice exists when the request returns."""
+    return {**app_config, "REDIS_URL": None, "JOBS_INLINE": True}
+
+
 def notified(api, user, body) -> dict:
     response = api.post("/cases/notices", user, json=body)
     assert response.status_code == 201, response.get_json()
@@ -158,7 +165,9 @@ def test_completing_moves_to_declared_with_the_clock_of_the_notice(api, w, t):
     assert t.due(done, "scene_arrival") == t.NOW + timedelta(hours=2)
     assert done["data"]["notice"]["counts_differ"] is False
     assert done["actions"] == ["record_death"]  # what a declared case offers its declarer
-    event = events_of(case["id"])[-1]
+    # The completion, then Form 01 issued after it (the notice had none).
+    event, issued = events_of(case["id"])[-2:]
+    assert issued.trigger == "issue_paper" and issued.payload["paper"] == "declaration"
     assert (event.trigger, event.from_state, event.to_state) == (
         "complete_declaration",
         "notified",
