@@ -332,8 +332,9 @@ def _check_content(stored: _Stored, filename: str) -> str:
     return kind
 
 
-def _lock(case_id: int) -> Case:
-    # The audit chain is appended under the case row lock, as the engine does.
+def lock_case(case_id: int) -> Case:
+    """The case row, locked for this transaction (re-read): the audit chain is appended under
+    the case row lock, as the engine does (documents here, issued papers too)."""
     return db.session.execute(
         select(Case)
         .where(Case.id == case_id)
@@ -382,7 +383,7 @@ def upload_document(
 
 def _record(user, case_id, stored: _Stored, kind, category, filename, note, ip) -> Document:
     with unit_of_work():
-        case = _lock(case_id)
+        case = lock_case(case_id)
         if _is_final(case):
             raise Conflict(N_("Vụ việc đã kết thúc; không bổ sung tài liệu."))
         # The state may have moved on while the file streamed in.

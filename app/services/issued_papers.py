@@ -52,7 +52,7 @@ from app.services import papers
 from app.services.audit import append_event, canonical_json, stored_json
 from app.services.case_snapshot import snapshot
 from app.services.cases import get_visible_case
-from app.services.documents import stored_path
+from app.services.documents import lock_case, stored_path
 from app.services.papers_claims import decision_script, has_decision
 from app.services.privacy import AUDIENCES, FULL, audience_of, has_medical_content, read_medical
 from app.services.unit_of_work import unit_of_work
@@ -281,7 +281,7 @@ def reissue_paper(user, case_id: int, name: str, raw_reason: Any, *, ip=None) ->
         raise kind.missing(case)
     reason = _reason(raw_reason)
     with unit_of_work():
-        locked = _lock(case_id)
+        locked = lock_case(case_id)
         paper = issue(
             locked, locked, name, actor=user.username, role=user.role, cause=REISSUE,
             at=now(), reason=reason, ip=ip,
@@ -308,16 +308,6 @@ def _reason(raw: Any) -> str:
     if len(reason) > REASON_MAX:
         raise ValidationFailed({"reason": [N_("Lý do tối đa %(n)s ký tự.", n=REASON_MAX)]})
     return reason
-
-
-def _lock(case_id: int) -> Case:
-    # The audit chain is appended under the case row lock, as the engine does.
-    return db.session.execute(
-        select(Case)
-        .where(Case.id == case_id)
-        .with_for_update(of=Case)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,7 +365,7 @@ def _issue_on_first_request(case_id: int, name: str) -> IssuedPaper:
     """Issue a paper of a case declared before papers were stored, from its data now, by the
     system; one transaction. Two first requests at once issue it once (the row lock)."""
     with unit_of_work():
-        case = _lock(case_id)
+        case = lock_case(case_id)
         paper = latest(case_id, name) or issue(
             case, case, name, actor=SYSTEM, role=SYSTEM, cause=FIRST_REQUEST, at=now()
         )
@@ -409,7 +399,7 @@ def _store(case: Case, paper: IssuedPaper, audience: str) -> IssuedPaperFile:
         out.write(drawn)
     try:
         with unit_of_work():
-            locked = _lock(case.id)
+            locked = lock_case(case.id)
             found = _stored(paper, audience)
             if found is not None:
                 path.unlink(missing_ok=True)
