@@ -276,8 +276,13 @@ def declaration_errors(user, body: dict[str, Any]) -> dict[str, list[str]]:
 
     :raises PermissionDenied: the role may not declare this kind.
     """
+    return _errors_of(_checked, user, body)
+
+
+def _errors_of(check, user, body: dict[str, Any]) -> dict[str, list[str]]:
+    """The errors ``check(user, body)`` refuses with (empty: none)."""
     try:
-        _checked(user, body)
+        check(user, body)
     except ValidationFailed as refused:
         return dict(refused.errors)
     return {}
@@ -349,11 +354,7 @@ def notice_errors(user, body: dict[str, Any]) -> dict[str, list[str]]:
 
     :raises PermissionDenied: the role may not declare this kind.
     """
-    try:
-        _checked_notice(user, body)
-    except ValidationFailed as refused:
-        return dict(refused.errors)
-    return {}
+    return _errors_of(_checked_notice, user, body)
 
 
 def give_notice(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
