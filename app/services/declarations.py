@@ -305,7 +305,23 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
     kind, clean, incident = _checked(user, body)
     victims = [_victim(v, clean["occurred_at"]) for v in clean.get("victims", ())]
     data, payload = RECORDS[kind](clean, victims, incident)
-    new = NewCase(
+    new = _declared_case(
+        user,
+        kind,
+        clean,
+        data,
+        victims=victims,
+        event_payload=payload,
+        linked_incident_id=incident.id if incident is not None else None,
+    )
+    return _create(new, user, ip)
+
+
+def _declared_case(user, kind: str, clean: dict, data: dict, **rest) -> NewCase:
+    """The case ``user`` opens from a checked declaration or notice ``clean``: who declared it
+    (its enterprise, or none for a commune), when, where and the account, and ``data`` beside
+    the declarer's role; ``rest`` are the other ``NewCase`` fields."""
+    return NewCase(
         kind=kind,
         enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
         commune_code=clean["commune_code"],
@@ -315,11 +331,8 @@ def declare(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
         description=clean.get("description", ""),
         labour_relation=clean["labour_relation"],
         data={"declared_by_role": user.role, **data},
-        victims=victims,
-        event_payload=payload,
-        linked_incident_id=incident.id if incident is not None else None,
+        **rest,
     )
-    return _create(new, user, ip)
 
 
 # -- the quick notice and its completion ---------------------------------------------------------
@@ -378,16 +391,11 @@ def give_notice(user, body: dict[str, Any], *, ip: str | None = None) -> Case:
     kind, clean = _checked_notice(user, body)
     spec = notice_spec(kind)
     notice = {i.name: clean[i.name] for i in spec.inputs if i.name not in NOTICE_COLUMNS}
-    new = NewCase(
-        kind=kind,
-        enterprise_id=user.enterprise_id if user.role == "enterprise" else None,
-        commune_code=clean["commune_code"],
-        declared_by_id=user.id,
-        occurred_at=clean["occurred_at"],
-        location=clean.get("location", ""),
-        description=clean.get("description", ""),
-        labour_relation=clean["labour_relation"],
-        data={"declared_by_role": user.role, "notice": notice},
+    new = _declared_case(
+        user,
+        kind,
+        clean,
+        {"notice": notice},
         event_payload={
             "occurred_at": clean["occurred_at"].isoformat(),
             "commune_code": clean["commune_code"],
