@@ -197,7 +197,14 @@ def _work_list(query, awaited: tuple[str, ...], page: int, per_page: int):
     (OFFSET: the cursor is for the newest-first order)."""
     waiting = (
         select(CaseDeadline.case_id, func.min(CaseDeadline.started_at).label("since"))
-        .where(CaseDeadline.name.in_(awaited), CaseDeadline.met_at.is_(None))
+        # Running deadlines only (not met, not paused), as the docstring says: read from the
+        # partial index of running deadlines (ix_case_deadline_running), whose size is the open
+        # work, not every deadline ever set.
+        .where(
+            CaseDeadline.name.in_(awaited),
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.paused_at.is_(None),
+        )
         .group_by(CaseDeadline.case_id)
         .subquery()
     )
