@@ -408,7 +408,13 @@ def has_all_claims_closed(ctx: Context) -> Reason | None:
     open_claims = [
         c for c in ctx.case.children if c.get("kind") == "claim" and c.get("state") != "closed"
     ]
-    return unless(not open_claims, f"Còn {len(open_claims)} hồ sơ bồi thường chưa đóng.")
+    # Said in full: a user closing the accident does not know the claims hold it open.
+    return unless(
+        not open_claims,
+        f"Chưa đóng được vụ việc: còn {len(open_claims)} hồ sơ bồi thường, trợ cấp của người "
+        "lao động chưa đóng. Vụ việc chỉ đóng khi mọi hồ sơ đã đóng (danh sách ở mục Hồ sơ "
+        "bồi thường, trợ cấp).",
+    )
 
 
 # -- predicates (pure; None = holds, else the Vietnamese reason it does not) --------------------

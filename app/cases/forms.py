@@ -348,6 +348,8 @@ class ActionForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.general_errors: list[str] = []
+        # Parts of the case page a general error is about (anchor, label): see SECTION_ERRORS.
+        self.section_links: list[tuple[str, str]] = []
         self.group_errors: dict[str, list[str]] = {}
         # For each row field: the position in ``entries`` of each row sent in the payload.
         self.row_map: dict[str, list[int]] = {}
@@ -519,6 +521,13 @@ def _add(field, messages: list[str]) -> None:
     field.errors = list(field.errors or []) + list(messages)
 
 
+# An error about a part of the case page rather than an input of the form (a guard's
+# ``Reason.field``) links to that part: closing refused for a missing paper opens the dossier.
+SECTION_ERRORS: dict[str, tuple[str, str]] = {
+    "dossier": ("documents", _l("Đến mục Hồ sơ, tài liệu")),
+}
+
+
 def apply_errors(form, errors: dict[str, list[str]], rows: dict[str, list[int]]) -> None:
     """Attach ``errors`` (paths such as ``team.0.name``) to the form's inputs.
 
@@ -531,6 +540,10 @@ def apply_errors(form, errors: dict[str, list[str]], rows: dict[str, list[int]])
         target = form._fields.get(head) if head not in ("csrf_token", "version") else None
         if target is None:
             form.general_errors.extend(messages)
+            section = SECTION_ERRORS.get(head)
+            links = getattr(form, "section_links", None)
+            if section is not None and links is not None and section not in links:
+                links.append(section)
         elif head in rows:
             _apply_row_error(form, target, head, rest, messages, rows[head])
         elif isinstance(target, FieldList):

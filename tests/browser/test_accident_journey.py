@@ -221,6 +221,9 @@ def test_inspector_closes_an_accident_once_its_dossier_is_complete(app, page, tm
     expect(summary).to_contain_text("hồ sơ còn thiếu 5 tài liệu bắt buộc")
     expect(summary).to_contain_text("Sơ đồ hiện trường")
     expect(page.get_by_test_id("case-state")).to_have_text("Đã công bố")
+    # The refusal leads to where the papers are added or waived.
+    summary.get_by_role("link", name="Đến mục Hồ sơ, tài liệu").click()
+    expect(page).to_have_url(re.compile(r"#documents$"))
 
     # A photo of the scene is uploaded.
     documents.get_by_label("Loại tài liệu").select_option("photos")
