@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true, tuple_
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, lazyload, selectinload
 
 from app.clock import VN_TZ, as_utc, now, to_local
 from app.errors import PermissionDenied, ValidationFailed
@@ -127,7 +127,14 @@ def _days_late(due_at: datetime | None, at: datetime) -> int | None:
     return max(1, math.ceil((at - due_at) / timedelta(days=1)))
 
 
-def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[str]) -> WorkerRow:
+def _row(
+    case: Case,
+    victim: Victim | None,
+    accident_code: str | None,
+    user,
+    at: datetime,
+    actions: list[str],
+) -> WorkerRow:
     # What the user may see of it: no benefit kind for the union (app.services.privacy).
     data = data_view(user, case)
     comp = data.get("compensation") or {}
@@ -143,7 +150,7 @@ def _row(case: Case, victim: Victim | None, user, at: datetime, actions: list[st
         national_id=national_id_for(user, victim.national_id if victim else ""),
         enterprise_name=case.enterprise.name if case.enterprise else "—",
         accident_id=case.parent_id,
-        accident_code=case.parent.code if case.parent else "—",
+        accident_code=accident_code or "—",
         death=bool(data.get("death")),
         minimum_vnd=comp.get("minimum_vnd"),
         paid_vnd=comp.get("paid_vnd") or 0,
@@ -319,26 +326,29 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
 
 def _load_rows(user, ids: list[int], at: datetime) -> list[WorkerRow]:
     """The rows of the claims ``ids``, in that order: one statement for the claims with
-    their worker and accident, and one per eager-loaded collection."""
+    their worker, enterprise and accident's code, and one for their deadlines.
+
+    Only what a row shows is read: of the accident its code (not its declaration, the largest
+    JSON of all), no commune. The engine's action check reads a claim's columns and data; its
+    guards read no related rows (only effects do, when an action is fired), and a snapshot
+    loads any it would ask for on first read."""
     if not ids:
         return []
+    accident = aliased(Case)
     loaded = db.session.execute(
-        select(Case, Victim)
+        select(Case, Victim, accident.code)
         .outerjoin(Victim, Victim.id == Case.victim_id)
+        .outerjoin(accident, accident.id == Case.parent_id)
         .where(Case.id.in_(ids))
-        .options(
-            joinedload(Case.parent),
-            selectinload(Case.deadlines),
-            selectinload(Case.victims),
-            selectinload(Case.children),
-        )
+        .options(lazyload(Case.commune), defer(Case.search_text), selectinload(Case.deadlines))
     ).all()
-    by_id = {case.id: (case, victim) for case, victim in loaded}
+    by_id = {case.id: (case, victim, code) for case, victim, code in loaded}
     rules = load_rulebook()
     rows = []
     for case_id in ids:
-        case, victim = by_id[case_id]
-        rows.append(_row(case, victim, user, at, available_actions(case, user, rules)))
+        case, victim, accident_code = by_id[case_id]
+        actions = available_actions(case, user, rules)
+        rows.append(_row(case, victim, accident_code, user, at, actions))
     return rows
 
 
