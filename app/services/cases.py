@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, defer, lazyload, load_only, selectinload
 
 from app.clock import as_utc, now
 from app.errors import NotFound, ValidationFailed
@@ -34,12 +34,22 @@ from workflows.fields import as_case_code
 PAGE_SIZE = 25
 # The cursor of the case list names this list (a reports or inbox cursor is refused here).
 CASES_CURSOR = "cases"
-# What a list row shows, loaded per page in one query each instead of once per case (N+1).
+# What the API's listed case shows, loaded per page in one query each instead of once per
+# case (N+1), and only that: of its claims their ids; of a claim's accident what "parent"
+# names and its victims (the claim's worker is one of them) — not the accident's declaration
+# (the largest JSON there is), enterprise or commune; nobody's search text. A column left out
+# is read on first use, so nothing is wrong if a caller reads more, only slower.
+_NAMED_PARENT = (Case.id, Case.kind, Case.code, Case.state, Case.severity, Case.occurred_at)
 LIST_LOADS = (
+    defer(Case.search_text),
     selectinload(Case.victims),
     selectinload(Case.deadlines),
-    selectinload(Case.children),
-    selectinload(Case.parent).selectinload(Case.victims),
+    selectinload(Case.children).options(
+        load_only(Case.id, Case.parent_id), lazyload(Case.enterprise), lazyload(Case.commune)
+    ),
+    selectinload(Case.parent)
+    .options(load_only(*_NAMED_PARENT), lazyload(Case.enterprise), lazyload(Case.commune))
+    .selectinload(Case.victims),
 )
 
 
