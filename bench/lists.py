@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
     from sqlalchemy import event, func, select
 
     from app.extensions import db
-    from app.models import Case, Enterprise, User
+    from app.models import Case, Enterprise, Task, User
     from app.services import claims, inbox
     from app.services.cases import CaseFilters, list_case_rows, list_cases
     from app.services.paging import encode_cursor
@@ -140,6 +140,23 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
             session.scalar(
                 select(User.username).where(
                     User.role == "enterprise", User.enterprise_id == big_enterprise
+                )
+            )
+        )
+        # The enterprise with the fewest cases among those with an open task of their own:
+        # before tasks carried their case's scope, its inbox walked every open task.
+        small_enterprise = session.scalar(
+            select(Case.enterprise_id)
+            .join(Task, Task.case_id == Case.id)
+            .where(Task.closed_at.is_(None), Task.role == "enterprise")
+            .group_by(Case.enterprise_id)
+            .order_by(func.count().asc(), Case.enterprise_id)
+            .limit(1)
+        )
+        small_enterprise_user = user(
+            session.scalar(
+                select(User.username).where(
+                    User.role == "enterprise", User.enterprise_id == small_enterprise
                 )
             )
         )
@@ -300,14 +317,27 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one list per blo
             scenarios.append(Scenario(name, call, page_sql, count_sql, params, deep_key=deep))
 
         inbox_list("inbox inspector", inspector, "TRUE", {})
+        # A scoped inbox by hand reads the task's own copy of its case's scope (migration
+        # 0013), as the service does, and keeps the case's condition (visibility).
         inbox_list(
             "inbox enterprise (largest)",
             enterprise_user,
-            "c.enterprise_id = %(e)s",
+            "t.enterprise_id = %(e)s AND c.enterprise_id = %(e)s",
             {"e": big_enterprise},
         )
+        inbox_list(
+            "inbox enterprise (smallest with a task)",
+            small_enterprise_user,
+            "t.enterprise_id = %(e)s AND c.enterprise_id = %(e)s",
+            {"e": small_enterprise_user.enterprise_id},
+        )
         inbox_list("inbox union (city)", union, "TRUE", {})
-        inbox_list("inbox commune", commune_user, "c.commune_code = %(m)s", {"m": big_commune})
+        inbox_list(
+            "inbox commune",
+            commune_user,
+            "t.commune_code = %(m)s AND c.commune_code = %(m)s",
+            {"m": big_commune},
+        )
 
         def workers_list(name, who, scope: str, params: dict) -> None:
             def call(cursor, page):

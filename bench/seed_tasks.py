@@ -143,6 +143,8 @@ def add_open_tasks(say: Callable[[str], None] = print, *, batch: int = BATCH) ->
                     {
                         "case_id": case["id"],
                         "case_kind": case["kind"],
+                        "enterprise_id": case["enterprise_id"],
+                        "commune_code": case["commune_code"],
                         "name": open_task.task.name,
                         "role": open_task.role,
                         "title_vi": open_task.task.title_vi,

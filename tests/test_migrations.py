@@ -350,3 +350,48 @@ def test_0010_fills_the_search_text_of_existing_cases_and_downgrades(tmp_path):
     assert expected == texts == again
     assert "search_text" not in columns
     assert not indexes & {"ix_case_search_text_trgm", "ix_case_victim_id", "ix_victim_national_id"}
+
+
+def test_0013_copies_each_tasks_case_scope_and_downgrades(tmp_path):
+    """Backfill: every task gets its case's enterprise and commune (an enterprise's case, a
+    commune-declared one with none); downgrading removes the two indexes and columns."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import insert, inspect, select, update
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        upgrade(revision="0012")
+        tables = _tables()
+        with db.engine.begin() as connection:
+            _old_cases(connection, tables, {1: "accident", 2: "accident"})
+            connection.execute(
+                insert(tables["enterprise"]).values(
+                    id=7, tax_code="0200000007", name="Công ty Bảy", commune_code="11311",
+                    workers=10, female_workers=0,
+                    created_at=AT, updated_at=AT,
+                )
+            )  # fmt: skip
+            connection.execute(update(tables["case"]).where(tables["case"].c.id == 1)
+                               .values(enterprise_id=7))  # fmt: skip
+            for task_id, case_id in ((1, 1), (2, 2), (3, 1)):
+                connection.execute(
+                    insert(tables["task"]).values(
+                        id=task_id, case_id=case_id, name="open_investigation",
+                        role="enterprise", title_vi="", title_en="", opened_at=AT,
+                    )
+                )  # fmt: skip
+        upgrade(revision="0013")
+        task = _tables()["task"]
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                select(task.c.id, task.c.enterprise_id, task.c.commune_code).order_by(task.c.id)
+            ).all()
+        indexes = {i["name"] for i in inspect(db.engine).get_indexes("task")}
+        downgrade(revision="0012")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("task")}
+        after = {i["name"] for i in inspect(db.engine).get_indexes("task")}
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, 7, "11311"), (2, None, "11311"), (3, 7, "11311")]
+    assert {"ix_task_inbox_enterprise", "ix_task_inbox_commune"} <= indexes
+    assert not {"enterprise_id", "commune_code"} & columns
+    assert not {"ix_task_inbox_enterprise", "ix_task_inbox_commune"} & after

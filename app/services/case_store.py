@@ -95,9 +95,14 @@ _by_code = select(
     CASE.c.commune_code,
     *(CASE.c[column] for column in _DERIVED_COLUMNS),
 ).where(CASE.c.code == bindparam("code"))
-_open_tasks = select(TASK.c.id, TASK.c.name, TASK.c.role, TASK.c.due_at).where(
-    TASK.c.case_id == bindparam("case_id"), TASK.c.closed_at.is_(None)
-)
+_open_tasks = select(
+    TASK.c.id,
+    TASK.c.name,
+    TASK.c.role,
+    TASK.c.due_at,
+    TASK.c.enterprise_id,
+    TASK.c.commune_code,
+).where(TASK.c.case_id == bindparam("case_id"), TASK.c.closed_at.is_(None))
 _update_task = update(TASK).where(TASK.c.id == bindparam("_id"))
 _insert_task = insert(TASK)
 _insert_outbox = insert(OUTBOX)
@@ -191,6 +196,13 @@ def find_by_code(code: str):
 
 def load_open_tasks(case_id: int):
     return _run(_open_tasks, {"case_id": case_id}).all()
+
+
+def set_task_scope(task_ids: list[int], scope: Mapping[str, Any]) -> None:
+    """Tasks ``task_ids`` take ``scope`` (their case's ``enterprise_id`` and
+    ``commune_code``)."""
+    if task_ids:
+        _run(_update_task, [{"_id": task_id, **scope} for task_id in task_ids])
 
 
 def close_tasks(task_ids: list[int], at: datetime) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, false, or_, select, tuple_
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload, load_only
 from sqlalchemy.sql.elements import True_
 
 from app.clock import now
@@ -31,7 +31,7 @@ from app.services.paging import (
     decode_cursor,
     encode_cursor,
 )
-from app.services.visibility import case_filter
+from app.services.visibility import case_filter, task_scope
 from workflows import REGISTRY
 
 INBOX_CURSOR = "tasks"
@@ -113,7 +113,9 @@ def _base_and_count(
     user, filters: TaskFilters, at: datetime, cap: int | None
 ) -> tuple[Select, Count]:
     """The inbox's SELECT (tasks joined to their case, filtered) and its count up to ``cap``."""
-    own = [Task.closed_at.is_(None), Task.role == user.role]
+    # task_scope: the user's own open tasks from its index (an enterprise's, a commune's),
+    # not every open task of the role filtered by the case join below, which still decides.
+    own = [Task.closed_at.is_(None), Task.role == user.role, task_scope(user)]
     if filters.overdue:
         own.append(or_(Task.overdue_at.is_not(None), Task.due_at < at))
     on_case = [case_filter(user)]
@@ -134,6 +136,15 @@ def open_count(user, cap: int) -> Count:
     return _base_and_count(user, TaskFilters(), now(), cap)[1]
 
 
+# What an inbox row shows of its case (code, kind; its state and scope for the visibility
+# checks), from the join already made (not a second join of the eager load), without the
+# case's declaration, search text, enterprise or commune: a row reads a task, not a case.
+_CASE_SHOWN = contains_eager(Task.case).options(
+    load_only(Case.id, Case.code, Case.kind, Case.state, Case.enterprise_id, Case.commune_code),
+    lazyload(Case.enterprise),
+    lazyload(Case.commune),
+)
+
+
 def _read(query: Select, limit: int) -> list[Task]:
-    # The case comes from the join already made (not a second join of the eager load).
-    return list(db.session.scalars(query.options(contains_eager(Task.case)).limit(limit)))
+    return list(db.session.scalars(query.options(_CASE_SHOWN).limit(limit)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from app.models import Case, Enterprise, User
+from app.models import Case, Enterprise, Task, User
 from workflows import REGISTRY
 
 
@@ -44,17 +44,31 @@ def case_filter(user) -> ColumnElement[bool]:
     return or_(scope, *shared) if shared else scope
 
 
-def _scope_filter(user, role: str | None) -> ColumnElement[bool]:
+def _scope_filter(user, role: str | None, on=Case) -> ColumnElement[bool]:
+    """The role's scope on ``on``'s ``enterprise_id`` and ``commune_code`` (a case's, or the
+    copies a task keeps of its case's)."""
     if role == "inspector":
         return true()
     if role == "enterprise":
-        return Case.enterprise_id == user.enterprise_id
+        return on.enterprise_id == user.enterprise_id
     if role == "union":
         # A grassroots union sees its enterprise; the city federation sees the whole city.
-        return Case.enterprise_id == user.enterprise_id if user.enterprise_id else true()
+        return on.enterprise_id == user.enterprise_id if user.enterprise_id else true()
     if role == "commune":
-        return Case.commune_code == user.commune_code
+        return on.commune_code == user.commune_code
     return false()
+
+
+def task_scope(user) -> ColumnElement[bool]:
+    """``case_filter``'s scope on a task's copy of its case's (``Task.enterprise_id``,
+    ``Task.commune_code``): implied by ``case_filter`` for a role no kind is shared with, so
+    an inbox adds it to read the role's open tasks from its own index (migration 0013); TRUE
+    for a role a kind is shared with (those cases lie outside its scope). What a user may see
+    is still ``case_filter``'s answer on the case."""
+    role = getattr(user, "role", None)
+    if _shared_columns(role):
+        return true()
+    return _scope_filter(user, role, Task)
 
 
 def enterprise_filter(user) -> ColumnElement[bool]:

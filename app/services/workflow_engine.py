@@ -745,10 +745,16 @@ def _expire_written(case: Case) -> None:
 
 
 def sync_tasks(case, definition: WorkflowDefinition, snap: CaseSnapshot, at, rules) -> None:
-    """Open the tasks the case's state now waits on and close the ones it no longer does."""
+    """Open the tasks the case's state now waits on and close the ones it no longer does;
+    every task carries the case's scope (enterprise, commune: the scoped inboxes' index), and
+    an open one whose case moved scope (a completed quick notice naming another commune)
+    follows it."""
     wanted = {t.task.name: t for t in definition.open_tasks(snap, now=at, rules=rules)}
-    closed, moved = [], []
+    scope = {"enterprise_id": case.enterprise_id, "commune_code": case.commune_code}
+    closed, moved, rescoped = [], [], []
     for row in store.load_open_tasks(case.id):
+        if (row.enterprise_id, row.commune_code) != (case.enterprise_id, case.commune_code):
+            rescoped.append(row.id)
         match = wanted.pop(row.name, None)
         if match is None or match.role != row.role:
             closed.append(row.id)
@@ -757,6 +763,7 @@ def sync_tasks(case, definition: WorkflowDefinition, snap: CaseSnapshot, at, rul
             continue
         if row.due_at != match.due_at:
             moved.append((row.id, match.due_at))
+    store.set_task_scope(rescoped, scope)
     store.close_tasks(closed, at)
     store.move_task_due(moved)
     store.insert_tasks(
@@ -764,6 +771,7 @@ def sync_tasks(case, definition: WorkflowDefinition, snap: CaseSnapshot, at, rul
             {
                 "case_id": case.id,
                 "case_kind": case.kind,
+                **scope,
                 "name": open_task.task.name,
                 "role": open_task.role,
                 "title_vi": open_task.task.title_vi,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, CaseEvent, Notification, Task
-from tests.factories import accident_body, notice_body, victim_body
+from tests.factories import accident_body, make_commune, notice_body, victim_body
 
 
 @pytest.fixture
@@ -186,6 +186,23 @@ def test_completing_moves_to_declared_with_the_clock_of_the_notice(api, w, t):
     name = body["victims"][0]["full_name"]
     found = api.get("/cases", w.insp, query_string={"q": name}).get_json()["items"]
     assert [c["id"] for c in found] == [case["id"]]
+
+
+def test_open_tasks_follow_the_commune_the_completed_declaration_names(api, w, t):
+    """A notice names one commune, the declaration another: the case's open tasks carry the
+    commune it now has (the scoped inboxes read tasks by it)."""
+    elsewhere = make_commune(name="Phường Lê Chân")
+    case = notified(api, w.ent, notice_body(w.commune.code))
+    body = completion(case, elsewhere.code)
+    response = api.post(f"/cases/{case['id']}/actions/complete_declaration", w.ent, json=body)
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    open_tasks = db.session.scalars(
+        select(Task).where(Task.case_id == case["id"], Task.closed_at.is_(None))
+    ).all()
+    assert open_tasks and {(x.enterprise_id, x.commune_code) for x in open_tasks} == {
+        (w.enterprise.id, elsewhere.code)
+    }
 
 
 def test_a_declaration_that_differs_from_the_notice_is_accepted_and_marked(api, w, t):

@@ -218,6 +218,25 @@ def test_the_inbox_pages_soonest_first_undated_last_and_filters(client, api_toke
     assert bad.status_code == 422 and "kind" in bad.get_json()["errors"]
 
 
+def test_a_scoped_inbox_holds_its_own_tasks_only_each_with_its_cases_scope(officer):
+    """An enterprise's and a commune's inbox read their own tasks (by the scope each task
+    copies from its case, migration 0013): never another's, whoever has more."""
+    other = make_user("enterprise", enterprise=make_enterprise())
+    commune = make_user("commune")
+    other_commune = make_user("commune")
+    mine = declare_many(officer, 2)
+    theirs = declare_many(other, 3, start=NOW + timedelta(hours=1))
+    by_commune = make_accident(commune, ("light",))
+    make_accident(other_commune, ("light",))
+    for task in db.session.scalars(select(Task)):
+        case = db.session.get(Case, task.case_id)
+        assert (task.enterprise_id, task.commune_code) == (case.enterprise_id, case.commune_code)
+    assert {t.case_id for t in inbox.inbox(officer).items} == {c.id for c in mine}
+    assert {t.case_id for t in inbox.inbox(other).items} == {c.id for c in theirs}
+    page = inbox.inbox(commune)
+    assert {t.case_id for t in page.items} == {by_commune.id} and page.total == 1
+
+
 def test_the_inbox_page_filters_and_links_the_next_page(client, login, officer):
     declare_many(officer, 27)
     login("dn1")
