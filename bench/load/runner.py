@@ -999,7 +999,12 @@ def run(args) -> dict:
         prep_env = environment(args, tmp, redis=False)
         if args.reuse and holds_cases(args):
             print(f"Reusing {args.database}.")
-            result["prepare"] = {"periodic catch-up": catch_up(prep_env, logs)}
+            # Brought to the code's schema first: a database kept from an older run may lack a
+            # later migration.
+            result["prepare"] = {
+                "migrations": run_step(flask("db", "upgrade"), prep_env, logs / "migrate.log"),
+                "periodic catch-up": catch_up(prep_env, logs),
+            }
         else:
             print(f"Preparing {args.database} ({args.cases:,} cases)…", flush=True)
             result["prepare"] = prepare_database(args, prep_env, logs)
