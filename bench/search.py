@@ -62,6 +62,13 @@ def timed(fn, repeat: int) -> list[float]:
     return samples_of(fn, repeat)
 
 
+def _before(before) -> str:
+    """The old search's time, "over the limit" (None), or why it was not run (a string)."""
+    if isinstance(before, str):
+        return before
+    return ms(before) if before is not None else "over the limit"
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds * 1000:.0f} ms"
 
@@ -214,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                     ).fetchall(),
                     args.repeat,
                 )
-                before = None
+                # None: the old search ran past its limit; a string: it was not run.
+                before = "not run (--no-before)"
                 if not args.no_before:
                     before = old_search(conn, caller, q, args.before_timeout)
                 results.append(
@@ -227,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"p95 {ms(percentile(service_samples, 0.95))}, baseline p50 "
                     f"{ms(statistics.median(base_samples))} p95 "
                     f"{ms(percentile(base_samples, 0.95))}, before "
-                    f"{ms(before) if before is not None else '—'}",
+                    f"{_before(before)}",
                     flush=True,
                 )
     text = report(results, cases, args.repeat)
@@ -282,7 +290,7 @@ def report(results: list[tuple], cases: int, repeat: int) -> str:
             f"{ms(percentile(service, 0.95))} | {ms(statistics.median(base))} / "
             f"{ms(percentile(base, 0.95))} | {ratio:.2f}× **{verdict}** | "
             f"{ms(percentile(page, 0.95))} | "
-            f"{ms(before) if before is not None else 'over the limit'} | "
+            f"{_before(before)} | "
             f"{'yes' if same else '**no**'} |"
         )
     lines += ["", __doc__.split("\n\n", 1)[1].strip(), ""]
