@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import String, literal, null, select, union_all
 
 from app.extensions import db
 from app.models import HolidayAdjustment, RuleValue
 from workflows.law.rules import RuleBook
+
+# The administrator's dated rule values and holiday adjustments in one round trip (every
+# transition and every page that asks the engine reads them): (table, key or change, day,
+# value). Built once.
+_ROWS = union_all(
+    select(
+        literal("rule").label("source"),
+        RuleValue.key.label("name"),
+        RuleValue.valid_from.label("day"),
+        RuleValue.value.label("value"),
+    ),
+    select(
+        literal("holiday"),
+        HolidayAdjustment.change,
+        HolidayAdjustment.day,
+        null().cast(String),
+    ),
+)
 
 
 def _coerce(value: str) -> int | str:
@@ -16,10 +34,14 @@ def _coerce(value: str) -> int | str:
 
 def load_rulebook() -> RuleBook:
     """A RuleBook over the defaults with every dated row and holiday adjustment applied."""
-    rows = db.session.execute(select(RuleValue.key, RuleValue.valid_from, RuleValue.value)).all()
-    adjustments = db.session.execute(select(HolidayAdjustment.day, HolidayAdjustment.change)).all()
+    rules, added, removed = [], set(), set()
+    for source, name, day, value in db.session.execute(_ROWS):
+        if source == "rule":
+            rules.append((name, day, _coerce(value)))
+        elif name == "added":
+            added.add(day)
+        elif name == "removed":
+            removed.add(day)
     return RuleBook.with_rows(
-        [(key, valid_from, _coerce(value)) for key, valid_from, value in rows],
-        holidays_added=frozenset(day for day, change in adjustments if change == "added"),
-        holidays_removed=frozenset(day for day, change in adjustments if change == "removed"),
+        rules, holidays_added=frozenset(added), holidays_removed=frozenset(removed)
     )
