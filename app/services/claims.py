@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import aliased, defer, lazyload, selectinload
 
 from app.clock import VN_TZ, as_utc, now, to_local
@@ -284,9 +295,9 @@ def my_workers(
 
 
 def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> list[tuple]:
-    """The first ``limit`` claims after ``after`` as ``(run, key, case id, cursor id)``,
-    reading each run's ids with one statement (a run the status or the cursor rules out is
-    asked ``WHERE false``, so the statements are always the same)."""
+    """The first ``limit`` claims after ``after`` as ``(run, key, case id, cursor id)``, read
+    in one statement: each run's first ``limit`` ids after the cursor, glued by UNION ALL (a
+    run the status or the cursor rules out is asked ``WHERE false``), put in order here."""
     run_after, key_after, id_after = after if after is not None else (0, None, None)
     deadline, earlier = _DEADLINE, _EARLIER
     first_running = ~exists().where(
@@ -295,7 +306,7 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
         tuple_(earlier.due_at, earlier.id) < tuple_(deadline.due_at, deadline.id),
     )
     dated = (
-        select(Case.id, deadline.due_at, deadline.id)
+        select(Case.id.label("case_id"), deadline.due_at.label("key"), deadline.id.label("cid"))
         .select_from(deadline)
         .join(Case, Case.id == deadline.case_id)
         .where(*base, _running(deadline), first_running, Case.state != "closed")
@@ -304,14 +315,15 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
     if filters.overdue:
         dated = dated.where(deadline.due_at < at)
     running = _RUNNING
+    newest = (Case.id.label("case_id"), Case.declared_at.label("key"), Case.id.label("cid"))
     undated = (
-        select(Case.id, Case.declared_at, Case.id.label("cursor_id"))
+        select(*newest)
         .where(*base, Case.state != "closed")
         .where(~exists().where(running.case_id == Case.id, _running(running)))
         .order_by(Case.declared_at.desc(), Case.id.desc())
     )
     closed = (
-        select(Case.id, Case.declared_at, Case.id.label("cursor_id"))
+        select(*newest)
         .where(*base, Case.state == "closed")
         .order_by(Case.declared_at.desc(), Case.id.desc())
     )
@@ -322,7 +334,7 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
     }[filters.status]
     if filters.overdue:  # only a running deadline can be overdue
         wanted = (wanted[0], False, False)
-    found: list[tuple] = []
+    runs = []
     for run, (query, ascending) in enumerate(((dated, True), (undated, False), (closed, False))):
         if not wanted[run] or run < run_after:
             query = query.where(false())
@@ -330,9 +342,16 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
             columns = (deadline.due_at, deadline.id) if run == 0 else (Case.declared_at, Case.id)
             edge = (key_after, id_after)
             query = query.where(tuple_(*columns) > edge if ascending else tuple_(*columns) < edge)
-        rows = db.session.execute(query.limit(max(limit - len(found), 0))).all()
-        found += [(run, key, case_id, cursor_id) for case_id, key, cursor_id in rows]
-    return found
+        page = query.limit(limit).subquery()
+        runs.append(select(literal(run).label("run"), page.c.case_id, page.c.key, page.c.cid))
+    rows = db.session.execute(union_all(*runs)).all()
+
+    def in_order(row) -> tuple:
+        # The runs in turn; the first soonest due first, the others newest first.
+        moment = as_utc(row.key).timestamp()
+        return (row.run, moment, row.cid) if row.run == 0 else (row.run, -moment, -row.cid)
+
+    return [(r.run, r.key, r.case_id, r.cid) for r in sorted(rows, key=in_order)[:limit]]
 
 
 def _load_rows(user, ids: list[int], at: datetime) -> list[WorkerRow]:

@@ -273,6 +273,8 @@ def test_my_workers_pages_open_claims_by_urgency_and_filters(officer):
         cursor = page.next_cursor
     undated = sorted(treatment, key=lambda c: (c.declared_at, c.id), reverse=True)
     assert walked == [late.code, soon.code] + [c.code for c in undated]
+    # One page holding every run: the same order.
+    assert [row.code for row in claims.my_workers(union, per_page=10).rows] == walked
     overdue = claims.my_workers(union, claims.WorkerFilters(overdue=True))
     assert [row.code for row in overdue.rows] == [late.code] and overdue.total == 1
     by_accident = claims.my_workers(union, claims.WorkerFilters(code=treatment[0].parent.code))
