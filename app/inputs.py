@@ -179,15 +179,22 @@ def cursor_arg(name: str = "cursor") -> str | None:
     return (request.args.get(name) or "").strip() or None
 
 
-def first_page_instead(refused: ValidationFailed, endpoint: str, **args: Any):
+def first_page_instead(
+    refused: ValidationFailed, endpoint: str, *, filters: tuple[str, ...] = (), **args: Any
+):
     """A web list asked with a cursor its service refused (edited, cut short, another
-    list's): the list's first page with the same filters and a message saying why, instead
-    of an error page. Any other refusal is raised again (the error handler shows it).
+    list's), or with a value of one of its link-only ``filters`` it does not know (a
+    hand-edited ``?kind=``): the list's first page with the other filters and a message
+    saying why, instead of an error page. Any other refusal is raised again (the error
+    handler shows it).
 
-    :raises ValidationFailed: ``refused`` when it is not about the cursor.
+    :raises ValidationFailed: ``refused`` when it is about neither.
     """
-    if "cursor" not in refused.errors:
+    bad_filters = [name for name in filters if name in refused.errors]
+    if "cursor" not in refused.errors and not bad_filters:
         raise refused
+    for name in bad_filters:
+        args.pop(name, None)
     flask.flash(
         localize(N_("Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.")), "error"
     )

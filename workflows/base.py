@@ -107,10 +107,15 @@ class Reason(str):
     (409 / not offered)."""
 
     field: str | None
+    # The case is waiting on something outside this action (its claims still open): the
+    # action is not offered, but the page names it with this reason, so the user knows what
+    # it waits for (``WorkflowDefinition.waiting``) instead of seeing no action at all.
+    waiting: bool
 
-    def __new__(cls, message: str, field: str | None = None) -> Reason:
+    def __new__(cls, message: str, field: str | None = None, waiting: bool = False) -> Reason:
         reason = super().__new__(cls, message)
         reason.field = field
+        reason.waiting = waiting
         return reason
 
     @property
@@ -119,9 +124,12 @@ class Reason(str):
         return self.field is not None
 
 
-def unless(holds: bool, message: str, field: str | None = None) -> Reason | None:
-    """A predicate's answer: None when ``holds``, else the :class:`Reason` ``message``."""
-    return None if holds else Reason(message, field)
+def unless(
+    holds: bool, message: str, field: str | None = None, *, waiting: bool = False
+) -> Reason | None:
+    """A predicate's answer: None when ``holds``, else the :class:`Reason` ``message``
+    (``waiting``: the case waits on something else first, see :class:`Reason`)."""
+    return None if holds else Reason(message, field, waiting)
 
 
 # The one refusal for a role that may not fire a trigger (deny by default, STYLE.md point 10).
@@ -653,6 +661,24 @@ class WorkflowDefinition:
         if ctx.actor.role not in transition.roles:
             return Decision(transition, (Reason(ROLE_REFUSAL),), role_refused=True)
         return Decision(transition, self.refusals(transition, ctx))
+
+    def waiting(self, ctx: Context) -> tuple[tuple[str, tuple[Reason, ...]], ...]:
+        """The triggers ``ctx.actor``'s role could fire from the case's state but that wait on
+        something else first, with what they wait on: every guard that refuses says so
+        (``Reason.waiting``) or faults only input still to be typed, and at least one waits.
+        A refusal about the actor (not the investigating body) hides the trigger, as
+        ``offered`` does."""
+        found = []
+        for trigger in self.triggers():
+            for transition in self.transitions_for(trigger, ctx.case.state):
+                if ctx.actor.role not in transition.roles:
+                    continue
+                reasons = self.refusals(transition, ctx)
+                waits = tuple(r for r in reasons if r.waiting)
+                if waits and all(r.waiting or r.about_input for r in reasons):
+                    found.append((trigger, waits))
+                    break
+        return tuple(found)
 
     def offered(self, ctx: Context) -> tuple[str, ...]:
         """The triggers offered to ``ctx.actor`` before any input is given: a transition from

@@ -414,6 +414,7 @@ def has_all_claims_closed(ctx: Context) -> Reason | None:
         f"Chưa đóng được vụ việc: còn {len(open_claims)} hồ sơ bồi thường, trợ cấp của người "
         "lao động chưa đóng. Vụ việc chỉ đóng khi mọi hồ sơ đã đóng (danh sách ở mục Hồ sơ "
         "bồi thường, trợ cấp).",
+        waiting=True,
     )
 
 

@@ -26,7 +26,7 @@ from app.clock import as_utc, now, to_local
 from app.errors import NotFound
 from app.extensions import db
 from app.formatting import format_date, format_datetime, format_number, format_percent, format_vnd
-from app.i18n import N_, english, pick
+from app.i18n import N_, english, localize, pick
 from app.models import Commune
 from app.models.user import ROLE_LABELS
 from app.permissions import acting_user
@@ -51,7 +51,7 @@ from app.services.privacy import (
 )
 from app.services.users import people_named
 from app.services.visibility import can_see
-from app.services.workflow_engine import available_actions
+from app.services.workflow_engine import available_actions, waiting_actions
 from workflows import REGISTRY, get_workflow
 from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import (
@@ -636,6 +636,12 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         ],
         "steps": steps(definition, case.state, user),
         "actions": _actions(case, user, failed, failed_trigger),
+        # Steps of the user's that wait on something else first (an accident's closing on
+        # its open claims): named with what they wait on, not hidden without a word.
+        "waiting": [
+            (trigger_label(definition, trigger), [localize(m) for m in reasons])
+            for trigger, reasons in waiting_actions(case, user)
+        ],
         # A refused form of the dossier checklist goes back beside its item (cases/_documents).
         "failed_dossier": (
             {"trigger": failed_trigger, "form": failed}

@@ -57,11 +57,8 @@ def _my_workers_page(refused: dict | None = None, status: int = 200):
     )
     try:
         page = claims_service.my_workers(acting_user(), filters, cursor=cursor_arg())
-    except ValidationFailed as refused:
-        if "status" in refused.errors:  # a hand-edited link: the default list instead
-            refused.errors["cursor"] = refused.errors.pop("status")
-            args.pop("status")
-        return first_page_instead(refused, "claims.my_workers", **args)
+    except ValidationFailed as refused:  # a hand-edited link: the default list instead
+        return first_page_instead(refused, "claims.my_workers", filters=("status",), **args)
     return render_template(
         "claims/my_workers.html",
         rows=page.rows,

@@ -43,6 +43,7 @@ from app.services.paging import (
 )
 from app.services.privacy import data_view, national_id_for, state_labels
 from app.services.rulebook import load_rulebook
+from app.services.search import code_contains
 from app.services.visibility import case_filter
 from app.services.workflow_engine import available_actions, fire_transition
 from workflows import get_workflow
@@ -227,14 +228,11 @@ def _running(deadline) -> ColumnElement[bool]:
 
 def code_matches(typed: str):
     """A claim whose code, or whose accident's, holds ``typed`` (trimmed, any letter case; a
-    full code is one such part). Codes are stored upper-case, so the text is compared
-    upper-cased, ``%`` and ``_`` taken literally."""
-    part = typed.strip().upper().replace("/", "//").replace("%", "/%").replace("_", "/_")
-    pattern = f"%{part}%"
+    full code is one such part; ``search.code_contains``)."""
     parent = _PARENT
     return or_(
-        Case.code.like(pattern, escape="/"),
-        Case.parent_id.in_(select(parent.id).where(parent.code.like(pattern, escape="/"))),
+        code_contains(Case.code, typed),
+        Case.parent_id.in_(select(parent.id).where(code_contains(parent.code, typed))),
     )
 
 

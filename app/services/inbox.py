@@ -31,6 +31,7 @@ from app.services.paging import (
     decode_cursor,
     encode_cursor,
 )
+from app.services.search import code_contains
 from app.services.visibility import case_filter, task_scope
 from workflows import REGISTRY
 
@@ -40,8 +41,8 @@ INBOX_CURSOR = "tasks"
 @dataclass(frozen=True)
 class TaskFilters:
     """``kind``: the case's kind; ``overdue``: only overdue tasks (as ``task_is_overdue``
-    says: marked by the scan, or past due); ``case_code``: one case's tasks (its code, any
-    letter case)."""
+    says: marked by the scan, or past due); ``case_code``: the tasks of the cases whose code
+    holds it (a whole code or a part, any letter case, as "my workers" reads it)."""
 
     kind: str | None = None
     overdue: bool = False
@@ -122,7 +123,7 @@ def _base_and_count(
     if filters.kind:
         on_case.append(Case.kind == filters.kind)
     if filters.case_code:
-        on_case.append(Case.code == filters.case_code.strip().upper())
+        on_case.append(code_contains(Case.code, filters.case_code))
     base = select(Task).join(Case, Task.case_id == Case.id).where(*own, *on_case)
     # A city-wide role without case filters counts its tasks alone: joining each of 10,001
     # tasks to its case only to keep them all cost 200 ms at 10⁶ cases.

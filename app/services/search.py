@@ -103,8 +103,19 @@ def _contains(word: str) -> ColumnElement[bool]:
     """``search_text LIKE '%word%'`` with ``%``, ``_`` and the escape character taken literally.
     The pattern is one bound value (not ``'%' || :word || '%'``, what ``contains`` sends), so
     PostgreSQL plans with the pattern itself: the trigram index and the row estimate from it."""
-    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return Case.search_text.like(f"%{escaped}%", escape="/")
+    return Case.search_text.like(_pattern(word), escape="/")
+
+
+def _pattern(part: str) -> str:
+    """``%part%`` for ``LIKE … ESCAPE '/'``, ``%``, ``_`` and ``/`` in ``part`` taken
+    literally."""
+    return "%" + part.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def code_contains(column, typed: str) -> ColumnElement[bool]:
+    """A case code ``column`` (stored upper-case) holding ``typed``, trimmed, in any letter
+    case: a whole code or a part of one ("a000123", "2026-A00004", "123")."""
+    return column.like(_pattern(typed.strip().upper()), escape="/")
 
 
 def _national_id_branch(national_id: str) -> ColumnElement[bool]:

@@ -444,6 +444,23 @@ def _refuse_unless_allowed(decision: Decision) -> None:
         raise ValidationFailed(errors, " ".join(decision.input_reasons))
 
 
+def waiting_actions(case: Case, user, rules: RuleBook | None = None) -> list[tuple[str, list[str]]]:
+    """The triggers ``user``'s role could fire on ``case`` from its state but that wait on
+    something else first (``WorkflowDefinition.waiting``), each with what it waits on
+    (Vietnamese reasons, as the workflow words them): ``[(trigger, [reason, …])]``."""
+    if not can_see(user, case):
+        return []
+    ctx = Context(
+        case=snapshot(case),
+        actor=actor_of(user),
+        payload={},
+        now=now(),
+        rules=rules or load_rulebook(),
+    )
+    waiting = get_workflow(case.kind).waiting(ctx)
+    return [(trigger, [str(reason) for reason in reasons]) for trigger, reasons in waiting]
+
+
 def available_actions(case: Case, user, rules: RuleBook | None = None) -> list[str]:
     """The triggers ``user`` may fire on ``case`` now (``WorkflowDefinition.offered``: the
     role may, and every guard holds or faults only input still to be given)."""

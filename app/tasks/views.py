@@ -70,7 +70,7 @@ def inbox():
     try:
         page = inbox_service.inbox(user, filters, per_page=INBOX_PAGE, cursor=cursor_arg(), at=at)
     except ValidationFailed as refused:
-        return first_page_instead(refused, "tasks.inbox", **args)
+        return first_page_instead(refused, "tasks.inbox", filters=("kind",), **args)
     rows = [
         {
             "task": task,

@@ -150,6 +150,26 @@ def test_a_bad_cursor_on_a_page_shows_the_first_page_with_a_message(client, logi
         assert "Liên kết trang không còn hợp lệ" in html, path
 
 
+def test_a_hand_edited_filter_value_shows_the_list_without_it(client, login, officer):
+    """``/tasks/?kind=foo`` and ``/claims/?status=foo``: the list without that filter (the
+    others kept) and a message, not an error page with field names."""
+    declare_many(officer, 2)
+    login("dn1")
+    response = client.get("/tasks/?kind=foo&overdue=1")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/tasks/?overdue=1")
+    page = client.get("/tasks/?kind=foo", follow_redirects=True)
+    assert page.status_code == 200 and "Liên kết trang không còn hợp lệ" in page.text
+    assert "kind:" not in page.text
+
+
+def test_a_hand_edited_status_shows_my_workers_without_it(client, login, officer):
+    make_user("union", username="cd9", enterprise=officer.enterprise)
+    login("cd9")
+    response = client.get("/claims/?status=foo&code=A0")
+    assert response.status_code == 302 and response.headers["Location"].endswith("?code=A0")
+
+
 def test_the_web_list_links_the_next_page_by_cursor(client, login, officer):
     declare_many(officer, 27)  # the web list shows 25
     login("dn1")
@@ -205,6 +225,12 @@ def test_the_inbox_pages_soonest_first_undated_last_and_filters(client, api_toke
     assert [t.id for t in overdue.items] == [by_id[4], by_id[3]] and overdue.total == 2
     one = inbox.inbox(officer, inbox.TaskFilters(case_code=cases[0].code.lower()))
     assert [t.case_id for t in one.items] == [cases[0].id]
+    # A part of the code, as "my workers" takes it: its number alone, in any letter case.
+    part = cases[0].code.split("-")[-1].lower()
+    assert [t.case_id for t in inbox.inbox(officer, inbox.TaskFilters(case_code=part)).items] == [
+        cases[0].id
+    ]
+    assert inbox.inbox(officer, inbox.TaskFilters(case_code="50%")).items == []
     assert inbox.inbox(officer, inbox.TaskFilters(kind="disease")).items == []
     # The API: a JSON list, the next page in the Link header.
     headers = bearer(api_token("dn1"))

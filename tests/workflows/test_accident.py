@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.samples import ENTERPRISE_TEAM, FATAL_ATTENDEES, MINUTES, PROVINCE_TEAM
+from tests.workflows.conftest import actor
 from workflows import get_workflow
 from workflows.base import Context
 
@@ -680,6 +681,23 @@ def test_close_waits_for_every_claim(h, declare, fire, refusal):
     closed_child = h.attached(closed_child)
     assert refusal(closed_child, "close", "enterprise", now=meeting)  # province: inspector closes
     assert fire(closed_child, "close", "inspector", now=meeting).case.state == "closed"
+
+
+def test_a_close_waiting_on_claims_is_named_with_what_it_waits_on(h, declare, fire, rules):
+    """The investigating body sees "close" waiting on the open claims (the page names it);
+    an enterprise that is not the investigating body does not; with every claim closed it is
+    offered, not waiting."""
+    case, meeting = _announced(h, declare, fire, h.victim(1, "death"))
+    open_child = h.attached(
+        replace(case, children=({"id": 5, "kind": "claim", "state": "assessed"},))
+    )
+    waiting = WF.waiting(Context(open_child, actor("inspector"), {}, meeting, rules))
+    assert [trigger for trigger, _ in waiting] == ["close"]
+    assert "chỉ đóng khi mọi hồ sơ đã đóng" in waiting[0][1][0]
+    assert WF.waiting(Context(open_child, actor("enterprise"), {}, meeting, rules)) == ()
+    closed_child = replace(open_child, children=({"id": 5, "kind": "claim", "state": "closed"},))
+    ready = Context(closed_child, actor("inspector"), {}, meeting, rules)
+    assert WF.waiting(ready) == () and "close" in WF.offered(ready)
 
 
 def test_announced_close_task_appears_only_when_claims_are_closed(h, declare, fire, rules):
