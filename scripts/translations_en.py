@@ -22,7 +22,11 @@ PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = ("_", "_l", "N_", "gettext", "lazy_gettext", "ngettext:1,2", "lazy_ngettext:1,2")
 
 EN = {
-    "Cả mã hoặc một phần, ví dụ A000123": "The whole code or part of it, e.g. A000123",
+    "ví dụ A000123": "e.g. A000123",
+    "Đến mục Hồ sơ, tài liệu": "Go to Documents",
+    "Chưa thực hiện được:": "Not yet possible:",
+    "Không có việc nào phù hợp với bộ lọc.": "No task matches the filters.",
+    "Không có hồ sơ nào phù hợp với bộ lọc.": "No claim matches the filters.",
     # The calculators' legal bases (workflows/law/compensation.py, benefits.py; #15).
     "Luật ATVSLĐ 84/2015 Điều 50 khoản 3: giám định lại, hưởng từ tháng có kết luận giám định lại": "OSH Law 84/2015 Art. 50(3): re-assessment, paid from the month of the re-assessment conclusion",
     "Luật ATVSLĐ 84/2015 Điều 50 khoản 1: hưởng từ tháng người lao động điều trị xong, ra viện": "OSH Law 84/2015 Art. 50(1): paid from the month the worker finished treatment and left hospital",
