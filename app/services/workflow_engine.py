@@ -444,20 +444,24 @@ def _refuse_unless_allowed(decision: Decision) -> None:
         raise ValidationFailed(errors, " ".join(decision.input_reasons))
 
 
-def waiting_actions(case: Case, user, rules: RuleBook | None = None) -> list[tuple[str, list[str]]]:
-    """The triggers ``user``'s role could fire on ``case`` from its state but that wait on
-    something else first (``WorkflowDefinition.waiting``), each with what it waits on
-    (Vietnamese reasons, as the workflow words them): ``[(trigger, [reason, …])]``."""
-    if not can_see(user, case):
-        return []
-    ctx = Context(
+def _viewing(case: Case, user, rules: RuleBook | None) -> Context:
+    """The context of ``user`` looking at ``case`` now, before any input is given."""
+    return Context(
         case=snapshot(case),
         actor=actor_of(user),
         payload={},
         now=now(),
         rules=rules or load_rulebook(),
     )
-    waiting = get_workflow(case.kind).waiting(ctx)
+
+
+def waiting_actions(case: Case, user, rules: RuleBook | None = None) -> list[tuple[str, list[str]]]:
+    """The triggers ``user``'s role could fire on ``case`` from its state but that wait on
+    something else first (``WorkflowDefinition.waiting``), each with what it waits on
+    (Vietnamese reasons, as the workflow words them): ``[(trigger, [reason, …])]``."""
+    if not can_see(user, case):
+        return []
+    waiting = get_workflow(case.kind).waiting(_viewing(case, user, rules))
     return [(trigger, [str(reason) for reason in reasons]) for trigger, reasons in waiting]
 
 
@@ -466,14 +470,7 @@ def available_actions(case: Case, user, rules: RuleBook | None = None) -> list[s
     role may, and every guard holds or faults only input still to be given)."""
     if not can_see(user, case):
         return []
-    ctx = Context(
-        case=snapshot(case),
-        actor=actor_of(user),
-        payload={},
-        now=now(),
-        rules=rules or load_rulebook(),
-    )
-    return list(get_workflow(case.kind).offered(ctx))
+    return list(get_workflow(case.kind).offered(_viewing(case, user, rules)))
 
 
 # --------------------------------------------------------------------------------------------
