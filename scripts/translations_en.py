@@ -25,6 +25,7 @@ EN = {
     "ví dụ A000123": "e.g. A000123",
     "Đến mục Hồ sơ, tài liệu": "Go to Documents",
     "Chưa thực hiện được:": "Not yet possible:",
+    "Chưa thực hiện được.": "Not done.",
     "Không có việc nào phù hợp với bộ lọc.": "No task matches the filters.",
     "Không có hồ sơ nào phù hợp với bộ lọc.": "No claim matches the filters.",
     # The calculators' legal bases (workflows/law/compensation.py, benefits.py; #15).
