@@ -132,7 +132,10 @@ def database() -> Setup:
             with psycopg.connect(plain, autocommit=True) as admin:
                 admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
-        scoped = plain + ("&" if "?" in plain else "?") + f"options=-csearch_path%3D{schema}"
+        # Its tables in the throw-away schema (first in the path); extensions such as
+        # pg_trgm (migration 0010's trigram index) stay where they are installed, in public.
+        path = f"{schema}%2Cpublic"
+        scoped = plain + ("&" if "?" in plain else "?") + f"options=-csearch_path%3D{path}"
         return Setup(scoped, f"PostgreSQL {version} (throw-away schema)", [drop])
     tmp = tempfile.mkdtemp(prefix="safecase-bench-notif-")
     return Setup(
