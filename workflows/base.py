@@ -662,38 +662,48 @@ class WorkflowDefinition:
             return Decision(transition, (Reason(ROLE_REFUSAL),), role_refused=True)
         return Decision(transition, self.refusals(transition, ctx))
 
-    def waiting(self, ctx: Context) -> tuple[tuple[str, tuple[Reason, ...]], ...]:
-        """The triggers ``ctx.actor``'s role could fire from the case's state but that wait on
-        something else first, with what they wait on: every guard that refuses says so
-        (``Reason.waiting``) or faults only input still to be typed, and at least one waits.
-        A refusal about the actor (not the investigating body) hides the trigger, as
-        ``offered`` does."""
-        found = []
+    def choices(
+        self, ctx: Context
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[Reason, ...]], ...]]:
+        """What ``ctx.actor`` sees of the case's next steps before any input is given, in one
+        pass over the guards: ``(offered, waiting)``.
+
+        ``offered``: the triggers with a transition from the case's state that the role may
+        fire and whose guards hold, or fail only on input still to be typed (a reason with a
+        field). Routing conditions are not consulted: they read the input, and any
+        alternative makes the action available.
+
+        ``waiting``: the other triggers the role could fire from the state but that wait on
+        something else first, with what they wait on — every guard that refuses says so
+        (``Reason.waiting``) or faults only input, and at least one waits. A refusal about the
+        actor (not the investigating body) hides the trigger, as it hides it from ``offered``.
+        """
+        offered, waiting = [], []
         for trigger in self.triggers():
+            refused = []
             for transition in self.transitions_for(trigger, ctx.case.state):
                 if ctx.actor.role not in transition.roles:
                     continue
                 reasons = self.refusals(transition, ctx)
-                waits = tuple(r for r in reasons if r.waiting)
-                if waits and all(r.waiting or r.about_input for r in reasons):
-                    found.append((trigger, waits))
+                if all(reason.about_input for reason in reasons):
+                    offered.append(trigger)
                     break
-        return tuple(found)
+                refused.append(reasons)
+            else:
+                for reasons in refused:
+                    waits = tuple(r for r in reasons if r.waiting)
+                    if waits and all(r.waiting or r.about_input for r in reasons):
+                        waiting.append((trigger, waits))
+                        break
+        return tuple(offered), tuple(waiting)
 
     def offered(self, ctx: Context) -> tuple[str, ...]:
-        """The triggers offered to ``ctx.actor`` before any input is given: a transition from
-        the case's state that the role may fire and whose guards hold, or fail only on input
-        still to be typed (a reason with a field). Routing conditions are not consulted: they
-        read the input, and any alternative makes the action available."""
-        found = []
-        for trigger in self.triggers():
-            for transition in self.transitions_for(trigger, ctx.case.state):
-                if ctx.actor.role in transition.roles and not any(
-                    not reason.about_input for reason in self.refusals(transition, ctx)
-                ):
-                    found.append(trigger)
-                    break
-        return tuple(found)
+        """The triggers offered to ``ctx.actor`` now (``choices``' first half)."""
+        return self.choices(ctx)[0]
+
+    def waiting(self, ctx: Context) -> tuple[tuple[str, tuple[Reason, ...]], ...]:
+        """The triggers waiting on something else first, with why (``choices``' second half)."""
+        return self.choices(ctx)[1]
 
     def outcome(self, transition: Transition, ctx: Context) -> Outcome:
         """What firing ``transition`` changes: its effect's :class:`Outcome` plus every

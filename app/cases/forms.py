@@ -541,9 +541,8 @@ def apply_errors(form, errors: dict[str, list[str]], rows: dict[str, list[int]])
         if target is None:
             form.general_errors.extend(messages)
             section = SECTION_ERRORS.get(head)
-            links = getattr(form, "section_links", None)
-            if section is not None and links is not None and section not in links:
-                links.append(section)
+            if section is not None and section not in form.section_links:
+                form.section_links.append(section)
         elif head in rows:
             _apply_row_error(form, target, head, rest, messages, rows[head])
         elif isinstance(target, FieldList):
@@ -851,6 +850,7 @@ class DeclarationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.general_errors: list[str] = []
+        self.section_links: list[tuple[str, str]] = []  # see SECTION_ERRORS
         self.group_errors: dict[str, list[str]] = {}
         self.victim_rows: list[int] = []
         for entry in self.victim_entries:

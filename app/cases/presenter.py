@@ -51,7 +51,7 @@ from app.services.privacy import (
 )
 from app.services.users import people_named
 from app.services.visibility import can_see
-from app.services.workflow_engine import available_actions, waiting_actions
+from app.services.workflow_engine import case_actions
 from workflows import REGISTRY, get_workflow
 from workflows.base import ORGANISATION_LABELS, Field
 from workflows.declaration import (
@@ -547,11 +547,11 @@ def blank_action_form(case, trigger: str) -> ActionForm:
     return form
 
 
-def _actions(case, user, failed: ActionForm | None, failed_trigger: str | None):
+def _actions(case, offered: list[str], failed: ActionForm | None, failed_trigger: str | None):
     definition = get_workflow(case.kind)
     views = []
     spec = notice_spec(case.kind)
-    for trigger in available_actions(case, user):
+    for trigger in offered:
         if trigger in DOSSIER_TRIGGERS:  # a small form beside each checklist item instead
             continue
         if spec is not None and trigger == spec.completed_by:
@@ -616,6 +616,7 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
         names[worker.id] = worker.full_name
     events = case_service.case_events(user, case.id)
     people = people_named(e.actor for e in events)
+    offered, waiting = case_actions(case, user)
     return {
         "case": case,
         "definition": definition,
@@ -635,12 +636,12 @@ def case_page(case, user, failed: ActionForm | None = None, failed_trigger: str 
             event_view(definition, e, user, names, people, outcome_labels(case)) for e in events
         ],
         "steps": steps(definition, case.state, user),
-        "actions": _actions(case, user, failed, failed_trigger),
+        "actions": _actions(case, offered, failed, failed_trigger),
         # Steps of the user's that wait on something else first (an accident's closing on
         # its open claims): named with what they wait on, not hidden without a word.
         "waiting": [
             (trigger_label(definition, trigger), [localize(m) for m in reasons])
-            for trigger, reasons in waiting_actions(case, user)
+            for trigger, reasons in waiting
         ],
         # A refused form of the dossier checklist goes back beside its item (cases/_documents).
         "failed_dossier": (

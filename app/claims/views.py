@@ -66,6 +66,7 @@ def _my_workers_page(refused: dict | None = None, status: int = 200):
         number=page_number(),
         args=args,
         filters=filters,
+        filtered=filters != claims_service.WorkerFilters(),  # "nothing matches", not "no claim"
         case_url=case_url,
         form=ConfirmReceiptForm(),
         today=to_local(now()).date(),

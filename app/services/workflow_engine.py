@@ -455,14 +455,17 @@ def _viewing(case: Case, user, rules: RuleBook | None) -> Context:
     )
 
 
-def waiting_actions(case: Case, user, rules: RuleBook | None = None) -> list[tuple[str, list[str]]]:
-    """The triggers ``user``'s role could fire on ``case`` from its state but that wait on
-    something else first (``WorkflowDefinition.waiting``), each with what it waits on
-    (Vietnamese reasons, as the workflow words them): ``[(trigger, [reason, …])]``."""
+def case_actions(
+    case: Case, user, rules: RuleBook | None = None
+) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """What ``user`` sees of ``case``'s next steps, in one pass over the guards
+    (``WorkflowDefinition.choices``): the triggers it may fire now, and those its role could
+    fire but that wait on something else first, each with what it waits on (the workflow's
+    Vietnamese reasons): ``([trigger, …], [(trigger, [reason, …]), …])``."""
     if not can_see(user, case):
-        return []
-    waiting = get_workflow(case.kind).waiting(_viewing(case, user, rules))
-    return [(trigger, [str(reason) for reason in reasons]) for trigger, reasons in waiting]
+        return [], []
+    offered, waiting = get_workflow(case.kind).choices(_viewing(case, user, rules))
+    return list(offered), [(trigger, [str(r) for r in reasons]) for trigger, reasons in waiting]
 
 
 def available_actions(case: Case, user, rules: RuleBook | None = None) -> list[str]:

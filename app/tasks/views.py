@@ -89,5 +89,6 @@ def inbox():
         number=page_number(),
         args=args,
         filters=filters,
+        filtered=filters != TaskFilters(),  # "nothing matches", not "nothing waits"
         kinds=kinds,
     )
