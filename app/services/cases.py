@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import aliased, defer, lazyload, load_only, selectinload
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.orm import aliased
 
 from app.clock import as_utc, now
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import Case, CaseDeadline, CaseEvent, Commune, Enterprise, Task
+from app.models import Case, CaseDeadline, CaseEvent, Commune, Enterprise, Task, Victim
 from app.services.paging import (
     Count,
     capped_count,
@@ -34,23 +34,6 @@ from workflows.fields import as_case_code
 PAGE_SIZE = 25
 # The cursor of the case list names this list (a reports or inbox cursor is refused here).
 CASES_CURSOR = "cases"
-# What the API's listed case shows, loaded per page in one query each instead of once per
-# case (N+1), and only that: of its claims their ids; of a claim's accident what "parent"
-# names and its victims (the claim's worker is one of them) — not the accident's declaration
-# (the largest JSON there is), enterprise or commune; nobody's search text. A column left out
-# is read on first use, so nothing is wrong if a caller reads more, only slower.
-_NAMED_PARENT = (Case.id, Case.kind, Case.code, Case.state, Case.severity, Case.occurred_at)
-LIST_LOADS = (
-    defer(Case.search_text),
-    selectinload(Case.victims),
-    selectinload(Case.deadlines),
-    selectinload(Case.children).options(
-        load_only(Case.id, Case.parent_id), lazyload(Case.enterprise), lazyload(Case.commune)
-    ),
-    selectinload(Case.parent)
-    .options(load_only(*_NAMED_PARENT), lazyload(Case.enterprise), lazyload(Case.commune))
-    .selectinload(Case.victims),
-)
 
 
 def get_visible_case(user, case_id: int) -> Case:
@@ -248,56 +231,6 @@ def _case_page(
     )
 
 
-def list_cases(
-    user,
-    filters: CaseFilters,
-    page: int = 1,
-    per_page: int = PAGE_SIZE,
-    cursor: str | None = None,
-    loads: tuple = LIST_LOADS,
-    work_list: bool = False,
-) -> CasePage:
-    """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
-    page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
-    declared during a walk come before it, so the walk returns each case once) or, without a
-    cursor, page ``page`` (OFFSET, kept for the numbered links). Items are ``Case`` objects
-    (the API's list); the web list reads lighter rows with :func:`list_case_rows`.
-
-    Each role's scope and each filter has an index ending in (declared_at, id) (migration
-    0011, docs/performance.md), so the page is read in order from an index, never sorted.
-    Statements: the capped count, the page, and one per eager-loaded collection of ``loads``
-    (default ``LIST_LOADS``, what the API's case shows) — the same for 10 rows as for 100.
-
-    A search ``q`` that is one whole case code (``HP-2026-A000123``) lists that case first, then
-    the other matches (its claims, whose search text names it) newest first.
-
-    ``work_list``: for a role a kind is shared with (``awaited_deadlines``: the insurer's list
-    of claims), the cases awaiting it come first — a running deadline of its own, the oldest
-    started first (a claim filed longest ago) — then the rest newest first; paged by number
-    (OFFSET: the cursor is for the newest-first order).
-
-    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
-    """
-    exact = as_case_code(filters.q)
-    after = _page_bounds(page, per_page, cursor, exact)
-    query = select(Case).where(*_filtered(user, filters))
-    count: Count = capped_count(query)
-    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
-    if awaited:
-        items = list(
-            db.session.scalars(_work_list(query.options(*loads), awaited, page, per_page))
-            .unique()
-            .all()
-        )
-        return _case_page(items, count, page, per_page)  # no cursor: numbered pages
-    items = list(
-        db.session.scalars(_paged(query.options(*loads), page, per_page, after, exact))
-        .unique()
-        .all()
-    )
-    return _case_page(items, count, page, per_page, exact)
-
-
 @dataclass(frozen=True)
 class RunningDeadline:
     """A case's running legal limit as a list row shows it: which, and when it falls due."""
@@ -361,6 +294,45 @@ _ROW_COLUMNS = (
 )
 
 
+def _page_statement(
+    columns: tuple,
+    where: list,
+    user,
+    filters: CaseFilters,
+    page: int,
+    per_page: int,
+    after,
+    exact: str | None,
+    work_list: bool,
+):
+    """The statement of one page of a case list: ``columns`` (of ``Case``, with the capped
+    count of the cases meeting ``where`` as a last column ``matching``) of the page asked —
+    after the cursor, at page ``page`` (OFFSET: the skipped rows read as ids only, the columns'
+    subqueries run for the page), or as a work list (``awaited_deadlines``). One place for
+    both lists' paging."""
+    matching = capped_count_column(select(Case.id).where(*where)).label("matching")
+    selected = select(*columns, matching)
+    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
+    if awaited:
+        return _work_list(selected.where(*where), awaited, page, per_page)
+    if after is None and page > 1 and exact is None:
+        skipped = _paged(select(Case.id).where(*where), page, per_page, None).subquery()
+        return selected.where(Case.id.in_(select(skipped.c.id))).order_by(
+            Case.declared_at.desc(), Case.id.desc()
+        )
+    return _paged(selected.where(*where), page, per_page, after, exact)
+
+
+def _count_of_page(rows: list, where: list, page: int, after) -> Count:
+    """The capped count that rode on the page's rows; a page past the end brought no row to
+    carry it, and costs a statement of its own."""
+    if rows:
+        return count_of(rows[0].matching)
+    if page == 1 and after is None:
+        return count_of(0)
+    return capped_count(select(Case.id).where(*where))
+
+
 def list_case_rows(
     user,
     filters: CaseFilters,
@@ -385,21 +357,9 @@ def list_case_rows(
     exact = as_case_code(filters.q)
     after = _page_bounds(page, per_page, cursor, exact)
     where = _filtered(user, filters)
-    matching = capped_count_column(select(Case.id).where(*where)).label("matching")
-    columns = select(*_ROW_COLUMNS, matching).where(*where)
-    awaited = awaited_deadlines(user, filters.kind) if work_list else ()
-    if awaited:
-        statement = _work_list(columns, awaited, page, per_page)
-    elif after is None and page > 1 and exact is None:
-        # OFFSET: the skipped rows are read as ids only, the row's subqueries run for the page.
-        skipped = _paged(select(Case.id).where(*where), page, per_page, None).subquery()
-        statement = (
-            select(*_ROW_COLUMNS, matching)
-            .where(Case.id.in_(select(skipped.c.id)))
-            .order_by(Case.declared_at.desc(), Case.id.desc())
-        )
-    else:
-        statement = _paged(columns, page, per_page, after, exact)
+    statement = _page_statement(
+        _ROW_COLUMNS, where, user, filters, page, per_page, after, exact, work_list
+    )
     rows = db.session.execute(statement).all()
     items = [
         CaseRow(
@@ -421,13 +381,206 @@ def list_case_rows(
         )
         for row in rows
     ]
-    if rows:
-        count = count_of(rows[0].matching)
-    elif page == 1 and after is None:
-        count = count_of(0)
-    else:  # past the end: the count did not come with a row
-        count = capped_count(select(Case.id).where(*where))
+    count = _count_of_page(rows, where, page, after)
     return _case_page(items, count, page, per_page, exact)
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An enterprise or a commune as a listed case names it."""
+
+    code: str | None
+    name: str
+
+    @property
+    def tax_code(self) -> str | None:  # an enterprise's code is its tax code
+        return self.code
+
+
+class ListedCase:
+    """A case of the API's list, read as plain rows (no ORM objects: at 10⁶ cases building
+    them with their collections cost 3–4× the statements, docs/performance-lists.md). Reads
+    like a ``Case`` for what ``app.api.schemas.case_json`` shows: the columns it shows as
+    attributes (``_API_COLUMNS``; another raises AttributeError), ``enterprise`` and
+    ``commune`` (:class:`Named`), ``victims`` and ``deadlines`` (rows with the model's
+    columns, in id order), ``children`` (rows with ``id``), ``parent`` (a claim's accident:
+    its named fields and, as ``victims``, the claim's worker). Read-only: to change a case, load it (``get_visible_case``)."""
+
+    __slots__ = ("_row", "enterprise", "commune", "victims", "deadlines", "children", "parent")
+
+    def __init__(self, row, enterprise, commune, victims, deadlines, children, parent):
+        self._row = row
+        self.enterprise = enterprise
+        self.commune = commune
+        self.victims = victims
+        self.deadlines = deadlines
+        self.children = children
+        self.parent = parent
+
+    def __getattr__(self, name: str):
+        try:
+            return getattr(self._row, name)
+        except AttributeError:
+            raise AttributeError(f"ListedCase has no attribute {name!r}") from None
+
+
+class ListedParent:
+    """A claim's accident as a listed claim names it (``ListedCase.parent``)."""
+
+    __slots__ = ("_row", "victims")
+
+    def __init__(self, row, victims: list):
+        self._row = row
+        self.victims = victims
+
+    def __getattr__(self, name: str):
+        try:
+            return getattr(self._row, name)
+        except AttributeError:
+            raise AttributeError(f"ListedParent has no attribute {name!r}") from None
+
+
+# Built once, as the web list's: what the API's case object shows of the case itself
+# (``app.api.schemas.case_json``) and of its enterprise and commune (correlated subqueries,
+# for the listed rows only).
+_API_COLUMNS = (
+    Case.id,
+    Case.code,
+    Case.kind,
+    Case.state,
+    Case.version,
+    Case.severity,
+    Case.investigation_level,
+    Case.labour_relation,
+    Case.enterprise_id,
+    Case.commune_code,
+    Case.location,
+    Case.description,
+    Case.declared_at,
+    Case.occurred_at,
+    Case.parent_id,
+    Case.victim_id,
+    Case.data,
+    select(Enterprise.tax_code)
+    .where(Enterprise.id == Case.enterprise_id)
+    .scalar_subquery()
+    .label("enterprise_tax_code"),
+    select(Enterprise.name)
+    .where(Enterprise.id == Case.enterprise_id)
+    .scalar_subquery()
+    .label("enterprise_name"),
+    select(Commune.name)
+    .where(Commune.code == Case.commune_code)
+    .scalar_subquery()
+    .label("commune_name"),
+)
+_NAMED_PARENT = (Case.id, Case.kind, Case.code, Case.state, Case.severity, Case.occurred_at)
+
+
+def list_cases(
+    user,
+    filters: CaseFilters,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    cursor: str | None = None,
+    work_list: bool = False,
+) -> CasePage:
+    """The cases ``user`` may see, newest first (``declared_at``, then ``id``), filtered, a
+    page of ``per_page`` after ``cursor`` (keyset: every page costs the same, and cases
+    declared during a walk come before it, so the walk returns each case once) or, without a
+    cursor, page ``page`` (OFFSET, kept for the numbered links). Items are
+    :class:`ListedCase` (the API's list: what its case object shows); the web list reads
+    lighter rows with :func:`list_case_rows`.
+
+    Each role's scope and each filter has an index ending in (declared_at, id) (migration
+    0011, docs/performance.md), so the page is read in order from an index, never sorted.
+    Statements: the page with its capped count, then the page's victims (and each claim's
+    worker), deadlines, claims (ids) and parents (named fields) by id — five, the same for 10
+    rows as for 100 (a page past the end: the count alone).
+
+    A search ``q`` that is one whole case code (``HP-2026-A000123``) lists that case first, then
+    the other matches (its claims, whose search text names it) newest first.
+
+    ``work_list``: for a role a kind is shared with (``awaited_deadlines``: the insurer's list
+    of claims), the cases awaiting it come first — a running deadline of its own, the oldest
+    started first (a claim filed longest ago) — then the rest newest first; paged by number
+    (OFFSET: the cursor is for the newest-first order).
+
+    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
+    """
+    exact = as_case_code(filters.q)
+    after = _page_bounds(page, per_page, cursor, exact)
+    where = _filtered(user, filters)
+    statement = _page_statement(
+        _API_COLUMNS, where, user, filters, page, per_page, after, exact, work_list
+    )
+    rows = db.session.execute(statement).all()
+    count = _count_of_page(rows, where, page, after)
+    return _case_page(_listed(rows), count, page, per_page, exact)
+
+
+def _listed(rows: list) -> list[ListedCase]:
+    """``rows`` (``_API_COLUMNS``) with their collections: four statements by the page's ids."""
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    parent_ids = sorted({row.parent_id for row in rows if row.parent_id is not None})
+    worker_ids = sorted({row.victim_id for row in rows if row.victim_id is not None})
+    victim_table, deadline_table = Victim.__table__, CaseDeadline.__table__
+    victims = db.session.execute(
+        select(victim_table)
+        .where(or_(Victim.case_id.in_(ids), Victim.id.in_(worker_ids)))
+        .order_by(Victim.id)
+    ).all()
+    deadlines = db.session.execute(
+        select(deadline_table).where(CaseDeadline.case_id.in_(ids)).order_by(CaseDeadline.id)
+    ).all()
+    children = db.session.execute(
+        select(Case.id, Case.parent_id).where(Case.parent_id.in_(ids)).order_by(Case.id)
+    ).all()
+    parents = (
+        {
+            row.id: row
+            for row in db.session.execute(select(*_NAMED_PARENT).where(Case.id.in_(parent_ids)))
+        }
+        if parent_ids
+        else {}
+    )
+    by_case: dict[int, list] = {}
+    by_id = {}
+    for victim in victims:
+        by_case.setdefault(victim.case_id, []).append(victim)
+        by_id[victim.id] = victim
+    deadlines_of: dict[int, list] = {}
+    for deadline in deadlines:
+        deadlines_of.setdefault(deadline.case_id, []).append(deadline)
+    children_of: dict[int, list] = {}
+    for child in children:
+        children_of.setdefault(child.parent_id, []).append(child)
+    listed = []
+    for row in rows:
+        parent = parents.get(row.parent_id)
+        worker = by_id.get(row.victim_id)
+        listed.append(
+            ListedCase(
+                row,
+                enterprise=(
+                    Named(row.enterprise_tax_code, row.enterprise_name)
+                    if row.enterprise_id is not None
+                    else None
+                ),
+                commune=Named(row.commune_code, row.commune_name),
+                victims=by_case.get(row.id, []),
+                deadlines=deadlines_of.get(row.id, []),
+                children=children_of.get(row.id, []),
+                parent=(
+                    ListedParent(parent, [worker] if worker is not None else [])
+                    if parent is not None
+                    else None
+                ),
+            )
+        )
+    return listed
 
 
 def case_events(user, case_id: int) -> list[CaseEvent]:

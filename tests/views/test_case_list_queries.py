@@ -125,3 +125,33 @@ def test_web_list_pages_by_number_and_by_cursor_list_the_same_rows(app):
     assert by_number == by_cursor and [len(ids) for ids in by_number] == [3, 3, 1]
     third = list_case_rows(enterprise_user, CaseFilters(), 3, per_page=3)
     assert third.total == 7 and third.items[0].commune_name
+
+
+def test_the_api_list_shows_each_case_as_its_detail_does_in_five_statements(app, declaration_day):
+    """The API's list reads plain rows (``ListedCase``), not ORM cases: each listed case's
+    JSON must equal the contract's case object built from the ORM case (``case_json`` with
+    no medical detail), for accidents with claims and claims with their accident and worker,
+    as a role with medical access and one without — in five statements for the page."""
+    from app.api.schemas import case_json
+    from app.models import Case
+    from app.services.cases import CaseFilters, list_cases
+    from tests.api.claim_flow import announce_accident, claims_of
+
+    enterprise_user = make_user("enterprise", username="e1")
+    accident = announce_accident(enterprise_user, ("serious", "light"))
+    make_accident(enterprise_user, ("light",))
+    assert len(claims_of(accident)) == 2
+    inspector = make_user("inspector", username="t1")
+    union = make_user("union", username="u1")
+    for user in (inspector, union, enterprise_user):
+        db.session.refresh(user)
+        with counted() as statements:
+            page = list_cases(user, CaseFilters(), per_page=10)
+        assert len(statements) == 5, user.role
+        assert {c.kind for c in page.items} >= {"accident", "claim"}
+        for listed in page.items:
+            case = db.session.get(Case, listed.id)
+            assert case_json(listed, user, include_medical=False) == case_json(
+                case, user, include_medical=False
+            ), (user.role, case.kind)
+        db.session.rollback()
