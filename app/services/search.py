@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import Case, Enterprise, Victim
@@ -74,10 +75,12 @@ def search_condition(q: str, user) -> ColumnElement[bool]:
     """A WHERE clause on ``Case`` for the query ``q`` as ``user`` may search (the scope filter
     is the caller's: ``case_filter``). A blank query matches every case.
 
-    An identifier costs one indexed lookup (tax code, or national ID) before the clause is
-    built, so the clause names ids: each branch is then an index condition on PostgreSQL (a
-    bitmap OR), where a subquery would make it a filter over every row. Nothing found: a
-    clause no case meets.
+    An identifier is matched inside the page's own statement (one round trip): a tax code as
+    the enterprise's id (a scalar subquery, as the list's enterprise filter: PostgreSQL then
+    reads that enterprise's cases in order from ``ix_case_enterprise_declared``), a national
+    ID as the ids of the cases naming its victims and of their claims (one ``IN`` over a
+    ``UNION``, which PostgreSQL joins by primary key; an ``OR`` of two subqueries would be a
+    filter over every row).
     """
     words = query_words(q)
     if not words:
@@ -89,11 +92,10 @@ def search_condition(q: str, user) -> ColumnElement[bool]:
     if not identifier:
         branches.append(and_(*(_contains(word) for word in words)))
     if identifier and TAX_CODE_RE.match(digits):
-        enterprise_ids = db.session.scalars(
-            select(Enterprise.id).where(Enterprise.tax_code == digits)
-        ).all()
-        if enterprise_ids:
-            branches.append(Case.enterprise_id.in_(enterprise_ids))
+        branches.append(
+            Case.enterprise_id
+            == select(Enterprise.id).where(Enterprise.tax_code == digits).scalar_subquery()
+        )
     if identifier and len(digits) in NATIONAL_ID_LENGTHS and sees_national_id(user):
         branches.append(_national_id_branch(digits))
     return or_(*branches) if branches else false()
@@ -120,16 +122,16 @@ def code_contains(column, typed: str) -> ColumnElement[bool]:
 
 def _national_id_branch(national_id: str) -> ColumnElement[bool]:
     """The cases of the victims with this national ID: the ones they are named in and their
-    claims."""
-    victims = db.session.execute(
-        select(Victim.id, Victim.case_id).where(Victim.national_id == national_id)
-    ).all()
-    if not victims:
-        return false()
-    return or_(
-        Case.id.in_(sorted({row.case_id for row in victims})),
-        Case.victim_id.in_(sorted(row.id for row in victims)),
+    claims (a claim's ``victim_id`` is its worker's row in the accident)."""
+    named = select(Victim.case_id).where(Victim.national_id == national_id)
+    # Aliases: a subquery on the listed table itself would be correlated to the list's row.
+    claim, worker = aliased(Case), aliased(Victim)
+    claims = (
+        select(claim.id)
+        .join(worker, worker.id == claim.victim_id)
+        .where(worker.national_id == national_id)
     )
+    return Case.id.in_(named.union(claims))
 
 
 # -- keeping the column right -----------------------------------------------------------------
