@@ -80,6 +80,12 @@ _deadlines = (
     .where(DEADLINE.c.case_id == bindparam("case_id"))
     .order_by(DEADLINE.c.id)
 )
+# Several cases' deadlines at once (a list's page): the same columns, with whose they are.
+_deadlines_of = (
+    select(DEADLINE.c.case_id, *_deadlines.selected_columns)
+    .where(DEADLINE.c.case_id.in_(bindparam("case_ids", expanding=True)))
+    .order_by(DEADLINE.c.id)
+)
 _update_deadline = update(DEADLINE).where(DEADLINE.c.id == bindparam("_id"))
 _insert_deadline = insert(DEADLINE).returning(DEADLINE.c.id, sort_by_parameter_order=True)
 _children = (
@@ -164,6 +170,16 @@ def save_search_texts(texts: Mapping[int, str]) -> None:
 def load_deadlines(case_id: int) -> dict[str, dict[str, Any]]:
     """A case's deadline rows by name, each with its ``id``."""
     return {row["name"]: dict(row) for row in _run(_deadlines, {"case_id": case_id}).mappings()}
+
+
+def load_deadlines_of(case_ids: Iterable[int]) -> dict[int, dict[str, dict[str, Any]]]:
+    """:func:`load_deadlines` for several cases in one statement: ``{case id: {name: row}}``
+    (a case with none is absent)."""
+    found: dict[int, dict[str, dict[str, Any]]] = {}
+    for row in _run(_deadlines_of, {"case_ids": list(case_ids)}).mappings():
+        values = dict(row)
+        found.setdefault(values.pop("case_id"), {})[values["name"]] = values
+    return found
 
 
 def save_deadlines(

@@ -27,13 +27,16 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import aliased, defer, lazyload, selectinload
+from sqlalchemy.orm import aliased
 
 from app.clock import VN_TZ, as_utc, now, to_local
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.i18n import N_, lazy_pick
-from app.models import Case, CaseDeadline, Victim
+from app.models import Case, CaseDeadline, Enterprise, Victim
+from app.services import case_store
+from app.services.case_snapshot import Related
+from app.services.case_store import CaseRecord
 from app.services.paging import (
     BAD_CURSOR,
     capped_count,
@@ -110,12 +113,13 @@ class WorkerRow:
         return self.state in ("assessed", "closed") and self.minimum_vnd is not None
 
 
-def _next_deadline(case: Case) -> tuple[str, datetime] | None:
-    """The earliest running deadline of the claim (compensation, filing, decision)."""
+def _next_deadline(deadlines) -> tuple[str, datetime] | None:
+    """The earliest running deadline of the claim (compensation, filing, decision), from its
+    deadline rows (``case_store.load_deadlines``: name → row)."""
     running = [
-        (as_utc(d.due_at), d.name)
-        for d in case.deadlines
-        if d.met_at is None and d.paused_at is None
+        (as_utc(d["due_at"]), name)
+        for name, d in deadlines.items()
+        if d["met_at"] is None and d["paused_at"] is None
     ]
     if not running:
         return None
@@ -139,30 +143,26 @@ def _days_late(due_at: datetime | None, at: datetime) -> int | None:
     return max(1, math.ceil((at - due_at) / timedelta(days=1)))
 
 
-def _row(
-    case: Case,
-    victim: Victim | None,
-    accident_code: str | None,
-    user,
-    at: datetime,
-    actions: list[str],
-) -> WorkerRow:
+def _row(claim: CaseRecord, listed, deadlines, user, at: datetime, actions: list[str]):
+    """A :class:`WorkerRow` of ``claim`` with what its page read beside it (``listed``: the
+    worker's name and national ID, the accident's code, the enterprise's name) and its
+    ``deadlines`` (name → row)."""
     # What the user may see of it: no benefit kind for the union (app.services.privacy).
-    data = data_view(user, case)
+    data = data_view(user, claim)
     comp = data.get("compensation") or {}
     ins = data.get("insurance") or {}
-    due = _next_deadline(case) if case.state != "closed" else None
+    due = _next_deadline(deadlines) if claim.state != "closed" else None
     return WorkerRow(
-        case_id=case.id,
-        code=case.code,
-        version=case.version,
-        state=case.state,
-        state_label=_state_label(user, case.state),
-        worker_name=victim.full_name if victim else "—",
-        national_id=national_id_for(user, victim.national_id if victim else ""),
-        enterprise_name=case.enterprise.name if case.enterprise else "—",
-        accident_id=case.parent_id,
-        accident_code=accident_code or "—",
+        case_id=claim.id,
+        code=claim.code,
+        version=claim.version,
+        state=claim.state,
+        state_label=_state_label(user, claim.state),
+        worker_name=listed.worker_name if listed.worker_name is not None else "—",
+        national_id=national_id_for(user, listed.worker_national_id or ""),
+        enterprise_name=listed.enterprise_name or "—",
+        accident_id=claim.parent_id,
+        accident_code=listed.accident_code or "—",
         death=bool(data.get("death")),
         minimum_vnd=comp.get("minimum_vnd"),
         paid_vnd=comp.get("paid_vnd") or 0,
@@ -352,31 +352,48 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
     return [(r.run, r.key, r.case_id, r.cid) for r in sorted(rows, key=in_order)[:limit]]
 
 
+# What a row reads beside the claim's own columns, in the claim's statement.
+_LISTED = (
+    Victim.full_name.label("worker_name"),
+    Victim.national_id.label("worker_national_id"),
+    _ACCIDENT.code.label("accident_code"),
+    Enterprise.name.label("enterprise_name"),
+)
+_CLAIM_COLUMNS = tuple(column for column in Case.__table__.c if column.key != "search_text")
+
+
 def _load_rows(user, ids: list[int], at: datetime) -> list[WorkerRow]:
-    """The rows of the claims ``ids``, in that order: one statement for the claims with
-    their worker, enterprise and accident's code, and one for their deadlines.
+    """The rows of the claims ``ids``, in that order: one statement for the claims (as the
+    engine's plain records, ``CaseRecord``) with their worker's name and ID, accident's code and
+    enterprise's name, and one for their deadlines — no ORM objects (building them cost more
+    than the page's SQL, docs/performance-lists.md).
 
     Only what a row shows is read: of the accident its code (not its declaration, the largest
-    JSON of all), no commune. The engine's action check reads a claim's columns and data; its
-    guards read no related rows (only effects do, when an action is fired), and a snapshot
-    loads any it would ask for on first read."""
+    JSON of all). The engine's action check reads a claim's columns, data and deadlines
+    (given); its guards read no other related rows (only effects do, when an action is
+    fired), and ``Related`` loads any it would ask for on first read."""
     if not ids:
         return []
-    accident = _ACCIDENT
     loaded = db.session.execute(
-        select(Case, Victim, accident.code)
+        select(*_CLAIM_COLUMNS, *_LISTED)
         .outerjoin(Victim, Victim.id == Case.victim_id)
-        .outerjoin(accident, accident.id == Case.parent_id)
+        .outerjoin(_ACCIDENT, _ACCIDENT.id == Case.parent_id)
+        .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
         .where(Case.id.in_(ids))
-        .options(lazyload(Case.commune), defer(Case.search_text), selectinload(Case.deadlines))
     ).all()
-    by_id = {case.id: (case, victim, code) for case, victim, code in loaded}
+    by_id = {row.id: row for row in loaded}
+    deadlines_of = case_store.load_deadlines_of(ids)
     rules = load_rulebook()
     rows = []
     for case_id in ids:
-        case, victim, accident_code = by_id[case_id]
-        actions = available_actions(case, user, rules)
-        rows.append(_row(case, victim, accident_code, user, at, actions))
+        listed = by_id[case_id]
+        claim = CaseRecord(
+            {column.key: listed[index] for index, column in enumerate(_CLAIM_COLUMNS)}
+        )
+        deadlines = deadlines_of.get(case_id, {})
+        related = Related(claim, deadlines=deadlines)
+        actions = available_actions(claim, user, rules, related)
+        rows.append(_row(claim, listed, deadlines, user, at, actions))
     return rows
 
 

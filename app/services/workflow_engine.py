@@ -444,10 +444,10 @@ def _refuse_unless_allowed(decision: Decision) -> None:
         raise ValidationFailed(errors, " ".join(decision.input_reasons))
 
 
-def _viewing(case: Case, user, rules: RuleBook | None) -> Context:
+def _viewing(case: Case, user, rules: RuleBook | None, related: Related | None = None) -> Context:
     """The context of ``user`` looking at ``case`` now, before any input is given."""
     return Context(
-        case=snapshot(case),
+        case=snapshot(case, related),
         actor=actor_of(user),
         payload={},
         now=now(),
@@ -468,12 +468,16 @@ def case_actions(
     return list(offered), [(trigger, [str(r) for r in reasons]) for trigger, reasons in waiting]
 
 
-def available_actions(case: Case, user, rules: RuleBook | None = None) -> list[str]:
+def available_actions(
+    case: Case, user, rules: RuleBook | None = None, related: Related | None = None
+) -> list[str]:
     """The triggers ``user`` may fire on ``case`` now (``WorkflowDefinition.offered``: the
-    role may, and every guard holds or faults only input still to be given)."""
+    role may, and every guard holds or faults only input still to be given). ``case``: a
+    ``Case``, or a ``CaseRecord`` with its ``related`` rows (a list reads pages as plain rows:
+    ``claims.my_workers``)."""
     if not can_see(user, case):
         return []
-    return list(get_workflow(case.kind).offered(_viewing(case, user, rules)))
+    return list(get_workflow(case.kind).offered(_viewing(case, user, rules, related)))
 
 
 # --------------------------------------------------------------------------------------------
