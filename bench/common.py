@@ -36,11 +36,15 @@ def postgres_url(prog: str) -> str | None:
 
 
 def bench_app(url: str):
-    """The application on ``url`` through psycopg 3, as the benchmarks measure it."""
+    """The application on ``url`` through psycopg 3, as the benchmarks measure it: not in
+    testing mode (which adds checks production does not run, ``app.services.prepared``)."""
     from app import create_app
 
     return create_app(
-        {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)}
+        {
+            "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+            "TESTING": False,
+        }
     )
 
 

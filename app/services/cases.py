@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import Integer, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from app.clock import as_utc, now
@@ -17,6 +18,7 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import Case, CaseDeadline, CaseEvent, Commune, Enterprise, Task, Victim
+from app.services import paging as paging_module
 from app.services.paging import (
     Count,
     capped_count,
@@ -26,6 +28,7 @@ from app.services.paging import (
     decode_cursor,
     encode_cursor,
 )
+from app.services.prepared import Bound, Prepared
 from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
 from workflows import REGISTRY
@@ -107,36 +110,42 @@ class CasePage:
     per_page: int = PAGE_SIZE
 
 
-def _filtered(user, filters: CaseFilters) -> list:
+def _filtered(user, filters: CaseFilters, bound: Bound) -> list:
     """The WHERE of a case list: ``user``'s scope and each filter, in one place for the
-    list of cases (API) and the list of rows (web)."""
-    where = [case_filter(user)]
-    if filters.kind:
-        where.append(Case.kind == filters.kind)
-    if filters.state:
-        where.append(Case.state == filters.state)
-    if filters.severity:
-        where.append(Case.severity == filters.severity)
-    if filters.level:
-        where.append(Case.investigation_level == filters.level)
-    if filters.commune:
-        where.append(Case.commune_code == filters.commune)
+    list of cases (API) and the list of rows (web). Every value is a named parameter of
+    ``bound`` (``app.services.prepared``: the page statement is built once per shape)."""
+    where = [case_filter(user, bound)]
+    for name, column in _EQUAL_FILTERS:
+        value = getattr(filters, name)
+        if value:
+            where.append(column == bound(f"f_{name}", value, column.type))
     if filters.enterprise:
         # A scalar subquery (one value), not IN (…): PostgreSQL then reads the enterprise's
         # cases from (enterprise_id, declared_at, id) in order instead of sorting them.
+        tax_code = bound("f_enterprise", filters.enterprise, Enterprise.tax_code.type)
         where.append(
             Case.enterprise_id
-            == select(Enterprise.id)
-            .where(Enterprise.tax_code == filters.enterprise)
-            .scalar_subquery()
+            == select(Enterprise.id).where(Enterprise.tax_code == tax_code).scalar_subquery()
         )
     if filters.declared_from:
-        where.append(Case.declared_at >= filters.declared_from)
+        where.append(
+            Case.declared_at >= bound("f_from", filters.declared_from, Case.declared_at.type)
+        )
     if filters.declared_to:
-        where.append(Case.declared_at <= filters.declared_to)
+        where.append(Case.declared_at <= bound("f_to", filters.declared_to, Case.declared_at.type))
     if filters.q:
-        where.append(search_condition(filters.q, user))
+        where.append(search_condition(filters.q, user, bound))
     return where
+
+
+# The filters that ask a column to equal the value given.
+_EQUAL_FILTERS = (
+    ("kind", Case.kind),
+    ("state", Case.state),
+    ("severity", Case.severity),
+    ("level", Case.investigation_level),
+    ("commune", Case.commune_code),
+)
 
 
 def awaited_deadlines(user, kind: str | None) -> tuple[str, ...]:
@@ -165,36 +174,77 @@ def _page_bounds(page: int, per_page: int, cursor: str | None, exact: str | None
     return after
 
 
-def _paged(query, page: int, per_page: int, after, exact: str | None = None):
+@dataclass(frozen=True)
+class _Paging:
+    """Which rows of a list's order a page reads, its values as ``Bound`` parameters (made
+    before the statement, so a kept statement is run without building it)."""
+
+    mode: str  # "offset", "skip ids" (OFFSET past page 1), "after" (cursor) or "work list"
+    limit: Any
+    offset: Any = None
+    exact: Any = None  # the code an exact search lists first
+    exact_first: bool = False  # the first page of an exact search: the case, then the rest
+    after: tuple | None = None  # (declared_at, id) parameters of the cursor, if it has one
+    awaited: tuple[str, ...] = ()
+
+
+def _paging(bound: Bound, page: int, per_page: int, after, exact: str | None, awaited) -> _Paging:
+    """The :class:`_Paging` of these arguments, its values and choices recorded in ``bound``."""
+    code = bound("p_exact", exact, Case.code.type) if exact is not None else None
+    if awaited:  # numbered pages of per_page (no row more: a work list has no cursor)
+        bound.mark("work list", awaited)
+        return _Paging(
+            "work list",
+            limit=bound("p_limit", per_page, Integer()),
+            offset=bound("p_offset", (page - 1) * per_page, Integer()),
+            awaited=awaited,
+        )
+    limit = bound("p_limit", per_page + 1, Integer())
+    if after is None:
+        mode = "skip ids" if page > 1 and exact is None else "offset"
+        bound.mark(mode, code is not None)
+        offset = bound("p_offset", (page - 1) * per_page, Integer())
+        return _Paging(mode, limit, offset, exact=code, exact_first=code is not None)
+    key = None
+    if after[0] is not None:
+        key = (
+            bound("p_after_at", after[0], Case.declared_at.type),
+            bound("p_after_id", after[1], Integer()),
+        )
+    bound.mark("after", code is not None, key is not None)
+    return _Paging("after", limit, exact=code, after=key)
+
+
+def _paged(query, paging: _Paging):
     """``query`` newest first (the case coded ``exact`` before the rest), after the cursor
-    (keyset) or at page ``page`` (OFFSET), one row more than the page: that row tells whether
-    a next page exists."""
+    (keyset) or at an OFFSET, ``paging.limit`` rows: one more than the page, which tells
+    whether a next page exists."""
     newest_first = (Case.declared_at.desc(), Case.id.desc())
-    if exact is not None and after is None:
-        query = query.order_by(Case.code != exact, *newest_first)
+    if paging.exact_first:
+        query = query.order_by(Case.code != paging.exact, *newest_first)
     else:
         query = query.order_by(*newest_first)
-    if after is None:
-        query = query.offset((page - 1) * per_page)
+    if paging.mode != "after":
+        query = query.offset(paging.offset)
     else:
-        if exact is not None:  # the case itself came first, on the first page
-            query = query.where(Case.code != exact)
-        if after[0] is not None:
-            query = query.where(tuple_(Case.declared_at, Case.id) < after)
-    return query.limit(per_page + 1)
+        if paging.exact is not None:  # the case itself came first, on the first page
+            query = query.where(Case.code != paging.exact)
+        if paging.after is not None:
+            query = query.where(tuple_(Case.declared_at, Case.id) < tuple_(*paging.after))
+    return query.limit(paging.limit)
 
 
-def _work_list(query, awaited: tuple[str, ...], page: int, per_page: int):
+def _work_list(query, paging: _Paging):
     """``query`` with the cases awaiting the caller first (a running deadline among
-    ``awaited``, the oldest started first), then the others newest first; page ``page``
-    (OFFSET: the cursor is for the newest-first order)."""
+    ``paging.awaited``, the oldest started first), then the others newest first; by OFFSET
+    (the cursor is for the newest-first order)."""
     waiting = (
         select(CaseDeadline.case_id, func.min(CaseDeadline.started_at).label("since"))
         # Running deadlines only (not met, not paused), as the docstring says: read from the
         # partial index of running deadlines (ix_case_deadline_running), whose size is the open
         # work, not every deadline ever set.
         .where(
-            CaseDeadline.name.in_(awaited),
+            CaseDeadline.name.in_(paging.awaited),
             CaseDeadline.met_at.is_(None),
             CaseDeadline.paused_at.is_(None),
         )
@@ -206,8 +256,8 @@ def _work_list(query, awaited: tuple[str, ...], page: int, per_page: int):
         .order_by(
             waiting.c.since.is_(None), waiting.c.since, Case.declared_at.desc(), Case.id.desc()
         )
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        .offset(paging.offset)
+        .limit(paging.limit)
     )
 
 
@@ -294,9 +344,13 @@ _ROW_COLUMNS = (
 )
 
 
-def _page_statement(
+# Each list's page statements, built once per shape (app.services.prepared).
+_PAGES = {"rows": Prepared("case rows"), "api": Prepared("API cases")}
+
+
+def _page(
+    list_name: str,
     columns: tuple,
-    where: list,
     user,
     filters: CaseFilters,
     page: int,
@@ -304,23 +358,43 @@ def _page_statement(
     after,
     exact: str | None,
     work_list: bool,
-):
-    """The statement of one page of a case list: ``columns`` (of ``Case``, with the capped
-    count of the cases meeting ``where`` as a last column ``matching``) of the page asked —
-    after the cursor, at page ``page`` (OFFSET: the skipped rows read as ids only, the columns'
-    subqueries run for the page), or as a work list (``awaited_deadlines``). One place for
-    both lists' paging."""
-    matching = capped_count_column(select(Case.id).where(*where)).label("matching")
-    selected = select(*columns, matching)
+) -> tuple[list, list]:
+    """One page of a case list as rows of ``columns`` (of ``Case``) with the capped count of
+    the matching cases as a last column ``matching``: after the cursor, at page ``page``
+    (OFFSET: the skipped rows read as ids only, the columns' subqueries run for the page), or
+    as a work list (``awaited_deadlines``). One place for both lists' paging. Returns the rows
+    and the WHERE (for the count of a page past the end).
+
+    The WHERE and the paging are written first, their values as named parameters and their
+    choices as the shape; the statement around them (columns, count, order) is built once per
+    shape and run with this call's values (``app.services.prepared``: building it cost more
+    than PostgreSQL took to answer it)."""
+    bound = Bound(list_name)
+    where = _filtered(user, filters, bound)
     awaited = awaited_deadlines(user, filters.kind) if work_list else ()
-    if awaited:
-        return _work_list(selected.where(*where), awaited, page, per_page)
-    if after is None and page > 1 and exact is None:
-        skipped = _paged(select(Case.id).where(*where), page, per_page, None).subquery()
-        return selected.where(Case.id.in_(select(skipped.c.id))).order_by(
-            Case.declared_at.desc(), Case.id.desc()
-        )
-    return _paged(selected.where(*where), page, per_page, after, exact)
+    paging = _paging(bound, page, per_page, after, exact, awaited)
+
+    counted = bound("p_counted", paging_module.COUNT_CAP + 1, Integer())  # the cap, and one
+
+    def build():
+        matching = capped_count_column(select(Case.id).where(*where), limit=counted)
+        matching = matching.label("matching")
+        selected = select(*columns, matching).where(*where)
+        if paging.mode == "work list":
+            return _work_list(selected, paging)
+        if paging.mode == "skip ids":
+            skipped = _paged(select(Case.id).where(*where), paging).subquery()
+            return (
+                select(*columns, matching)
+                .where(Case.id.in_(select(skipped.c.id)))
+                .order_by(Case.declared_at.desc(), Case.id.desc())
+            )
+        return _paged(selected, paging)
+
+    statement = _PAGES[list_name].statement(bound, build)
+    # Through the session's connection (its transaction): plain rows need none of the ORM's
+    # result handling, which cost a tenth of the page.
+    return db.session.connection().execute(statement, bound.values).all(), where
 
 
 def _count_of_page(rows: list, where: list, page: int, after) -> Count:
@@ -356,11 +430,9 @@ def list_case_rows(
     """
     exact = as_case_code(filters.q)
     after = _page_bounds(page, per_page, cursor, exact)
-    where = _filtered(user, filters)
-    statement = _page_statement(
-        _ROW_COLUMNS, where, user, filters, page, per_page, after, exact, work_list
+    rows, where = _page(
+        "rows", _ROW_COLUMNS, user, filters, page, per_page, after, exact, work_list
     )
-    rows = db.session.execute(statement).all()
     items = [
         CaseRow(
             id=row.id,
@@ -404,7 +476,8 @@ class ListedCase:
     attributes (``_API_COLUMNS``; another raises AttributeError), ``enterprise`` and
     ``commune`` (:class:`Named`), ``victims`` and ``deadlines`` (rows with the model's
     columns, in id order), ``children`` (rows with ``id``), ``parent`` (a claim's accident:
-    its named fields and, as ``victims``, the claim's worker). Read-only: to change a case, load it (``get_visible_case``)."""
+    its named fields and, as ``victims``, the claim's worker). Read-only: to change a case,
+    load it (``get_visible_case``)."""
 
     __slots__ = ("_row", "enterprise", "commune", "victims", "deadlines", "children", "parent")
 
@@ -510,11 +583,7 @@ def list_cases(
     """
     exact = as_case_code(filters.q)
     after = _page_bounds(page, per_page, cursor, exact)
-    where = _filtered(user, filters)
-    statement = _page_statement(
-        _API_COLUMNS, where, user, filters, page, per_page, after, exact, work_list
-    )
-    rows = db.session.execute(statement).all()
+    rows, where = _page("api", _API_COLUMNS, user, filters, page, per_page, after, exact, work_list)
     count = _count_of_page(rows, where, page, after)
     return _case_page(_listed(rows), count, page, per_page, exact)
 

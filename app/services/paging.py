@@ -61,20 +61,22 @@ def capped_count(query: Select, cap: int | None = None) -> Count:
     return count_of(db.session.scalar(_capped_count_select(query, cap)) or 0, cap)
 
 
-def capped_count_column(query: Select, cap: int | None = None):
+def capped_count_column(query: Select, cap: int | None = None, limit=None):
     """:func:`capped_count`'s statement as a scalar subquery, to ride as a column of the
     page's own statement (PostgreSQL runs an uncorrelated subquery once: one round trip for
-    the page and its count); read it back with :func:`count_of`."""
-    return _capped_count_select(query, COUNT_CAP if cap is None else cap).scalar_subquery()
+    the page and its count); read it back with :func:`count_of`. ``limit``: the rows read,
+    ``cap + 1``, as a bound parameter of the caller's (a prepared statement's)."""
+    cap = COUNT_CAP if cap is None else cap
+    return _capped_count_select(query, cap, limit).scalar_subquery()
 
 
-def _capped_count_select(query: Select, cap: int) -> Select:
+def _capped_count_select(query: Select, cap: int, limit=None) -> Select:
     # maintain_column_froms: a WHERE that names no table (the inspector's ``true``) must not
     # lose the FROM of the columns replaced.
     limited = (
         query.with_only_columns(literal_column("1"), maintain_column_froms=True)
         .order_by(None)
-        .limit(cap + 1)
+        .limit(cap + 1 if limit is None else limit)
     )
     return select(func.count()).select_from(limited.subquery())
 

@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models import Case, Enterprise, Victim
 from app.services import case_store
 from app.services.parties import TAX_CODE_RE, normalise_tax_code
+from app.services.prepared import Bound
 from app.services.privacy import sees_national_id
 from workflows.inputs import fold, is_digits
 
@@ -71,9 +72,11 @@ def query_words(q: str) -> list[str]:
     return fold(q).split()[:MAX_WORDS]
 
 
-def search_condition(q: str, user) -> ColumnElement[bool]:
+def search_condition(q: str, user, bound: Bound | None = None) -> ColumnElement[bool]:
     """A WHERE clause on ``Case`` for the query ``q`` as ``user`` may search (the scope filter
-    is the caller's: ``case_filter``). A blank query matches every case.
+    is the caller's: ``case_filter``). A blank query matches every case. With ``bound`` (a
+    list's prepared statement, ``app.services.prepared``) the words and identifiers are named
+    parameters and the kind of query is marked.
 
     An identifier is matched inside the page's own statement (one round trip): a tax code as
     the enterprise's id (a scalar subquery, as the list's enterprise filter: PostgreSQL then
@@ -82,30 +85,40 @@ def search_condition(q: str, user) -> ColumnElement[bool]:
     ``UNION``, which PostgreSQL joins by primary key; an ``OR`` of two subqueries would be a
     filter over every row).
     """
+    bound = bound if bound is not None else Bound()  # unnamed use: values kept, shape unused
     words = query_words(q)
     if not words:
+        bound.mark("q", "blank")
         return true()
     # The query without its dashes and spaces: an identifier if it is all digits.
     digits = normalise_tax_code(q)
     identifier = is_digits(digits) and len(digits) in IDENTIFIER_LENGTHS
     branches: list[ColumnElement[bool]] = []
     if not identifier:
-        branches.append(and_(*(_contains(word) for word in words)))
+        bound.mark("q", "text")
+        branches.append(and_(*(_contains(word, n, bound) for n, word in enumerate(words))))
     if identifier and TAX_CODE_RE.match(digits):
+        bound.mark("q", "tax code")
         branches.append(
             Case.enterprise_id
-            == select(Enterprise.id).where(Enterprise.tax_code == digits).scalar_subquery()
+            == select(Enterprise.id)
+            .where(Enterprise.tax_code == bound("q_tax_code", digits, Enterprise.tax_code.type))
+            .scalar_subquery()
         )
     if identifier and len(digits) in NATIONAL_ID_LENGTHS and sees_national_id(user):
-        branches.append(_national_id_branch(digits))
+        bound.mark("q", "national id")
+        branches.append(_national_id_branch(digits, bound))
+    if not branches:
+        bound.mark("q", "nothing")
     return or_(*branches) if branches else false()
 
 
-def _contains(word: str) -> ColumnElement[bool]:
+def _contains(word: str, n: int, bound: Bound) -> ColumnElement[bool]:
     """``search_text LIKE '%word%'`` with ``%``, ``_`` and the escape character taken literally.
     The pattern is one bound value (not ``'%' || :word || '%'``, what ``contains`` sends), so
     PostgreSQL plans with the pattern itself: the trigram index and the row estimate from it."""
-    return Case.search_text.like(_pattern(word), escape="/")
+    pattern = bound(f"q_word{n}", _pattern(word), Case.search_text.type)
+    return Case.search_text.like(pattern, escape="/")
 
 
 def _pattern(part: str) -> str:
@@ -120,16 +133,17 @@ def code_contains(column, typed: str) -> ColumnElement[bool]:
     return column.like(_pattern(typed.strip().upper()), escape="/")
 
 
-def _national_id_branch(national_id: str) -> ColumnElement[bool]:
+def _national_id_branch(national_id: str, bound: Bound) -> ColumnElement[bool]:
     """The cases of the victims with this national ID: the ones they are named in and their
     claims (a claim's ``victim_id`` is its worker's row in the accident)."""
-    named = select(Victim.case_id).where(Victim.national_id == national_id)
+    value = bound("q_national_id", national_id, Victim.national_id.type)
+    named = select(Victim.case_id).where(Victim.national_id == value)
     # Aliases: a subquery on the listed table itself would be correlated to the list's row.
     claim, worker = aliased(Case), aliased(Victim)
     claims = (
         select(claim.id)
         .join(worker, worker.id == claim.victim_id)
-        .where(worker.national_id == national_id)
+        .where(worker.national_id == value)
     )
     return Case.id.in_(named.union(claims))
 

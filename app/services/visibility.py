@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, true
 
 from app.models import Case, Enterprise, Task, User
+from app.services.prepared import Bound
 from workflows import REGISTRY
 
 
@@ -32,30 +33,45 @@ def _is_shared(role: str | None, case) -> bool:
     return column is not None and bool(getattr(case, column))
 
 
-def case_filter(user) -> ColumnElement[bool]:
+def case_filter(user, bound: Bound | None = None) -> ColumnElement[bool]:
     """A WHERE clause selecting the cases ``user`` may see: its scope, or a case shared with
-    its role."""
+    its role. With ``bound`` (a list's prepared statement, ``app.services.prepared``) the
+    user's enterprise and commune are named parameters and the role's choice is marked."""
     role = getattr(user, "role", None)
     shared = [
         Case.kind.in_(kinds) & getattr(Case, column).is_(True)
         for column, kinds in _shared_columns(role).items()
     ]
-    scope = _scope_filter(user, role)
+    scope = _scope_filter(user, role, bound=bound)
     return or_(scope, *shared) if shared else scope
 
 
-def _scope_filter(user, role: str | None, on=Case) -> ColumnElement[bool]:
+def _scope_filter(
+    user, role: str | None, on=Case, bound: Bound | None = None
+) -> ColumnElement[bool]:
     """The role's scope on ``on``'s ``enterprise_id`` and ``commune_code`` (a case's, or the
     copies a task keeps of its case's)."""
+
+    def value(name: str, column, given):
+        return bound(name, given, column.type) if bound is not None else given
+
+    if bound is not None:
+        bound.mark("scope", role, role == "union" and bool(user.enterprise_id))
     if role == "inspector":
         return true()
     if role == "enterprise":
-        return on.enterprise_id == user.enterprise_id
+        if bound is None and user.enterprise_id is None:
+            return false()  # as ``can_see``: an enterprise user without one sees nothing
+        return on.enterprise_id == value("scope_enterprise", on.enterprise_id, user.enterprise_id)
     if role == "union":
         # A grassroots union sees its enterprise; the city federation sees the whole city.
-        return on.enterprise_id == user.enterprise_id if user.enterprise_id else true()
+        if not user.enterprise_id:
+            return true()
+        return on.enterprise_id == value("scope_enterprise", on.enterprise_id, user.enterprise_id)
     if role == "commune":
-        return on.commune_code == user.commune_code
+        if bound is None and user.commune_code is None:
+            return false()
+        return on.commune_code == value("scope_commune", on.commune_code, user.commune_code)
     return false()
 
 
