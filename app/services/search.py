@@ -133,13 +133,18 @@ def code_contains(column, typed: str) -> ColumnElement[bool]:
     return column.like(_pattern(typed.strip().upper()), escape="/")
 
 
+# Aliases (a subquery on the listed table itself would be correlated to the list's row), made
+# once: a fresh ``aliased()`` per search cost more than the search's statement.
+_CLAIM = aliased(Case, name="claim_of_id")
+_WORKER = aliased(Victim, name="worker_of_id")
+
+
 def _national_id_branch(national_id: str, bound: Bound) -> ColumnElement[bool]:
     """The cases of the victims with this national ID: the ones they are named in and their
     claims (a claim's ``victim_id`` is its worker's row in the accident)."""
     value = bound("q_national_id", national_id, Victim.national_id.type)
     named = select(Victim.case_id).where(Victim.national_id == value)
-    # Aliases: a subquery on the listed table itself would be correlated to the list's row.
-    claim, worker = aliased(Case), aliased(Victim)
+    claim, worker = _CLAIM, _WORKER
     claims = (
         select(claim.id)
         .join(worker, worker.id == claim.victim_id)
