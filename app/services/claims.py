@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     and_,
     exists,
     false,
@@ -35,15 +36,18 @@ from app.extensions import db
 from app.i18n import N_, lazy_pick
 from app.models import Case, CaseDeadline, Enterprise, Victim
 from app.services import case_store
+from app.services import paging as paging_module
 from app.services.case_snapshot import Related
 from app.services.case_store import CaseRecord
 from app.services.paging import (
     BAD_CURSOR,
-    capped_count,
+    capped_count_statement,
     check_per_page,
+    count_of,
     decode_cursor,
     encode_cursor,
 )
+from app.services.prepared import Bound, Prepared
 from app.services.privacy import data_view, national_id_for, state_labels
 from app.services.rulebook import load_rulebook
 from app.services.search import code_contains
@@ -226,13 +230,13 @@ def _running(deadline) -> ColumnElement[bool]:
     return and_(deadline.met_at.is_(None), deadline.paused_at.is_(None))
 
 
-def code_matches(typed: str):
+def code_matches(typed: str, bound: Bound | None = None):
     """A claim whose code, or whose accident's, holds ``typed`` (trimmed, any letter case; a
     full code is one such part; ``search.code_contains``)."""
     parent = _PARENT
     return or_(
-        code_contains(Case.code, typed),
-        Case.parent_id.in_(select(parent.id).where(code_contains(parent.code, typed))),
+        code_contains(Case.code, typed, bound),
+        Case.parent_id.in_(select(parent.id).where(code_contains(parent.code, typed, bound))),
     )
 
 
@@ -268,17 +272,38 @@ def my_workers(
     if after is not None and (not 0 <= after[0] <= 2 or after[1] is None):
         raise ValidationFailed({"cursor": [BAD_CURSOR]})
     at = now()
-    base = [Case.kind == "claim", case_filter(user)]
+    # Every value a named parameter, every choice marked: the count and the runs' statement
+    # are built once per shape (app.services.prepared).
+    bound = Bound("my workers", filters.status, filters.overdue)
+    base = [Case.kind == "claim", case_filter(user, bound)]
     if filters.code and filters.code.strip():
-        base.append(code_matches(filters.code))
-    is_open, is_closed = Case.state != "closed", Case.state == "closed"
-    status = {"open": is_open, "closed": is_closed, "all": true()}[filters.status]
-    due = _DUE
-    overdue = exists().where(due.case_id == Case.id, _running(due), due.due_at < at)
-    count = capped_count(
-        select(Case.id).where(*base, status, overdue if filters.overdue else true())
+        bound.mark("code")
+        base.append(code_matches(filters.code, bound))
+    moment = bound("w_at", at, CaseDeadline.due_at.type) if filters.overdue else None
+    counted = bound("w_counted", paging_module.COUNT_CAP + 1, Integer())
+    limit = bound("w_limit", per_page + 1, Integer())
+    run_after, key_after, id_after = after if after is not None else (0, None, None)
+    bound.mark("after", run_after, key_after is not None)
+    edge = None
+    if key_after is not None:
+        key_type = CaseDeadline.due_at.type if run_after == 0 else Case.declared_at.type
+        edge = (bound("w_after_key", key_after, key_type), bound("w_after_id", id_after, Integer()))
+
+    def count_statement():
+        status = {"open": Case.state != "closed", "closed": Case.state == "closed"}
+        where = [*base, status.get(filters.status, true())]
+        if filters.overdue:
+            due = _DUE
+            where.append(exists().where(due.case_id == Case.id, _running(due), due.due_at < moment))
+        return capped_count_statement(select(Case.id).where(*where), counted)
+
+    run = db.session.connection().execute
+    found = run(_WORKER_COUNTS.statement(bound, count_statement), bound.values).scalar()
+    count = count_of(found or 0)
+    keys_statement = _WORKER_RUNS.statement(
+        bound, lambda: _runs_statement(base, filters, run_after, edge, limit, moment)
     )
-    keys = _run_keys(base, filters, after, per_page + 1, at)
+    keys = _in_order(run(keys_statement, bound.values).all(), per_page + 1)
     more = len(keys) > per_page
     keys = keys[:per_page]
     rows = _load_rows(user, [key[2] for key in keys], at)
@@ -292,11 +317,12 @@ def my_workers(
     )
 
 
-def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> list[tuple]:
-    """The first ``limit`` claims after ``after`` as ``(run, key, case id, cursor id)``, read
-    in one statement: each run's first ``limit`` ids after the cursor, glued by UNION ALL (a
-    run the status or the cursor rules out is asked ``WHERE false``), put in order here."""
-    run_after, key_after, id_after = after if after is not None else (0, None, None)
+def _runs_statement(base, filters: WorkerFilters, run_after: int, edge, limit, moment):
+    """The first ``limit`` claims after the cursor as ``(run, key, case id, cursor id)``, in
+    one statement: each run's first ``limit`` ids after the cursor (``run_after``, ``edge``:
+    the key and id parameters, or None from a run's start), glued by UNION ALL (a run the
+    status or the cursor rules out is asked ``WHERE false``); put in order by
+    :func:`_in_order`. ``moment``: the "overdue" parameter (when filtered)."""
     deadline, earlier = _DEADLINE, _EARLIER
     first_running = ~exists().where(
         earlier.case_id == deadline.case_id,
@@ -311,7 +337,7 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
         .order_by(deadline.due_at, deadline.id)
     )
     if filters.overdue:
-        dated = dated.where(deadline.due_at < at)
+        dated = dated.where(deadline.due_at < moment)
     running = _RUNNING
     newest = (Case.id.label("case_id"), Case.declared_at.label("key"), Case.id.label("cid"))
     undated = (
@@ -336,20 +362,29 @@ def _run_keys(base, filters: WorkerFilters, after, limit: int, at: datetime) -> 
     for run, (query, ascending) in enumerate(((dated, True), (undated, False), (closed, False))):
         if not wanted[run] or run < run_after:
             query = query.where(false())
-        elif run == run_after and key_after is not None:
+        elif run == run_after and edge is not None:
             columns = (deadline.due_at, deadline.id) if run == 0 else (Case.declared_at, Case.id)
-            edge = (key_after, id_after)
-            query = query.where(tuple_(*columns) > edge if ascending else tuple_(*columns) < edge)
+            after = tuple_(*edge)
+            query = query.where(tuple_(*columns) > after if ascending else tuple_(*columns) < after)
         page = query.limit(limit).subquery()
         runs.append(select(literal(run).label("run"), page.c.case_id, page.c.key, page.c.cid))
-    rows = db.session.execute(union_all(*runs)).all()
+    return union_all(*runs)
+
+
+def _in_order(rows, limit: int) -> list[tuple]:
+    """The runs' rows as ``(run, key, case id, cursor id)``, the first ``limit`` in the
+    list's order: the runs in turn, the first soonest due first, the others newest first."""
 
     def in_order(row) -> tuple:
-        # The runs in turn; the first soonest due first, the others newest first.
         moment = as_utc(row.key).timestamp()
         return (row.run, moment, row.cid) if row.run == 0 else (row.run, -moment, -row.cid)
 
     return [(r.run, r.key, r.case_id, r.cid) for r in sorted(rows, key=in_order)[:limit]]
+
+
+# The count and the runs' statement of "my workers", one per shape.
+_WORKER_COUNTS = Prepared("my workers count")
+_WORKER_RUNS = Prepared("my workers runs")
 
 
 # What a row reads beside the claim's own columns, in the claim's statement.

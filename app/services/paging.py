@@ -70,6 +70,12 @@ def capped_count_column(query: Select, cap: int | None = None, limit=None):
     return _capped_count_select(query, cap, limit).scalar_subquery()
 
 
+def capped_count_statement(query: Select, limit) -> Select:
+    """:func:`capped_count`'s statement reading ``limit`` rows (``cap + 1``, a bound parameter
+    of a prepared statement's: ``app.services.prepared``); read it back with :func:`count_of`."""
+    return _capped_count_select(query, 0, limit)
+
+
 def _capped_count_select(query: Select, cap: int, limit=None) -> Select:
     # maintain_column_froms: a WHERE that names no table (the inspector's ``true``) must not
     # lose the FROM of the columns replaced.

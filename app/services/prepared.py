@@ -66,7 +66,8 @@ class Prepared:
 
     def statement(self, bound: Bound, build: Callable[[], Any]):
         """The statement of ``bound``'s shape: the one built before, or ``build()``'s (which
-        must write its values through ``bound``). Execute it with ``bound.values``."""
+        must write its values through ``bound``). Execute it with ``bound.values`` (values
+        it does not name are ignored: one Bound may serve two statements of a call)."""
         key = bound.key()
         statement = self._statements.get(key)
         if statement is None:
@@ -88,7 +89,9 @@ def _check_reuse(name: str, kept, fresh, values: dict[str, Any]) -> None:
     kept_compiled, fresh_compiled = kept.compile(dialect=dialect), fresh.compile(dialect=dialect)
     if str(kept_compiled) != str(fresh_compiled):
         raise AssertionError(f"{name}: a shape names two statements (a choice not marked)")
-    sent = {**kept_compiled.params, **values}
+    # What the kept statement is sent: this call's values for its named parameters (a Bound
+    # may hold more, for another statement of the same call), its own for the rest.
+    sent = {key: values.get(key, kept) for key, kept in kept_compiled.params.items()}
     if sent != fresh_compiled.params:
-        differ = sorted(k for k in fresh_compiled.params if sent.get(k) != fresh_compiled.params[k])
+        differ = sorted(k for k in sent if sent[k] != fresh_compiled.params.get(k))
         raise AssertionError(f"{name}: values not bound by name: {differ}")

@@ -127,10 +127,14 @@ def _pattern(part: str) -> str:
     return "%" + part.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
-def code_contains(column, typed: str) -> ColumnElement[bool]:
+def code_contains(column, typed: str, bound: Bound | None = None) -> ColumnElement[bool]:
     """A case code ``column`` (stored upper-case) holding ``typed``, trimmed, in any letter
-    case: a whole code or a part of one ("a000123", "2026-A00004", "123")."""
-    return column.like(_pattern(typed.strip().upper()), escape="/")
+    case: a whole code or a part of one ("a000123", "2026-A00004", "123"). With ``bound``
+    (a prepared statement's) the pattern is its named parameter ``code_part``."""
+    pattern = _pattern(typed.strip().upper())
+    if bound is not None:
+        pattern = bound("code_part", pattern, column.type)
+    return column.like(pattern, escape="/")
 
 
 # Aliases (a subquery on the listed table itself would be correlated to the list's row), made
