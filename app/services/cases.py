@@ -319,9 +319,19 @@ def _nearest_running(column):
     )
 
 
-# Built once: the columns of a web list row (constant, whatever the filters), so a page builds
-# only its WHERE, its count and its paging (building whole statements each call cost more than
-# PostgreSQL took to answer them).
+# A listed case's enterprise and commune names: correlated subqueries, for the listed rows only.
+_NAMES = (
+    select(Enterprise.name)
+    .where(Enterprise.id == Case.enterprise_id)
+    .scalar_subquery()
+    .label("enterprise_name"),
+    select(Commune.name)
+    .where(Commune.code == Case.commune_code)
+    .scalar_subquery()
+    .label("commune_name"),
+)
+# Built once: the columns of a web list row (constant, whatever the filters; the statement
+# around them is kept per shape, ``_page``).
 _ROW_COLUMNS = (
     Case.id,
     Case.code,
@@ -331,14 +341,7 @@ _ROW_COLUMNS = (
     Case.investigation_level,
     Case.occurred_at,
     Case.declared_at,
-    select(Enterprise.name)
-    .where(Enterprise.id == Case.enterprise_id)
-    .scalar_subquery()
-    .label("enterprise_name"),
-    select(Commune.name)
-    .where(Commune.code == Case.commune_code)
-    .scalar_subquery()
-    .label("commune_name"),
+    *_NAMES,
     _nearest_running(lambda deadline: deadline.name).label("deadline_name"),
     _nearest_running(lambda deadline: deadline.due_at).label("deadline_due_at"),
 )
@@ -469,7 +472,20 @@ class Named:
         return self.code
 
 
-class ListedCase:
+class _RowView:
+    """A read-only object over a plain row: the row's columns as attributes, and the slots
+    a subclass adds."""
+
+    __slots__ = ("_row",)
+
+    def __getattr__(self, name: str):
+        try:
+            return getattr(self._row, name)
+        except AttributeError:
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}") from None
+
+
+class ListedCase(_RowView):
     """A case of the API's list, read as plain rows (no ORM objects: at 10⁶ cases building
     them with their collections cost 3–4× the statements, docs/performance-lists.md). Reads
     like a ``Case`` for what ``app.api.schemas.case_json`` shows: the columns it shows as
@@ -479,7 +495,7 @@ class ListedCase:
     its named fields and, as ``victims``, the claim's worker). Read-only: to change a case,
     load it (``get_visible_case``)."""
 
-    __slots__ = ("_row", "enterprise", "commune", "victims", "deadlines", "children", "parent")
+    __slots__ = ("enterprise", "commune", "victims", "deadlines", "children", "parent")
 
     def __init__(self, row, enterprise, commune, victims, deadlines, children, parent):
         self._row = row
@@ -490,27 +506,15 @@ class ListedCase:
         self.children = children
         self.parent = parent
 
-    def __getattr__(self, name: str):
-        try:
-            return getattr(self._row, name)
-        except AttributeError:
-            raise AttributeError(f"ListedCase has no attribute {name!r}") from None
 
-
-class ListedParent:
+class ListedParent(_RowView):
     """A claim's accident as a listed claim names it (``ListedCase.parent``)."""
 
-    __slots__ = ("_row", "victims")
+    __slots__ = ("victims",)
 
     def __init__(self, row, victims: list):
         self._row = row
         self.victims = victims
-
-    def __getattr__(self, name: str):
-        try:
-            return getattr(self._row, name)
-        except AttributeError:
-            raise AttributeError(f"ListedParent has no attribute {name!r}") from None
 
 
 # Built once, as the web list's: what the API's case object shows of the case itself
@@ -538,14 +542,7 @@ _API_COLUMNS = (
     .where(Enterprise.id == Case.enterprise_id)
     .scalar_subquery()
     .label("enterprise_tax_code"),
-    select(Enterprise.name)
-    .where(Enterprise.id == Case.enterprise_id)
-    .scalar_subquery()
-    .label("enterprise_name"),
-    select(Commune.name)
-    .where(Commune.code == Case.commune_code)
-    .scalar_subquery()
-    .label("commune_name"),
+    *_NAMES,
 )
 _NAMED_PARENT = (Case.id, Case.kind, Case.code, Case.state, Case.severity, Case.occurred_at)
 # What a listed page reads by its ids, built once (a statement built per call cost more than
