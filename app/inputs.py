@@ -195,10 +195,25 @@ def first_page_instead(
         raise refused
     for name in bad_filters:
         args.pop(name, None)
-    flask.flash(
-        localize(N_("Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.")), "error"
-    )
+    if bad_filters:  # a hand-edited value, not a stale page link
+        message = N_("Giá trị lọc không hợp lệ đã được bỏ; đây là trang đầu của danh sách.")
+    else:
+        message = N_("Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.")
+    flask.flash(localize(message), "error")
     return flask.redirect(flask.url_for(endpoint, **args))
+
+
+def last_page_instead(asked: int, last: int, endpoint: str, **args: Any):
+    """A web list asked for page ``asked`` past its ``last``: that last page, with a message
+    saying so, instead of an empty page numbered beyond the end."""
+    args.pop("page", None)
+    flask.flash(
+        localize(
+            N_("Không có trang %(asked)s; đây là trang cuối (%(last)s).", asked=asked, last=last)
+        ),
+        "warning",
+    )
+    return flask.redirect(flask.url_for(endpoint, page=last, **args) + "#results")
 
 
 def optional_id_arg(name: str) -> int | None:

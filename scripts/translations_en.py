@@ -1129,6 +1129,18 @@ EN = {
     "Liên kết trang không còn hợp lệ; đây là trang đầu của danh sách.": (
         "That page link is no longer valid; this is the first page of the list."
     ),
+    "Giá trị lọc không hợp lệ đã được bỏ; đây là trang đầu của danh sách.": (
+        "A filter value that is not valid was dropped; this is the first page of the list."
+    ),
+    "Không có trang %(asked)s; đây là trang cuối (%(last)s).": (
+        "There is no page %(asked)s; this is the last page (%(last)s)."
+    ),
+    "Chưa lọc được: sửa các ô được đánh dấu ở trên rồi bấm Lọc.": (
+        "Not filtered yet: correct the fields marked above, then press Filter."
+    ),
+    "Giá trị không hợp lệ: %(values)s.": "Not a valid value: %(values)s.",
+    "Mã số thuế gồm 10 hoặc 13 chữ số.": "A tax code has 10 or 13 digits.",
+    "Ngày kết thúc phải từ ngày bắt đầu trở đi.": "The end date must not be before the start date.",
     "hơn %(n)s vụ": "more than %(n)s cases",
     "trang %(p)s": "page %(p)s",
     "Trang %(p)s": "Page %(p)s",

@@ -35,10 +35,16 @@ from app.cases.presenter import (
 )
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.formatting import format_datetime
-from app.forms import form_expired, keeps_form
+from app.forms import attach_errors, form_expired, keeps_form
 from app.headers import drawing_frame
 from app.i18n import N_, localize
-from app.inputs import cursor_arg, first_page_instead, optional_id_arg, page_number
+from app.inputs import (
+    cursor_arg,
+    first_page_instead,
+    last_page_instead,
+    optional_id_arg,
+    page_number,
+)
 from app.permissions import require_permission
 from app.services import cases as case_service
 from app.services.declarations import (
@@ -81,7 +87,8 @@ def _user():
 @require_permission("cases.view")
 def index():
     form = CaseFilterForm(formdata=request.args)
-    form.validate()
+    if not form.validate():
+        return _filters_refused(form)
     start, end = form.bounds()
     filters = case_service.CaseFilters(
         kind=form.kind.data or None,
@@ -100,9 +107,29 @@ def index():
             _user(), filters, page_number(), cursor=cursor_arg(), work_list=True
         )
     except ValidationFailed as refused:
-        return first_page_instead(refused, "cases.index", **form.args())
+        if "cursor" in refused.errors:
+            return first_page_instead(refused, "cases.index", **form.args())
+        # A filter the service refuses (app.services.cases.check_filters), by the form's names.
+        errors = {
+            _FILTER_FIELDS.get(name, name): messages for name, messages in refused.errors.items()
+        }
+        attach_errors(form, errors)
+        return _filters_refused(form)
+    if not page.items and page.page > page.pages and not cursor_arg():
+        # A page past the end (an old link, a hand-typed number): the last page, saying so.
+        return last_page_instead(page.page, page.pages, "cases.index", **form.args())
     rows = [(row, listed_deadline(row)) for row in page.items]
     return render_template("cases/index.html", form=form, page=page, rows=rows, args=form.args())
+
+
+# The service's names of the list's filters that the form names otherwise.
+_FILTER_FIELDS = {"to": "declared_to", "from": "declared_from"}
+
+
+def _filters_refused(form):
+    """The list's filters with each error beside its field, and no list: the unfiltered
+    cases under a refused filter would read as its result."""
+    return render_template("cases/index.html", form=form, page=None, rows=[], args=form.args()), 422
 
 
 @bp.get("/<int:case_id>")

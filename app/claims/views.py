@@ -55,15 +55,17 @@ def _my_workers_page(refused: dict | None = None, status: int = 200):
         overdue=args.get("overdue") in ("1", "true", "on"),
         code=args.get("code"),
     )
+    cursor = cursor_arg()
     try:
-        page = claims_service.my_workers(acting_user(), filters, cursor=cursor_arg())
+        page = claims_service.my_workers(acting_user(), filters, cursor=cursor)
     except ValidationFailed as refused:  # a hand-edited link: the default list instead
         return first_page_instead(refused, "claims.my_workers", filters=("status",), **args)
     return render_template(
         "claims/my_workers.html",
         rows=page.rows,
         page=page,
-        number=page_number(),
+        # The list pages by cursor only; a page's number rides with its cursor, for show.
+        number=page_number() if cursor else 1,
         args=args,
         filters=filters,
         filtered=filters != claims_service.WorkerFilters(),  # "nothing matches", not "no claim"

@@ -28,11 +28,13 @@ from app.services.paging import (
     decode_cursor,
     encode_cursor,
 )
+from app.services.parties import TAX_CODE_RE
 from app.services.prepared import Bound, Prepared
 from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
 from workflows import REGISTRY
 from workflows.fields import as_case_code
+from workflows.law.classification import LEVEL_LABELS, SEVERITY_LABELS
 
 PAGE_SIZE = 25
 # The cursor of the case list names this list (a reports or inbox cursor is refused here).
@@ -146,6 +148,39 @@ _EQUAL_FILTERS = (
     ("level", Case.investigation_level),
     ("commune", Case.commune_code),
 )
+
+
+def check_filters(filters: CaseFilters) -> None:
+    """A list's filters name what exists: a kind, a state of some kind, a severity, an
+    investigation level, and a tax code of 10 or 13 digits (``parties.TAX_CODE_RE``). A
+    value nothing could match is refused rather than answered with an empty list that looks
+    like "no case" (an unknown commune or enterprise is data, and lists nothing).
+
+    :raises ValidationFailed: every filter that is none of these, under its name.
+    """
+    known = {
+        "kind": REGISTRY,
+        "state": {s.name for d in REGISTRY.values() for s in d.states},
+        "severity": SEVERITY_LABELS,
+        "level": LEVEL_LABELS,
+    }
+    errors: dict[str, list] = {}
+    for name, values in known.items():
+        value = getattr(filters, name)
+        if value and value not in values:
+            errors[name] = [
+                N_("Giá trị không hợp lệ: %(values)s.", values=", ".join(sorted(values)))
+            ]
+    if filters.enterprise and not TAX_CODE_RE.match(filters.enterprise):
+        errors["enterprise"] = [N_("Mã số thuế gồm 10 hoặc 13 chữ số.")]
+    if (
+        filters.declared_from is not None
+        and filters.declared_to is not None
+        and filters.declared_from > filters.declared_to
+    ):
+        errors["to"] = [N_("Ngày kết thúc phải từ ngày bắt đầu trở đi.")]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def awaited_deadlines(user, kind: str | None) -> tuple[str, ...]:
@@ -429,8 +464,10 @@ def list_case_rows(
     SQL (docs/performance.md "Lists"). Names and the nearest deadline are correlated
     subqueries evaluated for the listed rows only (an OFFSET page skips its rows as ids).
 
-    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
+    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor,
+        a filter nothing could match (``check_filters``).
     """
+    check_filters(filters)
     exact = as_case_code(filters.q)
     after = _page_bounds(page, per_page, cursor, exact)
     rows, where = _page(
@@ -589,8 +626,10 @@ def list_cases(
     started first (a claim filed longest ago) — then the rest newest first; paged by number
     (OFFSET: the cursor is for the newest-first order).
 
-    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor.
+    :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor,
+        a filter nothing could match (``check_filters``).
     """
+    check_filters(filters)
     exact = as_case_code(filters.q)
     after = _page_bounds(page, per_page, cursor, exact)
     rows, where = _page("api", _API_COLUMNS, user, filters, page, per_page, after, exact, work_list)

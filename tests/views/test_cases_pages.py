@@ -118,8 +118,9 @@ def test_list_filters_and_keeps_them_in_the_pagination_links(signed_in, frozen):
     assert "26 vụ" in earlier
 
     bad_date = client.get("/cases/?declared_from=31/02/2026")
-    assert bad_date.status_code == 200
+    assert bad_date.status_code == 422  # beside its field, and no list under it
     assert "Ngày không hợp lệ" in text_of(bad_date)
+    assert 'data-testid="case-row"' not in text_of(bad_date)
 
 
 def test_admin_gets_403_on_the_list_and_anonymous_goes_to_login(client, signed_in):

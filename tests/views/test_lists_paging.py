@@ -159,7 +159,7 @@ def test_a_hand_edited_filter_value_shows_the_list_without_it(client, login, off
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/tasks/?overdue=1")
     page = client.get("/tasks/?kind=foo", follow_redirects=True)
-    assert page.status_code == 200 and "Liên kết trang không còn hợp lệ" in page.text
+    assert page.status_code == 200 and "Giá trị lọc không hợp lệ đã được bỏ" in page.text
     assert "kind:" not in page.text
 
 
