@@ -1140,7 +1140,6 @@ EN = {
     ),
     "Giá trị không hợp lệ: %(values)s.": "Not a valid value: %(values)s.",
     "Mã số thuế gồm 10 hoặc 13 chữ số.": "A tax code has 10 or 13 digits.",
-    "Ngày kết thúc phải từ ngày bắt đầu trở đi.": "The end date must not be before the start date.",
     "hơn %(n)s vụ": "more than %(n)s cases",
     "trang %(p)s": "page %(p)s",
     "Trang %(p)s": "Page %(p)s",
