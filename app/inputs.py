@@ -213,7 +213,8 @@ def last_page_instead(asked: int, last: int, endpoint: str, **args: Any):
         ),
         "warning",
     )
-    return flask.redirect(flask.url_for(endpoint, page=last, **args) + "#results")
+    # No #results here: the message is at the top of the page, and must be seen.
+    return flask.redirect(flask.url_for(endpoint, page=last, **args))
 
 
 def optional_id_arg(name: str) -> int | None:

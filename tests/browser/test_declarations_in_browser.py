@@ -127,5 +127,8 @@ def test_the_declaration_pages_fit_a_phone(app, page):
         # A refused form (its errors beside the inputs) fits as well.
         page.get_by_role("button", name="Gửi khai báo").click()
         expect(page.get_by_test_id("error-summary")).to_be_visible()
+        # Measured once the answer's stylesheet applies (on a busy machine the summary showed
+        # before it did, and the unstyled page measured 340 px too wide).
+        page.wait_for_load_state("load")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} (refused) scrolls sideways by {overflow} px"

@@ -59,10 +59,23 @@ def test_a_well_formed_tax_code_with_dashes_still_filters(inspector_client):
 def test_a_page_past_the_end_shows_the_last_page_with_a_message(inspector_client):
     response = inspector_client.get("/cases/?page=7&severity=light")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/cases/?page=1&severity=light#results")
+    assert response.headers["Location"].endswith("/cases/?page=1&severity=light")
     page = inspector_client.get("/cases/?page=7&severity=light", follow_redirects=True)
     assert "Không có trang 7; đây là trang cuối (1)." in page.text
     assert page.text.count('data-testid="case-row"') == 3
+
+
+def test_the_api_reads_a_tax_code_as_typed_with_dashes(app, client, api_token):
+    officer = make_user("enterprise", username="dn1")
+    make_accident(officer, ("light",))
+    make_user("inspector", username="tt1")
+    token = api_token("tt1")
+    tax_code = officer.enterprise.tax_code
+    dashed = f"{tax_code[:4]}-{tax_code[4:7]}-{tax_code[7:]}"
+    response = client.get(
+        f"/api/v1/cases?enterprise={dashed}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200 and response.get_json()["total"] == 1
 
 
 @pytest.mark.parametrize(
