@@ -26,6 +26,7 @@ import random
 from collections import Counter, deque
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from locust import FastHttpUser, between, events, task
 
@@ -130,8 +131,11 @@ class SafeCaseClient(FastHttpUser):
         return self.rng.choice(cookies[role]), None
 
     def web_get(self, path: str, cookie: str, name: str, params=None) -> None:
-        """A signed-in page: anything but 200 (a redirect to the login page) is a failure."""
+        """A signed-in page: 200, or a redirect within the same list (a page past the end
+        goes to the last page), followed as a browser would; anything else (a redirect to
+        the login page) is a failure."""
         self.client.cookiejar.clear()  # the session is the fixture's, not one the server set
+        location = None
         with self.client.get(
             path,
             params=params,
@@ -140,8 +144,14 @@ class SafeCaseClient(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 200:
+            target = response.headers.get("Location") or ""
+            if response.status_code == 302 and urlsplit(target).path == path:
+                response.success()
+                location = target
+            elif response.status_code != 200:
                 response.failure(f"{response.status_code} for {path}")
+        if location is not None:
+            self.web_get(location, cookie, name)
 
 
 # -- the actions (one per mix.MIX entry, same names) -------------------------------------------
