@@ -23,7 +23,6 @@ from app.services.declarations import (
 )
 from app.services.inbox import TaskFilters, inbox
 from app.services.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX
-from app.services.parties import normalise_tax_code
 from app.services.privacy import events_have_medical_content, read_medical
 from app.services.statistics_query import parse_flag
 from app.services.workflow_engine import available_actions, fire_transition
@@ -76,8 +75,7 @@ def list_cases():
         severity=request.args.get("severity") or None,
         level=request.args.get("level") or None,
         commune=request.args.get("commune") or None,
-        # As typed, dashes and spaces aside (the web list's filter reads it the same way).
-        enterprise=normalise_tax_code(request.args.get("enterprise") or "") or None,
+        enterprise=request.args.get("enterprise") or None,
         q=request.args.get("q") or None,
         declared_from=_datetime_arg("from"),
         declared_to=_datetime_arg("to"),

@@ -34,7 +34,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import NumberInput, TextInput
 
 from app.clock import VN_TZ, to_local
@@ -43,7 +43,6 @@ from app.i18n import lazy_pick, localize, localize_errors, pick
 from app.models import Commune
 from app.permissions import acting_user
 from app.services import codes
-from app.services.parties import TAX_CODE_RE, normalise_tax_code
 from app.services.privacy import state_labels
 from workflows import REGISTRY
 from workflows.base import ORGANISATION_LABELS, Field, Members
@@ -1166,17 +1165,6 @@ class CaseFilterForm(FlaskForm):
         self.level.choices = _choices(LEVEL_LABELS, first=ALL)
         communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
         self.commune.choices = _options({**ALL, **{c.code: c.name for c in communes}})
-
-    def validate_enterprise(self, field) -> None:
-        # The filter is an exact tax code (app.services.cases.check_filters, the API's twin):
-        # a name or a part of one would quietly list nothing.
-        if field.data and not TAX_CODE_RE.match(normalise_tax_code(field.data)):
-            raise ValidationError(localize(_l("Mã số thuế gồm 10 hoặc 13 chữ số.")))
-
-    def validate_declared_to(self, field) -> None:
-        start = self.declared_from.data
-        if field.data and start and not self.declared_from.errors and start > field.data:
-            raise ValidationError(localize(_l("Ngày kết thúc phải từ ngày bắt đầu trở đi.")))
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The declared-at range: whole Vietnam-local days, both ends included."""

@@ -62,7 +62,6 @@ from app.services.declarations import (
     notice_spec,
 )
 from app.services.declarations import declare as declare_case
-from app.services.parties import normalise_tax_code
 from workflows import get_workflow
 from workflows.dossier_rules import TRIGGERS as DOSSIER_TRIGGERS
 from workflows.inputs import int_from_text
@@ -96,7 +95,7 @@ def index():
         severity=form.severity.data or None,
         level=form.level.data or None,
         commune=form.commune.data or None,
-        enterprise=normalise_tax_code(form.enterprise.data or "") or None,
+        enterprise=form.enterprise.data or None,
         q=(form.q.data or "").strip() or None,
         declared_from=start,
         declared_to=end,
@@ -109,7 +108,7 @@ def index():
     except ValidationFailed as refused:
         if "cursor" in refused.errors:
             return first_page_instead(refused, "cases.index", **form.args())
-        # A filter the service refuses (app.services.cases.check_filters), by the form's names.
+        # A filter the service refuses (app.services.cases.checked_filters), by the form's names.
         errors = {
             _FILTER_FIELDS.get(name, name): messages for name, messages in refused.errors.items()
         }
@@ -123,7 +122,7 @@ def index():
 
 
 # The service's names of the list's filters that the form names otherwise.
-_FILTER_FIELDS = {"to": "declared_to", "from": "declared_from"}
+_FILTER_FIELDS = {"to": "declared_to"}
 
 
 def _filters_refused(form):

@@ -6,7 +6,9 @@ is reported exactly as a missing one (``NotFound``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +30,7 @@ from app.services.paging import (
     decode_cursor,
     encode_cursor,
 )
-from app.services.parties import TAX_CODE_RE
+from app.services.parties import TAX_CODE_RE, normalise_tax_code
 from app.services.prepared import Bound, Prepared
 from app.services.search import search_condition
 from app.services.visibility import can_see, case_filter
@@ -150,22 +152,32 @@ _EQUAL_FILTERS = (
 )
 
 
-def check_filters(filters: CaseFilters) -> None:
-    """A list's filters name what exists: a kind, a state of some kind, a severity, an
-    investigation level, and a tax code of 10 or 13 digits (``parties.TAX_CODE_RE``). A
-    value nothing could match is refused rather than answered with an empty list that looks
-    like "no case" (an unknown commune or enterprise is data, and lists nothing).
-
-    :raises ValidationFailed: every filter that is none of these, under its name.
-    """
-    known = {
-        "kind": REGISTRY,
-        "state": {s.name for d in REGISTRY.values() for s in d.states},
-        "severity": SEVERITY_LABELS,
-        "level": LEVEL_LABELS,
+@functools.cache
+def _known_values() -> dict[str, Collection[str]]:
+    """What the equality filters may name (the registry is fixed once imported)."""
+    return {
+        "kind": frozenset(REGISTRY),
+        "state": frozenset(s.name for d in REGISTRY.values() for s in d.states),
+        "severity": frozenset(SEVERITY_LABELS),
+        "level": frozenset(LEVEL_LABELS),
     }
+
+
+def checked_filters(filters: CaseFilters) -> CaseFilters:
+    """``filters`` as the lists read them — the tax code as typed, dashes and spaces aside
+    (``parties.normalise_tax_code``) — once they name what exists: a kind, a state of some kind,
+    a severity, an investigation level, a tax code of 10 or 13 digits, ``declared_from`` not
+    after ``declared_to``. A value nothing could match is refused rather than answered with an
+    empty list that looks like "no case" (an unknown commune or enterprise is data, and lists
+    nothing). The one check for the web list and the API's.
+
+    :raises ValidationFailed: every filter that is none of these, under its name (``to`` for
+        the date order, as the API names it).
+    """
+    if filters.enterprise:
+        filters = replace(filters, enterprise=normalise_tax_code(filters.enterprise))
     errors: dict[str, list] = {}
-    for name, values in known.items():
+    for name, values in _known_values().items():
         value = getattr(filters, name)
         if value and value not in values:
             errors[name] = [
@@ -181,6 +193,7 @@ def check_filters(filters: CaseFilters) -> None:
         errors["to"] = [N_("Ngày kết thúc phải từ ngày bắt đầu trở đi.")]
     if errors:
         raise ValidationFailed(errors)
+    return filters
 
 
 def awaited_deadlines(user, kind: str | None) -> tuple[str, ...]:
@@ -465,9 +478,9 @@ def list_case_rows(
     subqueries evaluated for the listed rows only (an OFFSET page skips its rows as ids).
 
     :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor,
-        a filter nothing could match (``check_filters``).
+        a filter nothing could match (``checked_filters``).
     """
-    check_filters(filters)
+    filters = checked_filters(filters)
     exact = as_case_code(filters.q)
     after = _page_bounds(page, per_page, cursor, exact)
     rows, where = _page(
@@ -627,9 +640,9 @@ def list_cases(
     (OFFSET: the cursor is for the newest-first order).
 
     :raises ValidationFailed: a page number below 1, per_page outside 1..100, a bad cursor,
-        a filter nothing could match (``check_filters``).
+        a filter nothing could match (``checked_filters``).
     """
-    check_filters(filters)
+    filters = checked_filters(filters)
     exact = as_case_code(filters.q)
     after = _page_bounds(page, per_page, cursor, exact)
     rows, where = _page("api", _API_COLUMNS, user, filters, page, per_page, after, exact, work_list)
